@@ -1,0 +1,153 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+/// Settings for every target of ours: Swift 6 mode, strict imports, warnings are errors.
+let strictSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .treatAllWarnings(as: .error),
+]
+
+let package = Package(
+    name: "sharebroker",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sharebroker", targets: ["sharebroker"]),
+        .executable(name: "sharectl", targets: ["sharectl"]),
+        .library(name: "ShareClient", targets: ["ShareClient"]),
+    ],
+    dependencies: [
+        // HTTP/1.1 and HTTP/2 server with TLS; brings SwiftNIO, NIOSSL and service-lifecycle.
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        // TLS configuration and certificate access on both sides.
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        // ES256 signatures and SHA-256 digests.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // Minting the development PKI in `demo` and in tests.
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        // The client library's mutual-TLS HTTP client.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        // Command lines of `sharebroker` and `sharectl`.
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // The system SQLite library (Debian: libsqlite3-dev).
+        .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .target(
+            name: "ShareModel",
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ShareJWS",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ShareStore",
+            dependencies: ["ShareModel"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ShareStoreSQLite",
+            dependencies: ["CSQLite", "ShareStore", "ShareModel"],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ShareBroker",
+            dependencies: [
+                "ShareModel", "ShareJWS", "ShareStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ShareHTTP",
+            dependencies: [
+                "ShareBroker", "ShareModel",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ShareServer",
+            dependencies: [
+                "ShareHTTP", "ShareBroker", "ShareStoreSQLite", "ShareModel", "ShareJWS",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ShareClient",
+            dependencies: [
+                "ShareJWS", "ShareModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "sharebroker",
+            dependencies: [
+                "ShareServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .executableTarget(
+            name: "sharectl",
+            dependencies: [
+                "ShareClient", "ShareJWS", "ShareModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .target(
+            name: "ShareTesting",
+            dependencies: [
+                "ShareServer", "ShareClient", "ShareJWS", "ShareModel",
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShareJWSTests",
+            dependencies: ["ShareJWS", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShareBrokerTests",
+            dependencies: ["ShareBroker", "ShareModel", "ShareJWS", "ShareStore", "ShareStoreSQLite"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShareIntegrationTests",
+            dependencies: [
+                "ShareTesting", "ShareServer", "ShareClient", "ShareJWS", "ShareModel",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
+    ]
+)

@@ -1,0 +1,80 @@
+import Foundation
+import Logging
+public import ShareModel
+public import ShareStore
+
+extension Broker {
+    /// Up to `limit` deliveries for `agency`, waiting up to `wait` seconds for the first one.
+    public func inbox(for agency: Agency, limit: Int?, wait: Int?) async throws -> [InboxDelivery] {
+        try refuseIfStopping()
+        let limit = limit ?? 10
+        let wait = wait ?? 0
+        guard (1...configuration.maxInboxBatch).contains(limit) else {
+            throw BrokerError(.badRequest, "'limit' must be from 1 to \(configuration.maxInboxBatch).")
+        }
+        guard (0...configuration.maxWaitSeconds).contains(wait) else {
+            throw BrokerError(.badRequest, "'wait' must be from 0 to \(configuration.maxWaitSeconds) seconds.")
+        }
+        let deadline = ContinuousClock.now + .seconds(wait)
+        while true {
+            let generation = notifier.generation(of: agency.id)
+            let deliveries: [InboxDelivery]
+            do {
+                deliveries = try await store.fetchInbox(
+                    for: agency.id, limit: limit, now: clock.now(), visibilityTimeout: configuration.visibilityTimeout)
+            } catch {
+                throw storeFailure(error)
+            }
+            let remaining = deadline - ContinuousClock.now
+            if !deliveries.isEmpty || remaining <= .zero || notifier.isClosed || Task.isCancelled {
+                if !deliveries.isEmpty {
+                    logger.info("Deliveries handed out", metadata: [
+                        ShareLogKey.agency: "\(agency.id)", ShareLogKey.count: "\(deliveries.count)",
+                    ])
+                }
+                return deliveries
+            }
+            await notifier.wait(for: agency.id, after: generation, timeout: remaining)
+        }
+    }
+
+    /// Acknowledges a delivery for its recipient. Unknown ids, and deliveries addressed to
+    /// another agency, are "not found" alike.
+    public func acknowledge(delivery idText: String, by agency: Agency) async throws -> Acknowledgement {
+        guard let id = UUID(uuidString: idText) else {
+            throw BrokerError(.notFound, "No delivery '\(idText)' for agency '\(agency.id)'; delivery ids are UUIDs from the inbox.")
+        }
+        let acknowledgement: Acknowledgement?
+        do {
+            acknowledgement = try await store.acknowledge(delivery: id, by: agency.id, at: clock.now())
+        } catch {
+            throw storeFailure(error)
+        }
+        guard let acknowledgement else {
+            throw BrokerError(.notFound, "No delivery \(id) for agency '\(agency.id)'.")
+        }
+        if acknowledgement.isFirst {
+            logger.info("Delivery acknowledged", metadata: [
+                ShareLogKey.agency: "\(agency.id)", ShareLogKey.deliveryID: "\(id)",
+            ])
+        }
+        return acknowledgement
+    }
+
+    /// Each recipient's state for a message, shown only to its sender.
+    public func status(message idText: String, for agency: Agency) async throws -> MessageStatus {
+        guard let id = UUID(uuidString: idText) else {
+            throw BrokerError(.notFound, "No message '\(idText)' sent by '\(agency.id)'; message ids are UUIDs.")
+        }
+        let status: MessageStatus?
+        do {
+            status = try await store.messageStatus(id: id, sender: agency.id, now: clock.now())
+        } catch {
+            throw storeFailure(error)
+        }
+        guard let status else {
+            throw BrokerError(.notFound, "No message \(id) sent by '\(agency.id)'. Only the sender can see a message's status.")
+        }
+        return status
+    }
+}

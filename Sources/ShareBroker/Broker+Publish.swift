@@ -1,0 +1,140 @@
+import Crypto
+public import Foundation
+import Logging
+import ShareJWS
+public import ShareModel
+public import ShareStore
+
+/// The answer to a publish.
+public struct PublishResult: Sendable {
+    public let receipt: PublishReceipt
+    /// True when this was an identical resend and the first answer is being repeated.
+    public let replayed: Bool
+}
+
+extension Broker {
+    /// Accepts a signed message from `agency`: verify the JWS, read the envelope, check who
+    /// may send to whom, then store the message, its deliveries and its events in one
+    /// transaction. Returns only once all of that is on disk.
+    public func publish(_ body: Data, from agency: Agency) async throws -> PublishResult {
+        try refuseIfStopping()
+        guard body.count <= configuration.maxMessageBytes else {
+            throw BrokerError(.tooLarge, "The message is \(body.count) bytes; the limit is \(configuration.maxMessageBytes). Share large documents by reference.")
+        }
+        let envelope = try verifiedEnvelope(body, from: agency)
+        let now = clock.now()
+        if let expiresAt = envelope.expiresAt, expiresAt <= now {
+            throw BrokerError(.expired, "The message's 'expiresAt' (\(Timestamp.format(expiresAt))) has already passed; set a later expiry and sign again.",
+                              problems: [ValidationProblem(pointer: "/expiresAt", message: "This time has passed.")])
+        }
+        let recipients = try route(envelope)
+        let message = newMessage(envelope, jws: body, recipients: recipients, receivedAt: now)
+        let outcome: PublishOutcome
+        do {
+            outcome = try await store.publish(message)
+        } catch {
+            throw storeFailure(error)
+        }
+        switch outcome {
+        case .stored(let receipt):
+            notifier.signal(receipt.recipients)
+            logger.info("Message published", metadata: [
+                ShareLogKey.agency: "\(agency.id)", ShareLogKey.messageID: "\(envelope.id)",
+                ShareLogKey.messageType: "\(envelope.type)", ShareLogKey.count: "\(receipt.recipients.count)",
+            ])
+            return PublishResult(receipt: receipt, replayed: false)
+        case .replayed(let receipt):
+            return PublishResult(receipt: receipt, replayed: true)
+        case .conflict:
+            throw BrokerError(.idConflict, "Message id \(envelope.id) was already used for a message with different content. Use a new id for a new message; resend the identical bytes to retry.")
+        }
+    }
+
+    /// Checks the JWS and its signer, and reads the envelope.
+    private func verifiedEnvelope(_ body: Data, from agency: Agency) throws -> Envelope {
+        let jws: CompactJWS
+        let kid: String
+        do {
+            jws = try CompactJWS(compact: body)
+        } catch let error as JWSError {
+            throw BrokerError(.malformedMessage, "The body is not a JWS in compact serialization: \(error.reason)")
+        }
+        do {
+            kid = try jws.requireES256()
+        } catch let error as JWSError {
+            throw BrokerError(.unsupportedSignature, error.reason)
+        }
+        guard let signer = directory.signingKey(kid: kid) else {
+            throw BrokerError(.unknownKey, "No agency in the directory has a signing key with kid '\(kid)'. Register the key, or sign with a key listed in /v1/directory.")
+        }
+        do {
+            try ES256.verify(jws, with: signer.key.key)
+        } catch {
+            throw BrokerError(.badSignature, "The signature does not verify with key '\(kid)': the message was changed after signing, or signed with another key.")
+        }
+        let document: JSONValue
+        do {
+            document = try JSONValue(parsing: jws.payload)
+        } catch {
+            throw BrokerError(.malformedMessage, "The signed payload is not valid JSON; it must be the envelope as a JSON object.")
+        }
+        let envelope: Envelope
+        switch EnvelopeReader().read(document) {
+        case .success(let read): envelope = read
+        case .failure(let failure):
+            throw BrokerError(.invalidEnvelope, "The envelope has \(failure.problems.count) problem(s); each is listed with its JSON Pointer.",
+                              problems: failure.problems)
+        }
+        guard envelope.sender == agency.id else {
+            throw BrokerError(.senderMismatch, "The envelope's sender is '\(envelope.sender)' but your client certificate is agency '\(agency.id)'. An agency may only send as itself.",
+                              problems: [ValidationProblem(pointer: "/sender", message: "Must be '\(agency.id)'.")])
+        }
+        guard signer.agency == envelope.sender else {
+            throw BrokerError(.keyNotSenders, "Key '\(kid)' belongs to agency '\(signer.agency)', not to the sender '\(envelope.sender)'. Sign with one of your own agency's keys.")
+        }
+        return envelope
+    }
+
+    /// The recipients of a message: every agency in `to`, each known and active.
+    private func route(_ envelope: Envelope) throws -> [AgencyID] {
+        guard !envelope.to.isEmpty else {
+            throw BrokerError(.invalidRecipients, "The message names no recipients; list the agencies to receive it in 'to'.",
+                              problems: [ValidationProblem(pointer: "/to", message: "Name at least one recipient agency.")])
+        }
+        let directory = directory
+        var problems: [ValidationProblem] = []
+        for (index, recipient) in envelope.to.enumerated() {
+            let pointer = JSONPointer("/to").appending(index)
+            if recipient == envelope.sender {
+                problems.append(ValidationProblem(pointer: pointer, message: "An agency cannot send a message to itself."))
+            } else if let known = directory.agencies[recipient] {
+                if known.status == .suspended {
+                    problems.append(ValidationProblem(pointer: pointer, message: "Agency '\(recipient)' is suspended and cannot receive messages."))
+                }
+            } else {
+                problems.append(ValidationProblem(pointer: pointer, message: "No agency '\(recipient)' in the directory; see /v1/directory for ids."))
+            }
+        }
+        guard problems.isEmpty else {
+            throw BrokerError(.invalidRecipients, "The message cannot be delivered to every agency in 'to'; nothing was sent.", problems: problems)
+        }
+        return envelope.to
+    }
+
+    private func newMessage(_ envelope: Envelope, jws: Data, recipients: [AgencyID], receivedAt: Date) -> NewMessage {
+        let digest = Data(SHA256.hash(data: jws))
+        let deliveries = recipients.map { NewDelivery(id: UUID(), recipient: $0) }
+        let published = EventRecord(
+            kind: .published, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
+            messageDigest: digest.base64EncodedString(), messageType: envelope.type.description, area: envelope.area,
+            disclosure: envelope.disclosure)
+        let routed = deliveries.map {
+            EventRecord(kind: .routed, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
+                        deliveryID: $0.id, recipient: $0.recipient)
+        }
+        return NewMessage(
+            id: envelope.id, sender: envelope.sender, type: envelope.type.description, area: envelope.area,
+            digest: digest, jws: jws, receivedAt: receivedAt, expiresAt: envelope.expiresAt,
+            deliveries: deliveries, events: [published] + routed)
+    }
+}

@@ -1,0 +1,103 @@
+public import Foundation
+public import Logging
+public import ShareModel
+public import ShareStore
+import Synchronization
+
+/// What the broker does, with no network in sight: identify callers, accept messages,
+/// hand deliveries to recipients, and report to senders. The HTTP layer only translates.
+public final class Broker: Sendable {
+    /// Limits and timings; every value has a default suitable for a partnership.
+    public struct Configuration: Sendable {
+        /// The largest JWS accepted, in bytes.
+        public var maxMessageBytes: Int = 1_048_576
+        /// How long a fetched, unacknowledged delivery stays hidden before it is handed out again.
+        public var visibilityTimeout: TimeInterval = 30
+        /// The most deliveries one inbox call returns.
+        public var maxInboxBatch: Int = 100
+        /// The longest an inbox call may wait for a delivery.
+        public var maxWaitSeconds: Int = 30
+
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    let store: any Store
+    let clock: any BrokerClock
+    let logger: Logger
+    let notifier = DeliveryNotifier()
+    private let currentDirectory: Mutex<Directory>
+
+    public init(configuration: Configuration, directory: Directory, store: any Store, clock: any BrokerClock, logger: Logger) {
+        self.configuration = configuration
+        self.currentDirectory = Mutex(directory)
+        self.store = store
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The directory in force now.
+    public var directory: Directory {
+        currentDirectory.withLock { $0 }
+    }
+
+    /// The agency that presented a client certificate with this SHA-256 fingerprint, checked on
+    /// every request so that a suspension applies to connections already open.
+    public func identify(certificateFingerprint: String?) throws -> Agency {
+        guard let certificateFingerprint else {
+            throw BrokerError(.certificateRequired, "Present your agency's client certificate (mutual TLS).")
+        }
+        guard let agency = directory.agency(certificateFingerprint: certificateFingerprint) else {
+            throw BrokerError(.unknownAgency, "The client certificate is not registered to any agency in the broker's directory; ask the broker's operators to add its SHA-256 fingerprint.")
+        }
+        guard agency.status == .active else {
+            throw BrokerError(.agencySuspended, "Agency '\(agency.id)' is suspended and may not use the broker; contact the partnership's broker operators.")
+        }
+        return agency
+    }
+
+    /// Replaces the directory, first recording each suspension and reinstatement it brings.
+    /// If the record cannot be written, the old directory stays in force.
+    public func replaceDirectory(with new: Directory) async throws {
+        let old = directory
+        let now = clock.now()
+        var events: [EventRecord] = []
+        for agency in new.sortedAgencies {
+            let before = old.agencies[agency.id]?.status ?? .active
+            if before == .active && agency.status == .suspended {
+                events.append(EventRecord(kind: .agencySuspended, at: now, agency: agency.id))
+            } else if before == .suspended && agency.status == .active {
+                events.append(EventRecord(kind: .agencyReinstated, at: now, agency: agency.id))
+            }
+        }
+        if !events.isEmpty {
+            try await store.record(events)
+        }
+        currentDirectory.withLock { $0 = new }
+        for event in events {
+            logger.notice("Agency status changed", metadata: [
+                ShareLogKey.agency: "\(event.agency)", ShareLogKey.outcome: "\(event.kind)",
+            ])
+        }
+    }
+
+    /// Ends waiting inbox calls and refuses new work; the store stays open for requests in flight.
+    public func beginShutdown() {
+        notifier.close()
+    }
+
+    func refuseIfStopping() throws {
+        if notifier.isClosed {
+            throw BrokerError(.shuttingDown, "The broker is shutting down; retry in a moment (another node or the restarted broker will answer).")
+        }
+    }
+
+    func storeFailure(_ error: any Error) -> any Error {
+        guard let storeError = error as? StoreError else { return error }
+        logger.error("Store failure", metadata: [ShareLogKey.outcome: "\(storeError.code)"])
+        if storeError.code == .closed {
+            return BrokerError(.shuttingDown, "The broker is shutting down; retry in a moment.")
+        }
+        return BrokerError(.storeUnavailable, "The broker cannot store messages right now; nothing was stored. Retry later: the same message id and bytes are safe to resend.")
+    }
+}

@@ -1,0 +1,73 @@
+public import ShareModel
+
+/// Why the broker refused a request. The single source of refusal codes: the HTTP layer maps
+/// each code to a problem type and status. `detail` says what to fix; it never carries payloads
+/// or subject identifiers.
+public struct BrokerError: Error, Sendable, CustomStringConvertible {
+    /// A stable, extensible code; its `rawValue` ends the problem document's `type` URI.
+    public struct Code: Sendable, Hashable, CustomStringConvertible, CaseIterable {
+        public let rawValue: String
+        private init(_ rawValue: String) { self.rawValue = rawValue }
+        public var description: String { rawValue }
+
+        /// No client certificate was presented (or it could not be read).
+        public static let certificateRequired = Code("certificate-required")
+        /// The client certificate is valid but belongs to no agency in the directory.
+        public static let unknownAgency = Code("unknown-agency")
+        /// The agency is suspended and may not use the broker.
+        public static let agencySuspended = Code("agency-suspended")
+        /// The envelope names a sender other than the agency of the client certificate.
+        public static let senderMismatch = Code("sender-mismatch")
+        /// The body is not a compact JWS, or the signed payload is not JSON.
+        public static let malformedMessage = Code("malformed-message")
+        /// `alg` is not ES256, `kid` is missing, or the header has unsupported critical extensions.
+        public static let unsupportedSignature = Code("unsupported-signature")
+        /// `kid` names no key in the directory.
+        public static let unknownKey = Code("unknown-key")
+        /// The signature does not verify.
+        public static let badSignature = Code("bad-signature")
+        /// The signing key belongs to another agency than the envelope's sender.
+        public static let keyNotSenders = Code("key-not-senders")
+        /// The envelope is missing fields or has badly formed values.
+        public static let invalidEnvelope = Code("invalid-envelope")
+        /// The message names recipients the broker cannot deliver to, or none at all.
+        public static let invalidRecipients = Code("invalid-recipients")
+        /// The message expired before it arrived.
+        public static let expired = Code("message-expired")
+        /// The id was already used for a message with different content.
+        public static let idConflict = Code("id-conflict")
+        /// The body is larger than the configured limit.
+        public static let tooLarge = Code("message-too-large")
+        /// The request's content type is not the one the route takes.
+        public static let unsupportedMediaType = Code("unsupported-media-type")
+        /// A query parameter or path segment is not valid.
+        public static let badRequest = Code("bad-request")
+        /// No such resource for this agency.
+        public static let notFound = Code("not-found")
+        /// The store cannot accept writes now.
+        public static let storeUnavailable = Code("store-unavailable")
+        /// The broker is shutting down.
+        public static let shuttingDown = Code("shutting-down")
+
+        public static let allCases: [Code] = [
+            .certificateRequired, .unknownAgency, .agencySuspended, .senderMismatch, .malformedMessage,
+            .unsupportedSignature, .unknownKey, .badSignature, .keyNotSenders, .invalidEnvelope, .invalidRecipients,
+            .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .notFound, .storeUnavailable,
+            .shuttingDown,
+        ]
+    }
+
+    public let code: Code
+    /// A sentence a person can act on.
+    public let detail: String
+    /// For validation failures: each problem with its JSON Pointer.
+    public let problems: [ValidationProblem]
+
+    public init(_ code: Code, _ detail: String, problems: [ValidationProblem] = []) {
+        self.code = code
+        self.detail = detail
+        self.problems = problems
+    }
+
+    public var description: String { "\(code): \(detail)" }
+}

@@ -1,0 +1,87 @@
+import ShareModel
+import Synchronization
+
+/// Wakes long polls when deliveries for their agency are committed.
+///
+/// Each agency has a generation number that every signal increases. A poller reads the
+/// generation before it looks in the store and waits only while it is unchanged, so a
+/// delivery committed between the look and the wait is never missed.
+final class DeliveryNotifier: Sendable {
+    private struct State {
+        var generations: [AgencyID: UInt64] = [:]
+        var waiters: [AgencyID: [Int: CheckedContinuation<Void, Never>]] = [:]
+        var cancelled: Set<Int> = []
+        var nextWaiter = 0
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+
+    func generation(of agency: AgencyID) -> UInt64 {
+        state.withLock { $0.generations[agency, default: 0] }
+    }
+
+    var isClosed: Bool { state.withLock { $0.closed } }
+
+    /// Wakes every poller of these agencies.
+    func signal(_ agencies: [AgencyID]) {
+        let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            var woken: [CheckedContinuation<Void, Never>] = []
+            for agency in agencies {
+                state.generations[agency, default: 0] &+= 1
+                woken += state.waiters.removeValue(forKey: agency)?.values.map { $0 } ?? []
+            }
+            return woken
+        }
+        woken.forEach { $0.resume() }
+    }
+
+    /// Ends every wait now and every later wait at once: the broker is stopping.
+    func close() {
+        let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            state.closed = true
+            defer { state.waiters = [:] }
+            return state.waiters.values.flatMap(\.values)
+        }
+        woken.forEach { $0.resume() }
+    }
+
+    /// Returns when the agency's generation moves past `generation`, after `timeout`, on
+    /// cancellation, or when the notifier closes, whichever is first.
+    func wait(for agency: AgencyID, after generation: UInt64, timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.waitForSignal(agency, after: generation) }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func waitForSignal(_ agency: AgencyID, after generation: UInt64) async {
+        let id = state.withLock { state in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let resumeNow = state.withLock { state -> Bool in
+                    if state.closed || state.cancelled.remove(id) != nil
+                        || state.generations[agency, default: 0] != generation {
+                        return true
+                    }
+                    state.waiters[agency, default: [:]][id] = continuation
+                    return false
+                }
+                if resumeNow { continuation.resume() }
+            }
+        } onCancel: {
+            let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
+                if let waiting = state.waiters[agency]?.removeValue(forKey: id) { return waiting }
+                state.cancelled.insert(id)
+                return nil
+            }
+            continuation?.resume()
+        }
+        state.withLock { _ = $0.cancelled.remove(id) }
+    }
+}

@@ -1,0 +1,65 @@
+public import Foundation
+
+/// The signed payload of every message: who shares what about whom, with whom, and why.
+/// See DESIGN.md "The message". Built only by `EnvelopeReader`, so every field is valid.
+public struct Envelope: Sendable, Equatable {
+    public let id: UUID
+    public let type: MessageType
+    public let sender: AgencyID
+    public let to: [AgencyID]
+    public let area: String
+    /// Who the information is about; kept as sent, never logged.
+    public let subject: JSONValue
+    public let disclosure: Disclosure
+    public let sentAt: Date
+    public let expiresAt: Date?
+    public let inReplyTo: UUID?
+    public let respondBy: Date?
+    public let payload: JSONValue
+}
+
+/// A message type and version, written `name/version` (e.g. `unborn-baby-referral/1`).
+public struct MessageType: Sendable, Hashable, CustomStringConvertible {
+    public let name: String
+    public let version: Int
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let version = Int(parts[1]), version > 0, String(version) == parts[1],
+              AgencyID.isValid(String(parts[0])) else { return nil }
+        self.name = String(parts[0])
+        self.version = version
+    }
+
+    public var description: String { "\(name)/\(version)" }
+}
+
+/// The sharing decision a practitioner made, as the law asks it to be recorded.
+public struct Disclosure: Sendable, Equatable, Codable {
+    public let purpose: String
+    public let lawfulBasis: String
+    public let specialCategoryCondition: String?
+    public let consent: Consent
+    public let decidedBy: DecisionMaker
+    public let decidedAt: Date
+    public let rationale: String
+}
+
+/// Whether the subject consented, and if consent was not sought or not required, why.
+public struct Consent: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case given
+        case refused
+        case notSought = "not-sought"
+        case notRequired = "not-required"
+    }
+
+    public let status: Status
+    public let reason: String?
+}
+
+/// The practitioner who made the sharing decision.
+public struct DecisionMaker: Sendable, Equatable, Codable {
+    public let name: String
+    public let role: String
+}

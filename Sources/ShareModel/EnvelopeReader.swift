@@ -1,0 +1,226 @@
+import Foundation
+
+/// Reads an envelope from JSON and reports every problem at once, each with its JSON Pointer.
+///
+/// This checks the envelope's shape and formats only; whether the named agencies exist,
+/// and whether the sender may send, are the broker's decisions.
+public struct EnvelopeReader: Sendable {
+    public init() {}
+
+    /// The envelope, or the full list of problems found in it.
+    public func read(_ document: JSONValue) -> Result<Envelope, EnvelopeProblems> {
+        var cursor = Cursor()
+        guard let root = document.objectValue else {
+            return .failure(EnvelopeProblems(problems: [
+                ValidationProblem(pointer: .root, message: "The envelope must be a JSON object, not \(document.typeName).")
+            ]))
+        }
+        let id = cursor.uuid(root, "id", at: .root)
+        let typeText = cursor.string(root, "type", at: .root)
+        var type: MessageType?
+        if let typeText {
+            type = MessageType(typeText)
+            if type == nil {
+                cursor.problem("/type", "'type' must be a message type name and version such as 'unborn-baby-referral/1'.")
+            }
+        }
+        let sender = cursor.agencyID(root, "sender", at: .root)
+        let to = cursor.recipients(root)
+        let area = cursor.string(root, "area", at: .root)
+        if let area, !Self.isAreaCode(area) {
+            cursor.problem("/area", "'area' must be an ONS area code: a letter E, W, S or N followed by 8 digits, such as 'E99999999'.")
+        }
+        let subject = cursor.subject(root)
+        let disclosure = cursor.disclosure(root)
+        let sentAt = cursor.date(root, "sentAt", at: .root)
+        let expiresAt = cursor.optionalDate(root, "expiresAt", at: .root)
+        if let sentAt, let expiresAt, expiresAt <= sentAt {
+            cursor.problem("/expiresAt", "'expiresAt' must be later than 'sentAt'.")
+        }
+        let inReplyTo = root["inReplyTo"] == nil ? nil : cursor.uuid(root, "inReplyTo", at: .root)
+        let respondBy = cursor.optionalDate(root, "respondBy", at: .root)
+        let payload = root["payload"]
+        if payload == nil {
+            cursor.problem("/payload", "'payload' is required: the type-specific content of the message (an object).")
+        } else if payload?.objectValue == nil {
+            cursor.problem("/payload", "'payload' must be an object, not \(payload!.typeName).")
+        }
+        let known: Set<String> = ["id", "type", "sender", "to", "area", "subject", "disclosure", "sentAt",
+                                  "expiresAt", "inReplyTo", "respondBy", "payload"]
+        for key in root.keys.sorted() where !known.contains(key) {
+            cursor.problem(JSONPointer.root.appending(key), "'\(key)' is not an envelope field; put type-specific content inside 'payload'.")
+        }
+        guard cursor.problems.isEmpty, let id, let type, let sender, let area, let subject, let disclosure,
+              let sentAt, let payload else {
+            return .failure(EnvelopeProblems(problems: cursor.problems))
+        }
+        return .success(Envelope(
+            id: id, type: type, sender: sender, to: to, area: area, subject: subject, disclosure: disclosure,
+            sentAt: sentAt, expiresAt: expiresAt, inReplyTo: inReplyTo, respondBy: respondBy, payload: payload))
+    }
+
+    static func isAreaCode(_ text: String) -> Bool {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count == 9, ["E", "W", "S", "N"].contains(scalars[0]) else { return false }
+        return scalars.dropFirst().allSatisfy { ("0"..."9").contains($0) }
+    }
+}
+
+/// Everything wrong with an envelope.
+public struct EnvelopeProblems: Error, Sendable {
+    public let problems: [ValidationProblem]
+}
+
+/// Walks the envelope, collecting problems instead of stopping at the first.
+private struct Cursor {
+    var problems: [ValidationProblem] = []
+
+    mutating func problem(_ pointer: JSONPointer, _ message: String) {
+        problems.append(ValidationProblem(pointer: pointer, message: message))
+    }
+
+    mutating func string(_ object: [String: JSONValue], _ key: String, at base: JSONPointer, required: Bool = true) -> String? {
+        let pointer = base.appending(key)
+        guard let value = object[key] else {
+            if required { problem(pointer, "'\(key)' is required.") }
+            return nil
+        }
+        guard let text = value.stringValue else {
+            problem(pointer, "'\(key)' must be a string, not \(value.typeName).")
+            return nil
+        }
+        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            problem(pointer, "'\(key)' must not be empty.")
+            return nil
+        }
+        return text
+    }
+
+    mutating func uuid(_ object: [String: JSONValue], _ key: String, at base: JSONPointer) -> UUID? {
+        guard let text = string(object, key, at: base) else { return nil }
+        guard let uuid = UUID(uuidString: text), text.count == 36 else {
+            problem(base.appending(key), "'\(key)' must be a UUID such as '2b7c0f7e-5a43-4c8e-9a5e-0d6f5f3f2a11'.")
+            return nil
+        }
+        return uuid
+    }
+
+    mutating func date(_ object: [String: JSONValue], _ key: String, at base: JSONPointer) -> Date? {
+        guard let text = string(object, key, at: base) else { return nil }
+        guard let date = Timestamp.parse(text) else {
+            problem(base.appending(key), "'\(key)' must be an RFC 3339 date-time such as '2026-11-22T09:31:00Z'.")
+            return nil
+        }
+        return date
+    }
+
+    mutating func optionalDate(_ object: [String: JSONValue], _ key: String, at base: JSONPointer) -> Date? {
+        object[key] == nil ? nil : date(object, key, at: base)
+    }
+
+    mutating func agencyID(_ object: [String: JSONValue], _ key: String, at base: JSONPointer) -> AgencyID? {
+        guard let text = string(object, key, at: base) else { return nil }
+        guard let id = AgencyID(text) else {
+            problem(base.appending(key), "'\(text)' is not an agency id: ids are lowercase letters, digits and hyphens.")
+            return nil
+        }
+        return id
+    }
+
+    mutating func recipients(_ root: [String: JSONValue]) -> [AgencyID] {
+        guard let value = root["to"] else { return [] }
+        guard let items = value.arrayValue else {
+            problem("/to", "'to' must be a list of agency ids, not \(value.typeName).")
+            return []
+        }
+        var result: [AgencyID] = []
+        for (index, item) in items.enumerated() {
+            let pointer = JSONPointer("/to").appending(index)
+            guard let text = item.stringValue, let id = AgencyID(text) else {
+                problem(pointer, "Each recipient must be an agency id string such as 'northshire-csc'.")
+                continue
+            }
+            if result.contains(id) {
+                problem(pointer, "'\(text)' is listed more than once.")
+            } else {
+                result.append(id)
+            }
+        }
+        return result
+    }
+
+    mutating func subject(_ root: [String: JSONValue]) -> JSONValue? {
+        guard let value = root["subject"] else {
+            problem("/subject", "'subject' is required: who the information is about (a child, or an unborn baby through the mother's identifiers).")
+            return nil
+        }
+        guard let members = value.objectValue, !members.isEmpty else {
+            problem("/subject", "'subject' must be a non-empty object identifying the child or unborn baby.")
+            return nil
+        }
+        return value
+    }
+
+    mutating func disclosure(_ root: [String: JSONValue]) -> Disclosure? {
+        let base: JSONPointer = "/disclosure"
+        guard let value = root["disclosure"] else {
+            problem(base, "'disclosure' is required: the record of the sharing decision (purpose, lawful basis, consent, who decided, when and why).")
+            return nil
+        }
+        guard let object = value.objectValue else {
+            problem(base, "'disclosure' must be an object, not \(value.typeName).")
+            return nil
+        }
+        let purpose = string(object, "purpose", at: base)
+        let lawfulBasis = string(object, "lawfulBasis", at: base)
+        let condition = object["specialCategoryCondition"] == nil ? nil : string(object, "specialCategoryCondition", at: base)
+        let consent = consent(object, at: base)
+        let decidedBy = decisionMaker(object, at: base)
+        let decidedAt = date(object, "decidedAt", at: base)
+        let rationale = string(object, "rationale", at: base)
+        guard let purpose, let lawfulBasis, let consent, let decidedBy, let decidedAt, let rationale else { return nil }
+        return Disclosure(purpose: purpose, lawfulBasis: lawfulBasis, specialCategoryCondition: condition,
+                          consent: consent, decidedBy: decidedBy, decidedAt: decidedAt, rationale: rationale)
+    }
+
+    mutating func consent(_ disclosure: [String: JSONValue], at base: JSONPointer) -> Consent? {
+        let pointer = base.appending("consent")
+        guard let value = disclosure["consent"] else {
+            problem(pointer, "'consent' is required: its 'status' is given, refused, not-sought or not-required.")
+            return nil
+        }
+        guard let object = value.objectValue else {
+            problem(pointer, "'consent' must be an object with a 'status'.")
+            return nil
+        }
+        guard let statusText = string(object, "status", at: pointer) else { return nil }
+        guard let status = Consent.Status(rawValue: statusText) else {
+            problem(pointer.appending("status"), "'status' must be one of given, refused, not-sought, not-required.")
+            return nil
+        }
+        let needsReason = status == .notSought || status == .notRequired
+        if needsReason && object["reason"] == nil {
+            problem(pointer.appending("reason"), "A 'reason' is required when consent is \(status.rawValue): record why.")
+            return nil
+        }
+        let reason = object["reason"] == nil ? nil : string(object, "reason", at: pointer)
+        if object["reason"] != nil && reason == nil { return nil }
+        return Consent(status: status, reason: reason)
+    }
+
+    mutating func decisionMaker(_ disclosure: [String: JSONValue], at base: JSONPointer) -> DecisionMaker? {
+        let pointer = base.appending("decidedBy")
+        guard let value = disclosure["decidedBy"] else {
+            problem(pointer, "'decidedBy' is required: the practitioner's 'name' and 'role'.")
+            return nil
+        }
+        guard let object = value.objectValue else {
+            problem(pointer, "'decidedBy' must be an object with 'name' and 'role'.")
+            return nil
+        }
+        let name = string(object, "name", at: pointer)
+        let role = string(object, "role", at: pointer)
+        guard let name, let role else { return nil }
+        return DecisionMaker(name: name, role: role)
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+
+/// An RFC 6901 JSON Pointer, built up while walking a document.
+public struct JSONPointer: Sendable, Hashable, CustomStringConvertible {
+    public private(set) var tokens: [String]
+
+    public init(_ tokens: [String] = []) {
+        self.tokens = tokens
+    }
+
+    /// The pointer to the whole document: "".
+    public static let root = JSONPointer()
+
+    public func appending(_ token: String) -> JSONPointer {
+        JSONPointer(tokens + [token])
+    }
+
+    public func appending(_ index: Int) -> JSONPointer {
+        appending(String(index))
+    }
+
+    public var description: String {
+        tokens.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }
+            .joined()
+    }
+}
+
+extension JSONPointer: ExpressibleByStringLiteral {
+    /// Builds a pointer from its string form, such as "/disclosure/consent".
+    public init(stringLiteral value: String) {
+        self.init(value.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map {
+            $0.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
+        })
+    }
+}
+
+/// One thing wrong with a document: where (a JSON Pointer) and what, in words a person can act on.
+public struct ValidationProblem: Sendable, Equatable, Codable {
+    public let pointer: String
+    public let message: String
+
+    public init(pointer: JSONPointer, message: String) {
+        self.pointer = pointer.description
+        self.message = message
+    }
+}

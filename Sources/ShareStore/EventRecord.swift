@@ -1,0 +1,102 @@
+public import Foundation
+public import ShareModel
+
+/// One entry of the append-only event record that the audit trail is built on.
+///
+/// It holds facts about a disclosure and a digest of the message, never the payload or the
+/// subject's identifiers. `entryBytes` is its canonical encoding: JSON with sorted keys.
+public struct EventRecord: Sendable, Equatable, Codable {
+    /// What happened. Extensible: new kinds are new static members.
+    public struct Kind: Sendable, Hashable, Codable, CustomStringConvertible {
+        public let rawValue: String
+        public init(_ rawValue: String) { self.rawValue = rawValue }
+        public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.singleValueContainer()
+            try container.encode(rawValue)
+        }
+        public var description: String { rawValue }
+
+        public static let published = Kind("published")
+        public static let routed = Kind("routed")
+        public static let delivered = Kind("delivered")
+        public static let acknowledged = Kind("acknowledged")
+        public static let agencySuspended = Kind("agency-suspended")
+        public static let agencyReinstated = Kind("agency-reinstated")
+    }
+
+    public let kind: Kind
+    public let at: Date
+    /// The agency that acted (the sender, the recipient that fetched or acknowledged, the agency suspended).
+    public let agency: AgencyID
+    public let messageID: UUID?
+    public let deliveryID: UUID?
+    /// The other party: the recipient of a routed message.
+    public let recipient: AgencyID?
+    /// Base64 SHA-256 of the message bytes.
+    public let messageDigest: String?
+    public let messageType: String?
+    public let area: String?
+    public let disclosure: Disclosure?
+    public let attempt: Int?
+
+    public init(kind: Kind, at: Date, agency: AgencyID, messageID: UUID? = nil, deliveryID: UUID? = nil,
+                recipient: AgencyID? = nil, messageDigest: String? = nil, messageType: String? = nil,
+                area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil) {
+        self.kind = kind
+        self.at = at
+        self.agency = agency
+        self.messageID = messageID
+        self.deliveryID = deliveryID
+        self.recipient = recipient
+        self.messageDigest = messageDigest
+        self.messageType = messageType
+        self.area = area
+        self.disclosure = disclosure
+        self.attempt = attempt
+    }
+
+    /// The canonical bytes stored for this event.
+    public func entryBytes() throws -> Data {
+        try Self.encoder.encode(self)
+    }
+
+    public static func decode(_ bytes: Data) throws -> EventRecord {
+        try decoder.decode(EventRecord.self, from: bytes)
+    }
+
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(Timestamp.format(date))
+        }
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Timestamp.parse(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not RFC 3339"))
+            }
+            return date
+        }
+        return decoder
+    }()
+}
+
+/// An event as stored, with its position in the record.
+public struct StoredEvent: Sendable, Equatable {
+    public let index: Int
+    public let event: EventRecord
+    public let entry: Data
+
+    public init(index: Int, event: EventRecord, entry: Data) {
+        self.index = index
+        self.event = event
+        self.entry = entry
+    }
+}

@@ -1,0 +1,159 @@
+public import Foundation
+public import ShareModel
+
+/// A message the broker has accepted, with its deliveries and the events that record it,
+/// to be committed in one transaction.
+public struct NewMessage: Sendable {
+    public let id: UUID
+    public let sender: AgencyID
+    public let type: String
+    public let area: String
+    /// SHA-256 of the JWS bytes exactly as received; tells a replay from a conflict.
+    public let digest: Data
+    public let jws: Data
+    public let receivedAt: Date
+    public let expiresAt: Date?
+    public let deliveries: [NewDelivery]
+    /// The `published` event first, then one `routed` event per delivery.
+    public let events: [EventRecord]
+
+    public init(id: UUID, sender: AgencyID, type: String, area: String, digest: Data, jws: Data, receivedAt: Date,
+                expiresAt: Date?, deliveries: [NewDelivery], events: [EventRecord]) {
+        self.id = id
+        self.sender = sender
+        self.type = type
+        self.area = area
+        self.digest = digest
+        self.jws = jws
+        self.receivedAt = receivedAt
+        self.expiresAt = expiresAt
+        self.deliveries = deliveries
+        self.events = events
+    }
+}
+
+/// One copy of a message for one recipient.
+public struct NewDelivery: Sendable {
+    public let id: UUID
+    public let recipient: AgencyID
+
+    public init(id: UUID, recipient: AgencyID) {
+        self.id = id
+        self.recipient = recipient
+    }
+}
+
+/// What the publisher is told, and told again on an identical replay.
+public struct PublishReceipt: Sendable, Equatable, Codable {
+    public let id: UUID
+    public let recipients: [AgencyID]
+    /// Index in the event record of the message's `published` event.
+    public let auditIndex: Int
+
+    public init(id: UUID, recipients: [AgencyID], auditIndex: Int) {
+        self.id = id
+        self.recipients = recipients
+        self.auditIndex = auditIndex
+    }
+}
+
+/// The result of committing a publish.
+public enum PublishOutcome: Sendable, Equatable {
+    /// Newly stored and durable.
+    case stored(PublishReceipt)
+    /// The same id and the same bytes were stored before; this is the first answer.
+    case replayed(PublishReceipt)
+    /// The id is taken by a message with different bytes.
+    case conflict
+}
+
+/// A delivery handed to its recipient.
+public struct InboxDelivery: Sendable, Equatable {
+    public let id: UUID
+    public let messageID: UUID
+    public let type: String
+    public let sender: AgencyID
+    public let jws: Data
+    /// 1 on the first fetch, counting up each time it is handed out again.
+    public let attempt: Int
+    public let createdAt: Date
+    public let deliveredAt: Date
+    public let expiresAt: Date?
+
+    public init(id: UUID, messageID: UUID, type: String, sender: AgencyID, jws: Data, attempt: Int,
+                createdAt: Date, deliveredAt: Date, expiresAt: Date?) {
+        self.id = id
+        self.messageID = messageID
+        self.type = type
+        self.sender = sender
+        self.jws = jws
+        self.attempt = attempt
+        self.createdAt = createdAt
+        self.deliveredAt = deliveredAt
+        self.expiresAt = expiresAt
+    }
+}
+
+/// The state of one delivery as its sender may see it.
+public struct DeliveryStatus: Sendable, Equatable {
+    public enum State: String, Sendable, Codable {
+        case pending
+        case delivered
+        case acknowledged
+        case expired
+    }
+
+    public let id: UUID
+    public let recipient: AgencyID
+    public let state: State
+    public let attempts: Int
+    public let createdAt: Date
+    public let firstDeliveredAt: Date?
+    public let lastDeliveredAt: Date?
+    public let acknowledgedAt: Date?
+
+    public init(id: UUID, recipient: AgencyID, state: State, attempts: Int, createdAt: Date,
+                firstDeliveredAt: Date?, lastDeliveredAt: Date?, acknowledgedAt: Date?) {
+        self.id = id
+        self.recipient = recipient
+        self.state = state
+        self.attempts = attempts
+        self.createdAt = createdAt
+        self.firstDeliveredAt = firstDeliveredAt
+        self.lastDeliveredAt = lastDeliveredAt
+        self.acknowledgedAt = acknowledgedAt
+    }
+}
+
+/// A message and the state of each of its deliveries.
+public struct MessageStatus: Sendable, Equatable {
+    public let id: UUID
+    public let type: String
+    public let sender: AgencyID
+    public let receivedAt: Date
+    public let expiresAt: Date?
+    public let deliveries: [DeliveryStatus]
+
+    public init(id: UUID, type: String, sender: AgencyID, receivedAt: Date, expiresAt: Date?, deliveries: [DeliveryStatus]) {
+        self.id = id
+        self.type = type
+        self.sender = sender
+        self.receivedAt = receivedAt
+        self.expiresAt = expiresAt
+        self.deliveries = deliveries
+    }
+}
+
+/// The answer to an acknowledgement.
+public struct Acknowledgement: Sendable, Equatable {
+    public let deliveryID: UUID
+    public let acknowledgedAt: Date
+    /// False when the delivery had already been acknowledged (the first time is reported).
+    public let isFirst: Bool
+
+    public init(deliveryID: UUID, acknowledgedAt: Date, isFirst: Bool) {
+        self.deliveryID = deliveryID
+        self.acknowledgedAt = acknowledgedAt
+        self.isFirst = isFirst
+    }
+}

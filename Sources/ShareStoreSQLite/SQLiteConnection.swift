@@ -1,0 +1,158 @@
+import CSQLite
+import Foundation
+import ShareStore
+
+/// One SQLite connection with a cache of prepared statements.
+/// Not thread-safe: each connection is used only by the thread of its `SQLiteWorker`.
+final class SQLiteConnection {
+    private let handle: OpaquePointer
+    private var statements: [String: Statement] = [:]
+
+    init(path: String, readOnly: Bool) throws {
+        var db: OpaquePointer?
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
+        let status = sqlite3_open_v2(path, &db, flags, nil)
+        guard status == SQLITE_OK, let db else {
+            if let db { sqlite3_close_v2(db) }
+            throw StoreError(.cannotOpen, "SQLite could not open the store file (\(String(cString: sqlite3_errstr(status)))).")
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, 10_000)
+    }
+
+    deinit {
+        statements.values.forEach { $0.finalize() }
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs SQL text that takes no parameters (pragmas, DDL, transaction control).
+    func execute(_ sql: String) throws {
+        let status = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard status == SQLITE_OK else { throw error(status) }
+    }
+
+    /// A prepared statement, reset and ready to bind.
+    func statement(_ sql: String) throws -> Statement {
+        if let cached = statements[sql] {
+            cached.reset()
+            return cached
+        }
+        var raw: OpaquePointer?
+        let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+        guard status == SQLITE_OK, let raw else { throw error(status) }
+        let statement = Statement(raw: raw, connection: self)
+        statements[sql] = statement
+        return statement
+    }
+
+    /// Whether no transaction is open (SQLite rolls a transaction back on some errors).
+    var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
+
+    func error(_ status: Int32) -> SQLiteError {
+        SQLiteError(status: status, message: String(cString: sqlite3_errmsg(handle)))
+    }
+}
+
+/// An SQLite result code with its message. Messages name constraints and tables, never values.
+struct SQLiteError: Error, CustomStringConvertible {
+    let status: Int32
+    let message: String
+
+    /// Out of space, I/O failure, read-only file or database locked: the write could not be made.
+    var isUnavailable: Bool {
+        let primary = status & 0xff
+        return [SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_BUSY, SQLITE_LOCKED,
+                SQLITE_CORRUPT, SQLITE_NOTADB].contains(primary)
+    }
+
+    var description: String { "SQLite error \(status): \(message)" }
+}
+
+/// A prepared statement. Bind by 1-based position, step, and read columns by 0-based index.
+final class Statement {
+    private let raw: OpaquePointer
+    private unowned let connection: SQLiteConnection
+
+    init(raw: OpaquePointer, connection: SQLiteConnection) {
+        self.raw = raw
+        self.connection = connection
+    }
+
+    func reset() {
+        sqlite3_reset(raw)
+        sqlite3_clear_bindings(raw)
+    }
+
+    func finalize() {
+        sqlite3_finalize(raw)
+    }
+
+    /// Binds each value in order. Supported: String, Int, Int64, Double, Data, Bool, nil.
+    @discardableResult
+    func bind(_ values: (any Sendable)?...) throws -> Statement {
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let status: Int32
+            switch value {
+            case nil:
+                status = sqlite3_bind_null(raw, index)
+            case let text as String:
+                status = sqlite3_bind_text(raw, index, text, -1, transient)
+            case let number as Int:
+                status = sqlite3_bind_int64(raw, index, Int64(number))
+            case let number as Int64:
+                status = sqlite3_bind_int64(raw, index, number)
+            case let number as Double:
+                status = sqlite3_bind_double(raw, index, number)
+            case let flag as Bool:
+                status = sqlite3_bind_int64(raw, index, flag ? 1 : 0)
+            case let data as Data:
+                status = data.withUnsafeBytes { buffer in
+                    sqlite3_bind_blob(raw, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count), transient)
+                }
+            default:
+                preconditionFailure("unsupported SQLite binding type \(type(of: value!))")
+            }
+            guard status == SQLITE_OK else { throw connection.error(status) }
+        }
+        return self
+    }
+
+    /// Advances to the next row; false when there are no more.
+    func step() throws -> Bool {
+        let status = sqlite3_step(raw)
+        switch status {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw connection.error(status)
+        }
+    }
+
+    /// Runs a statement that returns no rows.
+    func run() throws {
+        while try step() {}
+    }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(raw, column) == SQLITE_NULL }
+
+    func int(_ column: Int32) -> Int { Int(sqlite3_column_int64(raw, column)) }
+
+    func optionalInt(_ column: Int32) -> Int? { isNull(column) ? nil : int(column) }
+
+    func text(_ column: Int32) -> String {
+        guard let pointer = sqlite3_column_text(raw, column) else { return "" }
+        return String(cString: pointer)
+    }
+
+    func optionalText(_ column: Int32) -> String? { isNull(column) ? nil : text(column) }
+
+    func data(_ column: Int32) -> Data {
+        let count = Int(sqlite3_column_bytes(raw, column))
+        guard count > 0, let pointer = sqlite3_column_blob(raw, column) else { return Data() }
+        return Data(bytes: pointer, count: count)
+    }
+}
+
+/// SQLITE_TRANSIENT: SQLite copies bound text and blobs before the call returns.
+private let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)

@@ -1,0 +1,60 @@
+/// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
+enum SQLiteSchema {
+    static let version = 1
+
+    static let statements = [
+        """
+        CREATE TABLE IF NOT EXISTS messages (
+            id TEXT PRIMARY KEY,
+            sender TEXT NOT NULL,
+            type TEXT NOT NULL,
+            area TEXT NOT NULL,
+            digest BLOB NOT NULL,
+            jws BLOB NOT NULL,
+            received_at INTEGER NOT NULL,
+            expires_at INTEGER,
+            receipt BLOB NOT NULL
+        ) STRICT
+        """,
+        """
+        CREATE TABLE IF NOT EXISTS deliveries (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            message_id TEXT NOT NULL REFERENCES messages(id),
+            recipient TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            visible_at INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER,
+            first_delivered_at INTEGER,
+            last_delivered_at INTEGER,
+            acknowledged_at INTEGER
+        ) STRICT
+        """,
+        """
+        CREATE INDEX IF NOT EXISTS deliveries_inbox
+            ON deliveries (recipient, visible_at) WHERE acknowledged_at IS NULL
+        """,
+        "CREATE INDEX IF NOT EXISTS deliveries_message ON deliveries (message_id)",
+        """
+        CREATE TABLE IF NOT EXISTS events (
+            idx INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            agency TEXT NOT NULL,
+            message_id TEXT,
+            entry BLOB NOT NULL
+        ) STRICT
+        """,
+        "CREATE INDEX IF NOT EXISTS events_message ON events (message_id) WHERE message_id IS NOT NULL",
+        // Append-only: the event record is never changed or shortened through SQL.
+        """
+        CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event record is append-only'); END
+        """,
+        """
+        CREATE TRIGGER IF NOT EXISTS events_no_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event record is append-only'); END
+        """,
+    ]
+}

@@ -1,0 +1,227 @@
+public import Foundation
+public import ShareModel
+public import ShareStore
+
+/// The embedded store: one SQLite file in WAL mode with `synchronous=FULL`, so a commit is on
+/// disk before it returns. Writes go through one writer thread that commits in groups; reads
+/// use a second connection and never wait for writes.
+public final class SQLiteStore: Store {
+    /// Where and how to keep the file.
+    public struct Configuration: Sendable {
+        public var path: String
+        /// A size the file may not grow past; writes beyond it fail as if the disk were full.
+        public var maxSizeBytes: Int?
+
+        public init(path: String, maxSizeBytes: Int? = nil) {
+            self.path = path
+            self.maxSizeBytes = maxSizeBytes
+        }
+    }
+
+    private let writer: SQLiteWorker
+    private let reader: SQLiteWorker
+
+    /// Opens (creating if needed) the store file and brings its schema up to date.
+    public init(configuration: Configuration) throws {
+        let path = configuration.path
+        let maxSize = configuration.maxSizeBytes
+        writer = try SQLiteWorker(name: "sharebroker.sqlite.writer", transactional: true) {
+            let connection = try SQLiteConnection(path: path, readOnly: false)
+            try Self.prepare(connection, maxSizeBytes: maxSize)
+            return connection
+        }
+        reader = try SQLiteWorker(name: "sharebroker.sqlite.reader", transactional: false) {
+            let connection = try SQLiteConnection(path: path, readOnly: true)
+            try connection.execute("PRAGMA foreign_keys = ON")
+            return connection
+        }
+    }
+
+    /// Finishes queued work and closes both connections.
+    public func close() async {
+        await writer.close()
+        await reader.close()
+    }
+
+    private static func prepare(_ connection: SQLiteConnection, maxSizeBytes: Int?) throws {
+        try connection.execute("PRAGMA journal_mode = WAL")
+        try connection.execute("PRAGMA synchronous = FULL")
+        try connection.execute("PRAGMA foreign_keys = ON")
+        let version = try connection.statement("PRAGMA user_version")
+        let current = try version.step() ? version.int(0) : 0
+        guard current <= SQLiteSchema.version else {
+            throw StoreError(.cannotOpen, "The store file was written by a newer version (schema \(current)); upgrade sharebroker.")
+        }
+        try connection.execute("BEGIN IMMEDIATE")
+        for statement in SQLiteSchema.statements { try connection.execute(statement) }
+        try connection.execute("PRAGMA user_version = \(SQLiteSchema.version)")
+        try connection.execute("COMMIT")
+        if let maxSizeBytes {
+            let pageSize = try connection.statement("PRAGMA page_size")
+            let bytesPerPage = try pageSize.step() ? pageSize.int(0) : 4096
+            try connection.execute("PRAGMA max_page_count = \(max(1, maxSizeBytes / bytesPerPage))")
+        }
+    }
+
+    public func publish(_ message: NewMessage) async throws -> PublishOutcome {
+        try await writer.run { connection in
+            let existing = try connection.statement("SELECT digest, receipt FROM messages WHERE id = ?")
+                .bind(message.id.uuidString)
+            if try existing.step() {
+                guard existing.data(0) == message.digest else { return .conflict }
+                return .replayed(try JSONDecoder().decode(PublishReceipt.self, from: existing.data(1)))
+            }
+            let firstIndex = try Self.appendEvents(message.events, on: connection)
+            let receipt = PublishReceipt(id: message.id, recipients: message.deliveries.map(\.recipient), auditIndex: firstIndex)
+            try connection.statement("""
+                INSERT INTO messages (id, sender, type, area, digest, jws, received_at, expires_at, receipt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+                .bind(message.id.uuidString, message.sender.rawValue, message.type, message.area, message.digest,
+                      message.jws, message.receivedAt.millis, message.expiresAt?.millis, try JSONEncoder().encode(receipt))
+                .run()
+            let insert = try connection.statement("""
+                INSERT INTO deliveries (id, message_id, recipient, visible_at, created_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?)
+                """)
+            for delivery in message.deliveries {
+                insert.reset()
+                try insert.bind(delivery.id.uuidString, message.id.uuidString, delivery.recipient.rawValue,
+                                message.receivedAt.millis, message.receivedAt.millis, message.expiresAt?.millis).run()
+            }
+            return .stored(receipt)
+        }
+    }
+
+    public func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval) async throws -> [InboxDelivery] {
+        try await writer.run { connection in
+            let select = try connection.statement("""
+                SELECT d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at
+                FROM deliveries d JOIN messages m ON m.id = d.message_id
+                WHERE d.recipient = ? AND d.acknowledged_at IS NULL AND d.visible_at <= ?
+                  AND (d.expires_at IS NULL OR d.expires_at > ?)
+                ORDER BY d.seq LIMIT ?
+                """)
+                .bind(agency.rawValue, now.millis, now.millis, limit)
+            var rows: [(seq: Int, delivery: InboxDelivery)] = []
+            while try select.step() {
+                guard let id = UUID(uuidString: select.text(1)), let messageID = UUID(uuidString: select.text(2)),
+                      let sender = AgencyID(select.text(4)) else { continue }
+                rows.append((select.int(0), InboxDelivery(
+                    id: id, messageID: messageID, type: select.text(3), sender: sender, jws: select.data(5),
+                    attempt: select.int(6) + 1, createdAt: Date(millis: select.int(7)), deliveredAt: now,
+                    expiresAt: select.optionalInt(8).map(Date.init(millis:)))))
+            }
+            let update = try connection.statement("""
+                UPDATE deliveries SET attempts = attempts + 1, visible_at = ?, last_delivered_at = ?,
+                    first_delivered_at = coalesce(first_delivered_at, ?)
+                WHERE seq = ?
+                """)
+            let hiddenUntil = now.addingTimeInterval(visibilityTimeout).millis
+            for row in rows {
+                update.reset()
+                try update.bind(hiddenUntil, now.millis, now.millis, row.seq).run()
+            }
+            _ = try Self.appendEvents(rows.map {
+                EventRecord(kind: .delivered, at: now, agency: agency, messageID: $0.delivery.messageID,
+                            deliveryID: $0.delivery.id, attempt: $0.delivery.attempt)
+            }, on: connection)
+            return rows.map(\.delivery)
+        }
+    }
+
+    public func acknowledge(delivery id: UUID, by agency: AgencyID, at time: Date) async throws -> Acknowledgement? {
+        try await writer.run { connection in
+            let select = try connection.statement(
+                "SELECT message_id, acknowledged_at FROM deliveries WHERE id = ? AND recipient = ?")
+                .bind(id.uuidString, agency.rawValue)
+            guard try select.step(), let messageID = UUID(uuidString: select.text(0)) else { return nil }
+            if let previous = select.optionalInt(1) {
+                return Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: previous), isFirst: false)
+            }
+            try connection.statement("UPDATE deliveries SET acknowledged_at = ? WHERE id = ?")
+                .bind(time.millis, id.uuidString).run()
+            _ = try Self.appendEvents([EventRecord(kind: .acknowledged, at: time, agency: agency,
+                                                   messageID: messageID, deliveryID: id)], on: connection)
+            return Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: time.millis), isFirst: true)
+        }
+    }
+
+    public func messageStatus(id: UUID, sender: AgencyID, now: Date) async throws -> MessageStatus? {
+        try await reader.run { connection in
+            try connection.execute("BEGIN")
+            defer { try? connection.execute("COMMIT") }
+            let message = try connection.statement(
+                "SELECT type, received_at, expires_at FROM messages WHERE id = ? AND sender = ?")
+                .bind(id.uuidString, sender.rawValue)
+            guard try message.step() else { return nil }
+            let type = message.text(0)
+            let receivedAt = Date(millis: message.int(1))
+            let expiresAt = message.optionalInt(2).map(Date.init(millis:))
+            let rows = try connection.statement("""
+                SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at
+                FROM deliveries WHERE message_id = ? ORDER BY seq
+                """)
+                .bind(id.uuidString)
+            var deliveries: [DeliveryStatus] = []
+            while try rows.step() {
+                guard let deliveryID = UUID(uuidString: rows.text(0)), let recipient = AgencyID(rows.text(1)) else { continue }
+                let acknowledgedAt = rows.optionalInt(6).map(Date.init(millis:))
+                let firstDelivered = rows.optionalInt(4).map(Date.init(millis:))
+                let state: DeliveryStatus.State =
+                    if acknowledgedAt != nil { .acknowledged }
+                    else if let expiresAt, expiresAt <= now { .expired }
+                    else if firstDelivered != nil { .delivered }
+                    else { .pending }
+                deliveries.append(DeliveryStatus(
+                    id: deliveryID, recipient: recipient, state: state, attempts: rows.int(2),
+                    createdAt: Date(millis: rows.int(3)), firstDeliveredAt: firstDelivered,
+                    lastDeliveredAt: rows.optionalInt(5).map(Date.init(millis:)), acknowledgedAt: acknowledgedAt))
+            }
+            return MessageStatus(id: id, type: type, sender: sender, receivedAt: receivedAt, expiresAt: expiresAt,
+                                 deliveries: deliveries)
+        }
+    }
+
+    public func record(_ events: [EventRecord]) async throws {
+        try await writer.run { connection in
+            _ = try Self.appendEvents(events, on: connection)
+        }
+    }
+
+    public func events(from index: Int, limit: Int) async throws -> [StoredEvent] {
+        try await reader.run { connection in
+            let select = try connection.statement("SELECT idx, entry FROM events WHERE idx >= ? ORDER BY idx LIMIT ?")
+                .bind(index, limit)
+            var events: [StoredEvent] = []
+            while try select.step() {
+                let entry = select.data(1)
+                events.append(StoredEvent(index: select.int(0), event: try EventRecord.decode(entry), entry: entry))
+            }
+            return events
+        }
+    }
+
+    /// Appends events at the end of the record; returns the index of the first (or of the next, if none).
+    private static func appendEvents(_ events: [EventRecord], on connection: SQLiteConnection) throws -> Int {
+        let next = try connection.statement("SELECT coalesce(max(idx) + 1, 0) FROM events")
+        let first = try next.step() ? next.int(0) : 0
+        let insert = try connection.statement(
+            "INSERT INTO events (idx, kind, at, agency, message_id, entry) VALUES (?, ?, ?, ?, ?, ?)")
+        for (offset, event) in events.enumerated() {
+            insert.reset()
+            try insert.bind(first + offset, event.kind.rawValue, event.at.millis, event.agency.rawValue,
+                            event.messageID?.uuidString, try event.entryBytes()).run()
+        }
+        return first
+    }
+}
+
+extension Date {
+    /// Milliseconds since 1970, as the store keeps times.
+    var millis: Int { Int((timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    init(millis: Int) {
+        self.init(timeIntervalSince1970: Double(millis) / 1000)
+    }
+}

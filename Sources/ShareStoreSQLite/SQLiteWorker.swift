@@ -1,0 +1,198 @@
+import Foundation
+import ShareStore
+import Synchronization
+
+/// A thread that owns one SQLite connection and runs jobs on it in order.
+///
+/// A writer worker commits in groups: it takes every job waiting, runs them in one
+/// transaction (each inside its own savepoint, so one failing job does not undo the others),
+/// commits once (one fsync for the group), and only then answers each job. A job's caller is
+/// answered only after the commit that holds its change.
+final class SQLiteWorker: Sendable {
+    private struct State {
+        var queue: [Job] = []
+        var closed = false
+    }
+
+    private let state = Mutex(State())
+    private let wakeUp = NSCondition()
+    private let transactional: Bool
+    private let maxGroupSize: Int
+    private let finished = Mutex<CheckedContinuation<Void, Never>?>(nil)
+
+    /// Opens the connection on the new thread and runs `setUp` there before any job.
+    init(name: String, transactional: Bool, maxGroupSize: Int = 256,
+         open: @escaping @Sendable () throws -> SQLiteConnection) throws {
+        self.transactional = transactional
+        self.maxGroupSize = maxGroupSize
+        let opened = OpenResult()
+        let thread = Thread { [self] in
+            do {
+                let connection = try open()
+                opened.signal(nil)
+                self.loop(connection)
+            } catch {
+                opened.signal(error)
+            }
+            finished.withLock { $0?.resume() }
+        }
+        thread.name = name
+        thread.start()
+        if let error = opened.wait() { throw error }
+    }
+
+    /// Runs `body` on the worker's connection and returns its result once it is committed.
+    func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let job = Job(body: body, continuation: continuation)
+            let accepted = state.withLock { state -> Bool in
+                guard !state.closed else { return false }
+                state.queue.append(job)
+                return true
+            }
+            guard accepted else {
+                continuation.resume(throwing: StoreError(.closed, "The store is shutting down."))
+                return
+            }
+            wakeUp.lock()
+            wakeUp.signal()
+            wakeUp.unlock()
+        }
+    }
+
+    /// Finishes the jobs already queued, then closes the connection and returns once the thread has ended.
+    func close() async {
+        await withCheckedContinuation { continuation in
+            finished.withLock { $0 = continuation }
+            state.withLock { $0.closed = true }
+            wakeUp.lock()
+            wakeUp.signal()
+            wakeUp.unlock()
+        }
+    }
+
+    private func takeJobs() -> [Job]? {
+        while true {
+            let (jobs, closed) = state.withLock { state -> ([Job], Bool) in
+                let count = min(state.queue.count, maxGroupSize)
+                let jobs = Array(state.queue.prefix(count))
+                state.queue.removeFirst(count)
+                return (jobs, state.closed)
+            }
+            if !jobs.isEmpty { return jobs }
+            if closed { return nil }
+            wakeUp.lock()
+            let empty = state.withLock { $0.queue.isEmpty && !$0.closed }
+            if empty { _ = wakeUp.wait(until: Date().addingTimeInterval(1)) }
+            wakeUp.unlock()
+        }
+    }
+
+    private func loop(_ connection: SQLiteConnection) {
+        while let jobs = takeJobs() {
+            if transactional {
+                runGroup(jobs, on: connection)
+            } else {
+                for job in jobs { job.complete(job.execute(connection)) }
+            }
+        }
+    }
+
+    private func runGroup(_ jobs: [Job], on connection: SQLiteConnection) {
+        var remaining = jobs[...]
+        while !remaining.isEmpty {
+            do {
+                try connection.execute("BEGIN IMMEDIATE")
+            } catch {
+                let failure = Self.storeError(error)
+                remaining.forEach { $0.complete(.failure(failure)) }
+                return
+            }
+            var done: [(Job, Result<any Sendable, any Error>)] = []
+            var aborted = false
+            while let job = remaining.first {
+                remaining = remaining.dropFirst()
+                let result = job.executeInSavepoint(connection)
+                if case .failure = result, connection.isAutocommit {
+                    // SQLite rolled the whole transaction back (for example on a full disk):
+                    // the jobs before this one are undone too.
+                    aborted = true
+                    let failure = StoreError(.unavailable, "The store could not write; nothing in this group was stored.")
+                    done.forEach { $0.0.complete(.failure(failure)) }
+                    job.complete(result.mapError { Self.storeError($0) })
+                    break
+                }
+                done.append((job, result))
+            }
+            if aborted { continue }
+            do {
+                try connection.execute("COMMIT")
+                done.forEach { $0.0.complete($0.1) }
+            } catch {
+                try? connection.execute("ROLLBACK")
+                let failure = Self.storeError(error)
+                done.forEach { $0.0.complete(.failure(failure)) }
+            }
+        }
+    }
+
+    /// Store errors pass through; SQLite failures to write become `.unavailable`.
+    static func storeError(_ error: any Error) -> any Error {
+        if let sqlite = error as? SQLiteError, sqlite.isUnavailable {
+            return StoreError(.unavailable, "The store could not write (\(sqlite.description)); nothing was changed.")
+        }
+        return error
+    }
+}
+
+/// A queued call with its continuation.
+private struct Job: Sendable {
+    let execute: @Sendable (SQLiteConnection) -> Result<any Sendable, any Error>
+    let complete: @Sendable (Result<any Sendable, any Error>) -> Void
+
+    init<T: Sendable>(body: @escaping @Sendable (SQLiteConnection) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+        execute = { connection in Result { try body(connection) } }
+        complete = { result in
+            continuation.resume(with: result.map { $0 as! T }.mapError { SQLiteWorker.storeError($0) })
+        }
+    }
+
+    func executeInSavepoint(_ connection: SQLiteConnection) -> Result<any Sendable, any Error> {
+        do {
+            try connection.execute("SAVEPOINT job")
+        } catch {
+            return .failure(error)
+        }
+        let result = execute(connection)
+        switch result {
+        case .success:
+            if (try? connection.execute("RELEASE job")) == nil { return .failure(StoreError(.unavailable, "savepoint release failed")) }
+        case .failure:
+            if !connection.isAutocommit {
+                try? connection.execute("ROLLBACK TO job")
+                try? connection.execute("RELEASE job")
+            }
+        }
+        return result
+    }
+}
+
+/// Hands the outcome of opening the connection back to the creating thread.
+private final class OpenResult: Sendable {
+    private let condition = NSCondition()
+    private let outcome = Mutex<(done: Bool, error: (any Error)?)>((false, nil))
+
+    func signal(_ error: (any Error)?) {
+        condition.lock()
+        outcome.withLock { $0 = (true, error) }
+        condition.signal()
+        condition.unlock()
+    }
+
+    func wait() -> (any Error)? {
+        condition.lock()
+        defer { condition.unlock() }
+        while !outcome.withLock({ $0.done }) { condition.wait() }
+        return outcome.withLock { $0.error }
+    }
+}
