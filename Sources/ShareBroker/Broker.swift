@@ -86,8 +86,11 @@ public final class Broker: Sendable {
         notifier.close()
     }
 
+    /// True once shutdown has begun.
+    public var isStopping: Bool { notifier.isClosed }
+
     func refuseIfStopping() throws {
-        if notifier.isClosed {
+        if isStopping {
             throw BrokerError(.shuttingDown, "The broker is shutting down; retry in a moment (another node or the restarted broker will answer).")
         }
     }

@@ -59,7 +59,8 @@ public struct EnvelopeReader: Sendable {
             sentAt: sentAt, expiresAt: expiresAt, inReplyTo: inReplyTo, respondBy: respondBy, payload: payload))
     }
 
-    static func isAreaCode(_ text: String) -> Bool {
+    /// Whether `text` is an ONS area code: E, W, S or N and eight digits.
+    public static func isAreaCode(_ text: String) -> Bool {
         let scalars = Array(text.unicodeScalars)
         guard scalars.count == 9, ["E", "W", "S", "N"].contains(scalars[0]) else { return false }
         return scalars.dropFirst().allSatisfy { ("0"..."9").contains($0) }

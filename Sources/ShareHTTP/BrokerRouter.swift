@@ -1,0 +1,18 @@
+public import Hummingbird
+public import ShareBroker
+
+/// Builds the HTTP API: problem rendering for every route, identity on every `/v1` route.
+public enum BrokerRouter {
+    public static func make(broker: Broker) -> Router<BrokerRequestContext> {
+        let router = Router(context: BrokerRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        router.get("health") { _, _ in
+            try jsonResponse(["status": broker.isStopping ? "stopping" : "ok"])
+        }
+        let v1 = router.group("v1").add(middleware: IdentityMiddleware(broker: broker))
+        MessagesRoutes(broker: broker).register(on: v1)
+        InboxRoutes(broker: broker).register(on: v1)
+        DirectoryRoutes(broker: broker).register(on: v1)
+        return router
+    }
+}

@@ -1,0 +1,34 @@
+import Crypto
+import Logging
+import ShareModel
+public import Hummingbird
+import NIOCore
+import NIOSSL
+public import ShareBroker
+
+/// Maps the verified client certificate to an agency on every request, so that suspending an
+/// agency takes effect on connections it already has open.
+public struct IdentityMiddleware: RouterMiddleware {
+    public typealias Context = BrokerRequestContext
+    let broker: Broker
+
+    public init(broker: Broker) {
+        self.broker = broker
+    }
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        let fingerprint = try await Self.peerCertificateFingerprint(context.channel)
+        context.agency = try broker.identify(certificateFingerprint: fingerprint)
+        context.logger[metadataKey: ShareLogKey.agency] = "\(context.agency!.id)"
+        return try await next(request, context)
+    }
+
+    /// Lowercase hex SHA-256 of the DER of the peer's certificate, or nil if it sent none.
+    static func peerCertificateFingerprint(_ channel: any Channel) async throws -> String? {
+        let connection = channel.parent ?? channel
+        guard let certificate = try? await connection.nioSSL_peerCertificate().get(),
+              let der = try? certificate.toDERBytes() else { return nil }
+        return Hex.encode(SHA256.hash(data: der))
+    }
+}

@@ -1,0 +1,39 @@
+public import HTTPTypes
+public import ShareBroker
+
+/// The one table from a refusal code to its problem `type` URI, HTTP status and title.
+public enum ProblemCatalogue {
+    /// The prefix of every problem `type`; the code follows it.
+    public static let typePrefix = "urn:sharebroker:problem:"
+
+    public struct Entry: Sendable {
+        public let status: HTTPResponse.Status
+        public let title: String
+    }
+
+    public static let entries: [BrokerError.Code: Entry] = [
+        .certificateRequired: Entry(status: .unauthorized, title: "Client certificate required"),
+        .unknownAgency: Entry(status: .unauthorized, title: "Certificate not registered to an agency"),
+        .agencySuspended: Entry(status: .forbidden, title: "Agency suspended"),
+        .senderMismatch: Entry(status: .forbidden, title: "Sender is not the calling agency"),
+        .malformedMessage: Entry(status: .badRequest, title: "Malformed message"),
+        .unsupportedSignature: Entry(status: .unprocessableContent, title: "Unsupported signature"),
+        .unknownKey: Entry(status: .unprocessableContent, title: "Unknown signing key"),
+        .badSignature: Entry(status: .unprocessableContent, title: "Signature does not verify"),
+        .keyNotSenders: Entry(status: .unprocessableContent, title: "Signing key belongs to another agency"),
+        .invalidEnvelope: Entry(status: .unprocessableContent, title: "Invalid envelope"),
+        .invalidRecipients: Entry(status: .unprocessableContent, title: "Invalid recipients"),
+        .expired: Entry(status: .unprocessableContent, title: "Message already expired"),
+        .idConflict: Entry(status: .conflict, title: "Message id already used"),
+        .tooLarge: Entry(status: .contentTooLarge, title: "Message too large"),
+        .unsupportedMediaType: Entry(status: .unsupportedMediaType, title: "Unsupported content type"),
+        .badRequest: Entry(status: .badRequest, title: "Bad request"),
+        .notFound: Entry(status: .notFound, title: "Not found"),
+        .storeUnavailable: Entry(status: .serviceUnavailable, title: "Storage unavailable"),
+        .shuttingDown: Entry(status: .serviceUnavailable, title: "Broker shutting down"),
+    ]
+
+    static func entry(for code: BrokerError.Code) -> Entry {
+        entries[code] ?? Entry(status: .internalServerError, title: "Internal error")
+    }
+}

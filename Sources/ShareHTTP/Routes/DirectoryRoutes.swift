@@ -1,0 +1,53 @@
+import Foundation
+import Hummingbird
+import ShareBroker
+import ShareJWS
+import ShareModel
+
+/// `GET /v1/directory` and `GET /v1/directory/jwks`: who is in the partnership and the keys
+/// that verify their messages.
+struct DirectoryRoutes {
+    let broker: Broker
+
+    func register(on group: RouterGroup<BrokerRequestContext>) {
+        group.get("directory", use: directory)
+        group.get("directory/jwks", use: jwks)
+    }
+
+    @Sendable func directory(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        _ = try context.caller()
+        let agencies = broker.directory.sortedAgencies.map { agency in
+            DirectoryAnswer.Entry(id: agency.id.rawValue, name: agency.name, kind: agency.kind.rawValue,
+                                  areas: agency.areas, status: agency.status.rawValue, keys: agency.signingKeys.map(Self.jwk))
+        }
+        return try jsonResponse(DirectoryAnswer(agencies: agencies))
+    }
+
+    @Sendable func jwks(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        _ = try context.caller()
+        let keys = broker.directory.sortedAgencies.flatMap { $0.signingKeys.map(Self.jwk) }
+        return try jsonResponse(JWKSAnswer(keys: keys))
+    }
+
+    static func jwk(_ key: PublicSigningKey) -> JWK {
+        JWK(kty: "EC", crv: "P-256", x: key.x, y: key.y, kid: key.kid)
+    }
+}
+
+struct DirectoryAnswer: Encodable {
+    struct Entry: Encodable {
+        let id: String
+        let name: String
+        let kind: String
+        let areas: [String]
+        let status: String
+        let keys: [JWK]
+    }
+
+    let agencies: [Entry]
+}
+
+/// An RFC 7517 JWK Set.
+struct JWKSAnswer: Encodable {
+    let keys: [JWK]
+}

@@ -1,0 +1,65 @@
+import Foundation
+import ShareModel
+import Hummingbird
+import ShareBroker
+import ShareStore
+
+/// `GET /v1/inbox` and `POST /v1/deliveries/{id}/ack`.
+struct InboxRoutes {
+    let broker: Broker
+
+    func register(on group: RouterGroup<BrokerRequestContext>) {
+        group.get("inbox", use: inbox)
+        group.post("deliveries/:id/ack", use: acknowledge)
+    }
+
+    @Sendable func inbox(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        let agency = try context.caller()
+        let deliveries = try await broker.inbox(
+            for: agency, limit: try request.integerQuery("limit"), wait: try request.integerQuery("wait"))
+        return try jsonResponse(InboxAnswer(deliveries: deliveries.map(InboxAnswer.Delivery.init)))
+    }
+
+    @Sendable func acknowledge(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        let agency = try context.caller()
+        let acknowledgement = try await broker.acknowledge(delivery: try context.parameters.require("id"), by: agency)
+        return try jsonResponse(AcknowledgementAnswer(
+            id: acknowledgement.deliveryID, state: "acknowledged", acknowledgedAt: acknowledgement.acknowledgedAt))
+    }
+}
+
+/// The caller's deliveries, oldest first.
+struct InboxAnswer: Encodable {
+    struct Delivery: Encodable {
+        let id: UUID
+        let messageId: UUID
+        let type: String
+        let sender: String
+        /// The JWS exactly as the sender signed it.
+        let jws: String
+        let attempt: Int
+        let createdAt: Date
+        let deliveredAt: Date
+        let expiresAt: Date?
+
+        init(_ delivery: InboxDelivery) {
+            id = delivery.id
+            messageId = delivery.messageID
+            type = delivery.type
+            sender = delivery.sender.rawValue
+            jws = String(decoding: delivery.jws, as: UTF8.self)
+            attempt = delivery.attempt
+            createdAt = delivery.createdAt
+            deliveredAt = delivery.deliveredAt
+            expiresAt = delivery.expiresAt
+        }
+    }
+
+    let deliveries: [Delivery]
+}
+
+struct AcknowledgementAnswer: Encodable {
+    let id: UUID
+    let state: String
+    let acknowledgedAt: Date
+}

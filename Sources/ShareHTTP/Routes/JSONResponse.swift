@@ -1,0 +1,28 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// A JSON response with the broker's encoding conventions.
+func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) throws -> Response {
+    var headers: HTTPFields = [.contentType: "application/json"]
+    headers.append(contentsOf: extra)
+    let body = try JSONCoding.encoder.encode(value)
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+}
+
+extension Request {
+    /// An optional integer query parameter; a value that is not an integer is a 400.
+    func integerQuery(_ name: String) throws -> Int? {
+        guard let text = uri.queryParameters.get(name) else { return nil }
+        guard let value = Int(text) else {
+            throw HTTPError(.badRequest, message: "'\(name)' must be a whole number, not '\(text)'.")
+        }
+        return value
+    }
+}
+
+extension HTTPField.Name {
+    /// Set on a publish answer that repeats the first answer to an identical resend.
+    static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
+}

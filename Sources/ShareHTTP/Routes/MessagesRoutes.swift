@@ -1,0 +1,95 @@
+import Foundation
+import HTTPTypes
+import NIOFoundationCompat
+import Hummingbird
+import NIOCore
+import ShareBroker
+import ShareModel
+import ShareStore
+
+/// `POST /v1/messages` and `GET /v1/messages/{id}/status`.
+struct MessagesRoutes {
+    let broker: Broker
+
+    func register(on group: RouterGroup<BrokerRequestContext>) {
+        group.post("messages", use: publish)
+        group.get("messages/:id/status", use: status)
+    }
+
+    @Sendable func publish(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        let agency = try context.caller()
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?
+            .trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/jose" else {
+            throw BrokerError(.unsupportedMediaType, "Send the message as a compact JWS with 'Content-Type: application/jose' (got '\(request.headers[.contentType] ?? "none")').")
+        }
+        let limit = broker.configuration.maxMessageBytes
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw BrokerError(.tooLarge, "The message is \(length) bytes; the limit is \(limit).")
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw BrokerError(.tooLarge, "The message is larger than the limit of \(limit) bytes.")
+        }
+        let result = try await broker.publish(Data(buffer: body), from: agency)
+        let headers: HTTPFields = result.replayed ? [.idempotentReplayed: "true"] : [:]
+        return try jsonResponse(PublishAnswer(result.receipt), status: .created, headers: headers)
+    }
+
+    @Sendable func status(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        let agency = try context.caller()
+        let id = try context.parameters.require("id")
+        return try jsonResponse(StatusAnswer(try await broker.status(message: id, for: agency)))
+    }
+}
+
+/// The 201 answer to a publish.
+struct PublishAnswer: Encodable {
+    struct Audit: Encodable {
+        let index: Int
+    }
+
+    let id: UUID
+    let recipients: [String]
+    let audit: Audit
+
+    init(_ receipt: PublishReceipt) {
+        id = receipt.id
+        recipients = receipt.recipients.map(\.rawValue)
+        audit = Audit(index: receipt.auditIndex)
+    }
+}
+
+/// A message's delivery state for its sender.
+struct StatusAnswer: Encodable {
+    struct Recipient: Encodable {
+        let agency: String
+        let deliveryId: UUID
+        let state: String
+        let attempts: Int
+        let createdAt: Date
+        let firstDeliveredAt: Date?
+        let lastDeliveredAt: Date?
+        let acknowledgedAt: Date?
+    }
+
+    let id: UUID
+    let type: String
+    let receivedAt: Date
+    let expiresAt: Date?
+    let recipients: [Recipient]
+
+    init(_ status: MessageStatus) {
+        id = status.id
+        type = status.type
+        receivedAt = status.receivedAt
+        expiresAt = status.expiresAt
+        recipients = status.deliveries.map {
+            Recipient(agency: $0.recipient.rawValue, deliveryId: $0.id, state: $0.state.rawValue, attempts: $0.attempts,
+                      createdAt: $0.createdAt, firstDeliveredAt: $0.firstDeliveredAt,
+                      lastDeliveredAt: $0.lastDeliveredAt, acknowledgedAt: $0.acknowledgedAt)
+        }
+    }
+}

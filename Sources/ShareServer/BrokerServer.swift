@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import HummingbirdHTTP2
+public import Logging
+import NIOCore
+public import ServiceLifecycle
+public import ShareBroker
+import UnixSignals
+import ShareHTTP
+import ShareStoreSQLite
+
+/// The composition root: opens the store, builds the broker and its HTTPS API, and runs them
+/// as one `ServiceGroup` that shuts down in order (stop accepting, drain HTTP, close the store).
+public final class BrokerServer: Sendable {
+    public let settings: ServerSettings
+    public let broker: Broker
+    private let store: SQLiteStore
+    private let logger: Logger
+
+    /// Opens the store and checks the TLS files; throws `ConfigurationError` or `StoreError`
+    /// with a message that says what to fix.
+    public init(settings: ServerSettings, clock: any BrokerClock = SystemClock(), logger: Logger) throws {
+        self.settings = settings
+        self.logger = logger
+        let directory = try settings.directory()
+        _ = try TLSFactory.serverConfiguration(settings)
+        store = try SQLiteStore(configuration: settings.store)
+        broker = Broker(configuration: settings.broker, directory: directory, store: store, clock: clock, logger: logger)
+    }
+
+    /// The services of a running broker. `onReady` receives the bound port once it listens.
+    /// With `handleSignals`, SIGTERM and SIGINT shut down gracefully and SIGHUP reloads.
+    public func serviceGroup(handleSignals: Bool, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> ServiceGroup {
+        let app = Application(
+            router: BrokerRouter.make(broker: broker),
+            server: try .http2Upgrade(tlsConfiguration: TLSFactory.serverConfiguration(settings)),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
+            onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
+            logger: logger)
+        var services: [any Service] = [StoreService(store: store), app, StopAcceptingService(broker: broker)]
+        if handleSignals {
+            services.append(ReloadOnHangupService(server: self, logger: logger))
+        }
+        return ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
+            logger: logger))
+    }
+
+    /// Runs until SIGTERM or SIGINT.
+    public func run(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await serviceGroup(handleSignals: true, onReady: onReady).run()
+    }
+
+    /// Reads the configuration file again and applies its agency directory (suspensions,
+    /// reinstatements, new agencies, keys and certificates). Listener, TLS and store settings
+    /// take effect at the next start.
+    public func reload() async throws {
+        guard let file = settings.configurationFile else { return }
+        let fresh = try ServerSettings.load(from: file)
+        try await broker.replaceDirectory(with: try fresh.directory())
+        logger.notice("Configuration reloaded", metadata: [ShareLogKey.count: "\(fresh.agencies.count)"])
+    }
+}

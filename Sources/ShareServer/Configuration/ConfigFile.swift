@@ -1,0 +1,98 @@
+import Foundation
+import ShareJWS
+import ShareModel
+
+/// The configuration file as written (JSON). README.md "Configuration" documents every key.
+/// Relative paths are resolved against the file's folder.
+struct ConfigFile: Decodable {
+    struct Listener: Decodable {
+        var host: String?
+        var port: Int?
+    }
+
+    struct TLS: Decodable {
+        var certificate: String
+        var privateKey: String
+        var clientCA: String
+        /// "1.3" (default) or "1.2".
+        var minimumVersion: String?
+    }
+
+    struct Limits: Decodable {
+        var maxMessageBytes: Int?
+        var maxInboxBatch: Int?
+        var maxWaitSeconds: Int?
+    }
+
+    struct Delivery: Decodable {
+        var visibilityTimeoutSeconds: Double?
+    }
+
+    struct Store: Decodable {
+        var path: String
+        var maxSizeBytes: Int?
+    }
+
+    struct AgencyEntry: Decodable {
+        struct CertificateEntry: Decodable {
+            var sha256: String
+        }
+
+        var id: AgencyID
+        var name: String
+        var kind: AgencyKind
+        var areas: [String]
+        var status: AgencyStatus?
+        var certificates: [CertificateEntry]
+        var signingKeys: [JWK]
+    }
+
+    var listener: Listener?
+    var tls: TLS
+    var limits: Limits?
+    var delivery: Delivery?
+    var store: Store
+    var agencies: [AgencyEntry]
+}
+
+/// Reads a configuration file, turning decoding failures into a sentence with a JSON Pointer.
+enum ConfigFileReader {
+    static func read(_ url: URL) throws -> ConfigFile {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ConfigurationError("Cannot read the configuration file \(url.path): \(error.localizedDescription)")
+        }
+        do {
+            return try JSONDecoder().decode(ConfigFile.self, from: data)
+        } catch let error as DecodingError {
+            throw ConfigurationError("\(url.path): \(describe(error))")
+        }
+    }
+
+    static func describe(_ error: DecodingError) -> String {
+        func pointer(_ path: [any CodingKey]) -> String {
+            path.isEmpty ? "(top level)" : path.map { "/" + ($0.intValue.map(String.init) ?? $0.stringValue) }.joined()
+        }
+        switch error {
+        case .keyNotFound(let key, let context):
+            return "at \(pointer(context.codingPath)): the key '\(key.stringValue)' is required."
+        case .typeMismatch(let type, let context):
+            return "at \(pointer(context.codingPath)): expected \(type)."
+        case .valueNotFound(let type, let context):
+            return "at \(pointer(context.codingPath)): expected \(type), found null."
+        case .dataCorrupted(let context):
+            if context.codingPath.isEmpty { return "the file is not valid JSON." }
+            return "at \(pointer(context.codingPath)): \(context.debugDescription)"
+        @unknown default:
+            return "the file could not be read."
+        }
+    }
+}
+
+/// A configuration that cannot be used; the message says where and what to fix.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,116 @@
+public import Foundation
+public import ShareBroker
+import ShareJWS
+public import ShareModel
+public import ShareStoreSQLite
+
+/// Everything a broker needs to start, read from one file plus environment overrides.
+public struct ServerSettings: Sendable {
+    public enum TLSVersion: String, Sendable {
+        case tls12 = "1.2"
+        case tls13 = "1.3"
+    }
+
+    /// The file these settings came from; a reload reads it again.
+    public var configurationFile: URL?
+    public var host: String
+    public var port: Int
+    public var certificatePath: String
+    public var privateKeyPath: String
+    public var clientCAPath: String
+    public var minimumTLSVersion: TLSVersion
+    public var broker: Broker.Configuration
+    public var store: SQLiteStore.Configuration
+    public var agencies: [Agency]
+
+    /// Reads the file at `url` and applies overrides from `environment`:
+    /// `SHAREBROKER_HOST`, `SHAREBROKER_PORT`, `SHAREBROKER_STORE_PATH`.
+    public static func load(from url: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerSettings {
+        let file = try ConfigFileReader.read(url)
+        let folder = url.deletingLastPathComponent()
+        func resolve(_ path: String) -> String {
+            path.hasPrefix("/") ? path : folder.appendingPathComponent(path).path
+        }
+        var broker = Broker.Configuration()
+        if let value = file.limits?.maxMessageBytes {
+            guard value >= 1024 else { throw ConfigurationError("/limits/maxMessageBytes must be at least 1024.") }
+            broker.maxMessageBytes = value
+        }
+        if let value = file.limits?.maxInboxBatch {
+            guard value >= 1 else { throw ConfigurationError("/limits/maxInboxBatch must be at least 1.") }
+            broker.maxInboxBatch = value
+        }
+        if let value = file.limits?.maxWaitSeconds {
+            guard (0...300).contains(value) else { throw ConfigurationError("/limits/maxWaitSeconds must be from 0 to 300.") }
+            broker.maxWaitSeconds = value
+        }
+        if let value = file.delivery?.visibilityTimeoutSeconds {
+            guard value >= 0 else { throw ConfigurationError("/delivery/visibilityTimeoutSeconds must not be negative.") }
+            broker.visibilityTimeout = value
+        }
+        let versionText = file.tls.minimumVersion ?? "1.3"
+        guard let version = TLSVersion(rawValue: versionText) else {
+            throw ConfigurationError("/tls/minimumVersion must be \"1.3\" (default) or \"1.2\", not \"\(versionText)\".")
+        }
+        var settings = ServerSettings(
+            configurationFile: url,
+            host: file.listener?.host ?? "127.0.0.1",
+            port: file.listener?.port ?? 8443,
+            certificatePath: resolve(file.tls.certificate),
+            privateKeyPath: resolve(file.tls.privateKey),
+            clientCAPath: resolve(file.tls.clientCA),
+            minimumTLSVersion: version,
+            broker: broker,
+            store: SQLiteStore.Configuration(path: resolve(file.store.path), maxSizeBytes: file.store.maxSizeBytes),
+            agencies: try file.agencies.enumerated().map(agency))
+        if let host = environment["SHAREBROKER_HOST"] { settings.host = host }
+        if let portText = environment["SHAREBROKER_PORT"] {
+            guard let port = Int(portText), (0...65535).contains(port) else {
+                throw ConfigurationError("SHAREBROKER_PORT must be a port number, not '\(portText)'.")
+            }
+            settings.port = port
+        }
+        if let path = environment["SHAREBROKER_STORE_PATH"] { settings.store.path = path }
+        guard (0...65535).contains(settings.port) else { throw ConfigurationError("/listener/port must be from 0 to 65535.") }
+        _ = try settings.directory()
+        return settings
+    }
+
+    /// The agency directory these settings describe.
+    public func directory() throws -> Directory {
+        do {
+            return try Directory(agencies: agencies)
+        } catch let error as DirectoryError {
+            throw ConfigurationError("/agencies: \(error.reason)")
+        }
+    }
+
+    private static func agency(_ index: Int, _ entry: ConfigFile.AgencyEntry) throws -> Agency {
+        let at = "/agencies/\(index)"
+        var fingerprints: [String] = []
+        for (certificateIndex, certificate) in entry.certificates.enumerated() {
+            let fingerprint = certificate.sha256.lowercased().replacingOccurrences(of: ":", with: "")
+            guard fingerprint.count == 64, fingerprint.allSatisfy(\.isHexDigit) else {
+                throw ConfigurationError("\(at)/certificates/\(certificateIndex)/sha256 must be the 64 hex digits of the certificate's SHA-256 fingerprint (openssl x509 -in CERT -outform DER | sha256sum).")
+            }
+            fingerprints.append(fingerprint)
+        }
+        var keys: [PublicSigningKey] = []
+        for (keyIndex, jwk) in entry.signingKeys.enumerated() {
+            do {
+                _ = try jwk.publicKey()
+            } catch let error as JWSError {
+                throw ConfigurationError("\(at)/signingKeys/\(keyIndex): \(error.reason)")
+            }
+            if let kid = jwk.kid, kid != jwk.thumbprint {
+                throw ConfigurationError("\(at)/signingKeys/\(keyIndex)/kid is '\(kid)' but the key's RFC 7638 thumbprint is '\(jwk.thumbprint)'; omit 'kid' or correct it.")
+            }
+            keys.append(PublicSigningKey(kid: jwk.thumbprint, x: jwk.x, y: jwk.y))
+        }
+        for (areaIndex, area) in entry.areas.enumerated() where !EnvelopeReader.isAreaCode(area) {
+            throw ConfigurationError("\(at)/areas/\(areaIndex) '\(area)' is not an ONS area code such as E99999999.")
+        }
+        return Agency(id: entry.id, name: entry.name, kind: entry.kind, areas: entry.areas, status: entry.status ?? .active,
+                      certificateFingerprints: fingerprints, signingKeys: keys)
+    }
+}

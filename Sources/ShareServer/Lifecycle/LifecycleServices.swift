@@ -1,0 +1,44 @@
+import Logging
+import ServiceLifecycle
+import ShareBroker
+import ShareStoreSQLite
+import UnixSignals
+
+/// Keeps the store open while the broker runs, and closes it last, after every request in
+/// flight has been answered.
+struct StoreService: Service {
+    let store: SQLiteStore
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await store.close()
+    }
+}
+
+/// The first thing a shutdown does: refuse new work and end waiting inbox calls, so the
+/// HTTP server can drain promptly.
+struct StopAcceptingService: Service {
+    let broker: Broker
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        broker.beginShutdown()
+    }
+}
+
+/// Reloads the configuration on SIGHUP. A file that does not load never replaces the one in force.
+struct ReloadOnHangupService: Service {
+    let server: BrokerServer
+    let logger: Logger
+
+    func run() async throws {
+        for await _ in await UnixSignalsSequence(trapping: .sighup).cancelOnGracefulShutdown() {
+            do {
+                try await server.reload()
+            } catch {
+                logger.error("Configuration reload refused; the previous configuration stays in force",
+                             metadata: ["share.reason": "\(error)"])
+            }
+        }
+    }
+}
