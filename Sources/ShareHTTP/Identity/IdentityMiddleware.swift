@@ -25,10 +25,16 @@ public struct IdentityMiddleware: RouterMiddleware {
     }
 
     /// Lowercase hex SHA-256 of the DER of the peer's certificate, or nil if it sent none.
+    /// On HTTP/1.1 the TLS handler is on the request's channel; on HTTP/2 it is on the
+    /// parent of the stream's channel.
     static func peerCertificateFingerprint(_ channel: any Channel) async throws -> String? {
-        let connection = channel.parent ?? channel
-        guard let certificate = try? await connection.nioSSL_peerCertificate().get(),
-              let der = try? certificate.toDERBytes() else { return nil }
+        let certificate: NIOSSLCertificate?
+        if let onChannel = try? await channel.nioSSL_peerCertificate().get() {
+            certificate = onChannel
+        } else {
+            certificate = try? await channel.parent?.nioSSL_peerCertificate().get()
+        }
+        guard let certificate, let der = try? certificate.toDERBytes() else { return nil }
         return Hex.encode(SHA256.hash(data: der))
     }
 }

@@ -1,0 +1,114 @@
+public import Foundation
+import Crypto
+import ShareJWS
+public import ShareModel
+
+/// The fictional Northshire partnership that `sharebroker demo` runs: six agencies in area
+/// E99999999, each with a TLS client certificate and a separate signing key, all generated
+/// on first run into a data folder and reused afterwards.
+public enum DemoPartnership {
+    public struct Member: Sendable {
+        public let id: String
+        public let name: String
+        public let kind: AgencyKind
+    }
+
+    public static let area = "E99999999"
+
+    public static let members: [Member] = [
+        Member(id: "northshire-hospitals", name: "Northshire Hospitals NHS Foundation Trust", kind: .health),
+        Member(id: "northshire-police", name: "Northshire Police", kind: .police),
+        Member(id: "northshire-csc", name: "Northshire Children's Social Care", kind: .socialCare),
+        Member(id: "northshire-mash", name: "Northshire Multi-Agency Safeguarding Hub", kind: .mash),
+        Member(id: "oakfield-primary", name: "Oakfield Primary School", kind: .education),
+        Member(id: "northshire-audit", name: "Northshire Safeguarding Partnership Audit", kind: .auditor),
+    ]
+
+    /// The configuration file in `dataDirectory`, writing the PKI and the file first if absent.
+    /// Returns whether it was created now.
+    public static func prepare(dataDirectory: URL, port: Int) throws -> (configuration: URL, created: Bool) {
+        let configuration = dataDirectory.appendingPathComponent("sharebroker.json")
+        if FileManager.default.fileExists(atPath: configuration.path) {
+            return (configuration, false)
+        }
+        let pkiFolder = dataDirectory.appendingPathComponent("pki")
+        try FileManager.default.createDirectory(at: pkiFolder, withIntermediateDirectories: true)
+        let pki = try DevPKI()
+        try write(pki.caPEM, to: pkiFolder.appendingPathComponent("ca.crt"))
+        let server = try pki.issueServer()
+        try write(server.certificatePEM, to: pkiFolder.appendingPathComponent("broker.crt"))
+        try write(server.keyPEM, to: pkiFolder.appendingPathComponent("broker.key"), secret: true)
+        var agencies: [[String: Any]] = []
+        for member in members {
+            let client = try pki.issueClient(agency: member.id)
+            try write(client.certificatePEM, to: pkiFolder.appendingPathComponent("\(member.id).crt"))
+            try write(client.keyPEM, to: pkiFolder.appendingPathComponent("\(member.id).key"), secret: true)
+            let signing = P256SigningKeyFile.generate()
+            try write(signing.pem, to: pkiFolder.appendingPathComponent("\(member.id).signing.key"), secret: true)
+            agencies.append([
+                "id": member.id, "name": member.name, "kind": member.kind.rawValue, "areas": [area], "status": "active",
+                "certificates": [["sha256": client.fingerprint]],
+                "signingKeys": [["kty": "EC", "crv": "P-256", "x": signing.jwk.x, "y": signing.jwk.y, "kid": signing.jwk.thumbprint]],
+            ])
+        }
+        let document: [String: Any] = [
+            "listener": ["host": "127.0.0.1", "port": port],
+            "tls": ["certificate": "pki/broker.crt", "privateKey": "pki/broker.key", "clientCA": "pki/ca.crt", "minimumVersion": "1.3"],
+            "limits": ["maxMessageBytes": 1_048_576, "maxInboxBatch": 100, "maxWaitSeconds": 30],
+            "delivery": ["visibilityTimeoutSeconds": 30],
+            "store": ["path": "broker.sqlite"],
+            "agencies": agencies,
+        ]
+        let examples = dataDirectory.appendingPathComponent("examples")
+        try FileManager.default.createDirectory(at: examples, withIntermediateDirectories: true)
+        try write(exampleReferral, to: examples.appendingPathComponent("unborn-baby-referral.json"))
+        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        try data.write(to: configuration, options: .atomic)
+        return (configuration, true)
+    }
+
+    private static func write(_ text: String, to url: URL, secret: Bool = false) throws {
+        try Data(text.utf8).write(to: url, options: .atomic)
+        if secret {
+            try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
+        }
+    }
+
+    /// An unborn-baby referral from the hospital trust to children's social care. Fictional:
+    /// the NHS number is from the 999 test range. `sharectl` fills in `id` and the times.
+    static let exampleReferral = """
+        {
+          "type": "unborn-baby-referral/1",
+          "sender": "northshire-hospitals",
+          "to": ["northshire-csc"],
+          "area": "E99999999",
+          "subject": {
+            "unborn": true,
+            "expectedDeliveryDate": "2027-02-14",
+            "mother": {"nhsNumber": "9990001235", "name": "Jane Example", "dateOfBirth": "1999-05-02"}
+          },
+          "disclosure": {
+            "purpose": "safeguarding-referral",
+            "lawfulBasis": "public-task",
+            "specialCategoryCondition": "safeguarding-of-children-and-individuals-at-risk",
+            "consent": {"status": "not-sought", "reason": "Seeking consent could increase the risk to the unborn baby"},
+            "decidedBy": {"name": "A. Midwife", "role": "Named Midwife for Safeguarding"},
+            "decidedAt": "2026-11-22T09:30:00Z",
+            "rationale": "Mother disclosed domestic abuse; history of severe postnatal depression."
+          },
+          "payload": {"summary": "Pre-birth referral with relevant maternal health history (fictional example)."}
+        }
+
+        """
+}
+
+/// A new ES256 signing key as PKCS#8 PEM, with its public JWK.
+struct P256SigningKeyFile {
+    let pem: String
+    let jwk: JWK
+
+    static func generate() -> P256SigningKeyFile {
+        let key = P256.Signing.PrivateKey()
+        return P256SigningKeyFile(pem: key.pemRepresentation, jwk: JWK(publicKey: key.publicKey))
+    }
+}

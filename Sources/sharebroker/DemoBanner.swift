@@ -1,0 +1,31 @@
+import Foundation
+import ShareModel
+import ShareServer
+
+/// What `sharebroker demo` tells a person once it is listening.
+enum DemoBanner {
+    static func text(folder: String, port: Int, created: Bool) -> String {
+        let agencies = DemoPartnership.members.map { "    \($0.id.padding(toLength: 22, withPad: " ", startingAt: 0)) \($0.kind.rawValue)" }
+            .joined(separator: "\n")
+        return """
+
+            sharebroker demo: the fictional Northshire partnership (area \(DemoPartnership.area))
+              listening on   https://127.0.0.1:\(port)  (mutual TLS 1.3, HTTP/1.1 and HTTP/2)
+              data folder    \(folder) (\(created ? "created now" : "reused"))
+              agencies (certificates and signing keys in \(folder)/pki):
+            \(agencies)
+
+            Try it from another terminal in this folder:
+
+              # publish the example referral as the hospital trust (sharectl signs it)
+              swift run sharectl publish --as northshire-hospitals --demo-dir \(folder) \(folder)/examples/unborn-baby-referral.json
+
+              # children's social care reads its inbox with curl
+              curl --cacert \(folder)/pki/ca.crt --cert \(folder)/pki/northshire-csc.crt --key \(folder)/pki/northshire-csc.key \\
+                   'https://127.0.0.1:\(port)/v1/inbox?wait=5'
+
+            Stop with Ctrl-C.
+
+            """
+    }
+}

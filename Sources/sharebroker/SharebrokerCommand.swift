@@ -1,0 +1,82 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ShareServer
+
+@main
+struct SharebrokerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sharebroker",
+        abstract: "The safeguarding information-sharing broker.",
+        subcommands: [Serve.self, Demo.self])
+}
+
+/// Sends logs to standard error at the level in SHAREBROKER_LOG_LEVEL (default info).
+func bootstrapLogging() -> Logger {
+    let level = ProcessInfo.processInfo.environment["SHAREBROKER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+    return Logger(label: "sharebroker")
+}
+
+/// Prints a failure to start as one line a person can act on, and exits 1.
+func failStartup(_ error: any Error) -> ExitCode {
+    FileHandle.standardError.write(Data("sharebroker: \(error)\n".utf8))
+    return ExitCode.failure
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a configured broker until SIGTERM or SIGINT; SIGHUP reloads the agency directory.")
+
+    @Option(name: .long, help: "The configuration file (JSON).")
+    var config: String
+
+    func run() async throws {
+        let logger = bootstrapLogging()
+        let server: BrokerServer
+        do {
+            let settings = try ServerSettings.load(from: URL(fileURLWithPath: config))
+            server = try BrokerServer(settings: settings, logger: logger)
+        } catch {
+            throw failStartup(error)
+        }
+        try await server.run { port in
+            logger.notice("Broker listening", metadata: ["share.port": "\(port)"])
+        }
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create (first run) or reuse a development partnership in a folder, and serve it on 127.0.0.1.")
+
+    @Option(name: .long, help: "The folder for the demo's certificates, keys, configuration and store.")
+    var dataDir: String = "./demo-data"
+
+    @Option(name: .long, help: "The port to listen on (used when the folder is first created).")
+    var port: Int = 8443
+
+    func run() async throws {
+        let logger = bootstrapLogging()
+        let folder = URL(fileURLWithPath: dataDir).standardizedFileURL
+        let server: BrokerServer
+        let created: Bool
+        do {
+            let prepared = try DemoPartnership.prepare(dataDirectory: folder, port: port)
+            created = prepared.created
+            var environment = ProcessInfo.processInfo.environment
+            environment["SHAREBROKER_PORT"] = environment["SHAREBROKER_PORT"] ?? String(port)
+            let settings = try ServerSettings.load(from: prepared.configuration, environment: environment)
+            server = try BrokerServer(settings: settings, logger: logger)
+        } catch {
+            throw failStartup(error)
+        }
+        try await server.run { port in
+            FileHandle.standardOutput.write(Data(DemoBanner.text(folder: folder.path, port: port, created: created).utf8))
+        }
+    }
+}
