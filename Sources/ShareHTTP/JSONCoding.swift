@@ -13,3 +13,8 @@ enum JSONCoding {
         return encoder
     }()
 }
+
+extension UUID {
+    /// The lowercase form the API writes ids in (RFC 9562).
+    var lowercased: String { uuidString.lowercased() }
+}

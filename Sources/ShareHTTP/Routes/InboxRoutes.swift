@@ -24,15 +24,15 @@ struct InboxRoutes {
         let agency = try context.caller()
         let acknowledgement = try await broker.acknowledge(delivery: try context.parameters.require("id"), by: agency)
         return try jsonResponse(AcknowledgementAnswer(
-            id: acknowledgement.deliveryID, state: "acknowledged", acknowledgedAt: acknowledgement.acknowledgedAt))
+            id: acknowledgement.deliveryID.lowercased, state: "acknowledged", acknowledgedAt: acknowledgement.acknowledgedAt))
     }
 }
 
 /// The caller's deliveries, oldest first.
 struct InboxAnswer: Encodable {
     struct Delivery: Encodable {
-        let id: UUID
-        let messageId: UUID
+        let id: String
+        let messageId: String
         let type: String
         let sender: String
         /// The JWS exactly as the sender signed it.
@@ -43,8 +43,8 @@ struct InboxAnswer: Encodable {
         let expiresAt: Date?
 
         init(_ delivery: InboxDelivery) {
-            id = delivery.id
-            messageId = delivery.messageID
+            id = delivery.id.lowercased
+            messageId = delivery.messageID.lowercased
             type = delivery.type
             sender = delivery.sender.rawValue
             jws = String(decoding: delivery.jws, as: UTF8.self)
@@ -59,7 +59,7 @@ struct InboxAnswer: Encodable {
 }
 
 struct AcknowledgementAnswer: Encodable {
-    let id: UUID
+    let id: String
     let state: String
     let acknowledgedAt: Date
 }

@@ -51,12 +51,12 @@ struct PublishAnswer: Encodable {
         let index: Int
     }
 
-    let id: UUID
+    let id: String
     let recipients: [String]
     let audit: Audit
 
     init(_ receipt: PublishReceipt) {
-        id = receipt.id
+        id = receipt.id.lowercased
         recipients = receipt.recipients.map(\.rawValue)
         audit = Audit(index: receipt.auditIndex)
     }
@@ -66,7 +66,7 @@ struct PublishAnswer: Encodable {
 struct StatusAnswer: Encodable {
     struct Recipient: Encodable {
         let agency: String
-        let deliveryId: UUID
+        let deliveryId: String
         let state: String
         let attempts: Int
         let createdAt: Date
@@ -75,19 +75,19 @@ struct StatusAnswer: Encodable {
         let acknowledgedAt: Date?
     }
 
-    let id: UUID
+    let id: String
     let type: String
     let receivedAt: Date
     let expiresAt: Date?
     let recipients: [Recipient]
 
     init(_ status: MessageStatus) {
-        id = status.id
+        id = status.id.lowercased
         type = status.type
         receivedAt = status.receivedAt
         expiresAt = status.expiresAt
         recipients = status.deliveries.map {
-            Recipient(agency: $0.recipient.rawValue, deliveryId: $0.id, state: $0.state.rawValue, attempts: $0.attempts,
+            Recipient(agency: $0.recipient.rawValue, deliveryId: $0.id.lowercased, state: $0.state.rawValue, attempts: $0.attempts,
                       createdAt: $0.createdAt, firstDeliveredAt: $0.firstDeliveredAt,
                       lastDeliveredAt: $0.lastDeliveredAt, acknowledgedAt: $0.acknowledgedAt)
         }

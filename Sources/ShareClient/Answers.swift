@@ -1,0 +1,83 @@
+public import Foundation
+
+/// The broker's answer to a publish.
+public struct PublishAnswer: Sendable, Codable, Equatable {
+    public struct Audit: Sendable, Codable, Equatable {
+        /// Index of the message's `published` entry in the event record.
+        public let index: Int
+    }
+
+    public let id: UUID
+    public let recipients: [String]
+    public let audit: Audit
+}
+
+/// A delivery from the inbox.
+public struct Delivery: Sendable, Codable, Equatable {
+    public let id: UUID
+    public let messageId: UUID
+    public let type: String
+    public let sender: String
+    /// The JWS exactly as the sender signed it; verify it with `DeliveryVerifier`.
+    public let jws: String
+    public let attempt: Int
+    public let createdAt: String
+    public let deliveredAt: String
+    public let expiresAt: String?
+}
+
+/// One inbox fetch.
+public struct InboxAnswer: Sendable, Codable {
+    public let deliveries: [Delivery]
+}
+
+/// The answer to an acknowledgement.
+public struct AcknowledgementAnswer: Sendable, Codable {
+    public let id: UUID
+    public let state: String
+    public let acknowledgedAt: String
+}
+
+/// A message's delivery state, for its sender.
+public struct StatusAnswer: Sendable, Codable {
+    public struct Recipient: Sendable, Codable {
+        public let agency: String
+        public let deliveryId: UUID
+        /// pending, delivered, acknowledged or expired.
+        public let state: String
+        public let attempts: Int
+        public let createdAt: String
+        public let firstDeliveredAt: String?
+        public let lastDeliveredAt: String?
+        public let acknowledgedAt: String?
+    }
+
+    public let id: UUID
+    public let type: String
+    public let receivedAt: String
+    public let expiresAt: String?
+    public let recipients: [Recipient]
+}
+
+/// The partnership's agencies and their signing keys.
+public struct DirectoryAnswer: Sendable, Codable {
+    public struct Entry: Sendable, Codable {
+        public let id: String
+        public let name: String
+        public let kind: String
+        public let areas: [String]
+        public let status: String
+        public let keys: [JWKAnswer]
+    }
+
+    public let agencies: [Entry]
+}
+
+/// A public JWK as the directory lists it.
+public struct JWKAnswer: Sendable, Codable, Equatable {
+    public let kty: String
+    public let crv: String
+    public let x: String
+    public let y: String
+    public let kid: String?
+}

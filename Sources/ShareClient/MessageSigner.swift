@@ -1,0 +1,71 @@
+public import Crypto
+public import Foundation
+import ShareJWS
+
+/// Signs envelopes as compact JWS (ES256) with an agency's signing key; `kid` is the key's
+/// RFC 7638 thumbprint, as the broker's directory lists it.
+public struct MessageSigner {
+    public let key: P256.Signing.PrivateKey
+    public let kid: String
+
+    public init(key: P256.Signing.PrivateKey) {
+        self.key = key
+        self.kid = JWK(publicKey: key.publicKey).thumbprint
+    }
+
+    /// Reads a PEM (PKCS#8) signing key file.
+    public init(keyFile path: String) throws {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ShareClientError(status: nil, problem: nil, reason: "Cannot read the signing key file \(path).")
+        }
+        do {
+            self.init(key: try P256.Signing.PrivateKey.fromPEM(text))
+        } catch {
+            throw ShareClientError(status: nil, problem: nil, reason: "\(path) is not a PEM P-256 private key.")
+        }
+    }
+
+    /// The compact JWS of exactly these envelope bytes.
+    public func sign(envelope: Data) throws -> String {
+        try ES256.sign(payload: envelope, with: key, kid: kid)
+    }
+}
+
+/// Checks that a delivery was signed by a key the directory lists for its sender, so a
+/// recipient need not trust the broker for who sent it.
+public struct DeliveryVerifier: Sendable {
+    private let keys: [String: (agency: String, key: VerificationKey)]
+
+    public init(directory: DirectoryAnswer) throws {
+        var keys: [String: (agency: String, key: VerificationKey)] = [:]
+        for agency in directory.agencies {
+            for jwk in agency.keys {
+                let key = JWK(kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y)
+                keys[key.thumbprint] = (agency.id, VerificationKey(try key.publicKey()))
+            }
+        }
+        self.keys = keys
+    }
+
+    /// The verified envelope bytes. Throws `ShareClientError` if the signature, key or sender is wrong.
+    public func verify(_ delivery: Delivery) throws -> Data {
+        func refuse(_ reason: String) -> ShareClientError {
+            ShareClientError(status: nil, problem: nil, reason: "Delivery \(delivery.id): \(reason)")
+        }
+        let jws = try CompactJWS(compact: Data(delivery.jws.utf8))
+        let kid = try jws.requireES256()
+        guard let signer = keys[kid] else { throw refuse("no directory key has kid '\(kid)'.") }
+        guard signer.agency == delivery.sender else {
+            throw refuse("signed by a key of '\(signer.agency)', not of the sender '\(delivery.sender)'.")
+        }
+        do {
+            try ES256.verify(jws, with: signer.key.key)
+        } catch {
+            throw refuse("the signature does not verify.")
+        }
+        return jws.payload
+    }
+}

@@ -1,0 +1,108 @@
+import AsyncHTTPClient
+public import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+import NIOSSL
+
+/// A client of the broker for an agency's own systems: publish, inbox, acknowledge, status,
+/// directory. Every call uses mutual TLS 1.3 with the agency's certificate.
+public final class ShareClient: Sendable {
+    private let http: HTTPClient
+    private let baseURL: String
+
+    /// Builds the TLS client. Throws `ShareClientError` naming a file that cannot be read.
+    public init(configuration: ShareClientConfiguration) throws {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.minimumTLSVersion = .tlsv13
+        tls.trustRoots = .certificates(try Self.load("CA", configuration.caFile) { try NIOSSLCertificate.fromPEMFile($0) })
+        tls.certificateChain = try Self.load("client certificate", configuration.certificateFile) {
+            try NIOSSLCertificate.fromPEMFile($0)
+        }.map { .certificate($0) }
+        tls.privateKey = .privateKey(try Self.load("client key", configuration.keyFile) {
+            try NIOSSLPrivateKey(file: $0, format: .pem)
+        })
+        var httpConfiguration = HTTPClient.Configuration(tlsConfiguration: tls)
+        httpConfiguration.timeout = .init(connect: .seconds(10), read: .seconds(330))
+        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        baseURL = configuration.baseURL.absoluteString.hasSuffix("/")
+            ? String(configuration.baseURL.absoluteString.dropLast()) : configuration.baseURL.absoluteString
+    }
+
+    /// Closes connections. Call once when done.
+    public func shutdown() async throws {
+        try await http.shutdown()
+    }
+
+    /// Publishes a compact JWS. Returns the broker's answer (the first answer again for an identical resend).
+    public func publish(jws: String) async throws -> PublishAnswer {
+        try decode(try await send("POST", "/v1/messages", body: Data(jws.utf8), contentType: "application/jose"), expect: 201)
+    }
+
+    /// Up to `limit` deliveries, waiting up to `wait` seconds for the first.
+    public func inbox(limit: Int = 10, wait: Int = 0) async throws -> [Delivery] {
+        let answer: InboxAnswer = try decode(try await send("GET", "/v1/inbox?limit=\(limit)&wait=\(wait)"), expect: 200)
+        return answer.deliveries
+    }
+
+    public func acknowledge(delivery id: UUID) async throws -> AcknowledgementAnswer {
+        try decode(try await send("POST", "/v1/deliveries/\(id.uuidString.lowercased())/ack"), expect: 200)
+    }
+
+    public func status(message id: UUID) async throws -> StatusAnswer {
+        try decode(try await send("GET", "/v1/messages/\(id.uuidString.lowercased())/status"), expect: 200)
+    }
+
+    public func directory() async throws -> DirectoryAnswer {
+        try decode(try await send("GET", "/v1/directory"), expect: 200)
+    }
+
+    /// A raw response, for callers that inspect statuses and headers themselves.
+    public struct RawResponse: Sendable {
+        public let status: Int
+        public let headers: [(String, String)]
+        public let body: Data
+
+        public func header(_ name: String) -> String? {
+            headers.first { $0.0.lowercased() == name.lowercased() }?.1
+        }
+    }
+
+    /// Sends one request to a path of the broker.
+    public func send(_ method: String, _ path: String, body: Data? = nil, contentType: String? = nil) async throws -> RawResponse {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = HTTPMethod(rawValue: method)
+        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
+        if let body { request.body = .bytes(ByteBuffer(data: body)) }
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: .seconds(330))
+        } catch {
+            throw ShareClientError(status: nil, problem: nil, reason: "No answer from the broker at \(baseURL): \(error)")
+        }
+        let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
+        return RawResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
+                           body: Data(buffer: bytes))
+    }
+
+    private func decode<T: Decodable>(_ response: RawResponse, expect status: Int) throws -> T {
+        guard response.status == status else {
+            let problem = try? JSONDecoder().decode(Problem.self, from: response.body)
+            throw ShareClientError(status: response.status, problem: problem,
+                                   reason: "The broker answered \(response.status): \(String(decoding: response.body.prefix(500), as: UTF8.self))")
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: response.body)
+        } catch {
+            throw ShareClientError(status: response.status, problem: nil, reason: "The broker's answer could not be read as \(T.self).")
+        }
+    }
+
+    private static func load<T>(_ what: String, _ path: String, _ read: (String) throws -> T) throws -> T {
+        do {
+            return try read(path)
+        } catch {
+            throw ShareClientError(status: nil, problem: nil, reason: "Cannot read the \(what) from \(path) (PEM expected).")
+        }
+    }
+}

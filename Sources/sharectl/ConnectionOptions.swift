@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import ShareClient
+
+/// How sharectl reaches the broker and proves who it is. Each option falls back to an
+/// environment variable; `--as` fills every file from a demo data folder.
+struct ConnectionOptions: ParsableArguments {
+    @Option(name: .customLong("as"), help: "Act as this demo agency, using the files in --demo-dir (env SHARECTL_AS).")
+    var agency: String?
+
+    @Option(name: .long, help: "The demo data folder made by 'sharebroker demo' (env SHARECTL_DEMO_DIR; default ./demo-data).")
+    var demoDir: String?
+
+    @Option(name: .long, help: "The broker's base URL (env SHARECTL_URL; default https://127.0.0.1:8443, or the demo's port).")
+    var url: String?
+
+    @Option(name: .long, help: "PEM file of the CA that issued the broker's certificate (env SHARECTL_CA).")
+    var ca: String?
+
+    @Option(name: .long, help: "PEM file of your agency's TLS client certificate (env SHARECTL_CERT).")
+    var cert: String?
+
+    @Option(name: .long, help: "PEM file of the client certificate's private key (env SHARECTL_KEY).")
+    var key: String?
+
+    @Option(name: .long, help: "PEM (PKCS#8) file of your agency's message signing key (env SHARECTL_SIGNING_KEY).")
+    var signingKey: String?
+
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    private var demoFolder: String? {
+        guard agencyID != nil else { return nil }
+        return demoDir ?? environment["SHARECTL_DEMO_DIR"] ?? "./demo-data"
+    }
+
+    private var agencyID: String? { agency ?? environment["SHARECTL_AS"] }
+
+    private func demoFile(_ suffix: String) -> String? {
+        guard let folder = demoFolder, let agencyID else { return nil }
+        return "\(folder)/pki/\(agencyID)\(suffix)"
+    }
+
+    private func require(_ value: String?, _ option: String, _ variable: String) throws -> String {
+        guard let value else {
+            throw ValidationError("Missing \(option) (or \(variable)); or use --as AGENCY with a demo folder.")
+        }
+        return value
+    }
+
+    func clientConfiguration() throws -> ShareClientConfiguration {
+        let base = url ?? environment["SHARECTL_URL"] ?? demoURL() ?? "https://127.0.0.1:8443"
+        guard let baseURL = URL(string: base), baseURL.scheme == "https" else {
+            throw ValidationError("The broker URL must be https://HOST:PORT, not '\(base)'.")
+        }
+        return ShareClientConfiguration(
+            baseURL: baseURL,
+            caFile: try require(ca ?? environment["SHARECTL_CA"] ?? demoFolder.map { "\($0)/pki/ca.crt" }, "--ca", "SHARECTL_CA"),
+            certificateFile: try require(cert ?? environment["SHARECTL_CERT"] ?? demoFile(".crt"), "--cert", "SHARECTL_CERT"),
+            keyFile: try require(key ?? environment["SHARECTL_KEY"] ?? demoFile(".key"), "--key", "SHARECTL_KEY"))
+    }
+
+    func signer() throws -> MessageSigner {
+        let path = try require(signingKey ?? environment["SHARECTL_SIGNING_KEY"] ?? demoFile(".signing.key"),
+                               "--signing-key", "SHARECTL_SIGNING_KEY")
+        return try MessageSigner(keyFile: path)
+    }
+
+    /// The demo broker's address, read from the demo folder's configuration.
+    private func demoURL() -> String? {
+        guard let folder = demoFolder,
+              let data = FileManager.default.contents(atPath: "\(folder)/sharebroker.json"),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let listener = object["listener"] as? [String: Any], let port = listener["port"] as? Int, port > 0 else { return nil }
+        return "https://127.0.0.1:\(port)"
+    }
+
+    /// Runs `body` with a connected client, closing it afterwards.
+    func withClient<T>(_ body: (ShareClient) async throws -> T) async throws -> T {
+        let client = try ShareClient(configuration: try clientConfiguration())
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+}

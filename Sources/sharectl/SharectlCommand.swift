@@ -1,0 +1,151 @@
+import ArgumentParser
+import Foundation
+import ShareClient
+import ShareModel
+
+@main
+struct SharectlCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sharectl",
+        abstract: "Publish, receive and inspect safeguarding information shares on a sharebroker.",
+        discussion: "Exit status: 0 done, 1 the broker refused or failed, 64 a usage or file error.",
+        subcommands: [Sign.self, Publish.self, Inbox.self, Ack.self, Status.self, DirectoryCommand.self])
+}
+
+/// Prints a value as indented JSON on standard output.
+func printJSON(_ value: some Encodable) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Runs a broker call, turning a refusal into its problem on standard error and exit status 1.
+func reportingFailures<T>(_ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as ShareClientError {
+        FileHandle.standardError.write(Data("sharectl: \(error)\n".utf8))
+        throw ExitCode(error.status == nil && error.problem == nil && !error.reason.hasPrefix("No answer") ? 64 : 1)
+    }
+}
+
+/// Reads an envelope file, filling `id`, `sentAt` and `expiresAt` (30 days) when absent.
+func envelopeBytes(_ path: String) throws -> Data {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw ValidationError("Cannot read the envelope file \(path).")
+    }
+    guard var envelope = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        throw ValidationError("\(path) is not a JSON object.")
+    }
+    let now = Date()
+    let format = Date.ISO8601FormatStyle(timeZone: .gmt)
+    if envelope["id"] == nil { envelope["id"] = UUID().uuidString.lowercased() }
+    if envelope["sentAt"] == nil { envelope["sentAt"] = now.formatted(format) }
+    if envelope["expiresAt"] == nil { envelope["expiresAt"] = now.addingTimeInterval(30 * 86400).formatted(format) }
+    return try JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys, .withoutEscapingSlashes])
+}
+
+struct Sign: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sign an envelope file and print the compact JWS (to post with curl).")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The envelope JSON file. Missing id, sentAt and expiresAt are filled in.")
+    var envelope: String
+
+    func run() async throws {
+        print(try connection.signer().sign(envelope: try envelopeBytes(envelope)))
+    }
+}
+
+struct Publish: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sign an envelope file with your signing key and publish it.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The envelope JSON file. Missing id, sentAt and expiresAt are filled in.")
+    var envelope: String
+
+    func run() async throws {
+        let jws = try connection.signer().sign(envelope: try envelopeBytes(envelope))
+        let answer = try await reportingFailures { try await connection.withClient { try await $0.publish(jws: jws) } }
+        try printJSON(answer)
+    }
+}
+
+struct Inbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Fetch your deliveries, verify each sender's signature, and print them with their envelopes.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Option(help: "The most deliveries to fetch.") var limit: Int = 10
+    @Option(help: "Seconds to wait for a delivery if none is waiting.") var wait: Int = 0
+    @Flag(help: "Acknowledge each delivery once it is printed and verified.") var ack = false
+
+    struct Printed: Encodable {
+        let delivery: Delivery
+        let envelope: JSONText
+    }
+
+    func run() async throws {
+        let printed = try await reportingFailures {
+            try await connection.withClient { client in
+                let verifier = try DeliveryVerifier(directory: try await client.directory())
+                var printed: [Printed] = []
+                for delivery in try await client.inbox(limit: limit, wait: wait) {
+                    let envelope = try verifier.verify(delivery)
+                    printed.append(Printed(delivery: delivery, envelope: JSONText(envelope)))
+                    if ack { _ = try await client.acknowledge(delivery: delivery.id) }
+                }
+                return printed
+            }
+        }
+        try printJSON(printed)
+    }
+}
+
+struct Ack: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Acknowledge a delivery by its id.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The delivery id (from the inbox).") var delivery: String
+
+    func run() async throws {
+        guard let id = UUID(uuidString: delivery) else { throw ValidationError("'\(delivery)' is not a delivery id (a UUID).") }
+        try printJSON(try await reportingFailures { try await connection.withClient { try await $0.acknowledge(delivery: id) } })
+    }
+}
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Show each recipient's state for a message you sent.")
+
+    @OptionGroup var connection: ConnectionOptions
+    @Argument(help: "The message id.") var message: String
+
+    func run() async throws {
+        guard let id = UUID(uuidString: message) else { throw ValidationError("'\(message)' is not a message id (a UUID).") }
+        try printJSON(try await reportingFailures { try await connection.withClient { try await $0.status(message: id) } })
+    }
+}
+
+struct DirectoryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "directory", abstract: "List the partnership's agencies and their signing keys.")
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        try printJSON(try await reportingFailures { try await connection.withClient { try await $0.directory() } })
+    }
+}
+
+/// JSON bytes printed as a nested value rather than as a string.
+struct JSONText: Encodable {
+    let value: Data
+    init(_ value: Data) { self.value = value }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(try JSONValue(parsing: value))
+    }
+}
