@@ -130,7 +130,8 @@ let package = Package(
         .target(
             name: "ShareTesting",
             dependencies: [
-                "ShareServer", "ShareClient", "ShareJWS", "ShareModel",
+                "ShareServer", "ShareClient", "ShareJWS", "ShareModel", "ShareBroker",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),

@@ -55,7 +55,7 @@ extension Broker {
         }
         if acknowledgement.isFirst {
             logger.info("Delivery acknowledged", metadata: [
-                ShareLogKey.agency: "\(agency.id)", ShareLogKey.deliveryID: "\(id)",
+                ShareLogKey.agency: "\(agency.id)", ShareLogKey.deliveryID: "\(id.lowercasedString)",
             ])
         }
         return acknowledgement

@@ -39,7 +39,7 @@ extension Broker {
         case .stored(let receipt):
             notifier.signal(receipt.recipients)
             logger.info("Message published", metadata: [
-                ShareLogKey.agency: "\(agency.id)", ShareLogKey.messageID: "\(envelope.id)",
+                ShareLogKey.agency: "\(agency.id)", ShareLogKey.messageID: "\(envelope.id.lowercasedString)",
                 ShareLogKey.messageType: "\(envelope.type)", ShareLogKey.count: "\(receipt.recipients.count)",
             ])
             return PublishResult(receipt: receipt, replayed: false)

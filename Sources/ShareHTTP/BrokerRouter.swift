@@ -3,8 +3,9 @@ public import ShareBroker
 
 /// Builds the HTTP API: problem rendering for every route, identity on every `/v1` route.
 public enum BrokerRouter {
-    public static func make(broker: Broker) -> Router<BrokerRequestContext> {
+    public static func make(broker: Broker, inFlight: InFlightRequests) -> Router<BrokerRequestContext> {
         let router = Router(context: BrokerRequestContext.self)
+        router.add(middleware: inFlight.middleware(context: BrokerRequestContext.self))
         router.add(middleware: ProblemMiddleware())
         router.get("health") { _, _ in
             try jsonResponse(["status": broker.isStopping ? "stopping" : "ok"])

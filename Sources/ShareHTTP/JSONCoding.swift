@@ -13,8 +13,3 @@ enum JSONCoding {
         return encoder
     }()
 }
-
-extension UUID {
-    /// The lowercase form the API writes ids in (RFC 9562).
-    var lowercased: String { uuidString.lowercased() }
-}

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// Lowercase hexadecimal, as certificate fingerprints are written in the configuration.
 public enum Hex {
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
@@ -9,4 +11,9 @@ public enum Hex {
         }
         return String(decoding: text, as: UTF8.self)
     }
+}
+
+extension UUID {
+    /// The lowercase form ids are written in by the API and the logs (RFC 9562).
+    public var lowercasedString: String { uuidString.lowercased() }
 }

@@ -63,7 +63,12 @@ public enum Timestamp {
 
     /// Formats a date as RFC 3339 in UTC with millisecond precision.
     public static func format(_ date: Date) -> String {
-        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt))
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let seconds = millis.quotient(dividingBy: 1000)
+        let fraction = millis - seconds * 1000
+        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+        let digits = String(fraction + 1000).dropFirst()
+        return whole.dropLast() + "." + digits + "Z"
     }
 
     /// Whether `text` is an RFC 3339 full-date ("2027-02-14").
@@ -77,4 +82,12 @@ public enum Timestamp {
         calendar.timeZone = TimeZone(secondsFromGMT: 0)!
         return calendar
     }()
+}
+
+extension Int64 {
+    /// Division rounding towards negative infinity, so times before 1970 format correctly too.
+    fileprivate func quotient(dividingBy divisor: Int64) -> Int64 {
+        let (quotient, remainder) = quotientAndRemainder(dividingBy: divisor)
+        return remainder < 0 ? quotient - 1 : quotient
+    }
 }

@@ -31,13 +31,14 @@ public final class BrokerServer: Sendable {
     /// The services of a running broker. `onReady` receives the bound port once it listens.
     /// With `handleSignals`, SIGTERM and SIGINT shut down gracefully and SIGHUP reloads.
     public func serviceGroup(handleSignals: Bool, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> ServiceGroup {
+        let inFlight = InFlightRequests()
         let app = Application(
-            router: BrokerRouter.make(broker: broker),
+            router: BrokerRouter.make(broker: broker, inFlight: inFlight),
             server: try .http2Upgrade(tlsConfiguration: TLSFactory.serverConfiguration(settings)),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
-        var services: [any Service] = [StoreService(store: store), app, StopAcceptingService(broker: broker)]
+        var services: [any Service] = [StoreService(store: store), app, StopAcceptingService(broker: broker, inFlight: inFlight)]
         if handleSignals {
             services.append(ReloadOnHangupService(server: self, logger: logger))
         }

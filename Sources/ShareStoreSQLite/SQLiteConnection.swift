@@ -46,6 +46,11 @@ final class SQLiteConnection {
         return statement
     }
 
+    /// Resets every cached statement, ending any read a half-stepped statement holds open.
+    func resetStatements() {
+        statements.values.forEach { $0.reset() }
+    }
+
     /// Whether no transaction is open (SQLite rolls a transaction back on some errors).
     var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 

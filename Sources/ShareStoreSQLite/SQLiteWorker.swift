@@ -93,7 +93,11 @@ final class SQLiteWorker: Sendable {
             if transactional {
                 runGroup(jobs, on: connection)
             } else {
-                for job in jobs { job.complete(job.execute(connection)) }
+                for job in jobs {
+                    let result = job.execute(connection)
+                    connection.resetStatements()
+                    job.complete(result)
+                }
             }
         }
     }
@@ -164,6 +168,7 @@ private struct Job: Sendable {
             return .failure(error)
         }
         let result = execute(connection)
+        connection.resetStatements()
         switch result {
         case .success:
             if (try? connection.execute("RELEASE job")) == nil { return .failure(StoreError(.unavailable, "savepoint release failed")) }

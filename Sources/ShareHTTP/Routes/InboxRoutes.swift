@@ -24,7 +24,7 @@ struct InboxRoutes {
         let agency = try context.caller()
         let acknowledgement = try await broker.acknowledge(delivery: try context.parameters.require("id"), by: agency)
         return try jsonResponse(AcknowledgementAnswer(
-            id: acknowledgement.deliveryID.lowercased, state: "acknowledged", acknowledgedAt: acknowledgement.acknowledgedAt))
+            id: acknowledgement.deliveryID.lowercasedString, state: "acknowledged", acknowledgedAt: acknowledgement.acknowledgedAt))
     }
 }
 
@@ -43,8 +43,8 @@ struct InboxAnswer: Encodable {
         let expiresAt: Date?
 
         init(_ delivery: InboxDelivery) {
-            id = delivery.id.lowercased
-            messageId = delivery.messageID.lowercased
+            id = delivery.id.lowercasedString
+            messageId = delivery.messageID.lowercasedString
             type = delivery.type
             sender = delivery.sender.rawValue
             jws = String(decoding: delivery.jws, as: UTF8.self)

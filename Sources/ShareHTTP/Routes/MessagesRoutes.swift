@@ -56,7 +56,7 @@ struct PublishAnswer: Encodable {
     let audit: Audit
 
     init(_ receipt: PublishReceipt) {
-        id = receipt.id.lowercased
+        id = receipt.id.lowercasedString
         recipients = receipt.recipients.map(\.rawValue)
         audit = Audit(index: receipt.auditIndex)
     }
@@ -82,12 +82,12 @@ struct StatusAnswer: Encodable {
     let recipients: [Recipient]
 
     init(_ status: MessageStatus) {
-        id = status.id.lowercased
+        id = status.id.lowercasedString
         type = status.type
         receivedAt = status.receivedAt
         expiresAt = status.expiresAt
         recipients = status.deliveries.map {
-            Recipient(agency: $0.recipient.rawValue, deliveryId: $0.id.lowercased, state: $0.state.rawValue, attempts: $0.attempts,
+            Recipient(agency: $0.recipient.rawValue, deliveryId: $0.id.lowercasedString, state: $0.state.rawValue, attempts: $0.attempts,
                       createdAt: $0.createdAt, firstDeliveredAt: $0.firstDeliveredAt,
                       lastDeliveredAt: $0.lastDeliveredAt, acknowledgedAt: $0.acknowledgedAt)
         }

@@ -1,6 +1,7 @@
 import Logging
 import ServiceLifecycle
 import ShareBroker
+import ShareHTTP
 import ShareStoreSQLite
 import UnixSignals
 
@@ -15,14 +16,19 @@ struct StoreService: Service {
     }
 }
 
-/// The first thing a shutdown does: refuse new work and end waiting inbox calls, so the
-/// HTTP server can drain promptly.
+/// The first thing a shutdown does: refuse new work, end waiting inbox calls, and let the
+/// requests in flight finish (at most `drainTimeout`) before the HTTP server closes connections.
 struct StopAcceptingService: Service {
     let broker: Broker
+    let inFlight: InFlightRequests
+    let drainTimeout: Duration = .seconds(10)
 
     func run() async throws {
         try? await gracefulShutdown()
         broker.beginShutdown()
+        await inFlight.waitUntilIdle(timeout: drainTimeout)
+        // The last answers are handed to the connections; give them a moment to be written.
+        try? await Task.sleep(for: .milliseconds(50))
     }
 }
 

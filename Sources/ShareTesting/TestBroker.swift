@@ -1,0 +1,120 @@
+public import Foundation
+import Logging
+import ServiceLifecycle
+public import ShareClient
+public import ShareServer
+
+/// A real broker for tests: the demo partnership's PKI and configuration in a fresh folder,
+/// real mutual TLS on 127.0.0.1 with an ephemeral port, a real SQLite store, a hand-moved clock.
+/// Always `stop()` it.
+public final class TestBroker: @unchecked Sendable {
+    // @unchecked Sendable: mutated only by the test that owns it, between awaits, never concurrently.
+    public let folder: URL
+    public let configurationFile: URL
+    public let clock: TestClock
+    public let logs = LogCapture()
+    public private(set) var server: BrokerServer!
+    public private(set) var port = 0
+    private var group: ServiceGroup?
+    private var running: Task<Void, any Error>?
+    private var clients: [ShareClient] = []
+
+    /// Creates the folder and configuration; `configure` may edit the configuration document.
+    public init(clock: TestClock = TestClock(), configure: (inout [String: Any]) -> Void = { _ in }) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("sharebroker-test-\(UUID().uuidString)")
+        configurationFile = try DemoPartnership.prepare(dataDirectory: folder, port: 0).configuration
+        self.clock = clock
+        try editConfiguration(configure)
+    }
+
+    /// Starts a broker and waits until it listens.
+    public static func start(clock: TestClock = TestClock(), configure: (inout [String: Any]) -> Void = { _ in }) async throws -> TestBroker {
+        let broker = try TestBroker(clock: clock, configure: configure)
+        try await broker.start()
+        return broker
+    }
+
+    /// Starts (or starts again, after `stop`) on a new ephemeral port with the same folder.
+    public func start() async throws {
+        let settings = try ServerSettings.load(from: configurationFile, environment: ["SHAREBROKER_PORT": "0"])
+        server = try BrokerServer(settings: settings, clock: clock, logger: logs.logger())
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let group = try server.serviceGroup(handleSignals: false) { port in continuation.yield(port) }
+        self.group = group
+        running = Task { try await group.run() }
+        let port = await withTaskGroup(of: Int?.self) { race in
+            race.addTask { await ports.first { _ in true } }
+            race.addTask {
+                try? await Task.sleep(for: .seconds(20))
+                return nil
+            }
+            let first = await race.next() ?? nil
+            race.cancelAll()
+            return first ?? nil
+        }
+        guard let port else { throw TestBrokerError(reason: "the broker did not start listening within 20 seconds") }
+        self.port = port
+    }
+
+    /// Graceful shutdown, as on SIGTERM; returns when every service has stopped.
+    public func stop() async throws {
+        await group?.triggerGracefulShutdown()
+        try await running?.value
+        group = nil
+        running = nil
+        for client in clients { try? await client.shutdown() }
+        clients = []
+    }
+
+    /// Stops the broker and removes its folder.
+    public func stopAndRemove() async throws {
+        try await stop()
+        try? FileManager.default.removeItem(at: folder)
+    }
+
+    public var baseURL: URL { URL(string: "https://127.0.0.1:\(port)")! }
+
+    /// A PKI file of the demo partnership, such as `ca.crt` or `northshire-csc.key`.
+    public func pkiFile(_ name: String) -> String {
+        folder.appendingPathComponent("pki/\(name)").path
+    }
+
+    /// A client acting as `agency` with its demo certificate; closed by `stop()`.
+    public func client(as agency: String) throws -> ShareClient {
+        let client = try ShareClient(configuration: ShareClientConfiguration(
+            baseURL: baseURL, caFile: pkiFile("ca.crt"), certificateFile: pkiFile("\(agency).crt"),
+            keyFile: pkiFile("\(agency).key")))
+        clients.append(client)
+        return client
+    }
+
+    /// The agency's message signer, with its demo signing key.
+    public func signer(for agency: String) throws -> MessageSigner {
+        try MessageSigner(keyFile: pkiFile("\(agency).signing.key"))
+    }
+
+    /// Rewrites the configuration file (the broker reads it at start and on reload).
+    public func editConfiguration(_ edit: (inout [String: Any]) -> Void) throws {
+        let data = try Data(contentsOf: configurationFile)
+        var document = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        edit(&document)
+        try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+            .write(to: configurationFile, options: .atomic)
+    }
+
+    /// Sets an agency's status in the configuration file.
+    public func setStatus(of agency: String, to status: String) throws {
+        try editConfiguration { document in
+            var agencies = document["agencies"] as! [[String: Any]]
+            for index in agencies.indices where agencies[index]["id"] as? String == agency {
+                agencies[index]["status"] = status
+            }
+            document["agencies"] = agencies
+        }
+    }
+}
+
+public struct TestBrokerError: Error, CustomStringConvertible {
+    public let reason: String
+    public var description: String { reason }
+}

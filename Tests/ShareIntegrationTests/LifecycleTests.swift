@@ -1,0 +1,155 @@
+import Foundation
+import ShareClient
+import ShareTesting
+import Testing
+
+@Suite("Lifecycle: shutdown, signals, the executables")
+struct LifecycleTests {
+    @Test("stopping ends waiting inbox calls and completes promptly")
+    func gracefulShutdownEndsLongPolls() async throws {
+        let broker = try await TestBroker.start()
+        let socialCare = try broker.client(as: "northshire-csc")
+        async let waited = socialCare.send("GET", "/v1/inbox?wait=30")
+        try await Task.sleep(for: .milliseconds(300))
+        let started = ContinuousClock.now
+        async let stopped: Void = broker.stopAndRemove()
+        let answer = try await waited
+        try await stopped
+        #expect(answer.status == 200 || answer.status == 503)
+        #expect(ContinuousClock.now - started < .seconds(10), "the 30 s long poll did not hold the shutdown")
+    }
+
+    @Test("sharebroker serve: answers curl, reloads on SIGHUP, exits 0 on SIGTERM")
+    func serveProcessSignals() async throws {
+        let executable = try #require(Subprocess.productPath("sharebroker"), "build the sharebroker product first")
+        let prepared = try TestBroker(configure: { document in
+            document["listener"] = ["host": "127.0.0.1", "port": 0]
+        })
+        defer { try? FileManager.default.removeItem(at: prepared.folder) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["serve", "--config", prepared.configurationFile.path]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        let log = LogLines(errors.fileHandleForReading)
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+
+        let port = try #require(try await eventually { log.port != nil } ? log.port : nil, "no 'listening' line: \(log.text)")
+        let curl = { (agency: String) in
+            try await Subprocess.run("curl", [
+                "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", prepared.pkiFile("ca.crt"),
+                "--cert", prepared.pkiFile("\(agency).crt"), "--key", prepared.pkiFile("\(agency).key"),
+                "https://127.0.0.1:\(port)/v1/inbox",
+            ]).text
+        }
+        #expect(try await curl("oakfield-primary") == "200")
+
+        try prepared.setStatus(of: "oakfield-primary", to: "suspended")
+        kill(process.processIdentifier, SIGHUP)
+        #expect(try await eventually { try await curl("oakfield-primary") == "403" }, "suspension applied by SIGHUP")
+
+        try "{ broken".write(to: prepared.configurationFile, atomically: true, encoding: .utf8)
+        kill(process.processIdentifier, SIGHUP)
+        #expect(try await eventually { log.text.contains("reload refused") }, "a bad file is reported")
+        #expect(try await curl("oakfield-primary") == "403")
+        #expect(try await curl("northshire-csc") == "200", "the previous configuration stays in force")
+
+        kill(process.processIdentifier, SIGTERM)
+        #expect(try await eventually { !process.isRunning }, "exits promptly on SIGTERM")
+        #expect(process.terminationStatus == 0)
+    }
+
+    @Test("sharebroker demo creates its folder, serves, and reuses the folder on the next run")
+    func demoCommand() async throws {
+        let executable = try #require(Subprocess.productPath("sharebroker"))
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for run in ["created now", "reused"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["demo", "--data-dir", folder.path, "--port", "0"]
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            let banner = LogLines(output.fileHandleForReading)
+            try process.run()
+            defer { if process.isRunning { process.terminate() } }
+            #expect(try await eventually { banner.text.contains("Stop with Ctrl-C") }, "banner: \(banner.text)")
+            #expect(banner.text.contains(run))
+            #expect(banner.text.contains("curl --cacert"))
+            let port = try #require(banner.demoPort)
+            for file in ["ca.crt", "broker.crt", "broker.key", "northshire-csc.crt", "northshire-csc.key", "northshire-csc.signing.key"] {
+                #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("pki/\(file)").path))
+            }
+            let answer = try await Subprocess.run("curl", [
+                "-sS", "--cacert", folder.appendingPathComponent("pki/ca.crt").path,
+                "--cert", folder.appendingPathComponent("pki/northshire-csc.crt").path,
+                "--key", folder.appendingPathComponent("pki/northshire-csc.key").path,
+                "https://127.0.0.1:\(port)/v1/inbox",
+            ])
+            #expect(answer.text == #"{"deliveries":[]}"#)
+            kill(process.processIdentifier, SIGINT)
+            #expect(try await eventually { !process.isRunning })
+        }
+    }
+
+    @Test("Certs/make-dev-pki.sh makes a CA, a broker certificate and agency certificates that openssl verifies")
+    func devPKIScript() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("pki-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let script = Paths.repository.appendingPathComponent("Certs/make-dev-pki.sh").path
+        let made = try await Subprocess.run("bash", [script, folder.path])
+        #expect(made.status == 0, "\(made.stderr)")
+        let ca = folder.appendingPathComponent("ca.crt").path
+        for name in ["broker"] + ["northshire-hospitals", "northshire-police", "northshire-csc", "northshire-mash",
+                                  "oakfield-primary", "northshire-audit"] {
+            let verified = try await Subprocess.run("openssl", ["verify", "-CAfile", ca, folder.appendingPathComponent("\(name).crt").path])
+            #expect(verified.status == 0, "\(name): \(verified.text)")
+        }
+        let fingerprint = try await Subprocess.run("bash", ["-c", "openssl x509 -in '\(folder.path)/northshire-csc.crt' -outform DER | sha256sum | cut -d' ' -f1"])
+        #expect(made.text.contains(fingerprint.text.trimmingCharacters(in: .whitespacesAndNewlines)), "the summary prints each fingerprint")
+        let again = try await Subprocess.run("bash", [script, folder.path])
+        #expect(again.status == 0)
+        let unchanged = try await Subprocess.run("openssl", ["verify", "-CAfile", ca, folder.appendingPathComponent("broker.crt").path])
+        #expect(unchanged.status == 0, "a second run leaves the PKI as it was")
+    }
+}
+
+/// Collects a child process's output lines as they arrive.
+final class LogLines: @unchecked Sendable {
+    // @unchecked Sendable: every access to `buffer` holds `lock`.
+    private let lock = NSLock()
+    private var buffer = ""
+
+    init(_ handle: FileHandle) {
+        handle.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self else { return }
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                return
+            }
+            self.lock.withLock { self.buffer += String(decoding: data, as: UTF8.self) }
+        }
+    }
+
+    var text: String { lock.withLock { buffer } }
+
+    /// The port from a "listening on 127.0.0.1:PORT" or "share.port=PORT" line.
+    var port: Int? {
+        let text = self.text
+        for marker in ["share.port=", "listening on 127.0.0.1:"] {
+            if let range = text.range(of: marker) {
+                return Int(text[range.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        return nil
+    }
+
+    var demoPort: Int? {
+        guard let range = text.range(of: "https://127.0.0.1:") else { return nil }
+        return Int(text[range.upperBound...].prefix { $0.isNumber })
+    }
+}

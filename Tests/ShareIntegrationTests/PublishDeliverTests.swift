@@ -1,0 +1,175 @@
+import Foundation
+import ShareClient
+import ShareTesting
+import Testing
+
+@Suite("Publish, deliver, acknowledge")
+struct PublishDeliverTests {
+    @Test("a referral goes from the hospital to social care's inbox, is acknowledged, and the sender sees each step")
+    func roundTrip() async throws {
+        try await withBroker { broker in
+            let envelope = EnvelopeBuilder()
+            let hospital = try broker.client(as: "northshire-hospitals")
+            let socialCare = try broker.client(as: "northshire-csc")
+            let jws = try broker.signer(for: "northshire-hospitals").sign(envelope: envelope.data)
+
+            let answer = try await hospital.publish(jws: jws)
+            #expect(answer.id.uuidString.lowercased() == envelope.id)
+            #expect(answer.recipients == ["northshire-csc"])
+            #expect(answer.audit.index == 0)
+
+            var status = try await hospital.status(message: answer.id)
+            #expect(status.recipients.map(\.state) == ["pending"])
+
+            let deliveries = try await socialCare.inbox()
+            let delivery = try #require(deliveries.first)
+            #expect(deliveries.count == 1)
+            #expect(delivery.jws == jws, "the recipient gets the exact bytes the sender signed")
+            #expect(delivery.sender == "northshire-hospitals")
+            #expect(delivery.type == "unborn-baby-referral/1")
+            #expect(delivery.attempt == 1)
+            let verified = try DeliveryVerifier(directory: try await socialCare.directory()).verify(delivery)
+            #expect(verified == envelope.data)
+
+            status = try await hospital.status(message: answer.id)
+            #expect(status.recipients.first?.state == "delivered")
+
+            let acknowledgement = try await socialCare.acknowledge(delivery: delivery.id)
+            #expect(acknowledgement.state == "acknowledged")
+            status = try await hospital.status(message: answer.id)
+            #expect(status.recipients.first?.state == "acknowledged")
+            #expect(status.recipients.first?.acknowledgedAt != nil)
+
+            broker.clock.advance(by: 3600)
+            #expect(try await socialCare.inbox().isEmpty, "an acknowledged delivery never comes back")
+        }
+    }
+
+    @Test("a message to several agencies gives each its own delivery, and only they see it")
+    func fanOutToEachRecipient() async throws {
+        try await withBroker { broker in
+            let envelope = EnvelopeBuilder(from: "northshire-police", to: ["northshire-mash", "oakfield-primary"])
+            let answer = try await broker.client(as: "northshire-police")
+                .publish(jws: try broker.signer(for: "northshire-police").sign(envelope: envelope.data))
+            #expect(answer.recipients == ["northshire-mash", "oakfield-primary"])
+            #expect(try await broker.client(as: "northshire-mash").inbox().count == 1)
+            #expect(try await broker.client(as: "oakfield-primary").inbox().count == 1)
+            #expect(try await broker.client(as: "northshire-csc").inbox().isEmpty)
+            #expect(try await broker.client(as: "northshire-hospitals").inbox().isEmpty)
+        }
+    }
+
+    @Test("only the recipient can acknowledge, and only the sender can see the status")
+    func othersCannotAcknowledgeOrSeeStatus() async throws {
+        try await withBroker { broker in
+            let envelope = EnvelopeBuilder()
+            let answer = try await broker.client(as: "northshire-hospitals")
+                .publish(jws: try broker.signer(for: "northshire-hospitals").sign(envelope: envelope.data))
+            let delivery = try #require(try await broker.client(as: "northshire-csc").inbox().first)
+            let police = try broker.client(as: "northshire-police")
+            let ack = try await police.send("POST", "/v1/deliveries/\(delivery.id.uuidString.lowercased())/ack")
+            #expect(ack.status == 404)
+            #expect(ack.problem?.code == "not-found")
+            let status = try await police.send("GET", "/v1/messages/\(answer.id.uuidString.lowercased())/status")
+            #expect(status.status == 404)
+            let ackAgain = try await broker.client(as: "northshire-csc").acknowledge(delivery: delivery.id)
+            #expect(ackAgain.state == "acknowledged")
+        }
+    }
+
+    @Test("resending the same id and bytes returns the first answer; the same id with other bytes is 409")
+    func idempotentReplayAndConflict() async throws {
+        try await withBroker { broker in
+            let envelope = EnvelopeBuilder()
+            let first = try await broker.publishRaw(envelope, as: "northshire-hospitals")
+            let jws = try broker.signer(for: "northshire-hospitals").sign(envelope: envelope.data)
+            #expect(first.status == 201)
+            let firstAgain = try await broker.postJWS(jws, as: "northshire-hospitals")
+            // ES256 signatures are randomised, so re-signing gives other bytes: resend the same JWS.
+            let replay = try await broker.postJWS(jws, as: "northshire-hospitals")
+            #expect(firstAgain.status == 409, "a second signature over the same id is different bytes")
+            #expect(replay.status == 409)
+
+            let fresh = EnvelopeBuilder()
+            let freshJWS = try broker.signer(for: "northshire-hospitals").sign(envelope: fresh.data)
+            let original = try await broker.postJWS(freshJWS, as: "northshire-hospitals")
+            let resent = try await broker.postJWS(freshJWS, as: "northshire-hospitals")
+            #expect(original.status == 201)
+            #expect(resent.status == 201)
+            #expect(resent.body == original.body)
+            #expect(resent.header("Idempotent-Replayed") == "true")
+            #expect(try await broker.client(as: "northshire-csc").inbox(limit: 10).count == 2,
+                    "one delivery per message, however often it is resent")
+
+            let changed = fresh.with("payload", ["summary": "a different content"])
+            let conflict = try await broker.publishRaw(changed, as: "northshire-hospitals")
+            #expect(conflict.status == 409)
+            #expect(conflict.problem?.code == "id-conflict")
+            #expect(conflict.header("Content-Type") == "application/problem+json")
+        }
+    }
+
+    @Test("a waiting inbox call returns as soon as a delivery is committed")
+    func longPollWakesOnPublish() async throws {
+        try await withBroker { broker in
+            let socialCare = try broker.client(as: "northshire-csc")
+            async let waited = socialCare.inbox(limit: 5, wait: 20)
+            try await Task.sleep(for: .milliseconds(300))
+            let started = ContinuousClock.now
+            _ = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
+            let deliveries = try await waited
+            #expect(deliveries.count == 1)
+            #expect(ContinuousClock.now - started < .seconds(10), "woken by the publish, not by the 20 s timeout")
+        }
+    }
+
+    @Test("a fetched but unacknowledged delivery comes back after the visibility timeout, with its attempt counted")
+    func redeliveryAfterVisibilityTimeout() async throws {
+        try await withBroker { broker in
+            _ = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
+            let socialCare = try broker.client(as: "northshire-csc")
+            #expect(try await socialCare.inbox().first?.attempt == 1)
+            #expect(try await socialCare.inbox().isEmpty, "hidden while the recipient works on it")
+            broker.clock.advance(by: 31)
+            #expect(try await socialCare.inbox().first?.attempt == 2)
+        }
+    }
+
+    @Test("an acknowledged delivery is gone and an unacknowledged one survives a broker restart")
+    func unacknowledgedSurvivesRestart() async throws {
+        try await withBroker { broker in
+            let kept = EnvelopeBuilder()
+            let done = EnvelopeBuilder()
+            _ = try await broker.publishRaw(done, as: "northshire-hospitals")
+            _ = try await broker.publishRaw(kept, as: "northshire-hospitals")
+            let first = try await broker.client(as: "northshire-csc").inbox(limit: 10)
+            #expect(first.count == 2)
+            let acknowledged = try #require(first.first { $0.messageId.uuidString.lowercased() == done.id })
+            _ = try await broker.client(as: "northshire-csc").acknowledge(delivery: acknowledged.id)
+
+            try await broker.stop()
+            try await broker.start()
+            broker.clock.advance(by: 60)
+
+            let after = try await broker.client(as: "northshire-csc").inbox(limit: 10)
+            #expect(after.map { $0.messageId.uuidString.lowercased() } == [kept.id])
+            #expect(after.first?.attempt == 2)
+        }
+    }
+
+    @Test("logs never contain payloads, subject identifiers or names")
+    func logsHoldNoPersonalData() async throws {
+        try await withBroker { broker in
+            let envelope = EnvelopeBuilder().with("payload", ["summary": "LOGCANARY-payload"])
+            _ = try await broker.publishRaw(envelope, as: "northshire-hospitals")
+            _ = try await broker.publishRaw(envelope.with("to", ["nobody-here"]), as: "northshire-hospitals")
+            let delivery = try #require(try await broker.client(as: "northshire-csc").inbox().first)
+            _ = try await broker.client(as: "northshire-csc").acknowledge(delivery: delivery.id)
+            let logs = broker.logs.text
+            #expect(logs.contains(envelope.id), "the message id is logged")
+            for secret in ["9990001235", "Jane Example", "LOGCANARY", "postnatal", "1999-05-02", String(delivery.jws.prefix(40))] {
+                #expect(!logs.contains(secret), "logs must not contain \(secret)")
+            }
+        }
+    }
+}

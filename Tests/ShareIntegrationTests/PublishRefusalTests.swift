@@ -1,0 +1,155 @@
+import Crypto
+import Foundation
+import ShareClient
+import ShareJWS
+import ShareTesting
+import Testing
+
+@Suite("Publish refusals")
+struct PublishRefusalTests {
+    /// Checks status, problem code and content type of a refusal.
+    func expectRefusal(_ response: ShareClient.RawResponse, _ status: Int, _ code: String,
+                       sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(response.status == status, sourceLocation: sourceLocation)
+        #expect(response.problem?.code == code, sourceLocation: sourceLocation)
+        #expect(response.problem?.type == "urn:sharebroker:problem:\(code)", sourceLocation: sourceLocation)
+        #expect(response.header("Content-Type") == "application/problem+json", sourceLocation: sourceLocation)
+        #expect((response.problem?.detail.count ?? 0) > 20, "a detail a person can act on", sourceLocation: sourceLocation)
+    }
+
+    /// A JWS with a hand-made header, signed by `key`.
+    func jws(header: [String: Any], payload: Data, key: P256.Signing.PrivateKey) throws -> String {
+        let headerData = try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])
+        let input = Base64URL.encode(headerData) + "." + Base64URL.encode(payload)
+        return input + "." + Base64URL.encode(try key.signature(for: Data(input.utf8)).rawRepresentation)
+    }
+
+    @Test("an envelope whose sender is another agency is refused with 403")
+    func senderClaimsAnotherAgency() async throws {
+        try await withBroker { broker in
+            let envelope = EnvelopeBuilder(from: "northshire-hospitals")
+            let response = try await broker.publishRaw(envelope, as: "northshire-police", signedBy: "northshire-hospitals")
+            expectRefusal(response, 403, "sender-mismatch")
+            #expect(response.problem?.errors?.first?.pointer == "/sender")
+        }
+    }
+
+    @Test("a signature made with one agency's key under another agency's kid does not verify")
+    func kidOfAnotherAgency() async throws {
+        try await withBroker { broker in
+            let police = try broker.signer(for: "northshire-police")
+            let hospital = try broker.signer(for: "northshire-hospitals")
+            let token = try jws(header: ["alg": "ES256", "kid": police.kid], payload: EnvelopeBuilder().data, key: hospital.key)
+            expectRefusal(try await broker.postJWS(token, as: "northshire-hospitals"), 422, "bad-signature")
+        }
+    }
+
+    @Test("a message signed with another agency's key is refused even though the signature verifies")
+    func keyOfAnotherAgency() async throws {
+        try await withBroker { broker in
+            let response = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals", signedBy: "northshire-police")
+            expectRefusal(response, 422, "key-not-senders")
+        }
+    }
+
+    @Test("a payload changed after signing is refused")
+    func tamperedPayload() async throws {
+        try await withBroker { broker in
+            let token = try broker.signer(for: "northshire-hospitals").sign(envelope: EnvelopeBuilder().data)
+            let parts = token.split(separator: ".").map(String.init)
+            var payload = try #require(Base64URL.decode(parts[1]))
+            let index = try #require(payload.firstIndex(of: UInt8(ascii: "9")))
+            payload[index] = UInt8(ascii: "8")
+            let tampered = [parts[0], Base64URL.encode(payload), parts[2]].joined(separator: ".")
+            expectRefusal(try await broker.postJWS(tampered, as: "northshire-hospitals"), 422, "bad-signature")
+        }
+    }
+
+    @Test("alg none and HMAC algorithms are never accepted", arguments: ["none", "HS256"])
+    func forbiddenAlgorithms(alg: String) async throws {
+        try await withBroker { broker in
+            let signer = try broker.signer(for: "northshire-hospitals")
+            let header = try JSONSerialization.data(withJSONObject: ["alg": alg, "kid": signer.kid], options: [.sortedKeys])
+            let input = Base64URL.encode(header) + "." + Base64URL.encode(EnvelopeBuilder().data)
+            let signature: String =
+                if alg == "none" { "" }
+                else { Base64URL.encode(Data(HMAC<SHA256>.authenticationCode(for: Data(input.utf8), using: SymmetricKey(data: Data(signer.kid.utf8))))) }
+            expectRefusal(try await broker.postJWS(input + "." + signature, as: "northshire-hospitals"), 422, "unsupported-signature")
+        }
+    }
+
+    @Test("a body that is not a JWS, or a signed payload that is not JSON, is malformed (400)")
+    func malformed() async throws {
+        try await withBroker { broker in
+            expectRefusal(try await broker.postJWS("not-a-jws", as: "northshire-hospitals"), 400, "malformed-message")
+            let signer = try broker.signer(for: "northshire-hospitals")
+            let notJSON = try signer.sign(envelope: Data("{\"id\": \"unfinished".utf8))
+            expectRefusal(try await broker.postJWS(notJSON, as: "northshire-hospitals"), 400, "malformed-message")
+        }
+    }
+
+    @Test("a JWS sent with another content type is refused with 415")
+    func wrongContentType() async throws {
+        try await withBroker { broker in
+            let token = try broker.signer(for: "northshire-hospitals").sign(envelope: EnvelopeBuilder().data)
+            let response = try await broker.postJWS(token, as: "northshire-hospitals", contentType: "application/json")
+            expectRefusal(response, 415, "unsupported-media-type")
+        }
+    }
+
+    @Test("a message over the size limit is refused with 413 and nothing is stored")
+    func oversize() async throws {
+        try await withBroker(configure: { document in
+            document["limits"] = ["maxMessageBytes": 4096]
+        }) { broker in
+            let big = EnvelopeBuilder().padded(to: 8000)
+            expectRefusal(try await broker.publishRaw(big, as: "northshire-hospitals"), 413, "message-too-large")
+            #expect(try await broker.client(as: "northshire-csc").inbox().isEmpty)
+            let small = try await broker.publishRaw(EnvelopeBuilder().padded(to: 2000), as: "northshire-hospitals")
+            #expect(small.status == 201)
+        }
+    }
+
+    @Test("every envelope problem is listed with its JSON Pointer (422)")
+    func invalidEnvelope() async throws {
+        try await withBroker { broker in
+            var disclosure = EnvelopeBuilder().fields["disclosure"] as! [String: Any]
+            disclosure["consent"] = ["status": "not-sought"]
+            let envelope = EnvelopeBuilder()
+                .with("area", "Northshire")
+                .with("sentAt", "yesterday")
+                .with("disclosure", disclosure)
+                .with("subject", nil)
+            let response = try await broker.publishRaw(envelope, as: "northshire-hospitals")
+            expectRefusal(response, 422, "invalid-envelope")
+            let pointers = Set(response.problem?.errors?.map(\.pointer) ?? [])
+            #expect(pointers == ["/area", "/sentAt", "/disclosure/consent/reason", "/subject"])
+        }
+    }
+
+    @Test("unknown, suspended or missing recipients are refused (422) and nothing is sent")
+    func invalidRecipients() async throws {
+        try await withBroker(configure: { document in
+            var agencies = document["agencies"] as! [[String: Any]]
+            agencies[agencies.firstIndex { $0["id"] as? String == "northshire-mash" }!]["status"] = "suspended"
+            document["agencies"] = agencies
+        }) { broker in
+            let unknown = try await broker.publishRaw(EnvelopeBuilder(to: ["northshire-csc", "nobody-here"]), as: "northshire-hospitals")
+            expectRefusal(unknown, 422, "invalid-recipients")
+            #expect(unknown.problem?.errors?.map(\.pointer) == ["/to/1"])
+            let suspended = try await broker.publishRaw(EnvelopeBuilder(to: ["northshire-mash"]), as: "northshire-hospitals")
+            expectRefusal(suspended, 422, "invalid-recipients")
+            let none = try await broker.publishRaw(EnvelopeBuilder(to: []), as: "northshire-hospitals")
+            expectRefusal(none, 422, "invalid-recipients")
+            #expect(try await broker.client(as: "northshire-csc").inbox().isEmpty)
+        }
+    }
+
+    @Test("a message whose expiry has passed is refused")
+    func alreadyExpired() async throws {
+        try await withBroker { broker in
+            let old = EnvelopeBuilder(sentAt: Date().addingTimeInterval(-40 * 86400))
+            expectRefusal(try await broker.publishRaw(old, as: "northshire-hospitals"), 422, "message-expired")
+        }
+    }
+}

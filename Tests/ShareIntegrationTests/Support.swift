@@ -1,0 +1,64 @@
+import Foundation
+import ShareClient
+import ShareTesting
+import Testing
+
+/// Runs `body` against a fresh broker and always stops it and removes its folder.
+func withBroker(clock: TestClock = TestClock(), configure: (inout [String: Any]) -> Void = { _ in },
+                _ body: (TestBroker) async throws -> Void) async throws {
+    let broker = try await TestBroker.start(clock: clock, configure: configure)
+    do {
+        try await body(broker)
+    } catch {
+        try? await broker.stopAndRemove()
+        throw error
+    }
+    try await broker.stopAndRemove()
+}
+
+extension TestBroker {
+    /// Signs `envelope` as `agency` and posts it; returns the raw answer.
+    func publishRaw(_ envelope: EnvelopeBuilder, as agency: String, signedBy signer: String? = nil) async throws -> ShareClient.RawResponse {
+        let jws = try self.signer(for: signer ?? agency).sign(envelope: envelope.data)
+        return try await postJWS(jws, as: agency)
+    }
+
+    /// Posts a body to /v1/messages as `agency`.
+    func postJWS(_ jws: String, as agency: String, contentType: String = "application/jose") async throws -> ShareClient.RawResponse {
+        try await client(as: agency).send("POST", "/v1/messages", body: Data(jws.utf8), contentType: contentType)
+    }
+
+    /// curl with this agency's certificate, returning status and body.
+    func curl(_ path: String, as agency: String, _ extra: [String] = []) async throws -> (status: Int, body: String) {
+        let result = try await Subprocess.run("curl", [
+            "-sS", "--cacert", pkiFile("ca.crt"), "--cert", pkiFile("\(agency).crt"), "--key", pkiFile("\(agency).key"),
+            "-w", "\n%{http_code}",
+        ] + extra + ["https://127.0.0.1:\(port)\(path)"])
+        let lines = result.text.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+}
+
+extension ShareClient.RawResponse {
+    /// The problem document of a refusal.
+    var problem: Problem? { try? JSONDecoder().decode(Problem.self, from: body) }
+
+    var json: [String: Any]? { try? JSONSerialization.jsonObject(with: body) as? [String: Any] }
+}
+
+/// Polls `condition` until it holds or `seconds` pass.
+func eventually(within seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    return false
+}
+
+/// The folder of this test target's fixtures and the repository root.
+enum Paths {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let joseInterop = repository.appendingPathComponent("Tests/interop/jose_interop.py").path
+}
