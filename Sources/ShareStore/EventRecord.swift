@@ -65,27 +65,8 @@ public struct EventRecord: Sendable, Equatable, Codable {
         try decoder.decode(EventRecord.self, from: bytes)
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(Timestamp.format(date))
-        }
-        return encoder
-    }()
-
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = Timestamp.parse(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not RFC 3339"))
-            }
-            return date
-        }
-        return decoder
-    }()
+    private static let encoder = ShareJSON.encoder()
+    private static let decoder = ShareJSON.decoder()
 }
 
 /// An event as stored, with its position in the record.

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The load benchmark of BENCHMARKS.md: a release-build demo broker on 127.0.0.1 with a fresh
+# data folder, loaded by `sharectl bench` (32 publishing mTLS connections, 1 KiB payloads,
+# drained through the inbox with acknowledgements), then the latency run at 500 publishes/s.
+# Usage: Benchmarks/run.sh [MESSAGES]   (default 20000). Stops everything it starts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+messages="${1:-20000}"
+swift build -c release --product sharebroker >&2
+swift build -c release --product sharectl >&2
+bin="$(swift build -c release --show-bin-path)"
+folder="$(mktemp -d)"
+"$bin/sharebroker" demo --data-dir "$folder" --port 0 > "$folder/broker.out" 2>&1 &
+broker=$!
+trap 'kill "$broker" 2>/dev/null || true; wait "$broker" 2>/dev/null || true; rm -rf "$folder"' EXIT
+for _ in $(seq 100); do
+    grep -q "Stop with Ctrl-C" "$folder/broker.out" 2>/dev/null && break
+    sleep 0.1
+done
+port="$(grep -o 'https://127.0.0.1:[0-9]*' "$folder/broker.out" | head -1 | cut -d: -f3)"
+url="https://127.0.0.1:$port"
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%d)"
+echo "== throughput: $messages messages, as fast as possible"
+"$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages "$messages" --broker-pid "$broker"
+echo "== latency: 10000 messages at 500 publishes/s"
+"$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages 10000 --rate 500 --broker-pid "$broker"

@@ -1,0 +1,170 @@
+import ArgumentParser
+import Foundation
+import ShareClient
+import Synchronization
+
+/// The load benchmark: signed publishes from many mutual-TLS connections, drained through
+/// the inbox with acknowledgements, measuring throughput, publish-to-inbox latency and the
+/// broker's CPU per message. See BENCHMARKS.md.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Load-test a demo broker: publish, drain and acknowledge; report rates, latency and broker CPU.")
+
+    @Option(help: "The demo data folder of the broker under test.") var demoDir = "./demo-data"
+    @Option(help: "The broker's base URL (default: the demo's configured port).") var url: String?
+    @Option(help: "Concurrent publishing connections.") var publishers = 32
+    @Option(help: "Concurrent inbox consumers.") var consumers = 4
+    @Option(help: "Messages to publish.") var messages = 20_000
+    @Option(help: "Payload size in bytes.") var payloadBytes = 1024
+    @Option(help: "Publishes per second in total; 0 publishes as fast as possible.") var rate = 0
+    @Option(help: "The broker's process id, to measure its CPU time from /proc.") var brokerPid: Int32?
+
+    func run() async throws {
+        let publisherOptions = try ConnectionOptions.parse(["--as", "northshire-hospitals", "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
+        let consumerOptions = try ConnectionOptions.parse(["--as", "northshire-csc", "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
+        let signer = try publisherOptions.signer()
+        FileHandle.standardError.write(Data("signing \(messages) messages…\n".utf8))
+        let padding = String(repeating: "x", count: payloadBytes)
+        let prepared: [(id: String, jws: String)] = try (0..<messages).map { _ in
+            let id = UUID().uuidString.lowercased()
+            let envelope = BenchEnvelope.make(id: id, padding: padding)
+            return (id, try signer.sign(envelope: envelope))
+        }
+        let publishClients = try (0..<publishers).map { _ in try ShareClient(configuration: try publisherOptions.clientConfiguration()) }
+        let consumerClients = try (0..<consumers).map { _ in try ShareClient(configuration: try consumerOptions.clientConfiguration()) }
+        // Open every connection before measuring.
+        for client in publishClients + consumerClients { _ = try await client.send("GET", "/health") }
+
+        let state = BenchState(total: messages)
+        let cpuBefore = brokerPid.flatMap(ProcessCPU.seconds)
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in publishClients {
+                group.addTask {
+                    while let index = state.nextIndex() {
+                        if rate > 0 {
+                            let due = started + .seconds(Double(index) / Double(rate))
+                            if due > ContinuousClock.now { try await Task.sleep(until: due) }
+                        }
+                        state.sent(prepared[index].id)
+                        _ = try await client.publish(jws: prepared[index].jws)
+                        state.published()
+                    }
+                }
+            }
+            for client in consumerClients {
+                group.addTask {
+                    while !state.allReceived {
+                        for delivery in try await client.inbox(limit: 100, wait: 1) {
+                            state.received(delivery.messageId.uuidString.lowercased())
+                            _ = try await client.acknowledge(delivery: delivery.id)
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = ContinuousClock.now - started
+        let cpuAfter = brokerPid.flatMap(ProcessCPU.seconds)
+        for client in publishClients + consumerClients { try? await client.shutdown() }
+
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let report = state.report(seconds: seconds, brokerCPU: cpuAfter.flatMap { after in cpuBefore.map { after - $0 } },
+                                  publishers: publishers, consumers: consumers, payloadBytes: payloadBytes, rate: rate)
+        print(report)
+    }
+}
+
+/// Shared counters and timings of one benchmark run.
+final class BenchState: Sendable {
+    private struct Counters {
+        var next = 0
+        var published = 0
+        var received = 0
+        var sentAt: [String: ContinuousClock.Instant] = [:]
+        var latencies: [Duration] = []
+    }
+
+    private let total: Int
+    private let counters = Mutex(Counters())
+
+    init(total: Int) { self.total = total }
+
+    func nextIndex() -> Int? {
+        counters.withLock { counters in
+            guard counters.next < total else { return nil }
+            defer { counters.next += 1 }
+            return counters.next
+        }
+    }
+
+    func sent(_ id: String) { counters.withLock { $0.sentAt[id] = .now } }
+    func published() { counters.withLock { $0.published += 1 } }
+
+    func received(_ id: String) {
+        counters.withLock { counters in
+            counters.received += 1
+            if let sent = counters.sentAt.removeValue(forKey: id) { counters.latencies.append(.now - sent) }
+        }
+    }
+
+    var allReceived: Bool { counters.withLock { $0.received >= total } }
+
+    func report(seconds: Double, brokerCPU: Double?, publishers: Int, consumers: Int, payloadBytes: Int, rate: Int) -> String {
+        counters.withLock { counters in
+            let sorted = counters.latencies.sorted()
+            func percentile(_ p: Double) -> Double {
+                guard !sorted.isEmpty else { return 0 }
+                let value = sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+                return Double(value.components.attoseconds) / 1e15 + Double(value.components.seconds) * 1000
+            }
+            var lines = [
+                "messages            \(counters.published) published, \(counters.received) delivered and acknowledged",
+                "setup               \(publishers) publishing connections, \(consumers) consumers, \(payloadBytes)-byte payloads, rate \(rate == 0 ? "unlimited" : "\(rate)/s")",
+                "elapsed             \(String(format: "%.2f", seconds)) s",
+                "publishes/s         \(String(format: "%.0f", Double(counters.published) / seconds))",
+                "deliveries/s        \(String(format: "%.0f", Double(counters.received) / seconds))",
+                "publish→inbox p50   \(String(format: "%.2f", percentile(0.50))) ms",
+                "publish→inbox p99   \(String(format: "%.2f", percentile(0.99))) ms",
+            ]
+            if let brokerCPU, brokerCPU > 0 {
+                lines.append("broker CPU          \(String(format: "%.2f", brokerCPU)) s")
+                lines.append("messages/broker-CPU-s \(String(format: "%.0f", Double(counters.received) / brokerCPU))")
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+/// A process's user + system CPU time from /proc/PID/stat.
+enum ProcessCPU {
+    static func seconds(_ pid: Int32) -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let end = stat.lastIndex(of: ")") else { return nil }
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        // After the command name: state is field 3, utime field 14, stime field 15.
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+}
+
+/// A fictional benchmark envelope from the demo hospital trust to children's social care.
+enum BenchEnvelope {
+    static func make(id: String, padding: String) -> Data {
+        let now = Date()
+        let format = Date.ISO8601FormatStyle(timeZone: .gmt)
+        let envelope: [String: Any] = [
+            "id": id, "type": "relevant-history/1", "sender": "northshire-hospitals", "to": ["northshire-csc"],
+            "area": "E99999999", "subject": ["nhsNumber": "9990001235"],
+            "disclosure": [
+                "purpose": "safeguarding-information-sharing", "lawfulBasis": "public-task",
+                "consent": ["status": "not-required", "reason": "Benchmark traffic (fictional)"],
+                "decidedBy": ["name": "Benchmark", "role": "Load test"], "decidedAt": now.formatted(format),
+                "rationale": "Benchmark",
+            ],
+            "sentAt": now.formatted(format), "expiresAt": now.addingTimeInterval(86400).formatted(format),
+            "payload": ["text": padding],
+        ]
+        return (try? JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys])) ?? Data()
+    }
+}
