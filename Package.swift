@@ -49,6 +49,11 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .target(
+            name: "ShareAudit",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .target(
             name: "ShareStore",
             dependencies: ["ShareModel"],
             swiftSettings: strictSettings
@@ -141,6 +146,11 @@ let package = Package(
         .testTarget(
             name: "ShareJWSTests",
             dependencies: ["ShareJWS", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShareAuditTests",
+            dependencies: ["ShareAudit", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .testTarget(
