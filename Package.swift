@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "ShareIntegrationTests",
             dependencies: [
-                "ShareTesting", "ShareServer", "ShareClient", "ShareJWS", "ShareModel",
+                "ShareTesting", "ShareServer", "ShareHTTP", "ShareClient", "ShareJWS", "ShareModel",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

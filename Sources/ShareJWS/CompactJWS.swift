@@ -21,15 +21,14 @@ public struct CompactJWS: Sendable {
         guard parts.count == 3 else {
             throw JWSError(.malformed, "A compact JWS has three base64url parts separated by dots; this has \(parts.count).")
         }
-        guard let headerText = String(bytes: parts[0], encoding: .ascii),
-              let headerBytes = Base64URL.decode(headerText),
+        guard let headerBytes = Base64URL.decode(bytes: parts[0]),
               let header = (try? JSONSerialization.jsonObject(with: headerBytes)) as? [String: Any] else {
             throw JWSError(.malformed, "The protected header is not base64url-encoded JSON object.")
         }
-        guard let payloadText = String(bytes: parts[1], encoding: .ascii), let payload = Base64URL.decode(payloadText) else {
+        guard let payload = Base64URL.decode(bytes: parts[1]) else {
             throw JWSError(.malformed, "The payload is not valid base64url.")
         }
-        guard let signatureText = String(bytes: parts[2], encoding: .ascii), let signature = Base64URL.decode(signatureText) else {
+        guard let signature = Base64URL.decode(bytes: parts[2]) else {
             throw JWSError(.malformed, "The signature is not valid base64url.")
         }
         self.algorithm = header["alg"] as? String

@@ -6,7 +6,7 @@ import NIOCore
 public import ServiceLifecycle
 public import ShareBroker
 import UnixSignals
-import ShareHTTP
+public import ShareHTTP
 import ShareStoreSQLite
 
 /// The composition root: opens the store, builds the broker and its HTTPS API, and runs them
@@ -14,6 +14,8 @@ import ShareStoreSQLite
 public final class BrokerServer: Sendable {
     public let settings: ServerSettings
     public let broker: Broker
+    /// The requests being handled now.
+    public let requestsInFlight = InFlightRequests()
     private let store: SQLiteStore
     private let logger: Logger
 
@@ -31,14 +33,15 @@ public final class BrokerServer: Sendable {
     /// The services of a running broker. `onReady` receives the bound port once it listens.
     /// With `handleSignals`, SIGTERM and SIGINT shut down gracefully and SIGHUP reloads.
     public func serviceGroup(handleSignals: Bool, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> ServiceGroup {
-        let inFlight = InFlightRequests()
         let app = Application(
-            router: BrokerRouter.make(broker: broker, inFlight: inFlight),
-            server: try .http2Upgrade(tlsConfiguration: TLSFactory.serverConfiguration(settings)),
+            router: BrokerRouter.make(broker: broker, inFlight: requestsInFlight),
+            server: try .http2Upgrade(
+                tlsConfiguration: TLSFactory.serverConfiguration(settings),
+                configuration: Self.http2Configuration),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
-        var services: [any Service] = [StoreService(store: store), app, StopAcceptingService(broker: broker, inFlight: inFlight)]
+        var services: [any Service] = [StoreService(store: store), app, StopAcceptingService(broker: broker, inFlight: requestsInFlight)]
         if handleSignals {
             services.append(ReloadOnHangupService(server: self, logger: logger))
         }
@@ -47,6 +50,11 @@ public final class BrokerServer: Sendable {
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger))
     }
+
+    /// HTTP/2 connections idle for five minutes are closed; on shutdown, a client that keeps
+    /// its connection open after the final GOAWAY is cut off after five seconds.
+    static let http2Configuration = HTTP2UpgradeChannel.Configuration(
+        idleTimeout: .seconds(300), gracefulCloseTimeout: .seconds(5))
 
     /// Runs until SIGTERM or SIGINT.
     public func run(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {

@@ -1,5 +1,7 @@
 import Foundation
 import ShareClient
+import ShareHTTP
+import ShareServer
 import ShareTesting
 import Testing
 
@@ -9,8 +11,9 @@ struct LifecycleTests {
     func gracefulShutdownEndsLongPolls() async throws {
         let broker = try await TestBroker.start()
         let socialCare = try broker.client(as: "northshire-csc")
+        _ = try await socialCare.send("GET", "/v1/inbox")
         async let waited = socialCare.send("GET", "/v1/inbox?wait=30")
-        try await Task.sleep(for: .milliseconds(300))
+        #expect(try await eventually { broker.server.requestsInFlight.current == 1 }, "the long poll reached the broker")
         let started = ContinuousClock.now
         async let stopped: Void = broker.stopAndRemove()
         let answer = try await waited
@@ -36,7 +39,7 @@ struct LifecycleTests {
         try process.run()
         defer { if process.isRunning { process.terminate() } }
 
-        let port = try #require(try await eventually { log.port != nil } ? log.port : nil, "no 'listening' line: \(log.text)")
+        let port = try #require(try await eventually(within: 60) { log.port != nil } ? log.port : nil, "no 'listening' line: \(log.text)")
         let curl = { (agency: String) in
             try await Subprocess.run("curl", [
                 "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", prepared.pkiFile("ca.crt"),
@@ -76,7 +79,7 @@ struct LifecycleTests {
             let banner = LogLines(output.fileHandleForReading)
             try process.run()
             defer { if process.isRunning { process.terminate() } }
-            #expect(try await eventually { banner.text.contains("Stop with Ctrl-C") }, "banner: \(banner.text)")
+            #expect(try await eventually(within: 60) { banner.text.contains("Stop with Ctrl-C") }, "banner: \(banner.text)")
             #expect(banner.text.contains(run))
             #expect(banner.text.contains("curl --cacert"))
             let port = try #require(banner.demoPort)
