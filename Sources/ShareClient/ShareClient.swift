@@ -24,6 +24,7 @@ public final class ShareClient: Sendable {
         })
         var httpConfiguration = HTTPClient.Configuration(tlsConfiguration: tls)
         httpConfiguration.timeout = .init(connect: .seconds(10), read: .seconds(330))
+        if configuration.http1Only { httpConfiguration.httpVersion = .http1Only }
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
         baseURL = configuration.baseURL.absoluteString.hasSuffix("/")
             ? String(configuration.baseURL.absoluteString.dropLast()) : configuration.baseURL.absoluteString

@@ -10,11 +10,14 @@ public struct ShareClientConfiguration: Sendable {
     public var certificateFile: String
     /// PEM file of that certificate's private key.
     public var keyFile: String
+    /// Use HTTP/1.1 only, instead of HTTP/2 when the broker offers it.
+    public var http1Only: Bool
 
-    public init(baseURL: URL, caFile: String, certificateFile: String, keyFile: String) {
+    public init(baseURL: URL, caFile: String, certificateFile: String, keyFile: String, http1Only: Bool = false) {
         self.baseURL = baseURL
         self.caFile = caFile
         self.certificateFile = certificateFile
         self.keyFile = keyFile
+        self.http1Only = http1Only
     }
 }

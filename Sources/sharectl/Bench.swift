@@ -18,6 +18,7 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Payload size in bytes.") var payloadBytes = 1024
     @Option(help: "Publishes per second in total; 0 publishes as fast as possible.") var rate = 0
     @Option(help: "The broker's process id, to measure its CPU time from /proc.") var brokerPid: Int32?
+    @Flag(help: "Use HTTP/1.1 connections instead of HTTP/2.") var http1 = false
 
     func run() async throws {
         let publisherOptions = try ConnectionOptions.parse(["--as", "northshire-hospitals", "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
@@ -30,8 +31,13 @@ struct Bench: AsyncParsableCommand {
             let envelope = BenchEnvelope.make(id: id, padding: padding)
             return (id, try signer.sign(envelope: envelope))
         }
-        let publishClients = try (0..<publishers).map { _ in try ShareClient(configuration: try publisherOptions.clientConfiguration()) }
-        let consumerClients = try (0..<consumers).map { _ in try ShareClient(configuration: try consumerOptions.clientConfiguration()) }
+        func client(_ options: ConnectionOptions) throws -> ShareClient {
+            var configuration = try options.clientConfiguration()
+            configuration.http1Only = http1
+            return try ShareClient(configuration: configuration)
+        }
+        let publishClients = try (0..<publishers).map { _ in try client(publisherOptions) }
+        let consumerClients = try (0..<consumers).map { _ in try client(consumerOptions) }
         // Open every connection before measuring.
         for client in publishClients + consumerClients { _ = try await client.send("GET", "/health") }
 
