@@ -66,7 +66,7 @@ let package = Package(
         .target(
             name: "ShareBroker",
             dependencies: [
-                "ShareModel", "ShareJWS", "ShareStore",
+                "ShareModel", "ShareJWS", "ShareStore", "ShareAudit",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "ShareHTTP",
             dependencies: [
-                "ShareBroker", "ShareModel", "ShareStore", "ShareJWS",
+                "ShareBroker", "ShareModel", "ShareStore", "ShareJWS", "ShareAudit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "ShareIntegrationTests",
             dependencies: [
-                "ShareTesting", "ShareServer", "ShareHTTP", "ShareClient", "ShareJWS", "ShareModel",
+                "ShareTesting", "ShareServer", "ShareHTTP", "ShareClient", "ShareJWS", "ShareModel", "ShareAudit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import ShareModel
+public import ShareJWS
 public import ShareStore
 import Synchronization
 
@@ -26,14 +27,21 @@ public final class Broker: Sendable {
     let clock: any BrokerClock
     let logger: Logger
     let notifier = DeliveryNotifier()
+    /// The event record as a verifiable Merkle log.
+    public let auditLog: AuditLog
+    /// The public key that verifies signed tree heads, if an audit key is configured.
+    public let auditPublicKey: JWK?
     private let currentDirectory: Mutex<Directory>
 
-    public init(configuration: Configuration, directory: Directory, store: any Store, clock: any BrokerClock, logger: Logger) {
+    public init(configuration: Configuration, directory: Directory, store: any Store, clock: any BrokerClock,
+                logger: Logger, auditSigningKey: AuditSigningKey? = nil) {
         self.configuration = configuration
         self.currentDirectory = Mutex(directory)
         self.store = store
         self.clock = clock
         self.logger = logger
+        self.auditLog = AuditLog(store: store, signingKey: auditSigningKey)
+        self.auditPublicKey = auditSigningKey?.publicJWK
     }
 
     /// The directory in force now.

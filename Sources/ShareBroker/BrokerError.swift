@@ -44,6 +44,10 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let badRequest = Code("bad-request")
         /// No such resource for this agency.
         public static let notFound = Code("not-found")
+        /// Only agencies of kind auditor may use the audit API.
+        public static let auditorsOnly = Code("auditors-only")
+        /// The audit log cannot answer (no signing key configured, or the record is damaged).
+        public static let auditUnavailable = Code("audit-unavailable")
         /// The store cannot accept writes now.
         public static let storeUnavailable = Code("store-unavailable")
         /// The broker is shutting down.
@@ -52,8 +56,8 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let allCases: [Code] = [
             .certificateRequired, .unknownAgency, .agencySuspended, .senderMismatch, .malformedMessage,
             .unsupportedSignature, .unknownKey, .badSignature, .keyNotSenders, .invalidEnvelope, .invalidRecipients,
-            .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .notFound, .storeUnavailable,
-            .shuttingDown,
+            .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .notFound, .auditorsOnly,
+            .auditUnavailable, .storeUnavailable, .shuttingDown,
         ]
     }
 

@@ -14,6 +14,7 @@ public enum BrokerRouter {
         MessagesRoutes(broker: broker).register(on: v1)
         InboxRoutes(broker: broker).register(on: v1)
         DirectoryRoutes(broker: broker).register(on: v1)
+        AuditRoutes(broker: broker).register(on: v1)
         return router
     }
 }

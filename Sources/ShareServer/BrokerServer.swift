@@ -27,7 +27,8 @@ public final class BrokerServer: Sendable {
         let directory = try settings.directory()
         _ = try TLSFactory.serverConfiguration(settings)
         store = try SQLiteStore(configuration: settings.store)
-        broker = Broker(configuration: settings.broker, directory: directory, store: store, clock: clock, logger: logger)
+        broker = Broker(configuration: settings.broker, directory: directory, store: store, clock: clock, logger: logger,
+                        auditSigningKey: settings.auditSigningKey)
     }
 
     /// The services of a running broker. `onReady` receives the bound port once it listens.

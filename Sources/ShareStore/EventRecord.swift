@@ -23,6 +23,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         public static let acknowledged = Kind("acknowledged")
         public static let agencySuspended = Kind("agency-suspended")
         public static let agencyReinstated = Kind("agency-reinstated")
+        public static let auditQueried = Kind("audit-queried")
     }
 
     public let kind: Kind
@@ -39,10 +40,12 @@ public struct EventRecord: Sendable, Equatable, Codable {
     public let area: String?
     public let disclosure: Disclosure?
     public let attempt: Int?
+    /// For `audit-queried`: what was asked, such as `tree-head` or `entries fromIndex=0 limit=100`.
+    public let query: String?
 
     public init(kind: Kind, at: Date, agency: AgencyID, messageID: UUID? = nil, deliveryID: UUID? = nil,
                 recipient: AgencyID? = nil, messageDigest: String? = nil, messageType: String? = nil,
-                area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil) {
+                area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil, query: String? = nil) {
         self.kind = kind
         self.at = at
         self.agency = agency
@@ -54,6 +57,28 @@ public struct EventRecord: Sendable, Equatable, Codable {
         self.area = area
         self.disclosure = disclosure
         self.attempt = attempt
+        self.query = query
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, at, agency, messageID, deliveryID, recipient, messageDigest, messageType, area, disclosure, attempt, query
+    }
+
+    /// Encodes every present field; ids are written in lowercase, as the API writes them.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(at, forKey: .at)
+        try container.encode(agency, forKey: .agency)
+        try container.encodeIfPresent(messageID?.lowercasedString, forKey: .messageID)
+        try container.encodeIfPresent(deliveryID?.lowercasedString, forKey: .deliveryID)
+        try container.encodeIfPresent(recipient, forKey: .recipient)
+        try container.encodeIfPresent(messageDigest, forKey: .messageDigest)
+        try container.encodeIfPresent(messageType, forKey: .messageType)
+        try container.encodeIfPresent(area, forKey: .area)
+        try container.encodeIfPresent(disclosure, forKey: .disclosure)
+        try container.encodeIfPresent(attempt, forKey: .attempt)
+        try container.encodeIfPresent(query, forKey: .query)
     }
 
     /// The canonical bytes stored for this event.

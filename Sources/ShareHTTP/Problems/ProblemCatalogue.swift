@@ -29,6 +29,8 @@ public enum ProblemCatalogue {
         .unsupportedMediaType: Entry(status: .unsupportedMediaType, title: "Unsupported content type"),
         .badRequest: Entry(status: .badRequest, title: "Bad request"),
         .notFound: Entry(status: .notFound, title: "Not found"),
+        .auditorsOnly: Entry(status: .forbidden, title: "Auditors only"),
+        .auditUnavailable: Entry(status: .serviceUnavailable, title: "Audit log unavailable"),
         .storeUnavailable: Entry(status: .serviceUnavailable, title: "Storage unavailable"),
         .shuttingDown: Entry(status: .serviceUnavailable, title: "Broker shutting down"),
     ]

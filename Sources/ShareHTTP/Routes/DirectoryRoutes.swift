@@ -20,12 +20,12 @@ struct DirectoryRoutes {
             DirectoryAnswer.Entry(id: agency.id.rawValue, name: agency.name, kind: agency.kind.rawValue,
                                   areas: agency.areas, status: agency.status.rawValue, keys: agency.signingKeys.map(Self.jwk))
         }
-        return try jsonResponse(DirectoryAnswer(agencies: agencies))
+        return try jsonResponse(DirectoryAnswer(agencies: agencies, broker: .init(auditKeys: broker.auditPublicKey.map { [$0] } ?? [])))
     }
 
     @Sendable func jwks(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         _ = try context.caller()
-        let keys = broker.directory.sortedAgencies.flatMap { $0.signingKeys.map(Self.jwk) }
+        let keys = broker.directory.sortedAgencies.flatMap { $0.signingKeys.map(Self.jwk) } + (broker.auditPublicKey.map { [$0] } ?? [])
         return try jsonResponse(JWKSAnswer(keys: keys))
     }
 
@@ -44,7 +44,13 @@ struct DirectoryAnswer: Encodable {
         let keys: [JWK]
     }
 
+    /// The broker's own keys: `auditKeys` verify signed tree heads.
+    struct BrokerKeys: Encodable {
+        let auditKeys: [JWK]
+    }
+
     let agencies: [Entry]
+    let broker: BrokerKeys
 }
 
 /// An RFC 7517 JWK Set.

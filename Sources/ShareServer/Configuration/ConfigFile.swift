@@ -28,6 +28,11 @@ struct ConfigFile: Decodable {
         var visibilityTimeoutSeconds: Double?
     }
 
+    struct Audit: Decodable {
+        /// PEM (PKCS#8) P-256 key that signs tree heads.
+        var signingKey: String
+    }
+
     struct Store: Decodable {
         var path: String
         var maxSizeBytes: Int?
@@ -52,6 +57,7 @@ struct ConfigFile: Decodable {
     var limits: Limits?
     var delivery: Delivery?
     var store: Store
+    var audit: Audit?
     var agencies: [AgencyEntry]
 }
 

@@ -21,6 +21,8 @@ public struct ServerSettings: Sendable {
     public var minimumTLSVersion: TLSVersion
     public var broker: Broker.Configuration
     public var store: SQLiteStore.Configuration
+    /// The key that signs the audit log's tree heads; without one, tree heads are refused.
+    public var auditSigningKey: AuditSigningKey?
     public var agencies: [Agency]
 
     /// Reads the file at `url` and applies overrides from `environment`:
@@ -62,6 +64,7 @@ public struct ServerSettings: Sendable {
             minimumTLSVersion: version,
             broker: broker,
             store: SQLiteStore.Configuration(path: resolve(file.store.path), maxSizeBytes: file.store.maxSizeBytes),
+            auditSigningKey: try file.audit.map { try auditKey(resolve($0.signingKey)) },
             agencies: try file.agencies.enumerated().map(agency))
         if let host = environment["SHAREBROKER_HOST"] { settings.host = host }
         if let portText = environment["SHAREBROKER_PORT"] {
@@ -83,6 +86,13 @@ public struct ServerSettings: Sendable {
         } catch let error as DirectoryError {
             throw ConfigurationError("/agencies: \(error.reason)")
         }
+    }
+
+    private static func auditKey(_ path: String) throws -> AuditSigningKey {
+        guard let pem = try? String(contentsOfFile: path, encoding: .utf8), let key = try? AuditSigningKey(pem: pem) else {
+            throw ConfigurationError("/audit/signingKey: cannot read a PEM P-256 private key from \(path).")
+        }
+        return key
     }
 
     private static func agency(_ index: Int, _ entry: ConfigFile.AgencyEntry) throws -> Agency {

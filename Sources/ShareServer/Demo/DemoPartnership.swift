@@ -38,6 +38,7 @@ public enum DemoPartnership {
         let server = try pki.issueServer()
         try write(server.certificatePEM, to: pkiFolder.appendingPathComponent("broker.crt"))
         try write(server.keyPEM, to: pkiFolder.appendingPathComponent("broker.key"), secret: true)
+        try write(P256SigningKeyFile.generate().pem, to: pkiFolder.appendingPathComponent("broker-audit.signing.key"), secret: true)
         var agencies: [[String: Any]] = []
         for member in members {
             let client = try pki.issueClient(agency: member.id)
@@ -57,6 +58,7 @@ public enum DemoPartnership {
             "limits": ["maxMessageBytes": 1_048_576, "maxInboxBatch": 100, "maxWaitSeconds": 30],
             "delivery": ["visibilityTimeoutSeconds": 30],
             "store": ["path": "broker.sqlite"],
+            "audit": ["signingKey": "pki/broker-audit.signing.key"],
             "agencies": agencies,
         ]
         let examples = dataDirectory.appendingPathComponent("examples")

@@ -1,0 +1,176 @@
+import Foundation
+import ShareAudit
+import ShareClient
+import ShareTesting
+import Testing
+
+/// The event record as a verifiable log: an auditor checks it with nothing but the broker's
+/// published key, RFC 9162 proofs, and (for the signature) an independent JOSE library.
+@Suite("Audit log: signed tree heads and proofs")
+struct AuditLogTests {
+    struct Head: Decodable {
+        struct Body: Decodable {
+            let treeSize: Int
+            let rootHash: String
+            let timestamp: String
+        }
+
+        let treeHead: Body
+        let signed: String
+        var root: Hash { Hash(base64: treeHead.rootHash)! }
+    }
+
+    struct Inclusion: Decodable {
+        let index: Int
+        let treeSize: Int
+        let leafHash: String
+        let path: [String]
+    }
+
+    struct Consistency: Decodable {
+        let from: Int
+        let to: Int
+        let path: [String]
+    }
+
+    struct Entries: Decodable {
+        struct Entry: Decodable {
+            struct Event: Decodable {
+                let kind: String
+                let agency: String
+                let messageID: UUID?
+                let query: String?
+            }
+
+            let index: Int
+            let leaf: String
+            let event: Event
+        }
+
+        let entries: [Entry]
+    }
+
+    func get<T: Decodable>(_ broker: TestBroker, _ path: String, as agency: String = "northshire-audit") async throws -> T {
+        let response = try await broker.client(as: agency).send("GET", path)
+        try #require(response.status == 200, "\(path): \(String(decoding: response.body, as: UTF8.self))")
+        return try JSONDecoder().decode(T.self, from: response.body)
+    }
+
+    func publish(_ broker: TestBroker) async throws -> PublishAnswer {
+        let jws = try broker.signer(for: "northshire-hospitals").sign(envelope: EnvelopeBuilder().data)
+        return try await broker.client(as: "northshire-hospitals").publish(jws: jws)
+    }
+
+    @Test("each publish's entry is provably in the signed tree, and the signature verifies in joserfc")
+    func publishedEntriesAreProvablyLogged() async throws {
+        try await withBroker { broker in
+            var answers: [PublishAnswer] = []
+            for _ in 0..<3 { answers.append(try await publish(broker)) }
+            let head: Head = try await get(broker, "/v1/audit/tree-head")
+            #expect(head.treeHead.treeSize >= 7, "3 published + 3 routed + this query")
+
+            let folder = broker.folder
+            try Data(head.signed.utf8).write(to: folder.appendingPathComponent("head.jws"))
+            let jwks = try await broker.client(as: "northshire-audit").send("GET", "/v1/directory/jwks")
+            try jwks.body.write(to: folder.appendingPathComponent("jwks.json"))
+            let verified = try await Subprocess.run("python3", [
+                Paths.joseInterop, "verify", "--jwks", folder.appendingPathComponent("jwks.json").path,
+                "--jws", folder.appendingPathComponent("head.jws").path,
+            ])
+            #expect(verified.status == 0, "\(verified.stderr)")
+            let signedHead = try JSONDecoder().decode(Head.Body.self, from: verified.stdout)
+            #expect(signedHead.rootHash == head.treeHead.rootHash)
+            #expect(signedHead.treeSize == head.treeHead.treeSize)
+
+            for answer in answers {
+                let entries: Entries = try await get(broker, "/v1/audit/entries?fromIndex=\(answer.audit.index)&limit=1")
+                let entry = try #require(entries.entries.first)
+                #expect(entry.event.kind == "published")
+                #expect(entry.event.messageID == answer.id)
+                let leafHash = MerkleHasher.leafHash(try #require(Data(base64Encoded: entry.leaf)))
+                let proof: Inclusion = try await get(
+                    broker, "/v1/audit/proof/inclusion?index=\(entry.index)&treeSize=\(head.treeHead.treeSize)")
+                #expect(proof.leafHash == leafHash.base64)
+                #expect(ProofVerifier.isValidInclusion(
+                    leafIndex: entry.index, treeSize: head.treeHead.treeSize, leafHash: leafHash,
+                    path: proof.path.compactMap { Hash(base64: $0) }, rootHash: head.root))
+            }
+        }
+    }
+
+    @Test("a later tree head is provably an extension of an earlier one, across a restart")
+    func consistencyAcrossRestart() async throws {
+        try await withBroker { broker in
+            _ = try await publish(broker)
+            let first: Head = try await get(broker, "/v1/audit/tree-head")
+            try await broker.stop()
+            try await broker.start()
+            _ = try await publish(broker)
+            let second: Head = try await get(broker, "/v1/audit/tree-head")
+            #expect(second.treeHead.treeSize > first.treeHead.treeSize)
+            let proof: Consistency = try await get(
+                broker, "/v1/audit/proof/consistency?from=\(first.treeHead.treeSize)&to=\(second.treeHead.treeSize)")
+            let path = proof.path.compactMap { Hash(base64: $0) }
+            #expect(ProofVerifier.isValidConsistency(
+                first: first.treeHead.treeSize, second: second.treeHead.treeSize,
+                firstHash: first.root, secondHash: second.root, path: path))
+            #expect(!ProofVerifier.isValidConsistency(
+                first: first.treeHead.treeSize, second: second.treeHead.treeSize,
+                firstHash: MerkleHasher.emptyRoot, secondHash: second.root, path: path), "a wrong earlier root fails")
+        }
+    }
+
+    @Test("changing a stored entry behind the broker's back is detected by the next consistency check")
+    func tamperingIsDetected() async throws {
+        try await withBroker { broker in
+            _ = try await publish(broker)
+            let before: Head = try await get(broker, "/v1/audit/tree-head")
+            try await broker.stop()
+            let database = broker.folder.appendingPathComponent("broker.sqlite").path
+            let tampered = try await Subprocess.run("sqlite3", [database, """
+                DROP TRIGGER events_no_update;
+                UPDATE events SET entry = CAST(replace(CAST(entry AS TEXT), 'northshire-csc', 'northshire-mash') AS BLOB)
+                    WHERE kind = 'routed';
+                """])
+            #expect(tampered.status == 0, "\(tampered.stderr)")
+            try await broker.start()
+            let after: Head = try await get(broker, "/v1/audit/tree-head")
+            let proof: Consistency = try await get(
+                broker, "/v1/audit/proof/consistency?from=\(before.treeHead.treeSize)&to=\(after.treeHead.treeSize)")
+            #expect(!ProofVerifier.isValidConsistency(
+                first: before.treeHead.treeSize, second: after.treeHead.treeSize, firstHash: before.root,
+                secondHash: after.root, path: proof.path.compactMap { Hash(base64: $0) }),
+                "the rewritten history no longer extends the signed tree head")
+        }
+    }
+
+    @Test("only auditors may use the audit API, and every audit query is itself recorded")
+    func auditorsOnlyAndQueriesRecorded() async throws {
+        try await withBroker { broker in
+            let refused = try await broker.client(as: "northshire-hospitals").send("GET", "/v1/audit/tree-head")
+            #expect(refused.status == 403)
+            #expect(refused.problem?.code == "auditors-only")
+            let _: Head = try await get(broker, "/v1/audit/tree-head")
+            let entries: Entries = try await get(broker, "/v1/audit/entries?fromIndex=0&limit=100")
+            let queries = entries.entries.filter { $0.event.kind == "audit-queried" }
+            #expect(queries.map(\.event.query) == ["tree-head", "entries fromIndex=0 limit=100"])
+            #expect(queries.allSatisfy { $0.event.agency == "northshire-audit" })
+            let badProof = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/proof/inclusion?index=99&treeSize=3")
+            #expect(badProof.status == 400)
+        }
+    }
+
+    @Test("log entries hold no payload and no subject identifiers")
+    func entriesHoldNoPersonalData() async throws {
+        try await withBroker { broker in
+            let envelope = EnvelopeBuilder().with("payload", ["summary": "AUDITCANARY"])
+            _ = try await broker.publishRaw(envelope, as: "northshire-hospitals")
+            let entries: Entries = try await get(broker, "/v1/audit/entries?fromIndex=0&limit=100")
+            let text = entries.entries.map { String(decoding: Data(base64Encoded: $0.leaf) ?? Data(), as: UTF8.self) }.joined()
+            #expect(text.contains(envelope.id))
+            for secret in ["9990001235", "Jane Example", "1999-05-02", "AUDITCANARY"] {
+                #expect(!text.contains(secret), "the log must not contain \(secret)")
+            }
+        }
+    }
+}
