@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "ShareClient",
             dependencies: [
-                "ShareJWS", "ShareModel",
+                "ShareJWS", "ShareModel", "ShareAudit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -86,6 +86,11 @@ public final class ShareClient: Sendable {
                            body: Data(buffer: bytes))
     }
 
+    /// GETs a path and decodes the JSON answer, or throws `ShareClientError`.
+    func get<T: Decodable>(_ path: String) async throws -> T {
+        try decode(try await send("GET", path), expect: 200)
+    }
+
     private func decode<T: Decodable>(_ response: RawResponse, expect status: Int) throws -> T {
         guard response.status == status else {
             let problem = try? JSONDecoder().decode(Problem.self, from: response.body)

@@ -9,7 +9,7 @@ struct SharectlCommand: AsyncParsableCommand {
         commandName: "sharectl",
         abstract: "Publish, receive and inspect safeguarding information shares on a sharebroker.",
         discussion: "Exit status: 0 done, 1 the broker refused or failed, 64 a usage or file error.",
-        subcommands: [Sign.self, Publish.self, Inbox.self, Ack.self, Status.self, DirectoryCommand.self, Bench.self])
+        subcommands: [Sign.self, Publish.self, Inbox.self, Ack.self, Status.self, DirectoryCommand.self, AuditCommand.self, Bench.self])
 }
 
 /// Prints a value as indented JSON on standard output.

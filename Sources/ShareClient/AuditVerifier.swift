@@ -1,0 +1,131 @@
+import Foundation
+import ShareAudit
+import ShareJWS
+
+/// What an auditor remembers between checks: the last verified tree head and the key that
+/// signed it, like a Certificate Transparency monitor.
+public struct AuditCheckpoint: Sendable, Codable, Equatable {
+    public let treeSize: Int
+    public let rootHash: String
+    public let timestamp: String
+    public let auditKeyID: String
+}
+
+/// Checks the broker's audit log with nothing but its published audit key and RFC 9162
+/// proofs: the tree head's signature, that it extends the last verified head, and (in full)
+/// that the entries really hash to its root.
+public struct AuditVerifier: Sendable {
+    public let client: ShareClient
+
+    public init(client: ShareClient) {
+        self.client = client
+    }
+
+    /// A failed check, naming what failed.
+    public struct Failure: Error, CustomStringConvertible, Sendable {
+        public let description: String
+    }
+
+    /// The latest signed tree head, verified against the audit key in the directory
+    /// (which must be `pinnedKeyID` if one is given).
+    public func verifiedTreeHead(pinnedKeyID: String?) async throws -> AuditCheckpoint {
+        let directory: AuditDirectoryAnswer = try await client.get("/v1/directory")
+        guard let key = directory.broker.auditKeys.first else {
+            throw Failure(description: "The broker publishes no audit key in /v1/directory.")
+        }
+        let jwk = JWK(kty: key.kty, crv: key.crv, x: key.x, y: key.y)
+        if let pinnedKeyID, pinnedKeyID != jwk.thumbprint {
+            throw Failure(description: "The broker's audit key changed from \(pinnedKeyID) to \(jwk.thumbprint); confirm the change with the operators before trusting it.")
+        }
+        let answer: SignedTreeHeadAnswer = try await client.get("/v1/audit/tree-head")
+        let jws = try CompactJWS(compact: Data(answer.signed.utf8))
+        guard (try? jws.requireES256()) == jwk.thumbprint else {
+            throw Failure(description: "The tree head is not signed with the broker's audit key.")
+        }
+        do {
+            try ES256.verify(jws, with: try jwk.publicKey())
+        } catch {
+            throw Failure(description: "The tree head's signature does not verify with the audit key.")
+        }
+        let head = try JSONDecoder().decode(TreeHead.self, from: jws.payload)
+        guard head == answer.treeHead else {
+            throw Failure(description: "The signed tree head differs from the unsigned copy sent with it.")
+        }
+        return AuditCheckpoint(treeSize: head.treeSize, rootHash: head.rootHash, timestamp: head.timestamp,
+                               auditKeyID: jwk.thumbprint)
+    }
+
+    /// Proves that `current` extends `previous` (or equals it). Throws `Failure` on a
+    /// shrunk log, a changed history or a bad proof.
+    public func verifyConsistency(from previous: AuditCheckpoint, to current: AuditCheckpoint) async throws {
+        guard current.treeSize >= previous.treeSize else {
+            throw Failure(description: "The log shrank from \(previous.treeSize) to \(current.treeSize) entries: entries were removed.")
+        }
+        guard let first = Hash(base64: previous.rootHash), let second = Hash(base64: current.rootHash) else {
+            throw Failure(description: "A tree head's root hash is not base64 of 32 bytes.")
+        }
+        let path: [Hash]
+        if current.treeSize == previous.treeSize {
+            path = []
+        } else {
+            let proof: ConsistencyProofAnswer = try await client.get(
+                "/v1/audit/proof/consistency?from=\(previous.treeSize)&to=\(current.treeSize)")
+            path = proof.path.compactMap { Hash(base64: $0) }
+        }
+        do {
+            try ProofVerifier.verifyConsistency(first: previous.treeSize, second: current.treeSize,
+                                                firstHash: first, secondHash: second, path: path)
+        } catch {
+            throw Failure(description: "The log of \(current.treeSize) entries is not an extension of the one verified before (\(previous.treeSize) entries, \(previous.timestamp)): history was changed. \(error.reason)")
+        }
+    }
+
+    /// Downloads the first `head.treeSize` entries and checks that they hash to its root.
+    /// `progress` is told how many entries have been read.
+    public func verifyEntries(of head: AuditCheckpoint, progress: (Int) -> Void = { _ in }) async throws {
+        var tree = MerkleTree()
+        while tree.count < head.treeSize {
+            let page: AuditEntriesAnswer = try await client.get(
+                "/v1/audit/entries?fromIndex=\(tree.count)&limit=\(min(1000, head.treeSize - tree.count))")
+            guard !page.entries.isEmpty else {
+                throw Failure(description: "The broker returned no entries from index \(tree.count), but the tree head has \(head.treeSize).")
+            }
+            for entry in page.entries where tree.count < head.treeSize {
+                guard entry.index == tree.count, let bytes = Data(base64Encoded: entry.leaf) else {
+                    throw Failure(description: "Entry \(tree.count) is missing or not base64.")
+                }
+                _ = tree.append(entry: bytes)
+            }
+            progress(tree.count)
+        }
+        guard tree.rootHash.base64 == head.rootHash else {
+            throw Failure(description: "The \(head.treeSize) entries hash to \(tree.rootHash.base64), not to the signed root \(head.rootHash): stored entries were changed.")
+        }
+    }
+}
+
+struct AuditDirectoryAnswer: Decodable {
+    struct BrokerKeys: Decodable {
+        let auditKeys: [JWKAnswer]
+    }
+
+    let broker: BrokerKeys
+}
+
+struct SignedTreeHeadAnswer: Decodable {
+    let treeHead: TreeHead
+    let signed: String
+}
+
+struct ConsistencyProofAnswer: Decodable {
+    let path: [String]
+}
+
+struct AuditEntriesAnswer: Decodable {
+    struct Entry: Decodable {
+        let index: Int
+        let leaf: String
+    }
+
+    let entries: [Entry]
+}
