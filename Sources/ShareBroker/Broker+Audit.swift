@@ -29,19 +29,62 @@ extension Broker {
         return try await auditLog.consistencyProof(from: first, to: second)
     }
 
-    /// Entries in index order with their exact bytes. Auditors only; recorded.
-    public func auditEntries(fromIndex: Int?, limit: Int?, for agency: Agency) async throws -> [StoredEvent] {
-        let fromIndex = fromIndex ?? 0
-        let limit = limit ?? 100
-        guard fromIndex >= 0, (1...1000).contains(limit) else {
+    /// Entries matching `query`, in index order with their exact bytes. Auditors only; recorded
+    /// (with the subject's token, never the identifier asked about).
+    public func auditEntries(_ query: AuditQuery, for agency: Agency) async throws -> [StoredEvent] {
+        guard query.fromIndex >= 0, (1...1000).contains(query.limit) else {
             throw BrokerError(.badRequest, "'fromIndex' must be 0 or more and 'limit' from 1 to 1000.")
         }
-        try await recordAuditQuery(by: agency, "entries fromIndex=\(fromIndex) limit=\(limit)")
+        let filter = try eventFilter(query)
+        try await recordAuditQuery(by: agency, "entries " + query.described(subjectToken: filter.subjectToken))
         do {
-            return try await store.events(from: fromIndex, limit: limit)
+            return try await store.events(matching: filter, limit: query.limit)
         } catch {
             throw storeFailure(error)
         }
+    }
+
+    /// The disclosure chronology of the subject named in `query`. Auditors only; recorded.
+    public func subjectReport(_ query: AuditQuery, for agency: Agency) async throws -> SubjectReport {
+        let filter = try eventFilter(query)
+        guard filter.subjectToken != nil else {
+            throw BrokerError(.badRequest, "Name the subject: 'nhsNumber', or 'system' and 'value' of a local identifier.")
+        }
+        try await recordAuditQuery(by: agency, "subject-report " + query.described(subjectToken: filter.subjectToken))
+        do {
+            var all: [StoredEvent] = []
+            var next = filter
+            while true {
+                let page = try await store.events(matching: next, limit: 1000)
+                all += page
+                guard page.count == 1000, let last = page.last else { break }
+                next.fromIndex = last.index + 1
+            }
+            return SubjectReport(entries: all, generatedAt: clock.now())
+        } catch {
+            throw storeFailure(error)
+        }
+    }
+
+    private func eventFilter(_ query: AuditQuery) throws -> EventFilter {
+        var token: String?
+        if query.nhsNumber != nil || query.localSystem != nil {
+            guard let subjectTokens else {
+                throw BrokerError(.auditUnavailable, "This broker has no subject key configured ('audit.subjectKey'), so the log cannot be searched by subject.")
+            }
+            if let nhsNumber = query.nhsNumber {
+                guard let nhsToken = subjectTokens.token(nhsNumber: nhsNumber) else {
+                    throw BrokerError(.badRequest, "'nhsNumber' must be ten digits.")
+                }
+                token = nhsToken
+            } else if let system = query.localSystem, let value = query.localValue {
+                token = subjectTokens.token(system: system, value: value)
+            } else {
+                throw BrokerError(.badRequest, "A local identifier needs both 'system' and 'value'.")
+            }
+        }
+        return EventFilter(subjectToken: token, agency: query.agency, messageID: query.messageID, kind: query.kind,
+                           from: query.from, to: query.to, fromIndex: query.fromIndex)
     }
 
     private func recordAuditQuery(by agency: Agency, _ query: String) async throws {

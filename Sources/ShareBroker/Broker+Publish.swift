@@ -127,7 +127,7 @@ extension Broker {
         let published = EventRecord(
             kind: .published, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
             messageDigest: digest.base64EncodedString(), messageType: envelope.type.description, area: envelope.area,
-            disclosure: envelope.disclosure)
+            disclosure: envelope.disclosure, subjects: subjectTokens?.tokens(of: envelope.subject))
         let routed = deliveries.map {
             EventRecord(kind: .routed, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
                         deliveryID: $0.id, recipient: $0.recipient)

@@ -31,10 +31,12 @@ public final class Broker: Sendable {
     public let auditLog: AuditLog
     /// The public key that verifies signed tree heads, if an audit key is configured.
     public let auditPublicKey: JWK?
+    /// Keyed hashing of subject identifiers, if a subject key is configured.
+    let subjectTokens: SubjectTokens?
     private let currentDirectory: Mutex<Directory>
 
     public init(configuration: Configuration, directory: Directory, store: any Store, clock: any BrokerClock,
-                logger: Logger, auditSigningKey: AuditSigningKey? = nil) {
+                logger: Logger, auditSigningKey: AuditSigningKey? = nil, subjectTokens: SubjectTokens? = nil) {
         self.configuration = configuration
         self.currentDirectory = Mutex(directory)
         self.store = store
@@ -42,6 +44,7 @@ public final class Broker: Sendable {
         self.logger = logger
         self.auditLog = AuditLog(store: store, signingKey: auditSigningKey)
         self.auditPublicKey = auditSigningKey?.publicJWK
+        self.subjectTokens = subjectTokens
     }
 
     /// The directory in force now.

@@ -28,7 +28,7 @@ public final class BrokerServer: Sendable {
         _ = try TLSFactory.serverConfiguration(settings)
         store = try SQLiteStore(configuration: settings.store)
         broker = Broker(configuration: settings.broker, directory: directory, store: store, clock: clock, logger: logger,
-                        auditSigningKey: settings.auditSigningKey)
+                        auditSigningKey: settings.auditSigningKey, subjectTokens: settings.subjectTokens)
     }
 
     /// The services of a running broker. `onReady` receives the bound port once it listens.

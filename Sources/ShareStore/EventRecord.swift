@@ -42,10 +42,13 @@ public struct EventRecord: Sendable, Equatable, Codable {
     public let attempt: Int?
     /// For `audit-queried`: what was asked, such as `tree-head` or `entries fromIndex=0 limit=100`.
     public let query: String?
+    /// For `published`: keyed hashes of the subject's identifiers (never the identifiers).
+    public let subjects: [String]?
 
     public init(kind: Kind, at: Date, agency: AgencyID, messageID: UUID? = nil, deliveryID: UUID? = nil,
                 recipient: AgencyID? = nil, messageDigest: String? = nil, messageType: String? = nil,
-                area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil, query: String? = nil) {
+                area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil, query: String? = nil,
+                subjects: [String]? = nil) {
         self.kind = kind
         self.at = at
         self.agency = agency
@@ -58,10 +61,12 @@ public struct EventRecord: Sendable, Equatable, Codable {
         self.disclosure = disclosure
         self.attempt = attempt
         self.query = query
+        self.subjects = subjects
     }
 
     private enum CodingKeys: String, CodingKey {
         case kind, at, agency, messageID, deliveryID, recipient, messageDigest, messageType, area, disclosure, attempt, query
+        case subjects
     }
 
     /// Encodes every present field; ids are written in lowercase, as the API writes them.
@@ -79,6 +84,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         try container.encodeIfPresent(disclosure, forKey: .disclosure)
         try container.encodeIfPresent(attempt, forKey: .attempt)
         try container.encodeIfPresent(query, forKey: .query)
+        try container.encodeIfPresent(subjects, forKey: .subjects)
     }
 
     /// The canonical bytes stored for this event.

@@ -29,6 +29,9 @@ public protocol Store: Sendable {
 
     /// Events in index order, starting at `index`.
     func events(from index: Int, limit: Int) async throws -> [StoredEvent]
+
+    /// Events that match every condition of `filter`, in index order, at most `limit`.
+    func events(matching filter: EventFilter, limit: Int) async throws -> [StoredEvent]
 }
 
 /// Why the store could not do what was asked. `description` never holds message content.

@@ -96,6 +96,12 @@ final class Statement {
     /// Binds each value in order. Supported: String, Int, Int64, Double, Data, Bool, nil.
     @discardableResult
     func bind(_ values: (any Sendable)?...) throws -> Statement {
+        try bind(values: values)
+    }
+
+    /// Binds each value of an array in order.
+    @discardableResult
+    func bind(values: [(any Sendable)?]) throws -> Statement {
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
             let status: Int32

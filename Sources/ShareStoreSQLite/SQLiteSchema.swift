@@ -1,8 +1,32 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 1
+    static let version = 2
 
-    static let statements = [
+    /// The statements that bring a store from each version to the next; `migrations[v]`
+    /// upgrades version `v` to `v + 1` (version 0 is a new file).
+    static let migrations: [[String]] = [initial, searchable]
+
+    /// Version 2: events searchable by recipient and by keyed subject token.
+    static let searchable = [
+        "ALTER TABLE events ADD COLUMN recipient TEXT",
+        "DROP TRIGGER events_no_update",
+        "UPDATE events SET recipient = json_extract(CAST(entry AS TEXT), '$.recipient')",
+        """
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'the event record is append-only'); END
+        """,
+        "CREATE INDEX events_agency ON events (agency)",
+        "CREATE INDEX events_recipient ON events (recipient) WHERE recipient IS NOT NULL",
+        """
+        CREATE TABLE event_subjects (
+            token TEXT NOT NULL,
+            message_id TEXT NOT NULL,
+            PRIMARY KEY (token, message_id)
+        ) STRICT, WITHOUT ROWID
+        """,
+    ]
+
+    static let initial = [
         """
         CREATE TABLE IF NOT EXISTS messages (
             id TEXT PRIMARY KEY,

@@ -53,7 +53,9 @@ public final class SQLiteStore: Store {
             throw StoreError(.cannotOpen, "The store file was written by a newer version (schema \(current)); upgrade sharebroker.")
         }
         try connection.execute("BEGIN IMMEDIATE")
-        for statement in SQLiteSchema.statements { try connection.execute(statement) }
+        for migration in SQLiteSchema.migrations[current...] {
+            for statement in migration { try connection.execute(statement) }
+        }
         try connection.execute("PRAGMA user_version = \(SQLiteSchema.version)")
         try connection.execute("COMMIT")
         if let maxSizeBytes {
@@ -80,6 +82,11 @@ public final class SQLiteStore: Store {
                 .bind(message.id.uuidString, message.sender.rawValue, message.type, message.area, message.digest,
                       message.jws, message.receivedAt.millis, message.expiresAt?.millis, try JSONEncoder().encode(receipt))
                 .run()
+            let subject = try connection.statement("INSERT OR IGNORE INTO event_subjects (token, message_id) VALUES (?, ?)")
+            for token in message.events.first?.subjects ?? [] {
+                subject.reset()
+                try subject.bind(token, message.id.uuidString).run()
+            }
             let insert = try connection.statement("""
                 INSERT INTO deliveries (id, message_id, recipient, visible_at, created_at, expires_at)
                 VALUES (?, ?, ?, ?, ?, ?)
@@ -202,16 +209,58 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func events(matching filter: EventFilter, limit: Int) async throws -> [StoredEvent] {
+        var conditions = ["idx >= ?"]
+        var values: [(any Sendable)?] = [filter.fromIndex]
+        if let kind = filter.kind {
+            conditions.append("kind = ?")
+            values.append(kind.rawValue)
+        }
+        if let messageID = filter.messageID {
+            conditions.append("message_id = ?")
+            values.append(messageID.uuidString)
+        }
+        if let agency = filter.agency {
+            conditions.append("(agency = ? OR recipient = ?)")
+            values += [agency.rawValue, agency.rawValue]
+        }
+        if let from = filter.from {
+            conditions.append("at >= ?")
+            values.append(from.millis)
+        }
+        if let to = filter.to {
+            conditions.append("at < ?")
+            values.append(to.millis)
+        }
+        if let token = filter.subjectToken {
+            conditions.append("message_id IN (SELECT message_id FROM event_subjects WHERE token = ?)")
+            values.append(token)
+        }
+        values.append(limit)
+        let sql = "SELECT idx, entry FROM events WHERE " + conditions.joined(separator: " AND ") + " ORDER BY idx LIMIT ?"
+        let bindings = values
+        return try await reader.run { connection in
+            let select = try connection.statement(sql)
+            try select.bind(values: bindings)
+            var events: [StoredEvent] = []
+            while try select.step() {
+                let entry = select.data(1)
+                events.append(StoredEvent(index: select.int(0), event: try EventRecord.decode(entry), entry: entry))
+            }
+            return events
+        }
+    }
+
     /// Appends events at the end of the record; returns the index of the first (or of the next, if none).
     private static func appendEvents(_ events: [EventRecord], on connection: SQLiteConnection) throws -> Int {
         let next = try connection.statement("SELECT coalesce(max(idx) + 1, 0) FROM events")
         let first = try next.step() ? next.int(0) : 0
         let insert = try connection.statement(
-            "INSERT INTO events (idx, kind, at, agency, message_id, entry) VALUES (?, ?, ?, ?, ?, ?)")
+            "INSERT INTO events (idx, kind, at, agency, message_id, recipient, entry) VALUES (?, ?, ?, ?, ?, ?, ?)")
         for (offset, event) in events.enumerated() {
             insert.reset()
             try insert.bind(first + offset, event.kind.rawValue, event.at.millis, event.agency.rawValue,
-                            event.messageID?.uuidString, try event.entryBytes()).run()
+                            event.messageID?.uuidString, event.recipient?.rawValue, try event.entryBytes()).run()
         }
         return first
     }

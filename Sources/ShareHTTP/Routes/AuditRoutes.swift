@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import ShareAudit
 import ShareBroker
 import ShareModel
@@ -15,6 +16,35 @@ struct AuditRoutes {
         group.get("audit/proof/inclusion", use: inclusion)
         group.get("audit/proof/consistency", use: consistency)
         group.get("audit/entries", use: entries)
+        group.get("audit/subjects/report", use: report)
+    }
+
+    /// Reads the filter parameters of `/v1/audit/entries` and the subject report.
+    static func query(_ request: Request) throws -> AuditQuery {
+        let parameters = request.uri.queryParameters
+        func text(_ name: String) -> String? { parameters.get(name) }
+        func date(_ name: String) throws -> Date? {
+            guard let value = text(name) else { return nil }
+            guard let date = Timestamp.parse(value) else {
+                throw BrokerError(.badRequest, "'\(name)' must be an RFC 3339 date-time such as 2026-11-22T09:31:00Z.")
+            }
+            return date
+        }
+        var query = AuditQuery(nhsNumber: text("nhsNumber"), localSystem: text("system"), localValue: text("value"))
+        if let agency = text("agency") {
+            guard let id = AgencyID(agency) else { throw BrokerError(.badRequest, "'agency' must be an agency id.") }
+            query.agency = id
+        }
+        if let message = text("messageId") {
+            guard let id = UUID(uuidString: message) else { throw BrokerError(.badRequest, "'messageId' must be a UUID.") }
+            query.messageID = id
+        }
+        query.kind = text("kind").map(EventRecord.Kind.init)
+        query.from = try date("from")
+        query.to = try date("to")
+        query.fromIndex = try request.integerQuery("fromIndex") ?? 0
+        query.limit = try request.integerQuery("limit") ?? 100
+        return query
     }
 
     @Sendable func treeHead(_ request: Request, context: BrokerRequestContext) async throws -> Response {
@@ -38,11 +68,20 @@ struct AuditRoutes {
     }
 
     @Sendable func entries(_ request: Request, context: BrokerRequestContext) async throws -> Response {
-        let events = try await broker.auditEntries(
-            fromIndex: try request.integerQuery("fromIndex"), limit: try request.integerQuery("limit"), for: try context.caller())
+        let events = try await broker.auditEntries(try Self.query(request), for: try context.caller())
         return try jsonResponse(EntriesAnswer(entries: events.map {
             EntriesAnswer.Entry(index: $0.index, leaf: $0.entry.base64EncodedString(), event: $0.event)
         }))
+    }
+}
+
+extension AuditRoutes {
+    /// `GET /v1/audit/subjects/report`: JSON, or a printable HTML page with `format=html`.
+    @Sendable func report(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        let report = try await broker.subjectReport(try Self.query(request), for: try context.caller())
+        guard request.uri.queryParameters.get("format") == "html" else { return try jsonResponse(report) }
+        return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: SubjectReportPage.html(report))))
     }
 }
 

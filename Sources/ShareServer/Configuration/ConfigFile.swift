@@ -31,6 +31,8 @@ struct ConfigFile: Decodable {
     struct Audit: Decodable {
         /// PEM (PKCS#8) P-256 key that signs tree heads.
         var signingKey: String
+        /// File holding at least 32 random bytes, base64: the key of subject tokens.
+        var subjectKey: String?
     }
 
     struct Store: Decodable {

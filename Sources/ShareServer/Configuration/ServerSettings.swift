@@ -23,6 +23,8 @@ public struct ServerSettings: Sendable {
     public var store: SQLiteStore.Configuration
     /// The key that signs the audit log's tree heads; without one, tree heads are refused.
     public var auditSigningKey: AuditSigningKey?
+    /// Keyed hashing of subject identifiers for audit searches; without it, no subject search.
+    public var subjectTokens: SubjectTokens?
     public var agencies: [Agency]
 
     /// Reads the file at `url` and applies overrides from `environment`:
@@ -65,6 +67,7 @@ public struct ServerSettings: Sendable {
             broker: broker,
             store: SQLiteStore.Configuration(path: resolve(file.store.path), maxSizeBytes: file.store.maxSizeBytes),
             auditSigningKey: try file.audit.map { try auditKey(resolve($0.signingKey)) },
+            subjectTokens: try file.audit?.subjectKey.map { try subjectKey(resolve($0)) },
             agencies: try file.agencies.enumerated().map(agency))
         if let host = environment["SHAREBROKER_HOST"] { settings.host = host }
         if let portText = environment["SHAREBROKER_PORT"] {
@@ -86,6 +89,15 @@ public struct ServerSettings: Sendable {
         } catch let error as DirectoryError {
             throw ConfigurationError("/agencies: \(error.reason)")
         }
+    }
+
+    private static func subjectKey(_ path: String) throws -> SubjectTokens {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8),
+              let secret = Data(base64Encoded: text.trimmingCharacters(in: .whitespacesAndNewlines)),
+              let tokens = try? SubjectTokens(secret: secret) else {
+            throw ConfigurationError("/audit/subjectKey: \(path) must hold at least 32 random bytes in base64 (openssl rand -base64 32).")
+        }
+        return tokens
     }
 
     private static func auditKey(_ path: String) throws -> AuditSigningKey {

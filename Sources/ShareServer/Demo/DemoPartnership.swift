@@ -39,6 +39,8 @@ public enum DemoPartnership {
         try write(server.certificatePEM, to: pkiFolder.appendingPathComponent("broker.crt"))
         try write(server.keyPEM, to: pkiFolder.appendingPathComponent("broker.key"), secret: true)
         try write(P256SigningKeyFile.generate().pem, to: pkiFolder.appendingPathComponent("broker-audit.signing.key"), secret: true)
+        let subjectSecret = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
+        try write(subjectSecret + "\n", to: pkiFolder.appendingPathComponent("broker-subject.key"), secret: true)
         var agencies: [[String: Any]] = []
         for member in members {
             let client = try pki.issueClient(agency: member.id)
@@ -58,7 +60,7 @@ public enum DemoPartnership {
             "limits": ["maxMessageBytes": 1_048_576, "maxInboxBatch": 100, "maxWaitSeconds": 30],
             "delivery": ["visibilityTimeoutSeconds": 30],
             "store": ["path": "broker.sqlite"],
-            "audit": ["signingKey": "pki/broker-audit.signing.key"],
+            "audit": ["signingKey": "pki/broker-audit.signing.key", "subjectKey": "pki/broker-subject.key"],
             "agencies": agencies,
         ]
         let examples = dataDirectory.appendingPathComponent("examples")

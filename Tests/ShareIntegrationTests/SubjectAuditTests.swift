@@ -1,0 +1,115 @@
+import Foundation
+import ShareClient
+import ShareTesting
+import Testing
+
+/// Who shared what about this child, with whom, why, and who received it: found by the
+/// subject's NHS number, although the log holds only keyed hashes of it.
+@Suite("Audit by subject")
+struct SubjectAuditTests {
+    struct Entries: Decodable {
+        struct Entry: Decodable {
+            struct Event: Decodable {
+                let kind: String
+                let agency: String
+                let messageID: String?
+                let recipient: String?
+                let query: String?
+                let subjects: [String]?
+            }
+
+            let index: Int
+            let event: Event
+        }
+
+        let entries: [Entry]
+    }
+
+    func envelope(nhsNumber: String, to recipients: [String]) -> EnvelopeBuilder {
+        EnvelopeBuilder(to: recipients).with("subject", [
+            "unborn": true, "expectedDeliveryDate": "2027-02-14",
+            "mother": ["nhsNumber": nhsNumber, "name": "Jane Example", "dateOfBirth": "1999-05-02"],
+        ])
+    }
+
+    func entries(_ broker: TestBroker, _ query: String) async throws -> Entries {
+        let response = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/entries?\(query)")
+        try #require(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
+        return try JSONDecoder().decode(Entries.self, from: response.body)
+    }
+
+    @Test("entries and the report find every disclosure about a subject, and nothing else")
+    func searchBySubject() async throws {
+        try await withBroker { broker in
+            let first = envelope(nhsNumber: "9990001235", to: ["northshire-csc"])
+            let second = envelope(nhsNumber: "999 000 1235", to: ["northshire-mash"])
+            let other = envelope(nhsNumber: "9990002231", to: ["northshire-csc"])
+            for message in [first, second, other] {
+                #expect(try await broker.publishRaw(message, as: "northshire-hospitals").status == 201)
+            }
+            let socialCare = try broker.client(as: "northshire-csc")
+            for delivery in try await socialCare.inbox(limit: 10) where delivery.messageId.uuidString.lowercased() == first.id {
+                _ = try await socialCare.acknowledge(delivery: delivery.id)
+            }
+
+            let found = try await entries(broker, "nhsNumber=9990001235&limit=1000")
+            let messages = Set(found.entries.compactMap(\.event.messageID))
+            #expect(messages == [first.id, second.id])
+            #expect(Set(found.entries.map(\.event.kind)) == ["published", "routed", "delivered", "acknowledged"])
+
+            let report = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/subjects/report?nhsNumber=9990001235")
+            #expect(report.status == 200)
+            let disclosures = try #require(report.json?["disclosures"] as? [[String: Any]])
+            #expect(disclosures.map { $0["messageId"] as? String } == [first.id, second.id])
+            let decision = try #require(disclosures.first?["decision"] as? [String: Any])
+            #expect(decision["lawfulBasis"] as? String == "public-task")
+            #expect((decision["consent"] as? [String: Any])?["status"] as? String == "not-sought")
+            let recipient = try #require((disclosures.first?["recipients"] as? [[String: Any]])?.first)
+            #expect(recipient["agency"] as? String == "northshire-csc")
+            #expect(recipient["firstDeliveredAt"] is String)
+            #expect(recipient["acknowledgedAt"] is String)
+            #expect((disclosures.last?["recipients"] as? [[String: Any]])?.first?["acknowledgedAt"] == nil, "mash has not acknowledged")
+
+            let page = try await broker.client(as: "northshire-audit")
+                .send("GET", "/v1/audit/subjects/report?nhsNumber=9990001235&format=html")
+            #expect(page.header("Content-Type")?.hasPrefix("text/html") == true)
+            let html = String(decoding: page.body, as: UTF8.self)
+            #expect(html.contains("northshire-mash"))
+            #expect(html.contains("Seeking consent could increase the risk"))
+        }
+    }
+
+    @Test("the log holds keyed tokens, never the NHS number, even in the record of a search")
+    func logHoldsTokensNotIdentifiers() async throws {
+        try await withBroker { broker in
+            _ = try await broker.publishRaw(envelope(nhsNumber: "9990001235", to: ["northshire-csc"]), as: "northshire-hospitals")
+            _ = try await entries(broker, "nhsNumber=9990001235")
+            let all = try await entries(broker, "fromIndex=0&limit=1000")
+            let published = try #require(all.entries.first { $0.event.kind == "published" })
+            let token = try #require(published.event.subjects?.first)
+            let search = try #require(all.entries.first { $0.event.query?.hasPrefix("entries subject=") == true })
+            #expect(search.event.query?.contains(token) == true)
+            let raw = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/entries?limit=1000")
+            #expect(!String(decoding: raw.body, as: UTF8.self).contains("9990001235"))
+        }
+    }
+
+    @Test("entries filter by kind, agency, message and index")
+    func filters() async throws {
+        try await withBroker { broker in
+            let message = EnvelopeBuilder(from: "northshire-police", to: ["oakfield-primary"])
+            _ = try await broker.publishRaw(message, as: "northshire-police")
+            _ = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
+            let published = try await entries(broker, "kind=published")
+            #expect(published.entries.count == 2)
+            let school = try await entries(broker, "agency=oakfield-primary")
+            #expect(school.entries.map(\.event.kind) == ["routed"], "routed to the school")
+            let byMessage = try await entries(broker, "messageId=\(message.id)")
+            #expect(byMessage.entries.count == 2)
+            let later = try await entries(broker, "kind=published&fromIndex=\(published.entries[1].index)")
+            #expect(later.entries.count == 1)
+            let bad = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/entries?from=yesterday")
+            #expect(bad.status == 400)
+        }
+    }
+}
