@@ -127,7 +127,7 @@ let package = Package(
         .executableTarget(
             name: "sharectl",
             dependencies: [
-                "ShareClient", "ShareJWS", "ShareModel",
+                "ShareClient", "ShareJWS", "ShareModel", "ShareAudit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings

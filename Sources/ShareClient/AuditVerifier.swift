@@ -9,6 +9,9 @@ public struct AuditCheckpoint: Sendable, Codable, Equatable {
     public let rootHash: String
     public let timestamp: String
     public let auditKeyID: String
+    /// The leaf hashes (base64) of every entry, kept after a full check so that a later
+    /// check can name the first entry that changed.
+    public var leafHashes: [String]?
 }
 
 /// Checks the broker's audit log with nothing but its published audit key and RFC 9162
@@ -24,6 +27,10 @@ public struct AuditVerifier: Sendable {
     /// A failed check, naming what failed.
     public struct Failure: Error, CustomStringConvertible, Sendable {
         public let description: String
+
+        public init(description: String) {
+            self.description = description
+        }
     }
 
     /// The latest signed tree head, verified against the audit key in the directory
@@ -38,21 +45,26 @@ public struct AuditVerifier: Sendable {
             throw Failure(description: "The broker's audit key changed from \(pinnedKeyID) to \(jwk.thumbprint); confirm the change with the operators before trusting it.")
         }
         let answer: SignedTreeHeadAnswer = try await client.get("/v1/audit/tree-head")
-        let jws = try CompactJWS(compact: Data(answer.signed.utf8))
-        guard (try? jws.requireES256()) == jwk.thumbprint else {
+        let head = answer.treeHead
+        return try Self.checkpoint(head: head, signed: answer.signed, key: jwk)
+    }
+
+    /// A tree head checked against its signature by `key`.
+    static func checkpoint(head: TreeHead, signed: String, key: JWK) throws -> AuditCheckpoint {
+        let jws = try CompactJWS(compact: Data(signed.utf8))
+        guard (try? jws.requireES256()) == key.thumbprint else {
             throw Failure(description: "The tree head is not signed with the broker's audit key.")
         }
         do {
-            try ES256.verify(jws, with: try jwk.publicKey())
+            try ES256.verify(jws, with: try key.publicKey())
         } catch {
             throw Failure(description: "The tree head's signature does not verify with the audit key.")
         }
-        let head = try JSONDecoder().decode(TreeHead.self, from: jws.payload)
-        guard head == answer.treeHead else {
+        guard (try? JSONDecoder().decode(TreeHead.self, from: jws.payload)) == head else {
             throw Failure(description: "The signed tree head differs from the unsigned copy sent with it.")
         }
         return AuditCheckpoint(treeSize: head.treeSize, rootHash: head.rootHash, timestamp: head.timestamp,
-                               auditKeyID: jwk.thumbprint)
+                               auditKeyID: key.thumbprint, leafHashes: nil)
     }
 
     /// Proves that `current` extends `previous` (or equals it). Throws `Failure` on a
@@ -80,27 +92,40 @@ public struct AuditVerifier: Sendable {
         }
     }
 
-    /// Downloads the first `head.treeSize` entries and checks that they hash to its root.
+    /// Downloads the first `treeSize` entries (index and base64 bytes) in order.
     /// `progress` is told how many entries have been read.
-    public func verifyEntries(of head: AuditCheckpoint, progress: (Int) -> Void = { _ in }) async throws {
-        var tree = MerkleTree()
-        while tree.count < head.treeSize {
+    public func downloadEntries(treeSize: Int, progress: (Int) -> Void = { _ in }) async throws -> [(index: Int, leaf: String)] {
+        var entries: [(index: Int, leaf: String)] = []
+        while entries.count < treeSize {
             let page: AuditEntriesAnswer = try await client.get(
-                "/v1/audit/entries?fromIndex=\(tree.count)&limit=\(min(1000, head.treeSize - tree.count))")
+                "/v1/audit/entries?fromIndex=\(entries.count)&limit=\(min(1000, treeSize - entries.count))")
             guard !page.entries.isEmpty else {
-                throw Failure(description: "The broker returned no entries from index \(tree.count), but the tree head has \(head.treeSize).")
+                throw Failure(description: "The broker returned no entries from index \(entries.count), but the tree head has \(treeSize).")
             }
-            for entry in page.entries where tree.count < head.treeSize {
-                guard entry.index == tree.count, let bytes = Data(base64Encoded: entry.leaf) else {
-                    throw Failure(description: "Entry \(tree.count) is missing or not base64.")
-                }
-                _ = tree.append(entry: bytes)
-            }
-            progress(tree.count)
+            entries += page.entries.prefix(treeSize - entries.count).map { ($0.index, $0.leaf) }
+            progress(entries.count)
         }
-        guard tree.rootHash.base64 == head.rootHash else {
-            throw Failure(description: "The \(head.treeSize) entries hash to \(tree.rootHash.base64), not to the signed root \(head.rootHash): stored entries were changed.")
-        }
+        return entries
+    }
+
+    /// Checks a full copy of the entries against `head` and against `previous`, naming the
+    /// first bad index when it can. Returns `head` with the copy's leaf hashes to keep.
+    public static func verifyEntries(_ entries: [(index: Int, leaf: String)], head: AuditCheckpoint,
+                                     previous: AuditCheckpoint?) throws -> AuditCheckpoint {
+        let check = try AuditLeafCheck(entries: entries)
+        try check.verify(against: head, previous: previous)
+        var kept = head
+        kept.leafHashes = check.leaves.map(\.base64)
+        return kept
+    }
+
+    /// After a failed consistency check: downloads the entries and names the first bad index
+    /// if the previous check kept a copy.
+    public func locateDamage(previous: AuditCheckpoint, current: AuditCheckpoint) async -> String? {
+        guard previous.leafHashes != nil,
+              let entries = try? await downloadEntries(treeSize: current.treeSize),
+              let check = try? AuditLeafCheck(entries: entries) else { return nil }
+        return check.locate(previous)
     }
 }
 
@@ -112,7 +137,7 @@ struct AuditDirectoryAnswer: Decodable {
     let broker: BrokerKeys
 }
 
-struct SignedTreeHeadAnswer: Decodable {
+struct SignedTreeHeadAnswer: Codable {
     let treeHead: TreeHead
     let signed: String
 }
