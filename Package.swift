@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "ShareServer",
             dependencies: [
-                "ShareHTTP", "ShareBroker", "ShareStoreSQLite", "ShareModel", "ShareJWS",
+                "ShareHTTP", "ShareBroker", "ShareStoreSQLite", "ShareModel", "ShareJWS", "ShareAudit",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -8,7 +8,33 @@ extension Broker {
     /// includes the record of its own asking.
     public func signedTreeHead(for agency: Agency) async throws -> (head: TreeHead, signed: String) {
         try await recordAuditQuery(by: agency, "tree-head")
-        return try await auditLog.signedTreeHead(at: clock.now())
+        do {
+            return try await auditLog.signAndKeep(at: clock.now())
+        } catch let error as BrokerError {
+            throw error
+        } catch {
+            throw storeFailure(error)
+        }
+    }
+
+    /// The tree heads the broker signed and kept, from `fromSize` on. Auditors only; recorded.
+    public func keptTreeHeads(fromSize: Int?, limit: Int?, for agency: Agency) async throws -> [SignedTreeHeadRecord] {
+        let fromSize = fromSize ?? 0
+        let limit = limit ?? 100
+        guard fromSize >= 0, (1...1000).contains(limit) else {
+            throw BrokerError(.badRequest, "'fromSize' must be 0 or more and 'limit' from 1 to 1000.")
+        }
+        try await recordAuditQuery(by: agency, "tree-heads fromSize=\(fromSize) limit=\(limit)")
+        do {
+            return try await store.treeHeads(fromSize: fromSize, limit: limit)
+        } catch {
+            throw storeFailure(error)
+        }
+    }
+
+    /// Signs and keeps a tree head if the log grew; the periodic signer calls this.
+    public func signTreeHeadIfGrown() async throws -> TreeHead? {
+        try await auditLog.signIfGrown(at: clock.now())
     }
 
     /// An inclusion proof. Auditors only; recorded.

@@ -42,7 +42,12 @@ public final class BrokerServer: Sendable {
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
-        var services: [any Service] = [StoreService(store: store), app, StopAcceptingService(broker: broker, inFlight: requestsInFlight)]
+        var services: [any Service] = [
+            StoreService(store: store),
+            TreeHeadSignerService(broker: broker, interval: settings.treeHeadInterval, logger: logger),
+            app,
+            StopAcceptingService(broker: broker, inFlight: requestsInFlight),
+        ]
         if handleSignals {
             services.append(ReloadOnHangupService(server: self, logger: logger))
         }

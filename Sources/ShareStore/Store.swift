@@ -32,6 +32,13 @@ public protocol Store: Sendable {
 
     /// Events that match every condition of `filter`, in index order, at most `limit`.
     func events(matching filter: EventFilter, limit: Int) async throws -> [StoredEvent]
+
+    /// Keeps a signed tree head (the broker's commitment to the log at that size).
+    /// Saving a head for a size already kept is harmless; the first one stays.
+    func saveTreeHead(_ head: SignedTreeHeadRecord) async throws
+
+    /// Kept signed tree heads with `treeSize >= fromSize`, smallest first, at most `limit`.
+    func treeHeads(fromSize: Int, limit: Int) async throws -> [SignedTreeHeadRecord]
 }
 
 /// Why the store could not do what was asked. `description` never holds message content.

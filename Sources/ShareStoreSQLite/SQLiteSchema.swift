@@ -1,10 +1,22 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 2
+    static let version = 3
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable]
+    static let migrations: [[String]] = [initial, searchable, treeHeads]
+
+    /// Version 3: the signed tree heads the broker has committed to.
+    static let treeHeads = [
+        """
+        CREATE TABLE tree_heads (
+            tree_size INTEGER PRIMARY KEY,
+            root_hash TEXT NOT NULL,
+            timestamp TEXT NOT NULL,
+            signed TEXT NOT NULL
+        ) STRICT
+        """,
+    ]
 
     /// Version 2: events searchable by recipient and by keyed subject token.
     static let searchable = [

@@ -251,6 +251,30 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func saveTreeHead(_ head: SignedTreeHeadRecord) async throws {
+        try await writer.run { connection in
+            try connection.statement(
+                "INSERT OR IGNORE INTO tree_heads (tree_size, root_hash, timestamp, signed) VALUES (?, ?, ?, ?)")
+                .bind(head.treeSize, head.rootHash, head.timestamp, head.signed).run()
+        }
+    }
+
+    public func treeHeads(fromSize: Int, limit: Int) async throws -> [SignedTreeHeadRecord] {
+        try await reader.run { connection in
+            let select = try connection.statement("""
+                SELECT tree_size, root_hash, timestamp, signed FROM tree_heads
+                WHERE tree_size >= ? ORDER BY tree_size LIMIT ?
+                """)
+                .bind(fromSize, limit)
+            var heads: [SignedTreeHeadRecord] = []
+            while try select.step() {
+                heads.append(SignedTreeHeadRecord(treeSize: select.int(0), rootHash: select.text(1),
+                                                  timestamp: select.text(2), signed: select.text(3)))
+            }
+            return heads
+        }
+    }
+
     /// Appends events at the end of the record; returns the index of the first (or of the next, if none).
     private static func appendEvents(_ events: [EventRecord], on connection: SQLiteConnection) throws -> Int {
         let next = try connection.statement("SELECT coalesce(max(idx) + 1, 0) FROM events")

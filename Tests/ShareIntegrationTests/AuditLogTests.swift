@@ -144,6 +144,34 @@ struct AuditLogTests {
         }
     }
 
+    struct KeptHeads: Decodable {
+        let treeHeads: [Head]
+    }
+
+    @Test("the broker signs and keeps tree heads by itself while the log grows, each extending the last")
+    func keepsTreeHeadsByItself() async throws {
+        try await withBroker(configure: { document in
+            var audit = document["audit"] as! [String: Any]
+            audit["treeHeadIntervalSeconds"] = 0.1
+            document["audit"] = audit
+        }) { broker in
+            _ = try await publish(broker)
+            var kept: [Head] = []
+            #expect(try await eventually {
+                kept = (try await get(broker, "/v1/audit/tree-heads") as KeptHeads).treeHeads
+                return kept.count >= 2
+            }, "heads are signed as the log grows (each query adds an entry)")
+            let sizes = kept.map(\.treeHead.treeSize)
+            #expect(sizes == sizes.sorted() && Set(sizes).count == sizes.count)
+            let (first, second) = (kept[0], kept[1])
+            let proof: Consistency = try await get(
+                broker, "/v1/audit/proof/consistency?from=\(first.treeHead.treeSize)&to=\(second.treeHead.treeSize)")
+            #expect(ProofVerifier.isValidConsistency(
+                first: first.treeHead.treeSize, second: second.treeHead.treeSize, firstHash: first.root,
+                secondHash: second.root, path: proof.path.compactMap { Hash(base64: $0) }))
+        }
+    }
+
     @Test("only auditors may use the audit API, and every audit query is itself recorded")
     func auditorsOnlyAndQueriesRecorded() async throws {
         try await withBroker { broker in

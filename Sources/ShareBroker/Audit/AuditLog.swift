@@ -15,6 +15,7 @@ public actor AuditLog {
     private let store: any Store
     private let signingKey: AuditSigningKey?
     private var tree = MerkleTree()
+    private var lastSignedSize = -1
 
     public init(store: any Store, signingKey: AuditSigningKey?) {
         self.store = store
@@ -45,6 +46,25 @@ public actor AuditLog {
         let head = TreeHead(treeSize: tree.count, rootHash: tree.rootHash, timestamp: Timestamp.format(time))
         let payload = try Self.canonical(head)
         return (head, try signingKey.sign(payload))
+    }
+
+    /// Signs and keeps a tree head if the log is not empty and grew since the last one this
+    /// broker signed.
+    public func signIfGrown(at time: Date) async throws -> TreeHead? {
+        guard signingKey != nil else { return nil }
+        let size = try await catchUp()
+        guard size > 0, size != lastSignedSize else { return nil }
+        return try await signAndKeep(at: time).head
+    }
+
+    /// Signs the current tree head and keeps it in the store.
+    public func signAndKeep(at time: Date) async throws -> (head: TreeHead, signed: String) {
+        let signed = try await signedTreeHead(at: time)
+        try await store.saveTreeHead(SignedTreeHeadRecord(
+            treeSize: signed.head.treeSize, rootHash: signed.head.rootHash, timestamp: signed.head.timestamp,
+            signed: signed.signed))
+        lastSignedSize = signed.head.treeSize
+        return signed
     }
 
     /// RFC 9162 inclusion proof of leaf `index` in the tree of `treeSize` leaves.

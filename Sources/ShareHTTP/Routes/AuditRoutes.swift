@@ -16,6 +16,7 @@ struct AuditRoutes {
         group.get("audit/proof/inclusion", use: inclusion)
         group.get("audit/proof/consistency", use: consistency)
         group.get("audit/entries", use: entries)
+        group.get("audit/tree-heads", use: treeHeads)
         group.get("audit/subjects/report", use: report)
     }
 
@@ -50,6 +51,14 @@ struct AuditRoutes {
     @Sendable func treeHead(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         let (head, signed) = try await broker.signedTreeHead(for: try context.caller())
         return try jsonResponse(TreeHeadAnswer(treeHead: head, signed: signed))
+    }
+
+    @Sendable func treeHeads(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        let kept = try await broker.keptTreeHeads(
+            fromSize: try request.integerQuery("fromSize"), limit: try request.integerQuery("limit"), for: try context.caller())
+        return try jsonResponse(KeptTreeHeadsAnswer(treeHeads: kept.map {
+            TreeHeadAnswer(treeHead: TreeHead(treeSize: $0.treeSize, rootHash: $0.rootHash, timestamp: $0.timestamp), signed: $0.signed)
+        }))
     }
 
     @Sendable func inclusion(_ request: Request, context: BrokerRequestContext) async throws -> Response {
@@ -89,6 +98,10 @@ struct TreeHeadAnswer: Encodable {
     let treeHead: TreeHead
     /// The canonical tree head JSON as the payload of an ES256 JWS by the broker's audit key.
     let signed: String
+}
+
+struct KeptTreeHeadsAnswer: Encodable {
+    let treeHeads: [TreeHeadAnswer]
 }
 
 struct InclusionAnswer: Encodable {

@@ -33,6 +33,8 @@ struct ConfigFile: Decodable {
         var signingKey: String
         /// File holding at least 32 random bytes, base64: the key of subject tokens.
         var subjectKey: String?
+        /// How often a tree head is signed and kept while the log grows (default 5 seconds).
+        var treeHeadIntervalSeconds: Double?
     }
 
     struct Store: Decodable {

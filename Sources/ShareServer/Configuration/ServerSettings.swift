@@ -25,6 +25,8 @@ public struct ServerSettings: Sendable {
     public var auditSigningKey: AuditSigningKey?
     /// Keyed hashing of subject identifiers for audit searches; without it, no subject search.
     public var subjectTokens: SubjectTokens?
+    /// How often a tree head is signed and kept while the log grows.
+    public var treeHeadInterval: Duration = .seconds(5)
     public var agencies: [Agency]
 
     /// Reads the file at `url` and applies overrides from `environment`:
@@ -69,6 +71,10 @@ public struct ServerSettings: Sendable {
             auditSigningKey: try file.audit.map { try auditKey(resolve($0.signingKey)) },
             subjectTokens: try file.audit?.subjectKey.map { try subjectKey(resolve($0)) },
             agencies: try file.agencies.enumerated().map(agency))
+        if let seconds = file.audit?.treeHeadIntervalSeconds {
+            guard seconds > 0 else { throw ConfigurationError("/audit/treeHeadIntervalSeconds must be more than 0.") }
+            settings.treeHeadInterval = .milliseconds(Int(seconds * 1000))
+        }
         if let host = environment["SHAREBROKER_HOST"] { settings.host = host }
         if let portText = environment["SHAREBROKER_PORT"] {
             guard let port = Int(portText), (0...65535).contains(port) else {

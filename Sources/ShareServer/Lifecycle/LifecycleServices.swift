@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import ShareAudit
 import ShareBroker
 import ShareHTTP
 import ShareStoreSQLite
@@ -45,6 +46,34 @@ struct ReloadOnHangupService: Service {
                 logger.error("Configuration reload refused; the previous configuration stays in force",
                              metadata: ["share.reason": "\(error)"])
             }
+        }
+    }
+}
+
+/// Signs and keeps a tree head every `interval` while the log grows, and once more when the
+/// broker stops, so the log is committed to even if no auditor asks.
+struct TreeHeadSignerService: Service {
+    let broker: Broker
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                await signIfGrown()
+            }
+        }
+        await signIfGrown()
+    }
+
+    private func signIfGrown() async {
+        do {
+            if let head = try await broker.signTreeHeadIfGrown() {
+                logger.debug("Tree head signed", metadata: [ShareLogKey.count: "\(head.treeSize)"])
+            }
+        } catch {
+            logger.error("Tree head signing failed", metadata: ["share.reason": "\(error)"])
         }
     }
 }
