@@ -132,6 +132,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The audit log benchmark (Benchmarks/AuditBench); not a product.
+        .executableTarget(
+            name: "audit-bench",
+            dependencies: [
+                "ShareBroker", "ShareStoreSQLite", "ShareStore", "ShareModel", "ShareAudit",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/AuditBench",
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ShareTesting",
             dependencies: [

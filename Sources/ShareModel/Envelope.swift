@@ -43,6 +43,17 @@ public struct Disclosure: Sendable, Equatable, Codable {
     public let decidedBy: DecisionMaker
     public let decidedAt: Date
     public let rationale: String
+
+    public init(purpose: String, lawfulBasis: String, specialCategoryCondition: String?, consent: Consent,
+                decidedBy: DecisionMaker, decidedAt: Date, rationale: String) {
+        self.purpose = purpose
+        self.lawfulBasis = lawfulBasis
+        self.specialCategoryCondition = specialCategoryCondition
+        self.consent = consent
+        self.decidedBy = decidedBy
+        self.decidedAt = decidedAt
+        self.rationale = rationale
+    }
 }
 
 /// Whether the subject consented, and if consent was not sought or not required, why.
@@ -56,10 +67,20 @@ public struct Consent: Sendable, Equatable, Codable {
 
     public let status: Status
     public let reason: String?
+
+    public init(status: Status, reason: String?) {
+        self.status = status
+        self.reason = reason
+    }
 }
 
 /// The practitioner who made the sharing decision.
 public struct DecisionMaker: Sendable, Equatable, Codable {
     public let name: String
     public let role: String
+
+    public init(name: String, role: String) {
+        self.name = name
+        self.role = role
+    }
 }

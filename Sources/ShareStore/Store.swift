@@ -30,6 +30,10 @@ public protocol Store: Sendable {
     /// Events in index order, starting at `index`.
     func events(from index: Int, limit: Int) async throws -> [StoredEvent]
 
+    /// The exact bytes of entries in index order, starting at `index`: what the Merkle tree
+    /// hashes, without decoding them.
+    func entryBytes(from index: Int, limit: Int) async throws -> [(index: Int, entry: Data)]
+
     /// Events that match every condition of `filter`, in index order, at most `limit`.
     func events(matching filter: EventFilter, limit: Int) async throws -> [StoredEvent]
 

@@ -209,6 +209,18 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func entryBytes(from index: Int, limit: Int) async throws -> [(index: Int, entry: Data)] {
+        try await reader.run { connection in
+            let select = try connection.statement("SELECT idx, entry FROM events WHERE idx >= ? ORDER BY idx LIMIT ?")
+                .bind(index, limit)
+            var entries: [(index: Int, entry: Data)] = []
+            while try select.step() {
+                entries.append((select.int(0), select.data(1)))
+            }
+            return entries
+        }
+    }
+
     public func events(matching filter: EventFilter, limit: Int) async throws -> [StoredEvent] {
         var conditions = ["idx >= ?"]
         var values: [(any Sendable)?] = [filter.fromIndex]

@@ -26,7 +26,7 @@ public actor AuditLog {
     @discardableResult
     public func catchUp() async throws -> Int {
         while true {
-            let batch = try await store.events(from: tree.count, limit: 10_000)
+            let batch = try await store.entryBytes(from: tree.count, limit: 10_000)
             for event in batch {
                 guard event.index == tree.count else {
                     throw BrokerError(.auditUnavailable, "The event record has a gap at index \(tree.count); it cannot be turned into a verifiable log.")
