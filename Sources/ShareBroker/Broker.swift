@@ -107,8 +107,11 @@ public final class Broker: Sendable {
     }
 
     func storeFailure(_ error: any Error) -> any Error {
-        guard let storeError = error as? StoreError else { return error }
-        logger.error("Store failure", metadata: [ShareLogKey.outcome: "\(storeError.code)"])
+        guard let storeError = error as? StoreError else {
+            logger.error("Store failure", metadata: ["share.error_type": "\(type(of: error))"])
+            return error
+        }
+        logger.error("Store failure", metadata: [ShareLogKey.outcome: "\(storeError.code)", "share.reason": "\(storeError.reason)"])
         if storeError.code == .closed {
             return BrokerError(.shuttingDown, "The broker is shutting down; retry in a moment.")
         }

@@ -63,6 +63,9 @@ public final class SQLiteStore: Store {
             let bytesPerPage = try pageSize.step() ? pageSize.int(0) : 4096
             try connection.execute("PRAGMA max_page_count = \(max(1, maxSizeBytes / bytesPerPage))")
         }
+        // A half-stepped statement would hold an old read snapshot and make every later
+        // write transaction fail as busy once another process changed the file.
+        connection.resetStatements()
     }
 
     public func publish(_ message: NewMessage) async throws -> PublishOutcome {
