@@ -93,7 +93,7 @@ extension Broker {
     }
 
     private func eventFilter(_ query: AuditQuery) throws -> EventFilter {
-        var token: String?
+        var token = query.subjectToken
         if query.nhsNumber != nil || query.localSystem != nil {
             guard let subjectTokens else {
                 throw BrokerError(.auditUnavailable, "This broker has no subject key configured ('audit.subjectKey'), so the log cannot be searched by subject.")

@@ -89,6 +89,8 @@ struct SubjectAuditTests {
             let token = try #require(published.event.subjects?.first)
             let search = try #require(all.entries.first { $0.event.query?.hasPrefix("entries subject=") == true })
             #expect(search.event.query?.contains(token) == true)
+            let byToken = try await entries(broker, "subject=\(token)")
+            #expect(byToken.entries.map(\.event.kind) == ["published", "routed"], "the token finds the message's entries")
             let raw = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/entries?limit=1000")
             #expect(!String(decoding: raw.body, as: UTF8.self).contains("9990001235"))
         }

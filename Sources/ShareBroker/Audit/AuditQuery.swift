@@ -5,6 +5,8 @@ public import ShareStore
 /// What an auditor asks the log for. Every field is optional; given fields must all match.
 public struct AuditQuery: Sendable {
     public var nhsNumber: String?
+    /// A subject token as it stands in a `published` entry's `subjects`.
+    public var subjectToken: String?
     public var localSystem: String?
     public var localValue: String?
     public var agency: AgencyID?
@@ -15,10 +17,11 @@ public struct AuditQuery: Sendable {
     public var fromIndex: Int
     public var limit: Int
 
-    public init(nhsNumber: String? = nil, localSystem: String? = nil, localValue: String? = nil, agency: AgencyID? = nil,
+    public init(nhsNumber: String? = nil, subjectToken: String? = nil, localSystem: String? = nil, localValue: String? = nil, agency: AgencyID? = nil,
                 messageID: UUID? = nil, kind: EventRecord.Kind? = nil, from: Date? = nil, to: Date? = nil,
                 fromIndex: Int = 0, limit: Int = 100) {
         self.nhsNumber = nhsNumber
+        self.subjectToken = subjectToken
         self.localSystem = localSystem
         self.localValue = localValue
         self.agency = agency

@@ -31,7 +31,8 @@ struct AuditRoutes {
             }
             return date
         }
-        var query = AuditQuery(nhsNumber: text("nhsNumber"), localSystem: text("system"), localValue: text("value"))
+        var query = AuditQuery(nhsNumber: text("nhsNumber"), subjectToken: text("subject"), localSystem: text("system"),
+                               localValue: text("value"))
         if let agency = text("agency") {
             guard let id = AgencyID(agency) else { throw BrokerError(.badRequest, "'agency' must be an agency id.") }
             query.agency = id
