@@ -61,6 +61,38 @@ extension Broker {
         return acknowledgement
     }
 
+    /// Acknowledges several deliveries in one transaction. Ids that are not the caller's
+    /// deliveries are returned as `notFound`; a malformed id refuses the whole request.
+    public func acknowledge(deliveries idTexts: [String], by agency: Agency) async throws -> (acknowledged: [Acknowledgement], notFound: [String]) {
+        guard (1...configuration.maxInboxBatch).contains(idTexts.count) else {
+            throw BrokerError(.badRequest, "Acknowledge from 1 to \(configuration.maxInboxBatch) deliveries at a time.",
+                              problems: [ValidationProblem(pointer: "/ids", message: "List 1 to \(configuration.maxInboxBatch) delivery ids.")])
+        }
+        var ids: [UUID] = []
+        var problems: [ValidationProblem] = []
+        for (index, text) in idTexts.enumerated() {
+            if let id = UUID(uuidString: text) {
+                ids.append(id)
+            } else {
+                problems.append(ValidationProblem(pointer: JSONPointer("/ids").appending(index), message: "Not a delivery id (a UUID)."))
+            }
+        }
+        guard problems.isEmpty else {
+            throw BrokerError(.badRequest, "Some ids are not delivery ids; nothing was acknowledged.", problems: problems)
+        }
+        let acknowledgements: [Acknowledgement]
+        do {
+            acknowledgements = try await store.acknowledge(deliveries: ids, by: agency.id, at: clock.now())
+        } catch {
+            throw storeFailure(error)
+        }
+        let found = Set(acknowledgements.map(\.deliveryID))
+        logger.info("Deliveries acknowledged", metadata: [
+            ShareLogKey.agency: "\(agency.id)", ShareLogKey.count: "\(acknowledgements.filter(\.isFirst).count)",
+        ])
+        return (acknowledgements, ids.filter { !found.contains($0) }.map(\.lowercasedString))
+    }
+
     /// Each recipient's state for a message, shown only to its sender.
     public func status(message idText: String, for agency: Agency) async throws -> MessageStatus {
         guard let id = UUID(uuidString: idText) else {

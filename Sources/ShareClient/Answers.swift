@@ -38,6 +38,13 @@ public struct AcknowledgementAnswer: Sendable, Codable {
     public let acknowledgedAt: String
 }
 
+/// The answer to a batch acknowledgement.
+public struct AcknowledgeManyAnswer: Sendable, Codable {
+    public let acknowledged: [AcknowledgementAnswer]
+    /// Ids that are not deliveries to the caller.
+    public let notFound: [String]
+}
+
 /// A message's delivery state, for its sender.
 public struct StatusAnswer: Sendable, Codable {
     public struct Recipient: Sendable, Codable {

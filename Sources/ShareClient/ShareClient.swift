@@ -50,6 +50,12 @@ public final class ShareClient: Sendable {
         try decode(try await send("POST", "/v1/deliveries/\(id.uuidString.lowercased())/ack"), expect: 200)
     }
 
+    /// Acknowledges several deliveries in one request (and one transaction).
+    public func acknowledge(deliveries ids: [UUID]) async throws -> AcknowledgeManyAnswer {
+        let body = try JSONEncoder().encode(["ids": ids.map { $0.uuidString.lowercased() }])
+        return try decode(try await send("POST", "/v1/deliveries/ack", body: body, contentType: "application/json"), expect: 200)
+    }
+
     public func status(message id: UUID) async throws -> StatusAnswer {
         try decode(try await send("GET", "/v1/messages/\(id.uuidString.lowercased())/status"), expect: 200)
     }

@@ -17,9 +17,11 @@ public protocol Store: Sendable {
     /// event is recorded, all in one transaction.
     func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval) async throws -> [InboxDelivery]
 
-    /// Acknowledges a delivery on behalf of its recipient and records an `acknowledged` event.
-    /// Returns nil when no such delivery is addressed to `agency`. Acknowledging twice is harmless.
-    func acknowledge(delivery id: UUID, by agency: AgencyID, at time: Date) async throws -> Acknowledgement?
+    /// Acknowledges deliveries on behalf of their recipient, recording an `acknowledged` event
+    /// for each first acknowledgement, all in one transaction. Returns one acknowledgement per
+    /// id addressed to `agency`, in the order given; other ids are left out. Acknowledging
+    /// twice is harmless (the first time is reported).
+    func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement]
 
     /// The message and its deliveries, if `sender` sent it; nil otherwise.
     func messageStatus(id: UUID, sender: AgencyID, now: Date) async throws -> MessageStatus?
@@ -43,6 +45,13 @@ public protocol Store: Sendable {
 
     /// Kept signed tree heads with `treeSize >= fromSize`, smallest first, at most `limit`.
     func treeHeads(fromSize: Int, limit: Int) async throws -> [SignedTreeHeadRecord]
+}
+
+extension Store {
+    /// Acknowledges one delivery; nil when no such delivery is addressed to `agency`.
+    public func acknowledge(delivery id: UUID, by agency: AgencyID, at time: Date) async throws -> Acknowledgement? {
+        try await acknowledge(deliveries: [id], by: agency, at: time).first
+    }
 }
 
 /// Why the store could not do what was asked. `description` never holds message content.

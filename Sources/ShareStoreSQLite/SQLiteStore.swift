@@ -140,20 +140,28 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func acknowledge(delivery id: UUID, by agency: AgencyID, at time: Date) async throws -> Acknowledgement? {
+    public func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement] {
         try await writer.run { connection in
             let select = try connection.statement(
                 "SELECT message_id, acknowledged_at FROM deliveries WHERE id = ? AND recipient = ?")
-                .bind(id.uuidString, agency.rawValue)
-            guard try select.step(), let messageID = UUID(uuidString: select.text(0)) else { return nil }
-            if let previous = select.optionalInt(1) {
-                return Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: previous), isFirst: false)
+            let update = try connection.statement("UPDATE deliveries SET acknowledged_at = ? WHERE id = ?")
+            var acknowledgements: [Acknowledgement] = []
+            var events: [EventRecord] = []
+            for id in ids {
+                select.reset()
+                try select.bind(id.uuidString, agency.rawValue)
+                guard try select.step(), let messageID = UUID(uuidString: select.text(0)) else { continue }
+                if let previous = select.optionalInt(1) {
+                    acknowledgements.append(Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: previous), isFirst: false))
+                    continue
+                }
+                update.reset()
+                try update.bind(time.millis, id.uuidString).run()
+                events.append(EventRecord(kind: .acknowledged, at: time, agency: agency, messageID: messageID, deliveryID: id))
+                acknowledgements.append(Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: time.millis), isFirst: true))
             }
-            try connection.statement("UPDATE deliveries SET acknowledged_at = ? WHERE id = ?")
-                .bind(time.millis, id.uuidString).run()
-            _ = try Self.appendEvents([EventRecord(kind: .acknowledged, at: time, agency: agency,
-                                                   messageID: messageID, deliveryID: id)], on: connection)
-            return Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: time.millis), isFirst: true)
+            _ = try Self.appendEvents(events, on: connection)
+            return acknowledgements
         }
     }
 

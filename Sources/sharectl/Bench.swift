@@ -61,10 +61,11 @@ struct Bench: AsyncParsableCommand {
             for client in consumerClients {
                 group.addTask {
                     while !state.allReceived {
-                        for delivery in try await client.inbox(limit: 100, wait: 1) {
+                        let deliveries = try await client.inbox(limit: 100, wait: 1)
+                        for delivery in deliveries {
                             state.received(delivery.messageId.uuidString.lowercased())
-                            _ = try await client.acknowledge(delivery: delivery.id)
                         }
+                        if !deliveries.isEmpty { _ = try await client.acknowledge(deliveries: deliveries.map(\.id)) }
                     }
                 }
             }

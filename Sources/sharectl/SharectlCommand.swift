@@ -92,11 +92,12 @@ struct Inbox: AsyncParsableCommand {
             try await connection.withClient { client in
                 let verifier = try DeliveryVerifier(directory: try await client.directory())
                 var printed: [Printed] = []
-                for delivery in try await client.inbox(limit: limit, wait: wait) {
+                let deliveries = try await client.inbox(limit: limit, wait: wait)
+                for delivery in deliveries {
                     let envelope = try verifier.verify(delivery)
                     printed.append(Printed(delivery: delivery, envelope: JSONText(envelope)))
-                    if ack { _ = try await client.acknowledge(delivery: delivery.id) }
                 }
+                if ack && !deliveries.isEmpty { _ = try await client.acknowledge(deliveries: deliveries.map(\.id)) }
                 return printed
             }
         }

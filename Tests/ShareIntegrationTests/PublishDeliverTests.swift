@@ -173,3 +173,36 @@ struct PublishDeliverTests {
         }
     }
 }
+
+@Suite("Batch acknowledgement")
+struct BatchAcknowledgementTests {
+    @Test("several deliveries are acknowledged in one request; ids that are not the caller's are listed as not found")
+    func acknowledgeMany() async throws {
+        try await withBroker { broker in
+            let first = EnvelopeBuilder()
+            let second = EnvelopeBuilder()
+            _ = try await broker.publishRaw(first, as: "northshire-hospitals")
+            _ = try await broker.publishRaw(second, as: "northshire-hospitals")
+            _ = try await broker.publishRaw(EnvelopeBuilder(to: ["northshire-mash"]), as: "northshire-hospitals")
+            let mashDelivery = try #require(try await broker.client(as: "northshire-mash").inbox().first)
+            let socialCare = try broker.client(as: "northshire-csc")
+            let deliveries = try await socialCare.inbox(limit: 10)
+            #expect(deliveries.count == 2)
+
+            let answer = try await socialCare.acknowledge(deliveries: deliveries.map(\.id) + [mashDelivery.id])
+            #expect(Set(answer.acknowledged.map(\.id)) == Set(deliveries.map(\.id)))
+            #expect(answer.notFound == [mashDelivery.id.uuidString.lowercased()], "another agency's delivery is not touched")
+            broker.clock.advance(by: 60)
+            #expect(try await socialCare.inbox().isEmpty)
+            let mashStatus = try await broker.client(as: "northshire-hospitals").status(message: mashDelivery.messageId)
+            #expect(mashStatus.recipients.first?.state == "delivered")
+            let kinds = try await broker.eventKinds()
+            #expect(kinds.filter { $0 == "acknowledged" }.count == 2)
+
+            let malformed = try await socialCare.send("POST", "/v1/deliveries/ack", body: Data(#"{"ids": ["nope"]}"#.utf8),
+                                                      contentType: "application/json")
+            #expect(malformed.status == 400)
+            #expect(malformed.problem?.errors?.first?.pointer == "/ids/0")
+        }
+    }
+}

@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOFoundationCompat
 import ShareModel
 import Hummingbird
 import ShareBroker
@@ -11,6 +13,25 @@ struct InboxRoutes {
     func register(on group: RouterGroup<BrokerRequestContext>) {
         group.get("inbox", use: inbox)
         group.post("deliveries/:id/ack", use: acknowledge)
+        group.post("deliveries/ack", use: acknowledgeMany)
+    }
+
+    @Sendable func acknowledgeMany(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        let agency = try context.caller()
+        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard mediaType == "application/json" else {
+            throw BrokerError(.unsupportedMediaType, "Send {\"ids\": [...]} with 'Content-Type: application/json'.")
+        }
+        let body = try await request.body.collect(upTo: 1_048_576)
+        guard let ids = (try? JSONDecoder().decode(AcknowledgeManyRequest.self, from: Data(buffer: body)))?.ids else {
+            throw BrokerError(.badRequest, "The body must be a JSON object {\"ids\": [\"<delivery id>\", ...]}.")
+        }
+        let result = try await broker.acknowledge(deliveries: ids, by: agency)
+        return try jsonResponse(AcknowledgeManyAnswer(
+            acknowledged: result.acknowledged.map {
+                AcknowledgementAnswer(id: $0.deliveryID.lowercasedString, state: "acknowledged", acknowledgedAt: $0.acknowledgedAt)
+            },
+            notFound: result.notFound))
     }
 
     @Sendable func inbox(_ request: Request, context: BrokerRequestContext) async throws -> Response {
@@ -56,6 +77,15 @@ struct InboxAnswer: Encodable {
     }
 
     let deliveries: [Delivery]
+}
+
+struct AcknowledgeManyRequest: Decodable {
+    let ids: [String]
+}
+
+struct AcknowledgeManyAnswer: Encodable {
+    let acknowledged: [AcknowledgementAnswer]
+    let notFound: [String]
 }
 
 struct AcknowledgementAnswer: Encodable {
