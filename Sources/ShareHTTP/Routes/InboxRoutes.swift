@@ -18,8 +18,7 @@ struct InboxRoutes {
 
     @Sendable func acknowledgeMany(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         let agency = try context.caller()
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/json" else {
+        guard request.mediaType == "application/json" else {
             throw BrokerError(.unsupportedMediaType, "Send {\"ids\": [...]} with 'Content-Type: application/json'.")
         }
         let body = try await request.body.collect(upTo: 1_048_576)

@@ -12,6 +12,11 @@ func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok, he
 }
 
 extension Request {
+    /// The media type of the body, lowercased and without parameters ("application/jose").
+    var mediaType: String? {
+        headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+
     /// An optional integer query parameter; a value that is not an integer is a 400.
     func integerQuery(_ name: String) throws -> Int? {
         guard let text = uri.queryParameters.get(name) else { return nil }

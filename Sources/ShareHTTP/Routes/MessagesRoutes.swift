@@ -18,9 +18,7 @@ struct MessagesRoutes {
 
     @Sendable func publish(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         let agency = try context.caller()
-        let mediaType = request.headers[.contentType]?.split(separator: ";").first?
-            .trimmingCharacters(in: .whitespaces).lowercased()
-        guard mediaType == "application/jose" else {
+        guard request.mediaType == "application/jose" else {
             throw BrokerError(.unsupportedMediaType, "Send the message as a compact JWS with 'Content-Type: application/jose' (got '\(request.headers[.contentType] ?? "none")').")
         }
         let limit = broker.configuration.maxMessageBytes
