@@ -208,16 +208,7 @@ public final class SQLiteStore: Store {
     }
 
     public func events(from index: Int, limit: Int) async throws -> [StoredEvent] {
-        try await reader.run { connection in
-            let select = try connection.statement("SELECT idx, entry FROM events WHERE idx >= ? ORDER BY idx LIMIT ?")
-                .bind(index, limit)
-            var events: [StoredEvent] = []
-            while try select.step() {
-                let entry = select.data(1)
-                events.append(StoredEvent(index: select.int(0), event: try EventRecord.decode(entry), entry: entry))
-            }
-            return events
-        }
+        try await events(matching: EventFilter(fromIndex: index), limit: limit)
     }
 
     public func entryBytes(from index: Int, limit: Int) async throws -> [(index: Int, entry: Data)] {
