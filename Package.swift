@@ -165,7 +165,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShareBrokerTests",
-            dependencies: ["ShareBroker", "ShareModel", "ShareJWS", "ShareStore", "ShareStoreSQLite"],
+            dependencies: ["ShareBroker", "ShareModel", "ShareJWS", "ShareStore", "ShareStoreSQLite", "ShareAudit"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -28,6 +28,9 @@ public actor AuditLog {
         while true {
             let batch = try await store.entryBytes(from: tree.count, limit: 10_000)
             for event in batch {
+                // The actor is re-entered while this call awaits the store: another call may
+                // already have appended these entries.
+                if event.index < tree.count { continue }
                 guard event.index == tree.count else {
                     throw BrokerError(.auditUnavailable, "The event record has a gap at index \(tree.count); it cannot be turned into a verifiable log.")
                 }
