@@ -58,11 +58,11 @@ extension Broker {
     /// Entries matching `query`, in index order with their exact bytes. Auditors only; recorded
     /// (with the subject's token, never the identifier asked about).
     public func auditEntries(_ query: AuditQuery, for agency: Agency) async throws -> [StoredEvent] {
-        guard query.fromIndex >= 0, (1...1000).contains(query.limit) else {
+        guard query.conditions.fromIndex >= 0, (1...1000).contains(query.limit) else {
             throw BrokerError(.badRequest, "'fromIndex' must be 0 or more and 'limit' from 1 to 1000.")
         }
         let filter = try eventFilter(query)
-        try await recordAuditQuery(by: agency, "entries " + query.described(subjectToken: filter.subjectToken))
+        try await recordAuditQuery(by: agency, "entries \(filter.recordedForm) limit=\(query.limit)")
         do {
             return try await store.events(matching: filter, limit: query.limit)
         } catch {
@@ -76,7 +76,7 @@ extension Broker {
         guard filter.subjectToken != nil else {
             throw BrokerError(.badRequest, "Name the subject: 'nhsNumber', or 'system' and 'value' of a local identifier.")
         }
-        try await recordAuditQuery(by: agency, "subject-report " + query.described(subjectToken: filter.subjectToken))
+        try await recordAuditQuery(by: agency, "subject-report \(filter.recordedForm)")
         do {
             var all: [StoredEvent] = []
             var next = filter
@@ -109,8 +109,9 @@ extension Broker {
                 throw BrokerError(.badRequest, "A local identifier needs both 'system' and 'value'.")
             }
         }
-        return EventFilter(subjectToken: token, agency: query.agency, messageID: query.messageID, kind: query.kind,
-                           from: query.from, to: query.to, fromIndex: query.fromIndex)
+        var filter = query.conditions
+        filter.subjectToken = token
+        return filter
     }
 
     private func recordAuditQuery(by agency: Agency, _ query: String) async throws {

@@ -33,29 +33,6 @@ struct AuditLogTests {
         let path: [String]
     }
 
-    struct Entries: Decodable {
-        struct Entry: Decodable {
-            struct Event: Decodable {
-                let kind: String
-                let agency: String
-                let messageID: UUID?
-                let query: String?
-            }
-
-            let index: Int
-            let leaf: String
-            let event: Event
-        }
-
-        let entries: [Entry]
-    }
-
-    func get<T: Decodable>(_ broker: TestBroker, _ path: String, as agency: String = "northshire-audit") async throws -> T {
-        let response = try await broker.client(as: agency).send("GET", path)
-        try #require(response.status == 200, "\(path): \(String(decoding: response.body, as: UTF8.self))")
-        return try JSONDecoder().decode(T.self, from: response.body)
-    }
-
     func publish(_ broker: TestBroker) async throws -> PublishAnswer {
         let jws = try broker.signer(for: "northshire-hospitals").sign(envelope: EnvelopeBuilder().data)
         return try await broker.client(as: "northshire-hospitals").publish(jws: jws)
@@ -66,7 +43,7 @@ struct AuditLogTests {
         try await withBroker { broker in
             var answers: [PublishAnswer] = []
             for _ in 0..<3 { answers.append(try await publish(broker)) }
-            let head: Head = try await get(broker, "/v1/audit/tree-head")
+            let head: Head = try await broker.auditGet("/v1/audit/tree-head")
             #expect(head.treeHead.treeSize >= 7, "3 published + 3 routed + this query")
 
             let folder = broker.folder
@@ -83,13 +60,13 @@ struct AuditLogTests {
             #expect(signedHead.treeSize == head.treeHead.treeSize)
 
             for answer in answers {
-                let entries: Entries = try await get(broker, "/v1/audit/entries?fromIndex=\(answer.audit.index)&limit=1")
+                let entries: AuditEntries = try await broker.auditGet("/v1/audit/entries?fromIndex=\(answer.audit.index)&limit=1")
                 let entry = try #require(entries.entries.first)
                 #expect(entry.event.kind == "published")
-                #expect(entry.event.messageID == answer.id)
+                #expect(entry.event.messageID == answer.id.uuidString.lowercased())
                 let leafHash = MerkleHasher.leafHash(try #require(Data(base64Encoded: entry.leaf)))
-                let proof: Inclusion = try await get(
-                    broker, "/v1/audit/proof/inclusion?index=\(entry.index)&treeSize=\(head.treeHead.treeSize)")
+                let proof: Inclusion = try await broker.auditGet(
+                    "/v1/audit/proof/inclusion?index=\(entry.index)&treeSize=\(head.treeHead.treeSize)")
                 #expect(proof.leafHash == leafHash.base64)
                 #expect(ProofVerifier.isValidInclusion(
                     leafIndex: entry.index, treeSize: head.treeHead.treeSize, leafHash: leafHash,
@@ -102,14 +79,14 @@ struct AuditLogTests {
     func consistencyAcrossRestart() async throws {
         try await withBroker { broker in
             _ = try await publish(broker)
-            let first: Head = try await get(broker, "/v1/audit/tree-head")
+            let first: Head = try await broker.auditGet("/v1/audit/tree-head")
             try await broker.stop()
             try await broker.start()
             _ = try await publish(broker)
-            let second: Head = try await get(broker, "/v1/audit/tree-head")
+            let second: Head = try await broker.auditGet("/v1/audit/tree-head")
             #expect(second.treeHead.treeSize > first.treeHead.treeSize)
-            let proof: Consistency = try await get(
-                broker, "/v1/audit/proof/consistency?from=\(first.treeHead.treeSize)&to=\(second.treeHead.treeSize)")
+            let proof: Consistency = try await broker.auditGet(
+                "/v1/audit/proof/consistency?from=\(first.treeHead.treeSize)&to=\(second.treeHead.treeSize)")
             let path = proof.path.compactMap { Hash(base64: $0) }
             #expect(ProofVerifier.isValidConsistency(
                 first: first.treeHead.treeSize, second: second.treeHead.treeSize,
@@ -124,7 +101,7 @@ struct AuditLogTests {
     func tamperingIsDetected() async throws {
         try await withBroker { broker in
             _ = try await publish(broker)
-            let before: Head = try await get(broker, "/v1/audit/tree-head")
+            let before: Head = try await broker.auditGet("/v1/audit/tree-head")
             try await broker.stop()
             let database = broker.folder.appendingPathComponent("broker.sqlite").path
             let tampered = try await Subprocess.run("sqlite3", [database, """
@@ -134,9 +111,9 @@ struct AuditLogTests {
                 """])
             #expect(tampered.status == 0, "\(tampered.stderr)")
             try await broker.start()
-            let after: Head = try await get(broker, "/v1/audit/tree-head")
-            let proof: Consistency = try await get(
-                broker, "/v1/audit/proof/consistency?from=\(before.treeHead.treeSize)&to=\(after.treeHead.treeSize)")
+            let after: Head = try await broker.auditGet("/v1/audit/tree-head")
+            let proof: Consistency = try await broker.auditGet(
+                "/v1/audit/proof/consistency?from=\(before.treeHead.treeSize)&to=\(after.treeHead.treeSize)")
             #expect(!ProofVerifier.isValidConsistency(
                 first: before.treeHead.treeSize, second: after.treeHead.treeSize, firstHash: before.root,
                 secondHash: after.root, path: proof.path.compactMap { Hash(base64: $0) }),
@@ -158,14 +135,14 @@ struct AuditLogTests {
             _ = try await publish(broker)
             var kept: [Head] = []
             #expect(try await eventually {
-                kept = (try await get(broker, "/v1/audit/tree-heads") as KeptHeads).treeHeads
+                kept = (try await broker.auditGet("/v1/audit/tree-heads") as KeptHeads).treeHeads
                 return kept.count >= 2
             }, "heads are signed as the log grows (each query adds an entry)")
             let sizes = kept.map(\.treeHead.treeSize)
             #expect(sizes == sizes.sorted() && Set(sizes).count == sizes.count)
             let (first, second) = (kept[0], kept[1])
-            let proof: Consistency = try await get(
-                broker, "/v1/audit/proof/consistency?from=\(first.treeHead.treeSize)&to=\(second.treeHead.treeSize)")
+            let proof: Consistency = try await broker.auditGet(
+                "/v1/audit/proof/consistency?from=\(first.treeHead.treeSize)&to=\(second.treeHead.treeSize)")
             #expect(ProofVerifier.isValidConsistency(
                 first: first.treeHead.treeSize, second: second.treeHead.treeSize, firstHash: first.root,
                 secondHash: second.root, path: proof.path.compactMap { Hash(base64: $0) }))
@@ -178,8 +155,8 @@ struct AuditLogTests {
             let refused = try await broker.client(as: "northshire-hospitals").send("GET", "/v1/audit/tree-head")
             #expect(refused.status == 403)
             #expect(refused.problem?.code == "auditors-only")
-            let _: Head = try await get(broker, "/v1/audit/tree-head")
-            let entries: Entries = try await get(broker, "/v1/audit/entries?fromIndex=0&limit=100")
+            let _: Head = try await broker.auditGet("/v1/audit/tree-head")
+            let entries: AuditEntries = try await broker.auditGet("/v1/audit/entries?fromIndex=0&limit=100")
             let queries = entries.entries.filter { $0.event.kind == "audit-queried" }
             #expect(queries.map(\.event.query) == ["tree-head", "entries fromIndex=0 limit=100"])
             #expect(queries.allSatisfy { $0.event.agency == "northshire-audit" })
@@ -193,7 +170,7 @@ struct AuditLogTests {
         try await withBroker { broker in
             let envelope = EnvelopeBuilder().with("payload", ["summary": "AUDITCANARY"])
             _ = try await broker.publishRaw(envelope, as: "northshire-hospitals")
-            let entries: Entries = try await get(broker, "/v1/audit/entries?fromIndex=0&limit=100")
+            let entries: AuditEntries = try await broker.auditGet("/v1/audit/entries?fromIndex=0&limit=100")
             let text = entries.entries.map { String(decoding: Data(base64Encoded: $0.leaf) ?? Data(), as: UTF8.self) }.joined()
             #expect(text.contains(envelope.id))
             for secret in ["9990001235", "Jane Example", "1999-05-02", "AUDITCANARY"] {

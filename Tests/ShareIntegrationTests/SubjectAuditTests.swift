@@ -7,35 +7,11 @@ import Testing
 /// subject's NHS number, although the log holds only keyed hashes of it.
 @Suite("Audit by subject")
 struct SubjectAuditTests {
-    struct Entries: Decodable {
-        struct Entry: Decodable {
-            struct Event: Decodable {
-                let kind: String
-                let agency: String
-                let messageID: String?
-                let recipient: String?
-                let query: String?
-                let subjects: [String]?
-            }
-
-            let index: Int
-            let event: Event
-        }
-
-        let entries: [Entry]
-    }
-
     func envelope(nhsNumber: String, to recipients: [String]) -> EnvelopeBuilder {
         EnvelopeBuilder(to: recipients).with("subject", [
             "unborn": true, "expectedDeliveryDate": "2027-02-14",
             "mother": ["nhsNumber": nhsNumber, "name": "Jane Example", "dateOfBirth": "1999-05-02"],
         ])
-    }
-
-    func entries(_ broker: TestBroker, _ query: String) async throws -> Entries {
-        let response = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/entries?\(query)")
-        try #require(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
-        return try JSONDecoder().decode(Entries.self, from: response.body)
     }
 
     @Test("entries and the report find every disclosure about a subject, and nothing else")
@@ -52,7 +28,7 @@ struct SubjectAuditTests {
                 _ = try await socialCare.acknowledge(delivery: delivery.id)
             }
 
-            let found = try await entries(broker, "nhsNumber=9990001235&limit=1000")
+            let found = try await broker.auditGet("/v1/audit/entries?nhsNumber=9990001235&limit=1000") as AuditEntries
             let messages = Set(found.entries.compactMap(\.event.messageID))
             #expect(messages == [first.id, second.id])
             #expect(Set(found.entries.map(\.event.kind)) == ["published", "routed", "delivered", "acknowledged"])
@@ -83,13 +59,13 @@ struct SubjectAuditTests {
     func logHoldsTokensNotIdentifiers() async throws {
         try await withBroker { broker in
             _ = try await broker.publishRaw(envelope(nhsNumber: "9990001235", to: ["northshire-csc"]), as: "northshire-hospitals")
-            _ = try await entries(broker, "nhsNumber=9990001235")
-            let all = try await entries(broker, "fromIndex=0&limit=1000")
+            _ = try await broker.auditGet("/v1/audit/entries?nhsNumber=9990001235") as AuditEntries
+            let all = try await broker.auditGet("/v1/audit/entries?fromIndex=0&limit=1000") as AuditEntries
             let published = try #require(all.entries.first { $0.event.kind == "published" })
             let token = try #require(published.event.subjects?.first)
             let search = try #require(all.entries.first { $0.event.query?.hasPrefix("entries subject=") == true })
             #expect(search.event.query?.contains(token) == true)
-            let byToken = try await entries(broker, "subject=\(token)")
+            let byToken = try await broker.auditGet("/v1/audit/entries?subject=\(token)") as AuditEntries
             #expect(byToken.entries.map(\.event.kind) == ["published", "routed"], "the token finds the message's entries")
             let raw = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/entries?limit=1000")
             #expect(!String(decoding: raw.body, as: UTF8.self).contains("9990001235"))
@@ -102,13 +78,13 @@ struct SubjectAuditTests {
             let message = EnvelopeBuilder(from: "northshire-police", to: ["oakfield-primary"])
             _ = try await broker.publishRaw(message, as: "northshire-police")
             _ = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
-            let published = try await entries(broker, "kind=published")
+            let published = try await broker.auditGet("/v1/audit/entries?kind=published") as AuditEntries
             #expect(published.entries.count == 2)
-            let school = try await entries(broker, "agency=oakfield-primary")
+            let school = try await broker.auditGet("/v1/audit/entries?agency=oakfield-primary") as AuditEntries
             #expect(school.entries.map(\.event.kind) == ["routed"], "routed to the school")
-            let byMessage = try await entries(broker, "messageId=\(message.id)")
+            let byMessage = try await broker.auditGet("/v1/audit/entries?messageId=\(message.id)") as AuditEntries
             #expect(byMessage.entries.count == 2)
-            let later = try await entries(broker, "kind=published&fromIndex=\(published.entries[1].index)")
+            let later = try await broker.auditGet("/v1/audit/entries?kind=published&fromIndex=\(published.entries[1].index)") as AuditEntries
             #expect(later.entries.count == 1)
             let bad = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/entries?from=yesterday")
             #expect(bad.status == 400)

@@ -62,3 +62,32 @@ enum Paths {
         .deletingLastPathComponent()
     static let joseInterop = repository.appendingPathComponent("Tests/interop/jose_interop.py").path
 }
+
+/// `/v1/audit/entries` as an auditor reads it.
+struct AuditEntries: Decodable {
+    struct Entry: Decodable {
+        struct Event: Decodable {
+            let kind: String
+            let agency: String
+            let messageID: String?
+            let recipient: String?
+            let query: String?
+            let subjects: [String]?
+        }
+
+        let index: Int
+        let leaf: String
+        let event: Event
+    }
+
+    let entries: [Entry]
+}
+
+extension TestBroker {
+    /// GETs an audit route as the demo auditor and decodes the answer; anything but 200 fails.
+    func auditGet<T: Decodable>(_ path: String) async throws -> T {
+        let response = try await client(as: "northshire-audit").send("GET", path)
+        try #require(response.status == 200, "\(path): \(String(decoding: response.body, as: UTF8.self))")
+        return try JSONDecoder().decode(T.self, from: response.body)
+    }
+}

@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 public import ShareModel
+import ShareJWS
 
 /// Keyed hashes of the identifiers of a message's subject, so the log can be searched by
 /// NHS number or local identifier while holding no readable identifier.
@@ -63,10 +64,7 @@ public struct SubjectTokens: Sendable {
     }
 
     private func hash(_ text: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: key.bytes))
-        return Data(code).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        Base64URL.encode(Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: key.bytes))))
     }
 }
 

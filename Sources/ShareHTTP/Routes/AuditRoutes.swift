@@ -31,22 +31,18 @@ struct AuditRoutes {
             }
             return date
         }
-        var query = AuditQuery(nhsNumber: text("nhsNumber"), subjectToken: text("subject"), localSystem: text("system"),
-                               localValue: text("value"))
+        var conditions = EventFilter(kind: text("kind").map(EventRecord.Kind.init), from: try date("from"), to: try date("to"),
+                                     fromIndex: try request.integerQuery("fromIndex") ?? 0)
         if let agency = text("agency") {
             guard let id = AgencyID(agency) else { throw BrokerError(.badRequest, "'agency' must be an agency id.") }
-            query.agency = id
+            conditions.agency = id
         }
         if let message = text("messageId") {
             guard let id = UUID(uuidString: message) else { throw BrokerError(.badRequest, "'messageId' must be a UUID.") }
-            query.messageID = id
+            conditions.messageID = id
         }
-        query.kind = text("kind").map(EventRecord.Kind.init)
-        query.from = try date("from")
-        query.to = try date("to")
-        query.fromIndex = try request.integerQuery("fromIndex") ?? 0
-        query.limit = try request.integerQuery("limit") ?? 100
-        return query
+        return AuditQuery(nhsNumber: text("nhsNumber"), subjectToken: text("subject"), localSystem: text("system"),
+                          localValue: text("value"), conditions: conditions, limit: try request.integerQuery("limit") ?? 100)
     }
 
     @Sendable func treeHead(_ request: Request, context: BrokerRequestContext) async throws -> Response {
