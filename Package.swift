@@ -43,6 +43,18 @@ let package = Package(
             name: "ShareModel",
             swiftSettings: strictSettings
         ),
+        // The JSON Schema 2020-12 validator: pure Swift, no I/O.
+        .target(
+            name: "ShareSchema",
+            dependencies: ["ShareModel"],
+            swiftSettings: strictSettings
+        ),
+        // The message catalogue: which schema governs each message type.
+        .target(
+            name: "ShareCatalogue",
+            dependencies: ["ShareSchema", "ShareModel"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ShareJWS",
             dependencies: [.product(name: "Crypto", package: "swift-crypto")],
@@ -66,7 +78,7 @@ let package = Package(
         .target(
             name: "ShareBroker",
             dependencies: [
-                "ShareModel", "ShareJWS", "ShareStore", "ShareAudit",
+                "ShareModel", "ShareJWS", "ShareStore", "ShareAudit", "ShareCatalogue",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -75,7 +87,7 @@ let package = Package(
         .target(
             name: "ShareHTTP",
             dependencies: [
-                "ShareBroker", "ShareModel", "ShareStore", "ShareJWS", "ShareAudit",
+                "ShareBroker", "ShareModel", "ShareStore", "ShareJWS", "ShareAudit", "ShareCatalogue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -89,7 +101,7 @@ let package = Package(
         .target(
             name: "ShareServer",
             dependencies: [
-                "ShareHTTP", "ShareBroker", "ShareStoreSQLite", "ShareModel", "ShareJWS", "ShareAudit",
+                "ShareHTTP", "ShareBroker", "ShareStoreSQLite", "ShareModel", "ShareJWS", "ShareAudit", "ShareCatalogue",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -127,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "sharectl",
             dependencies: [
-                "ShareClient", "ShareJWS", "ShareModel", "ShareAudit",
+                "ShareClient", "ShareJWS", "ShareModel", "ShareAudit", "ShareCatalogue", "ShareSchema",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -136,10 +148,17 @@ let package = Package(
         .executableTarget(
             name: "audit-bench",
             dependencies: [
-                "ShareBroker", "ShareStoreSQLite", "ShareStore", "ShareModel", "ShareAudit",
+                "ShareBroker", "ShareStoreSQLite", "ShareStore", "ShareModel", "ShareAudit", "ShareCatalogue",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/AuditBench",
+            swiftSettings: strictSettings
+        ),
+        // The schema validation benchmark (Benchmarks/SchemaBench); not a product.
+        .executableTarget(
+            name: "schema-bench",
+            dependencies: ["ShareSchema", "ShareModel"],
+            path: "Benchmarks/SchemaBench",
             swiftSettings: strictSettings
         ),
         .target(
@@ -159,6 +178,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "ShareSchemaTests",
+            dependencies: ["ShareSchema", "ShareModel"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShareCatalogueTests",
+            dependencies: ["ShareCatalogue", "ShareSchema", "ShareModel", "ShareTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "ShareAuditTests",
             dependencies: ["ShareAudit", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
@@ -172,6 +201,7 @@ let package = Package(
             name: "ShareIntegrationTests",
             dependencies: [
                 "ShareTesting", "ShareServer", "ShareHTTP", "ShareClient", "ShareJWS", "ShareModel", "ShareAudit",
+                "ShareCatalogue",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -1,11 +1,13 @@
 // The audit log benchmark of BENCHMARKS.md: fills a fresh SQLite store with fictional
 // messages through the real store (group-committed publishes; each message adds a
 // `published` and a `routed` entry), then measures rebuilding the Merkle tree, inclusion
-// proofs and a subject report on it. Usage: audit-bench [ENTRIES] (default 1,000,000).
+// proofs and a subject report on it. Usage, from the repository root:
+// audit-bench [ENTRIES] (default 1,000,000).
 import Foundation
 import Logging
 import ShareAudit
 import ShareBroker
+import ShareCatalogue
 import ShareModel
 import ShareStore
 import ShareStoreSQLite
@@ -70,7 +72,9 @@ try await withThrowingTaskGroup(of: Void.self) { group in
 line(String(format: "fill            %.1f s (%.0f entries/s through group-committed publishes)",
             seconds(ContinuousClock.now - fillStart), Double(messages * 2) / seconds(ContinuousClock.now - fillStart)))
 
-let broker = Broker(configuration: .init(), directory: try Directory(agencies: [auditor]), store: store,
+// The broker needs a catalogue to exist; this benchmark publishes through the store only.
+let catalogue = try MessageCatalogue.load(directory: URL(fileURLWithPath: "Schemas", isDirectory: true))
+let broker = Broker(configuration: .init(), catalogue: catalogue, directory: try Directory(agencies: [auditor]), store: store,
                     clock: SystemClock(), logger: Logger(label: "audit-bench") { _ in SwiftLogNoOpLogHandler() },
                     subjectTokens: tokens)
 let rebuildStart = ContinuousClock.now

@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 import Logging
+import ShareCatalogue
 import ShareJWS
 public import ShareModel
 public import ShareStore
@@ -77,6 +78,15 @@ extension Broker {
             document = try JSONValue(parsing: jws.payload)
         } catch {
             throw BrokerError(.malformedMessage, "The signed payload is not valid JSON; it must be the envelope as a JSON object.")
+        }
+        let problems = catalogue.problems(in: document)
+        if catalogue.isUnknownType(document) {
+            throw BrokerError(.unknownMessageType, "The message's type is not in this broker's catalogue; GET /v1/schemas lists the types it accepts.",
+                              problems: problems)
+        }
+        guard problems.isEmpty else {
+            throw BrokerError(.invalidEnvelope, "The message breaks its type's schema in \(problems.count) place(s); each is listed with its JSON Pointer and the schema rule.",
+                              problems: problems)
         }
         let envelope: Envelope
         switch EnvelopeReader().read(document) {

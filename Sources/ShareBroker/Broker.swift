@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import ShareModel
+public import ShareCatalogue
 public import ShareJWS
 public import ShareStore
 import Synchronization
@@ -33,11 +34,15 @@ public final class Broker: Sendable {
     public let auditPublicKey: JWK?
     /// Keyed hashing of subject identifiers, if a subject key is configured.
     let subjectTokens: SubjectTokens?
+    /// The schemas every envelope is validated against, by message type.
+    public let catalogue: MessageCatalogue
     private let currentDirectory: Mutex<Directory>
 
-    public init(configuration: Configuration, directory: Directory, store: any Store, clock: any BrokerClock,
-                logger: Logger, auditSigningKey: AuditSigningKey? = nil, subjectTokens: SubjectTokens? = nil) {
+    public init(configuration: Configuration, catalogue: MessageCatalogue, directory: Directory, store: any Store,
+                clock: any BrokerClock, logger: Logger, auditSigningKey: AuditSigningKey? = nil,
+                subjectTokens: SubjectTokens? = nil) {
         self.configuration = configuration
+        self.catalogue = catalogue
         self.currentDirectory = Mutex(directory)
         self.store = store
         self.clock = clock

@@ -30,6 +30,8 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let keyNotSenders = Code("key-not-senders")
         /// The envelope is missing fields or has badly formed values.
         public static let invalidEnvelope = Code("invalid-envelope")
+        /// The envelope's `type` names no schema in the broker's catalogue.
+        public static let unknownMessageType = Code("unknown-message-type")
         /// The message names recipients the broker cannot deliver to, or none at all.
         public static let invalidRecipients = Code("invalid-recipients")
         /// The message expired before it arrived.
@@ -55,7 +57,8 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
 
         public static let allCases: [Code] = [
             .certificateRequired, .unknownAgency, .agencySuspended, .senderMismatch, .malformedMessage,
-            .unsupportedSignature, .unknownKey, .badSignature, .keyNotSenders, .invalidEnvelope, .invalidRecipients,
+            .unsupportedSignature, .unknownKey, .badSignature, .keyNotSenders, .invalidEnvelope, .unknownMessageType,
+            .invalidRecipients,
             .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .notFound, .auditorsOnly,
             .auditUnavailable, .storeUnavailable, .shuttingDown,
         ]

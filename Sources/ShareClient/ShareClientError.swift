@@ -5,6 +5,8 @@ public struct Problem: Sendable, Decodable, Equatable {
     public struct Item: Sendable, Decodable, Equatable {
         public let pointer: String
         public let message: String
+        /// For a schema error: the rule broken, such as `urn:sharebroker:schema:common#/$defs/nhsNumber/format`.
+        public let schemaLocation: String?
     }
 
     public let type: String

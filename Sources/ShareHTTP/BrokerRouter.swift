@@ -15,6 +15,7 @@ public enum BrokerRouter {
         InboxRoutes(broker: broker).register(on: v1)
         DirectoryRoutes(broker: broker).register(on: v1)
         AuditRoutes(broker: broker).register(on: v1)
+        SchemaRoutes(broker: broker).register(on: v1)
         return router
     }
 }

@@ -38,9 +38,13 @@ extension JSONPointer: ExpressibleByStringLiteral {
 public struct ValidationProblem: Sendable, Equatable, Codable {
     public let pointer: String
     public let message: String
+    /// For a schema rule: the rule's absolute location, such as
+    /// `urn:sharebroker:schema:common#/$defs/nhsNumber/format`.
+    public let schemaLocation: String?
 
-    public init(pointer: JSONPointer, message: String) {
+    public init(pointer: JSONPointer, message: String, schemaLocation: String? = nil) {
         self.pointer = pointer.description
         self.message = message
+        self.schemaLocation = schemaLocation
     }
 }

@@ -27,7 +27,7 @@ public final class BrokerServer: Sendable {
         let directory = try settings.directory()
         _ = try TLSFactory.serverConfiguration(settings)
         store = try SQLiteStore(configuration: settings.store)
-        broker = Broker(configuration: settings.broker, directory: directory, store: store, clock: clock, logger: logger,
+        broker = Broker(configuration: settings.broker, catalogue: settings.catalogue, directory: directory, store: store, clock: clock, logger: logger,
                         auditSigningKey: settings.auditSigningKey, subjectTokens: settings.subjectTokens)
     }
 

@@ -1,8 +1,25 @@
 public import Foundation
 
 /// Builds envelopes for tests: a valid unborn-baby referral by default, fictional throughout
-/// (NHS number from the 999 test range), with any field replaced or removed.
+/// (NHS number from the 999 test range), with any field replaced or removed. Its payload is
+/// the catalogue's example referral payload (Schemas/examples/unborn-baby-referral-1).
 public struct EnvelopeBuilder {
+    /// The payload of `valid-domestic-abuse-and-mental-health.json`, about 3.5 KiB.
+    public static var examplePayload: [String: Any] {
+        guard let payload = (try? JSONSerialization.jsonObject(with: exampleEnvelope) as? [String: Any])?["payload"] as? [String: Any] else {
+            fatalError("The catalogue's example referral is not an envelope with a payload.")
+        }
+        return payload
+    }
+
+    private static let exampleEnvelope: Data = {
+        let file = RepositoryPaths.examples.appendingPathComponent("unborn-baby-referral-1/valid-domestic-abuse-and-mental-health.json")
+        guard let data = FileManager.default.contents(atPath: file.path) else {
+            fatalError("The catalogue example \(file.path) is missing.")
+        }
+        return data
+    }()
+
     public var fields: [String: Any]
 
     public init(from sender: String = "northshire-hospitals", to recipients: [String] = ["northshire-csc"],
@@ -28,7 +45,7 @@ public struct EnvelopeBuilder {
             ],
             "sentAt": sentAt.formatted(format),
             "expiresAt": sentAt.addingTimeInterval(30 * 86400).formatted(format),
-            "payload": ["summary": "Fictional test referral", "padding": ""],
+            "payload": Self.examplePayload,
         ]
     }
 
@@ -40,9 +57,17 @@ public struct EnvelopeBuilder {
         return copy
     }
 
-    /// A payload padded so the whole envelope is about `bytes` long.
+    /// The payload with its free-text `summary` replaced.
+    public func withSummary(_ summary: String) -> EnvelopeBuilder {
+        var payload = fields["payload"] as? [String: Any] ?? Self.examplePayload
+        payload["summary"] = summary
+        return with("payload", payload)
+    }
+
+    /// The summary padded so the whole envelope is about `bytes` long (at least its unpadded size).
     public func padded(to bytes: Int) -> EnvelopeBuilder {
-        with("payload", ["summary": "Fictional test referral", "padding": String(repeating: "x", count: max(0, bytes - 900))])
+        let unpadded = withSummary("").data.count
+        return withSummary(String(repeating: "x", count: max(1, bytes - unpadded)))
     }
 
     public var data: Data {

@@ -22,7 +22,8 @@ public final class TestBroker: @unchecked Sendable {
     /// Creates the folder and configuration; `configure` may edit the configuration document.
     public init(clock: TestClock = TestClock(), configure: (inout [String: Any]) -> Void = { _ in }) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("sharebroker-test-\(UUID().uuidString)")
-        configurationFile = try DemoPartnership.prepare(dataDirectory: folder, port: 0).configuration
+        configurationFile = try DemoPartnership.prepare(
+            dataDirectory: folder, port: 0, schemas: RepositoryPaths.schemas).configuration
         self.clock = clock
         try editConfiguration(configure)
     }

@@ -60,13 +60,17 @@ struct Demo: AsyncParsableCommand {
     @Option(name: .long, help: "The port to listen on (used when the folder is first created).")
     var port: Int = 8443
 
+    @Option(name: .long, help: "The message catalogue folder (used when the folder is first created).")
+    var schemas: String = "./Schemas"
+
     func run() async throws {
         let logger = bootstrapLogging()
         let folder = URL(fileURLWithPath: dataDir).standardizedFileURL
         let server: BrokerServer
         let created: Bool
         do {
-            let prepared = try DemoPartnership.prepare(dataDirectory: folder, port: port)
+            let prepared = try DemoPartnership.prepare(
+                dataDirectory: folder, port: port, schemas: URL(fileURLWithPath: schemas, isDirectory: true))
             created = prepared.created
             var environment = ProcessInfo.processInfo.environment
             environment["SHAREBROKER_PORT"] = environment["SHAREBROKER_PORT"] ?? String(port)

@@ -155,22 +155,27 @@ enum ProcessCPU {
     }
 }
 
-/// A fictional benchmark envelope from the demo hospital trust to children's social care.
+/// A fictional benchmark envelope: a `relevant-history/1` from the demo hospital trust to
+/// children's social care, valid against the catalogue, its `summary` carrying the padding.
 enum BenchEnvelope {
     static func make(id: String, padding: String) -> Data {
         let now = Date()
         let format = Date.ISO8601FormatStyle(timeZone: .gmt)
         let envelope: [String: Any] = [
             "id": id, "type": "relevant-history/1", "sender": "northshire-hospitals", "to": ["northshire-csc"],
-            "area": "E99999999", "subject": ["nhsNumber": "9990001235"],
+            "area": "E99999999", "subject": ["nhsNumber": "9990001235", "name": "Benchmark Example"],
             "disclosure": [
-                "purpose": "safeguarding-information-sharing", "lawfulBasis": "public-task",
+                "purpose": "case-information", "lawfulBasis": "public-task",
                 "consent": ["status": "not-required", "reason": "Benchmark traffic (fictional)"],
                 "decidedBy": ["name": "Benchmark", "role": "Load test"], "decidedAt": now.formatted(format),
                 "rationale": "Benchmark",
             ],
             "sentAt": now.formatted(format), "expiresAt": now.addingTimeInterval(86400).formatted(format),
-            "payload": ["text": padding],
+            "payload": [
+                "caseReference": "CSC-000123", "sourceSystem": "Benchmark",
+                "entries": [["date": "2026-11-01", "category": "other", "narrative": "Benchmark entry (fictional)."]],
+                "summary": padding,
+            ],
         ]
         return (try? JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys])) ?? Data()
     }

@@ -8,8 +8,28 @@ struct SharectlCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sharectl",
         abstract: "Publish, receive and inspect safeguarding information shares on a sharebroker.",
-        discussion: "Exit status: 0 done, 1 the broker refused or failed, 64 a usage or file error.",
-        subcommands: [Sign.self, Publish.self, Inbox.self, Ack.self, Status.self, DirectoryCommand.self, AuditCommand.self, Bench.self])
+        discussion: "Exit status: 0 done, 1 the broker refused or failed, 64 a usage or file error ('schema validate': 2).",
+        subcommands: [Sign.self, Publish.self, Inbox.self, Ack.self, Status.self, DirectoryCommand.self, AuditCommand.self,
+                      SchemaCommand.self, Bench.self])
+
+    /// Runs the command; a usage error in `schema validate` exits with 2, as that command documents.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let arguments = CommandLine.arguments.dropFirst()
+            if exitCode(for: error) == .validationFailure, Array(arguments.prefix(2)) == ["schema", "validate"] {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(SchemaValidate.usageFailure.rawValue)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Prints a value as indented JSON on standard output.

@@ -168,7 +168,7 @@ struct AuditLogTests {
     @Test("log entries hold no payload and no subject identifiers")
     func entriesHoldNoPersonalData() async throws {
         try await withBroker { broker in
-            let envelope = EnvelopeBuilder().with("payload", ["summary": "AUDITCANARY"])
+            let envelope = EnvelopeBuilder().withSummary("AUDITCANARY")
             _ = try await broker.publishRaw(envelope, as: "northshire-hospitals")
             let entries: AuditEntries = try await broker.auditGet("/v1/audit/entries?fromIndex=0&limit=100")
             let text = entries.entries.map { String(decoding: Data(base64Encoded: $0.leaf) ?? Data(), as: UTF8.self) }.joined()

@@ -97,7 +97,7 @@ struct PublishDeliverTests {
             #expect(try await broker.client(as: "northshire-csc").inbox(limit: 10).count == 2,
                     "one delivery per message, however often it is resent")
 
-            let changed = fresh.with("payload", ["summary": "a different content"])
+            let changed = fresh.withSummary("a different content")
             let conflict = try await broker.publishRaw(changed, as: "northshire-hospitals")
             #expect(conflict.status == 409)
             #expect(conflict.problem?.code == "id-conflict")
@@ -156,7 +156,7 @@ struct PublishDeliverTests {
     @Test("logs never contain payloads, subject identifiers or names")
     func logsHoldNoPersonalData() async throws {
         try await withBroker { broker in
-            let envelope = EnvelopeBuilder().with("payload", ["summary": "LOGCANARY-payload"])
+            let envelope = EnvelopeBuilder().withSummary("LOGCANARY-payload")
             _ = try await broker.publishRaw(envelope, as: "northshire-hospitals")
             _ = try await broker.publishRaw(envelope.with("to", ["nobody-here"]), as: "northshire-hospitals")
             let delivery = try #require(try await broker.client(as: "northshire-csc").inbox().first)

@@ -100,12 +100,12 @@ struct PublishRefusalTests {
     @Test("a message over the size limit is refused with 413 and nothing is stored")
     func oversize() async throws {
         try await withBroker(configure: { document in
-            document["limits"] = ["maxMessageBytes": 4096]
+            document["limits"] = ["maxMessageBytes": 10_000]
         }) { broker in
-            let big = EnvelopeBuilder().padded(to: 8000)
+            let big = EnvelopeBuilder().padded(to: 9000)
             expectRefusal(try await broker.publishRaw(big, as: "northshire-hospitals"), 413, "message-too-large")
             #expect(try await broker.client(as: "northshire-csc").inbox().isEmpty)
-            let small = try await broker.publishRaw(EnvelopeBuilder().padded(to: 2000), as: "northshire-hospitals")
+            let small = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
             #expect(small.status == 201)
         }
     }
@@ -139,8 +139,12 @@ struct PublishRefusalTests {
             #expect(unknown.problem?.errors?.map(\.pointer) == ["/to/1"])
             let suspended = try await broker.publishRaw(EnvelopeBuilder(to: ["northshire-mash"]), as: "northshire-hospitals")
             expectRefusal(suspended, 422, "invalid-recipients")
-            let none = try await broker.publishRaw(EnvelopeBuilder(to: []), as: "northshire-hospitals")
+            let none = try await broker.publishRaw(EnvelopeBuilder().with("to", nil), as: "northshire-hospitals")
             expectRefusal(none, 422, "invalid-recipients")
+            #expect(none.problem?.errors?.map(\.pointer) == ["/to"])
+            let empty = try await broker.publishRaw(EnvelopeBuilder(to: []), as: "northshire-hospitals")
+            expectRefusal(empty, 422, "invalid-envelope")
+            #expect(empty.problem?.errors?.map(\.pointer) == ["/to"])
             #expect(try await broker.client(as: "northshire-csc").inbox().isEmpty)
         }
     }

@@ -58,8 +58,7 @@ func eventually(within seconds: Double = 10, _ condition: () async throws -> Boo
 
 /// The folder of this test target's fixtures and the repository root.
 enum Paths {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let repository = RepositoryPaths.root
     static let joseInterop = repository.appendingPathComponent("Tests/interop/jose_interop.py").path
 }
 

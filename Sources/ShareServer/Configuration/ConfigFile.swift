@@ -62,6 +62,8 @@ struct ConfigFile: Decodable {
     var delivery: Delivery?
     var store: Store
     var audit: Audit?
+    /// The folder of the message catalogue (`*.schema.json`).
+    var schemas: String?
     var agencies: [AgencyEntry]
 }
 

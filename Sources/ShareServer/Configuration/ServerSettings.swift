@@ -1,5 +1,6 @@
 public import Foundation
 public import ShareBroker
+public import ShareCatalogue
 import ShareJWS
 public import ShareModel
 public import ShareStoreSQLite
@@ -20,6 +21,9 @@ public struct ServerSettings: Sendable {
     public var clientCAPath: String
     public var minimumTLSVersion: TLSVersion
     public var broker: Broker.Configuration
+    /// The message catalogue every envelope is validated against, loaded from `schemasPath`.
+    public var catalogue: MessageCatalogue
+    public var schemasPath: String
     public var store: SQLiteStore.Configuration
     /// The key that signs the audit log's tree heads; without one, tree heads are refused.
     public var auditSigningKey: AuditSigningKey?
@@ -30,7 +34,7 @@ public struct ServerSettings: Sendable {
     public var agencies: [Agency]
 
     /// Reads the file at `url` and applies overrides from `environment`:
-    /// `SHAREBROKER_HOST`, `SHAREBROKER_PORT`, `SHAREBROKER_STORE_PATH`.
+    /// `SHAREBROKER_HOST`, `SHAREBROKER_PORT`, `SHAREBROKER_STORE_PATH`, `SHAREBROKER_SCHEMAS`.
     public static func load(from url: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerSettings {
         let file = try ConfigFileReader.read(url)
         let folder = url.deletingLastPathComponent()
@@ -58,6 +62,15 @@ public struct ServerSettings: Sendable {
         guard let version = TLSVersion(rawValue: versionText) else {
             throw ConfigurationError("/tls/minimumVersion must be \"1.3\" (default) or \"1.2\", not \"\(versionText)\".")
         }
+        guard let schemasPath = environment["SHAREBROKER_SCHEMAS"] ?? file.schemas.map(resolve) else {
+            throw ConfigurationError("/schemas is required: the path of the message catalogue folder (the repository's Schemas/), relative to this file or absolute.")
+        }
+        let catalogue: MessageCatalogue
+        do {
+            catalogue = try MessageCatalogue.load(directory: URL(fileURLWithPath: schemasPath, isDirectory: true))
+        } catch {
+            throw ConfigurationError("/schemas: \(error.description)")
+        }
         var settings = ServerSettings(
             configurationFile: url,
             host: file.listener?.host ?? "127.0.0.1",
@@ -67,6 +80,8 @@ public struct ServerSettings: Sendable {
             clientCAPath: resolve(file.tls.clientCA),
             minimumTLSVersion: version,
             broker: broker,
+            catalogue: catalogue,
+            schemasPath: schemasPath,
             store: SQLiteStore.Configuration(path: resolve(file.store.path), maxSizeBytes: file.store.maxSizeBytes),
             auditSigningKey: try file.audit.map { try auditKey(resolve($0.signingKey)) },
             subjectTokens: try file.audit?.subjectKey.map { try subjectKey(resolve($0)) },

@@ -24,9 +24,9 @@ public enum DemoPartnership {
         Member(id: "northshire-audit", name: "Northshire Safeguarding Partnership Audit", kind: .auditor),
     ]
 
-    /// The configuration file in `dataDirectory`, writing the PKI and the file first if absent.
-    /// Returns whether it was created now.
-    public static func prepare(dataDirectory: URL, port: Int) throws -> (configuration: URL, created: Bool) {
+    /// The configuration file in `dataDirectory`, writing the PKI and the file first if absent;
+    /// it validates messages against the catalogue in `schemas`. Returns whether it was created now.
+    public static func prepare(dataDirectory: URL, port: Int, schemas: URL) throws -> (configuration: URL, created: Bool) {
         let configuration = dataDirectory.appendingPathComponent("sharebroker.json")
         if FileManager.default.fileExists(atPath: configuration.path) {
             return (configuration, false)
@@ -60,12 +60,13 @@ public enum DemoPartnership {
             "limits": ["maxMessageBytes": 1_048_576, "maxInboxBatch": 100, "maxWaitSeconds": 30],
             "delivery": ["visibilityTimeoutSeconds": 30],
             "store": ["path": "broker.sqlite"],
+            "schemas": schemas.standardizedFileURL.path,
             "audit": ["signingKey": "pki/broker-audit.signing.key", "subjectKey": "pki/broker-subject.key"],
             "agencies": agencies,
         ]
         let examples = dataDirectory.appendingPathComponent("examples")
         try FileManager.default.createDirectory(at: examples, withIntermediateDirectories: true)
-        try write(exampleReferral, to: examples.appendingPathComponent("unborn-baby-referral.json"))
+        try write(exampleReferral(catalogue: schemas), to: examples.appendingPathComponent("unborn-baby-referral.json"))
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try data.write(to: configuration, options: .atomic)
         return (configuration, true)
@@ -78,32 +79,29 @@ public enum DemoPartnership {
         }
     }
 
-    /// An unborn-baby referral from the hospital trust to children's social care. Fictional:
-    /// the NHS number is from the 999 test range. `sharectl` fills in `id` and the times.
-    static let exampleReferral = """
-        {
-          "type": "unborn-baby-referral/1",
-          "sender": "northshire-hospitals",
-          "to": ["northshire-csc"],
-          "area": "E99999999",
-          "subject": {
-            "unborn": true,
-            "expectedDeliveryDate": "2027-02-14",
-            "mother": {"nhsNumber": "9990001235", "name": "Jane Example", "dateOfBirth": "1999-05-02"}
-          },
-          "disclosure": {
-            "purpose": "safeguarding-referral",
-            "lawfulBasis": "public-task",
-            "specialCategoryCondition": "safeguarding-of-children-and-individuals-at-risk",
-            "consent": {"status": "not-sought", "reason": "Seeking consent could increase the risk to the unborn baby"},
-            "decidedBy": {"name": "A. Midwife", "role": "Named Midwife for Safeguarding"},
-            "decidedAt": "2026-11-22T09:30:00Z",
-            "rationale": "Mother disclosed domestic abuse; history of severe postnatal depression."
-          },
-          "payload": {"summary": "Pre-birth referral with relevant maternal health history (fictional example)."}
+    /// The catalogue's first valid unborn-baby referral example, without `id`, `sentAt` and
+    /// `expiresAt` so that `sharectl` fills them in when it is published.
+    static func exampleReferral(catalogue schemas: URL) throws -> String {
+        let folder = schemas.appendingPathComponent("examples/unborn-baby-referral-1")
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        guard let name = names.filter({ $0.hasPrefix("valid-") && $0.hasSuffix(".json") }).sorted().first,
+              let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
+              var envelope = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw DemoError("No valid unborn-baby referral example in \(folder.path); is \(schemas.path) the repository's Schemas/ folder?")
         }
+        for key in ["id", "sentAt", "expiresAt"] { envelope[key] = nil }
+        let text = try JSONSerialization.data(withJSONObject: envelope, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        return String(decoding: text, as: UTF8.self) + "\n"
+    }
+}
 
-        """
+/// The demo cannot be prepared, and why.
+public struct DemoError: Error, CustomStringConvertible {
+    public let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
 }
 
 /// A new ES256 signing key as PKCS#8 PEM, with its public JWK.

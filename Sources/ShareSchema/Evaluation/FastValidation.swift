@@ -1,0 +1,230 @@
+import ShareModel
+
+/// The yes/no evaluation: stops at the first failure and builds no paths or strings.
+extension SchemaNode {
+    func isValid(_ instance: JSONValue) -> Bool {
+        if isFalse { return false }
+        if let types, !types.contains(typeOf: instance) { return false }
+        for index in fastKeywords.indices where !fastKeywords[index].accepts(instance) {
+            return false
+        }
+        return true
+    }
+}
+
+extension FastKeyword {
+    func accepts(_ instance: JSONValue) -> Bool {
+        switch self {
+        case .ref(let target):
+            return target._withUnsafeGuaranteedRef { $0.target }.isValid(instance)
+        case .enumeration(let values):
+            return values._withUnsafeGuaranteedRef { $0.contains(instance) }
+        case .objectMembers(let members):
+            guard case .object(let object) = instance else { return true }
+            return members._withUnsafeGuaranteedRef { $0.accepts(object) }
+        case .arrayItems(let items):
+            guard case .array(let array) = instance else { return true }
+            return items._withUnsafeGuaranteedRef { $0.accepts(array) }
+        case .minItems(let limit):
+            guard case .array(let array) = instance else { return true }
+            return array.count >= limit
+        case .maxItems(let limit):
+            guard case .array(let array) = instance else { return true }
+            return array.count <= limit
+        case .uniqueItems:
+            guard case .array(let array) = instance else { return true }
+            return JSONEquality.firstDuplicate(in: array) == nil
+        case .strings(let assertions):
+            guard case .string(let string) = instance else { return true }
+            return assertions._withUnsafeGuaranteedRef { $0.accepts(string) }
+        case .minimum(let limit):
+            guard case .number(let number) = instance else { return true }
+            return number >= limit
+        case .maximum(let limit):
+            guard case .number(let number) = instance else { return true }
+            return number <= limit
+        case .exclusiveMinimum(let limit):
+            guard case .number(let number) = instance else { return true }
+            return number > limit
+        case .exclusiveMaximum(let limit):
+            guard case .number(let number) = instance else { return true }
+            return number < limit
+        case .multipleOf(let divisor):
+            guard case .number(let number) = instance else { return true }
+            return (number / divisor).isWholeNumber
+        case .minProperties(let limit):
+            guard case .object(let object) = instance else { return true }
+            return object.count >= limit
+        case .maxProperties(let limit):
+            guard case .object(let object) = instance else { return true }
+            return object.count <= limit
+        case .allOf(let list):
+            return list._withUnsafeGuaranteedRef { $0.nodes.allSatisfy { $0.isValid(instance) } }
+        case .anyOf(let list):
+            return list._withUnsafeGuaranteedRef { $0.nodes.contains { $0.isValid(instance) } }
+        case .oneOf(let list):
+            return list._withUnsafeGuaranteedRef { $0.nodes.count { $0.isValid(instance) } == 1 }
+        case .not(let schema):
+            return !schema.isValid(instance)
+        case .conditional(let condition, let then, let otherwise):
+            if condition.isValid(instance) { return then?.isValid(instance) ?? true }
+            return otherwise?.isValid(instance) ?? true
+        case .dependentRequired(let requirements):
+            guard case .object(let object) = instance else { return true }
+            return requirements._withUnsafeGuaranteedRef { DependentRequirement.areMet(by: object, $0.list) }
+        case .dependentSchemas(let dependencies):
+            guard case .object(let object) = instance else { return true }
+            return dependencies._withUnsafeGuaranteedRef { dependencies in
+                dependencies.list.allSatisfy { object[$0.name] == nil || $0.schema.isValid(instance) }
+            }
+        }
+    }
+}
+
+extension DependentRequirement {
+    static func areMet(by object: [String: JSONValue], _ requirements: [DependentRequirement]) -> Bool {
+        for requirement in requirements where object[requirement.name] != nil {
+            for name in requirement.required where object[name] == nil { return false }
+        }
+        return true
+    }
+}
+
+/// The same checks on the owning form, used by error collection to skip subtrees that pass.
+extension Keyword {
+    func accepts(_ instance: JSONValue) -> Bool {
+        switch self {
+        case .ref(let target):
+            return target.node.isValid(instance)
+        case .type(let types):
+            return types.contains(typeOf: instance)
+        case .enumeration(let values):
+            return values.contains(instance)
+        case .const(let value):
+            return instance == value
+        case .objectMembers(let members):
+            guard case .object(let object) = instance else { return true }
+            return members.accepts(object)
+        case .arrayItems(let items):
+            guard case .array(let array) = instance else { return true }
+            return items.accepts(array)
+        case .minItems(let limit):
+            guard case .array(let array) = instance else { return true }
+            return array.count >= limit
+        case .maxItems(let limit):
+            guard case .array(let array) = instance else { return true }
+            return array.count <= limit
+        case .uniqueItems:
+            guard case .array(let array) = instance else { return true }
+            return JSONEquality.firstDuplicate(in: array) == nil
+        case .minLength(let limit):
+            guard case .string(let string) = instance else { return true }
+            return StringLength.isAtLeast(string, limit)
+        case .maxLength(let limit):
+            guard case .string(let string) = instance else { return true }
+            return StringLength.isAtMost(string, limit)
+        case .pattern(let program):
+            guard case .string(let string) = instance else { return true }
+            return program.matches(string)
+        case .minimum(let limit):
+            guard case .number(let number) = instance else { return true }
+            return number >= limit
+        case .maximum(let limit):
+            guard case .number(let number) = instance else { return true }
+            return number <= limit
+        case .exclusiveMinimum(let limit):
+            guard case .number(let number) = instance else { return true }
+            return number > limit
+        case .exclusiveMaximum(let limit):
+            guard case .number(let number) = instance else { return true }
+            return number < limit
+        case .multipleOf(let divisor):
+            guard case .number(let number) = instance else { return true }
+            return (number / divisor).isWholeNumber
+        case .minProperties(let limit):
+            guard case .object(let object) = instance else { return true }
+            return object.count >= limit
+        case .maxProperties(let limit):
+            guard case .object(let object) = instance else { return true }
+            return object.count <= limit
+        case .format(let format):
+            guard case .string(let string) = instance else { return true }
+            return format.accepts(string)
+        case .allOf(let schemas):
+            return schemas.allSatisfy { $0.isValid(instance) }
+        case .anyOf(let schemas):
+            return schemas.contains { $0.isValid(instance) }
+        case .oneOf(let schemas):
+            return schemas.count { $0.isValid(instance) } == 1
+        case .not(let schema):
+            return !schema.isValid(instance)
+        case .conditional(let condition, let then, let otherwise):
+            if condition.isValid(instance) { return then?.isValid(instance) ?? true }
+            return otherwise?.isValid(instance) ?? true
+        case .dependentRequired(let requirements):
+            guard case .object(let object) = instance else { return true }
+            return DependentRequirement.areMet(by: object, requirements)
+        case .dependentSchemas(let dependencies):
+            guard case .object(let object) = instance else { return true }
+            return dependencies.allSatisfy { object[$0.name] == nil || $0.schema.isValid(instance) }
+        }
+    }
+}
+
+extension ObjectMembers {
+    /// One pass over the members: each name is looked up once, and required names with a
+    /// `properties` entry are counted rather than looked up.
+    func accepts(_ object: [String: JSONValue]) -> Bool {
+        if object.count < required.count { return false }
+        for name in requiredElsewhere where object[name] == nil { return false }
+        if properties.entries.isEmpty, patternProperties.isEmpty, additionalProperties == nil { return true }
+        var requiredSeen = 0
+        for (name, value) in object {
+            var declared = false
+            if let index = properties.index(of: name) {
+                declared = true
+                if properties.isRequired[index] { requiredSeen += 1 }
+                if !properties.unownedSchemas[index].isValid(value) { return false }
+            }
+            if !patternProperties.isEmpty {
+                for entry in patternProperties where entry.pattern.matches(name) {
+                    declared = true
+                    if !entry.schema.isValid(value) { return false }
+                }
+            }
+            if !declared, let additional = unownedAdditionalProperties, !additional.isValid(value) { return false }
+        }
+        return requiredSeen == requiredWithSchema
+    }
+}
+
+extension ArrayItems {
+    func accepts(_ array: [JSONValue]) -> Bool {
+        for (index, item) in array.enumerated() {
+            if index < unownedPrefixItems.count {
+                if !unownedPrefixItems[index].isValid(item) { return false }
+            } else if let items = unownedItems {
+                if !items.isValid(item) { return false }
+            } else {
+                return true
+            }
+        }
+        return true
+    }
+}
+
+/// String lengths in Unicode code points, skipping the count when the UTF-8 size settles it.
+enum StringLength {
+    static func isAtLeast(_ string: String, _ limit: Int) -> Bool {
+        let bytes = string.utf8.count
+        if bytes < limit { return false }
+        if bytes >= limit * 4 { return true }
+        return string.unicodeScalars.count >= limit
+    }
+
+    static func isAtMost(_ string: String, _ limit: Int) -> Bool {
+        let bytes = string.utf8.count
+        if bytes <= limit { return true }
+        return string.unicodeScalars.count <= limit
+    }
+}

@@ -1,0 +1,167 @@
+import ShareModel
+
+/// One compiled assertion or applicator of a schema object. A node's keywords are kept in the
+/// order errors are reported: $ref, type, enum, const, the object keywords, the array keywords,
+/// string, number and object-size bounds, format, combinators, if/then/else, dependencies.
+enum Keyword: Sendable {
+    case ref(RefTarget)
+    case type(JSONTypeSet)
+    case enumeration(EnumValues)
+    case const(JSONValue)
+    /// properties, required, additionalProperties and patternProperties, evaluated together.
+    case objectMembers(ObjectMembers)
+    /// prefixItems and items, evaluated together.
+    case arrayItems(ArrayItems)
+    case minItems(Int)
+    case maxItems(Int)
+    case uniqueItems
+    case minLength(Int)
+    case maxLength(Int)
+    case pattern(RegexProgram)
+    case minimum(Double)
+    case maximum(Double)
+    case exclusiveMinimum(Double)
+    case exclusiveMaximum(Double)
+    case multipleOf(Double)
+    case minProperties(Int)
+    case maxProperties(Int)
+    case format(StringFormat)
+    case allOf([SchemaNode])
+    case anyOf([SchemaNode])
+    case oneOf([SchemaNode])
+    case not(SchemaNode)
+    case conditional(if: SchemaNode, then: SchemaNode?, else: SchemaNode?)
+    case dependentRequired([DependentRequirement])
+    case dependentSchemas([(name: String, schema: SchemaNode)])
+}
+
+/// The JSON types a `type` keyword allows.
+struct JSONTypeSet: OptionSet, Sendable {
+    let rawValue: UInt8
+    static let null = JSONTypeSet(rawValue: 1)
+    static let boolean = JSONTypeSet(rawValue: 2)
+    static let integer = JSONTypeSet(rawValue: 4)
+    static let number = JSONTypeSet(rawValue: 8)
+    static let string = JSONTypeSet(rawValue: 16)
+    static let array = JSONTypeSet(rawValue: 32)
+    static let object = JSONTypeSet(rawValue: 64)
+
+    static let byName: [String: JSONTypeSet] = [
+        "null": .null, "boolean": .boolean, "integer": .integer, "number": .number,
+        "string": .string, "array": .array, "object": .object,
+    ]
+
+    func contains(typeOf value: JSONValue) -> Bool {
+        switch value {
+        case .null: contains(.null)
+        case .bool: contains(.boolean)
+        case .number(let number): contains(.number) || (contains(.integer) && number.isWholeNumber)
+        case .string: contains(.string)
+        case .array: contains(.array)
+        case .object: contains(.object)
+        }
+    }
+}
+
+extension Double {
+    /// JSON Schema's integer: any finite number with no fractional part (so 1.0 is an integer).
+    var isWholeNumber: Bool { isFinite && self == rounded(.towardZero) }
+}
+
+/// An `enum`'s values, with a set for the common all-strings case.
+final class EnumValues: Sendable {
+    let values: [JSONValue]
+    let strings: Set<String>
+
+    init(_ values: [JSONValue]) {
+        self.values = values
+        strings = Set(values.compactMap(\.stringValue))
+    }
+
+    func contains(_ value: JSONValue) -> Bool {
+        if case .string(let string) = value { return strings.contains(string) }
+        return values.contains(value)
+    }
+}
+
+/// `properties`, `required`, `additionalProperties` and `patternProperties` of one schema object.
+final class ObjectMembers: @unchecked Sendable {  // immutable; the unowned references are kept alive by the graph
+    let properties: PropertyTable
+    /// `properties` in sorted name order, for deterministic error order.
+    let sortedProperties: [(name: String, schema: SchemaNode)]
+    let required: [String]
+    /// How many `required` names have a `properties` entry; the others are in `requiredElsewhere`.
+    let requiredWithSchema: Int
+    let requiredElsewhere: [String]
+    let patternProperties: [(pattern: RegexProgram, schema: SchemaNode)]
+    let additionalProperties: SchemaNode?
+    /// `additionalProperties`, unowned, for `isValid`.
+    let unownedAdditionalProperties: Unmanaged<SchemaNode>?
+
+    init(
+        properties: [String: SchemaNode], required: [String],
+        patternProperties: [(pattern: RegexProgram, schema: SchemaNode)], additionalProperties: SchemaNode?
+    ) {
+        let names = properties.keys.sorted()
+        sortedProperties = names.compactMap { name in properties[name].map { (name, $0) } }
+        let requiredSet = Set(required)
+        self.properties = PropertyTable(sortedProperties.map { .init(name: $0.name, schema: $0.schema, isRequired: requiredSet.contains($0.name)) })
+        self.required = required
+        requiredWithSchema = required.filter { properties[$0] != nil }.count
+        requiredElsewhere = required.filter { properties[$0] == nil }
+        self.patternProperties = patternProperties
+        self.additionalProperties = additionalProperties
+        unownedAdditionalProperties = additionalProperties.map { .passUnretained($0) }
+    }
+
+    /// Whether some `properties` entry or `patternProperties` pattern covers `name`.
+    func isDeclared(_ name: String) -> Bool {
+        properties.index(of: name) != nil || patternProperties.contains { $0.pattern.matches(name) }
+    }
+}
+
+/// `prefixItems` and `items` of one schema object.
+final class ArrayItems: @unchecked Sendable {  // immutable; the unowned references are kept alive by the graph
+    let prefixItems: [SchemaNode]
+    /// Applies to the items after `prefixItems`.
+    let items: SchemaNode?
+    /// The same, unowned, for `isValid`.
+    let unownedPrefixItems: [Unmanaged<SchemaNode>]
+    let unownedItems: Unmanaged<SchemaNode>?
+
+    init(prefixItems: [SchemaNode], items: SchemaNode?) {
+        self.prefixItems = prefixItems
+        self.items = items
+        unownedPrefixItems = prefixItems.map { .passUnretained($0) }
+        unownedItems = items.map { .passUnretained($0) }
+    }
+}
+
+/// One `dependentRequired` entry: when `name` is present, so must every one of `required` be.
+struct DependentRequirement: Sendable {
+    let name: String
+    let required: [String]
+}
+
+/// A node's string assertions, fused so `isValid` unpacks a string once.
+final class StringAssertions: Sendable {
+    let minLength: Int?
+    let maxLength: Int?
+    let patterns: [RegexProgram]
+    let formats: [StringFormat]
+
+    init(minLength: Int?, maxLength: Int?, patterns: [RegexProgram], formats: [StringFormat]) {
+        self.minLength = minLength
+        self.maxLength = maxLength
+        self.patterns = patterns
+        self.formats = formats
+    }
+
+    func accepts(_ string: String) -> Bool {
+        if let minLength, !StringLength.isAtLeast(string, minLength) { return false }
+        if let maxLength, !StringLength.isAtMost(string, maxLength) { return false }
+        for pattern in patterns where !pattern.matches(string) { return false }
+        for format in formats where !format.accepts(string) { return false }
+        return true
+    }
+}
