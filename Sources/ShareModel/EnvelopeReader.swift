@@ -2,8 +2,9 @@ import Foundation
 
 /// Reads an envelope from JSON and reports every problem at once, each with its JSON Pointer.
 ///
-/// This checks the envelope's shape and formats only; whether the named agencies exist,
-/// and whether the sender may send, are the broker's decisions.
+/// This checks the envelope's shape and formats, and the rules between fields that a schema
+/// cannot express (times in order); whether the named agencies exist, and whether the sender
+/// may send, are the broker's decisions.
 public struct EnvelopeReader: Sendable {
     public init() {}
 
@@ -39,6 +40,12 @@ public struct EnvelopeReader: Sendable {
         }
         let inReplyTo = root["inReplyTo"] == nil ? nil : cursor.uuid(root, "inReplyTo", at: .root)
         let respondBy = cursor.optionalDate(root, "respondBy", at: .root)
+        if let sentAt, let respondBy, respondBy <= sentAt {
+            cursor.problem("/respondBy", "'respondBy' must be later than 'sentAt': answers cannot be due before the request is sent.")
+        }
+        if let sentAt, let decidedAt = disclosure?.decidedAt, decidedAt > sentAt {
+            cursor.problem("/disclosure/decidedAt", "'decidedAt' must not be later than 'sentAt': the decision to share is made before sharing.")
+        }
         let payload = root["payload"]
         if payload == nil {
             cursor.problem("/payload", "'payload' is required: the type-specific content of the message (an object).")
