@@ -78,10 +78,6 @@ enum Describe {
         "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 
-    static func length(_ instance: JSONValue) -> Int {
-        instance.stringValue?.unicodeScalars.count ?? 0
-    }
-
     /// An RFC 6901 reference token.
     static func pointerToken(_ name: String) -> String {
         guard name.contains("~") || name.contains("/") else { return name }

@@ -41,7 +41,7 @@ extension Keyword {
     var inPlaceSubschemas: [SchemaNode] {
         switch self {
         case .ref(let target): [target.node]
-        case .allOf(let schemas), .anyOf(let schemas), .oneOf(let schemas): schemas
+        case .allOf(let schemas), .anyOf(let schemas), .oneOf(let schemas): schemas.nodes
         case .not(let schema): [schema]
         case .conditional(let condition, let then, let otherwise): [condition] + [then, otherwise].compactMap { $0 }
         case .dependentSchemas(let dependencies): dependencies.map(\.schema)

@@ -26,6 +26,7 @@ struct ErrorCollector {
     private(set) var errors: [SchemaError] = []
 
     mutating func collect(_ node: SchemaNode, _ instance: JSONValue, at location: InstanceLocation, path: String) {
+        if node.isValid(instance) { return }  // prunes valid subtrees cheaply
         if node.isFalse {
             errors.append(SchemaError(
                 instanceLocation: location.pointer, keywordLocation: path,
@@ -49,18 +50,21 @@ struct ErrorCollector {
         ))
     }
 
+    /// Reports the keyword's errors; keywords that pass report none.
     private mutating func collect(_ keyword: Keyword, of node: SchemaNode, _ instance: JSONValue, at location: InstanceLocation, path: String) {
-        if keyword.accepts(instance) { return }  // prunes valid subtrees cheaply
         let subject = location.subject
         switch keyword {
         case .ref(let target):
             collect(target.node, instance, at: location, path: path + "/$ref")
         case .type(let types):
+            guard !types.contains(typeOf: instance) else { return }
             report("type", of: node, at: location, path: path, "\(subject) must be \(Describe.types(types)); got \(Describe.received(instance, against: types)).")
         case .enumeration(let values):
+            guard !values.contains(instance) else { return }
             report("enum", of: node, at: location, path: path, "\(subject) must be one of \(Describe.list(values.values)); got \(Describe.article(instance)) that is none of these.")
-        case .const(let value):
-            report("const", of: node, at: location, path: path, "\(subject) must be exactly \(Describe.value(value)); got \(Describe.article(instance)) that differs.")
+        case .const(let values):
+            guard !values.contains(instance) else { return }
+            report("const", of: node, at: location, path: path, "\(subject) must be exactly \(Describe.value(values.values[0])); got \(Describe.article(instance)) that differs.")
         case .objectMembers(let members):
             guard case .object(let object) = instance else { return }
             collectMembers(members, of: node, object, at: location, path: path)
@@ -73,50 +77,31 @@ struct ErrorCollector {
                     collect(schema, item, at: location.item(index), path: path + "/items")
                 }
             }
-        case .minItems(let limit):
-            report("minItems", of: node, at: location, path: path, "\(subject) must have at least \(Describe.count(limit, "item")); it has \(instance.arrayValue?.count ?? 0).")
-        case .maxItems(let limit):
-            report("maxItems", of: node, at: location, path: path, "\(subject) must have at most \(Describe.count(limit, "item")); it has \(instance.arrayValue?.count ?? 0).")
-        case .uniqueItems:
-            let pair = instance.arrayValue.flatMap(JSONEquality.firstDuplicate(in:))
-            report("uniqueItems", of: node, at: location, path: path, "\(subject) must not repeat an item; items \(pair?.0 ?? 0) and \(pair?.1 ?? 0) are equal.")
-        case .minLength(let limit):
-            report("minLength", of: node, at: location, path: path, "\(subject) must be at least \(Describe.count(limit, "character")) (Unicode code points) long; it is \(Describe.length(instance)).")
-        case .maxLength(let limit):
-            report("maxLength", of: node, at: location, path: path, "\(subject) must be at most \(Describe.count(limit, "character")) (Unicode code points) long; it is \(Describe.length(instance)).")
-        case .pattern(let program):
-            report("pattern", of: node, at: location, path: path, "\(subject) must match the pattern \(program.source); this value does not.")
-        case .minimum(let limit):
-            report("minimum", of: node, at: location, path: path, "\(subject) must be at least \(Describe.number(limit)).")
-        case .maximum(let limit):
-            report("maximum", of: node, at: location, path: path, "\(subject) must be at most \(Describe.number(limit)).")
-        case .exclusiveMinimum(let limit):
-            report("exclusiveMinimum", of: node, at: location, path: path, "\(subject) must be greater than \(Describe.number(limit)).")
-        case .exclusiveMaximum(let limit):
-            report("exclusiveMaximum", of: node, at: location, path: path, "\(subject) must be less than \(Describe.number(limit)).")
-        case .multipleOf(let divisor):
-            report("multipleOf", of: node, at: location, path: path, "\(subject) must be a multiple of \(Describe.number(divisor)).")
-        case .minProperties(let limit):
-            report("minProperties", of: node, at: location, path: path, "\(subject) must have at least \(Describe.count(limit, "member")); it has \(instance.objectValue?.count ?? 0).")
-        case .maxProperties(let limit):
-            report("maxProperties", of: node, at: location, path: path, "\(subject) must have at most \(Describe.count(limit, "member")); it has \(instance.objectValue?.count ?? 0).")
-        case .format(let format):
-            report("format", of: node, at: location, path: path, "\(subject) \(format.requirement(for: instance.stringValue ?? ""))")
+        case .assertion(let assertion):
+            guard !assertion.accepts(instance) else { return }
+            report(assertion.keyword, of: node, at: location, path: path, "\(subject) \(assertion.requirement(for: instance))")
+        case .string(let assertion):
+            guard case .string(let string) = instance, !assertion.accepts(string) else { return }
+            report(assertion.keyword, of: node, at: location, path: path, "\(subject) \(assertion.requirement(for: string))")
         case .allOf(let schemas):
-            for (index, schema) in schemas.enumerated() {
+            for (index, schema) in schemas.nodes.enumerated() {
                 collect(schema, instance, at: location, path: path + "/allOf/\(index)")
             }
         case .anyOf(let schemas):
-            report("anyOf", of: node, at: location, path: path, "\(subject) matches none of the \(schemas.count) alternatives\(closest(schemas, "anyOf", instance, location, path))")
+            guard !schemas.someAccepts(instance) else { return }
+            report("anyOf", of: node, at: location, path: path, "\(subject) matches none of the \(schemas.nodes.count) alternatives\(closest(schemas.nodes, "anyOf", instance, location, path))")
         case .oneOf(let schemas):
-            let matching = schemas.indices.filter { schemas[$0].isValid(instance) }
+            guard !schemas.exactlyOneAccepts(instance) else { return }
+            let count = schemas.nodes.count
+            let matching = schemas.nodes.indices.filter { schemas.nodes[$0].isValid(instance) }
             if matching.isEmpty {
-                report("oneOf", of: node, at: location, path: path, "\(subject) matches none of the \(schemas.count) alternatives, and must match exactly one\(closest(schemas, "oneOf", instance, location, path))")
+                report("oneOf", of: node, at: location, path: path, "\(subject) matches none of the \(count) alternatives, and must match exactly one\(closest(schemas.nodes, "oneOf", instance, location, path))")
             } else {
                 let names = matching.map { "oneOf/\($0)" }.joined(separator: ", ")
-                report("oneOf", of: node, at: location, path: path, "\(subject) must match exactly one of the \(schemas.count) alternatives, but matches \(matching.count): \(names).")
+                report("oneOf", of: node, at: location, path: path, "\(subject) must match exactly one of the \(count) alternatives, but matches \(matching.count): \(names).")
             }
-        case .not:
+        case .not(let schema):
+            guard schema.isValid(instance) else { return }
             report("not", of: node, at: location, path: path, "\(subject) must not match the schema under 'not', but it does.")
         case .conditional(let condition, let then, let otherwise):
             if condition.isValid(instance) {

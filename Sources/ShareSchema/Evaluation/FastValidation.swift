@@ -25,45 +25,17 @@ extension FastKeyword {
         case .arrayItems(let items):
             guard case .array(let array) = instance else { return true }
             return items._withUnsafeGuaranteedRef { $0.accepts(array) }
-        case .minItems(let limit):
-            guard case .array(let array) = instance else { return true }
-            return array.count >= limit
-        case .maxItems(let limit):
-            guard case .array(let array) = instance else { return true }
-            return array.count <= limit
-        case .uniqueItems:
-            guard case .array(let array) = instance else { return true }
-            return JSONEquality.firstDuplicate(in: array) == nil
+        case .assertion(let assertion):
+            return assertion.accepts(instance)
         case .strings(let assertions):
             guard case .string(let string) = instance else { return true }
             return assertions._withUnsafeGuaranteedRef { $0.accepts(string) }
-        case .minimum(let limit):
-            guard case .number(let number) = instance else { return true }
-            return number >= limit
-        case .maximum(let limit):
-            guard case .number(let number) = instance else { return true }
-            return number <= limit
-        case .exclusiveMinimum(let limit):
-            guard case .number(let number) = instance else { return true }
-            return number > limit
-        case .exclusiveMaximum(let limit):
-            guard case .number(let number) = instance else { return true }
-            return number < limit
-        case .multipleOf(let divisor):
-            guard case .number(let number) = instance else { return true }
-            return (number / divisor).isWholeNumber
-        case .minProperties(let limit):
-            guard case .object(let object) = instance else { return true }
-            return object.count >= limit
-        case .maxProperties(let limit):
-            guard case .object(let object) = instance else { return true }
-            return object.count <= limit
-        case .allOf(let list):
-            return list._withUnsafeGuaranteedRef { $0.nodes.allSatisfy { $0.isValid(instance) } }
-        case .anyOf(let list):
-            return list._withUnsafeGuaranteedRef { $0.nodes.contains { $0.isValid(instance) } }
-        case .oneOf(let list):
-            return list._withUnsafeGuaranteedRef { $0.nodes.count { $0.isValid(instance) } == 1 }
+        case .allOf(let schemas):
+            return schemas._withUnsafeGuaranteedRef { $0.allAccept(instance) }
+        case .anyOf(let schemas):
+            return schemas._withUnsafeGuaranteedRef { $0.someAccepts(instance) }
+        case .oneOf(let schemas):
+            return schemas._withUnsafeGuaranteedRef { $0.exactlyOneAccepts(instance) }
         case .not(let schema):
             return !schema.isValid(instance)
         case .conditional(let condition, let then, let otherwise):
@@ -87,87 +59,6 @@ extension DependentRequirement {
             for name in requirement.required where object[name] == nil { return false }
         }
         return true
-    }
-}
-
-/// The same checks on the owning form, used by error collection to skip subtrees that pass.
-extension Keyword {
-    func accepts(_ instance: JSONValue) -> Bool {
-        switch self {
-        case .ref(let target):
-            return target.node.isValid(instance)
-        case .type(let types):
-            return types.contains(typeOf: instance)
-        case .enumeration(let values):
-            return values.contains(instance)
-        case .const(let value):
-            return instance == value
-        case .objectMembers(let members):
-            guard case .object(let object) = instance else { return true }
-            return members.accepts(object)
-        case .arrayItems(let items):
-            guard case .array(let array) = instance else { return true }
-            return items.accepts(array)
-        case .minItems(let limit):
-            guard case .array(let array) = instance else { return true }
-            return array.count >= limit
-        case .maxItems(let limit):
-            guard case .array(let array) = instance else { return true }
-            return array.count <= limit
-        case .uniqueItems:
-            guard case .array(let array) = instance else { return true }
-            return JSONEquality.firstDuplicate(in: array) == nil
-        case .minLength(let limit):
-            guard case .string(let string) = instance else { return true }
-            return StringLength.isAtLeast(string, limit)
-        case .maxLength(let limit):
-            guard case .string(let string) = instance else { return true }
-            return StringLength.isAtMost(string, limit)
-        case .pattern(let program):
-            guard case .string(let string) = instance else { return true }
-            return program.matches(string)
-        case .minimum(let limit):
-            guard case .number(let number) = instance else { return true }
-            return number >= limit
-        case .maximum(let limit):
-            guard case .number(let number) = instance else { return true }
-            return number <= limit
-        case .exclusiveMinimum(let limit):
-            guard case .number(let number) = instance else { return true }
-            return number > limit
-        case .exclusiveMaximum(let limit):
-            guard case .number(let number) = instance else { return true }
-            return number < limit
-        case .multipleOf(let divisor):
-            guard case .number(let number) = instance else { return true }
-            return (number / divisor).isWholeNumber
-        case .minProperties(let limit):
-            guard case .object(let object) = instance else { return true }
-            return object.count >= limit
-        case .maxProperties(let limit):
-            guard case .object(let object) = instance else { return true }
-            return object.count <= limit
-        case .format(let format):
-            guard case .string(let string) = instance else { return true }
-            return format.accepts(string)
-        case .allOf(let schemas):
-            return schemas.allSatisfy { $0.isValid(instance) }
-        case .anyOf(let schemas):
-            return schemas.contains { $0.isValid(instance) }
-        case .oneOf(let schemas):
-            return schemas.count { $0.isValid(instance) } == 1
-        case .not(let schema):
-            return !schema.isValid(instance)
-        case .conditional(let condition, let then, let otherwise):
-            if condition.isValid(instance) { return then?.isValid(instance) ?? true }
-            return otherwise?.isValid(instance) ?? true
-        case .dependentRequired(let requirements):
-            guard case .object(let object) = instance else { return true }
-            return DependentRequirement.areMet(by: object, requirements)
-        case .dependentSchemas(let dependencies):
-            guard case .object(let object) = instance else { return true }
-            return dependencies.allSatisfy { object[$0.name] == nil || $0.schema.isValid(instance) }
-        }
     }
 }
 
@@ -210,21 +101,5 @@ extension ArrayItems {
             }
         }
         return true
-    }
-}
-
-/// String lengths in Unicode code points, skipping the count when the UTF-8 size settles it.
-enum StringLength {
-    static func isAtLeast(_ string: String, _ limit: Int) -> Bool {
-        let bytes = string.utf8.count
-        if bytes < limit { return false }
-        if bytes >= limit * 4 { return true }
-        return string.unicodeScalars.count >= limit
-    }
-
-    static func isAtMost(_ string: String, _ limit: Int) -> Bool {
-        let bytes = string.utf8.count
-        if bytes <= limit { return true }
-        return string.unicodeScalars.count <= limit
     }
 }

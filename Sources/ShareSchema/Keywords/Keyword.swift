@@ -7,28 +7,17 @@ enum Keyword: Sendable {
     case ref(RefTarget)
     case type(JSONTypeSet)
     case enumeration(EnumValues)
-    case const(JSONValue)
+    /// `const`, as a one-value `EnumValues`.
+    case const(EnumValues)
     /// properties, required, additionalProperties and patternProperties, evaluated together.
     case objectMembers(ObjectMembers)
     /// prefixItems and items, evaluated together.
     case arrayItems(ArrayItems)
-    case minItems(Int)
-    case maxItems(Int)
-    case uniqueItems
-    case minLength(Int)
-    case maxLength(Int)
-    case pattern(RegexProgram)
-    case minimum(Double)
-    case maximum(Double)
-    case exclusiveMinimum(Double)
-    case exclusiveMaximum(Double)
-    case multipleOf(Double)
-    case minProperties(Int)
-    case maxProperties(Int)
-    case format(StringFormat)
-    case allOf([SchemaNode])
-    case anyOf([SchemaNode])
-    case oneOf([SchemaNode])
+    case assertion(Assertion)
+    case string(StringAssertion)
+    case allOf(Subschemas)
+    case anyOf(Subschemas)
+    case oneOf(Subschemas)
     case not(SchemaNode)
     case conditional(if: SchemaNode, then: SchemaNode?, else: SchemaNode?)
     case dependentRequired([DependentRequirement])
@@ -141,27 +130,4 @@ final class ArrayItems: @unchecked Sendable {  // immutable; the unowned referen
 struct DependentRequirement: Sendable {
     let name: String
     let required: [String]
-}
-
-/// A node's string assertions, fused so `isValid` unpacks a string once.
-final class StringAssertions: Sendable {
-    let minLength: Int?
-    let maxLength: Int?
-    let patterns: [RegexProgram]
-    let formats: [StringFormat]
-
-    init(minLength: Int?, maxLength: Int?, patterns: [RegexProgram], formats: [StringFormat]) {
-        self.minLength = minLength
-        self.maxLength = maxLength
-        self.patterns = patterns
-        self.formats = formats
-    }
-
-    func accepts(_ string: String) -> Bool {
-        if let minLength, !StringLength.isAtLeast(string, minLength) { return false }
-        if let maxLength, !StringLength.isAtMost(string, maxLength) { return false }
-        for pattern in patterns where !pattern.matches(string) { return false }
-        for format in formats where !format.accepts(string) { return false }
-        return true
-    }
 }

@@ -54,35 +54,35 @@ struct KeywordBuilder {
             guard case .array(let values) = value else { throw failure("enum", "must be an array of the allowed values") }
             keywords.append(.enumeration(EnumValues(values)))
         }
-        if let value = members["const"] { keywords.append(.const(value)) }
+        if let value = members["const"] { keywords.append(.const(EnumValues([value]))) }
         if let object = try objectMembers(&compiler) { keywords.append(.objectMembers(object)) }
         if let array = try arrayItems(&compiler) { keywords.append(.arrayItems(array)) }
-        if let value = try count("minItems") { keywords.append(.minItems(value)) }
-        if let value = try count("maxItems") { keywords.append(.maxItems(value)) }
+        if let value = try count("minItems") { keywords.append(.assertion(.itemCount(.atLeast(value)))) }
+        if let value = try count("maxItems") { keywords.append(.assertion(.itemCount(.atMost(value)))) }
         if let value = members["uniqueItems"] {
             guard case .bool(let unique) = value else { throw failure("uniqueItems", "must be true or false") }
-            if unique { keywords.append(.uniqueItems) }
+            if unique { keywords.append(.assertion(.uniqueItems)) }
         }
-        if let value = try count("minLength") { keywords.append(.minLength(value)) }
-        if let value = try count("maxLength") { keywords.append(.maxLength(value)) }
-        if let value = members["pattern"] { keywords.append(.pattern(try regex(value, at: "pattern"))) }
-        if let value = try number("minimum") { keywords.append(.minimum(value)) }
-        if let value = try number("maximum") { keywords.append(.maximum(value)) }
-        if let value = try number("exclusiveMinimum") { keywords.append(.exclusiveMinimum(value)) }
-        if let value = try number("exclusiveMaximum") { keywords.append(.exclusiveMaximum(value)) }
+        if let value = try count("minLength") { keywords.append(.string(.length(.atLeast(value)))) }
+        if let value = try count("maxLength") { keywords.append(.string(.length(.atMost(value)))) }
+        if let value = members["pattern"] { keywords.append(.string(.pattern(try regex(value, at: "pattern")))) }
+        if let value = try number("minimum") { keywords.append(.assertion(.number(.minimum(value)))) }
+        if let value = try number("maximum") { keywords.append(.assertion(.number(.maximum(value)))) }
+        if let value = try number("exclusiveMinimum") { keywords.append(.assertion(.number(.exclusiveMinimum(value)))) }
+        if let value = try number("exclusiveMaximum") { keywords.append(.assertion(.number(.exclusiveMaximum(value)))) }
         if let value = try number("multipleOf") {
             guard value > 0 else { throw failure("multipleOf", "must be a number greater than 0") }
-            keywords.append(.multipleOf(value))
+            keywords.append(.assertion(.number(.multipleOf(value))))
         }
-        if let value = try count("minProperties") { keywords.append(.minProperties(value)) }
-        if let value = try count("maxProperties") { keywords.append(.maxProperties(value)) }
+        if let value = try count("minProperties") { keywords.append(.assertion(.memberCount(.atLeast(value)))) }
+        if let value = try count("maxProperties") { keywords.append(.assertion(.memberCount(.atMost(value)))) }
         if let value = members["format"] {
             guard case .string(let name) = value else { throw failure("format", "must be a string naming a format") }
-            if let format = StringFormat(rawValue: name) { keywords.append(.format(format)) }
+            if let format = StringFormat(rawValue: name) { keywords.append(.string(.format(format))) }
         }
-        if let value = members["allOf"] { keywords.append(.allOf(try schemaArray(value, "allOf", &compiler))) }
-        if let value = members["anyOf"] { keywords.append(.anyOf(try schemaArray(value, "anyOf", &compiler))) }
-        if let value = members["oneOf"] { keywords.append(.oneOf(try schemaArray(value, "oneOf", &compiler))) }
+        if let value = members["allOf"] { keywords.append(.allOf(Subschemas(try schemaArray(value, "allOf", &compiler)))) }
+        if let value = members["anyOf"] { keywords.append(.anyOf(Subschemas(try schemaArray(value, "anyOf", &compiler)))) }
+        if let value = members["oneOf"] { keywords.append(.oneOf(Subschemas(try schemaArray(value, "oneOf", &compiler)))) }
         if let value = members["not"] { keywords.append(.not(try compiler.compile(value, at: position.child("not")))) }
         let condition = try members["if"].map { value throws(SchemaLoadError) in try compiler.compile(value, at: position.child("if")) }
         let then = try members["then"].map { value throws(SchemaLoadError) in try compiler.compile(value, at: position.child("then")) }
