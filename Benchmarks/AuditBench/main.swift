@@ -72,9 +72,13 @@ try await withThrowingTaskGroup(of: Void.self) { group in
 line(String(format: "fill            %.1f s (%.0f entries/s through group-committed publishes)",
             seconds(ContinuousClock.now - fillStart), Double(messages * 2) / seconds(ContinuousClock.now - fillStart)))
 
-// The broker needs a catalogue to exist; this benchmark publishes through the store only.
+// The broker needs a catalogue and a policy to exist; this benchmark publishes through the store only.
 let catalogue = try MessageCatalogue.load(directory: URL(fileURLWithPath: "Schemas", isDirectory: true))
-let broker = Broker(configuration: .init(), catalogue: catalogue, directory: try Directory(agencies: [auditor]), store: store,
+let policy = try SharingPolicy(parsing: Data("""
+    {"types": {"relevant-history/1": {"senders": ["health"], "recipients": ["social-care"], "routing": ["direct"],
+                                      "consent": ["not-required"]}}}
+    """.utf8), knownTypes: Set(catalogue.messageTypes))
+let broker = Broker(configuration: .init(), catalogue: catalogue, policy: policy, directory: try Directory(agencies: [auditor]), store: store,
                     clock: SystemClock(), logger: Logger(label: "audit-bench") { _ in SwiftLogNoOpLogHandler() },
                     subjectTokens: tokens)
 let rebuildStart = ContinuousClock.now

@@ -22,14 +22,14 @@ extension Broker {
         guard body.count <= configuration.maxMessageBytes else {
             throw BrokerError(.tooLarge, "The message is \(body.count) bytes; the limit is \(configuration.maxMessageBytes). Share large documents by reference.")
         }
-        let envelope = try verifiedEnvelope(body, from: agency)
+        let (envelope, document) = try verifiedEnvelope(body, from: agency)
         let now = clock.now()
         if let expiresAt = envelope.expiresAt, expiresAt <= now {
             throw BrokerError(.expired, "The message's 'expiresAt' (\(Timestamp.format(expiresAt))) has already passed; set a later expiry and sign again.",
                               problems: [ValidationProblem(pointer: "/expiresAt", message: "This time has passed.")])
         }
-        let recipients = try route(envelope)
-        let message = newMessage(envelope, jws: body, recipients: recipients, receivedAt: now)
+        let (recipients, expiresAt) = try await route(envelope, document: document, from: agency, at: now)
+        let message = newMessage(envelope, jws: body, recipients: recipients, receivedAt: now, expiresAt: expiresAt)
         let outcome: PublishOutcome
         do {
             outcome = try await store.publish(message)
@@ -52,7 +52,7 @@ extension Broker {
     }
 
     /// Checks the JWS and its signer, and reads the envelope.
-    private func verifiedEnvelope(_ body: Data, from agency: Agency) throws -> Envelope {
+    private func verifiedEnvelope(_ body: Data, from agency: Agency) throws -> (Envelope, JSONValue) {
         let jws: CompactJWS
         let kid: String
         do {
@@ -102,36 +102,22 @@ extension Broker {
         guard signer.agency == envelope.sender else {
             throw BrokerError(.keyNotSenders, "Key '\(kid)' belongs to agency '\(signer.agency)', not to the sender '\(envelope.sender)'. Sign with one of your own agency's keys.")
         }
-        return envelope
+        return (envelope, document)
     }
 
-    /// The recipients of a message: every agency in `to`, each known and active.
-    private func route(_ envelope: Envelope) throws -> [AgencyID] {
-        guard !envelope.to.isEmpty else {
-            throw BrokerError(.invalidRecipients, "The message names no recipients; list the agencies to receive it in 'to'.",
-                              problems: [ValidationProblem(pointer: "/to", message: "Name at least one recipient agency.")])
+    /// The recipients under the sharing policy; a refusal by the policy is recorded in the
+    /// event record (nothing else of the message is stored) before it is answered.
+    private func route(_ envelope: Envelope, document: JSONValue, from agency: Agency, at now: Date) async throws -> (recipients: [AgencyID], expiresAt: Date?) {
+        let routing = Routing(policy: policy, directory: directory, subscriptions: try await allSubscriptions())
+        do {
+            return try routing.route(envelope, document: document, sender: agency)
+        } catch let refusal as PolicyRefusal {
+            try await recordRefusal(refusal, by: agency, at: now, messageID: envelope.id, type: envelope.type.description, area: envelope.area)
+            throw refusal.error
         }
-        let directory = directory
-        var problems: [ValidationProblem] = []
-        for (index, recipient) in envelope.to.enumerated() {
-            let pointer = JSONPointer("/to").appending(index)
-            if recipient == envelope.sender {
-                problems.append(ValidationProblem(pointer: pointer, message: "An agency cannot send a message to itself."))
-            } else if let known = directory.agencies[recipient] {
-                if known.status == .suspended {
-                    problems.append(ValidationProblem(pointer: pointer, message: "Agency '\(recipient)' is suspended and cannot receive messages."))
-                }
-            } else {
-                problems.append(ValidationProblem(pointer: pointer, message: "No agency '\(recipient)' in the directory; see /v1/directory for ids."))
-            }
-        }
-        guard problems.isEmpty else {
-            throw BrokerError(.invalidRecipients, "The message cannot be delivered to every agency in 'to'; nothing was sent.", problems: problems)
-        }
-        return envelope.to
     }
 
-    private func newMessage(_ envelope: Envelope, jws: Data, recipients: [AgencyID], receivedAt: Date) -> NewMessage {
+    private func newMessage(_ envelope: Envelope, jws: Data, recipients: [AgencyID], receivedAt: Date, expiresAt: Date?) -> NewMessage {
         let digest = Data(SHA256.hash(data: jws))
         let deliveries = recipients.map { NewDelivery(id: UUID(), recipient: $0) }
         let published = EventRecord(
@@ -144,7 +130,7 @@ extension Broker {
         }
         return NewMessage(
             id: envelope.id, sender: envelope.sender, type: envelope.type.description, area: envelope.area,
-            digest: digest, jws: jws, receivedAt: receivedAt, expiresAt: envelope.expiresAt,
+            digest: digest, jws: jws, receivedAt: receivedAt, expiresAt: expiresAt,
             deliveries: deliveries, events: [published] + routed)
     }
 }

@@ -32,6 +32,10 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let invalidEnvelope = Code("invalid-envelope")
         /// The envelope's `type` names no schema in the broker's catalogue.
         public static let unknownMessageType = Code("unknown-message-type")
+        /// The sharing policy does not allow this message or subscription.
+        public static let policyRefused = Code("policy-refused")
+        /// A subscription request is malformed.
+        public static let invalidSubscription = Code("invalid-subscription")
         /// The message names recipients the broker cannot deliver to, or none at all.
         public static let invalidRecipients = Code("invalid-recipients")
         /// The message expired before it arrived.
@@ -58,6 +62,7 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let allCases: [Code] = [
             .certificateRequired, .unknownAgency, .agencySuspended, .senderMismatch, .malformedMessage,
             .unsupportedSignature, .unknownKey, .badSignature, .keyNotSenders, .invalidEnvelope, .unknownMessageType,
+            .policyRefused, .invalidSubscription,
             .invalidRecipients,
             .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .notFound, .auditorsOnly,
             .auditUnavailable, .storeUnavailable, .shuttingDown,

@@ -15,6 +15,9 @@ public struct Directory: Sendable {
         var byFingerprint: [String: AgencyID] = [:]
         var keys: [String: (agency: AgencyID, key: VerificationKey)] = [:]
         for agency in list {
+            guard agency.id != .broker else {
+                throw DirectoryError(reason: "'\(AgencyID.broker)' is the broker's own id in the event record; give the agency another id.")
+            }
             guard agencies[agency.id] == nil else {
                 throw DirectoryError(reason: "Agency '\(agency.id)' is listed twice.")
             }

@@ -16,6 +16,7 @@ public enum BrokerRouter {
         DirectoryRoutes(broker: broker).register(on: v1)
         AuditRoutes(broker: broker).register(on: v1)
         SchemaRoutes(broker: broker).register(on: v1)
+        SubscriptionRoutes(broker: broker).register(on: v1)
         return router
     }
 }

@@ -8,6 +8,14 @@ public struct AgencyID: Sendable, Hashable, Codable, Comparable, CustomStringCon
         self.rawValue = rawValue
     }
 
+    /// The broker itself, in the event record (for example when a sharing policy comes into
+    /// force). No agency may have this id.
+    public static let broker = AgencyID(uncheckedRawValue: "sharebroker")
+
+    private init(uncheckedRawValue: String) {
+        rawValue = uncheckedRawValue
+    }
+
     public static func isValid(_ value: String) -> Bool {
         let scalars = value.unicodeScalars
         guard (2...63).contains(scalars.count), let first = scalars.first, first != "-" else { return false }

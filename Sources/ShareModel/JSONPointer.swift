@@ -48,3 +48,23 @@ public struct ValidationProblem: Sendable, Equatable, Codable {
         self.schemaLocation = schemaLocation
     }
 }
+
+extension JSONValue {
+    /// The value `pointer` refers to in this document, or nil if there is none.
+    public func value(at pointer: JSONPointer) -> JSONValue? {
+        var current = self
+        for token in pointer.tokens {
+            switch current {
+            case .object(let members):
+                guard let next = members[token] else { return nil }
+                current = next
+            case .array(let items):
+                guard let index = Int(token), String(index) == token, items.indices.contains(index) else { return nil }
+                current = items[index]
+            default:
+                return nil
+            }
+        }
+        return current
+    }
+}

@@ -27,7 +27,7 @@ public final class BrokerServer: Sendable {
         let directory = try settings.directory()
         _ = try TLSFactory.serverConfiguration(settings)
         store = try SQLiteStore(configuration: settings.store)
-        broker = Broker(configuration: settings.broker, catalogue: settings.catalogue, directory: directory, store: store, clock: clock, logger: logger,
+        broker = Broker(configuration: settings.broker, catalogue: settings.catalogue, policy: settings.policy, directory: directory, store: store, clock: clock, logger: logger,
                         auditSigningKey: settings.auditSigningKey, subjectTokens: settings.subjectTokens)
     }
 
@@ -45,7 +45,7 @@ public final class BrokerServer: Sendable {
         var services: [any Service] = [
             StoreService(store: store),
             TreeHeadSignerService(broker: broker, interval: settings.treeHeadInterval, logger: logger),
-            app,
+            APIService(broker: broker, application: app),
             StopAcceptingService(broker: broker, inFlight: requestsInFlight),
         ]
         if handleSignals {
@@ -68,12 +68,13 @@ public final class BrokerServer: Sendable {
     }
 
     /// Reads the configuration file again and applies its agency directory (suspensions,
-    /// reinstatements, new agencies, keys and certificates). Listener, TLS and store settings
-    /// take effect at the next start.
+    /// reinstatements, new agencies, keys and certificates) and its sharing policy. Listener,
+    /// TLS, store and catalogue settings take effect at the next start.
     public func reload() async throws {
         guard let file = settings.configurationFile else { return }
         let fresh = try ServerSettings.load(from: file)
         try await broker.replaceDirectory(with: try fresh.directory())
+        try await broker.replacePolicy(with: fresh.policy)
         logger.notice("Configuration reloaded", metadata: [ShareLogKey.count: "\(fresh.agencies.count)"])
     }
 }

@@ -24,6 +24,12 @@ public struct EventRecord: Sendable, Equatable, Codable {
         public static let agencySuspended = Kind("agency-suspended")
         public static let agencyReinstated = Kind("agency-reinstated")
         public static let auditQueried = Kind("audit-queried")
+        /// The sharing policy refused a message or a subscription; nothing else was stored.
+        public static let refused = Kind("refused")
+        public static let subscriptionCreated = Kind("subscription-created")
+        public static let subscriptionRemoved = Kind("subscription-removed")
+        /// A sharing policy came into force (at start or on reload).
+        public static let policyLoaded = Kind("policy-loaded")
     }
 
     public let kind: Kind
@@ -44,11 +50,16 @@ public struct EventRecord: Sendable, Equatable, Codable {
     public let query: String?
     /// For `published`: keyed hashes of the subject's identifiers (never the identifiers).
     public let subjects: [String]?
+    /// For `refused`: the policy rule that refused, such as `senders` or `recipients`.
+    public let rule: String?
+    public let subscriptionID: UUID?
+    /// For `policy-loaded`: base64 SHA-256 of the policy file.
+    public let policyDigest: String?
 
     public init(kind: Kind, at: Date, agency: AgencyID, messageID: UUID? = nil, deliveryID: UUID? = nil,
                 recipient: AgencyID? = nil, messageDigest: String? = nil, messageType: String? = nil,
                 area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil, query: String? = nil,
-                subjects: [String]? = nil) {
+                subjects: [String]? = nil, rule: String? = nil, subscriptionID: UUID? = nil, policyDigest: String? = nil) {
         self.kind = kind
         self.at = at
         self.agency = agency
@@ -62,11 +73,14 @@ public struct EventRecord: Sendable, Equatable, Codable {
         self.attempt = attempt
         self.query = query
         self.subjects = subjects
+        self.rule = rule
+        self.subscriptionID = subscriptionID
+        self.policyDigest = policyDigest
     }
 
     private enum CodingKeys: String, CodingKey {
         case kind, at, agency, messageID, deliveryID, recipient, messageDigest, messageType, area, disclosure, attempt, query
-        case subjects
+        case subjects, rule, subscriptionID, policyDigest
     }
 
     /// Encodes every present field; ids are written in lowercase, as the API writes them.
@@ -85,6 +99,9 @@ public struct EventRecord: Sendable, Equatable, Codable {
         try container.encodeIfPresent(attempt, forKey: .attempt)
         try container.encodeIfPresent(query, forKey: .query)
         try container.encodeIfPresent(subjects, forKey: .subjects)
+        try container.encodeIfPresent(rule, forKey: .rule)
+        try container.encodeIfPresent(subscriptionID?.lowercasedString, forKey: .subscriptionID)
+        try container.encodeIfPresent(policyDigest, forKey: .policyDigest)
     }
 
     /// The canonical bytes stored for this event.

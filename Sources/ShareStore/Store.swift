@@ -29,6 +29,16 @@ public protocol Store: Sendable {
     /// Appends events that record a change made outside the store (such as a suspension).
     func record(_ events: [EventRecord]) async throws
 
+    /// Stores a subscription and the event recording it, in one transaction.
+    func addSubscription(_ subscription: Subscription, event: EventRecord) async throws
+
+    /// Removes the agency's subscription and records `event`, in one transaction; false (and
+    /// nothing recorded) when the agency has no subscription with that id.
+    func removeSubscription(id: UUID, agency: AgencyID, event: EventRecord) async throws -> Bool
+
+    /// Every subscription of every agency, oldest first.
+    func subscriptions() async throws -> [Subscription]
+
     /// Events in index order, starting at `index`.
     func events(from index: Int, limit: Int) async throws -> [StoredEvent]
 

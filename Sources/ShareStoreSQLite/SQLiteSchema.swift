@@ -1,10 +1,22 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 3
+    static let version = 4
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions]
+
+    /// Version 4: agencies' subscriptions, each kept as its JSON document.
+    static let subscriptions = [
+        """
+        CREATE TABLE subscriptions (
+            seq INTEGER PRIMARY KEY,
+            id TEXT NOT NULL UNIQUE,
+            agency TEXT NOT NULL,
+            document BLOB NOT NULL
+        ) STRICT
+        """,
+    ]
 
     /// Version 3: the signed tree heads the broker has committed to.
     static let treeHeads = [

@@ -207,6 +207,39 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func addSubscription(_ subscription: Subscription, event: EventRecord) async throws {
+        let document = try Self.subscriptionEncoder.encode(subscription)
+        try await writer.run { connection in
+            _ = try Self.appendEvents([event], on: connection)
+            try connection.statement("INSERT INTO subscriptions (id, agency, document) VALUES (?, ?, ?)")
+                .bind(subscription.id.uuidString, subscription.agency.rawValue, document).run()
+        }
+    }
+
+    public func removeSubscription(id: UUID, agency: AgencyID, event: EventRecord) async throws -> Bool {
+        try await writer.run { connection in
+            let delete = try connection.statement("DELETE FROM subscriptions WHERE id = ? AND agency = ? RETURNING id")
+                .bind(id.uuidString, agency.rawValue)
+            guard try delete.step() else { return false }
+            _ = try Self.appendEvents([event], on: connection)
+            return true
+        }
+    }
+
+    public func subscriptions() async throws -> [Subscription] {
+        try await reader.run { connection in
+            let select = try connection.statement("SELECT document FROM subscriptions ORDER BY seq")
+            var found: [Subscription] = []
+            while try select.step() {
+                found.append(try Self.subscriptionDecoder.decode(Subscription.self, from: select.data(0)))
+            }
+            return found
+        }
+    }
+
+    private static let subscriptionEncoder = ShareJSON.encoder()
+    private static let subscriptionDecoder = ShareJSON.decoder()
+
     public func events(from index: Int, limit: Int) async throws -> [StoredEvent] {
         try await events(matching: EventFilter(fromIndex: index), limit: limit)
     }

@@ -60,9 +60,9 @@ struct AuditVerifyCommandTests {
             try await prepare(broker, messages: 2)
             try await tamper(broker, """
                 DROP TRIGGER events_no_update;
-                UPDATE events SET entry = CAST(replace(CAST(entry AS TEXT), 'public-task', 'consent') AS BLOB) WHERE idx = 2;
+                UPDATE events SET entry = CAST(replace(CAST(entry AS TEXT), 'public-task', 'consent') AS BLOB) WHERE idx = 3;
                 """)
-            expectFailure(try await verify(broker), naming: "First bad index 2")
+            expectFailure(try await verify(broker), naming: "First bad index 3")
         }
     }
 

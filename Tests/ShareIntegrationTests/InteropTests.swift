@@ -9,19 +9,19 @@ struct InteropTests {
     @Test("a message signed by joserfc is accepted and delivered byte for byte")
     func joserfcSignedMessageIsAccepted() async throws {
         try await withBroker { broker in
-            let envelope = EnvelopeBuilder(from: "northshire-police", to: ["oakfield-primary"])
+            let envelope = EnvelopeBuilder(from: "northshire-hospitals", to: ["northshire-csc"])
             let payloadFile = broker.folder.appendingPathComponent("envelope.json")
             try envelope.data.write(to: payloadFile)
-            let kid = try broker.signer(for: "northshire-police").kid
+            let kid = try broker.signer(for: "northshire-hospitals").kid
             let signed = try await Subprocess.run("python3", [
-                Paths.joseInterop, "sign", "--key", broker.pkiFile("northshire-police.signing.key"),
+                Paths.joseInterop, "sign", "--key", broker.pkiFile("northshire-hospitals.signing.key"),
                 "--kid", kid, "--payload", payloadFile.path,
             ])
             #expect(signed.status == 0, "\(signed.stderr)")
             let jws = signed.text.trimmingCharacters(in: .whitespacesAndNewlines)
-            let answer = try await broker.client(as: "northshire-police").publish(jws: jws)
-            #expect(answer.recipients == ["oakfield-primary"])
-            #expect(try await broker.client(as: "oakfield-primary").inbox().first?.jws == jws)
+            let answer = try await broker.client(as: "northshire-hospitals").publish(jws: jws)
+            #expect(answer.recipients == ["northshire-csc"])
+            #expect(try await broker.client(as: "northshire-csc").inbox().first?.jws == jws)
         }
     }
 

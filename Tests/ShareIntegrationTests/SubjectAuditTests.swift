@@ -75,13 +75,13 @@ struct SubjectAuditTests {
     @Test("entries filter by kind, agency, message and index")
     func filters() async throws {
         try await withBroker { broker in
-            let message = EnvelopeBuilder(from: "northshire-police", to: ["oakfield-primary"])
-            _ = try await broker.publishRaw(message, as: "northshire-police")
+            let message = EnvelopeBuilder(from: "northshire-hospitals", to: ["northshire-mash"])
+            _ = try await broker.publishRaw(message, as: "northshire-hospitals")
             _ = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
             let published = try await broker.auditGet("/v1/audit/entries?kind=published") as AuditEntries
             #expect(published.entries.count == 2)
-            let school = try await broker.auditGet("/v1/audit/entries?agency=oakfield-primary") as AuditEntries
-            #expect(school.entries.map(\.event.kind) == ["routed"], "routed to the school")
+            let mash = try await broker.auditGet("/v1/audit/entries?agency=northshire-mash") as AuditEntries
+            #expect(mash.entries.map(\.event.kind) == ["routed"], "routed to the MASH")
             let byMessage = try await broker.auditGet("/v1/audit/entries?messageId=\(message.id)") as AuditEntries
             #expect(byMessage.entries.count == 2)
             let later = try await broker.auditGet("/v1/audit/entries?kind=published&fromIndex=\(published.entries[1].index)") as AuditEntries

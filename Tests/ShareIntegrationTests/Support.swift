@@ -72,6 +72,8 @@ struct AuditEntries: Decodable {
             let recipient: String?
             let query: String?
             let subjects: [String]?
+            let rule: String?
+            let policyDigest: String?
         }
 
         let index: Int

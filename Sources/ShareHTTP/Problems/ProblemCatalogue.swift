@@ -23,6 +23,8 @@ public enum ProblemCatalogue {
         .keyNotSenders: Entry(status: .unprocessableContent, title: "Signing key belongs to another agency"),
         .invalidEnvelope: Entry(status: .unprocessableContent, title: "Message does not match its schema"),
         .unknownMessageType: Entry(status: .unprocessableContent, title: "Unknown message type"),
+        .policyRefused: Entry(status: .forbidden, title: "Refused by the sharing policy"),
+        .invalidSubscription: Entry(status: .unprocessableContent, title: "Invalid subscription"),
         .invalidRecipients: Entry(status: .unprocessableContent, title: "Invalid recipients"),
         .expired: Entry(status: .unprocessableContent, title: "Message already expired"),
         .idConflict: Entry(status: .conflict, title: "Message id already used"),

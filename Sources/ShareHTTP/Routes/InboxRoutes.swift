@@ -18,13 +18,7 @@ struct InboxRoutes {
 
     @Sendable func acknowledgeMany(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         let agency = try context.caller()
-        guard request.mediaType == "application/json" else {
-            throw BrokerError(.unsupportedMediaType, "Send {\"ids\": [...]} with 'Content-Type: application/json'.")
-        }
-        let body = try await request.body.collect(upTo: 1_048_576)
-        guard let ids = (try? JSONDecoder().decode(AcknowledgeManyRequest.self, from: Data(buffer: body)))?.ids else {
-            throw BrokerError(.badRequest, "The body must be a JSON object {\"ids\": [\"<delivery id>\", ...]}.")
-        }
+        let ids = try await request.decodeJSON(AcknowledgeManyRequest.self, shape: "{\"ids\": [\"<delivery id>\", ...]}").ids
         let result = try await broker.acknowledge(deliveries: ids, by: agency)
         return try jsonResponse(AcknowledgeManyAnswer(
             acknowledged: result.acknowledged.map {

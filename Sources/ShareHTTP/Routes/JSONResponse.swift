@@ -2,6 +2,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import NIOFoundationCompat
+import ShareBroker
 
 /// A JSON response with the broker's encoding conventions.
 func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) throws -> Response {
@@ -12,6 +14,19 @@ func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok, he
 }
 
 extension Request {
+    /// The JSON body decoded as `T`: 415 unless `Content-Type: application/json`, 400 (saying
+    /// `shape`) if it is not that shape, 413 over 1 MiB.
+    func decodeJSON<T: Decodable>(_ type: T.Type, shape: String) async throws -> T {
+        guard mediaType == "application/json" else {
+            throw BrokerError(.unsupportedMediaType, "Send \(shape) with 'Content-Type: application/json'.")
+        }
+        let body = try await self.body.collect(upTo: 1_048_576)
+        guard let value = try? JSONCoding.decoder.decode(T.self, from: Data(buffer: body)) else {
+            throw BrokerError(.badRequest, "The body must be a JSON object \(shape).")
+        }
+        return value
+    }
+
     /// The media type of the body, lowercased and without parameters ("application/jose").
     var mediaType: String? {
         headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()

@@ -64,6 +64,8 @@ struct ConfigFile: Decodable {
     var audit: Audit?
     /// The folder of the message catalogue (`*.schema.json`).
     var schemas: String?
+    /// The sharing policy file.
+    var policy: String?
     var agencies: [AgencyEntry]
 }
 

@@ -24,6 +24,8 @@ public struct ServerSettings: Sendable {
     /// The message catalogue every envelope is validated against, loaded from `schemasPath`.
     public var catalogue: MessageCatalogue
     public var schemasPath: String
+    /// Who may send and receive each message type, and how.
+    public var policy: SharingPolicy
     public var store: SQLiteStore.Configuration
     /// The key that signs the audit log's tree heads; without one, tree heads are refused.
     public var auditSigningKey: AuditSigningKey?
@@ -71,6 +73,10 @@ public struct ServerSettings: Sendable {
         } catch {
             throw ConfigurationError("/schemas: \(error.description)")
         }
+        guard let policyPath = file.policy.map(resolve) else {
+            throw ConfigurationError("/policy is required: the path of the sharing policy file (see the README's \"Sharing policy\").")
+        }
+        let policy = try loadPolicy(policyPath, catalogue: catalogue)
         var settings = ServerSettings(
             configurationFile: url,
             host: file.listener?.host ?? "127.0.0.1",
@@ -82,6 +88,7 @@ public struct ServerSettings: Sendable {
             broker: broker,
             catalogue: catalogue,
             schemasPath: schemasPath,
+            policy: policy,
             store: SQLiteStore.Configuration(path: resolve(file.store.path), maxSizeBytes: file.store.maxSizeBytes),
             auditSigningKey: try file.audit.map { try auditKey(resolve($0.signingKey)) },
             subjectTokens: try file.audit?.subjectKey.map { try subjectKey(resolve($0)) },
@@ -109,6 +116,17 @@ public struct ServerSettings: Sendable {
             return try Directory(agencies: agencies)
         } catch let error as DirectoryError {
             throw ConfigurationError("/agencies: \(error.reason)")
+        }
+    }
+
+    private static func loadPolicy(_ path: String, catalogue: MessageCatalogue) throws -> SharingPolicy {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("/policy: cannot read \(path).")
+        }
+        do {
+            return try SharingPolicy(parsing: data, knownTypes: Set(catalogue.messageTypes))
+        } catch {
+            throw ConfigurationError("/policy: \(path) at \(error.description)")
         }
     }
 

@@ -61,11 +61,13 @@ public enum DemoPartnership {
             "delivery": ["visibilityTimeoutSeconds": 30],
             "store": ["path": "broker.sqlite"],
             "schemas": schemas.standardizedFileURL.path,
+            "policy": "policy.json",
             "audit": ["signingKey": "pki/broker-audit.signing.key", "subjectKey": "pki/broker-subject.key"],
             "agencies": agencies,
         ]
         let examples = dataDirectory.appendingPathComponent("examples")
         try FileManager.default.createDirectory(at: examples, withIntermediateDirectories: true)
+        try write(DemoPolicy.text, to: dataDirectory.appendingPathComponent("policy.json"))
         try write(exampleReferral(catalogue: schemas), to: examples.appendingPathComponent("unborn-baby-referral.json"))
         let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
         try data.write(to: configuration, options: .atomic)

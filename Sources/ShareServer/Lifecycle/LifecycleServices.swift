@@ -17,6 +17,18 @@ struct StoreService: Service {
     }
 }
 
+/// The HTTPS API, opened only once the sharing policy in force is in the event record, so the
+/// record shows which policy governed every decision made after it.
+struct APIService<Application: Service>: Service {
+    let broker: Broker
+    let application: Application
+
+    func run() async throws {
+        try await broker.recordPolicyInForce()
+        try await application.run()
+    }
+}
+
 /// The first thing a shutdown does: refuse new work, end waiting inbox calls, and let the
 /// requests in flight finish (at most `drainTimeout`) before the HTTP server closes connections.
 struct StopAcceptingService: Service {

@@ -1,0 +1,108 @@
+import Foundation
+import ShareModel
+import ShareStore
+
+/// A message or subscription the sharing policy does not allow: the BrokerError to answer
+/// with, and the rule to record in the event record.
+struct PolicyRefusal: Error {
+    let rule: String
+    let error: BrokerError
+
+    init(rule: String, _ detail: String, pointer: JSONPointer? = nil) {
+        self.rule = rule
+        error = BrokerError(.policyRefused, detail,
+                            problems: pointer.map { [ValidationProblem(pointer: $0, message: detail)] } ?? [])
+    }
+}
+
+/// The one place that decides who receives a message: the agencies in `to` plus every agency
+/// with a matching subscription, each once, all as the sharing policy allows.
+struct Routing {
+    let policy: SharingPolicy
+    let directory: Directory
+    let subscriptions: [Subscription]
+
+    /// The recipients, in `to` order then subscription order, and the message's expiry under
+    /// the policy (its own `expiresAt`, or `sentAt` plus the policy's longest expiry).
+    /// Throws `PolicyRefusal` (403) or `BrokerError` (422, `invalid-recipients`).
+    func route(_ envelope: Envelope, document: JSONValue, sender: Agency) throws -> (recipients: [AgencyID], expiresAt: Date?) {
+        let type = envelope.type
+        guard let rule = policy.rule(for: type) else {
+            throw PolicyRefusal(rule: "types", "The sharing policy does not allow '\(type)' at all; ask the partnership to add it to the policy.",
+                                pointer: "/type")
+        }
+        guard rule.senders.contains(sender.kind) else {
+            throw PolicyRefusal(rule: "senders", "Agencies of kind \(sender.kind.rawValue) may not send '\(type)'; the policy allows \(Self.list(rule.senders)).")
+        }
+        guard rule.consent.contains(envelope.disclosure.consent.status) else {
+            throw PolicyRefusal(rule: "consent", "'\(type)' may not be shared with consent '\(envelope.disclosure.consent.status.rawValue)'; the policy accepts \(Self.list(rule.consent)).",
+                                pointer: "/disclosure/consent/status")
+        }
+        var expiresAt = envelope.expiresAt
+        if let maxExpiry = rule.maxExpiry {
+            let latest = envelope.sentAt.addingTimeInterval(maxExpiry)
+            if let requested = envelope.expiresAt, requested > latest {
+                throw PolicyRefusal(rule: "maxExpiryDays", "'\(type)' may be kept for delivery at most \(Int(maxExpiry / 86_400)) days after 'sentAt'; set an earlier 'expiresAt'.",
+                                    pointer: "/expiresAt")
+            }
+            expiresAt = expiresAt ?? latest
+        }
+        var recipients = try direct(envelope, rule: rule)
+        if rule.routing.contains(.subscription) {
+            for subscription in subscriptions where matches(subscription, envelope, document) {
+                guard let agency = directory.agencies[subscription.agency], agency.status == .active,
+                      agency.id != sender.id, rule.recipients.contains(agency.kind), !recipients.contains(agency.id) else { continue }
+                recipients.append(agency.id)
+            }
+        }
+        guard !recipients.isEmpty else {
+            throw BrokerError(.invalidRecipients, "The message would reach no recipient: no agency is named in 'to' and no subscription matches. Name the recipients in 'to'.",
+                              problems: [ValidationProblem(pointer: "/to", message: "Name at least one recipient agency.")])
+        }
+        return (recipients, expiresAt)
+    }
+
+    /// The agencies in `to`: each known, active, not the sender, and of a kind the policy lets receive the type.
+    private func direct(_ envelope: Envelope, rule: SharingPolicy.Rule) throws -> [AgencyID] {
+        guard !envelope.to.isEmpty else { return [] }
+        guard rule.routing.contains(.direct) else {
+            throw PolicyRefusal(rule: "routing", "'\(envelope.type)' is delivered by subscription only; leave out 'to'.", pointer: "/to")
+        }
+        var problems: [ValidationProblem] = []
+        for (index, recipient) in envelope.to.enumerated() {
+            let pointer = JSONPointer("/to").appending(index)
+            if recipient == envelope.sender {
+                problems.append(ValidationProblem(pointer: pointer, message: "An agency cannot send a message to itself."))
+            } else if let known = directory.agencies[recipient] {
+                if known.status == .suspended {
+                    problems.append(ValidationProblem(pointer: pointer, message: "Agency '\(recipient)' is suspended and cannot receive messages."))
+                }
+            } else {
+                problems.append(ValidationProblem(pointer: pointer, message: "No agency '\(recipient)' in the directory; see /v1/directory for ids."))
+            }
+        }
+        guard problems.isEmpty else {
+            throw BrokerError(.invalidRecipients, "The message cannot be delivered to every agency in 'to'; nothing was sent.", problems: problems)
+        }
+        for (index, recipient) in envelope.to.enumerated() {
+            guard let kind = directory.agencies[recipient]?.kind, rule.recipients.contains(kind) else {
+                throw PolicyRefusal(rule: "recipients", "Agency '\(recipient)' is of kind \(directory.agencies[recipient]?.kind.rawValue ?? "unknown"), which may not receive '\(envelope.type)'; the policy allows \(Self.list(rule.recipients)).",
+                                    pointer: JSONPointer("/to").appending(index))
+            }
+        }
+        return envelope.to
+    }
+
+    /// Whether a message is one the subscription asks for.
+    func matches(_ subscription: Subscription, _ envelope: Envelope, _ document: JSONValue) -> Bool {
+        subscription.types.contains(envelope.type.description) && subscription.areas.contains(envelope.area)
+            && subscription.filters.allSatisfy { filter in
+                guard case .string(let value) = document.value(at: JSONPointer(stringLiteral: filter.pointer)) else { return false }
+                return filter.values.contains(value)
+            }
+    }
+
+    static func list<Value: RawRepresentable>(_ values: Set<Value>) -> String where Value.RawValue == String {
+        values.map(\.rawValue).sorted().joined(separator: ", ")
+    }
+}

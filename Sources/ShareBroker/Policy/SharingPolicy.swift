@@ -1,0 +1,114 @@
+import Crypto
+public import Foundation
+public import ShareModel
+
+/// Who may send each message type, who may receive it and how, which consent statuses are
+/// acceptable, and the longest expiry. A message type the policy does not name is refused.
+/// Parsed from the policy file (see README "Sharing policy"); a value that a reload swaps whole.
+public struct SharingPolicy: Sendable {
+    /// How a type reaches its recipients.
+    public enum Routing: String, Sendable, CaseIterable {
+        /// To the agencies the sender lists in `to`.
+        case direct
+        /// To the agencies whose subscriptions match.
+        case subscription
+    }
+
+    /// The policy for one message type.
+    public struct Rule: Sendable, Equatable {
+        public let senders: Set<AgencyKind>
+        public let recipients: Set<AgencyKind>
+        public let routing: Set<Routing>
+        public let consent: Set<Consent.Status>
+        /// The longest allowed time from `sentAt` to `expiresAt`; nil for no limit.
+        public let maxExpiry: TimeInterval?
+    }
+
+    public let rules: [MessageType: Rule]
+    /// Base64 SHA-256 of the policy file, recorded in the event record when it comes into force.
+    public let digest: String
+
+    /// The rule for a message type, if the policy names it.
+    public func rule(for type: MessageType) -> Rule? {
+        rules[type]
+    }
+
+    /// Reads a policy file. Every type must be in `knownTypes` (the catalogue's).
+    public init(parsing data: Data, knownTypes: Set<MessageType>) throws(PolicyError) {
+        guard let document = try? JSONValue(parsing: data), let root = document.objectValue else {
+            throw PolicyError(pointer: .root, "The policy must be a JSON object with a \"types\" object.")
+        }
+        for key in root.keys where key != "types" && key != "$comment" {
+            throw PolicyError(pointer: JSONPointer.root.appending(key), "'\(key)' is not a policy field; the policy has \"types\" (and an optional \"$comment\").")
+        }
+        guard let types = root["types"]?.objectValue, !types.isEmpty else {
+            throw PolicyError(pointer: "/types", "\"types\" must be an object naming at least one message type, such as \"unborn-baby-referral/1\".")
+        }
+        var rules: [MessageType: Rule] = [:]
+        for name in types.keys.sorted() {
+            let pointer = JSONPointer("/types").appending(name)
+            guard let type = MessageType(name), knownTypes.contains(type) else {
+                throw PolicyError(pointer: pointer, "'\(name)' is not a message type in the catalogue; GET /v1/schemas lists them.")
+            }
+            rules[type] = try Self.rule(types[name] ?? .null, at: pointer)
+        }
+        self.rules = rules
+        digest = Data(SHA256.hash(data: data)).base64EncodedString()
+    }
+
+    private static func rule(_ value: JSONValue, at pointer: JSONPointer) throws(PolicyError) -> Rule {
+        guard let object = value.objectValue else {
+            throw PolicyError(pointer: pointer, "Each type's policy must be an object with senders, recipients, routing and consent.")
+        }
+        let known: Set<String> = ["senders", "recipients", "routing", "consent", "maxExpiryDays", "$comment"]
+        for key in object.keys.sorted() where !known.contains(key) {
+            throw PolicyError(pointer: pointer.appending(key), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent and maxExpiryDays.")
+        }
+        var maxExpiry: TimeInterval?
+        if let days = object["maxExpiryDays"] {
+            guard case .number(let count) = days, count > 0 else {
+                throw PolicyError(pointer: pointer.appending("maxExpiryDays"), "'maxExpiryDays' must be a number of days above 0.")
+            }
+            maxExpiry = count * 86_400
+        }
+        return Rule(
+            senders: try names(object, "senders", at: pointer, as: AgencyKind.self),
+            recipients: try names(object, "recipients", at: pointer, as: AgencyKind.self),
+            routing: try names(object, "routing", at: pointer, as: Routing.self),
+            consent: try names(object, "consent", at: pointer, as: Consent.Status.self),
+            maxExpiry: maxExpiry)
+    }
+
+    /// A non-empty list of names of `Value`'s cases.
+    private static func names<Value: RawRepresentable & CaseIterable & Hashable>(
+        _ object: [String: JSONValue], _ key: String, at base: JSONPointer, as: Value.Type
+    ) throws(PolicyError) -> Set<Value> where Value.RawValue == String {
+        let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let items = object[key]?.arrayValue, !items.isEmpty else {
+            throw PolicyError(pointer: base.appending(key), "'\(key)' must be a non-empty list of: \(allowed).")
+        }
+        var values = Set<Value>()
+        for (index, item) in items.enumerated() {
+            guard let value = item.stringValue.flatMap(Value.init(rawValue:)) else {
+                throw PolicyError(pointer: base.appending(key).appending(index), "Each of '\(key)' must be one of: \(allowed).")
+            }
+            values.insert(value)
+        }
+        return values
+    }
+}
+
+/// A policy file that cannot be used: where (a JSON Pointer into the file) and why.
+public struct PolicyError: Error, Sendable, CustomStringConvertible {
+    public let pointer: JSONPointer
+    public let reason: String
+
+    init(pointer: JSONPointer, _ reason: String) {
+        self.pointer = pointer
+        self.reason = reason
+    }
+
+    public var description: String {
+        "\(pointer.description.isEmpty ? "the file" : pointer.description): \(reason)"
+    }
+}

@@ -1,0 +1,62 @@
+/// The demo partnership's sharing policy: the worked example of the policy file format
+/// (README "Sharing policy"). Fictional, but shaped on the flows of DOMAIN.md.
+enum DemoPolicy {
+    static let text = """
+        {
+          "$comment": "Northshire safeguarding partnership (fictional): who may send and receive each message type.",
+          "types": {
+            "unborn-baby-referral/1": {
+              "senders": ["health"], "recipients": ["mash", "social-care"],
+              "routing": ["direct", "subscription"],
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 90
+            },
+            "relevant-history/1": {
+              "senders": ["health", "police"], "recipients": ["mash", "social-care"],
+              "routing": ["direct", "subscription"],
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 90
+            },
+            "mash-enquiry/1": {
+              "senders": ["mash"], "recipients": ["health", "police", "social-care", "education"],
+              "routing": ["direct"],
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30
+            },
+            "mash-enquiry-response/1": {
+              "senders": ["health", "police", "social-care", "education"], "recipients": ["mash"],
+              "routing": ["direct"],
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30
+            },
+            "domestic-abuse-notification/1": {
+              "senders": ["police"], "recipients": ["education", "social-care"],
+              "routing": ["direct"],
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30
+            },
+            "unscheduled-care-attendance/1": {
+              "senders": ["health"], "recipients": ["social-care", "mash"],
+              "routing": ["direct", "subscription"],
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30
+            },
+            "was-not-brought/1": {
+              "senders": ["health"], "recipients": ["health", "social-care", "education"],
+              "routing": ["direct", "subscription"],
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30
+            },
+            "strategy-discussion-invitation/1": {
+              "senders": ["social-care", "mash"], "recipients": ["police", "health", "social-care", "education", "mash"],
+              "routing": ["direct"],
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30
+            },
+            "strategy-discussion-outcome/1": {
+              "senders": ["social-care", "mash"], "recipients": ["police", "health", "social-care", "education", "mash"],
+              "routing": ["direct"],
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 90
+            },
+            "serious-incident-notification/1": {
+              "senders": ["social-care"], "recipients": ["police", "health", "mash", "education", "social-care"],
+              "routing": ["direct"],
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 365
+            }
+          }
+        }
+
+        """
+}
