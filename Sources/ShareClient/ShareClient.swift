@@ -97,12 +97,18 @@ public final class ShareClient: Sendable {
         try decode(try await send("GET", path), expect: 200)
     }
 
-    private func decode<T: Decodable>(_ response: RawResponse, expect status: Int) throws -> T {
+    /// Throws the broker's problem, as `ShareClientError`, unless the answer has `status`.
+    func expect(_ response: RawResponse, status: Int) throws {
         guard response.status == status else {
             let problem = try? JSONDecoder().decode(Problem.self, from: response.body)
             throw ShareClientError(status: response.status, problem: problem,
                                    reason: "The broker answered \(response.status): \(String(decoding: response.body.prefix(500), as: UTF8.self))")
         }
+    }
+
+    /// The JSON answer if the status is `status`; otherwise the problem, as `ShareClientError`.
+    func decode<T: Decodable>(_ response: RawResponse, expect status: Int) throws -> T {
+        try expect(response, status: status)
         do {
             return try JSONDecoder().decode(T.self, from: response.body)
         } catch {

@@ -173,6 +173,31 @@ struct SubscriptionTests {
             #expect(Set(loaded.entries.compactMap(\.event.policyDigest)).count == 2)
         }
     }
+
+    // sharectl adds, lists and removes subscriptions, and prints the broker's refusal on failure.
+    @Test("sharectl subscriptions add, list and remove")
+    func sharectlSubscriptions() async throws {
+        let sharectl = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
+        try await withBroker { broker in
+            func run(_ arguments: [String], as agency: String = "northshire-mash") async throws -> Subprocess.Result {
+                try await Subprocess.run(sharectl, ["subscriptions"] + arguments + [
+                    "--as", agency, "--demo-dir", broker.folder.path, "--url", broker.baseURL.absoluteString,
+                ])
+            }
+            let added = try await run(["add", "--type", "unborn-baby-referral/1", "--area", "E99999999",
+                                       "--filter", "/disclosure/purpose=safeguarding-referral,notification"])
+            #expect(added.status == 0, "\(added.stderr)")
+            let id = try #require((try JSONSerialization.jsonObject(with: added.stdout) as? [String: Any])?["id"] as? String)
+            let listed = try await run(["list"])
+            #expect(listed.text.contains(id) && listed.text.contains("/disclosure/purpose"))
+            let refused = try await run(["add", "--type", "relevant-history/1", "--area", "E99999999"], as: "oakfield-primary")
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("policy-refused"))
+            let removed = try await run(["remove", id])
+            #expect(removed.status == 0, "\(removed.stderr)")
+            #expect(try await run(["list"]).text.contains(id) == false)
+        }
+    }
 }
 
 extension TestBroker {
