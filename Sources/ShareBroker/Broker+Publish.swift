@@ -28,8 +28,9 @@ extension Broker {
             throw BrokerError(.expired, "The message's 'expiresAt' (\(Timestamp.format(expiresAt))) has already passed; set a later expiry and sign again.",
                               problems: [ValidationProblem(pointer: "/expiresAt", message: "This time has passed.")])
         }
-        let (recipients, expiresAt) = try await route(envelope, document: document, from: agency, at: now)
-        let message = newMessage(envelope, jws: body, recipients: recipients, receivedAt: now, expiresAt: expiresAt)
+        let decision = try await route(envelope, document: document, from: agency, at: now)
+        try await refuseUnreceivedReply(envelope)
+        let message = newMessage(envelope, jws: body, decision: decision, receivedAt: now)
         let outcome: PublishOutcome
         do {
             outcome = try await store.publish(message)
@@ -107,7 +108,7 @@ extension Broker {
 
     /// The recipients under the sharing policy; a refusal by the policy is recorded in the
     /// event record (nothing else of the message is stored) before it is answered.
-    private func route(_ envelope: Envelope, document: JSONValue, from agency: Agency, at now: Date) async throws -> (recipients: [AgencyID], expiresAt: Date?) {
+    private func route(_ envelope: Envelope, document: JSONValue, from agency: Agency, at now: Date) async throws -> RoutingDecision {
         let routing = Routing(policy: policy, directory: directory, subscriptions: try await allSubscriptions())
         do {
             return try routing.route(envelope, document: document, sender: agency)
@@ -117,9 +118,24 @@ extension Broker {
         }
     }
 
-    private func newMessage(_ envelope: Envelope, jws: Data, recipients: [AgencyID], receivedAt: Date, expiresAt: Date?) -> NewMessage {
+    /// A message may only answer (`inReplyTo`) a message its sender sent or received.
+    private func refuseUnreceivedReply(_ envelope: Envelope) async throws {
+        guard let original = envelope.inReplyTo else { return }
+        let received: Bool
+        do {
+            received = try await store.isParty(to: original, agency: envelope.sender)
+        } catch {
+            throw storeFailure(error)
+        }
+        guard received else {
+            throw BrokerError(.invalidEnvelope, "'inReplyTo' names a message that '\(envelope.sender)' neither sent nor received; answer only messages you sent or received.",
+                              problems: [ValidationProblem(pointer: "/inReplyTo", message: "Not a message you sent or received.")])
+        }
+    }
+
+    private func newMessage(_ envelope: Envelope, jws: Data, decision: RoutingDecision, receivedAt: Date) -> NewMessage {
         let digest = Data(SHA256.hash(data: jws))
-        let deliveries = recipients.map { NewDelivery(id: UUID(), recipient: $0) }
+        let deliveries = decision.recipients.map { NewDelivery(id: UUID(), recipient: $0) }
         let published = EventRecord(
             kind: .published, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
             messageDigest: digest.base64EncodedString(), messageType: envelope.type.description, area: envelope.area,
@@ -130,7 +146,7 @@ extension Broker {
         }
         return NewMessage(
             id: envelope.id, sender: envelope.sender, type: envelope.type.description, area: envelope.area,
-            digest: digest, jws: jws, receivedAt: receivedAt, expiresAt: expiresAt,
-            deliveries: deliveries, events: [published] + routed)
+            digest: digest, jws: jws, receivedAt: receivedAt, expiresAt: decision.expiresAt,
+            deliveries: deliveries, events: [published] + routed, respondBy: decision.respondBy, inReplyTo: envelope.inReplyTo)
     }
 }

@@ -59,11 +59,21 @@ public struct StatusAnswer: Sendable, Codable {
         public let acknowledgedAt: String?
     }
 
+    /// A message that answers this one (its `inReplyTo`).
+    public struct Answer: Sendable, Codable {
+        public let agency: String
+        public let messageId: UUID
+        public let receivedAt: String
+    }
+
     public let id: UUID
     public let type: String
     public let receivedAt: String
     public let expiresAt: String?
+    /// For an information request: when answers are due.
+    public let respondBy: String?
     public let recipients: [Recipient]
+    public let answers: [Answer]
 }
 
 /// The partnership's agencies and their signing keys.

@@ -23,6 +23,9 @@ public protocol Store: Sendable {
     /// twice is harmless (the first time is reported).
     func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement]
 
+    /// Whether `agency` sent the message or was one of its recipients.
+    func isParty(to messageID: UUID, agency: AgencyID) async throws -> Bool
+
     /// The message and its deliveries, if `sender` sent it; nil otherwise.
     func messageStatus(id: UUID, sender: AgencyID, now: Date) async throws -> MessageStatus?
 

@@ -16,9 +16,13 @@ public struct NewMessage: Sendable {
     public let deliveries: [NewDelivery]
     /// The `published` event first, then one `routed` event per delivery.
     public let events: [EventRecord]
+    /// For an information request: when answers are due.
+    public let respondBy: Date?
+    /// For an answer: the request it answers.
+    public let inReplyTo: UUID?
 
     public init(id: UUID, sender: AgencyID, type: String, area: String, digest: Data, jws: Data, receivedAt: Date,
-                expiresAt: Date?, deliveries: [NewDelivery], events: [EventRecord]) {
+                expiresAt: Date?, deliveries: [NewDelivery], events: [EventRecord], respondBy: Date? = nil, inReplyTo: UUID? = nil) {
         self.id = id
         self.sender = sender
         self.type = type
@@ -29,6 +33,8 @@ public struct NewMessage: Sendable {
         self.expiresAt = expiresAt
         self.deliveries = deliveries
         self.events = events
+        self.respondBy = respondBy
+        self.inReplyTo = inReplyTo
     }
 }
 
@@ -133,14 +139,33 @@ public struct MessageStatus: Sendable, Equatable {
     public let receivedAt: Date
     public let expiresAt: Date?
     public let deliveries: [DeliveryStatus]
+    /// For an information request: when answers are due, and the answers so far.
+    public let respondBy: Date?
+    public let answers: [MessageAnswer]
 
-    public init(id: UUID, type: String, sender: AgencyID, receivedAt: Date, expiresAt: Date?, deliveries: [DeliveryStatus]) {
+    public init(id: UUID, type: String, sender: AgencyID, receivedAt: Date, expiresAt: Date?, deliveries: [DeliveryStatus],
+                respondBy: Date? = nil, answers: [MessageAnswer] = []) {
         self.id = id
         self.type = type
         self.sender = sender
         self.receivedAt = receivedAt
         self.expiresAt = expiresAt
         self.deliveries = deliveries
+        self.respondBy = respondBy
+        self.answers = answers
+    }
+}
+
+/// A message that answers another (its `inReplyTo`).
+public struct MessageAnswer: Sendable, Equatable {
+    public let messageID: UUID
+    public let agency: AgencyID
+    public let receivedAt: Date
+
+    public init(messageID: UUID, agency: AgencyID, receivedAt: Date) {
+        self.messageID = messageID
+        self.agency = agency
+        self.receivedAt = receivedAt
     }
 }
 

@@ -1,10 +1,17 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 4
+    static let version = 5
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests]
+
+    /// Version 5: when an information request's answers are due, and which request a message answers.
+    static let requests = [
+        "ALTER TABLE messages ADD COLUMN respond_by INTEGER",
+        "ALTER TABLE messages ADD COLUMN in_reply_to TEXT",
+        "CREATE INDEX messages_in_reply_to ON messages (in_reply_to) WHERE in_reply_to IS NOT NULL",
+    ]
 
     /// Version 4: agencies' subscriptions, each kept as its JSON document.
     static let subscriptions = [

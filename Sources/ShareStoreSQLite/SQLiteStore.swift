@@ -79,11 +79,12 @@ public final class SQLiteStore: Store {
             let firstIndex = try Self.appendEvents(message.events, on: connection)
             let receipt = PublishReceipt(id: message.id, recipients: message.deliveries.map(\.recipient), auditIndex: firstIndex)
             try connection.statement("""
-                INSERT INTO messages (id, sender, type, area, digest, jws, received_at, expires_at, receipt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO messages (id, sender, type, area, digest, jws, received_at, expires_at, receipt, respond_by, in_reply_to)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
                 .bind(message.id.uuidString, message.sender.rawValue, message.type, message.area, message.digest,
-                      message.jws, message.receivedAt.millis, message.expiresAt?.millis, try JSONEncoder().encode(receipt))
+                      message.jws, message.receivedAt.millis, message.expiresAt?.millis, try JSONEncoder().encode(receipt),
+                      message.respondBy?.millis, message.inReplyTo?.uuidString)
                 .run()
             let subject = try connection.statement("INSERT OR IGNORE INTO event_subjects (token, message_id) VALUES (?, ?)")
             for token in message.events.first?.subjects ?? [] {
@@ -165,17 +166,28 @@ public final class SQLiteStore: Store {
         }
     }
 
+    public func isParty(to messageID: UUID, agency: AgencyID) async throws -> Bool {
+        try await reader.run { connection in
+            try connection.statement("""
+                SELECT 1 FROM messages WHERE id = ?1 AND sender = ?2
+                UNION ALL SELECT 1 FROM deliveries WHERE message_id = ?1 AND recipient = ?2
+                """)
+                .bind(messageID.uuidString, agency.rawValue).step()
+        }
+    }
+
     public func messageStatus(id: UUID, sender: AgencyID, now: Date) async throws -> MessageStatus? {
         try await reader.run { connection in
             try connection.execute("BEGIN")
             defer { try? connection.execute("COMMIT") }
             let message = try connection.statement(
-                "SELECT type, received_at, expires_at FROM messages WHERE id = ? AND sender = ?")
+                "SELECT type, received_at, expires_at, respond_by FROM messages WHERE id = ? AND sender = ?")
                 .bind(id.uuidString, sender.rawValue)
             guard try message.step() else { return nil }
             let type = message.text(0)
             let receivedAt = Date(millis: message.int(1))
             let expiresAt = message.optionalInt(2).map(Date.init(millis:))
+            let respondBy = message.optionalInt(3).map(Date.init(millis:))
             let rows = try connection.statement("""
                 SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at
                 FROM deliveries WHERE message_id = ? ORDER BY seq
@@ -196,8 +208,16 @@ public final class SQLiteStore: Store {
                     createdAt: Date(millis: rows.int(3)), firstDeliveredAt: firstDelivered,
                     lastDeliveredAt: rows.optionalInt(5).map(Date.init(millis:)), acknowledgedAt: acknowledgedAt))
             }
+            let replies = try connection.statement(
+                "SELECT id, sender, received_at FROM messages WHERE in_reply_to = ? ORDER BY received_at, id")
+                .bind(id.uuidString)
+            var answers: [MessageAnswer] = []
+            while try replies.step() {
+                guard let replyID = UUID(uuidString: replies.text(0)), let agency = AgencyID(replies.text(1)) else { continue }
+                answers.append(MessageAnswer(messageID: replyID, agency: agency, receivedAt: Date(millis: replies.int(2))))
+            }
             return MessageStatus(id: id, type: type, sender: sender, receivedAt: receivedAt, expiresAt: expiresAt,
-                                 deliveries: deliveries)
+                                 deliveries: deliveries, respondBy: respondBy, answers: answers)
         }
     }
 

@@ -15,6 +15,16 @@ struct PolicyRefusal: Error {
     }
 }
 
+/// Where a message goes and its deadlines under the policy.
+struct RoutingDecision {
+    /// In `to` order, then subscription order.
+    let recipients: [AgencyID]
+    /// Its own `expiresAt`, or `sentAt` plus the policy's longest expiry.
+    let expiresAt: Date?
+    /// For an information request: its own `respondBy`, or as its urgency allows.
+    let respondBy: Date?
+}
+
 /// The one place that decides who receives a message: the agencies in `to` plus every agency
 /// with a matching subscription, each once, all as the sharing policy allows.
 struct Routing {
@@ -22,10 +32,8 @@ struct Routing {
     let directory: Directory
     let subscriptions: [Subscription]
 
-    /// The recipients, in `to` order then subscription order, and the message's expiry under
-    /// the policy (its own `expiresAt`, or `sentAt` plus the policy's longest expiry).
-    /// Throws `PolicyRefusal` (403) or `BrokerError` (422, `invalid-recipients`).
-    func route(_ envelope: Envelope, document: JSONValue, sender: Agency) throws -> (recipients: [AgencyID], expiresAt: Date?) {
+    /// The recipients and deadlines. Throws `PolicyRefusal` (403) or `BrokerError` (422, `invalid-recipients`).
+    func route(_ envelope: Envelope, document: JSONValue, sender: Agency) throws -> RoutingDecision {
         let type = envelope.type
         guard let rule = policy.rule(for: type) else {
             throw PolicyRefusal(rule: "types", "The sharing policy does not allow '\(type)' at all; ask the partnership to add it to the policy.",
@@ -47,6 +55,14 @@ struct Routing {
             }
             expiresAt = expiresAt ?? latest
         }
+        var respondBy = envelope.respondBy
+        if let request = rule.request {
+            guard let due = request.respondBy(envelope, document: document) else {
+                throw PolicyRefusal(rule: "request", "'\(type)' is an information request: set 'respondBy', or give an urgency of \(request.respondWithin.keys.sorted().joined(separator: ", ")) at \(request.urgency).",
+                                    pointer: request.urgency)
+            }
+            respondBy = due
+        }
         var recipients = try direct(envelope, rule: rule)
         if rule.routing.contains(.subscription) {
             for subscription in subscriptions where matches(subscription, envelope, document) {
@@ -59,7 +75,7 @@ struct Routing {
             throw BrokerError(.invalidRecipients, "The message would reach no recipient: no agency is named in 'to' and no subscription matches. Name the recipients in 'to'.",
                               problems: [ValidationProblem(pointer: "/to", message: "Name at least one recipient agency.")])
         }
-        return (recipients, expiresAt)
+        return RoutingDecision(recipients: recipients, expiresAt: expiresAt, respondBy: respondBy)
     }
 
     /// The agencies in `to`: each known, active, not the sender, and of a kind the policy lets receive the type.

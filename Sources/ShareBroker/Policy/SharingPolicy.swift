@@ -22,6 +22,26 @@ public struct SharingPolicy: Sendable {
         public let consent: Set<Consent.Status>
         /// The longest allowed time from `sentAt` to `expiresAt`; nil for no limit.
         public let maxExpiry: TimeInterval?
+        /// Set when the type is an information request that recipients must answer.
+        public let request: RequestRule?
+    }
+
+    /// How answers to an information request are due.
+    public struct RequestRule: Sendable, Equatable {
+        /// Where the envelope gives the urgency, such as `/payload/urgency`.
+        public let urgency: JSONPointer
+        /// How long recipients have to answer, by urgency (such as red, amber, green).
+        public let respondWithin: [String: TimeInterval]
+        /// Who is told, besides the requester, when answers are overdue.
+        public let escalateTo: AgencyID?
+
+        /// When answers to `envelope` are due: its own `respondBy`, or `sentAt` plus the time
+        /// its urgency allows; nil if it has neither.
+        public func respondBy(_ envelope: Envelope, document: JSONValue) -> Date? {
+            if let respondBy = envelope.respondBy { return respondBy }
+            guard let level = document.value(at: urgency)?.stringValue, let within = respondWithin[level] else { return nil }
+            return envelope.sentAt.addingTimeInterval(within)
+        }
     }
 
     public let rules: [MessageType: Rule]
@@ -60,9 +80,9 @@ public struct SharingPolicy: Sendable {
         guard let object = value.objectValue else {
             throw PolicyError(pointer: pointer, "Each type's policy must be an object with senders, recipients, routing and consent.")
         }
-        let known: Set<String> = ["senders", "recipients", "routing", "consent", "maxExpiryDays", "$comment"]
+        let known: Set<String> = ["senders", "recipients", "routing", "consent", "maxExpiryDays", "request", "$comment"]
         for key in object.keys.sorted() where !known.contains(key) {
-            throw PolicyError(pointer: pointer.appending(key), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent and maxExpiryDays.")
+            throw PolicyError(pointer: pointer.appending(key), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays and request.")
         }
         var maxExpiry: TimeInterval?
         if let days = object["maxExpiryDays"] {
@@ -76,7 +96,38 @@ public struct SharingPolicy: Sendable {
             recipients: try names(object, "recipients", at: pointer, as: AgencyKind.self),
             routing: try names(object, "routing", at: pointer, as: Routing.self),
             consent: try names(object, "consent", at: pointer, as: Consent.Status.self),
-            maxExpiry: maxExpiry)
+            maxExpiry: maxExpiry,
+            request: try object["request"].map { value throws(PolicyError) in try request(value, at: pointer.appending("request")) })
+    }
+
+    private static func request(_ value: JSONValue, at pointer: JSONPointer) throws(PolicyError) -> RequestRule {
+        guard let object = value.objectValue else {
+            throw PolicyError(pointer: pointer, "'request' must be an object with urgency, respondWithinHours and escalateTo.")
+        }
+        for key in object.keys.sorted() where !["urgency", "respondWithinHours", "escalateTo"].contains(key) {
+            throw PolicyError(pointer: pointer.appending(key), "'\(key)' is not a request field; a request has urgency, respondWithinHours and escalateTo.")
+        }
+        guard let urgency = object["urgency"]?.stringValue, urgency.hasPrefix("/") else {
+            throw PolicyError(pointer: pointer.appending("urgency"), "'urgency' must be a JSON Pointer into the envelope, such as \"/payload/urgency\".")
+        }
+        guard let hours = object["respondWithinHours"]?.objectValue, !hours.isEmpty else {
+            throw PolicyError(pointer: pointer.appending("respondWithinHours"), "'respondWithinHours' must map each urgency to hours, such as {\"red\": 4, \"amber\": 24, \"green\": 72}.")
+        }
+        var respondWithin: [String: TimeInterval] = [:]
+        for (level, value) in hours {
+            guard case .number(let count) = value, count > 0 else {
+                throw PolicyError(pointer: pointer.appending("respondWithinHours").appending(level), "Hours must be a number above 0.")
+            }
+            respondWithin[level] = count * 3600
+        }
+        var escalateTo: AgencyID?
+        if let text = object["escalateTo"] {
+            guard let id = text.stringValue.flatMap(AgencyID.init) else {
+                throw PolicyError(pointer: pointer.appending("escalateTo"), "'escalateTo' must be an agency id from the directory.")
+            }
+            escalateTo = id
+        }
+        return RequestRule(urgency: JSONPointer(stringLiteral: urgency), respondWithin: respondWithin, escalateTo: escalateTo)
     }
 
     /// A non-empty list of names of `Value`'s cases.

@@ -73,17 +73,30 @@ struct StatusAnswer: Encodable {
         let acknowledgedAt: Date?
     }
 
+    /// A message that answers this one.
+    struct Answer: Encodable {
+        let agency: String
+        let messageId: String
+        let receivedAt: Date
+    }
+
     let id: String
     let type: String
     let receivedAt: Date
     let expiresAt: Date?
+    let respondBy: Date?
     let recipients: [Recipient]
+    let answers: [Answer]
 
     init(_ status: MessageStatus) {
         id = status.id.lowercasedString
         type = status.type
         receivedAt = status.receivedAt
         expiresAt = status.expiresAt
+        respondBy = status.respondBy
+        answers = status.answers.map {
+            Answer(agency: $0.agency.rawValue, messageId: $0.messageID.lowercasedString, receivedAt: $0.receivedAt)
+        }
         recipients = status.deliveries.map {
             Recipient(agency: $0.recipient.rawValue, deliveryId: $0.id.lowercasedString, state: $0.state.rawValue, attempts: $0.attempts,
                       createdAt: $0.createdAt, firstDeliveredAt: $0.firstDeliveredAt,

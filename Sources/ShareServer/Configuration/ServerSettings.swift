@@ -106,7 +106,12 @@ public struct ServerSettings: Sendable {
         }
         if let path = environment["SHAREBROKER_STORE_PATH"] { settings.store.path = path }
         guard (0...65535).contains(settings.port) else { throw ConfigurationError("/listener/port must be from 0 to 65535.") }
-        _ = try settings.directory()
+        let directory = try settings.directory()
+        for (type, rule) in policy.rules.sorted(by: { $0.key.description < $1.key.description }) {
+            if let agency = rule.request?.escalateTo, directory.agencies[agency] == nil {
+                throw ConfigurationError("/policy: \(policyPath) at \(JSONPointer(["types", type.description, "request", "escalateTo"])): there is no agency '\(agency)' in /agencies.")
+            }
+        }
         return settings
     }
 

@@ -18,7 +18,11 @@ enum DemoPolicy {
             "mash-enquiry/1": {
               "senders": ["mash"], "recipients": ["health", "police", "social-care", "education"],
               "routing": ["direct"],
-              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30,
+              "request": {
+                "urgency": "/payload/urgency", "respondWithinHours": {"red": 4, "amber": 24, "green": 72},
+                "escalateTo": "northshire-csc"
+              }
             },
             "mash-enquiry-response/1": {
               "senders": ["health", "police", "social-care", "education"], "recipients": ["mash"],
