@@ -150,6 +150,7 @@ let package = Package(
             dependencies: [
                 "ShareBroker", "ShareStoreSQLite", "ShareStore", "ShareModel", "ShareAudit", "ShareCatalogue",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Benchmarks/AuditBench",
             swiftSettings: strictSettings

@@ -3,6 +3,7 @@
 // `published` and a `routed` entry), then measures rebuilding the Merkle tree, inclusion
 // proofs and a subject report on it. Usage, from the repository root:
 // audit-bench [ENTRIES] (default 1,000,000).
+import Crypto
 import Foundation
 import Logging
 import ShareAudit
@@ -80,7 +81,7 @@ let policy = try SharingPolicy(parsing: Data("""
     """.utf8), knownTypes: Set(catalogue.messageTypes))
 let broker = Broker(configuration: .init(), catalogue: catalogue, policy: policy, directory: try Directory(agencies: [auditor]), store: store,
                     clock: SystemClock(), logger: Logger(label: "audit-bench") { _ in SwiftLogNoOpLogHandler() },
-                    subjectTokens: tokens)
+                    noticeKey: try BrokerSigningKey(pem: P256.Signing.PrivateKey().pemRepresentation), subjectTokens: tokens)
 let rebuildStart = ContinuousClock.now
 let size = try await broker.auditLog.catchUp()
 line(String(format: "tree rebuild    %.2f s for %d entries (once, at the first audit request after start)",

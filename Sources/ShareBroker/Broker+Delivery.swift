@@ -21,7 +21,8 @@ extension Broker {
             let deliveries: [InboxDelivery]
             do {
                 deliveries = try await store.fetchInbox(
-                    for: agency.id, limit: limit, now: clock.now(), visibilityTimeout: configuration.visibilityTimeout)
+                    for: agency.id, limit: limit, now: clock.now(), visibilityTimeout: configuration.visibilityTimeout,
+                    maxAttempts: configuration.maxAttempts)
             } catch {
                 throw storeFailure(error)
             }

@@ -133,7 +133,8 @@ extension Broker {
         }
     }
 
-    private func newMessage(_ envelope: Envelope, jws: Data, decision: RoutingDecision, receivedAt: Date) -> NewMessage {
+    /// The records of a message to store: the message, one delivery per recipient, and its events.
+    func newMessage(_ envelope: Envelope, jws: Data, decision: RoutingDecision, receivedAt: Date) -> NewMessage {
         let digest = Data(SHA256.hash(data: jws))
         let deliveries = decision.recipients.map { NewDelivery(id: UUID(), recipient: $0) }
         let published = EventRecord(

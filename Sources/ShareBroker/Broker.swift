@@ -19,6 +19,8 @@ public final class Broker: Sendable {
         public var maxInboxBatch: Int = 100
         /// The longest an inbox call may wait for a delivery.
         public var maxWaitSeconds: Int = 30
+        /// How many times a delivery is handed out without an acknowledgement before it is dead-lettered.
+        public var maxAttempts: Int = 10
 
         public init() {}
     }
@@ -34,6 +36,8 @@ public final class Broker: Sendable {
     public let auditPublicKey: JWK?
     /// Keyed hashing of subject identifiers, if a subject key is configured.
     let subjectTokens: SubjectTokens?
+    /// Signs the notices the broker sends (delivery-failed/1, response-overdue/1).
+    let noticeKey: BrokerSigningKey
     /// The schemas every envelope is validated against, by message type.
     public let catalogue: MessageCatalogue
     private let currentDirectory: Mutex<Directory>
@@ -42,9 +46,10 @@ public final class Broker: Sendable {
     let subscriptionCache = Mutex<[Subscription]?>(nil)
 
     public init(configuration: Configuration, catalogue: MessageCatalogue, policy: SharingPolicy, directory: Directory,
-                store: any Store, clock: any BrokerClock, logger: Logger, auditSigningKey: AuditSigningKey? = nil,
-                subjectTokens: SubjectTokens? = nil) {
+                store: any Store, clock: any BrokerClock, logger: Logger, noticeKey: BrokerSigningKey,
+                auditSigningKey: BrokerSigningKey? = nil, subjectTokens: SubjectTokens? = nil) {
         self.configuration = configuration
+        self.noticeKey = noticeKey
         self.catalogue = catalogue
         self.currentPolicy = Mutex(policy)
         self.currentDirectory = Mutex(directory)
@@ -55,6 +60,9 @@ public final class Broker: Sendable {
         self.auditPublicKey = auditSigningKey?.publicJWK
         self.subjectTokens = subjectTokens
     }
+
+    /// The public key that verifies the broker's notices.
+    public var noticePublicKey: JWK { noticeKey.publicJWK }
 
     /// The directory in force now.
     public var directory: Directory {

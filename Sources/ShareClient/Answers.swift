@@ -87,7 +87,14 @@ public struct DirectoryAnswer: Sendable, Codable {
         public let keys: [JWKAnswer]
     }
 
+    /// The broker's own keys: `auditKeys` verify signed tree heads, `signingKeys` its notices.
+    public struct BrokerKeys: Sendable, Codable {
+        public let auditKeys: [JWKAnswer]
+        public let signingKeys: [JWKAnswer]
+    }
+
     public let agencies: [Entry]
+    public let broker: BrokerKeys
 }
 
 /// A public JWK as the directory lists it.

@@ -16,7 +16,7 @@ public struct AuditExport {
 
     /// Downloads a verified tree head and every entry up to it.
     public static func download(with verifier: AuditVerifier, progress: (Int) -> Void) async throws -> AuditExport {
-        let directory: AuditDirectoryAnswer = try await verifier.client.get("/v1/directory")
+        let directory = try await verifier.client.directory()
         guard let key = directory.broker.auditKeys.first else {
             throw AuditVerifier.Failure(description: "The broker publishes no audit key in /v1/directory.")
         }

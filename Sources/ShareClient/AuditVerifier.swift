@@ -36,7 +36,7 @@ public struct AuditVerifier: Sendable {
     /// The latest signed tree head, verified against the audit key in the directory
     /// (which must be `pinnedKeyID` if one is given).
     public func verifiedTreeHead(pinnedKeyID: String?) async throws -> AuditCheckpoint {
-        let directory: AuditDirectoryAnswer = try await client.get("/v1/directory")
+        let directory = try await client.directory()
         guard let key = directory.broker.auditKeys.first else {
             throw Failure(description: "The broker publishes no audit key in /v1/directory.")
         }
@@ -127,14 +127,6 @@ public struct AuditVerifier: Sendable {
               let check = try? AuditLeafCheck(entries: entries) else { return nil }
         return check.locate(previous)
     }
-}
-
-struct AuditDirectoryAnswer: Decodable {
-    struct BrokerKeys: Decodable {
-        let auditKeys: [JWKAnswer]
-    }
-
-    let broker: BrokerKeys
 }
 
 struct SignedTreeHeadAnswer: Codable {

@@ -37,14 +37,18 @@ public struct MessageSigner {
 /// Checks that a delivery was signed by a key the directory lists for its sender, so a
 /// recipient need not trust the broker for who sent it.
 public struct DeliveryVerifier: Sendable {
+    /// The sender id of the broker's own notices, signed with its `broker.signingKeys`.
+    public static let broker = "sharebroker"
+
     private let keys: [String: (agency: String, key: VerificationKey)]
 
     public init(directory: DirectoryAnswer) throws {
         var keys: [String: (agency: String, key: VerificationKey)] = [:]
-        for agency in directory.agencies {
-            for jwk in agency.keys {
+        let owners = directory.agencies.map { ($0.id, $0.keys) } + [(Self.broker, directory.broker.signingKeys)]
+        for (owner, jwks) in owners {
+            for jwk in jwks {
                 let key = JWK(kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y)
-                keys[key.thumbprint] = (agency.id, VerificationKey(try key.publicKey()))
+                keys[key.thumbprint] = (owner, VerificationKey(try key.publicKey()))
             }
         }
         self.keys = keys

@@ -28,7 +28,8 @@ public final class BrokerServer: Sendable {
         _ = try TLSFactory.serverConfiguration(settings)
         store = try SQLiteStore(configuration: settings.store)
         broker = Broker(configuration: settings.broker, catalogue: settings.catalogue, policy: settings.policy, directory: directory, store: store, clock: clock, logger: logger,
-                        auditSigningKey: settings.auditSigningKey, subjectTokens: settings.subjectTokens)
+                        noticeKey: settings.noticeSigningKey, auditSigningKey: settings.auditSigningKey,
+                        subjectTokens: settings.subjectTokens)
     }
 
     /// The services of a running broker. `onReady` receives the bound port once it listens.
@@ -45,6 +46,7 @@ public final class BrokerServer: Sendable {
         var services: [any Service] = [
             StoreService(store: store),
             TreeHeadSignerService(broker: broker, interval: settings.treeHeadInterval, logger: logger),
+            TimerService(broker: broker, interval: settings.timerInterval, logger: logger),
             APIService(broker: broker, application: app),
             StopAcceptingService(broker: broker, inFlight: requestsInFlight),
         ]

@@ -28,6 +28,10 @@ public struct EventRecord: Sendable, Equatable, Codable {
         public static let refused = Kind("refused")
         public static let subscriptionCreated = Kind("subscription-created")
         public static let subscriptionRemoved = Kind("subscription-removed")
+        /// A delivery was never acknowledged before its message expired; it is dead-lettered.
+        public static let expired = Kind("expired")
+        /// A delivery was handed out the maximum number of times without an acknowledgement.
+        public static let deadLettered = Kind("dead-lettered")
         /// A sharing policy came into force (at start or on reload).
         public static let policyLoaded = Kind("policy-loaded")
     }

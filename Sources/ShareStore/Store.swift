@@ -12,10 +12,11 @@ public protocol Store: Sendable {
     func publish(_ message: NewMessage) async throws -> PublishOutcome
 
     /// Hands out up to `limit` of the agency's deliveries that are not acknowledged, not expired
-    /// at `now`, and visible (never fetched, or last fetched before its visibility ran out).
-    /// Each is hidden until `now + visibilityTimeout`, its attempt is counted, and a `delivered`
-    /// event is recorded, all in one transaction.
-    func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval) async throws -> [InboxDelivery]
+    /// at `now`, not dead-lettered, handed out fewer than `maxAttempts` times, and visible (never
+    /// fetched, or last fetched before its visibility ran out). Each is hidden until
+    /// `now + visibilityTimeout`, its attempt is counted, and a `delivered` event is recorded,
+    /// all in one transaction.
+    func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery]
 
     /// Acknowledges deliveries on behalf of their recipient, recording an `acknowledged` event
     /// for each first acknowledgement, all in one transaction. Returns one acknowledgement per
@@ -41,6 +42,21 @@ public protocol Store: Sendable {
 
     /// Every subscription of every agency, oldest first.
     func subscriptions() async throws -> [Subscription]
+
+    /// Up to `limit` of each kind of timer work due at `now` (see `DueWork`).
+    func dueWork(now: Date, maxAttempts: Int, limit: Int) async throws -> DueWork
+
+    /// Handles an expired message in one transaction: dead-letters its unacknowledged
+    /// deliveries, records `events`, stores `notice` (the sender's delivery-failed message, if
+    /// any) with its deliveries and events, and marks the expiry handled.
+    func settleExpiry(of messageID: UUID, at time: Date, events: [EventRecord], notice: NewMessage?) async throws
+
+    /// Handles a request's deadline in one transaction: stores `notice` (if any agency has not
+    /// answered) and marks the deadline handled.
+    func settleDeadline(of messageID: UUID, at time: Date, notice: NewMessage?) async throws
+
+    /// Dead-letters deliveries that used up their attempts and records `events`, in one transaction.
+    func deadLetter(deliveries ids: [UUID], at time: Date, events: [EventRecord]) async throws
 
     /// Events in index order, starting at `index`.
     func events(from index: Int, limit: Int) async throws -> [StoredEvent]

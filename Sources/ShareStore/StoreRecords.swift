@@ -107,6 +107,8 @@ public struct DeliveryStatus: Sendable, Equatable {
         case delivered
         case acknowledged
         case expired
+        /// Handed out the maximum number of times without an acknowledgement.
+        case deadLettered = "dead-lettered"
     }
 
     public let id: UUID

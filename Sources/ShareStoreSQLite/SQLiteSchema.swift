@@ -1,10 +1,29 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 5
+    static let version = 6
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers]
+
+    /// Version 6: what the timers have handled (expiries, deadlines) and dead-lettered deliveries.
+    static let timers = [
+        "ALTER TABLE messages ADD COLUMN expiry_handled_at INTEGER",
+        "ALTER TABLE messages ADD COLUMN deadline_handled_at INTEGER",
+        "ALTER TABLE deliveries ADD COLUMN dead_lettered_at INTEGER",
+        """
+        CREATE INDEX messages_expiry_due ON messages (expires_at)
+            WHERE expires_at IS NOT NULL AND expiry_handled_at IS NULL
+        """,
+        """
+        CREATE INDEX messages_deadline_due ON messages (respond_by)
+            WHERE respond_by IS NOT NULL AND deadline_handled_at IS NULL
+        """,
+        """
+        CREATE INDEX deliveries_unsettled ON deliveries (visible_at)
+            WHERE acknowledged_at IS NULL AND dead_lettered_at IS NULL
+        """,
+    ]
 
     /// Version 5: when an information request's answers are due, and which request a message answers.
     static let requests = [

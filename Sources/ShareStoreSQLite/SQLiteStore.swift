@@ -18,8 +18,8 @@ public final class SQLiteStore: Store {
         }
     }
 
-    private let writer: SQLiteWorker
-    private let reader: SQLiteWorker
+    let writer: SQLiteWorker
+    let reader: SQLiteWorker
 
     /// Opens (creating if needed) the store file and brings its schema up to date.
     public init(configuration: Configuration) throws {
@@ -76,44 +76,49 @@ public final class SQLiteStore: Store {
                 guard existing.data(0) == message.digest else { return .conflict }
                 return .replayed(try JSONDecoder().decode(PublishReceipt.self, from: existing.data(1)))
             }
-            let firstIndex = try Self.appendEvents(message.events, on: connection)
-            let receipt = PublishReceipt(id: message.id, recipients: message.deliveries.map(\.recipient), auditIndex: firstIndex)
-            try connection.statement("""
-                INSERT INTO messages (id, sender, type, area, digest, jws, received_at, expires_at, receipt, respond_by, in_reply_to)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
-                .bind(message.id.uuidString, message.sender.rawValue, message.type, message.area, message.digest,
-                      message.jws, message.receivedAt.millis, message.expiresAt?.millis, try JSONEncoder().encode(receipt),
-                      message.respondBy?.millis, message.inReplyTo?.uuidString)
-                .run()
-            let subject = try connection.statement("INSERT OR IGNORE INTO event_subjects (token, message_id) VALUES (?, ?)")
-            for token in message.events.first?.subjects ?? [] {
-                subject.reset()
-                try subject.bind(token, message.id.uuidString).run()
-            }
-            let insert = try connection.statement("""
-                INSERT INTO deliveries (id, message_id, recipient, visible_at, created_at, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?)
-                """)
-            for delivery in message.deliveries {
-                insert.reset()
-                try insert.bind(delivery.id.uuidString, message.id.uuidString, delivery.recipient.rawValue,
-                                message.receivedAt.millis, message.receivedAt.millis, message.expiresAt?.millis).run()
-            }
-            return .stored(receipt)
+            return .stored(try Self.insert(message, on: connection))
         }
     }
 
-    public func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval) async throws -> [InboxDelivery] {
+    /// Stores a new message, its deliveries, its events and its subject tokens; returns its receipt.
+    static func insert(_ message: NewMessage, on connection: SQLiteConnection) throws -> PublishReceipt {
+        let firstIndex = try Self.appendEvents(message.events, on: connection)
+        let receipt = PublishReceipt(id: message.id, recipients: message.deliveries.map(\.recipient), auditIndex: firstIndex)
+        try connection.statement("""
+            INSERT INTO messages (id, sender, type, area, digest, jws, received_at, expires_at, receipt, respond_by, in_reply_to)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+            .bind(message.id.uuidString, message.sender.rawValue, message.type, message.area, message.digest,
+                  message.jws, message.receivedAt.millis, message.expiresAt?.millis, try JSONEncoder().encode(receipt),
+                  message.respondBy?.millis, message.inReplyTo?.uuidString)
+            .run()
+        let subject = try connection.statement("INSERT OR IGNORE INTO event_subjects (token, message_id) VALUES (?, ?)")
+        for token in message.events.first?.subjects ?? [] {
+            subject.reset()
+            try subject.bind(token, message.id.uuidString).run()
+        }
+        let insert = try connection.statement("""
+            INSERT INTO deliveries (id, message_id, recipient, visible_at, created_at, expires_at)
+            VALUES (?, ?, ?, ?, ?, ?)
+            """)
+        for delivery in message.deliveries {
+            insert.reset()
+            try insert.bind(delivery.id.uuidString, message.id.uuidString, delivery.recipient.rawValue,
+                            message.receivedAt.millis, message.receivedAt.millis, message.expiresAt?.millis).run()
+        }
+        return receipt
+    }
+
+    public func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
         try await writer.run { connection in
             let select = try connection.statement("""
                 SELECT d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at
                 FROM deliveries d JOIN messages m ON m.id = d.message_id
                 WHERE d.recipient = ? AND d.acknowledged_at IS NULL AND d.visible_at <= ?
-                  AND (d.expires_at IS NULL OR d.expires_at > ?)
+                  AND (d.expires_at IS NULL OR d.expires_at > ?) AND d.dead_lettered_at IS NULL AND d.attempts < ?
                 ORDER BY d.seq LIMIT ?
                 """)
-                .bind(agency.rawValue, now.millis, now.millis, limit)
+                .bind(agency.rawValue, now.millis, now.millis, maxAttempts, limit)
             var rows: [(seq: Int, delivery: InboxDelivery)] = []
             while try select.step() {
                 guard let id = UUID(uuidString: select.text(1)), let messageID = UUID(uuidString: select.text(2)),
@@ -189,7 +194,8 @@ public final class SQLiteStore: Store {
             let expiresAt = message.optionalInt(2).map(Date.init(millis:))
             let respondBy = message.optionalInt(3).map(Date.init(millis:))
             let rows = try connection.statement("""
-                SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at
+                SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at,
+                    dead_lettered_at
                 FROM deliveries WHERE message_id = ? ORDER BY seq
                 """)
                 .bind(id.uuidString)
@@ -201,6 +207,7 @@ public final class SQLiteStore: Store {
                 let state: DeliveryStatus.State =
                     if acknowledgedAt != nil { .acknowledged }
                     else if let expiresAt, expiresAt <= now { .expired }
+                    else if rows.optionalInt(7) != nil { .deadLettered }
                     else if firstDelivered != nil { .delivered }
                     else { .pending }
                 deliveries.append(DeliveryStatus(
@@ -343,7 +350,7 @@ public final class SQLiteStore: Store {
     }
 
     /// Appends events at the end of the record; returns the index of the first (or of the next, if none).
-    private static func appendEvents(_ events: [EventRecord], on connection: SQLiteConnection) throws -> Int {
+    static func appendEvents(_ events: [EventRecord], on connection: SQLiteConnection) throws -> Int {
         let next = try connection.statement("SELECT coalesce(max(idx) + 1, 0) FROM events")
         let first = try next.step() ? next.int(0) : 0
         let insert = try connection.statement(

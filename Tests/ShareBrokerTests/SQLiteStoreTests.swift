@@ -53,9 +53,9 @@ struct SQLiteStorePublishTests {
             let other = newMessage(id: message.id, recipients: [.police], jws: Data("second".utf8))
             #expect(try await store.publish(other) == .conflict)
             #expect(try await allEvents(store) == before)
-            let inbox = try await store.fetchInbox(for: .csc, limit: 10, now: t0, visibilityTimeout: 30)
+            let inbox = try await store.fetchInbox(for: .csc, limit: 10, now: t0, visibilityTimeout: 30, maxAttempts: 10)
             #expect(inbox.map(\.jws) == [Data("first".utf8)])
-            #expect(try await store.fetchInbox(for: .police, limit: 10, now: t0, visibilityTimeout: 30).isEmpty)
+            #expect(try await store.fetchInbox(for: .police, limit: 10, now: t0, visibilityTimeout: 30, maxAttempts: 10).isEmpty)
         }
     }
 
@@ -108,22 +108,22 @@ struct SQLiteStoreInboxTests {
             for message in messages { _ = try await publishStored(message, to: store) }
             let ids = messages.map { $0.deliveries[0].id }
 
-            let first = try await store.fetchInbox(for: .csc, limit: 2, now: t0 + 10, visibilityTimeout: 30)
+            let first = try await store.fetchInbox(for: .csc, limit: 2, now: t0 + 10, visibilityTimeout: 30, maxAttempts: 10)
             #expect(first.map(\.id) == [ids[0], ids[1]])
             #expect(first.map(\.attempt) == [1, 1])
             #expect(first.map(\.messageID) == [messages[0].id, messages[1].id])
             #expect(first.allSatisfy { $0.deliveredAt == t0 + 10 && $0.sender == .hospitals })
             #expect(first.map(\.createdAt) == [t0, t0 + 1])
 
-            let second = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 11, visibilityTimeout: 30)
+            let second = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 11, visibilityTimeout: 30, maxAttempts: 10)
             #expect(second.map(\.id) == [ids[2]])
-            #expect(try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 39, visibilityTimeout: 30).isEmpty)
-            #expect(try await store.fetchInbox(for: .police, limit: 10, now: t0 + 100, visibilityTimeout: 30).isEmpty)
+            #expect(try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 39, visibilityTimeout: 30, maxAttempts: 10).isEmpty)
+            #expect(try await store.fetchInbox(for: .police, limit: 10, now: t0 + 100, visibilityTimeout: 30, maxAttempts: 10).isEmpty)
 
-            let again = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 40.5, visibilityTimeout: 30)
+            let again = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 40.5, visibilityTimeout: 30, maxAttempts: 10)
             #expect(again.map(\.id) == [ids[0], ids[1]])
             #expect(again.map(\.attempt) == [2, 2])
-            let last = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 100, visibilityTimeout: 30)
+            let last = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 100, visibilityTimeout: 30, maxAttempts: 10)
             #expect(last.map(\.id) == ids)
             #expect(last.map(\.attempt) == [3, 3, 2])
         }
@@ -134,9 +134,9 @@ struct SQLiteStoreInboxTests {
         try await withStore { store, _ in
             let message = newMessage()
             _ = try await publishStored(message, to: store)
-            _ = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 10, visibilityTimeout: 30)
-            _ = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 50, visibilityTimeout: 30)
-            _ = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 55, visibilityTimeout: 30)  // nothing visible
+            _ = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 10, visibilityTimeout: 30, maxAttempts: 10)
+            _ = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 50, visibilityTimeout: 30, maxAttempts: 10)
+            _ = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 55, visibilityTimeout: 30, maxAttempts: 10)  // nothing visible
             let delivered = try await allEvents(store).map(\.event).filter { $0.kind == .delivered }
             #expect(delivered == [
                 EventRecord(kind: .delivered, at: t0 + 10, agency: .csc, messageID: message.id,
@@ -154,10 +154,10 @@ struct SQLiteStoreInboxTests {
             let lasting = newMessage(recipients: [.csc], receivedAt: t0 + 1)
             _ = try await publishStored(expiring, to: store)
             _ = try await publishStored(lasting, to: store)
-            let police = try await store.fetchInbox(for: .police, limit: 10, now: t0 + 59.999, visibilityTimeout: 30)
+            let police = try await store.fetchInbox(for: .police, limit: 10, now: t0 + 59.999, visibilityTimeout: 30, maxAttempts: 10)
             #expect(police.map(\.messageID) == [expiring.id])
             #expect(police.first?.expiresAt == t0 + 60)
-            let csc = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 60, visibilityTimeout: 30)
+            let csc = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 60, visibilityTimeout: 30, maxAttempts: 10)
             #expect(csc.map(\.messageID) == [lasting.id])
         }
     }
@@ -169,10 +169,10 @@ struct SQLiteStoreInboxTests {
             let unfetched = newMessage(receivedAt: t0 + 1)
             let open = newMessage(receivedAt: t0 + 2)
             for message in [fetched, unfetched, open] { _ = try await publishStored(message, to: store) }
-            _ = try await store.fetchInbox(for: .csc, limit: 1, now: t0 + 5, visibilityTimeout: 30)
+            _ = try await store.fetchInbox(for: .csc, limit: 1, now: t0 + 5, visibilityTimeout: 30, maxAttempts: 10)
             #expect(try await store.acknowledge(delivery: fetched.deliveries[0].id, by: .csc, at: t0 + 6)?.isFirst == true)
             #expect(try await store.acknowledge(delivery: unfetched.deliveries[0].id, by: .csc, at: t0 + 6)?.isFirst == true)
-            let later = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 1000, visibilityTimeout: 30)
+            let later = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 1000, visibilityTimeout: 30, maxAttempts: 10)
             #expect(later.map(\.messageID) == [open.id])
         }
     }
@@ -229,8 +229,8 @@ struct SQLiteStoreStatusTests {
             #expect(status.deliveries.map(\.attempts) == [0, 0])
             #expect(status.deliveries.allSatisfy { $0.firstDeliveredAt == nil && $0.createdAt == t0 })
 
-            _ = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 10, visibilityTimeout: 30)
-            _ = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 45, visibilityTimeout: 30)
+            _ = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 10, visibilityTimeout: 30, maxAttempts: 10)
+            _ = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 45, visibilityTimeout: 30, maxAttempts: 10)
             status = try #require(try await store.messageStatus(id: message.id, sender: .hospitals, now: t0 + 46))
             let csc = try #require(status.deliveries.first { $0.id == cscID })
             #expect(csc.state == .delivered && csc.attempts == 2)
@@ -283,7 +283,7 @@ struct SQLiteStoreDurabilityTests {
 
         let store = try SQLiteStore(configuration: .init(path: path))
         let receipt = try await publishStored(message, to: store)
-        _ = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 1, visibilityTimeout: 30)
+        _ = try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 1, visibilityTimeout: 30, maxAttempts: 10)
         _ = try await store.acknowledge(delivery: message.deliveries[0].id, by: .csc, at: t0 + 2)
         let events = try await allEvents(store)
         let status = try await store.messageStatus(id: message.id, sender: .hospitals, now: t0 + 3)
@@ -293,7 +293,7 @@ struct SQLiteStoreDurabilityTests {
         #expect(try await allEvents(reopened) == events)
         #expect(try await reopened.messageStatus(id: message.id, sender: .hospitals, now: t0 + 3) == status)
         #expect(try await reopened.publish(message) == .replayed(receipt))
-        let police = try await reopened.fetchInbox(for: .police, limit: 10, now: t0 + 4, visibilityTimeout: 30)
+        let police = try await reopened.fetchInbox(for: .police, limit: 10, now: t0 + 4, visibilityTimeout: 30, maxAttempts: 10)
         #expect(police.map(\.jws) == [message.jws])
         await reopened.close()
     }

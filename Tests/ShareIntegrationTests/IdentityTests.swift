@@ -127,11 +127,12 @@ struct IdentityTests {
             #expect(hospital.keys.first?.kid == (try broker.signer(for: "northshire-hospitals").kid))
             let jwks = try await broker.client(as: "northshire-audit").send("GET", "/v1/directory/jwks")
             let keys = try #require(jwks.json?["keys"] as? [[String: Any]])
-            #expect(keys.count == 7, "six agencies' keys and the broker's audit key")
-            let auditKeys = try #require((try await broker.client(as: "northshire-audit").send("GET", "/v1/directory")
-                .json?["broker"] as? [String: Any])?["auditKeys"] as? [[String: Any]])
-            #expect(auditKeys.count == 1)
-            #expect(keys.contains { $0["kid"] as? String == auditKeys.first?["kid"] as? String })
+            #expect(keys.count == 8, "six agencies' keys, the broker's audit key and its notice key")
+            #expect(directory.broker.auditKeys.count == 1)
+            #expect(directory.broker.signingKeys.count == 1)
+            let brokerKeys = directory.broker.auditKeys + directory.broker.signingKeys
+            #expect(brokerKeys.allSatisfy { key in keys.contains { $0["kid"] as? String == key.kid } })
+            #expect(Set(brokerKeys.compactMap(\.kid)).count == 2, "two different keys")
         }
     }
 }

@@ -15,7 +15,8 @@ struct InteropTests {
             let kid = try broker.signer(for: "northshire-hospitals").kid
             let signed = try await Subprocess.run("python3", [
                 Paths.joseInterop, "sign", "--key", broker.pkiFile("northshire-hospitals.signing.key"),
-                "--kid", kid, "--payload", payloadFile.path,
+                // `=` form: a thumbprint may begin with "-", which argparse would take for an option.
+                "--kid=\(kid)", "--payload", payloadFile.path,
             ])
             #expect(signed.status == 0, "\(signed.stderr)")
             let jws = signed.text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -53,6 +53,9 @@ UNSUPPORTED_PATTERN = re.compile(r"\(\?[=!<PimsxaLu]|\\[1-9]|\\[kpPbBAZzGQE]|[*+
 
 # The demo partnership (sharebroker demo): which agencies may appear as sender / in 'to'.
 DEMO_SENDERS = frozenset({"northshire-hospitals", "northshire-police", "northshire-csc", "northshire-mash", "oakfield-primary"})
+# The broker's own id: the sender of the notices it signs itself (delivery-failed/1, response-overdue/1).
+BROKER = "sharebroker"
+BROKER_TYPES = frozenset({"delivery-failed/1", "response-overdue/1"})
 DEMO_AGENCIES = DEMO_SENDERS | {"northshire-audit"}
 DEMO_AREA = "E99999999"
 
@@ -317,7 +320,9 @@ def check_conventions(where: str, instance: Any, seen_ids: dict[str, str]) -> li
             failures.append(f"{where}: id {identifier} is also used by {seen_ids[identifier]}")
         seen_ids[identifier] = where
     sender = instance.get("sender")
-    if sender not in DEMO_SENDERS:
+    if instance.get("type") in BROKER_TYPES and sender == BROKER:
+        pass
+    elif sender not in DEMO_SENDERS:
         failures.append(f"{where}: sender {sender!r} is not a demo agency that sends messages")
     to = instance.get("to")
     if isinstance(to, list):

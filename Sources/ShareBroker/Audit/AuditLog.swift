@@ -1,7 +1,7 @@
 public import Foundation
 public import ShareAudit
 import Crypto
-public import ShareJWS
+import ShareJWS
 import ShareModel
 public import ShareStore
 
@@ -13,11 +13,11 @@ public import ShareStore
 /// up is reading the entries from the tree's size onwards.
 public actor AuditLog {
     private let store: any Store
-    private let signingKey: AuditSigningKey?
+    private let signingKey: BrokerSigningKey?
     private var tree = MerkleTree()
     private var lastSignedSize = -1
 
-    public init(store: any Store, signingKey: AuditSigningKey?) {
+    public init(store: any Store, signingKey: BrokerSigningKey?) {
         self.store = store
         self.signingKey = signingKey
     }
@@ -96,23 +96,5 @@ public actor AuditLog {
         } catch {
             throw BrokerError(.auditUnavailable, "The tree head could not be encoded: \(error.reason)")
         }
-    }
-}
-
-/// The broker's ES256 key for signing tree heads; its public half is in the directory.
-public struct AuditSigningKey: Sendable {
-    private let pem: String
-    /// The public key as a JWK, `kid` its RFC 7638 thumbprint.
-    public let publicJWK: JWK
-
-    /// Reads a PEM (PKCS#8) P-256 private key.
-    public init(pem: String) throws {
-        let key = try P256.Signing.PrivateKey.fromPEM(pem)
-        self.pem = pem
-        self.publicJWK = JWK(publicKey: key.publicKey)
-    }
-
-    func sign(_ payload: Data) throws -> String {
-        try ES256.sign(payload: payload, with: try P256.Signing.PrivateKey.fromPEM(pem), kid: publicJWK.thumbprint)
     }
 }

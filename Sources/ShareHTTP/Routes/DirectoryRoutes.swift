@@ -20,12 +20,14 @@ struct DirectoryRoutes {
             DirectoryAnswer.Entry(id: agency.id.rawValue, name: agency.name, kind: agency.kind.rawValue,
                                   areas: agency.areas, status: agency.status.rawValue, keys: agency.signingKeys.map(Self.jwk))
         }
-        return try jsonResponse(DirectoryAnswer(agencies: agencies, broker: .init(auditKeys: broker.auditPublicKey.map { [$0] } ?? [])))
+        return try jsonResponse(DirectoryAnswer(agencies: agencies, broker: .init(
+            auditKeys: broker.auditPublicKey.map { [$0] } ?? [], signingKeys: [broker.noticePublicKey])))
     }
 
     @Sendable func jwks(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         _ = try context.caller()
-        let keys = broker.directory.sortedAgencies.flatMap { $0.signingKeys.map(Self.jwk) } + (broker.auditPublicKey.map { [$0] } ?? [])
+        let keys = broker.directory.sortedAgencies.flatMap { $0.signingKeys.map(Self.jwk) } + [broker.noticePublicKey]
+            + (broker.auditPublicKey.map { [$0] } ?? [])
         return try jsonResponse(JWKSAnswer(keys: keys))
     }
 
@@ -44,9 +46,10 @@ struct DirectoryAnswer: Encodable {
         let keys: [JWK]
     }
 
-    /// The broker's own keys: `auditKeys` verify signed tree heads.
+    /// The broker's own keys: `auditKeys` verify signed tree heads, `signingKeys` its notices.
     struct BrokerKeys: Encodable {
         let auditKeys: [JWK]
+        let signingKeys: [JWK]
     }
 
     let agencies: [Entry]

@@ -26,6 +26,9 @@ struct ConfigFile: Decodable {
 
     struct Delivery: Decodable {
         var visibilityTimeoutSeconds: Double?
+        var maxAttempts: Int?
+        /// How often expiries, deadlines and exhausted deliveries are looked for (default 1 second).
+        var timerIntervalSeconds: Double?
     }
 
     struct Audit: Decodable {
@@ -66,6 +69,8 @@ struct ConfigFile: Decodable {
     var schemas: String?
     /// The sharing policy file.
     var policy: String?
+    /// PEM (PKCS#8) P-256 key that signs the broker's own notices.
+    var signingKey: String?
     var agencies: [AgencyEntry]
 }
 

@@ -28,7 +28,11 @@ public struct ServerSettings: Sendable {
     public var policy: SharingPolicy
     public var store: SQLiteStore.Configuration
     /// The key that signs the audit log's tree heads; without one, tree heads are refused.
-    public var auditSigningKey: AuditSigningKey?
+    public var auditSigningKey: BrokerSigningKey?
+    /// The key that signs the broker's notices (delivery-failed/1, response-overdue/1).
+    public var noticeSigningKey: BrokerSigningKey
+    /// How often the timers look for expiries, deadlines and exhausted deliveries.
+    public var timerInterval: Duration = .seconds(1)
     /// Keyed hashing of subject identifiers for audit searches; without it, no subject search.
     public var subjectTokens: SubjectTokens?
     /// How often a tree head is signed and kept while the log grows.
@@ -55,6 +59,13 @@ public struct ServerSettings: Sendable {
         if let value = file.limits?.maxWaitSeconds {
             guard (0...300).contains(value) else { throw ConfigurationError("/limits/maxWaitSeconds must be from 0 to 300.") }
             broker.maxWaitSeconds = value
+        }
+        if let value = file.delivery?.maxAttempts {
+            guard value >= 1 else { throw ConfigurationError("/delivery/maxAttempts must be at least 1.") }
+            broker.maxAttempts = value
+        }
+        guard let noticeKeyPath = file.signingKey.map(resolve) else {
+            throw ConfigurationError("/signingKey is required: a PEM P-256 private key (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256) that signs the broker's own notices.")
         }
         if let value = file.delivery?.visibilityTimeoutSeconds {
             guard value >= 0 else { throw ConfigurationError("/delivery/visibilityTimeoutSeconds must not be negative.") }
@@ -90,9 +101,14 @@ public struct ServerSettings: Sendable {
             schemasPath: schemasPath,
             policy: policy,
             store: SQLiteStore.Configuration(path: resolve(file.store.path), maxSizeBytes: file.store.maxSizeBytes),
-            auditSigningKey: try file.audit.map { try auditKey(resolve($0.signingKey)) },
+            auditSigningKey: try file.audit.map { try signingKey(resolve($0.signingKey), at: "/audit/signingKey") },
+            noticeSigningKey: try signingKey(noticeKeyPath, at: "/signingKey"),
             subjectTokens: try file.audit?.subjectKey.map { try subjectKey(resolve($0)) },
             agencies: try file.agencies.enumerated().map(agency))
+        if let seconds = file.delivery?.timerIntervalSeconds {
+            guard seconds > 0 else { throw ConfigurationError("/delivery/timerIntervalSeconds must be more than 0.") }
+            settings.timerInterval = .milliseconds(Int(seconds * 1000))
+        }
         if let seconds = file.audit?.treeHeadIntervalSeconds {
             guard seconds > 0 else { throw ConfigurationError("/audit/treeHeadIntervalSeconds must be more than 0.") }
             settings.treeHeadInterval = .milliseconds(Int(seconds * 1000))
@@ -144,9 +160,9 @@ public struct ServerSettings: Sendable {
         return tokens
     }
 
-    private static func auditKey(_ path: String) throws -> AuditSigningKey {
-        guard let pem = try? String(contentsOfFile: path, encoding: .utf8), let key = try? AuditSigningKey(pem: pem) else {
-            throw ConfigurationError("/audit/signingKey: cannot read a PEM P-256 private key from \(path).")
+    private static func signingKey(_ path: String, at pointer: String) throws -> BrokerSigningKey {
+        guard let pem = try? String(contentsOfFile: path, encoding: .utf8), let key = try? BrokerSigningKey(pem: pem) else {
+            throw ConfigurationError("\(pointer): cannot read a PEM P-256 private key from \(path).")
         }
         return key
     }

@@ -39,6 +39,7 @@ public enum DemoPartnership {
         try write(server.certificatePEM, to: pkiFolder.appendingPathComponent("broker.crt"))
         try write(server.keyPEM, to: pkiFolder.appendingPathComponent("broker.key"), secret: true)
         try write(P256SigningKeyFile.generate().pem, to: pkiFolder.appendingPathComponent("broker-audit.signing.key"), secret: true)
+        try write(P256SigningKeyFile.generate().pem, to: pkiFolder.appendingPathComponent("broker-notices.signing.key"), secret: true)
         let subjectSecret = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
         try write(subjectSecret + "\n", to: pkiFolder.appendingPathComponent("broker-subject.key"), secret: true)
         var agencies: [[String: Any]] = []
@@ -62,6 +63,7 @@ public enum DemoPartnership {
             "store": ["path": "broker.sqlite"],
             "schemas": schemas.standardizedFileURL.path,
             "policy": "policy.json",
+            "signingKey": "pki/broker-notices.signing.key",
             "audit": ["signingKey": "pki/broker-audit.signing.key", "subjectKey": "pki/broker-subject.key"],
             "agencies": agencies,
         ]

@@ -62,6 +62,34 @@ struct ReloadOnHangupService: Service {
     }
 }
 
+/// Runs the broker's timers every `interval`: expiries, response deadlines and exhausted
+/// deliveries. They are found from stored state, so a restart loses none of them.
+struct TimerService: Service {
+    let broker: Broker
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        await repeatUntilShutdown(every: interval) {
+            do {
+                while try await broker.processDueWork() >= Broker.timerBatch {}
+            } catch {
+                logger.error("Timer work failed; it is retried at the next interval", metadata: ["share.reason": "\(error)"])
+            }
+        }
+    }
+}
+
+/// Runs `body` now and then every `interval` until a graceful shutdown begins.
+func repeatUntilShutdown(every interval: Duration, _ body: @escaping @Sendable () async -> Void) async {
+    await cancelWhenGracefulShutdown {
+        while !Task.isCancelled {
+            await body()
+            try? await Task.sleep(for: interval)
+        }
+    }
+}
+
 /// Signs and keeps a tree head every `interval` while the log grows, and once more when the
 /// broker stops, so the log is committed to even if no auditor asks.
 struct TreeHeadSignerService: Service {
@@ -70,12 +98,7 @@ struct TreeHeadSignerService: Service {
     let logger: Logger
 
     func run() async throws {
-        await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try? await Task.sleep(for: interval)
-                await signIfGrown()
-            }
-        }
+        await repeatUntilShutdown(every: interval) { await signIfGrown() }
         await signIfGrown()
     }
 

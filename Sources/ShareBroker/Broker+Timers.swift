@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import ShareModel
+import ShareStore
+
+extension Broker {
+    /// The most items of each kind one round of the timers handles.
+    public static let timerBatch = 100
+
+    /// Does the timers' work that is due now, found from stored state (so nothing is lost to a
+    /// restart): dead-letters the unacknowledged deliveries of expired messages and tells their
+    /// senders (`delivery-failed/1`), tells requesters and the policy's escalation recipient
+    /// who has not answered in time (`response-overdue/1`), and dead-letters deliveries handed
+    /// out the maximum number of times. Each item is settled in its own transaction; one that
+    /// fails is logged and tried again next round, without holding up the others.
+    /// Returns how many items were found.
+    @discardableResult
+    public func processDueWork() async throws -> Int {
+        let now = clock.now()
+        let work = try await store.dueWork(now: now, maxAttempts: configuration.maxAttempts, limit: Self.timerBatch)
+        let writer = NoticeWriter(key: noticeKey, catalogue: catalogue)
+        for expired in work.expired {
+            await settling(expired.message.id) {
+                let notice = expired.message.sender == .broker || expired.unacknowledged.isEmpty
+                    ? nil : try writer.deliveryFailed(expired, at: now)
+                let events = expired.unacknowledged.map {
+                    EventRecord(kind: .expired, at: now, agency: $0.recipient, messageID: expired.message.id,
+                                deliveryID: $0.deliveryID, attempt: $0.attempts)
+                }
+                try await store.settleExpiry(of: expired.message.id, at: now, events: events, notice: notice.map { record($0, at: now) })
+                return notice
+            }
+        }
+        for request in work.overdue {
+            await settling(request.message.id) {
+                let notAnswered = request.recipients.filter { !request.answered.contains($0) }
+                let notice = notAnswered.isEmpty ? nil
+                    : try writer.responseOverdue(request, notAnswered: notAnswered, to: overdueRecipients(request), at: now)
+                try await store.settleDeadline(of: request.message.id, at: now, notice: notice.map { record($0, at: now) })
+                return notice
+            }
+        }
+        if !work.exhausted.isEmpty {
+            try await store.deadLetter(deliveries: work.exhausted.map(\.id), at: now, events: work.exhausted.map {
+                EventRecord(kind: .deadLettered, at: now, agency: $0.recipient, messageID: $0.messageID, deliveryID: $0.id, attempt: $0.attempts)
+            })
+            logger.notice("Deliveries dead-lettered", metadata: [ShareLogKey.count: "\(work.exhausted.count)"])
+        }
+        return work.expired.count + work.overdue.count + work.exhausted.count
+    }
+
+    /// Settles one item; announces its notice, or logs why it failed (it is found again next round).
+    private func settling(_ messageID: UUID, _ body: () async throws -> Notice?) async {
+        do {
+            guard let notice = try await body() else { return }
+            notifier.signal(notice.recipients)
+            logger.notice("Notice sent", metadata: [
+                ShareLogKey.messageType: "\(notice.envelope.type)", ShareLogKey.count: "\(notice.recipients.count)",
+            ])
+        } catch {
+            logger.error("A timer could not settle a message; it is retried next round", metadata: [
+                ShareLogKey.messageID: "\(messageID.lowercasedString)", "share.reason": "\(error)",
+            ])
+        }
+    }
+
+    /// The requester, and the policy's escalation recipient if it is another active agency.
+    private func overdueRecipients(_ request: OverdueRequest) -> [AgencyID] {
+        var recipients = [request.message.sender]
+        if let type = MessageType(request.message.type), let escalation = policy.rule(for: type)?.request?.escalateTo,
+           escalation != request.message.sender, directory.agencies[escalation]?.status == .active {
+            recipients.append(escalation)
+        }
+        return recipients
+    }
+
+    private func record(_ notice: Notice, at now: Date) -> NewMessage {
+        newMessage(notice.envelope, jws: notice.jws,
+                   decision: RoutingDecision(recipients: notice.recipients, expiresAt: nil, respondBy: nil), receivedAt: now)
+    }
+}

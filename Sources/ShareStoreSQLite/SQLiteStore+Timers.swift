@@ -1,0 +1,128 @@
+public import Foundation
+import ShareModel
+public import ShareStore
+
+/// The timers' work: found from stored state, settled one item per transaction.
+extension SQLiteStore {
+    public func dueWork(now: Date, maxAttempts: Int, limit: Int) async throws -> DueWork {
+        try await reader.run { connection in
+            try connection.execute("BEGIN")
+            defer { try? connection.execute("COMMIT") }
+            return DueWork(
+                expired: try Self.expired(now: now, limit: limit, on: connection),
+                overdue: try Self.overdue(now: now, limit: limit, on: connection),
+                exhausted: try Self.exhausted(now: now, maxAttempts: maxAttempts, limit: limit, on: connection))
+        }
+    }
+
+    public func settleExpiry(of messageID: UUID, at time: Date, events: [EventRecord], notice: NewMessage?) async throws {
+        try await writer.run { connection in
+            let mark = try connection.statement(
+                "UPDATE messages SET expiry_handled_at = ? WHERE id = ? AND expiry_handled_at IS NULL RETURNING id")
+                .bind(time.millis, messageID.uuidString)
+            guard try mark.step() else { return }
+            try connection.statement("""
+                UPDATE deliveries SET dead_lettered_at = ?
+                WHERE message_id = ? AND acknowledged_at IS NULL AND dead_lettered_at IS NULL
+                """)
+                .bind(time.millis, messageID.uuidString).run()
+            _ = try Self.appendEvents(events, on: connection)
+            if let notice { _ = try Self.insert(notice, on: connection) }
+        }
+    }
+
+    public func settleDeadline(of messageID: UUID, at time: Date, notice: NewMessage?) async throws {
+        try await writer.run { connection in
+            let mark = try connection.statement(
+                "UPDATE messages SET deadline_handled_at = ? WHERE id = ? AND deadline_handled_at IS NULL RETURNING id")
+                .bind(time.millis, messageID.uuidString)
+            guard try mark.step() else { return }
+            if let notice { _ = try Self.insert(notice, on: connection) }
+        }
+    }
+
+    public func deadLetter(deliveries ids: [UUID], at time: Date, events: [EventRecord]) async throws {
+        try await writer.run { connection in
+            let update = try connection.statement(
+                "UPDATE deliveries SET dead_lettered_at = ? WHERE id = ? AND dead_lettered_at IS NULL AND acknowledged_at IS NULL")
+            for id in ids {
+                update.reset()
+                try update.bind(time.millis, id.uuidString).run()
+            }
+            _ = try Self.appendEvents(events, on: connection)
+        }
+    }
+
+    private static func dueMessage(_ row: Statement) -> DueMessage? {
+        guard let id = UUID(uuidString: row.text(0)), let sender = AgencyID(row.text(1)) else { return nil }
+        return DueMessage(id: id, sender: sender, type: row.text(2), area: row.text(3), jws: row.data(4))
+    }
+
+    private static func expired(now: Date, limit: Int, on connection: SQLiteConnection) throws -> [ExpiredMessage] {
+        let select = try connection.statement("""
+            SELECT id, sender, type, area, jws, expires_at FROM messages
+            WHERE expires_at IS NOT NULL AND expiry_handled_at IS NULL AND expires_at <= ?
+            ORDER BY expires_at LIMIT ?
+            """)
+            .bind(now.millis, limit)
+        let deliveries = try connection.statement("""
+            SELECT id, recipient, attempts, first_delivered_at FROM deliveries
+            WHERE message_id = ? AND acknowledged_at IS NULL ORDER BY seq
+            """)
+        var found: [ExpiredMessage] = []
+        while try select.step() {
+            guard let message = dueMessage(select) else { continue }
+            deliveries.reset()
+            try deliveries.bind(message.id.uuidString)
+            var unacknowledged: [ExpiredMessage.Unacknowledged] = []
+            while try deliveries.step() {
+                guard let id = UUID(uuidString: deliveries.text(0)), let recipient = AgencyID(deliveries.text(1)) else { continue }
+                unacknowledged.append(.init(deliveryID: id, recipient: recipient, attempts: deliveries.int(2),
+                                            delivered: deliveries.optionalInt(3) != nil))
+            }
+            found.append(ExpiredMessage(message: message, expiresAt: Date(millis: select.int(5)), unacknowledged: unacknowledged))
+        }
+        return found
+    }
+
+    private static func overdue(now: Date, limit: Int, on connection: SQLiteConnection) throws -> [OverdueRequest] {
+        let select = try connection.statement("""
+            SELECT id, sender, type, area, jws, respond_by FROM messages
+            WHERE respond_by IS NOT NULL AND deadline_handled_at IS NULL AND respond_by <= ?
+            ORDER BY respond_by LIMIT ?
+            """)
+            .bind(now.millis, limit)
+        let recipients = try connection.statement("SELECT recipient FROM deliveries WHERE message_id = ? ORDER BY seq")
+        let answered = try connection.statement("SELECT DISTINCT sender FROM messages WHERE in_reply_to = ? ORDER BY sender")
+        var found: [OverdueRequest] = []
+        while try select.step() {
+            guard let message = dueMessage(select) else { continue }
+            func agencies(_ statement: Statement) throws -> [AgencyID] {
+                statement.reset()
+                try statement.bind(message.id.uuidString)
+                var list: [AgencyID] = []
+                while try statement.step() { AgencyID(statement.text(0)).map { list.append($0) } }
+                return list
+            }
+            found.append(OverdueRequest(message: message, respondBy: Date(millis: select.int(5)),
+                                        recipients: try agencies(recipients), answered: try agencies(answered)))
+        }
+        return found
+    }
+
+    private static func exhausted(now: Date, maxAttempts: Int, limit: Int, on connection: SQLiteConnection) throws -> [ExhaustedDelivery] {
+        let select = try connection.statement("""
+            SELECT id, message_id, recipient, attempts FROM deliveries
+            WHERE acknowledged_at IS NULL AND dead_lettered_at IS NULL AND visible_at <= ? AND attempts >= ?
+            ORDER BY visible_at LIMIT ?
+            """)
+            .bind(now.millis, maxAttempts, limit)
+        var found: [ExhaustedDelivery] = []
+        while try select.step() {
+            guard let id = UUID(uuidString: select.text(0)), let messageID = UUID(uuidString: select.text(1)),
+                  let recipient = AgencyID(select.text(2)) else { continue }
+            found.append(ExhaustedDelivery(id: id, messageID: messageID, recipient: recipient, attempts: select.int(3)))
+        }
+        return found
+    }
+}
