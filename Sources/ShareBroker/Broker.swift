@@ -21,6 +21,8 @@ public final class Broker: Sendable {
         public var maxWaitSeconds: Int = 30
         /// How many times a delivery is handed out without an acknowledgement before it is dead-lettered.
         public var maxAttempts: Int = 10
+        /// Webhook push, if the server is configured to make outbound calls; nil refuses registrations.
+        public var webhooks: WebhookConfiguration?
 
         public init() {}
     }
@@ -44,6 +46,8 @@ public final class Broker: Sendable {
     private let currentPolicy: Mutex<SharingPolicy>
     /// Every subscription, loaded from the store on first use and kept in step with it.
     let subscriptionCache = Mutex<[Subscription]?>(nil)
+    /// Every webhook endpoint, likewise.
+    let webhookCache = Mutex<[AgencyID: String]?>(nil)
 
     public init(configuration: Configuration, catalogue: MessageCatalogue, policy: SharingPolicy, directory: Directory,
                 store: any Store, clock: any BrokerClock, logger: Logger, noticeKey: BrokerSigningKey,

@@ -36,6 +36,8 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let policyRefused = Code("policy-refused")
         /// A subscription request is malformed.
         public static let invalidSubscription = Code("invalid-subscription")
+        /// This broker is not configured to push deliveries to webhooks.
+        public static let webhooksUnavailable = Code("webhooks-unavailable")
         /// The message names recipients the broker cannot deliver to, or none at all.
         public static let invalidRecipients = Code("invalid-recipients")
         /// The message expired before it arrived.
@@ -62,7 +64,7 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let allCases: [Code] = [
             .certificateRequired, .unknownAgency, .agencySuspended, .senderMismatch, .malformedMessage,
             .unsupportedSignature, .unknownKey, .badSignature, .keyNotSenders, .invalidEnvelope, .unknownMessageType,
-            .policyRefused, .invalidSubscription,
+            .policyRefused, .invalidSubscription, .webhooksUnavailable,
             .invalidRecipients,
             .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .notFound, .auditorsOnly,
             .auditUnavailable, .storeUnavailable, .shuttingDown,

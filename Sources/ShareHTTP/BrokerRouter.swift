@@ -17,6 +17,7 @@ public enum BrokerRouter {
         AuditRoutes(broker: broker).register(on: v1)
         SchemaRoutes(broker: broker).register(on: v1)
         SubscriptionRoutes(broker: broker).register(on: v1)
+        WebhookRoutes(broker: broker).register(on: v1)
         return router
     }
 }

@@ -50,6 +50,9 @@ public final class BrokerServer: Sendable {
             APIService(broker: broker, application: app),
             StopAcceptingService(broker: broker, inFlight: requestsInFlight),
         ]
+        if let tls = settings.webhookTLS {
+            services.insert(WebhookService(broker: broker, tls: tls, interval: settings.timerInterval, logger: logger), at: 2)
+        }
         if handleSignals {
             services.append(ReloadOnHangupService(server: self, logger: logger))
         }

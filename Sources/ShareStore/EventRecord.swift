@@ -32,6 +32,8 @@ public struct EventRecord: Sendable, Equatable, Codable {
         public static let expired = Kind("expired")
         /// A delivery was handed out the maximum number of times without an acknowledgement.
         public static let deadLettered = Kind("dead-lettered")
+        public static let webhookRegistered = Kind("webhook-registered")
+        public static let webhookRemoved = Kind("webhook-removed")
         /// A sharing policy came into force (at start or on reload).
         public static let policyLoaded = Kind("policy-loaded")
     }

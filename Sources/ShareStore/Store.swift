@@ -43,6 +43,15 @@ public protocol Store: Sendable {
     /// Every subscription of every agency, oldest first.
     func subscriptions() async throws -> [Subscription]
 
+    /// Sets (or with nil removes) the agency's webhook endpoint and records `event`, in one transaction.
+    func setWebhook(_ url: String?, for agency: AgencyID, at time: Date, event: EventRecord) async throws
+
+    /// Every registered webhook endpoint, by agency.
+    func webhooks() async throws -> [AgencyID: String]
+
+    /// Hides an unacknowledged delivery until `time` (a webhook retry's backoff).
+    func deferDelivery(_ id: UUID, until time: Date) async throws
+
     /// Up to `limit` of each kind of timer work due at `now` (see `DueWork`).
     func dueWork(now: Date, maxAttempts: Int, limit: Int) async throws -> DueWork
 

@@ -1,10 +1,21 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 6
+    static let version = 7
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks]
+
+    /// Version 7: the HTTPS endpoints agencies have registered for push delivery.
+    static let webhooks = [
+        """
+        CREATE TABLE webhooks (
+            agency TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            registered_at INTEGER NOT NULL
+        ) STRICT
+        """,
+    ]
 
     /// Version 6: what the timers have handled (expiries, deadlines) and dead-lettered deliveries.
     static let timers = [

@@ -25,6 +25,7 @@ public enum ProblemCatalogue {
         .unknownMessageType: Entry(status: .unprocessableContent, title: "Unknown message type"),
         .policyRefused: Entry(status: .forbidden, title: "Refused by the sharing policy"),
         .invalidSubscription: Entry(status: .unprocessableContent, title: "Invalid subscription"),
+        .webhooksUnavailable: Entry(status: .serviceUnavailable, title: "Webhooks not configured"),
         .invalidRecipients: Entry(status: .unprocessableContent, title: "Invalid recipients"),
         .expired: Entry(status: .unprocessableContent, title: "Message already expired"),
         .idConflict: Entry(status: .conflict, title: "Message id already used"),

@@ -1,10 +1,10 @@
-import Foundation
+public import Foundation
 import NIOCore
 import NIOFoundationCompat
 import ShareModel
 import Hummingbird
 import ShareBroker
-import ShareStore
+public import ShareStore
 
 /// `GET /v1/inbox` and `POST /v1/deliveries/{id}/ack`.
 struct InboxRoutes {
@@ -85,4 +85,11 @@ struct AcknowledgementAnswer: Encodable {
     let id: String
     let state: String
     let acknowledgedAt: Date
+}
+
+/// A delivery as JSON, the same wherever the broker hands one out (inbox, webhook).
+public enum DeliveryJSON {
+    public static func encode(_ delivery: InboxDelivery) throws -> Data {
+        try JSONCoding.encoder.encode(InboxAnswer.Delivery(delivery))
+    }
 }

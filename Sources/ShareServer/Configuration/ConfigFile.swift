@@ -71,6 +71,18 @@ struct ConfigFile: Decodable {
     var policy: String?
     /// PEM (PKCS#8) P-256 key that signs the broker's own notices.
     var signingKey: String?
+    var webhooks: Webhooks?
+
+    /// Outbound TLS for pushing deliveries to agencies' webhooks.
+    struct Webhooks: Decodable {
+        var clientCertificate: String
+        var clientKey: String
+        /// PEM CA certificate(s) that endpoints' certificates must chain to.
+        var trustRoots: String
+        var timeoutSeconds: Double?
+        var retryBaseSeconds: Double?
+        var retryMaxSeconds: Double?
+    }
     var agencies: [AgencyEntry]
 }
 

@@ -5,6 +5,13 @@ import ShareJWS
 public import ShareModel
 public import ShareStoreSQLite
 
+/// The files of the broker's outbound TLS identity for webhooks.
+public struct WebhookTLS: Sendable {
+    public var certificatePath: String
+    public var privateKeyPath: String
+    public var trustRootsPath: String
+}
+
 /// Everything a broker needs to start, read from one file plus environment overrides.
 public struct ServerSettings: Sendable {
     public enum TLSVersion: String, Sendable {
@@ -31,6 +38,8 @@ public struct ServerSettings: Sendable {
     public var auditSigningKey: BrokerSigningKey?
     /// The key that signs the broker's notices (delivery-failed/1, response-overdue/1).
     public var noticeSigningKey: BrokerSigningKey
+    /// The broker's client certificate and the roots it trusts when it pushes to webhooks.
+    public var webhookTLS: WebhookTLS?
     /// How often the timers look for expiries, deadlines and exhausted deliveries.
     public var timerInterval: Duration = .seconds(1)
     /// Keyed hashing of subject identifiers for audit searches; without it, no subject search.
@@ -63,6 +72,18 @@ public struct ServerSettings: Sendable {
         if let value = file.delivery?.maxAttempts {
             guard value >= 1 else { throw ConfigurationError("/delivery/maxAttempts must be at least 1.") }
             broker.maxAttempts = value
+        }
+        if let webhooks = file.webhooks {
+            func seconds(_ value: Double?, _ name: String, default fallback: Double) throws -> Double {
+                guard let value else { return fallback }
+                guard value > 0 else { throw ConfigurationError("/webhooks/\(name) must be more than 0.") }
+                return value
+            }
+            var configuration = WebhookConfiguration()
+            configuration.timeout = try seconds(webhooks.timeoutSeconds, "timeoutSeconds", default: configuration.timeout)
+            configuration.retryBase = try seconds(webhooks.retryBaseSeconds, "retryBaseSeconds", default: configuration.retryBase)
+            configuration.retryMax = try seconds(webhooks.retryMaxSeconds, "retryMaxSeconds", default: configuration.retryMax)
+            broker.webhooks = configuration
         }
         guard let noticeKeyPath = file.signingKey.map(resolve) else {
             throw ConfigurationError("/signingKey is required: a PEM P-256 private key (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256) that signs the broker's own notices.")
@@ -103,6 +124,10 @@ public struct ServerSettings: Sendable {
             store: SQLiteStore.Configuration(path: resolve(file.store.path), maxSizeBytes: file.store.maxSizeBytes),
             auditSigningKey: try file.audit.map { try signingKey(resolve($0.signingKey), at: "/audit/signingKey") },
             noticeSigningKey: try signingKey(noticeKeyPath, at: "/signingKey"),
+            webhookTLS: file.webhooks.map {
+                WebhookTLS(certificatePath: resolve($0.clientCertificate), privateKeyPath: resolve($0.clientKey),
+                           trustRootsPath: resolve($0.trustRoots))
+            },
             subjectTokens: try file.audit?.subjectKey.map { try subjectKey(resolve($0)) },
             agencies: try file.agencies.enumerated().map(agency))
         if let seconds = file.delivery?.timerIntervalSeconds {

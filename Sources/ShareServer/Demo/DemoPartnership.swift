@@ -35,6 +35,9 @@ public enum DemoPartnership {
         try FileManager.default.createDirectory(at: pkiFolder, withIntermediateDirectories: true)
         let pki = try DevPKI()
         try write(pki.caPEM, to: pkiFolder.appendingPathComponent("ca.crt"))
+        let brokerClient = try pki.issueClient(agency: AgencyID.broker.rawValue)
+        try write(brokerClient.certificatePEM, to: pkiFolder.appendingPathComponent("broker-client.crt"))
+        try write(brokerClient.keyPEM, to: pkiFolder.appendingPathComponent("broker-client.key"), secret: true)
         let server = try pki.issueServer()
         try write(server.certificatePEM, to: pkiFolder.appendingPathComponent("broker.crt"))
         try write(server.keyPEM, to: pkiFolder.appendingPathComponent("broker.key"), secret: true)
@@ -64,6 +67,7 @@ public enum DemoPartnership {
             "schemas": schemas.standardizedFileURL.path,
             "policy": "policy.json",
             "signingKey": "pki/broker-notices.signing.key",
+            "webhooks": ["clientCertificate": "pki/broker-client.crt", "clientKey": "pki/broker-client.key", "trustRoots": "pki/ca.crt"],
             "audit": ["signingKey": "pki/broker-audit.signing.key", "subjectKey": "pki/broker-subject.key"],
             "agencies": agencies,
         ]
