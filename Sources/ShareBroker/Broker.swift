@@ -19,6 +19,8 @@ public final class Broker: Sendable {
         public var maxInboxBatch: Int = 100
         /// The longest an inbox call may wait for a delivery.
         public var maxWaitSeconds: Int = 30
+        /// How long a delivery stream may stay silent before it is sent a heartbeat.
+        public var streamHeartbeat: Duration = .seconds(15)
 
         public init() {}
     }
@@ -97,7 +99,7 @@ public final class Broker: Sendable {
         }
     }
 
-    /// Ends waiting inbox calls and refuses new work; the store stays open for requests in flight.
+    /// Ends waiting inbox calls and open delivery streams, and refuses new work; the store stays open for requests in flight.
     public func beginShutdown() {
         notifier.close()
     }

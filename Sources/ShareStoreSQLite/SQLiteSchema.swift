@@ -1,10 +1,16 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 3
+    static let version = 4
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, streamIndex]
+
+    /// Version 4: a recipient's unacknowledged deliveries in sequence order, for streams
+    /// resuming after an event id.
+    static let streamIndex = [
+        "CREATE INDEX deliveries_stream ON deliveries (recipient, seq) WHERE acknowledged_at IS NULL",
+    ]
 
     /// Version 3: the signed tree heads the broker has committed to.
     static let treeHeads = [

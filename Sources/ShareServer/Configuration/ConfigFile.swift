@@ -26,6 +26,8 @@ struct ConfigFile: Decodable {
 
     struct Delivery: Decodable {
         var visibilityTimeoutSeconds: Double?
+        /// How long a delivery stream may stay silent before a heartbeat (default 15 seconds).
+        var streamHeartbeatSeconds: Double?
     }
 
     struct Audit: Decodable {
