@@ -70,3 +70,27 @@ extension TestBroker {
         logs.text.components(separatedBy: "Delivery stream opened").count - 1 >= count
     }
 }
+
+extension TestBroker {
+    /// Runs `curl -N` on `path` as `agency` until its output satisfies `done` or `seconds`
+    /// pass, then stops it; returns the output (headers too, with `-i` in `extra`).
+    func curlStream(_ path: String, as agency: String, _ extra: [String] = [], within seconds: Double = 30,
+                    until done: (String) -> Bool) async throws -> String {
+        let output = folder.appendingPathComponent("curl-\(UUID().uuidString).out")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["curl", "-sS", "-N"] + extra + curlArguments(path, as: agency)
+        process.standardOutput = handle
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            if process.isRunning { process.terminate() }
+            try? handle.close()
+        }
+        let read = { String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self) }
+        _ = try await eventually(within: seconds) { done(read()) }
+        return read()
+    }
+}

@@ -149,9 +149,11 @@ struct StreamTests {
         try await withBroker { broker in
             let envelope = EnvelopeBuilder()
             try await broker.publish(envelope)
-            let result = try await Subprocess.run("curl", ["-sS", "-N", "-i", "--max-time", "3"]
-                + broker.curlArguments("/v1/stream", as: "northshire-csc"))
-            let text: String = result.text.replacingOccurrences(of: "\r", with: "")
+            let output = try await broker.curlStream("/v1/stream", as: "northshire-csc", ["-i"]) { text in
+                guard let data = text.range(of: "\ndata: ") else { return false }
+                return text[data.upperBound...].contains("\n\n")
+            }
+            let text: String = output.replacingOccurrences(of: "\r", with: "")
             let headers: String = text.lowercased()
             #expect(headers.contains("content-type: text/event-stream"), "\(text.prefix(500))")
             #expect(headers.contains("cache-control: no-store"))
@@ -173,11 +175,12 @@ struct StreamTests {
     @Test("an idle stream receives heartbeat comments at the configured interval")
     func heartbeats() async throws {
         try await withBroker(configure: { $0["delivery"] = ["visibilityTimeoutSeconds": 30, "streamHeartbeatSeconds": 1] }) { broker in
-            let result = try await Subprocess.run("curl", ["-sS", "-N", "--max-time", "3.5"]
-                + broker.curlArguments("/v1/stream", as: "northshire-csc"))
-            let lines: [String] = result.text.components(separatedBy: "\n")
+            let output = try await broker.curlStream("/v1/stream", as: "northshire-csc") {
+                $0.components(separatedBy: ": heartbeat\n").count > 2
+            }
+            let lines: [String] = output.components(separatedBy: "\n")
             let heartbeats: Int = lines.filter { $0 == ": heartbeat" }.count
-            #expect(heartbeats >= 2, "\(result.text)")
+            #expect(heartbeats >= 2, "\(output)")
         }
     }
 
