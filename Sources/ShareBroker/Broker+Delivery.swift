@@ -28,11 +28,7 @@ extension Broker {
             }
             let remaining = deadline - ContinuousClock.now
             if !deliveries.isEmpty || remaining <= .zero || notifier.isClosed || Task.isCancelled {
-                if !deliveries.isEmpty {
-                    logger.info("Deliveries handed out", metadata: [
-                        ShareLogKey.agency: "\(agency.id)", ShareLogKey.count: "\(deliveries.count)",
-                    ])
-                }
+                logHandedOut(deliveries, to: agency.id, by: "inbox")
                 return deliveries
             }
             await notifier.wait(for: agency.id, after: generation, timeout: remaining)

@@ -23,6 +23,8 @@ public final class Broker: Sendable {
         public var maxAttempts: Int = 10
         /// Webhook push, if the server is configured to make outbound calls; nil refuses registrations.
         public var webhooks: WebhookConfiguration?
+        /// How long a delivery stream may stay silent before it is sent a heartbeat.
+        public var streamHeartbeat: Duration = .seconds(15)
 
         public init() {}
     }
@@ -132,7 +134,7 @@ public final class Broker: Sendable {
         }
     }
 
-    /// Ends waiting inbox calls and refuses new work; the store stays open for requests in flight.
+    /// Ends waiting inbox calls and open delivery streams, and refuses new work; the store stays open for requests in flight.
     public func beginShutdown() {
         notifier.close()
     }

@@ -1,15 +1,22 @@
 import ShareModel
 import Synchronization
 
-/// Wakes long polls when deliveries for their agency are committed.
+/// Wakes long polls and delivery streams when deliveries for their agency are committed,
+/// and ends them all when the broker stops.
 ///
 /// Each agency has a generation number that every signal increases. A poller reads the
 /// generation before it looks in the store and waits only while it is unchanged, so a
 /// delivery committed between the look and the wait is never missed.
 final class DeliveryNotifier: Sendable {
+    /// What a waiter waits for: deliveries for an agency, or only the close.
+    private enum Topic: Hashable {
+        case deliveries(AgencyID)
+        case closing
+    }
+
     private struct State {
         var generations: [AgencyID: UInt64] = [:]
-        var waiters: [AgencyID: [Int: CheckedContinuation<Void, Never>]] = [:]
+        var waiters: [Topic: [Int: CheckedContinuation<Void, Never>]] = [:]
         var cancelled: Set<Int> = []
         var nextWaiter = 0
         var closed = false
@@ -29,7 +36,7 @@ final class DeliveryNotifier: Sendable {
             var woken: [CheckedContinuation<Void, Never>] = []
             for agency in agencies {
                 state.generations[agency, default: 0] &+= 1
-                woken += state.waiters.removeValue(forKey: agency)?.values.map { $0 } ?? []
+                woken += state.waiters.removeValue(forKey: .deliveries(agency))?.values.map { $0 } ?? []
             }
             return woken
         }
@@ -50,14 +57,19 @@ final class DeliveryNotifier: Sendable {
     /// cancellation, or when the notifier closes, whichever is first.
     func wait(for agency: AgencyID, after generation: UInt64, timeout: Duration) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForSignal(agency, after: generation) }
+            group.addTask { await self.waitForSignal(.deliveries(agency), after: generation) }
             group.addTask { try? await Task.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
         }
     }
 
-    private func waitForSignal(_ agency: AgencyID, after generation: UInt64) async {
+    /// Returns when the notifier closes, or on cancellation.
+    func waitUntilClosed() async {
+        await waitForSignal(.closing, after: 0)
+    }
+
+    private func waitForSignal(_ topic: Topic, after generation: UInt64) async {
         let id = state.withLock { state in
             state.nextWaiter += 1
             return state.nextWaiter
@@ -65,18 +77,20 @@ final class DeliveryNotifier: Sendable {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let resumeNow = state.withLock { state -> Bool in
-                    if state.closed || state.cancelled.remove(id) != nil
-                        || state.generations[agency, default: 0] != generation {
+                    if state.closed || state.cancelled.remove(id) != nil {
                         return true
                     }
-                    state.waiters[agency, default: [:]][id] = continuation
+                    if case .deliveries(let agency) = topic, state.generations[agency, default: 0] != generation {
+                        return true
+                    }
+                    state.waiters[topic, default: [:]][id] = continuation
                     return false
                 }
                 if resumeNow { continuation.resume() }
             }
         } onCancel: {
             let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                if let waiting = state.waiters[agency]?.removeValue(forKey: id) { return waiting }
+                if let waiting = state.waiters[topic]?.removeValue(forKey: id) { return waiting }
                 state.cancelled.insert(id)
                 return nil
             }

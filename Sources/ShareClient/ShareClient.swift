@@ -73,23 +73,42 @@ public final class ShareClient: Sendable {
         public func header(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name.lowercased() }?.1
         }
+
+        init(_ response: HTTPClientResponse) async throws {
+            status = Int(response.status.code)
+            headers = response.headers.map { ($0.name, $0.value) }
+            body = Data(buffer: try await response.body.collect(upTo: 64 * 1024 * 1024))
+        }
+
+        /// The error for an answer that is not the one expected, with the broker's problem document.
+        var refusal: ShareClientError {
+            ShareClientError(status: status, problem: try? JSONDecoder().decode(Problem.self, from: body),
+                             reason: "The broker answered \(status): \(String(decoding: body.prefix(500), as: UTF8.self))")
+        }
     }
 
     /// Sends one request to a path of the broker.
     public func send(_ method: String, _ path: String, body: Data? = nil, contentType: String? = nil) async throws -> RawResponse {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = HTTPMethod(rawValue: method)
+        var request = self.request(method, path)
         if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
         if let body { request.body = .bytes(ByteBuffer(data: body)) }
-        let response: HTTPClientResponse
+        return try await RawResponse(try await execute(request))
+    }
+
+    /// Sends a request, turning a failure to get an answer into `ShareClientError`.
+    func execute(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
         do {
-            response = try await http.execute(request, timeout: .seconds(330))
+            return try await http.execute(request, timeout: .seconds(330))
         } catch {
             throw ShareClientError(status: nil, problem: nil, reason: "No answer from the broker at \(baseURL): \(error)")
         }
-        let bytes = try await response.body.collect(upTo: 64 * 1024 * 1024)
-        return RawResponse(status: Int(response.status.code), headers: response.headers.map { ($0.name, $0.value) },
-                           body: Data(buffer: bytes))
+    }
+
+    /// A request to a path of the broker.
+    func request(_ method: String, _ path: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = HTTPMethod(rawValue: method)
+        return request
     }
 
     /// GETs a path and decodes the JSON answer, or throws `ShareClientError`.
@@ -99,11 +118,7 @@ public final class ShareClient: Sendable {
 
     /// Throws the broker's problem, as `ShareClientError`, unless the answer has `status`.
     func expect(_ response: RawResponse, status: Int) throws {
-        guard response.status == status else {
-            let problem = try? JSONDecoder().decode(Problem.self, from: response.body)
-            throw ShareClientError(status: response.status, problem: problem,
-                                   reason: "The broker answered \(response.status): \(String(decoding: response.body.prefix(500), as: UTF8.self))")
-        }
+        guard response.status == status else { throw response.refusal }
     }
 
     /// The JSON answer if the status is `status`; otherwise the problem, as `ShareClientError`.

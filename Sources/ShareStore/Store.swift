@@ -18,6 +18,14 @@ public protocol Store: Sendable {
     /// all in one transaction.
     func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery]
 
+    /// Hands out up to `limit` of the agency's deliveries with a `sequence` after `sequence`
+    /// that are not acknowledged, not expired at `now`, not dead-lettered and handed out fewer
+    /// than `maxAttempts` times, visible or not, in sequence order. Each counts as delivered
+    /// exactly as an inbox fetch does (hidden until `now + visibilityTimeout`, attempt counted,
+    /// `delivered` event), in one transaction.
+    func streamDeliveries(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
+                          visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery]
+
     /// Acknowledges deliveries on behalf of their recipient, recording an `acknowledged` event
     /// for each first acknowledgement, all in one transaction. Returns one acknowledgement per
     /// id addressed to `agency`, in the order given; other ids are left out. Acknowledging

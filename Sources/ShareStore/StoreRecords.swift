@@ -76,6 +76,9 @@ public enum PublishOutcome: Sendable, Equatable {
 /// A delivery handed to its recipient.
 public struct InboxDelivery: Sendable, Equatable {
     public let id: UUID
+    /// The delivery's place in the order deliveries were created (increasing, never reused):
+    /// a stream's event id.
+    public let sequence: Int
     public let messageID: UUID
     public let type: String
     public let sender: AgencyID
@@ -86,9 +89,10 @@ public struct InboxDelivery: Sendable, Equatable {
     public let deliveredAt: Date
     public let expiresAt: Date?
 
-    public init(id: UUID, messageID: UUID, type: String, sender: AgencyID, jws: Data, attempt: Int,
+    public init(id: UUID, sequence: Int, messageID: UUID, type: String, sender: AgencyID, jws: Data, attempt: Int,
                 createdAt: Date, deliveredAt: Date, expiresAt: Date?) {
         self.id = id
+        self.sequence = sequence
         self.messageID = messageID
         self.type = type
         self.sender = sender

@@ -1,10 +1,16 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 7
+    static let version = 8
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex]
+
+    /// Version 8: a recipient's unacknowledged deliveries in sequence order, for streams
+    /// resuming after an event id.
+    static let streamIndex = [
+        "CREATE INDEX deliveries_stream ON deliveries (recipient, seq) WHERE acknowledged_at IS NULL",
+    ]
 
     /// Version 7: the HTTPS endpoints agencies have registered for push delivery.
     static let webhooks = [

@@ -110,23 +110,39 @@ public final class SQLiteStore: Store {
     }
 
     public func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
+        try await handOut(to: agency, matching: "d.visible_at <= ?", now.millis, limit: limit, now: now,
+                          visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts)
+    }
+
+    public func streamDeliveries(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
+                                 visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
+        try await handOut(to: agency, matching: "d.seq > ?", sequence, limit: limit, now: now,
+                          visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts)
+    }
+
+    /// Hands out, in sequence order, up to `limit` of the agency's unacknowledged, unexpired,
+    /// not dead-lettered deliveries handed out fewer than `maxAttempts` times that also meet
+    /// `condition` (with its one `value`): each is hidden for the visibility timeout, its
+    /// attempt counted and a `delivered` event recorded, in one transaction.
+    private func handOut(to agency: AgencyID, matching condition: String, _ value: Int, limit: Int, now: Date,
+                         visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
         try await writer.run { connection in
             let select = try connection.statement("""
                 SELECT d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at
                 FROM deliveries d JOIN messages m ON m.id = d.message_id
-                WHERE d.recipient = ? AND d.acknowledged_at IS NULL AND d.visible_at <= ?
+                WHERE d.recipient = ? AND d.acknowledged_at IS NULL AND \(condition)
                   AND (d.expires_at IS NULL OR d.expires_at > ?) AND d.dead_lettered_at IS NULL AND d.attempts < ?
                 ORDER BY d.seq LIMIT ?
                 """)
-                .bind(agency.rawValue, now.millis, now.millis, maxAttempts, limit)
-            var rows: [(seq: Int, delivery: InboxDelivery)] = []
+                .bind(agency.rawValue, value, now.millis, maxAttempts, limit)
+            var deliveries: [InboxDelivery] = []
             while try select.step() {
                 guard let id = UUID(uuidString: select.text(1)), let messageID = UUID(uuidString: select.text(2)),
                       let sender = AgencyID(select.text(4)) else { continue }
-                rows.append((select.int(0), InboxDelivery(
-                    id: id, messageID: messageID, type: select.text(3), sender: sender, jws: select.data(5),
-                    attempt: select.int(6) + 1, createdAt: Date(millis: select.int(7)), deliveredAt: now,
-                    expiresAt: select.optionalInt(8).map(Date.init(millis:)))))
+                deliveries.append(InboxDelivery(
+                    id: id, sequence: select.int(0), messageID: messageID, type: select.text(3), sender: sender,
+                    jws: select.data(5), attempt: select.int(6) + 1, createdAt: Date(millis: select.int(7)),
+                    deliveredAt: now, expiresAt: select.optionalInt(8).map(Date.init(millis:))))
             }
             let update = try connection.statement("""
                 UPDATE deliveries SET attempts = attempts + 1, visible_at = ?, last_delivered_at = ?,
@@ -134,15 +150,15 @@ public final class SQLiteStore: Store {
                 WHERE seq = ?
                 """)
             let hiddenUntil = now.addingTimeInterval(visibilityTimeout).millis
-            for row in rows {
+            for delivery in deliveries {
                 update.reset()
-                try update.bind(hiddenUntil, now.millis, now.millis, row.seq).run()
+                try update.bind(hiddenUntil, now.millis, now.millis, delivery.sequence).run()
             }
-            _ = try Self.appendEvents(rows.map {
-                EventRecord(kind: .delivered, at: now, agency: agency, messageID: $0.delivery.messageID,
-                            deliveryID: $0.delivery.id, attempt: $0.delivery.attempt)
+            _ = try Self.appendEvents(deliveries.map {
+                EventRecord(kind: .delivered, at: now, agency: agency, messageID: $0.messageID,
+                            deliveryID: $0.id, attempt: $0.attempt)
             }, on: connection)
-            return rows.map(\.delivery)
+            return deliveries
         }
     }
 

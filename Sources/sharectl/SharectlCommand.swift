@@ -9,8 +9,8 @@ struct SharectlCommand: AsyncParsableCommand {
         commandName: "sharectl",
         abstract: "Publish, receive and inspect safeguarding information shares on a sharebroker.",
         discussion: "Exit status: 0 done, 1 the broker refused or failed, 64 a usage or file error ('schema validate': 2).",
-        subcommands: [Sign.self, Publish.self, Inbox.self, Ack.self, Status.self, DirectoryCommand.self, AuditCommand.self,
-                      SubscriptionsCommand.self, SchemaCommand.self, Bench.self])
+        subcommands: [Sign.self, Publish.self, Inbox.self, StreamCommand.self, Ack.self, Status.self, DirectoryCommand.self,
+                      AuditCommand.self, SubscriptionsCommand.self, SchemaCommand.self, Bench.self])
 
     /// Runs the command; a usage error in `schema validate` exits with 2, as that command documents.
     static func main() async {
@@ -34,9 +34,19 @@ struct SharectlCommand: AsyncParsableCommand {
 
 /// Prints a value as indented JSON on standard output.
 func printJSON(_ value: some Encodable) throws {
+    print(try jsonText(value, options: .prettyPrinted))
+}
+
+/// Writes a value as one line of JSON to standard output at once (unbuffered, for a reader
+/// of a pipe that waits for each line).
+func writeJSONLine(_ value: some Encodable) throws {
+    FileHandle.standardOutput.write(Data((try jsonText(value) + "\n").utf8))
+}
+
+private func jsonText(_ value: some Encodable, options: JSONEncoder.OutputFormatting = []) throws -> String {
     let encoder = JSONEncoder()
-    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    encoder.outputFormatting = options.union([.sortedKeys, .withoutEscapingSlashes])
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }
 
 /// Runs a broker call, turning a refusal into its problem on standard error and exit status 1.
@@ -102,21 +112,12 @@ struct Inbox: AsyncParsableCommand {
     @Option(help: "Seconds to wait for a delivery if none is waiting.") var wait: Int = 0
     @Flag(help: "Acknowledge each delivery once it is printed and verified.") var ack = false
 
-    struct Printed: Encodable {
-        let delivery: Delivery
-        let envelope: JSONText
-    }
-
     func run() async throws {
         let printed = try await reportingFailures {
             try await connection.withClient { client in
                 let verifier = try DeliveryVerifier(directory: try await client.directory())
-                var printed: [Printed] = []
                 let deliveries = try await client.inbox(limit: limit, wait: wait)
-                for delivery in deliveries {
-                    let envelope = try verifier.verify(delivery)
-                    printed.append(Printed(delivery: delivery, envelope: JSONText(envelope)))
-                }
+                let printed = try deliveries.map { try PrintedDelivery(delivery: $0, verifier: verifier) }
                 if ack && !deliveries.isEmpty { _ = try await client.acknowledge(deliveries: deliveries.map(\.id)) }
                 return printed
             }
@@ -157,6 +158,21 @@ struct DirectoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         try printJSON(try await reportingFailures { try await connection.withClient { try await $0.directory() } })
+    }
+}
+
+/// A delivery as sharectl prints it: the delivery, and its envelope once the sender's
+/// signature is verified.
+struct PrintedDelivery: Encodable {
+    /// The stream event id, to resume after (`sharectl stream --last-event-id`).
+    let eventId: Int?
+    let delivery: Delivery
+    let envelope: JSONText
+
+    init(delivery: Delivery, eventId: Int? = nil, verifier: DeliveryVerifier) throws {
+        self.eventId = eventId
+        self.delivery = delivery
+        self.envelope = JSONText(try verifier.verify(delivery))
     }
 }
 

@@ -177,6 +177,35 @@ struct SQLiteStoreInboxTests {
         }
     }
 
+    // A stream hand-out follows the sequence, ignores visibility, skips acknowledged and expired
+    // deliveries, and counts as delivered exactly as an inbox fetch does.
+    @Test func streamDeliveriesAfterSequence() async throws {
+        try await withStore { store, _ in
+            let messages = (0..<4).map { newMessage(receivedAt: t0.addingTimeInterval(Double($0))) }
+            let expiring = newMessage(receivedAt: t0 + 4, expiresAt: t0 + 20)
+            for message in messages + [expiring] { _ = try await publishStored(message, to: store) }
+            _ = try await publishStored(newMessage(recipients: [.police], receivedAt: t0 + 5), to: store)
+            _ = try await store.fetchInbox(for: .csc, limit: 1, now: t0 + 10, visibilityTimeout: 30, maxAttempts: 10)
+            _ = try await store.acknowledge(delivery: messages[1].deliveries[0].id, by: .csc, at: t0 + 10)
+
+            let all = try await store.streamDeliveries(for: .csc, after: 0, limit: 10, now: t0 + 11, visibilityTimeout: 30, maxAttempts: 10)
+            #expect(all.map(\.messageID) == [messages[0].id, messages[2].id, messages[3].id, expiring.id],
+                    "a delivery out on an inbox fetch is streamed too; an acknowledged one is not")
+            #expect(all.map(\.attempt) == [2, 1, 1, 1])
+            #expect(all.map(\.sequence) == all.map(\.sequence).sorted())
+            #expect(try await store.fetchInbox(for: .csc, limit: 10, now: t0 + 12, visibilityTimeout: 30, maxAttempts: 10).isEmpty,
+                    "streamed deliveries are hidden from the inbox for the visibility timeout")
+
+            let rest = try await store.streamDeliveries(for: .csc, after: all[1].sequence, limit: 10, now: t0 + 20,
+                                                        visibilityTimeout: 30, maxAttempts: 10)
+            #expect(rest.map(\.messageID) == [messages[3].id], "after the given sequence, without the expired one")
+            #expect(try await store.streamDeliveries(for: .csc, after: all[0].sequence, limit: 1, now: t0 + 21,
+                                                     visibilityTimeout: 30, maxAttempts: 10).map(\.messageID) == [messages[2].id])
+            let delivered = try await allEvents(store).map(\.event).filter { $0.kind == .delivered }
+            #expect(delivered.count == 7, "one `delivered` event per hand-out: 1 fetched, 4 + 1 + 1 streamed")
+        }
+    }
+
     // Only the recipient can acknowledge; a second acknowledgement reports the first time.
     @Test func acknowledgeByRecipientOnly() async throws {
         try await withStore { store, _ in

@@ -45,4 +45,6 @@ extension Request {
 extension HTTPField.Name {
     /// Set on a publish answer that repeats the first answer to an identical resend.
     static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
+    /// The id of the last Server-Sent Event a reconnecting stream client received.
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
 }

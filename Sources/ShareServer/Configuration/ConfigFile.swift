@@ -29,6 +29,8 @@ struct ConfigFile: Decodable {
         var maxAttempts: Int?
         /// How often expiries, deadlines and exhausted deliveries are looked for (default 1 second).
         var timerIntervalSeconds: Double?
+        /// How long a delivery stream may stay silent before a heartbeat (default 15 seconds).
+        var streamHeartbeatSeconds: Double?
     }
 
     struct Audit: Decodable {

@@ -92,6 +92,12 @@ public struct ServerSettings: Sendable {
             guard value >= 0 else { throw ConfigurationError("/delivery/visibilityTimeoutSeconds must not be negative.") }
             broker.visibilityTimeout = value
         }
+        if let value = file.delivery?.streamHeartbeatSeconds {
+            guard value > 0 && value <= 300 else {
+                throw ConfigurationError("/delivery/streamHeartbeatSeconds must be more than 0 and at most 300.")
+            }
+            broker.streamHeartbeat = .milliseconds(Int(value * 1000))
+        }
         let versionText = file.tls.minimumVersion ?? "1.3"
         guard let version = TLSVersion(rawValue: versionText) else {
             throw ConfigurationError("/tls/minimumVersion must be \"1.3\" (default) or \"1.2\", not \"\(versionText)\".")

@@ -1,0 +1,234 @@
+import Foundation
+import ShareClient
+import ShareTesting
+import Testing
+
+@Suite("Delivery by stream (Server-Sent Events)", .timeLimit(.minutes(3)))
+struct StreamTests {
+    @Test("a delivery published while the stream is open arrives at once, and counts as delivered")
+    func livePush() async throws {
+        try await withBroker { broker in
+            let reader = StreamReader(try await broker.client(as: "northshire-csc").stream())
+            defer { reader.stop() }
+            #expect(try await eventually { broker.streamsOpened(1) })
+            let envelope = EnvelopeBuilder()
+            let jws = try broker.signer(for: "northshire-hospitals").sign(envelope: envelope.data)
+            let answer = try await broker.client(as: "northshire-hospitals").publish(jws: jws)
+
+            #expect(try await eventually(within: 5) { reader.deliveries.count == 1 }, "pushed within seconds of the publish")
+            let streamed = try #require(reader.deliveries.first)
+            #expect(streamed.delivery.messageId == answer.id)
+            #expect(streamed.delivery.type == "unborn-baby-referral/1")
+            #expect(streamed.delivery.sender == "northshire-hospitals")
+            #expect(streamed.delivery.jws == jws, "the exact bytes the sender signed")
+            #expect(streamed.delivery.attempt == 1)
+            #expect(streamed.eventID > 0)
+            let status = try await broker.client(as: "northshire-hospitals").status(message: answer.id)
+            #expect(status.recipients.first?.state == "delivered")
+            #expect(try await broker.eventCount("delivered") == 1)
+            #expect(try await broker.client(as: "northshire-csc").inbox().isEmpty,
+                    "hidden from the inbox for the visibility timeout, as after an inbox fetch")
+        }
+    }
+
+    @Test("reconnecting with Last-Event-ID sends exactly the rest; acknowledged deliveries are never sent again")
+    func resumeAfterLastEventID() async throws {
+        try await withBroker { broker in
+            let envelopes = (0..<4).map { _ in EnvelopeBuilder() }
+            for envelope in envelopes { try await broker.publish(envelope) }
+            let socialCare = try broker.client(as: "northshire-csc")
+            let ids: [String] = envelopes.map(\.id)
+            var firstTwo: [StreamedDelivery] = []
+            do {
+                var iterator = try await socialCare.stream().makeAsyncIterator()
+                for _ in 0..<2 {
+                    let next: StreamedDelivery? = try await iterator.next()
+                    firstTwo.append(try #require(next))
+                }
+            }
+            let firstIDs: [String] = firstTwo.map { $0.delivery.messageId.uuidString.lowercased() }
+            #expect(firstIDs == [ids[0], ids[1]])
+            _ = try await socialCare.acknowledge(delivery: firstTwo[0].delivery.id)
+
+            let resumed = StreamReader(try await socialCare.stream(after: firstTwo[1].eventID))
+            defer { resumed.stop() }
+            #expect(try await eventually { resumed.deliveries.count >= 2 })
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(resumed.messageIDs == [ids[2], ids[3]], "the remaining two, once each")
+
+            let fromStart = StreamReader(try await socialCare.stream())
+            defer { fromStart.stop() }
+            #expect(try await eventually { fromStart.deliveries.count >= 3 })
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(fromStart.messageIDs == [ids[1], ids[2], ids[3]], "all but the acknowledged one")
+            let attempts: [Int] = fromStart.deliveries.map(\.delivery.attempt)
+            #expect(attempts.first == 2, "a second hand-out of the unacknowledged one")
+        }
+    }
+
+    @Test("two streams of one agency each receive every delivery")
+    func concurrentStreamsEachReceiveAll() async throws {
+        try await withBroker { broker in
+            let socialCare = try broker.client(as: "northshire-csc")
+            let first = StreamReader(try await socialCare.stream())
+            let second = StreamReader(try await socialCare.stream())
+            defer {
+                first.stop()
+                second.stop()
+            }
+            #expect(try await eventually { broker.streamsOpened(2) })
+            let envelopes = (0..<3).map { _ in EnvelopeBuilder() }
+            for envelope in envelopes { try await broker.publish(envelope) }
+            let ids: [String] = envelopes.map(\.id)
+            let bothReceived = try await eventually { first.deliveries.count == 3 && second.deliveries.count == 3 }
+            #expect(bothReceived)
+            #expect(first.messageIDs == ids)
+            #expect(second.messageIDs == ids)
+            #expect(try await broker.eventCount("delivered") == 6, "each hand-out is recorded")
+        }
+    }
+
+    @Test("a client that stops reading holds up neither another agency's stream, nor publishes, nor the shutdown")
+    func stalledClientBlocksNobody() async throws {
+        let broker = try await TestBroker.start()
+        let stalled = Process()
+        stalled.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        stalled.arguments = ["curl", "-sS", "-N", "--http1.1", "--limit-rate", "1", "-o", "/dev/null"]
+            + broker.curlArguments("/v1/stream", as: "northshire-csc")
+        stalled.standardOutput = FileHandle.nullDevice
+        stalled.standardError = FileHandle.nullDevice
+        try stalled.run()
+        defer { if stalled.isRunning { stalled.terminate() } }
+        #expect(try await eventually { broker.streamsOpened(1) })
+
+        let mash = StreamReader(try await broker.client(as: "northshire-mash").stream())
+        // About 7 MB of JWS for a client that reads one byte a second: more than the socket buffers hold.
+        var accepted = 0
+        for _ in 0..<250 {
+            let answer = try await broker.publishRaw(EnvelopeBuilder(to: ["northshire-csc"]).padded(to: 20_000), as: "northshire-hospitals")
+            if answer.status == 201 { accepted += 1 }
+        }
+        #expect(accepted == 250)
+        #expect(try await eventually { try await broker.eventCount("delivered") > 0 }, "the stalled stream was being written to")
+
+        let started = ContinuousClock.now
+        let toStalled = try await broker.publishRaw(EnvelopeBuilder(to: ["northshire-csc"]), as: "northshire-hospitals")
+        let urgent = EnvelopeBuilder(to: ["northshire-mash"])
+        let toOther = try await broker.publishRaw(urgent, as: "northshire-hospitals")
+        let publishing: Duration = ContinuousClock.now - started
+        #expect(toStalled.status == 201 && toOther.status == 201)
+        #expect(publishing < .seconds(5), "publishes are not held up")
+        let urgentID: String = urgent.id
+        let arrived = try await eventually(within: 5) { mash.messageIDs == [urgentID] }
+        #expect(arrived, "the other agency's stream receives promptly")
+        mash.stop()
+
+        let stopping = ContinuousClock.now
+        try await broker.stopAndRemove()
+        let stopped: Duration = ContinuousClock.now - stopping
+        #expect(stopped < .seconds(10), "the stalled stream does not hold the shutdown")
+    }
+
+    @Test("stopping the broker ends open streams at once and completes promptly")
+    func shutdownEndsStreams() async throws {
+        try await withBroker { broker in
+            let reader = StreamReader(try await broker.client(as: "northshire-csc").stream())
+            defer { reader.stop() }
+            #expect(try await eventually { broker.streamsOpened(1) })
+            let started = ContinuousClock.now
+            try await broker.stop()
+            let stopped: Duration = ContinuousClock.now - started
+            #expect(stopped < .seconds(5), "open streams do not hold the shutdown")
+            #expect(try await eventually { reader.hasEnded }, "the client sees the stream end")
+            #expect(reader.failure == nil, "the broker finished the response rather than cutting it off")
+        }
+    }
+
+    @Test("curl -N receives the deliveries as Server-Sent Events")
+    func curlReceivesEvents() async throws {
+        try await withBroker { broker in
+            let envelope = EnvelopeBuilder()
+            try await broker.publish(envelope)
+            let output = try await broker.curlStream("/v1/stream", as: "northshire-csc", ["-i"]) { text in
+                guard let data = text.range(of: "\ndata: ") else { return false }
+                return text[data.upperBound...].contains("\n\n")
+            }
+            let text: String = output.replacingOccurrences(of: "\r", with: "")
+            let headers: String = text.lowercased()
+            #expect(headers.contains("content-type: text/event-stream"), "\(text.prefix(500))")
+            #expect(headers.contains("cache-control: no-store"))
+            let lines: [String] = text.components(separatedBy: "\n")
+            let found: Int? = lines.firstIndex { $0.hasPrefix("data: ") }
+            let dataIndex: Int = try #require(found, "\(text.prefix(500))")
+            try #require(dataIndex >= 2 && dataIndex + 1 < lines.count)
+            let idLine: String = lines[dataIndex - 2]
+            #expect(idLine.hasPrefix("id: "))
+            #expect(Int(idLine.dropFirst(4)) != nil, "the event id is the delivery's sequence number")
+            #expect(lines[dataIndex - 1] == "event: delivery")
+            #expect(lines[dataIndex + 1] == "", "a blank line ends the event")
+            let json = Data(lines[dataIndex].dropFirst(6).utf8)
+            let delivery: Delivery = try JSONDecoder().decode(Delivery.self, from: json)
+            #expect(delivery.messageId.uuidString.lowercased() == envelope.id)
+        }
+    }
+
+    @Test("an idle stream receives heartbeat comments at the configured interval")
+    func heartbeats() async throws {
+        try await withBroker(configure: { $0["delivery"] = ["visibilityTimeoutSeconds": 30, "streamHeartbeatSeconds": 1] }) { broker in
+            let output = try await broker.curlStream("/v1/stream", as: "northshire-csc") {
+                $0.components(separatedBy: ": heartbeat\n").count > 2
+            }
+            let lines: [String] = output.components(separatedBy: "\n")
+            let heartbeats: Int = lines.filter { $0 == ": heartbeat" }.count
+            #expect(heartbeats >= 2, "\(output)")
+        }
+    }
+
+    @Test("sharectl stream --count 1 --ack prints the verified delivery as one JSON line and exits 0")
+    func sharectlStream() async throws {
+        let sharectl = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
+        try await withBroker { broker in
+            async let run = Subprocess.run(sharectl, [
+                "stream", "--as", "northshire-csc", "--demo-dir", broker.folder.path, "--url", broker.baseURL.absoluteString,
+                "--count", "1", "--ack",
+            ])
+            #expect(try await eventually(within: 30) { broker.streamsOpened(1) })
+            let envelope = EnvelopeBuilder()
+            try await broker.publish(envelope)
+            let result = try await run
+            #expect(result.status == 0, "\(result.stderr)")
+            let lines: [String] = result.text.split(separator: "\n").map(String.init)
+            #expect(lines.count == 1)
+            let printed: PrintedLine = try JSONDecoder().decode(PrintedLine.self, from: Data((lines.first ?? "").utf8))
+            #expect(printed.delivery.messageId.uuidString.lowercased() == envelope.id)
+            #expect(printed.envelope.id == envelope.id, "the verified envelope")
+            #expect(printed.eventId > 0)
+            let messageID: UUID = printed.delivery.messageId
+            let status = try await broker.client(as: "northshire-hospitals").status(message: messageID)
+            #expect(status.recipients.first?.state == "acknowledged")
+        }
+    }
+
+    @Test("a malformed Last-Event-ID is refused with a 400 problem document")
+    func malformedLastEventID() async throws {
+        try await withBroker { broker in
+            let query = try await broker.client(as: "northshire-csc").send("GET", "/v1/stream?lastEventId=seven")
+            #expect(query.status == 400)
+            #expect(query.problem?.code == "bad-request")
+            let header = try await broker.curl("/v1/stream", as: "northshire-csc", ["-H", "Last-Event-ID: -1"])
+            #expect(header.status == 400)
+            #expect(header.body.contains("urn:sharebroker:problem:bad-request"))
+        }
+    }
+}
+
+/// A line `sharectl stream` prints.
+private struct PrintedLine: Decodable {
+    struct Envelope: Decodable {
+        let id: String
+    }
+
+    let eventId: Int
+    let delivery: Delivery
+    let envelope: Envelope
+}
