@@ -24,6 +24,13 @@ enum DemoBanner {
               curl --cacert \(folder)/pki/ca.crt --cert \(folder)/pki/northshire-csc.crt --key \(folder)/pki/northshire-csc.key \\
                    'https://127.0.0.1:\(port)/v1/inbox?wait=5'
 
+              # ... or watches its deliveries arrive as Server-Sent Events
+              curl -N --cacert \(folder)/pki/ca.crt --cert \(folder)/pki/northshire-csc.crt --key \(folder)/pki/northshire-csc.key \\
+                   https://127.0.0.1:\(port)/v1/stream
+
+              # the MASH subscribes to every referral in the area
+              swift run sharectl subscriptions add --as northshire-mash --demo-dir \(folder) --type unborn-baby-referral/1 --area \(DemoPartnership.area)
+
             Stop with Ctrl-C.
 
             """
