@@ -5,7 +5,7 @@ import ShareStore
 
 extension Broker {
     /// The most items of each kind one round of the timers handles.
-    public static let timerBatch = 100
+    static let timerBatch = 100
 
     /// Does the timers' work that is due now, found from stored state (so nothing is lost to a
     /// restart): dead-letters the unacknowledged deliveries of expired messages and tells their
@@ -13,14 +13,15 @@ extension Broker {
     /// who has not answered in time (`response-overdue/1`), and dead-letters deliveries handed
     /// out the maximum number of times. Each item is settled in its own transaction; one that
     /// fails is logged and tried again next round, without holding up the others.
-    /// Returns how many items were found.
+    /// Returns whether more work may be due now: a batch was full and every item was settled.
     @discardableResult
-    public func processDueWork() async throws -> Int {
+    public func processDueWork() async throws -> Bool {
         let now = clock.now()
         let work = try await store.dueWork(now: now, maxAttempts: configuration.maxAttempts, limit: Self.timerBatch)
         let writer = NoticeWriter(key: noticeKey, catalogue: catalogue)
+        var settled = true
         for expired in work.expired {
-            await settling(expired.message.id) {
+            let ok = await settling(expired.message.id) {
                 let notice = expired.message.sender == .broker || expired.unacknowledged.isEmpty
                     ? nil : try writer.deliveryFailed(expired, at: now)
                 let events = expired.unacknowledged.map {
@@ -30,15 +31,17 @@ extension Broker {
                 try await store.settleExpiry(of: expired.message.id, at: now, events: events, notice: notice.map { record($0, at: now) })
                 return notice
             }
+            settled = settled && ok
         }
         for request in work.overdue {
-            await settling(request.message.id) {
+            let ok = await settling(request.message.id) {
                 let notAnswered = request.recipients.filter { !request.answered.contains($0) }
                 let notice = notAnswered.isEmpty ? nil
                     : try writer.responseOverdue(request, notAnswered: notAnswered, to: overdueRecipients(request), at: now)
                 try await store.settleDeadline(of: request.message.id, at: now, notice: notice.map { record($0, at: now) })
                 return notice
             }
+            settled = settled && ok
         }
         if !work.exhausted.isEmpty {
             try await store.deadLetter(deliveries: work.exhausted.map(\.id), at: now, events: work.exhausted.map {
@@ -46,21 +49,25 @@ extension Broker {
             })
             logger.notice("Deliveries dead-lettered", metadata: [ShareLogKey.count: "\(work.exhausted.count)"])
         }
-        return work.expired.count + work.overdue.count + work.exhausted.count
+        let full = [work.expired.count, work.overdue.count, work.exhausted.count].contains { $0 >= Self.timerBatch }
+        return full && settled
     }
 
-    /// Settles one item; announces its notice, or logs why it failed (it is found again next round).
-    private func settling(_ messageID: UUID, _ body: () async throws -> Notice?) async {
+    /// Settles one item and announces its notice; or logs why it failed (it is found again
+    /// next round) and returns false.
+    private func settling(_ messageID: UUID, _ body: () async throws -> Notice?) async -> Bool {
         do {
-            guard let notice = try await body() else { return }
+            guard let notice = try await body() else { return true }
             notifier.signal(notice.recipients)
             logger.notice("Notice sent", metadata: [
                 ShareLogKey.messageType: "\(notice.envelope.type)", ShareLogKey.count: "\(notice.recipients.count)",
             ])
+            return true
         } catch {
             logger.error("A timer could not settle a message; it is retried next round", metadata: [
                 ShareLogKey.messageID: "\(messageID.lowercasedString)", "share.reason": "\(error)",
             ])
+            return false
         }
     }
 

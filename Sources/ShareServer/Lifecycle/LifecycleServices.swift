@@ -72,7 +72,7 @@ struct TimerService: Service {
     func run() async throws {
         await repeatUntilShutdown(every: interval) {
             do {
-                while try await broker.processDueWork() >= Broker.timerBatch {}
+                while try await broker.processDueWork() {}
             } catch {
                 logger.error("Timer work failed; it is retried at the next interval", metadata: ["share.reason": "\(error)"])
             }
