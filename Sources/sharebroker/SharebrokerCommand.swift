@@ -63,6 +63,9 @@ struct Demo: AsyncParsableCommand {
     @Option(name: .long, help: "The message catalogue folder (used when the folder is first created).")
     var schemas: String = "./Schemas"
 
+    @Option(name: .long, help: "Extra social care agencies for the stream benchmark (used when the folder is first created).")
+    var benchAgencies: Int = 0
+
     func run() async throws {
         let logger = bootstrapLogging()
         let folder = URL(fileURLWithPath: dataDir).standardizedFileURL
@@ -70,7 +73,8 @@ struct Demo: AsyncParsableCommand {
         let created: Bool
         do {
             let prepared = try DemoPartnership.prepare(
-                dataDirectory: folder, port: port, schemas: URL(fileURLWithPath: schemas, isDirectory: true))
+                dataDirectory: folder, port: port, schemas: URL(fileURLWithPath: schemas, isDirectory: true),
+                benchmarkAgencies: benchAgencies)
             created = prepared.created
             var environment = ProcessInfo.processInfo.environment
             environment["SHAREBROKER_PORT"] = environment["SHAREBROKER_PORT"] ?? String(port)

@@ -24,9 +24,20 @@ public enum DemoPartnership {
         Member(id: "northshire-audit", name: "Northshire Safeguarding Partnership Audit", kind: .auditor),
     ]
 
+    /// `count` extra children's social care agencies for the stream benchmark, named
+    /// `bench-social-care-01` and on.
+    public static func benchmarkMembers(_ count: Int) -> [Member] {
+        (0..<max(0, count)).map { index in
+            let number = String(format: "%02d", index + 1)
+            return Member(id: "bench-social-care-\(number)", name: "Benchmark Social Care \(number) (fictional)", kind: .socialCare)
+        }
+    }
+
     /// The configuration file in `dataDirectory`, writing the PKI and the file first if absent;
-    /// it validates messages against the catalogue in `schemas`. Returns whether it was created now.
-    public static func prepare(dataDirectory: URL, port: Int, schemas: URL) throws -> (configuration: URL, created: Bool) {
+    /// it validates messages against the catalogue in `schemas`. With `benchmarkAgencies`, the
+    /// partnership also has that many `benchmarkMembers`. Returns whether it was created now.
+    public static func prepare(dataDirectory: URL, port: Int, schemas: URL,
+                               benchmarkAgencies: Int = 0) throws -> (configuration: URL, created: Bool) {
         let configuration = dataDirectory.appendingPathComponent("sharebroker.json")
         if FileManager.default.fileExists(atPath: configuration.path) {
             return (configuration, false)
@@ -46,7 +57,7 @@ public enum DemoPartnership {
         let subjectSecret = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
         try write(subjectSecret + "\n", to: pkiFolder.appendingPathComponent("broker-subject.key"), secret: true)
         var agencies: [[String: Any]] = []
-        for member in members {
+        for member in members + benchmarkMembers(benchmarkAgencies) {
             let client = try pki.issueClient(agency: member.id)
             try write(client.certificatePEM, to: pkiFolder.appendingPathComponent("\(member.id).crt"))
             try write(client.keyPEM, to: pkiFolder.appendingPathComponent("\(member.id).key"), secret: true)

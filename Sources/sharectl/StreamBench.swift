@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import ShareClient
+import Synchronization
+
+/// The fan-out benchmark: agencies subscribed to a type each hold a delivery stream open while
+/// messages are published at a fixed rate; it measures publish-to-stream latency over every
+/// delivery and the rate of deliveries streamed. Needs a demo made with
+/// `sharebroker demo --bench-agencies N`. See BENCHMARKS.md.
+struct StreamBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-stream",
+        abstract: "Load-test delivery streams: N subscribed agencies streaming while messages are published at a rate.")
+
+    @Option(help: "The demo data folder of the broker under test (made with --bench-agencies).") var demoDir = "./demo-data"
+    @Option(help: "The broker's base URL (default: the demo's configured port).") var url: String?
+    @Option(help: "Subscribed agencies, each with one open stream.") var agencies = 10
+    @Option(help: "Messages to publish.") var messages = 5_000
+    @Option(help: "Publishes per second in total.") var rate = 500
+    @Option(help: "Concurrent publishing connections.") var publishers = 16
+    @Option(help: "Payload size in bytes.") var payloadBytes = 1024
+    @Option(help: "The broker's process id, to measure its CPU time from /proc.") var brokerPid: Int32?
+
+    func run() async throws {
+        func options(_ agency: String) throws -> ConnectionOptions {
+            try ConnectionOptions.parse(["--as", agency, "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
+        }
+        let publisher = try options("northshire-hospitals")
+        let signer = try publisher.signer()
+        let padding = String(repeating: "x", count: payloadBytes)
+        let prepared: [(id: String, jws: String)] = try (0..<messages).map { _ in
+            let id = UUID().uuidString.lowercased()
+            return (id, try signer.sign(envelope: BenchEnvelope.make(id: id, padding: padding)))
+        }
+        let names = (1...agencies).map { String(format: "bench-social-care-%02d", $0) }
+        let subscribers = try names.map { try ShareClient(configuration: try options($0).clientConfiguration()) }
+        let publishClients = try (0..<publishers).map { _ in try ShareClient(configuration: try publisher.clientConfiguration()) }
+        for client in subscribers {
+            _ = try await client.subscribe(types: ["relevant-history/1"], areas: ["E99999999"])
+        }
+        let state = StreamBenchState(expected: messages * agencies)
+        let cpuBefore = brokerPid.flatMap(ProcessCPU.seconds)
+        let started = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for client in subscribers {
+                let stream = try await client.stream()
+                group.addTask {
+                    var seen = 0
+                    for try await streamed in stream {
+                        state.received(streamed.delivery.messageId.uuidString.lowercased())
+                        seen += 1
+                        if seen == messages { break }
+                    }
+                }
+            }
+            let order = BenchState(total: messages)
+            for client in publishClients {
+                group.addTask {
+                    while let index = order.nextIndex() {
+                        let due = started + .seconds(Double(index) / Double(rate))
+                        if due > ContinuousClock.now { try await Task.sleep(until: due) }
+                        state.sent(prepared[index].id)
+                        _ = try await client.publish(jws: prepared[index].jws)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let elapsed = ContinuousClock.now - started
+        let cpu = brokerPid.flatMap(ProcessCPU.seconds).flatMap { after in cpuBefore.map { after - $0 } }
+        for client in subscribers + publishClients {
+            _ = try? await client.unsubscribeAll()
+            try? await client.shutdown()
+        }
+        print(state.report(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+                           brokerCPU: cpu, agencies: agencies, messages: messages, rate: rate))
+    }
+}
+
+/// Publish times and stream arrival latencies of one fan-out run.
+final class StreamBenchState: Sendable {
+    private struct Counters {
+        var sentAt: [String: ContinuousClock.Instant] = [:]
+        var latencies: [Duration] = []
+    }
+
+    private let expected: Int
+    private let counters = Mutex(Counters())
+
+    init(expected: Int) { self.expected = expected }
+
+    func sent(_ id: String) { counters.withLock { $0.sentAt[id] = .now } }
+
+    func received(_ id: String) {
+        counters.withLock { counters in
+            if let sent = counters.sentAt[id] { counters.latencies.append(.now - sent) }
+        }
+    }
+
+    func report(seconds: Double, brokerCPU: Double?, agencies: Int, messages: Int, rate: Int) -> String {
+        counters.withLock { counters in
+            let sorted = counters.latencies.sorted()
+            func percentile(_ p: Double) -> Double {
+                guard !sorted.isEmpty else { return 0 }
+                let value = sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+                return Double(value.components.attoseconds) / 1e15 + Double(value.components.seconds) * 1000
+            }
+            var lines = [
+                "setup               \(agencies) subscribed agencies streaming, \(messages) messages at \(rate)/s",
+                "stream deliveries   \(counters.latencies.count) of \(expected)",
+                "elapsed             \(String(format: "%.2f", seconds)) s",
+                "fan-out deliveries/s \(String(format: "%.0f", Double(counters.latencies.count) / seconds))",
+                "publish→stream p50  \(String(format: "%.2f", percentile(0.50))) ms",
+                "publish→stream p99  \(String(format: "%.2f", percentile(0.99))) ms",
+            ]
+            if let brokerCPU, brokerCPU > 0 {
+                lines.append("broker CPU          \(String(format: "%.2f", brokerCPU)) s")
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+extension ShareClient {
+    /// Removes every subscription of the caller (benchmark clean-up).
+    func unsubscribeAll() async throws {
+        for subscription in try await subscriptions() { try await unsubscribe(subscription.id) }
+    }
+}
