@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The load benchmark of BENCHMARKS.md: a release-build demo broker on 127.0.0.1 with a fresh
 # data folder, loaded by `sharectl bench` (32 publishing mTLS connections, 1 KiB payloads,
-# drained through the inbox with acknowledgements), then the latency run at 500 publishes/s.
+# drained through the inbox with acknowledgements), then the latency run at 500 publishes/s,
+# then the fan-out run: 10 subscribed agencies streaming while 500 messages/s are published.
 # Usage: Benchmarks/run.sh [MESSAGES]   (default 20000). Stops everything it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,7 +11,7 @@ swift build -c release --product sharebroker >&2
 swift build -c release --product sharectl >&2
 bin="$(swift build -c release --show-bin-path)"
 folder="$(mktemp -d)"
-"$bin/sharebroker" demo --data-dir "$folder" --port 0 > "$folder/broker.out" 2>&1 &
+"$bin/sharebroker" demo --data-dir "$folder" --port 0 --bench-agencies 10 > "$folder/broker.out" 2>&1 &
 broker=$!
 trap 'kill "$broker" 2>/dev/null || true; wait "$broker" 2>/dev/null || true; rm -rf "$folder"' EXIT
 for _ in $(seq 100); do
@@ -24,3 +25,5 @@ echo "== throughput: $messages messages, as fast as possible"
 "$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages "$messages" --broker-pid "$broker"
 echo "== latency: 10000 messages at 500 publishes/s"
 "$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages 10000 --rate 500 --broker-pid "$broker"
+echo "== fan-out: 10 subscribed agencies streaming, 10000 messages at 500 publishes/s"
+"$bin/sharectl" bench-stream --demo-dir "$folder" --url "$url" --agencies 10 --messages 10000 --rate 500 --broker-pid "$broker"
