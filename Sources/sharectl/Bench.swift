@@ -23,14 +23,7 @@ struct Bench: AsyncParsableCommand {
     func run() async throws {
         let publisherOptions = try ConnectionOptions.parse(["--as", "northshire-hospitals", "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
         let consumerOptions = try ConnectionOptions.parse(["--as", "northshire-csc", "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
-        let signer = try publisherOptions.signer()
-        FileHandle.standardError.write(Data("signing \(messages) messages…\n".utf8))
-        let padding = String(repeating: "x", count: payloadBytes)
-        let prepared: [(id: String, jws: String)] = try (0..<messages).map { _ in
-            let id = UUID().uuidString.lowercased()
-            let envelope = BenchEnvelope.make(id: id, padding: padding)
-            return (id, try signer.sign(envelope: envelope))
-        }
+        let prepared = try BenchEnvelope.signed(messages, payloadBytes: payloadBytes, by: try publisherOptions.signer())
         func client(_ options: ConnectionOptions) throws -> ShareClient {
             var configuration = try options.clientConfiguration()
             configuration.http1Only = http1
@@ -119,12 +112,7 @@ final class BenchState: Sendable {
 
     func report(seconds: Double, brokerCPU: Double?, publishers: Int, consumers: Int, payloadBytes: Int, rate: Int) -> String {
         counters.withLock { counters in
-            let sorted = counters.latencies.sorted()
-            func percentile(_ p: Double) -> Double {
-                guard !sorted.isEmpty else { return 0 }
-                let value = sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-                return Double(value.components.attoseconds) / 1e15 + Double(value.components.seconds) * 1000
-            }
+            let percentile = Latencies(counters.latencies).milliseconds
             var lines = [
                 "messages            \(counters.published) published, \(counters.received) delivered and acknowledged",
                 "setup               \(publishers) publishing connections, \(consumers) consumers, \(payloadBytes)-byte payloads, rate \(rate == 0 ? "unlimited" : "\(rate)/s")",
@@ -143,6 +131,20 @@ final class BenchState: Sendable {
     }
 }
 
+/// Latencies sorted once, for percentiles.
+struct Latencies {
+    private let sorted: [Duration]
+
+    init(_ latencies: [Duration]) { sorted = latencies.sorted() }
+
+    /// The `p` (0 to 1) percentile in milliseconds; 0 with no samples.
+    func milliseconds(_ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let value = sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+        return Double(value.components.attoseconds) / 1e15 + Double(value.components.seconds) * 1000
+    }
+}
+
 /// A process's user + system CPU time from /proc/PID/stat.
 enum ProcessCPU {
     static func seconds(_ pid: Int32) -> Double? {
@@ -158,6 +160,16 @@ enum ProcessCPU {
 /// A fictional benchmark envelope: a `relevant-history/1` from the demo hospital trust to
 /// children's social care, valid against the catalogue, its `summary` carrying the padding.
 enum BenchEnvelope {
+    /// `count` envelopes with fresh ids and `payloadBytes` of padding, signed before any timing starts.
+    static func signed(_ count: Int, payloadBytes: Int, by signer: MessageSigner) throws -> [(id: String, jws: String)] {
+        FileHandle.standardError.write(Data("signing \(count) messages…\n".utf8))
+        let padding = String(repeating: "x", count: payloadBytes)
+        return try (0..<count).map { _ in
+            let id = UUID().uuidString.lowercased()
+            return (id, try signer.sign(envelope: make(id: id, padding: padding)))
+        }
+    }
+
     static func make(id: String, padding: String) -> Data {
         let now = Date()
         let format = Date.ISO8601FormatStyle(timeZone: .gmt)

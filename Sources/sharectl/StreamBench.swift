@@ -26,12 +26,7 @@ struct StreamBench: AsyncParsableCommand {
             try ConnectionOptions.parse(["--as", agency, "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
         }
         let publisher = try options("northshire-hospitals")
-        let signer = try publisher.signer()
-        let padding = String(repeating: "x", count: payloadBytes)
-        let prepared: [(id: String, jws: String)] = try (0..<messages).map { _ in
-            let id = UUID().uuidString.lowercased()
-            return (id, try signer.sign(envelope: BenchEnvelope.make(id: id, padding: padding)))
-        }
+        let prepared = try BenchEnvelope.signed(messages, payloadBytes: payloadBytes, by: try publisher.signer())
         let names = (1...agencies).map { String(format: "bench-social-care-%02d", $0) }
         let subscribers = try names.map { try ShareClient(configuration: try options($0).clientConfiguration()) }
         let publishClients = try (0..<publishers).map { _ in try ShareClient(configuration: try publisher.clientConfiguration()) }
@@ -99,12 +94,7 @@ final class StreamBenchState: Sendable {
 
     func report(seconds: Double, brokerCPU: Double?, agencies: Int, messages: Int, rate: Int) -> String {
         counters.withLock { counters in
-            let sorted = counters.latencies.sorted()
-            func percentile(_ p: Double) -> Double {
-                guard !sorted.isEmpty else { return 0 }
-                let value = sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
-                return Double(value.components.attoseconds) / 1e15 + Double(value.components.seconds) * 1000
-            }
+            let percentile = Latencies(counters.latencies).milliseconds
             var lines = [
                 "setup               \(agencies) subscribed agencies streaming, \(messages) messages at \(rate)/s",
                 "stream deliveries   \(counters.latencies.count) of \(expected)",
