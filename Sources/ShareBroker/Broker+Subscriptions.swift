@@ -2,7 +2,6 @@ import Foundation
 import Logging
 public import ShareModel
 public import ShareStore
-import Synchronization
 
 /// What an agency asks to subscribe to, as sent in `POST /v1/subscriptions`.
 public struct SubscriptionRequest: Sendable, Decodable {
@@ -14,12 +13,7 @@ public struct SubscriptionRequest: Sendable, Decodable {
 extension Broker {
     /// Every subscription, oldest first.
     func allSubscriptions() async throws -> [Subscription] {
-        if let cached = subscriptionCache.withLock({ $0 }) { return cached }
-        let loaded = try await store.subscriptions()
-        return subscriptionCache.withLock { cache in
-            if cache == nil { cache = loaded }
-            return cache ?? loaded
-        }
+        try await subscriptionCache.get { try await store.subscriptions() }
     }
 
     /// The agency's subscriptions, oldest first.
@@ -48,7 +42,7 @@ extension Broker {
         } catch {
             throw storeFailure(error)
         }
-        subscriptionCache.withLock { $0?.append(subscription) }
+        subscriptionCache.update { $0.append(subscription) }
         logger.info("Subscription created", metadata: [ShareLogKey.agency: "\(agency.id)", ShareLogKey.count: "\(subscription.types.count)"])
         return subscription
     }
@@ -70,18 +64,6 @@ extension Broker {
         guard removed else {
             throw BrokerError(.notFound, "No subscription '\(idText)' of yours; GET /v1/subscriptions lists them.")
         }
-        subscriptionCache.withLock { $0?.removeAll { $0.id == id } }
-    }
-
-    /// Records a refusal by the sharing policy; only the facts, never the message's content.
-    func recordRefusal(_ refusal: PolicyRefusal, by agency: Agency, at time: Date, messageID: UUID? = nil,
-                       type: String? = nil, area: String? = nil) async throws {
-        do {
-            try await store.record([EventRecord(kind: .refused, at: time, agency: agency.id, messageID: messageID,
-                                                messageType: type, area: area, rule: refusal.rule)])
-        } catch {
-            throw storeFailure(error)
-        }
-        logger.notice("Refused by the sharing policy", metadata: [ShareLogKey.agency: "\(agency.id)", ShareLogKey.outcome: "\(refusal.rule)"])
+        subscriptionCache.update { $0.removeAll { $0.id == id } }
     }
 }

@@ -2,7 +2,6 @@ public import Foundation
 import Logging
 public import ShareModel
 public import ShareStore
-import Synchronization
 
 /// How the broker pushes deliveries to agencies' webhooks.
 public struct WebhookConfiguration: Sendable {
@@ -30,12 +29,7 @@ public struct WebhookRequest: Sendable, Decodable {
 extension Broker {
     /// Every registered endpoint, by agency.
     public func webhooks() async throws -> [AgencyID: String] {
-        if let cached = webhookCache.withLock({ $0 }) { return cached }
-        let loaded = try await store.webhooks()
-        return webhookCache.withLock { cache in
-            if cache == nil { cache = loaded }
-            return cache ?? loaded
-        }
+        try await webhookCache.get { try await store.webhooks() }
     }
 
     /// The agency's endpoint, if it registered one.
@@ -76,7 +70,7 @@ extension Broker {
         } catch {
             throw storeFailure(error)
         }
-        webhookCache.withLock { $0?[agency.id] = url }
+        webhookCache.update { $0[agency.id] = url }
         if url != nil { notifier.signal([agency.id]) }
     }
 

@@ -45,11 +45,11 @@ public final class Broker: Sendable {
     /// The schemas every envelope is validated against, by message type.
     public let catalogue: MessageCatalogue
     private let currentDirectory: Mutex<Directory>
-    private let currentPolicy: Mutex<SharingPolicy>
+    let currentPolicy: Mutex<SharingPolicy>
     /// Every subscription, loaded from the store on first use and kept in step with it.
-    let subscriptionCache = Mutex<[Subscription]?>(nil)
+    let subscriptionCache = StoreBackedCache<[Subscription]>()
     /// Every webhook endpoint, likewise.
-    let webhookCache = Mutex<[AgencyID: String]?>(nil)
+    let webhookCache = StoreBackedCache<[AgencyID: String]>()
 
     public init(configuration: Configuration, catalogue: MessageCatalogue, policy: SharingPolicy, directory: Directory,
                 store: any Store, clock: any BrokerClock, logger: Logger, noticeKey: BrokerSigningKey,
@@ -78,20 +78,6 @@ public final class Broker: Sendable {
     /// The sharing policy in force now.
     public var policy: SharingPolicy {
         currentPolicy.withLock { $0 }
-    }
-
-    /// Records that the policy in force has come into force (at start), with its digest.
-    public func recordPolicyInForce() async throws {
-        try await store.record([EventRecord(kind: .policyLoaded, at: clock.now(), agency: .broker, policyDigest: policy.digest)])
-    }
-
-    /// Replaces the sharing policy, first recording it in the event record. If the record
-    /// cannot be written, the old policy stays in force.
-    public func replacePolicy(with new: SharingPolicy) async throws {
-        guard new.digest != policy.digest else { return }
-        try await store.record([EventRecord(kind: .policyLoaded, at: clock.now(), agency: .broker, policyDigest: new.digest)])
-        currentPolicy.withLock { $0 = new }
-        logger.notice("Sharing policy replaced", metadata: [ShareLogKey.count: "\(new.rules.count)"])
     }
 
     /// The agency that presented a client certificate with this SHA-256 fingerprint, checked on

@@ -14,6 +14,12 @@ Commands:
                                valid, and its errors as {instanceLocation, keyword}, sorted. The broker's Swift
                                tests compare their own validator's output with this.
 
+  validate --catalogue Schemas --schema FILE INSTANCE...
+                               Validates JSON files against one schema of the catalogue (FILE is its file name,
+                               such as envelope.schema.json), with the catalogue's $refs and formats. Prints
+                               "valid", or "invalid POINTER KEYWORD" for each error; exit 0 when every instance
+                               is valid, 1 when any is invalid.
+
 An error is one item of Draft202012Validator(...).iter_errors(instance): instanceLocation is the RFC 6901
 JSON Pointer of error.absolute_path, keyword is error.validator. Formats are asserted: the 2020-12 format
 checker (date-time and time need rfc3339-validator, uri needs rfc3986-validator; see requirements.txt) plus
@@ -362,17 +368,34 @@ def command_report(catalogue: Catalogue) -> int:
     return 0
 
 
+def command_validate(catalogue: Catalogue, schema: str, instances: list[Path]) -> int:
+    if schema not in catalogue.schemas:
+        raise CatalogueError(f"{schema}: not a schema of {catalogue.root}")
+    all_valid = True
+    for path in instances:
+        errors = catalogue.errors(schema, load_json(path))
+        all_valid = all_valid and not errors
+        print("\n".join(f"invalid {error['instanceLocation']} {error['keyword']}" for error in errors) or "valid")
+    return 0 if all_valid else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     for name, help_text in (("check", "check schemas and examples; exit 1 on any failure"),
-                            ("report", "print every example's validation result as JSON")):
+                            ("report", "print every example's validation result as JSON"),
+                            ("validate", "validate JSON files against one schema; exit 1 if any is invalid")):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--catalogue", type=Path, default=Path("Schemas"),
                              help="the catalogue directory holding *.schema.json and examples/ (default: Schemas)")
+        if name == "validate":
+            command.add_argument("--schema", required=True, help="the schema's file name, such as envelope.schema.json")
+            command.add_argument("instances", nargs="+", type=Path, help="JSON files to validate")
     arguments = parser.parse_args(argv)
     try:
         catalogue = Catalogue(arguments.catalogue)
+        if arguments.command == "validate":
+            return command_validate(catalogue, arguments.schema, arguments.instances)
         return command_check(catalogue) if arguments.command == "check" else command_report(catalogue)
     except CatalogueError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -87,7 +87,7 @@ struct AcknowledgementAnswer: Encodable {
     let acknowledgedAt: Date
 }
 
-/// A delivery as JSON, the same wherever the broker hands one out (inbox, webhook).
+/// A delivery as JSON, the same wherever the broker hands one out (inbox, stream, webhook).
 public enum DeliveryJSON {
     public static func encode(_ delivery: InboxDelivery) throws -> Data {
         try JSONCoding.encoder.encode(InboxAnswer.Delivery(delivery))

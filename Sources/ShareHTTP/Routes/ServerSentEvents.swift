@@ -14,7 +14,7 @@ enum ServerSentEvents {
         case .heartbeat:
             return heartbeat
         case .delivery(let delivery):
-            let json = try JSONCoding.encoder.encode(InboxAnswer.Delivery(delivery))
+            let json = try DeliveryJSON.encode(delivery)
             var buffer = ByteBuffer(string: "id: \(delivery.sequence)\nevent: delivery\ndata: ")
             buffer.writeBytes(json)
             buffer.writeString("\n\n")
