@@ -57,7 +57,7 @@ let package = Package(
         ),
         .target(
             name: "ShareJWS",
-            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["ShareModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .target(

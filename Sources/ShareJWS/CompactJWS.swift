@@ -1,4 +1,5 @@
 public import Foundation
+import ShareModel
 
 /// A JWS in compact serialization (RFC 7515 section 7.1), split and decoded but not yet verified.
 public struct CompactJWS: Sendable {
@@ -16,27 +17,31 @@ public struct CompactJWS: Sendable {
     public let signingInput: Data
 
     /// Splits and decodes compact serialization. Throws `JWSError.Code.malformed` with the reason.
-    public init(compact bytes: Data) throws {
-        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        guard parts.count == 3 else {
-            throw JWSError(.malformed, "A compact JWS has three base64url parts separated by dots; this has \(parts.count).")
+    public init(compact data: Data) throws {
+        let bytes = [UInt8](data)
+        let dot = UInt8(ascii: ".")
+        let dots = bytes.indices.filter { bytes[$0] == dot }
+        guard dots.count == 2 else {
+            throw JWSError(.malformed, "A compact JWS has three base64url parts separated by dots; this has \(dots.count + 1).")
         }
-        guard let headerBytes = Base64URL.decode(bytes: parts[0]),
-              let header = (try? JSONSerialization.jsonObject(with: headerBytes)) as? [String: Any] else {
+        let encodedHeader = bytes[..<dots[0]]
+        let encodedPayload = bytes[(dots[0] + 1)..<dots[1]]
+        guard let headerBytes = Base64URL.decode(bytes: encodedHeader),
+              let header = (try? JSONValue(parsing: headerBytes))?.objectValue else {
             throw JWSError(.malformed, "The protected header is not base64url-encoded JSON object.")
         }
-        guard let payload = Base64URL.decode(bytes: parts[1]) else {
+        guard let payload = Base64URL.decode(bytes: encodedPayload) else {
             throw JWSError(.malformed, "The payload is not valid base64url.")
         }
-        guard let signature = Base64URL.decode(bytes: parts[2]) else {
+        guard let signature = Base64URL.decode(bytes: bytes[(dots[1] + 1)...]) else {
             throw JWSError(.malformed, "The signature is not valid base64url.")
         }
-        self.algorithm = header["alg"] as? String
-        self.keyID = header["kid"] as? String
+        self.algorithm = header["alg"]?.stringValue
+        self.keyID = header["kid"]?.stringValue
         self.hasCriticalExtensions = header["crit"] != nil
         self.payload = payload
         self.signature = signature
-        self.signingInput = Data(parts[0]) + Data([UInt8(ascii: ".")]) + Data(parts[1])
+        self.signingInput = Data(bytes[..<dots[1]])
     }
 
     /// Checks the header for what we sign with: ES256, a `kid`, and no unknown critical extensions.

@@ -54,6 +54,18 @@ public struct Disclosure: Sendable, Equatable, Codable {
         self.decidedAt = decidedAt
         self.rationale = rationale
     }
+
+    /// The disclosure as its `Codable` encoding writes it.
+    public var jsonValue: JSONValue {
+        var members: [String: JSONValue] = [
+            "purpose": .string(purpose), "lawfulBasis": .string(lawfulBasis),
+            "consent": .object(["status": .string(consent.status.rawValue)].merging(consent.reason.map { ["reason": .string($0)] } ?? [:]) { $1 }),
+            "decidedBy": .object(["name": .string(decidedBy.name), "role": .string(decidedBy.role)]),
+            "decidedAt": .string(Timestamp.format(decidedAt)), "rationale": .string(rationale),
+        ]
+        if let specialCategoryCondition { members["specialCategoryCondition"] = .string(specialCategoryCondition) }
+        return .object(members)
+    }
 }
 
 /// Whether the subject consented, and if consent was not sought or not required, why.

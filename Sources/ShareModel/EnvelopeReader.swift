@@ -52,9 +52,7 @@ public struct EnvelopeReader: Sendable {
         } else if payload?.objectValue == nil {
             cursor.problem("/payload", "'payload' must be an object, not \(payload!.typeName).")
         }
-        let known: Set<String> = ["id", "type", "sender", "to", "area", "subject", "disclosure", "sentAt",
-                                  "expiresAt", "inReplyTo", "respondBy", "payload"]
-        for key in root.keys.sorted() where !known.contains(key) {
+        for key in root.keys.sorted() where !Self.fields.contains(key) {
             cursor.problem(JSONPointer.root.appending(key), "'\(key)' is not an envelope field; put type-specific content inside 'payload'.")
         }
         guard cursor.problems.isEmpty, let id, let type, let sender, let area, let subject, let disclosure,
@@ -65,6 +63,9 @@ public struct EnvelopeReader: Sendable {
             id: id, type: type, sender: sender, to: to, area: area, subject: subject, disclosure: disclosure,
             sentAt: sentAt, expiresAt: expiresAt, inReplyTo: inReplyTo, respondBy: respondBy, payload: payload))
     }
+
+    private static let fields: Set<String> = ["id", "type", "sender", "to", "area", "subject", "disclosure", "sentAt",
+                                              "expiresAt", "inReplyTo", "respondBy", "payload"]
 
     /// Whether `text` is an ONS area code: E, W, S or N and eight digits.
     public static func isAreaCode(_ text: String) -> Bool {
@@ -88,17 +89,16 @@ private struct Cursor {
     }
 
     mutating func string(_ object: [String: JSONValue], _ key: String, at base: JSONPointer, required: Bool = true) -> String? {
-        let pointer = base.appending(key)
         guard let value = object[key] else {
-            if required { problem(pointer, "'\(key)' is required.") }
+            if required { problem(base.appending(key), "'\(key)' is required.") }
             return nil
         }
         guard let text = value.stringValue else {
-            problem(pointer, "'\(key)' must be a string, not \(value.typeName).")
+            problem(base.appending(key), "'\(key)' must be a string, not \(value.typeName).")
             return nil
         }
-        if text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            problem(pointer, "'\(key)' must not be empty.")
+        if text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+            problem(base.appending(key), "'\(key)' must not be empty.")
             return nil
         }
         return text
@@ -143,7 +143,7 @@ private struct Cursor {
         }
         var result: [AgencyID] = []
         for (index, item) in items.enumerated() {
-            let pointer = JSONPointer("/to").appending(index)
+            let pointer = JSONPointer(["to", String(index)])
             guard let text = item.stringValue, let id = AgencyID(text) else {
                 problem(pointer, "Each recipient must be an agency id string such as 'northshire-csc'.")
                 continue
@@ -170,7 +170,7 @@ private struct Cursor {
     }
 
     mutating func disclosure(_ root: [String: JSONValue]) -> Disclosure? {
-        let base: JSONPointer = "/disclosure"
+        let base = JSONPointer(["disclosure"])
         guard let value = root["disclosure"] else {
             problem(base, "'disclosure' is required: the record of the sharing decision (purpose, lawful basis, consent, who decided, when and why).")
             return nil

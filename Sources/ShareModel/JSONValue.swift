@@ -9,13 +9,10 @@ public enum JSONValue: Sendable, Equatable {
     case array([JSONValue])
     case object([String: JSONValue])
 
-    /// Parses UTF-8 JSON text. Throws `JSONValueError` with a readable reason on bad input.
+    /// Parses UTF-8 JSON text strictly (see `JSONParser`). Throws `JSONValueError` with a
+    /// readable reason and the byte offset on bad input.
     public init(parsing data: Data) throws {
-        do {
-            self = try JSONDecoder().decode(JSONValue.self, from: data)
-        } catch {
-            throw JSONValueError(reason: "The content is not valid JSON.")
-        }
+        self = try data.withUnsafeBytes { try JSONParser.parse($0) }
     }
 
     public subscript(key: String) -> JSONValue? {

@@ -49,16 +49,10 @@ public enum Timestamp {
         default:
             return nil
         }
-        var components = DateComponents()
-        components.year = year
-        components.month = month
-        components.day = day
-        components.hour = hour
-        components.minute = minute
-        components.second = min(second, 59)
-        guard let base = calendar.date(from: components),
-              calendar.component(.day, from: base) == day else { return nil }
-        return base.addingTimeInterval(fraction - Double(offsetSeconds))
+        guard day <= CivilDate.daysIn(month: month, year: year) else { return nil }
+        let days = CivilDate.daysSinceEpoch(year: year, month: month, day: day)
+        let seconds = ((days * 24 + hour) * 60 + minute) * 60 + min(second, 59) - offsetSeconds
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
     /// Formats a date as RFC 3339 in UTC with millisecond precision.
@@ -66,9 +60,15 @@ public enum Timestamp {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = millis.quotient(dividingBy: 1000)
         let fraction = millis - seconds * 1000
-        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
-        let digits = String(fraction + 1000).dropFirst()
-        return whole.dropLast() + "." + digits + "Z"
+        let days = seconds.quotient(dividingBy: 86400)
+        let time = Int(seconds - days * 86400)
+        let (year, month, day) = CivilDate.fromDaysSinceEpoch(Int(days))
+        func digits(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return digits(year, 4) + "-" + digits(month, 2) + "-" + digits(day, 2) + "T" + digits(time / 3600, 2) + ":"
+            + digits(time / 60 % 60, 2) + ":" + digits(time % 60, 2) + "." + digits(Int(fraction), 3) + "Z"
     }
 
     /// Whether `text` is an RFC 3339 full-date ("2027-02-14").
@@ -76,12 +76,41 @@ public enum Timestamp {
         guard text.utf8.count == 10 else { return false }
         return parse(text + "T00:00:00Z") != nil
     }
+}
 
-    private static let calendar: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
-        return calendar
-    }()
+/// Proleptic Gregorian calendar arithmetic in UTC (Howard Hinnant's `days_from_civil`),
+/// without Foundation's calendars: timestamps are read and written on every message.
+enum CivilDate {
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days from 1970-01-01 to the given date.
+    static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
+        let shifted = month <= 2 ? year - 1 : year
+        let era = (shifted >= 0 ? shifted : shifted - 399) / 400
+        let yearOfEra = shifted - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    /// The date that is `days` after 1970-01-01.
+    static func fromDaysSinceEpoch(_ days: Int) -> (year: Int, month: Int, day: Int) {
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
 }
 
 extension Int64 {

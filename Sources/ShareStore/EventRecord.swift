@@ -110,16 +110,35 @@ public struct EventRecord: Sendable, Equatable, Codable {
         try container.encodeIfPresent(policyDigest, forKey: .policyDigest)
     }
 
-    /// The canonical bytes stored for this event.
+    /// The canonical bytes stored for this event: what `encode(to:)` writes with
+    /// `ShareJSON.encoder()`, written directly because it happens several times per message.
     public func entryBytes() throws -> Data {
-        try Self.encoder.encode(self)
+        var members: [String: JSONValue] = [
+            "kind": .string(kind.rawValue), "at": .string(Timestamp.format(at)), "agency": .string(agency.rawValue),
+        ]
+        func add(_ key: String, _ value: String?) {
+            if let value { members[key] = .string(value) }
+        }
+        add("messageID", messageID?.lowercasedString)
+        add("deliveryID", deliveryID?.lowercasedString)
+        add("recipient", recipient?.rawValue)
+        add("messageDigest", messageDigest)
+        add("messageType", messageType)
+        add("area", area)
+        if let disclosure { members["disclosure"] = disclosure.jsonValue }
+        if let attempt { members["attempt"] = .number(Double(attempt)) }
+        add("query", query)
+        if let subjects { members["subjects"] = .array(subjects.map(JSONValue.string)) }
+        add("rule", rule)
+        add("subscriptionID", subscriptionID?.lowercasedString)
+        add("policyDigest", policyDigest)
+        return JSONWriter.data(.object(members))
     }
 
     public static func decode(_ bytes: Data) throws -> EventRecord {
         try decoder.decode(EventRecord.self, from: bytes)
     }
 
-    private static let encoder = ShareJSON.encoder()
     private static let decoder = ShareJSON.decoder()
 }
 

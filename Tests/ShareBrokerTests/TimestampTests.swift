@@ -96,4 +96,19 @@ struct TimestampTests {
         #expect(!Timestamp.isFullDate("2027-2-14"))
         #expect(!Timestamp.isFullDate("2027-02-14T00:00:00Z"))
     }
+
+    // The calendar arithmetic agrees with Foundation's ISO 8601 formatter for every day from
+    // 1900 to 2400 (leap years and centuries included), and reads back what it writes.
+    @Test func agreesWithFoundationAcrossCenturies() throws {
+        let foundation = Date.ISO8601FormatStyle(timeZone: .gmt)
+        var day = Date(timeIntervalSince1970: -2_208_988_800)
+        let end = Date(timeIntervalSince1970: 13_569_465_600)
+        while day < end {
+            let moment = day.addingTimeInterval(45_296.789)
+            let text = Timestamp.format(moment)
+            #expect(text == moment.formatted(foundation).dropLast() + ".789Z")
+            #expect(abs(try #require(Timestamp.parse(text)).timeIntervalSince(moment)) < 0.0005)
+            day = day.addingTimeInterval(86_400 * 3 + 1)
+        }
+    }
 }
