@@ -136,7 +136,7 @@ extension Broker {
     /// The records of a message to store: the message, one delivery per recipient, and its events.
     func newMessage(_ envelope: Envelope, jws: Data, decision: RoutingDecision, receivedAt: Date) -> NewMessage {
         let digest = Data(SHA256.hash(data: jws))
-        let deliveries = decision.recipients.map { NewDelivery(id: UUID(), recipient: $0) }
+        let deliveries = decision.recipients.map { NewDelivery(id: .random(), recipient: $0) }
         let published = EventRecord(
             kind: .published, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
             messageDigest: digest.base64EncodedString(), messageType: envelope.type.description, area: envelope.area,

@@ -27,7 +27,7 @@ extension Broker {
         try refuseIfStopping()
         let now = clock.now()
         let subscription = Subscription(
-            id: UUID(), agency: agency.id, types: try SubscriptionRules.types(request, catalogue: catalogue),
+            id: .random(), agency: agency.id, types: try SubscriptionRules.types(request, catalogue: catalogue),
             areas: try SubscriptionRules.areas(request), filters: try SubscriptionRules.filters(request), createdAt: now)
         do {
             try SubscriptionRules.allowed(subscription, for: agency, policy: policy)

@@ -55,7 +55,8 @@ public enum Timestamp {
         return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
-    /// Formats a date as RFC 3339 in UTC with millisecond precision.
+    /// Formats a date as RFC 3339 in UTC with millisecond precision. Years outside 0000 to
+    /// 9999, which RFC 3339 cannot write, are clamped to them.
     public static func format(_ date: Date) -> String {
         let millis = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = millis.quotient(dividingBy: 1000)
@@ -63,12 +64,25 @@ public enum Timestamp {
         let days = seconds.quotient(dividingBy: 86400)
         let time = Int(seconds - days * 86400)
         let (year, month, day) = CivilDate.fromDaysSinceEpoch(Int(days))
-        func digits(_ value: Int, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
+        var bytes = [UInt8](repeating: 0, count: 24)
+        func put(_ value: Int, at offset: Int, width: Int) {
+            var value = value
+            for position in stride(from: offset + width - 1, through: offset, by: -1) {
+                bytes[position] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+            }
         }
-        return digits(year, 4) + "-" + digits(month, 2) + "-" + digits(day, 2) + "T" + digits(time / 3600, 2) + ":"
-            + digits(time / 60 % 60, 2) + ":" + digits(time % 60, 2) + "." + digits(Int(fraction), 3) + "Z"
+        put(min(max(year, 0), 9999), at: 0, width: 4)
+        put(month, at: 5, width: 2)
+        put(day, at: 8, width: 2)
+        put(time / 3600, at: 11, width: 2)
+        put(time / 60 % 60, at: 14, width: 2)
+        put(time % 60, at: 17, width: 2)
+        put(Int(fraction), at: 20, width: 3)
+        for (offset, separator) in [(4, "-"), (7, "-"), (10, "T"), (13, ":"), (16, ":"), (19, "."), (23, "Z")] as [(Int, Unicode.Scalar)] {
+            bytes[offset] = UInt8(ascii: separator)
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Whether `text` is an RFC 3339 full-date ("2027-02-14").

@@ -93,38 +93,18 @@ final class Statement {
         sqlite3_finalize(raw)
     }
 
-    /// Binds each value in order. Supported: String, Int, Int64, Double, Data, Bool, nil.
+    /// Binds each value in order (see `SQLiteBindable`; nil binds NULL).
     @discardableResult
-    func bind(_ values: (any Sendable)?...) throws -> Statement {
+    func bind(_ values: (any SQLiteBindable)?...) throws -> Statement {
         try bind(values: values)
     }
 
     /// Binds each value of an array in order.
     @discardableResult
-    func bind(values: [(any Sendable)?]) throws -> Statement {
+    func bind(values: [(any SQLiteBindable)?]) throws -> Statement {
         for (offset, value) in values.enumerated() {
             let index = Int32(offset + 1)
-            let status: Int32
-            switch value {
-            case nil:
-                status = sqlite3_bind_null(raw, index)
-            case let text as String:
-                status = sqlite3_bind_text(raw, index, text, -1, transient)
-            case let number as Int:
-                status = sqlite3_bind_int64(raw, index, Int64(number))
-            case let number as Int64:
-                status = sqlite3_bind_int64(raw, index, number)
-            case let number as Double:
-                status = sqlite3_bind_double(raw, index, number)
-            case let flag as Bool:
-                status = sqlite3_bind_int64(raw, index, flag ? 1 : 0)
-            case let data as Data:
-                status = data.withUnsafeBytes { buffer in
-                    sqlite3_bind_blob(raw, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count), transient)
-                }
-            default:
-                preconditionFailure("unsupported SQLite binding type \(type(of: value!))")
-            }
+            let status = value?.bind(to: raw, at: index) ?? sqlite3_bind_null(raw, index)
             guard status == SQLITE_OK else { throw connection.error(status) }
         }
         return self
@@ -167,3 +147,46 @@ final class Statement {
 
 /// SQLITE_TRANSIENT: SQLite copies bound text and blobs before the call returns.
 private let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+/// A Swift value that binds to a statement parameter without a dynamic cast.
+protocol SQLiteBindable: Sendable {
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32
+}
+
+extension String: SQLiteBindable {
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        sqlite3_bind_text(statement, index, self, -1, transient)
+    }
+}
+
+extension Int: SQLiteBindable {
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        sqlite3_bind_int64(statement, index, Int64(self))
+    }
+}
+
+extension Int64: SQLiteBindable {
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        sqlite3_bind_int64(statement, index, self)
+    }
+}
+
+extension Double: SQLiteBindable {
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        sqlite3_bind_double(statement, index, self)
+    }
+}
+
+extension Bool: SQLiteBindable {
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        sqlite3_bind_int64(statement, index, self ? 1 : 0)
+    }
+}
+
+extension Data: SQLiteBindable {
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        withUnsafeBytes { buffer in
+            sqlite3_bind_blob(statement, index, buffer.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(buffer.count), transient)
+        }
+    }
+}

@@ -33,6 +33,7 @@ public final class SQLiteStore: Store {
         reader = try SQLiteWorker(name: "sharebroker.sqlite.reader", transactional: false) {
             let connection = try SQLiteConnection(path: path, readOnly: true)
             try connection.execute("PRAGMA foreign_keys = ON")
+            try connection.execute("PRAGMA temp_store = MEMORY")
             return connection
         }
     }
@@ -47,6 +48,9 @@ public final class SQLiteStore: Store {
         try connection.execute("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = FULL")
         try connection.execute("PRAGMA foreign_keys = ON")
+        // Statement journals and sort buffers stay in memory instead of a temporary file per
+        // transaction; they are small and never needed after a crash.
+        try connection.execute("PRAGMA temp_store = MEMORY")
         let version = try connection.statement("PRAGMA user_version")
         let current = try version.step() ? version.int(0) : 0
         guard current <= SQLiteSchema.version else {
@@ -301,7 +305,7 @@ public final class SQLiteStore: Store {
 
     public func events(matching filter: EventFilter, limit: Int) async throws -> [StoredEvent] {
         var conditions = ["idx >= ?"]
-        var values: [(any Sendable)?] = [filter.fromIndex]
+        var values: [(any SQLiteBindable)?] = [filter.fromIndex]
         if let kind = filter.kind {
             conditions.append("kind = ?")
             values.append(kind.rawValue)

@@ -52,7 +52,7 @@ struct NoticeWriter {
         let original = try JSONValue(parsing: try CompactJWS(compact: message.jws).payload)
         let time = JSONValue.string(Timestamp.format(now))
         let document = JSONValue.object([
-            "id": .string(UUID().lowercasedString), "type": .string(type), "sender": .string(AgencyID.broker.rawValue),
+            "id": .string(UUID.random().lowercasedString), "type": .string(type), "sender": .string(AgencyID.broker.rawValue),
             "to": .array(recipients.map { .string($0.rawValue) }), "area": .string(message.area),
             "subject": original["subject"] ?? .object([:]),
             "disclosure": .object([

@@ -31,7 +31,7 @@ struct InboxRoutes {
         let agency = try context.caller()
         let deliveries = try await broker.inbox(
             for: agency, limit: try request.integerQuery("limit"), wait: try request.integerQuery("wait"))
-        return try jsonResponse(InboxAnswer(deliveries: deliveries.map(InboxAnswer.Delivery.init)))
+        return jsonResponse(.object(["deliveries": .array(deliveries.map(DeliveryJSON.value))]))
     }
 
     @Sendable func acknowledge(_ request: Request, context: BrokerRequestContext) async throws -> Response {
@@ -40,36 +40,6 @@ struct InboxRoutes {
         return try jsonResponse(AcknowledgementAnswer(
             id: acknowledgement.deliveryID.lowercasedString, state: "acknowledged", acknowledgedAt: acknowledgement.acknowledgedAt))
     }
-}
-
-/// The caller's deliveries, oldest first.
-struct InboxAnswer: Encodable {
-    struct Delivery: Encodable {
-        let id: String
-        let messageId: String
-        let type: String
-        let sender: String
-        /// The JWS exactly as the sender signed it.
-        let jws: String
-        let attempt: Int
-        let createdAt: Date
-        let deliveredAt: Date
-        let expiresAt: Date?
-
-        init(_ delivery: InboxDelivery) {
-            id = delivery.id.lowercasedString
-            messageId = delivery.messageID.lowercasedString
-            type = delivery.type
-            sender = delivery.sender.rawValue
-            jws = String(decoding: delivery.jws, as: UTF8.self)
-            attempt = delivery.attempt
-            createdAt = delivery.createdAt
-            deliveredAt = delivery.deliveredAt
-            expiresAt = delivery.expiresAt
-        }
-    }
-
-    let deliveries: [Delivery]
 }
 
 struct AcknowledgeManyRequest: Decodable {
@@ -87,9 +57,22 @@ struct AcknowledgementAnswer: Encodable {
     let acknowledgedAt: Date
 }
 
-/// A delivery as JSON, the same wherever the broker hands one out (inbox, stream, webhook).
+/// A delivery as JSON, the same wherever the broker hands one out (inbox, stream, webhook):
+/// its id, message id, type, sender, the JWS exactly as the sender signed it, the attempt and
+/// the times. Written directly, as it is written for every delivery.
 public enum DeliveryJSON {
-    public static func encode(_ delivery: InboxDelivery) throws -> Data {
-        try JSONCoding.encoder.encode(InboxAnswer.Delivery(delivery))
+    public static func encode(_ delivery: InboxDelivery) -> Data {
+        JSONWriter.data(value(delivery))
+    }
+
+    static func value(_ delivery: InboxDelivery) -> JSONValue {
+        var members: [String: JSONValue] = [
+            "id": .string(delivery.id.lowercasedString), "messageId": .string(delivery.messageID.lowercasedString),
+            "type": .string(delivery.type), "sender": .string(delivery.sender.rawValue),
+            "jws": .string(String(decoding: delivery.jws, as: UTF8.self)), "attempt": .number(Double(delivery.attempt)),
+            "createdAt": .string(Timestamp.format(delivery.createdAt)), "deliveredAt": .string(Timestamp.format(delivery.deliveredAt)),
+        ]
+        if let expiresAt = delivery.expiresAt { members["expiresAt"] = .string(Timestamp.format(expiresAt)) }
+        return .object(members)
     }
 }

@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import NIOFoundationCompat
 import ShareBroker
+import ShareModel
 
 /// A JSON response with the broker's encoding conventions.
 func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) throws -> Response {
@@ -11,6 +12,11 @@ func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok, he
     headers.append(contentsOf: extra)
     let body = try JSONCoding.encoder.encode(value)
     return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+}
+
+/// A JSON response written directly from a `JSONValue` (for answers sent per message).
+func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+    Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.data(value))))
 }
 
 extension Request {

@@ -32,8 +32,9 @@ struct MessagesRoutes {
             throw BrokerError(.tooLarge, "The message is larger than the limit of \(limit) bytes.")
         }
         let result = try await broker.publish(Data(buffer: body), from: agency)
-        let headers: HTTPFields = result.replayed ? [.idempotentReplayed: "true"] : [:]
-        return try jsonResponse(PublishAnswer(result.receipt), status: .created, headers: headers)
+        var response = jsonResponse(publishAnswer(result.receipt), status: .created)
+        if result.replayed { response.headers[.idempotentReplayed] = "true" }
+        return response
     }
 
     @Sendable func status(_ request: Request, context: BrokerRequestContext) async throws -> Response {
@@ -43,21 +44,12 @@ struct MessagesRoutes {
     }
 }
 
-/// The 201 answer to a publish.
-struct PublishAnswer: Encodable {
-    struct Audit: Encodable {
-        let index: Int
-    }
-
-    let id: String
-    let recipients: [String]
-    let audit: Audit
-
-    init(_ receipt: PublishReceipt) {
-        id = receipt.id.lowercasedString
-        recipients = receipt.recipients.map(\.rawValue)
-        audit = Audit(index: receipt.auditIndex)
-    }
+/// The 201 answer to a publish: the message id, its recipients and its audit log index.
+func publishAnswer(_ receipt: PublishReceipt) -> JSONValue {
+    .object([
+        "id": .string(receipt.id.lowercasedString), "recipients": .array(receipt.recipients.map { .string($0.rawValue) }),
+        "audit": .object(["index": .number(Double(receipt.auditIndex))]),
+    ])
 }
 
 /// A message's delivery state for its sender.

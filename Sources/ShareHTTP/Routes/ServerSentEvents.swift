@@ -9,12 +9,12 @@ import ShareStore
 enum ServerSentEvents {
     static let heartbeat = ByteBuffer(string: ": heartbeat\n\n")
 
-    static func frame(_ event: StreamEvent) throws -> ByteBuffer {
+    static func frame(_ event: StreamEvent) -> ByteBuffer {
         switch event {
         case .heartbeat:
             return heartbeat
         case .delivery(let delivery):
-            let json = try DeliveryJSON.encode(delivery)
+            let json = DeliveryJSON.encode(delivery)
             var buffer = ByteBuffer(string: "id: \(delivery.sequence)\nevent: delivery\ndata: ")
             buffer.writeBytes(json)
             buffer.writeString("\n\n")

@@ -29,7 +29,7 @@ struct StreamRoutes {
             defer { logger.info("Delivery stream ended", metadata: [ShareLogKey.count: "\(sent)"]) }
             try await Self.closingWhenStalled(channel, broker: broker) {
                 for try await event in events {
-                    try await writer.write(try ServerSentEvents.frame(event))
+                    try await writer.write(ServerSentEvents.frame(event))
                     if case .delivery = event { sent += 1 }
                 }
                 try await writer.finish(nil)

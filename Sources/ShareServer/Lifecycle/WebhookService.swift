@@ -50,7 +50,7 @@ struct WebhookService: Service {
             request.method = .POST
             request.headers.add(name: "Content-Type", value: "application/json")
             request.headers.add(name: "Sharebroker-Delivery-Id", value: delivery.id.lowercasedString)
-            request.body = .bytes(ByteBuffer(data: try DeliveryJSON.encode(delivery)))
+            request.body = .bytes(ByteBuffer(data: DeliveryJSON.encode(delivery)))
             let accepted: Bool
             do {
                 let response = try await client.execute(request, timeout: .seconds(Int64(timeout)))

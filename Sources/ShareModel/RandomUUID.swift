@@ -1,0 +1,17 @@
+public import Foundation
+
+extension UUID {
+    /// A random (version 4) UUID from the system's random source. Foundation's `UUID()` on
+    /// Linux opens and reads /dev/urandom for each one; this costs one `getrandom` call.
+    public static func random() -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &value) { bytes in
+            bytes.storeBytes(of: generator.next() as UInt64, toByteOffset: 0, as: UInt64.self)
+            bytes.storeBytes(of: generator.next() as UInt64, toByteOffset: 8, as: UInt64.self)
+            bytes[6] = bytes[6] & 0x0F | 0x40
+            bytes[8] = bytes[8] & 0x3F | 0x80
+        }
+        return UUID(uuid: value)
+    }
+}
