@@ -34,6 +34,7 @@ public final class SQLiteStore: Store {
             let connection = try SQLiteConnection(path: path, readOnly: true)
             try connection.execute("PRAGMA foreign_keys = ON")
             try connection.execute("PRAGMA temp_store = MEMORY")
+            try connection.execute("PRAGMA cache_size = \(Self.cachePages)")
             return connection
         }
     }
@@ -44,6 +45,10 @@ public final class SQLiteStore: Store {
         await reader.close()
     }
 
+    /// Each connection's page cache, in SQLite's negative-means-KiB form: 64 MiB, so recent
+    /// messages and the indexes stay in memory instead of being read back from the file.
+    private static let cachePages = -65_536
+
     private static func prepare(_ connection: SQLiteConnection, maxSizeBytes: Int?) throws {
         try connection.execute("PRAGMA journal_mode = WAL")
         try connection.execute("PRAGMA synchronous = FULL")
@@ -51,6 +56,7 @@ public final class SQLiteStore: Store {
         // Statement journals and sort buffers stay in memory instead of a temporary file per
         // transaction; they are small and never needed after a crash.
         try connection.execute("PRAGMA temp_store = MEMORY")
+        try connection.execute("PRAGMA cache_size = \(cachePages)")
         let version = try connection.statement("PRAGMA user_version")
         let current = try version.step() ? version.int(0) : 0
         guard current <= SQLiteSchema.version else {
