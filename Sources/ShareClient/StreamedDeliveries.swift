@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import ShareModel
 
 /// A delivery received on a stream, with the event id to resume after.
 public struct StreamedDelivery: Sendable, Equatable {
@@ -30,11 +31,10 @@ public struct StreamedDeliveries: AsyncSequence, Sendable {
             while true {
                 if let event = ready.popFirst() {
                     guard event.type == "delivery", let eventID = Int(event.id) else { continue }
-                    do {
-                        return StreamedDelivery(eventID: eventID, delivery: try JSONDecoder().decode(Delivery.self, from: Data(event.data.utf8)))
-                    } catch {
+                    guard let json = try? JSONValue(parsing: Data(event.data.utf8)), let delivery = Delivery(json: json) else {
                         throw ShareClientError(status: 200, problem: nil, reason: "Stream event \(eventID) is not a delivery.")
                     }
+                    return StreamedDelivery(eventID: eventID, delivery: delivery)
                 }
                 guard let buffer = try await bytes.next() else { return nil }
                 ready += parser.feed(buffer.readableBytesView)

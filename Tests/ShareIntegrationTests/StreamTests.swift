@@ -1,5 +1,6 @@
 import Foundation
 import ShareClient
+import ShareModel
 import ShareTesting
 import Testing
 
@@ -23,8 +24,11 @@ struct StreamTests {
             #expect(streamed.delivery.jws == jws, "the exact bytes the sender signed")
             #expect(streamed.delivery.attempt == 1)
             #expect(streamed.eventID > 0)
+            #expect(streamed.delivery.expiresAt.flatMap(Timestamp.parse) != nil)
+            #expect(Timestamp.parse(streamed.delivery.createdAt) != nil && Timestamp.parse(streamed.delivery.deliveredAt) != nil)
             let status = try await broker.client(as: "northshire-hospitals").status(message: answer.id)
             #expect(status.recipients.first?.state == "delivered")
+            #expect(status.recipients.first?.deliveryId == streamed.delivery.id)
             #expect(try await broker.eventCount("delivered") == 1)
             #expect(try await broker.client(as: "northshire-csc").inbox().isEmpty,
                     "hidden from the inbox for the visibility timeout, as after an inbox fetch")
