@@ -3,6 +3,7 @@
 # data folder, loaded by `sharectl bench` (32 publishing mTLS connections, 1 KiB payloads,
 # drained through the inbox with acknowledgements), then the latency run at 500 publishes/s,
 # then the fan-out run: 10 subscribed agencies streaming while 500 messages/s are published.
+# The throughput and latency runs are repeated over HTTP/1.1 connections.
 # Usage: Benchmarks/run.sh [MESSAGES]   (default 20000). Stops everything it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +24,11 @@ url="https://127.0.0.1:$port"
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%d)"
 echo "== throughput: $messages messages, as fast as possible"
 "$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages "$messages" --broker-pid "$broker"
+echo "== throughput over HTTP/1.1: $messages messages, as fast as possible"
+"$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages "$messages" --broker-pid "$broker" --http1
 echo "== latency: 10000 messages at 500 publishes/s"
 "$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages 10000 --rate 500 --broker-pid "$broker"
+echo "== latency over HTTP/1.1: 10000 messages at 500 publishes/s"
+"$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages 10000 --rate 500 --broker-pid "$broker" --http1
 echo "== fan-out: 10 subscribed agencies streaming, 10000 messages at 500 publishes/s"
 "$bin/sharectl" bench-stream --demo-dir "$folder" --url "$url" --agencies 10 --messages 10000 --rate 500 --broker-pid "$broker"

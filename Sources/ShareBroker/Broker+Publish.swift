@@ -78,7 +78,7 @@ extension Broker {
         do {
             document = try JSONValue(parsing: jws.payload)
         } catch {
-            throw BrokerError(.malformedMessage, "The signed payload is not valid JSON; it must be the envelope as a JSON object.")
+            throw BrokerError(.malformedMessage, "The signed payload must be the envelope as one JSON object. \(error)")
         }
         let problems = catalogue.problems(in: document)
         if catalogue.isUnknownType(document) {

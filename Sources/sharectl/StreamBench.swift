@@ -20,16 +20,22 @@ struct StreamBench: AsyncParsableCommand {
     @Option(help: "Concurrent publishing connections.") var publishers = 16
     @Option(help: "Payload size in bytes.") var payloadBytes = 1024
     @Option(help: "The broker's process id, to measure its CPU time from /proc.") var brokerPid: Int32?
+    @Flag(help: "Use HTTP/1.1 connections instead of HTTP/2.") var http1 = false
 
     func run() async throws {
         func options(_ agency: String) throws -> ConnectionOptions {
             try ConnectionOptions.parse(["--as", agency, "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
         }
+        func client(_ options: ConnectionOptions) throws -> ShareClient {
+            var configuration = try options.clientConfiguration()
+            configuration.http1Only = http1
+            return try ShareClient(configuration: configuration)
+        }
         let publisher = try options("northshire-hospitals")
         let prepared = try BenchEnvelope.signed(messages, payloadBytes: payloadBytes, by: try publisher.signer())
         let names = (1...agencies).map { String(format: "bench-social-care-%02d", $0) }
-        let subscribers = try names.map { try ShareClient(configuration: try options($0).clientConfiguration()) }
-        let publishClients = try (0..<publishers).map { _ in try ShareClient(configuration: try publisher.clientConfiguration()) }
+        let subscribers = try names.map { try client(try options($0)) }
+        let publishClients = try (0..<publishers).map { _ in try client(publisher) }
         for client in subscribers {
             _ = try await client.subscribe(types: ["relevant-history/1"], areas: ["E99999999"])
         }
@@ -37,8 +43,8 @@ struct StreamBench: AsyncParsableCommand {
         let cpuBefore = brokerPid.flatMap(ProcessCPU.seconds)
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for client in subscribers {
-                let stream = try await client.stream()
+            for subscriber in subscribers {
+                let stream = try await subscriber.stream()
                 group.addTask {
                     var seen = 0
                     for try await streamed in stream {
@@ -49,13 +55,13 @@ struct StreamBench: AsyncParsableCommand {
                 }
             }
             let order = BenchState(total: messages)
-            for client in publishClients {
+            for publishClient in publishClients {
                 group.addTask {
                     while let index = order.nextIndex() {
                         let due = started + .seconds(Double(index) / Double(rate))
                         if due > ContinuousClock.now { try await Task.sleep(until: due) }
                         state.sent(prepared[index].id)
-                        _ = try await client.publish(jws: prepared[index].jws)
+                        _ = try await publishClient.publish(jws: prepared[index].jws)
                     }
                 }
             }
@@ -63,9 +69,9 @@ struct StreamBench: AsyncParsableCommand {
         }
         let elapsed = ContinuousClock.now - started
         let cpu = brokerPid.flatMap(ProcessCPU.seconds).flatMap { after in cpuBefore.map { after - $0 } }
-        for client in subscribers + publishClients {
-            _ = try? await client.unsubscribeAll()
-            try? await client.shutdown()
+        for each in subscribers + publishClients {
+            _ = try? await each.unsubscribeAll()
+            try? await each.shutdown()
         }
         print(state.report(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                            brokerCPU: cpu, agencies: agencies, messages: messages, rate: rate))

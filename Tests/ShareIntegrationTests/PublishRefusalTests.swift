@@ -85,6 +85,13 @@ struct PublishRefusalTests {
             let signer = try broker.signer(for: "northshire-hospitals")
             let notJSON = try signer.sign(envelope: Data("{\"id\": \"unfinished".utf8))
             expectRefusal(try await broker.postJWS(notJSON, as: "northshire-hospitals"), 400, "malformed-message")
+            // Two readers could see two different senders in one object with a repeated name.
+            let text = String(decoding: EnvelopeBuilder().data, as: UTF8.self)
+            let twoSenders = try signer.sign(envelope: Data(("{\"sender\": \"northshire-police\", " + text.dropFirst()).utf8))
+            let refusal = try await broker.postJWS(twoSenders, as: "northshire-hospitals")
+            expectRefusal(refusal, 400, "malformed-message")
+            #expect(refusal.problem?.detail.contains("appears twice") == true)
+            #expect(refusal.problem?.detail.contains("at byte ") == true, "says where")
         }
     }
 
