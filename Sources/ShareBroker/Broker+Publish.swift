@@ -133,10 +133,16 @@ extension Broker {
         }
     }
 
-    /// The records of a message to store: the message, one delivery per recipient, and its events.
+    /// The records of a message to store: the message, one delivery per recipient, and its
+    /// events. A recipient with a delivery stream open has its delivery handed out here, once,
+    /// for all its streams (see `StreamRegistry`).
     func newMessage(_ envelope: Envelope, jws: Data, decision: RoutingDecision, receivedAt: Date) -> NewMessage {
         let digest = Data(SHA256.hash(data: jws))
-        let deliveries = decision.recipients.map { NewDelivery(id: .random(), recipient: $0) }
+        let streaming = streams.streaming(among: decision.recipients)
+        let hiddenUntil = receivedAt.addingTimeInterval(configuration.visibilityTimeout)
+        let deliveries = decision.recipients.map {
+            NewDelivery(id: .random(), recipient: $0, handedOutUntil: streaming.contains($0) ? hiddenUntil : nil)
+        }
         let published = EventRecord(
             kind: .published, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
             messageDigest: digest.base64EncodedString(), messageType: envelope.type.description, area: envelope.area,
@@ -145,9 +151,13 @@ extension Broker {
             EventRecord(kind: .routed, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
                         deliveryID: $0.id, recipient: $0.recipient)
         }
+        let delivered = deliveries.filter { $0.handedOutUntil != nil }.map {
+            EventRecord(kind: .delivered, at: receivedAt, agency: $0.recipient, messageID: envelope.id, deliveryID: $0.id, attempt: 1)
+        }
         return NewMessage(
             id: envelope.id, sender: envelope.sender, type: envelope.type.description, area: envelope.area,
             digest: digest, jws: jws, receivedAt: receivedAt, expiresAt: decision.expiresAt,
-            deliveries: deliveries, events: [published] + routed, respondBy: decision.respondBy, inReplyTo: envelope.inReplyTo)
+            deliveries: deliveries, events: [published] + routed + delivered, respondBy: decision.respondBy,
+            inReplyTo: envelope.inReplyTo)
     }
 }

@@ -16,7 +16,7 @@ extension Broker {
             after = value
         }
         logger.info("Delivery stream opened", metadata: [ShareLogKey.agency: "\(agency.id)"])
-        return DeliveryStream(broker: self, agency: agency.id, after: after)
+        return DeliveryStream(broker: self, agency: agency.id, after: after, lease: streams.lease(for: agency.id))
     }
 
     /// Returns once the broker begins to stop, or on cancellation.
@@ -24,18 +24,23 @@ extension Broker {
         await notifier.waitUntilClosed()
     }
 
-    /// Hands out the agency's deliveries after `sequence`, each recorded as delivered.
-    func handOutToStream(_ agency: AgencyID, after sequence: Int, limit: Int) async throws -> [InboxDelivery] {
-        let deliveries: [InboxDelivery]
+    /// The agency's next deliveries after `sequence` for a stream: those already handed out to
+    /// its streams as they were published are read; from the first that was not, the stream
+    /// hands them out itself, each recorded as delivered.
+    func nextForStream(_ agency: AgencyID, after sequence: Int, limit: Int) async throws -> [InboxDelivery] {
         do {
-            deliveries = try await store.streamDeliveries(
+            let candidates = try await store.streamCandidates(
+                for: agency, after: sequence, limit: limit, now: clock.now(), maxAttempts: configuration.maxAttempts)
+            let handedOut = candidates.prefix(while: \.handedOutAtPublish).map(\.delivery)
+            if !handedOut.isEmpty || candidates.isEmpty { return handedOut }
+            let deliveries = try await store.streamDeliveries(
                 for: agency, after: sequence, limit: limit, now: clock.now(), visibilityTimeout: configuration.visibilityTimeout,
                 maxAttempts: configuration.maxAttempts)
+            logHandedOut(deliveries, to: agency, by: "stream")
+            return deliveries
         } catch {
             throw storeFailure(error)
         }
-        logHandedOut(deliveries, to: agency, by: "stream")
-        return deliveries
     }
 
     /// Logs deliveries handed out (ids and counts only).

@@ -34,6 +34,7 @@ public final class Broker: Sendable {
     let clock: any BrokerClock
     let logger: Logger
     let notifier = DeliveryNotifier()
+    let streams = StreamRegistry()
     /// The event record as a verifiable Merkle log.
     public let auditLog: AuditLog
     /// The public key that verifies signed tree heads, if an audit key is configured.

@@ -12,8 +12,10 @@ public enum StreamEvent: Sendable, Equatable {
 /// One recipient's deliveries: first those waiting after the starting sequence, then each new
 /// one as soon as it is committed, with heartbeats while idle. It ends when the broker stops.
 ///
-/// Deliveries are handed out only as the consumer asks for them, so a consumer that stops
-/// reading holds up nothing but itself.
+/// A delivery published while the agency has a stream open was handed out in the publish
+/// transaction (`StreamRegistry`); the stream only reads it. Any other delivery (published
+/// before the stream opened, or whose hand-out has lapsed) is handed out by the stream as
+/// the consumer asks for it, so a consumer that stops reading holds up nothing but itself.
 public struct DeliveryStream: AsyncSequence, Sendable {
     public typealias Element = StreamEvent
 
@@ -23,9 +25,11 @@ public struct DeliveryStream: AsyncSequence, Sendable {
     let broker: Broker
     let agency: AgencyID
     let after: Int
+    /// Keeps the agency counted as streaming while this stream exists.
+    let lease: StreamLease
 
     public func makeAsyncIterator() -> Iterator {
-        Iterator(broker: broker, agency: agency, after: after, lastSent: .now)
+        Iterator(broker: broker, agency: agency, after: after, lastSent: .now, lease: lease)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
@@ -35,12 +39,14 @@ public struct DeliveryStream: AsyncSequence, Sendable {
         var after: Int
         var lastSent: ContinuousClock.Instant
         var pending: ArraySlice<InboxDelivery> = []
+        let lease: StreamLease
 
-        init(broker: Broker, agency: AgencyID, after: Int, lastSent: ContinuousClock.Instant) {
+        init(broker: Broker, agency: AgencyID, after: Int, lastSent: ContinuousClock.Instant, lease: StreamLease) {
             self.broker = broker
             self.agency = agency
             self.after = after
             self.lastSent = lastSent
+            self.lease = lease
         }
 
         /// The next event, or nil once the broker is stopping or the task is cancelled.
@@ -52,7 +58,7 @@ public struct DeliveryStream: AsyncSequence, Sendable {
                     return .delivery(delivery)
                 }
                 let generation = notifier.generation(of: agency)
-                pending = try await broker.handOutToStream(agency, after: after, limit: DeliveryStream.batchSize)[...]
+                pending = try await broker.nextForStream(agency, after: after, limit: DeliveryStream.batchSize)[...]
                 if let last = pending.last {
                     after = last.sequence
                     continue

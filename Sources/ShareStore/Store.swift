@@ -26,6 +26,12 @@ public protocol Store: Sendable {
     func streamDeliveries(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
                           visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery]
 
+    /// Reads, without changing anything, up to `limit` of the deliveries `streamDeliveries`
+    /// would consider, in sequence order, each marked with whether the hand-out made as it was
+    /// published (`NewDelivery.handedOutUntil`) still stands at `now`.
+    func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
+                          maxAttempts: Int) async throws -> [StreamCandidate]
+
     /// Acknowledges deliveries on behalf of their recipient, recording an `acknowledged` event
     /// for each first acknowledgement, all in one transaction. Returns one acknowledgement per
     /// id addressed to `agency`, in the order given; other ids are left out. Acknowledging

@@ -14,7 +14,8 @@ public struct NewMessage: Sendable {
     public let receivedAt: Date
     public let expiresAt: Date?
     public let deliveries: [NewDelivery]
-    /// The `published` event first, then one `routed` event per delivery.
+    /// The `published` event first, then one `routed` event per delivery, then a `delivered`
+    /// event per delivery handed out as it is published.
     public let events: [EventRecord]
     /// For an information request: when answers are due.
     public let respondBy: Date?
@@ -42,10 +43,29 @@ public struct NewMessage: Sendable {
 public struct NewDelivery: Sendable {
     public let id: UUID
     public let recipient: AgencyID
+    /// Set when the delivery is handed out in the publish transaction itself, to the
+    /// recipient's open streams: it is stored as delivered once (attempt 1), hidden from the
+    /// inbox until this time. The message's events must then include its `delivered` event.
+    public let handedOutUntil: Date?
 
-    public init(id: UUID, recipient: AgencyID) {
+    public init(id: UUID, recipient: AgencyID, handedOutUntil: Date? = nil) {
         self.id = id
         self.recipient = recipient
+        self.handedOutUntil = handedOutUntil
+    }
+}
+
+/// A delivery a stream may send, read without changing anything.
+public struct StreamCandidate: Sendable, Equatable {
+    public let delivery: InboxDelivery
+    /// True when the delivery was handed out to the recipient's streams as it was published
+    /// and that hand-out is still the latest and still current (hidden from the inbox): a
+    /// stream sends it as it is. Otherwise a stream must hand it out (`streamDeliveries`).
+    public let handedOutAtPublish: Bool
+
+    public init(delivery: InboxDelivery, handedOutAtPublish: Bool) {
+        self.delivery = delivery
+        self.handedOutAtPublish = handedOutAtPublish
     }
 }
 

@@ -1,11 +1,16 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 8
+    static let version = 9
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish]
 
+    /// Version 9: when a delivery was handed out in its publish transaction to the
+    /// recipient's open streams.
+    static let streamedAtPublish = [
+        "ALTER TABLE deliveries ADD COLUMN streamed_at INTEGER",
+    ]
     /// Version 8: a recipient's unacknowledged deliveries in sequence order, for streams
     /// resuming after an event id.
     static let streamIndex = [

@@ -108,13 +108,17 @@ public final class SQLiteStore: Store {
             try subject.bind(token, message.id.uuidString).run()
         }
         let insert = try connection.statement("""
-            INSERT INTO deliveries (id, message_id, recipient, visible_at, created_at, expires_at)
-            VALUES (?, ?, ?, ?, ?, ?)
+            INSERT INTO deliveries (id, message_id, recipient, visible_at, created_at, expires_at,
+                                    attempts, first_delivered_at, last_delivered_at, streamed_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for delivery in message.deliveries {
             insert.reset()
+            let received = message.receivedAt.millis
+            let streamed = delivery.handedOutUntil == nil ? nil : received
             try insert.bind(delivery.id.uuidString, message.id.uuidString, delivery.recipient.rawValue,
-                            message.receivedAt.millis, message.receivedAt.millis, message.expiresAt?.millis).run()
+                            delivery.handedOutUntil?.millis ?? received, received, message.expiresAt?.millis,
+                            streamed == nil ? 0 : 1, streamed, streamed, streamed).run()
         }
         return receipt
     }
@@ -128,6 +132,35 @@ public final class SQLiteStore: Store {
                                  visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
         try await handOut(to: agency, matching: "d.seq > ?", sequence, limit: limit, now: now,
                           visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts)
+    }
+
+    public func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
+                                 maxAttempts: Int) async throws -> [StreamCandidate] {
+        try await reader.run { connection in
+            let current = "d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > ?"
+            let select = try connection.statement("""
+                SELECT d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at,
+                       \(current), d.last_delivered_at
+                FROM deliveries d JOIN messages m ON m.id = d.message_id
+                WHERE d.recipient = ? AND d.acknowledged_at IS NULL AND d.seq > ?
+                  AND (d.expires_at IS NULL OR d.expires_at > ?) AND d.dead_lettered_at IS NULL
+                  AND (d.attempts < ? OR (\(current)))
+                ORDER BY d.seq LIMIT ?
+                """)
+                .bind(now.millis, agency.rawValue, sequence, now.millis, maxAttempts, now.millis, limit)
+            var candidates: [StreamCandidate] = []
+            while try select.step() {
+                guard let id = UUID(uuidString: select.text(1)), let messageID = UUID(uuidString: select.text(2)),
+                      let sender = AgencyID(select.text(4)) else { continue }
+                let current = select.int(9) == 1
+                candidates.append(StreamCandidate(delivery: InboxDelivery(
+                    id: id, sequence: select.int(0), messageID: messageID, type: select.text(3), sender: sender,
+                    jws: select.data(5), attempt: select.int(6), createdAt: Date(millis: select.int(7)),
+                    deliveredAt: current ? Date(millis: select.int(10)) : now,
+                    expiresAt: select.optionalInt(8).map(Date.init(millis:))), handedOutAtPublish: current))
+            }
+            return candidates
+        }
     }
 
     /// Hands out, in sequence order, up to `limit` of the agency's unacknowledged, unexpired,

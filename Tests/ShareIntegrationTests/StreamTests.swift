@@ -88,7 +88,51 @@ struct StreamTests {
             #expect(bothReceived)
             #expect(first.messageIDs == ids)
             #expect(second.messageIDs == ids)
-            #expect(try await broker.eventCount("delivered") == 6, "each hand-out is recorded")
+            let attempts: [Int] = (first.deliveries + second.deliveries).map { $0.delivery.attempt }
+            #expect(attempts == [1, 1, 1, 1, 1, 1])
+            #expect(try await broker.eventCount("delivered") == 3,
+                    "each delivery is handed out once to the agency, however many of its streams carry it")
+        }
+    }
+
+    @Test("a delivery published while a stream is open is handed out in the publish transaction itself")
+    func handedOutAtPublish() async throws {
+        try await withBroker { broker in
+            let reader = StreamReader(try await broker.client(as: "northshire-csc").stream())
+            defer { reader.stop() }
+            #expect(try await eventually { broker.streamsOpened(1) })
+            try await broker.publish(EnvelopeBuilder())
+            #expect(try await eventually(within: 5) { reader.deliveries.count == 1 })
+            #expect(try await broker.eventKinds().suffix(3) == ["published", "routed", "delivered"],
+                    "the hand-out is recorded with the message, in the same transaction")
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await broker.eventCount("delivered") == 1, "reading it from the stream records nothing more")
+        }
+    }
+
+    @Test("a hand-out made at publish serves streams while it stands; once it lapses a stream hands the delivery out again")
+    func publishHandOutLapses() async throws {
+        try await withBroker(configure: { $0["delivery"] = ["visibilityTimeoutSeconds": 30] }) { broker in
+            let socialCare = try broker.client(as: "northshire-csc")
+            let envelope = EnvelopeBuilder()
+            let first = StreamReader(try await socialCare.stream())
+            #expect(try await eventually { broker.streamsOpened(1) })
+            try await broker.publish(envelope)
+            #expect(try await eventually(within: 5) { first.deliveries.count == 1 })
+            first.stop()
+            let whileItStands = StreamReader(try await socialCare.stream())
+            #expect(try await eventually(within: 5) { whileItStands.deliveries.count == 1 })
+            whileItStands.stop()
+            #expect(whileItStands.deliveries.first?.delivery.attempt == 1)
+            #expect(try await broker.eventCount("delivered") == 1)
+
+            broker.clock.advance(by: 31)
+            let afterItLapsed = StreamReader(try await socialCare.stream())
+            defer { afterItLapsed.stop() }
+            #expect(try await eventually(within: 5) { afterItLapsed.deliveries.count == 1 })
+            #expect(afterItLapsed.messageIDs == [envelope.id])
+            #expect(afterItLapsed.deliveries.first?.delivery.attempt == 2, "counted as a second hand-out")
+            #expect(try await broker.eventCount("delivered") == 2)
         }
     }
 
