@@ -15,5 +15,64 @@ public enum Hex {
 
 extension UUID {
     /// The lowercase form ids are written in by the API and the logs (RFC 9562).
-    public var lowercasedString: String { uuidString.lowercased() }
+    public var lowercasedString: String { text(Self.lowercaseDigits) }
+
+    /// The same text as `uuidString` (upper case), as the store keeps ids. Foundation formats
+    /// `uuidString` with `sprintf` on Linux; this is a table lookup per byte.
+    public var uppercasedString: String { text(Self.uppercaseDigits) }
+
+    /// Reads the 36-character text form in either case, as `UUID(uuidString:)` does, without
+    /// the `sscanf` Foundation uses on Linux; nil for anything else.
+    public init?(text: String) {
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let parsed = text.utf8.withContiguousStorageIfAvailable { characters -> Bool in
+            guard characters.count == 36 else { return false }
+            return withUnsafeMutableBytes(of: &value) { bytes in
+                var position = 0
+                for index in 0..<16 {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        guard characters[position] == UInt8(ascii: "-") else { return false }
+                        position += 1
+                    }
+                    guard let high = Self.nibble(characters[position]), let low = Self.nibble(characters[position + 1]) else { return false }
+                    bytes[index] = high << 4 | low
+                    position += 2
+                }
+                return true
+            }
+        }
+        guard let parsed else {
+            guard let fallback = UUID(uuidString: text) else { return nil }
+            self = fallback
+            return
+        }
+        guard parsed else { return nil }
+        self.init(uuid: value)
+    }
+
+    private static func nibble(_ character: UInt8) -> UInt8? {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+
+    private static let lowercaseDigits = Array("0123456789abcdef".utf8)
+    private static let uppercaseDigits = Array("0123456789ABCDEF".utf8)
+
+    private func text(_ digits: [UInt8]) -> String {
+        withUnsafeBytes(of: uuid) { bytes in
+            var text = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
+            var position = 0
+            for (index, byte) in bytes.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { position += 1 }
+                text[position] = digits[Int(byte >> 4)]
+                text[position + 1] = digits[Int(byte & 0x0F)]
+                position += 2
+            }
+            return String(decoding: text, as: UTF8.self)
+        }
+    }
 }

@@ -19,13 +19,13 @@ extension SQLiteStore {
         try await writer.run { connection in
             let mark = try connection.statement(
                 "UPDATE messages SET expiry_handled_at = ? WHERE id = ? AND expiry_handled_at IS NULL RETURNING id")
-                .bind(time.millis, messageID.uuidString)
+                .bind(time.millis, messageID.uppercasedString)
             guard try mark.step() else { return }
             try connection.statement("""
                 UPDATE deliveries SET dead_lettered_at = ?
                 WHERE message_id = ? AND acknowledged_at IS NULL AND dead_lettered_at IS NULL
                 """)
-                .bind(time.millis, messageID.uuidString).run()
+                .bind(time.millis, messageID.uppercasedString).run()
             _ = try Self.appendEvents(events, on: connection)
             if let notice { _ = try Self.insert(notice, on: connection) }
         }
@@ -35,7 +35,7 @@ extension SQLiteStore {
         try await writer.run { connection in
             let mark = try connection.statement(
                 "UPDATE messages SET deadline_handled_at = ? WHERE id = ? AND deadline_handled_at IS NULL RETURNING id")
-                .bind(time.millis, messageID.uuidString)
+                .bind(time.millis, messageID.uppercasedString)
             guard try mark.step() else { return }
             if let notice { _ = try Self.insert(notice, on: connection) }
         }
@@ -47,7 +47,7 @@ extension SQLiteStore {
                 "UPDATE deliveries SET dead_lettered_at = ? WHERE id = ? AND dead_lettered_at IS NULL AND acknowledged_at IS NULL")
             for id in ids {
                 update.reset()
-                try update.bind(time.millis, id.uuidString).run()
+                try update.bind(time.millis, id.uppercasedString).run()
             }
             _ = try Self.appendEvents(events, on: connection)
         }
@@ -73,7 +73,7 @@ extension SQLiteStore {
         while try select.step() {
             guard let message = dueMessage(select) else { continue }
             deliveries.reset()
-            try deliveries.bind(message.id.uuidString)
+            try deliveries.bind(message.id.uppercasedString)
             var unacknowledged: [ExpiredMessage.Unacknowledged] = []
             while try deliveries.step() {
                 guard let id = UUID(uuidString: deliveries.text(0)), let recipient = AgencyID(deliveries.text(1)) else { continue }
@@ -99,7 +99,7 @@ extension SQLiteStore {
             guard let message = dueMessage(select) else { continue }
             func agencies(_ statement: Statement) throws -> [AgencyID] {
                 statement.reset()
-                try statement.bind(message.id.uuidString)
+                try statement.bind(message.id.uppercasedString)
                 var list: [AgencyID] = []
                 while try statement.step() { AgencyID(statement.text(0)).map { list.append($0) } }
                 return list
@@ -119,7 +119,7 @@ extension SQLiteStore {
             .bind(now.millis, maxAttempts, limit)
         var found: [ExhaustedDelivery] = []
         while try select.step() {
-            guard let id = UUID(uuidString: select.text(0)), let messageID = UUID(uuidString: select.text(1)),
+            guard let id = UUID(text: select.text(0)), let messageID = UUID(text: select.text(1)),
                   let recipient = AgencyID(select.text(2)) else { continue }
             found.append(ExhaustedDelivery(id: id, messageID: messageID, recipient: recipient, attempts: select.int(3)))
         }

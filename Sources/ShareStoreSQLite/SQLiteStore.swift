@@ -81,13 +81,21 @@ public final class SQLiteStore: Store {
     public func publish(_ message: NewMessage) async throws -> PublishOutcome {
         try await writer.run { connection in
             let existing = try connection.statement("SELECT digest, receipt FROM messages WHERE id = ?")
-                .bind(message.id.uuidString)
+                .bind(message.id.uppercasedString)
             if try existing.step() {
                 guard existing.data(0) == message.digest else { return .conflict }
                 return .replayed(try JSONDecoder().decode(PublishReceipt.self, from: existing.data(1)))
             }
             return .stored(try Self.insert(message, on: connection))
         }
+    }
+
+    /// The receipt as stored for replays: the JSON its `Codable` decoding reads.
+    static func receiptBytes(_ receipt: PublishReceipt) -> Data {
+        JSONWriter.data(.object([
+            "id": .string(receipt.id.uppercasedString), "recipients": .array(receipt.recipients.map { .string($0.rawValue) }),
+            "auditIndex": .number(Double(receipt.auditIndex)),
+        ]))
     }
 
     /// Stores a new message, its deliveries, its events and its subject tokens; returns its receipt.
@@ -98,14 +106,14 @@ public final class SQLiteStore: Store {
             INSERT INTO messages (id, sender, type, area, digest, jws, received_at, expires_at, receipt, respond_by, in_reply_to)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-            .bind(message.id.uuidString, message.sender.rawValue, message.type, message.area, message.digest,
-                  message.jws, message.receivedAt.millis, message.expiresAt?.millis, try JSONEncoder().encode(receipt),
-                  message.respondBy?.millis, message.inReplyTo?.uuidString)
+            .bind(message.id.uppercasedString, message.sender.rawValue, message.type, message.area, message.digest,
+                  message.jws, message.receivedAt.millis, message.expiresAt?.millis, Self.receiptBytes(receipt),
+                  message.respondBy?.millis, message.inReplyTo?.uppercasedString)
             .run()
         let subject = try connection.statement("INSERT OR IGNORE INTO event_subjects (token, message_id) VALUES (?, ?)")
         for token in message.events.first?.subjects ?? [] {
             subject.reset()
-            try subject.bind(token, message.id.uuidString).run()
+            try subject.bind(token, message.id.uppercasedString).run()
         }
         let insert = try connection.statement("""
             INSERT INTO deliveries (id, message_id, recipient, visible_at, created_at, expires_at,
@@ -116,7 +124,7 @@ public final class SQLiteStore: Store {
             insert.reset()
             let received = message.receivedAt.millis
             let streamed = delivery.handedOutUntil == nil ? nil : received
-            try insert.bind(delivery.id.uuidString, message.id.uuidString, delivery.recipient.rawValue,
+            try insert.bind(delivery.id.uppercasedString, message.id.uppercasedString, delivery.recipient.rawValue,
                             delivery.handedOutUntil?.millis ?? received, received, message.expiresAt?.millis,
                             streamed == nil ? 0 : 1, streamed, streamed, streamed).run()
         }
@@ -150,7 +158,7 @@ public final class SQLiteStore: Store {
                 .bind(now.millis, agency.rawValue, sequence, now.millis, maxAttempts, now.millis, limit)
             var candidates: [StreamCandidate] = []
             while try select.step() {
-                guard let id = UUID(uuidString: select.text(1)), let messageID = UUID(uuidString: select.text(2)),
+                guard let id = UUID(text: select.text(1)), let messageID = UUID(text: select.text(2)),
                       let sender = AgencyID(select.text(4)) else { continue }
                 let current = select.int(9) == 1
                 candidates.append(StreamCandidate(delivery: InboxDelivery(
@@ -180,7 +188,7 @@ public final class SQLiteStore: Store {
                 .bind(agency.rawValue, value, now.millis, maxAttempts, limit)
             var deliveries: [InboxDelivery] = []
             while try select.step() {
-                guard let id = UUID(uuidString: select.text(1)), let messageID = UUID(uuidString: select.text(2)),
+                guard let id = UUID(text: select.text(1)), let messageID = UUID(text: select.text(2)),
                       let sender = AgencyID(select.text(4)) else { continue }
                 deliveries.append(InboxDelivery(
                     id: id, sequence: select.int(0), messageID: messageID, type: select.text(3), sender: sender,
@@ -214,14 +222,14 @@ public final class SQLiteStore: Store {
             var events: [EventRecord] = []
             for id in ids {
                 select.reset()
-                try select.bind(id.uuidString, agency.rawValue)
-                guard try select.step(), let messageID = UUID(uuidString: select.text(0)) else { continue }
+                try select.bind(id.uppercasedString, agency.rawValue)
+                guard try select.step(), let messageID = UUID(text: select.text(0)) else { continue }
                 if let previous = select.optionalInt(1) {
                     acknowledgements.append(Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: previous), isFirst: false))
                     continue
                 }
                 update.reset()
-                try update.bind(time.millis, id.uuidString).run()
+                try update.bind(time.millis, id.uppercasedString).run()
                 events.append(EventRecord(kind: .acknowledged, at: time, agency: agency, messageID: messageID, deliveryID: id))
                 acknowledgements.append(Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: time.millis), isFirst: true))
             }
@@ -236,7 +244,7 @@ public final class SQLiteStore: Store {
                 SELECT 1 FROM messages WHERE id = ?1 AND sender = ?2
                 UNION ALL SELECT 1 FROM deliveries WHERE message_id = ?1 AND recipient = ?2
                 """)
-                .bind(messageID.uuidString, agency.rawValue).step()
+                .bind(messageID.uppercasedString, agency.rawValue).step()
         }
     }
 
@@ -246,7 +254,7 @@ public final class SQLiteStore: Store {
             defer { try? connection.execute("COMMIT") }
             let message = try connection.statement(
                 "SELECT type, received_at, expires_at, respond_by FROM messages WHERE id = ? AND sender = ?")
-                .bind(id.uuidString, sender.rawValue)
+                .bind(id.uppercasedString, sender.rawValue)
             guard try message.step() else { return nil }
             let type = message.text(0)
             let receivedAt = Date(millis: message.int(1))
@@ -257,7 +265,7 @@ public final class SQLiteStore: Store {
                     dead_lettered_at
                 FROM deliveries WHERE message_id = ? ORDER BY seq
                 """)
-                .bind(id.uuidString)
+                .bind(id.uppercasedString)
             var deliveries: [DeliveryStatus] = []
             while try rows.step() {
                 guard let deliveryID = UUID(uuidString: rows.text(0)), let recipient = AgencyID(rows.text(1)) else { continue }
@@ -276,7 +284,7 @@ public final class SQLiteStore: Store {
             }
             let replies = try connection.statement(
                 "SELECT id, sender, received_at FROM messages WHERE in_reply_to = ? ORDER BY received_at, id")
-                .bind(id.uuidString)
+                .bind(id.uppercasedString)
             var answers: [MessageAnswer] = []
             while try replies.step() {
                 guard let replyID = UUID(uuidString: replies.text(0)), let agency = AgencyID(replies.text(1)) else { continue }
@@ -298,14 +306,14 @@ public final class SQLiteStore: Store {
         try await writer.run { connection in
             _ = try Self.appendEvents([event], on: connection)
             try connection.statement("INSERT INTO subscriptions (id, agency, document) VALUES (?, ?, ?)")
-                .bind(subscription.id.uuidString, subscription.agency.rawValue, document).run()
+                .bind(subscription.id.uppercasedString, subscription.agency.rawValue, document).run()
         }
     }
 
     public func removeSubscription(id: UUID, agency: AgencyID, event: EventRecord) async throws -> Bool {
         try await writer.run { connection in
             let delete = try connection.statement("DELETE FROM subscriptions WHERE id = ? AND agency = ? RETURNING id")
-                .bind(id.uuidString, agency.rawValue)
+                .bind(id.uppercasedString, agency.rawValue)
             guard try delete.step() else { return false }
             _ = try Self.appendEvents([event], on: connection)
             return true
@@ -351,7 +359,7 @@ public final class SQLiteStore: Store {
         }
         if let messageID = filter.messageID {
             conditions.append("message_id = ?")
-            values.append(messageID.uuidString)
+            values.append(messageID.uppercasedString)
         }
         if let agency = filter.agency {
             conditions.append("(agency = ? OR recipient = ?)")
@@ -417,7 +425,7 @@ public final class SQLiteStore: Store {
         for (offset, event) in events.enumerated() {
             insert.reset()
             try insert.bind(first + offset, event.kind.rawValue, event.at.millis, event.agency.rawValue,
-                            event.messageID?.uuidString, event.recipient?.rawValue, try event.entryBytes()).run()
+                            event.messageID?.uppercasedString, event.recipient?.rawValue, try event.entryBytes()).run()
         }
         return first
     }

@@ -16,3 +16,19 @@ struct RandomUUIDTests {
         }
     }
 }
+
+@Suite("UUID text")
+struct UUIDTextTests {
+    // The store's keys and the API's ids are Foundation's text, upper and lower case.
+    @Test func matchesFoundation() {
+        for id in (0..<2_000).map({ _ in UUID() }) + [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))] {
+            #expect(id.uppercasedString == id.uuidString)
+            #expect(id.lowercasedString == id.uuidString.lowercased())
+            #expect(UUID(text: id.uuidString) == id && UUID(text: id.lowercasedString) == id)
+        }
+        for text in ["", "2b7c0f7e-5a43-4c8e-9a5e-0d6f5f3f2a1", "2b7c0f7e-5a43-4c8e-9a5e-0d6f5f3f2a111", "2b7c0f7e5a43-4c8e-9a5e-0d6f5f3f2a11-",
+                     "2b7c0f7g-5a43-4c8e-9a5e-0d6f5f3f2a11", "2b7c0f7e-5a43-4c8e-9a5e+0d6f5f3f2a11"] {
+            #expect(UUID(text: text) == nil && UUID(uuidString: text) == nil, "\(text)")
+        }
+    }
+}
