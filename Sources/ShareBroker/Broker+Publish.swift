@@ -141,7 +141,7 @@ extension Broker {
         let streaming = streams.streaming(among: decision.recipients)
         let hiddenUntil = receivedAt.addingTimeInterval(configuration.visibilityTimeout)
         let deliveries = decision.recipients.map {
-            NewDelivery(id: .random(), recipient: $0, handedOutUntil: streaming.contains($0) ? hiddenUntil : nil)
+            NewDelivery(id: .timeOrdered(at: receivedAt), recipient: $0, handedOutUntil: streaming.contains($0) ? hiddenUntil : nil)
         }
         let published = EventRecord(
             kind: .published, at: receivedAt, agency: envelope.sender, messageID: envelope.id,

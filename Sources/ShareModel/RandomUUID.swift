@@ -14,4 +14,20 @@ extension UUID {
         }
         return UUID(uuid: value)
     }
+
+    /// A time-ordered (version 7, RFC 9562) UUID: 48 bits of Unix milliseconds at `time`, then
+    /// 74 random bits. Ids made in order sort in order, so a store's index on them grows at
+    /// its end instead of touching a random page for each new id.
+    public static func timeOrdered(at time: Date) -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        let millis = UInt64(max(0, time.timeIntervalSince1970 * 1000))
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &value) { bytes in
+            bytes.storeBytes(of: generator.next() as UInt64, toByteOffset: 8, as: UInt64.self)
+            bytes.storeBytes(of: (millis << 16 | (generator.next() as UInt64) & 0xFFFF).bigEndian, toByteOffset: 0, as: UInt64.self)
+            bytes[6] = bytes[6] & 0x0F | 0x70
+            bytes[8] = bytes[8] & 0x3F | 0x80
+        }
+        return UUID(uuid: value)
+    }
 }

@@ -17,6 +17,29 @@ struct RandomUUIDTests {
     }
 }
 
+@Suite("Time-ordered UUIDs")
+struct TimeOrderedUUIDTests {
+    // Delivery ids are RFC 9562 version 7: the creation millisecond first, so later ids sort
+    // after earlier ones, and still distinct within one millisecond.
+    @Test func carryTheirMillisecondAndSortByIt() {
+        let time = Date(timeIntervalSince1970: 1_795_339_860.123)
+        let ids = (0..<1_000).map { _ in UUID.timeOrdered(at: time) }
+        #expect(Set(ids).count == ids.count)
+        let text = ids[0].lowercasedString
+        #expect(text.prefix(13).filter { $0 != "-" } == String(1_795_339_860_123, radix: 16).leftPadded(to: 12))
+        #expect(Array(text)[14] == "7")
+        #expect("89ab".contains(Array(text)[19]))
+        let later = UUID.timeOrdered(at: time.addingTimeInterval(0.001))
+        #expect(ids.allSatisfy { $0.lowercasedString < later.lowercasedString })
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        String(repeating: "0", count: max(0, width - count)) + self
+    }
+}
+
 @Suite("UUID text")
 struct UUIDTextTests {
     // The store's keys and the API's ids are Foundation's text, upper and lower case.
