@@ -31,7 +31,7 @@ extension Broker {
                 logHandedOut(deliveries, to: agency.id, by: "inbox")
                 return deliveries
             }
-            await notifier.wait(for: agency.id, after: generation, timeout: remaining)
+            await notifier.wait(.inbox, for: agency.id, after: generation, timeout: remaining)
         }
     }
 

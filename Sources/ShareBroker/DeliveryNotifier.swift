@@ -7,11 +7,24 @@ import Synchronization
 /// Each agency has a generation number that every signal increases. A poller reads the
 /// generation before it looks in the store and waits only while it is unchanged, so a
 /// delivery committed between the look and the wait is never missed.
+///
+/// Every stream of an agency is woken by each signal, as each stream carries every delivery.
+/// Inbox long polls share the deliveries: one signal (one new delivery) wakes the one that
+/// has waited longest, so the others do not all look in the store for a single delivery.
 final class DeliveryNotifier: Sendable {
-    /// What a waiter waits for: deliveries for an agency, or only the close.
+    /// What a waiter waits for: deliveries for an agency's streams or for its inbox, or only the close.
     private enum Topic: Hashable {
-        case deliveries(AgencyID)
+        case stream(AgencyID)
+        case inbox(AgencyID)
         case closing
+    }
+
+    /// How a waiter takes its share of new deliveries.
+    enum Waiter {
+        /// Woken by every signal (a delivery stream).
+        case stream
+        /// Woken by a signal only when no inbox poller before it is (an inbox long poll).
+        case inbox
     }
 
     private struct State {
@@ -30,13 +43,18 @@ final class DeliveryNotifier: Sendable {
 
     var isClosed: Bool { state.withLock { $0.closed } }
 
-    /// Wakes every poller of these agencies.
+    /// One new delivery for each of these agencies: wakes all their streams and, for each,
+    /// the inbox poller that has waited longest.
     func signal(_ agencies: [AgencyID]) {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             var woken: [CheckedContinuation<Void, Never>] = []
             for agency in agencies {
                 state.generations[agency, default: 0] &+= 1
-                woken += state.waiters.removeValue(forKey: .deliveries(agency))?.values.map { $0 } ?? []
+                woken += state.waiters.removeValue(forKey: .stream(agency))?.values.map { $0 } ?? []
+                if let first = state.waiters[.inbox(agency)]?.keys.min(),
+                   let poller = state.waiters[.inbox(agency)]?.removeValue(forKey: first) {
+                    woken.append(poller)
+                }
             }
             return woken
         }
@@ -53,11 +71,13 @@ final class DeliveryNotifier: Sendable {
         woken.forEach { $0.resume() }
     }
 
-    /// Returns when the agency's generation moves past `generation`, after `timeout`, on
-    /// cancellation, or when the notifier closes, whichever is first.
-    func wait(for agency: AgencyID, after generation: UInt64, timeout: Duration) async {
+    /// Returns when the agency's generation has moved past `generation` (at once if it already
+    /// has) and this waiter is woken, after `timeout`, on cancellation, or when the notifier
+    /// closes, whichever is first.
+    func wait(_ waiter: Waiter, for agency: AgencyID, after generation: UInt64, timeout: Duration) async {
+        let topic: Topic = waiter == .stream ? .stream(agency) : .inbox(agency)
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForSignal(.deliveries(agency), after: generation) }
+            group.addTask { await self.waitForSignal(topic, after: generation) }
             group.addTask { try? await Task.sleep(for: timeout) }
             await group.next()
             group.cancelAll()
@@ -80,8 +100,11 @@ final class DeliveryNotifier: Sendable {
                     if state.closed || state.cancelled.remove(id) != nil {
                         return true
                     }
-                    if case .deliveries(let agency) = topic, state.generations[agency, default: 0] != generation {
-                        return true
+                    switch topic {
+                    case .stream(let agency), .inbox(let agency):
+                        if state.generations[agency, default: 0] != generation { return true }
+                    case .closing:
+                        break
                     }
                     state.waiters[topic, default: [:]][id] = continuation
                     return false

@@ -68,7 +68,7 @@ public struct DeliveryStream: AsyncSequence, Sendable {
                     lastSent = .now
                     return .heartbeat
                 }
-                await notifier.wait(for: agency, after: generation, timeout: heartbeatAt - .now)
+                await notifier.wait(.stream, for: agency, after: generation, timeout: heartbeatAt - .now)
             }
             return nil
         }

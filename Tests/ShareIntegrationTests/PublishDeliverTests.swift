@@ -121,6 +121,27 @@ struct PublishDeliverTests {
         }
     }
 
+    @Test("two waiting inbox calls of one agency: each new delivery promptly answers one of them, and none is answered twice")
+    func longPollsShareDeliveries() async throws {
+        try await withBroker { broker in
+            let socialCare = try broker.client(as: "northshire-csc")
+            let envelopes = (0..<2).map { _ in EnvelopeBuilder() }
+            try await withThrowingTaskGroup(of: [Delivery].self) { group in
+                for _ in 0..<2 {
+                    group.addTask { try await socialCare.inbox(limit: 5, wait: 20) }
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                for envelope in envelopes {
+                    let started = ContinuousClock.now
+                    _ = try await broker.publishRaw(envelope, as: "northshire-hospitals")
+                    let answered = try #require(try await group.next())
+                    #expect(answered.map { $0.messageId.uuidString.lowercased() } == [envelope.id])
+                    #expect(ContinuousClock.now - started < .seconds(10), "woken by the publish, not by the 20 s timeout")
+                }
+            }
+        }
+    }
+
     @Test("a fetched but unacknowledged delivery comes back after the visibility timeout, with its attempt counted")
     func redeliveryAfterVisibilityTimeout() async throws {
         try await withBroker { broker in
