@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShareClient
+import ShareModel
 import Synchronization
 
 /// The fan-out benchmark: agencies subscribed to a type each hold a delivery stream open while
@@ -47,8 +48,7 @@ struct StreamBench: AsyncParsableCommand {
                 let stream = try await subscriber.stream()
                 group.addTask {
                     var seen = 0
-                    for try await streamed in stream {
-                        state.received(streamed.delivery.messageId.uuidString.lowercased())
+                    for try await streamed in stream where state.received(streamed.delivery.messageId.lowercasedString) {
                         seen += 1
                         if seen == messages { break }
                     }
@@ -92,9 +92,12 @@ final class StreamBenchState: Sendable {
 
     func sent(_ id: String) { counters.withLock { $0.sentAt[id] = .now } }
 
-    func received(_ id: String) {
+    /// Records a delivery's latency; false for a delivery of an earlier run, which is not counted.
+    func received(_ id: String) -> Bool {
         counters.withLock { counters in
-            if let sent = counters.sentAt[id] { counters.latencies.append(.now - sent) }
+            guard let sent = counters.sentAt[id] else { return false }
+            counters.latencies.append(.now - sent)
+            return true
         }
     }
 
