@@ -79,14 +79,16 @@ public final class SQLiteStore: Store {
     }
 
     public func publish(_ message: NewMessage) async throws -> PublishOutcome {
-        try await writer.run { connection in
+        // Encoded here, on the caller's thread: the one writer thread is the bottleneck.
+        let entries = try message.events.map { try $0.entryBytes() }
+        return try await writer.run { connection in
             let existing = try connection.statement("SELECT digest, receipt FROM messages WHERE id = ?")
                 .bind(message.id.uppercasedString)
             if try existing.step() {
                 guard existing.data(0) == message.digest else { return .conflict }
                 return .replayed(try JSONDecoder().decode(PublishReceipt.self, from: existing.data(1)))
             }
-            return .stored(try Self.insert(message, on: connection))
+            return .stored(try Self.insert(message, entries: entries, on: connection))
         }
     }
 
@@ -99,8 +101,8 @@ public final class SQLiteStore: Store {
     }
 
     /// Stores a new message, its deliveries, its events and its subject tokens; returns its receipt.
-    static func insert(_ message: NewMessage, on connection: SQLiteConnection) throws -> PublishReceipt {
-        let firstIndex = try Self.appendEvents(message.events, on: connection)
+    static func insert(_ message: NewMessage, entries: [Data]? = nil, on connection: SQLiteConnection) throws -> PublishReceipt {
+        let firstIndex = try Self.appendEvents(message.events, entries: entries, on: connection)
         let receipt = PublishReceipt(id: message.id, recipients: message.deliveries.map(\.recipient), auditIndex: firstIndex)
         try connection.statement("""
             INSERT INTO messages (id, sender, type, area, digest, jws, received_at, expires_at, receipt, respond_by, in_reply_to)
@@ -416,8 +418,9 @@ public final class SQLiteStore: Store {
         }
     }
 
-    /// Appends events at the end of the record; returns the index of the first (or of the next, if none).
-    static func appendEvents(_ events: [EventRecord], on connection: SQLiteConnection) throws -> Int {
+    /// Appends events at the end of the record; returns the index of the first (or of the next,
+    /// if none). `entries`, when given, are the events' `entryBytes()`, encoded beforehand.
+    static func appendEvents(_ events: [EventRecord], entries: [Data]? = nil, on connection: SQLiteConnection) throws -> Int {
         let next = try connection.statement("SELECT coalesce(max(idx) + 1, 0) FROM events")
         let first = try next.step() ? next.int(0) : 0
         let insert = try connection.statement(
@@ -425,7 +428,7 @@ public final class SQLiteStore: Store {
         for (offset, event) in events.enumerated() {
             insert.reset()
             try insert.bind(first + offset, event.kind.rawValue, event.at.millis, event.agency.rawValue,
-                            event.messageID?.uppercasedString, event.recipient?.rawValue, try event.entryBytes()).run()
+                            event.messageID?.uppercasedString, event.recipient?.rawValue, try entries?[offset] ?? event.entryBytes()).run()
         }
         return first
     }
