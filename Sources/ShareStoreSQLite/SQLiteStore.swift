@@ -20,11 +20,6 @@ public final class SQLiteStore: Store {
 
     let writer: SQLiteWorker
     let reader: SQLiteWorker
-    /// Copies committed WAL pages into the database file every 50 ms (a PASSIVE checkpoint
-    /// never waits for or blocks the writer), so the writer thread, which every commit waits
-    /// for, no longer stops to checkpoint.
-    private let checkpointer: SQLiteWorker
-    private let checkpoints: Task<Void, Never>
 
     /// Opens (creating if needed) the store file and brings its schema up to date.
     public init(configuration: Configuration) throws {
@@ -42,25 +37,10 @@ public final class SQLiteStore: Store {
             try connection.execute("PRAGMA cache_size = \(Self.cachePages)")
             return connection
         }
-        let checkpointer = try SQLiteWorker(name: "sharebroker.sqlite.checkpointer", transactional: false) {
-            let connection = try SQLiteConnection(path: path, readOnly: false)
-            try connection.execute("PRAGMA synchronous = FULL")
-            return connection
-        }
-        self.checkpointer = checkpointer
-        checkpoints = Task {
-            while !Task.isCancelled {
-                _ = try? await checkpointer.run { try $0.execute("PRAGMA wal_checkpoint(PASSIVE)") }
-                try? await Task.sleep(for: .milliseconds(50))
-            }
-        }
     }
 
     /// Finishes queued work and closes both connections.
     public func close() async {
-        checkpoints.cancel()
-        await checkpoints.value
-        await checkpointer.close()
         await writer.close()
         await reader.close()
     }
@@ -77,9 +57,6 @@ public final class SQLiteStore: Store {
         // transaction; they are small and never needed after a crash.
         try connection.execute("PRAGMA temp_store = MEMORY")
         try connection.execute("PRAGMA cache_size = \(cachePages)")
-        // The checkpointer thread keeps the WAL short; the writer checkpoints only if it falls
-        // far behind.
-        try connection.execute("PRAGMA wal_autocheckpoint = 10000")
         let version = try connection.statement("PRAGMA user_version")
         let current = try version.step() ? version.int(0) : 0
         guard current <= SQLiteSchema.version else {
