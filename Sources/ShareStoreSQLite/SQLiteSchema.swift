@@ -1,11 +1,16 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 9
+    static let version = 10
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish, oneRecipientIndex]
 
+    /// Version 10: the inbox reads a recipient's deliveries through `deliveries_stream` (in
+    /// sequence order, as it answers), so `deliveries_inbox` only cost every write a page.
+    static let oneRecipientIndex = [
+        "DROP INDEX IF EXISTS deliveries_inbox",
+    ]
     /// Version 9: when a delivery was handed out in its publish transaction to the
     /// recipient's open streams.
     static let streamedAtPublish = [

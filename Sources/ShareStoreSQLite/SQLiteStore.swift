@@ -59,6 +59,8 @@ public final class SQLiteStore: Store {
         try connection.execute("PRAGMA cache_size = \(cachePages)")
         let version = try connection.statement("PRAGMA user_version")
         let current = try version.step() ? version.int(0) : 0
+        // Finished before migrating: a pending statement would make DROP fail as locked.
+        version.reset()
         guard current <= SQLiteSchema.version else {
             throw StoreError(.cannotOpen, "The store file was written by a newer version (schema \(current)); upgrade sharebroker.")
         }
