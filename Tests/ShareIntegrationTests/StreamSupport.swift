@@ -65,6 +65,11 @@ extension TestBroker {
         return answer
     }
 
+    /// True once at least `count` delivery streams have ended since the broker started.
+    func streamsEnded(_ count: Int) -> Bool {
+        logs.text.components(separatedBy: "Delivery stream ended").count - 1 >= count
+    }
+
     /// True once the broker has opened at least `count` delivery streams since it started.
     func streamsOpened(_ count: Int) -> Bool {
         logs.text.components(separatedBy: "Delivery stream opened").count - 1 >= count

@@ -110,6 +110,24 @@ struct StreamTests {
         }
     }
 
+    @Test("once an agency's stream has ended, its new deliveries go to its inbox at once, not handed out to the ended stream")
+    func endedStreamLeavesDeliveriesToTheInbox() async throws {
+        // The broker notices a client gone from an idle stream at its next heartbeat.
+        try await withBroker(configure: { $0["delivery"] = ["visibilityTimeoutSeconds": 30, "streamHeartbeatSeconds": 1] }) { broker in
+            let socialCare = try broker.client(as: "northshire-csc")
+            let reader = StreamReader(try await socialCare.stream())
+            #expect(try await eventually { broker.streamsOpened(1) })
+            reader.stop()
+            #expect(try await eventually { broker.streamsEnded(1) })
+            try await Task.sleep(for: .milliseconds(500))
+            let envelope = EnvelopeBuilder()
+            try await broker.publish(envelope)
+            let inbox = try await socialCare.inbox(wait: 0)
+            #expect(inbox.map { $0.messageId.uuidString.lowercased() } == [envelope.id])
+            #expect(inbox.first?.attempt == 1, "not already handed out")
+        }
+    }
+
     @Test("a hand-out made at publish serves streams while it stands; once it lapses a stream hands the delivery out again")
     func publishHandOutLapses() async throws {
         try await withBroker(configure: { $0["delivery"] = ["visibilityTimeoutSeconds": 30] }) { broker in
