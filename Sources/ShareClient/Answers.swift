@@ -32,8 +32,8 @@ extension Delivery {
     /// times cheaper than `JSONDecoder` for a stream's many events; nil when a field is
     /// missing or of the wrong type.
     init?(json: JSONValue) {
-        guard let id = json["id"]?.stringValue.flatMap(UUID.init(uuidString:)),
-              let messageId = json["messageId"]?.stringValue.flatMap(UUID.init(uuidString:)),
+        guard let id = json["id"]?.stringValue.flatMap(UUID.init(text:)),
+              let messageId = json["messageId"]?.stringValue.flatMap(UUID.init(text:)),
               let type = json["type"]?.stringValue, let sender = json["sender"]?.stringValue,
               let jws = json["jws"]?.stringValue, case .number(let attempt)? = json["attempt"], let whole = Int(exactly: attempt),
               let createdAt = json["createdAt"]?.stringValue, let deliveredAt = json["deliveredAt"]?.stringValue else { return nil }

@@ -112,7 +112,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
 
     /// The canonical bytes stored for this event: what `encode(to:)` writes with
     /// `ShareJSON.encoder()`, written directly because it happens several times per message.
-    public func entryBytes() throws -> Data {
+    public func entryBytes() -> Data {
         var members: [String: JSONValue] = [
             "kind": .string(kind.rawValue), "at": .string(Timestamp.format(at)), "agency": .string(agency.rawValue),
         ]

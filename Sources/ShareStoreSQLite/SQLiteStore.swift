@@ -82,7 +82,7 @@ public final class SQLiteStore: Store {
 
     public func publish(_ message: NewMessage) async throws -> PublishOutcome {
         // Encoded here, on the caller's thread: the one writer thread is the bottleneck.
-        let entries = try message.events.map { try $0.entryBytes() }
+        let entries = message.events.map { $0.entryBytes() }
         return try await writer.run { connection in
             let existing = try connection.statement("SELECT digest, receipt FROM messages WHERE id = ?")
                 .bind(message.id.uppercasedString)
@@ -151,28 +151,41 @@ public final class SQLiteStore: Store {
         try await reader.run { connection in
             let current = "d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > ?"
             let select = try connection.statement("""
-                SELECT d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at,
-                       \(current), d.last_delivered_at
-                FROM deliveries d JOIN messages m ON m.id = d.message_id
-                WHERE d.recipient = ? AND d.acknowledged_at IS NULL AND d.seq > ?
-                  AND (d.expires_at IS NULL OR d.expires_at > ?) AND d.dead_lettered_at IS NULL
-                  AND (d.attempts < ? OR (\(current)))
+                SELECT \(Self.deliveryColumns), \(current), d.last_delivered_at
+                \(Self.openDeliveries) AND d.seq > ? AND (d.attempts < ? OR (\(current)))
                 ORDER BY d.seq LIMIT ?
                 """)
-                .bind(now.millis, agency.rawValue, sequence, now.millis, maxAttempts, now.millis, limit)
+                .bind(now.millis, agency.rawValue, now.millis, sequence, maxAttempts, now.millis, limit)
             var candidates: [StreamCandidate] = []
             while try select.step() {
-                guard let id = UUID(text: select.text(1)), let messageID = UUID(text: select.text(2)),
-                      let sender = AgencyID(select.text(4)) else { continue }
                 let current = select.int(9) == 1
-                candidates.append(StreamCandidate(delivery: InboxDelivery(
-                    id: id, sequence: select.int(0), messageID: messageID, type: select.text(3), sender: sender,
-                    jws: select.data(5), attempt: select.int(6), createdAt: Date(millis: select.int(7)),
-                    deliveredAt: current ? Date(millis: select.int(10)) : now,
-                    expiresAt: select.optionalInt(8).map(Date.init(millis:))), handedOutAtPublish: current))
+                guard let delivery = Self.delivery(select, counting: 0, deliveredAt: current ? Date(millis: select.int(10)) : now) else { continue }
+                candidates.append(StreamCandidate(delivery: delivery, handedOutAtPublish: current))
             }
             return candidates
         }
+    }
+
+    /// The columns `delivery(_:counting:deliveredAt:)` reads, from the `d` and `m` of `openDeliveries`.
+    private static let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at"
+
+    /// A recipient's deliveries that may still be handed out at a time: not acknowledged, not
+    /// expired, not dead-lettered. Binds the recipient, then the time.
+    private static let openDeliveries = """
+        FROM deliveries d JOIN messages m ON m.id = d.message_id
+        WHERE d.recipient = ? AND d.acknowledged_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > ?)
+          AND d.dead_lettered_at IS NULL
+        """
+
+    /// The delivery in the current row of `deliveryColumns`, its attempt the stored count plus
+    /// `counting`; nil for a row that does not read back.
+    private static func delivery(_ select: Statement, counting: Int, deliveredAt: Date) -> InboxDelivery? {
+        guard let id = UUID(text: select.text(1)), let messageID = UUID(text: select.text(2)),
+              let sender = AgencyID(select.text(4)) else { return nil }
+        return InboxDelivery(
+            id: id, sequence: select.int(0), messageID: messageID, type: select.text(3), sender: sender,
+            jws: select.data(5), attempt: select.int(6) + counting, createdAt: Date(millis: select.int(7)),
+            deliveredAt: deliveredAt, expiresAt: select.optionalInt(8).map(Date.init(millis:)))
     }
 
     /// Hands out, in sequence order, up to `limit` of the agency's unacknowledged, unexpired,
@@ -183,21 +196,14 @@ public final class SQLiteStore: Store {
                          visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
         try await writer.run { connection in
             let select = try connection.statement("""
-                SELECT d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at
-                FROM deliveries d JOIN messages m ON m.id = d.message_id
-                WHERE d.recipient = ? AND d.acknowledged_at IS NULL AND \(condition)
-                  AND (d.expires_at IS NULL OR d.expires_at > ?) AND d.dead_lettered_at IS NULL AND d.attempts < ?
+                SELECT \(Self.deliveryColumns)
+                \(Self.openDeliveries) AND \(condition) AND d.attempts < ?
                 ORDER BY d.seq LIMIT ?
                 """)
-                .bind(agency.rawValue, value, now.millis, maxAttempts, limit)
+                .bind(agency.rawValue, now.millis, value, maxAttempts, limit)
             var deliveries: [InboxDelivery] = []
             while try select.step() {
-                guard let id = UUID(text: select.text(1)), let messageID = UUID(text: select.text(2)),
-                      let sender = AgencyID(select.text(4)) else { continue }
-                deliveries.append(InboxDelivery(
-                    id: id, sequence: select.int(0), messageID: messageID, type: select.text(3), sender: sender,
-                    jws: select.data(5), attempt: select.int(6) + 1, createdAt: Date(millis: select.int(7)),
-                    deliveredAt: now, expiresAt: select.optionalInt(8).map(Date.init(millis:))))
+                if let delivery = Self.delivery(select, counting: 1, deliveredAt: now) { deliveries.append(delivery) }
             }
             let update = try connection.statement("""
                 UPDATE deliveries SET attempts = attempts + 1, visible_at = ?, last_delivered_at = ?,
@@ -430,7 +436,7 @@ public final class SQLiteStore: Store {
         for (offset, event) in events.enumerated() {
             insert.reset()
             try insert.bind(first + offset, event.kind.rawValue, event.at.millis, event.agency.rawValue,
-                            event.messageID?.uppercasedString, event.recipient?.rawValue, try entries?[offset] ?? event.entryBytes()).run()
+                            event.messageID?.uppercasedString, event.recipient?.rawValue, entries?[offset] ?? event.entryBytes()).run()
         }
         return first
     }

@@ -31,7 +31,7 @@ struct EventEntryEncodingTests {
     @Test(arguments: events.indices)
     func matchesTheCodableEncoding(index: Int) throws {
         let event = Self.events[index]
-        let entry = try event.entryBytes()
+        let entry = event.entryBytes()
         #expect(entry == (try ShareJSON.encoder().encode(event)))
         #expect(try EventRecord.decode(entry) == event)
     }
