@@ -18,7 +18,44 @@ extension Broker {
     /// may send to whom, then store the message, its deliveries and its events in one
     /// transaction. Returns only once all of that is on disk.
     public func publish(_ body: Data, from agency: Agency) async throws -> PublishResult {
+        try await publish([body], from: agency)[0].get()
+    }
+
+    /// Accepts several signed messages from `agency`, each checked on its own exactly as a
+    /// single publish is: a refused message has its error in its place and does not stop
+    /// the others. Those accepted are stored in one transaction (one commit) in order;
+    /// returns only once that is on disk. Throws, having stored none of them, if the broker
+    /// is stopping or the store cannot write.
+    public func publish(_ bodies: [Data], from agency: Agency) async throws -> [Result<PublishResult, any Error>] {
         try refuseIfStopping()
+        var checked: [Result<NewMessage, any Error>] = []
+        for body in bodies {
+            do {
+                checked.append(.success(try await accepted(body, from: agency)))
+            } catch {
+                checked.append(.failure(error))
+            }
+        }
+        let messages = checked.compactMap { try? $0.get() }
+        var outcomes: IndexingIterator<[PublishOutcome]>
+        do {
+            outcomes = (messages.isEmpty ? [] : try await store.publish(messages)).makeIterator()
+        } catch {
+            throw storeFailure(error)
+        }
+        let results = checked.map { check in
+            check.flatMap { message in answer(outcomes.next()!, to: message, from: agency) }
+        }
+        notifier.signal(results.flatMap { result -> [AgencyID] in
+            guard case .success(let published) = result, !published.replayed else { return [] }
+            return published.receipt.recipients
+        })
+        return results
+    }
+
+    /// The checks of a publish before anything is stored: size, signature, envelope, expiry,
+    /// sharing policy and reply. Returns the records to store.
+    private func accepted(_ body: Data, from agency: Agency) async throws -> NewMessage {
         guard body.count <= configuration.maxMessageBytes else {
             throw BrokerError(.tooLarge, "The message is \(body.count) bytes; the limit is \(configuration.maxMessageBytes). Share large documents by reference.")
         }
@@ -30,25 +67,22 @@ extension Broker {
         }
         let decision = try await route(envelope, document: document, from: agency, at: now)
         try await refuseUnreceivedReply(envelope)
-        let message = newMessage(envelope, jws: body, decision: decision, receivedAt: now)
-        let outcome: PublishOutcome
-        do {
-            outcome = try await store.publish(message)
-        } catch {
-            throw storeFailure(error)
-        }
+        return newMessage(envelope, jws: body, decision: decision, receivedAt: now)
+    }
+
+    /// A stored message's answer: its receipt, the first receipt for a replay, or the refusal of a conflict.
+    private func answer(_ outcome: PublishOutcome, to message: NewMessage, from agency: Agency) -> Result<PublishResult, any Error> {
         switch outcome {
         case .stored(let receipt):
-            notifier.signal(receipt.recipients)
             logger.info("Message published", metadata: [
-                ShareLogKey.agency: "\(agency.id)", ShareLogKey.messageID: "\(envelope.id.lowercasedString)",
-                ShareLogKey.messageType: "\(envelope.type)", ShareLogKey.count: "\(receipt.recipients.count)",
+                ShareLogKey.agency: "\(agency.id)", ShareLogKey.messageID: "\(message.id.lowercasedString)",
+                ShareLogKey.messageType: "\(message.type)", ShareLogKey.count: "\(receipt.recipients.count)",
             ])
-            return PublishResult(receipt: receipt, replayed: false)
+            return .success(PublishResult(receipt: receipt, replayed: false))
         case .replayed(let receipt):
-            return PublishResult(receipt: receipt, replayed: true)
+            return .success(PublishResult(receipt: receipt, replayed: true))
         case .conflict:
-            throw BrokerError(.idConflict, "Message id \(envelope.id) was already used for a message with different content. Use a new id for a new message; resend the identical bytes to retry.")
+            return .failure(BrokerError(.idConflict, "Message id \(message.id) was already used for a message with different content. Use a new id for a new message; resend the identical bytes to retry."))
         }
     }
 

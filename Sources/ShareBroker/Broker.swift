@@ -13,6 +13,10 @@ public final class Broker: Sendable {
     public struct Configuration: Sendable {
         /// The largest JWS accepted, in bytes.
         public var maxMessageBytes: Int = 1_048_576
+        /// The most messages one batch publish may carry.
+        public var maxBatchMessages: Int = 100
+        /// The largest batch publish body accepted, in bytes.
+        public var maxBatchBytes: Int = 8_388_608
         /// How long a fetched, unacknowledged delivery stays hidden before it is handed out again.
         public var visibilityTimeout: TimeInterval = 30
         /// The most deliveries one inbox call returns.

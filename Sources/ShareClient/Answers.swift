@@ -13,6 +13,33 @@ public struct PublishAnswer: Sendable, Codable, Equatable {
     public let audit: Audit
 }
 
+/// The answer to a batch publish: one result per message, in the order sent.
+public struct BatchPublishAnswer: Sendable, Decodable, Equatable {
+    /// One message's result: the status it would have had on its own, and its publish
+    /// answer (201) or its problem.
+    public struct Result: Sendable, Decodable, Equatable {
+        public let status: Int
+        public let id: UUID?
+        public let recipients: [String]?
+        public let audit: PublishAnswer.Audit?
+        /// True when this repeats the first answer to an identical resend.
+        public let replayed: Bool?
+        public let problem: Problem?
+
+        /// The publish answer, or the refusal as an error.
+        public func get() throws -> PublishAnswer {
+            guard status == 201, let id, let recipients, let audit else {
+                throw ShareClientError(status: status, problem: problem, reason: "The message was refused (\(status)).")
+            }
+            return PublishAnswer(id: id, recipients: recipients, audit: audit)
+        }
+    }
+
+    public let results: [Result]
+    public let accepted: Int
+    public let refused: Int
+}
+
 /// A delivery from the inbox.
 public struct Delivery: Sendable, Codable, Equatable {
     public let id: UUID

@@ -40,6 +40,12 @@ public final class ShareClient: Sendable {
         try decode(try await send("POST", "/v1/messages", body: Data(jws.utf8), contentType: "application/jose"), expect: 201)
     }
 
+    /// Publishes several messages in one request; each is accepted or refused on its own.
+    public func publish(batch jws: [String]) async throws -> BatchPublishAnswer {
+        let body = try JSONEncoder().encode(["messages": jws])
+        return try decode(try await send("POST", "/v1/messages/batch", body: body, contentType: "application/json"), expect: 200)
+    }
+
     /// Up to `limit` deliveries, waiting up to `wait` seconds for the first.
     public func inbox(limit: Int = 10, wait: Int = 0) async throws -> [Delivery] {
         let answer: InboxAnswer = try decode(try await send("GET", "/v1/inbox?limit=\(limit)&wait=\(wait)"), expect: 200)

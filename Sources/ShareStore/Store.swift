@@ -6,10 +6,11 @@ public import ShareModel
 /// Every method that changes state commits before it returns: when it returns, the change
 /// and the events recording it are on disk together, or neither is.
 public protocol Store: Sendable {
-    /// Stores a message, its deliveries and its events in one transaction.
-    /// If the id exists with the same digest, returns `.replayed` with the first receipt and stores
-    /// nothing; with another digest, `.conflict`. Throws `StoreError` if the store cannot write.
-    func publish(_ message: NewMessage) async throws -> PublishOutcome
+    /// Stores messages, each with its deliveries and its events, in one transaction, in order,
+    /// and answers one outcome per message. A message whose id exists with the same digest is
+    /// `.replayed` with the first receipt and nothing of it is stored; with another digest,
+    /// `.conflict`. Throws `StoreError`, having stored none of them, if the store cannot write.
+    func publish(_ messages: [NewMessage]) async throws -> [PublishOutcome]
 
     /// Hands out up to `limit` of the agency's deliveries that are not acknowledged, not expired
     /// at `now`, not dead-lettered, handed out fewer than `maxAttempts` times, and visible (never
@@ -100,6 +101,11 @@ public protocol Store: Sendable {
 }
 
 extension Store {
+    /// Stores one message (see `publish(_:)` for several).
+    public func publish(_ message: NewMessage) async throws -> PublishOutcome {
+        try await publish([message])[0]
+    }
+
     /// Acknowledges one delivery; nil when no such delivery is addressed to `agency`.
     public func acknowledge(delivery id: UUID, by agency: AgencyID, at time: Date) async throws -> Acknowledgement? {
         try await acknowledge(deliveries: [id], by: agency, at: time).first

@@ -80,18 +80,23 @@ public final class SQLiteStore: Store {
         connection.resetStatements()
     }
 
-    public func publish(_ message: NewMessage) async throws -> PublishOutcome {
+    public func publish(_ messages: [NewMessage]) async throws -> [PublishOutcome] {
         // Encoded here, on the caller's thread: the one writer thread is the bottleneck.
-        let entries = message.events.map { $0.entryBytes() }
+        let entries = messages.map { $0.events.map { $0.entryBytes() } }
         return try await writer.run { connection in
-            let existing = try connection.statement("SELECT digest, receipt FROM messages WHERE id = ?")
-                .bind(message.id.uppercasedString)
-            if try existing.step() {
-                guard existing.data(0) == message.digest else { return .conflict }
-                return .replayed(try JSONDecoder().decode(PublishReceipt.self, from: existing.data(1)))
-            }
-            return .stored(try Self.insert(message, entries: entries, on: connection))
+            try zip(messages, entries).map { try Self.publish($0, entries: $1, on: connection) }
         }
+    }
+
+    /// Stores one message unless its id is taken: by the same bytes (a replay) or other bytes (a conflict).
+    private static func publish(_ message: NewMessage, entries: [Data], on connection: SQLiteConnection) throws -> PublishOutcome {
+        let existing = try connection.statement("SELECT digest, receipt FROM messages WHERE id = ?")
+            .bind(message.id.uppercasedString)
+        if try existing.step() {
+            guard existing.data(0) == message.digest else { return .conflict }
+            return .replayed(try JSONDecoder().decode(PublishReceipt.self, from: existing.data(1)))
+        }
+        return .stored(try insert(message, entries: entries, on: connection))
     }
 
     /// The receipt as stored for replays: the JSON its `Codable` decoding reads.

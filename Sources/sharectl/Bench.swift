@@ -18,7 +18,12 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Payload size in bytes.") var payloadBytes = 1024
     @Option(help: "Publishes per second in total; 0 publishes as fast as possible.") var rate = 0
     @Option(help: "The broker's process id, to measure its CPU time from /proc.") var brokerPid: Int32?
+    @Option(help: "Messages per publish request; above 1, each request is a batch publish (POST /v1/messages/batch).") var batch = 1
     @Flag(help: "Use HTTP/1.1 connections instead of HTTP/2.") var http1 = false
+
+    func validate() throws {
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1.") }
+    }
 
     func run() async throws {
         let publisherOptions = try ConnectionOptions.parse(["--as", "northshire-hospitals", "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
@@ -40,14 +45,19 @@ struct Bench: AsyncParsableCommand {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in publishClients {
                 group.addTask {
-                    while let index = state.nextIndex() {
+                    while let indices = state.nextIndices(upTo: batch) {
                         if rate > 0 {
-                            let due = started + .seconds(Double(index) / Double(rate))
+                            let due = started + .seconds(Double(indices.lowerBound) / Double(rate))
                             if due > ContinuousClock.now { try await Task.sleep(until: due) }
                         }
-                        state.sent(prepared[index].id)
-                        _ = try await client.publish(jws: prepared[index].jws)
-                        state.published()
+                        for index in indices { state.sent(prepared[index].id) }
+                        if batch == 1 {
+                            _ = try await client.publish(jws: prepared[indices.lowerBound].jws)
+                        } else {
+                            let answer = try await client.publish(batch: indices.map { prepared[$0].jws })
+                            for result in answer.results { _ = try result.get() }
+                        }
+                        state.published(indices.count)
                     }
                 }
             }
@@ -70,7 +80,7 @@ struct Bench: AsyncParsableCommand {
 
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         let report = state.report(seconds: seconds, brokerCPU: cpuAfter.flatMap { after in cpuBefore.map { after - $0 } },
-                                  publishers: publishers, consumers: consumers, payloadBytes: payloadBytes, rate: rate)
+                                  publishers: publishers, consumers: consumers, payloadBytes: payloadBytes, rate: rate, batch: batch)
         print(report)
     }
 }
@@ -90,16 +100,18 @@ final class BenchState: Sendable {
 
     init(total: Int) { self.total = total }
 
-    func nextIndex() -> Int? {
+    /// The indices of the next messages to publish, at most `count` of them.
+    func nextIndices(upTo count: Int) -> Range<Int>? {
         counters.withLock { counters in
             guard counters.next < total else { return nil }
-            defer { counters.next += 1 }
-            return counters.next
+            let indices = counters.next..<min(counters.next + count, total)
+            counters.next = indices.upperBound
+            return indices
         }
     }
 
     func sent(_ id: String) { counters.withLock { $0.sentAt[id] = .now } }
-    func published() { counters.withLock { $0.published += 1 } }
+    func published(_ count: Int) { counters.withLock { $0.published += count } }
 
     func received(_ id: String) {
         counters.withLock { counters in
@@ -110,12 +122,12 @@ final class BenchState: Sendable {
 
     var allReceived: Bool { counters.withLock { $0.received >= total } }
 
-    func report(seconds: Double, brokerCPU: Double?, publishers: Int, consumers: Int, payloadBytes: Int, rate: Int) -> String {
+    func report(seconds: Double, brokerCPU: Double?, publishers: Int, consumers: Int, payloadBytes: Int, rate: Int, batch: Int) -> String {
         counters.withLock { counters in
             let percentile = Latencies(counters.latencies).milliseconds
             var lines = [
                 "messages            \(counters.published) published, \(counters.received) delivered and acknowledged",
-                "setup               \(publishers) publishing connections, \(consumers) consumers, \(payloadBytes)-byte payloads, rate \(rate == 0 ? "unlimited" : "\(rate)/s")",
+                "setup               \(publishers) publishing connections, \(consumers) consumers, \(payloadBytes)-byte payloads, \(batch == 1 ? "one message" : "batches of \(batch)") per request, rate \(rate == 0 ? "unlimited" : "\(rate)/s")",
                 "elapsed             \(String(format: "%.2f", seconds)) s",
                 "publishes/s         \(String(format: "%.0f", Double(counters.published) / seconds))",
                 "deliveries/s        \(String(format: "%.0f", Double(counters.received) / seconds))",

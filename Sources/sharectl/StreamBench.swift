@@ -57,7 +57,7 @@ struct StreamBench: AsyncParsableCommand {
             let order = BenchState(total: messages)
             for publishClient in publishClients {
                 group.addTask {
-                    while let index = order.nextIndex() {
+                    while let index = order.nextIndices(upTo: 1)?.lowerBound {
                         let due = started + .seconds(Double(index) / Double(rate))
                         if due > ContinuousClock.now { try await Task.sleep(until: due) }
                         state.sent(prepared[index].id)

@@ -68,17 +68,26 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
             let document = ProblemDocument(BrokerError(code, detail))
             return document.response(status: error.status)
         } catch {
-            context.logger.error("Unexpected error", metadata: ["share.error_type": "\(type(of: error))"])
-            context.logger.debug("Unexpected error detail", metadata: ["share.error": "\(String(reflecting: error))"])
-            let document = ProblemDocument(type: ProblemCatalogue.typePrefix + "internal-error", title: "Internal error",
-                                           status: 500, detail: "The broker failed unexpectedly; nothing was changed by this request. Report the time to the operators.",
-                                           code: "internal-error", errors: nil)
-            return document.response(status: .internalServerError)
+            return ProblemDocument.unexpected(error, logger: context.logger).response(status: .internalServerError)
         }
     }
 }
 
 extension ProblemDocument {
+    /// A 500 for a failure nobody anticipated; its detail goes to the log, never to the caller.
+    static func unexpected(_ error: any Error, logger: Logger) -> ProblemDocument {
+        logger.error("Unexpected error", metadata: ["share.error_type": "\(Swift.type(of: error))"])
+        logger.debug("Unexpected error detail", metadata: ["share.error": "\(String(reflecting: error))"])
+        return ProblemDocument(type: ProblemCatalogue.typePrefix + "internal-error", title: "Internal error",
+                               status: 500, detail: "The broker failed unexpectedly; nothing was changed by this request. Report the time to the operators.",
+                               code: "internal-error", errors: nil)
+    }
+
+    /// The problem of any failure: a broker refusal as itself, anything else as `unexpected`.
+    static func describing(_ error: any Error, logger: Logger) -> ProblemDocument {
+        (error as? BrokerError).map(ProblemDocument.init) ?? unexpected(error, logger: logger)
+    }
+
     init(type: String, title: String, status: Int, detail: String, code: String, errors: [ValidationProblem]?) {
         self.type = type
         self.title = title
@@ -86,5 +95,21 @@ extension ProblemDocument {
         self.detail = detail
         self.code = code
         self.errors = errors
+    }
+
+    /// The document as a JSON value, for embedding in a larger answer.
+    var jsonValue: JSONValue {
+        var members: [String: JSONValue] = [
+            "type": .string(type), "title": .string(title), "status": .number(Double(status)),
+            "detail": .string(detail), "code": .string(code),
+        ]
+        if let errors {
+            members["errors"] = .array(errors.map { problem in
+                var fields: [String: JSONValue] = ["pointer": .string(problem.pointer), "message": .string(problem.message)]
+                if let location = problem.schemaLocation { fields["schemaLocation"] = .string(location) }
+                return .object(fields)
+            })
+        }
+        return .object(members)
     }
 }

@@ -13,6 +13,7 @@ struct MessagesRoutes {
 
     func register(on group: RouterGroup<BrokerRequestContext>) {
         group.post("messages", use: publish)
+        group.post("messages/batch", use: publishBatch)
         group.get("messages/:id/status", use: status)
     }
 
@@ -21,20 +22,23 @@ struct MessagesRoutes {
         guard request.mediaType == "application/jose" else {
             throw BrokerError(.unsupportedMediaType, "Send the message as a compact JWS with 'Content-Type: application/jose' (got '\(request.headers[.contentType] ?? "none")').")
         }
-        let limit = broker.configuration.maxMessageBytes
-        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-            throw BrokerError(.tooLarge, "The message is \(length) bytes; the limit is \(limit).")
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: limit)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw BrokerError(.tooLarge, "The message is larger than the limit of \(limit) bytes.")
-        }
+        let body = try await collect(request, upTo: broker.configuration.maxMessageBytes, what: "message")
         let result = try await broker.publish(Data(buffer: body), from: agency)
-        var response = jsonResponse(publishAnswer(result.receipt), status: .created)
+        var response = jsonResponse(.object(publishAnswer(result.receipt)), status: .created)
         if result.replayed { response.headers[.idempotentReplayed] = "true" }
         return response
+    }
+
+    @Sendable func publishBatch(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        let agency = try context.caller()
+        guard request.mediaType == "application/json" else {
+            throw BrokerError(.unsupportedMediaType, "Send a batch as {\"messages\": [\"<compact JWS>\", …]} with 'Content-Type: application/json' (got '\(request.headers[.contentType] ?? "none")').")
+        }
+        let configuration = broker.configuration
+        let body = try await collect(request, upTo: configuration.maxBatchBytes, what: "batch")
+        let messages = try BatchPublish.messages(in: Data(buffer: body), limit: configuration.maxBatchMessages)
+        let results = try await broker.publish(messages, from: agency)
+        return jsonResponse(BatchPublish.answer(results) { ProblemDocument.describing($0, logger: context.logger) })
     }
 
     @Sendable func status(_ request: Request, context: BrokerRequestContext) async throws -> Response {
@@ -44,12 +48,24 @@ struct MessagesRoutes {
     }
 }
 
-/// The 201 answer to a publish: the message id, its recipients and its audit log index.
-func publishAnswer(_ receipt: PublishReceipt) -> JSONValue {
-    .object([
+/// The request's body, refused with 413 (saying `what` is too large) beyond `limit` bytes.
+private func collect(_ request: Request, upTo limit: Int, what: String) async throws -> ByteBuffer {
+    if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+        throw BrokerError(.tooLarge, "The \(what) is \(length) bytes; the limit is \(limit).")
+    }
+    do {
+        return try await request.body.collect(upTo: limit)
+    } catch let error as HTTPError where error.status == .contentTooLarge {
+        throw BrokerError(.tooLarge, "The \(what) is larger than the limit of \(limit) bytes.")
+    }
+}
+
+/// The members of the 201 answer to a publish: the message id, its recipients and its audit log index.
+func publishAnswer(_ receipt: PublishReceipt) -> [String: JSONValue] {
+    [
         "id": .string(receipt.id.lowercasedString), "recipients": .array(receipt.recipients.map { .string($0.rawValue) }),
         "audit": .object(["index": .number(Double(receipt.auditIndex))]),
-    ])
+    ]
 }
 
 /// A message's delivery state for its sender.

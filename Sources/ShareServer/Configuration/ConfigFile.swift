@@ -20,6 +20,8 @@ struct ConfigFile: Decodable {
 
     struct Limits: Decodable {
         var maxMessageBytes: Int?
+        var maxBatchMessages: Int?
+        var maxBatchBytes: Int?
         var maxInboxBatch: Int?
         var maxWaitSeconds: Int?
     }

@@ -61,6 +61,14 @@ public struct ServerSettings: Sendable {
             guard value >= 1024 else { throw ConfigurationError("/limits/maxMessageBytes must be at least 1024.") }
             broker.maxMessageBytes = value
         }
+        if let value = file.limits?.maxBatchMessages {
+            guard value >= 1 else { throw ConfigurationError("/limits/maxBatchMessages must be at least 1.") }
+            broker.maxBatchMessages = value
+        }
+        if let value = file.limits?.maxBatchBytes {
+            guard value >= 1024 else { throw ConfigurationError("/limits/maxBatchBytes must be at least 1024.") }
+            broker.maxBatchBytes = value
+        }
         if let value = file.limits?.maxInboxBatch {
             guard value >= 1 else { throw ConfigurationError("/limits/maxInboxBatch must be at least 1.") }
             broker.maxInboxBatch = value

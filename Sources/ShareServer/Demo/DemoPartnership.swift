@@ -72,7 +72,8 @@ public enum DemoPartnership {
         let document: [String: Any] = [
             "listener": ["host": "127.0.0.1", "port": port],
             "tls": ["certificate": "pki/broker.crt", "privateKey": "pki/broker.key", "clientCA": "pki/ca.crt", "minimumVersion": "1.3"],
-            "limits": ["maxMessageBytes": 1_048_576, "maxInboxBatch": 100, "maxWaitSeconds": 30],
+            "limits": ["maxMessageBytes": 1_048_576, "maxBatchMessages": 100, "maxBatchBytes": 8_388_608,
+                       "maxInboxBatch": 100, "maxWaitSeconds": 30],
             "delivery": ["visibilityTimeoutSeconds": 30, "streamHeartbeatSeconds": 15],
             "store": ["path": "broker.sqlite"],
             "schemas": schemas.standardizedFileURL.path,

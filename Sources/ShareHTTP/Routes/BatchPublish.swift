@@ -1,0 +1,62 @@
+import Foundation
+import ShareBroker
+import ShareModel
+
+/// The body of `POST /v1/messages/batch`: `{"messages": ["<compact JWS>", …]}`.
+enum BatchPublish {
+    /// The compact JWS of each message, in order; a body of another shape is a 400 naming
+    /// where it is wrong.
+    static func messages(in body: Data, limit: Int) throws -> [Data] {
+        let document: JSONValue
+        do {
+            document = try JSONValue(parsing: body)
+        } catch {
+            throw BrokerError(.badRequest, "The batch must be a JSON object {\"messages\": [\"<compact JWS>\", …]}. \(error)")
+        }
+        guard case .object(let members) = document else {
+            throw refusal(.root, "Must be an object with the member 'messages'.")
+        }
+        if let unknown = members.keys.sorted().first(where: { $0 != "messages" }) {
+            throw refusal(JSONPointer.root.appending(unknown), "Unknown member; the batch has only 'messages'.")
+        }
+        guard case .array(let items) = members["messages"] else {
+            throw refusal("/messages", "Must be an array of compact JWS strings.")
+        }
+        guard (1...limit).contains(items.count) else {
+            throw refusal("/messages", "Holds \(items.count) messages; send from 1 to \(limit) in one batch.")
+        }
+        return try items.enumerated().map { index, item in
+            guard case .string(let jws) = item else {
+                throw refusal(JSONPointer(["messages"]).appending(index), "Must be a compact JWS string, not a \(item.typeName).")
+            }
+            return Data(jws.utf8)
+        }
+    }
+
+    /// The 200 answer: one result per message, in the order sent, each with the HTTP status
+    /// the message would have had on its own and either its publish answer or its problem.
+    static func answer(_ results: [Result<PublishResult, any Error>], describing describe: (any Error) -> ProblemDocument) -> JSONValue {
+        var accepted = 0
+        let items = results.map { result -> JSONValue in
+            switch result {
+            case .success(let published):
+                accepted += 1
+                var members = publishAnswer(published.receipt)
+                members["status"] = .number(201)
+                if published.replayed { members["replayed"] = .bool(true) }
+                return .object(members)
+            case .failure(let error):
+                let problem = describe(error)
+                return .object(["status": .number(Double(problem.status)), "problem": problem.jsonValue])
+            }
+        }
+        return .object([
+            "results": .array(items), "accepted": .number(Double(accepted)), "refused": .number(Double(results.count - accepted)),
+        ])
+    }
+
+    private static func refusal(_ pointer: JSONPointer, _ message: String) -> BrokerError {
+        BrokerError(.badRequest, "The batch is not {\"messages\": [\"<compact JWS>\", …]} with 1 to the limit of messages; see the error's pointer.",
+                    problems: [ValidationProblem(pointer: pointer, message: message)])
+    }
+}
