@@ -112,12 +112,12 @@ public final class SQLiteStore: Store {
         let firstIndex = try Self.appendEvents(message.events, entries: entries, on: connection)
         let receipt = PublishReceipt(id: message.id, recipients: message.deliveries.map(\.recipient), auditIndex: firstIndex)
         try connection.statement("""
-            INSERT INTO messages (id, sender, type, area, digest, jws, received_at, expires_at, receipt, respond_by, in_reply_to)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO messages (id, sender, type, area, digest, jws, received_at, expires_at, receipt, respond_by, in_reply_to, audit_index)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
             .bind(message.id.uppercasedString, message.sender.rawValue, message.type, message.area, message.digest,
                   message.jws, message.receivedAt.millis, message.expiresAt?.millis, Self.receiptBytes(receipt),
-                  message.respondBy?.millis, message.inReplyTo?.uppercasedString)
+                  message.respondBy?.millis, message.inReplyTo?.uppercasedString, firstIndex)
             .run()
         let subject = try connection.statement("INSERT OR IGNORE INTO event_subjects (token, message_id) VALUES (?, ?)")
         for token in message.events.first?.subjects ?? [] {
@@ -373,8 +373,12 @@ public final class SQLiteStore: Store {
             values.append(kind.rawValue)
         }
         if let messageID = filter.messageID {
-            conditions.append("message_id = ?")
-            values.append(messageID.uppercasedString)
+            // Entries recorded since version 11 by the message's audit index; older ones, and
+            // refusals of messages never stored, by its id.
+            conditions.append("""
+                (message_index = (SELECT audit_index FROM messages WHERE id = ?) OR (message_index IS NULL AND message_id = ?))
+                """)
+            values += [messageID.uppercasedString, messageID.uppercasedString]
         }
         if let agency = filter.agency {
             conditions.append("(agency = ? OR recipient = ?)")
@@ -389,8 +393,11 @@ public final class SQLiteStore: Store {
             values.append(to.millis)
         }
         if let token = filter.subjectToken {
-            conditions.append("message_id IN (SELECT message_id FROM event_subjects WHERE token = ?)")
-            values.append(token)
+            conditions.append("""
+                (message_index IN (SELECT m.audit_index FROM event_subjects s JOIN messages m ON m.id = s.message_id WHERE s.token = ?)
+                 OR (message_index IS NULL AND message_id IN (SELECT message_id FROM event_subjects WHERE token = ?)))
+                """)
+            values += [token, token]
         }
         values.append(limit)
         let sql = "SELECT idx, entry FROM events WHERE " + conditions.joined(separator: " AND ") + " ORDER BY idx LIMIT ?"
@@ -433,17 +440,32 @@ public final class SQLiteStore: Store {
 
     /// Appends events at the end of the record; returns the index of the first (or of the next,
     /// if none). `entries`, when given, are the events' `entryBytes()`, encoded beforehand.
+    ///
+    /// An event about a stored message also records the message's audit index (that of its
+    /// `published` entry), which the store finds a message's entries by: audit indexes grow
+    /// with time, so each entry adds to the end of `events_message_index`, where message ids,
+    /// chosen at random by senders, would each change a page somewhere in the index.
     static func appendEvents(_ events: [EventRecord], entries: [Data]? = nil, on connection: SQLiteConnection) throws -> Int {
         let next = try connection.statement("SELECT coalesce(max(idx) + 1, 0) FROM events")
         let first = try next.step() ? next.int(0) : 0
-        let insert = try connection.statement(
-            "INSERT INTO events (idx, kind, at, agency, message_id, recipient, entry) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        let insert = try connection.statement("""
+            INSERT INTO events (idx, kind, at, agency, message_id, message_index, recipient, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var publishedHere: [UUID: Int] = [:]
         for (offset, event) in events.enumerated() {
+            if event.kind == .published, let id = event.messageID { publishedHere[id] = first + offset }
+            let messageIndex = try event.messageID.flatMap { try publishedHere[$0] ?? auditIndex(of: $0, on: connection) }
             insert.reset()
-            try insert.bind(first + offset, event.kind.rawValue, event.at.millis, event.agency.rawValue,
-                            event.messageID?.uppercasedString, event.recipient?.rawValue, entries?[offset] ?? event.entryBytes()).run()
+            try insert.bind(first + offset, event.kind.rawValue, event.at.millis, event.agency.rawValue, event.messageID?.uppercasedString,
+                            messageIndex, event.recipient?.rawValue, entries?[offset] ?? event.entryBytes()).run()
         }
         return first
+    }
+
+    /// The audit index of the stored message with this id, or nil if none is stored.
+    private static func auditIndex(of messageID: UUID, on connection: SQLiteConnection) throws -> Int? {
+        let select = try connection.statement("SELECT audit_index FROM messages WHERE id = ?").bind(messageID.uppercasedString)
+        return try select.step() ? select.optionalInt(0) : nil
     }
 }
 

@@ -1,0 +1,60 @@
+import Foundation
+import ShareModel
+import ShareStore
+import ShareStoreSQLite
+import Testing
+
+@Suite("SQLite store: upgrading")
+struct SQLiteMigrationTests {
+    /// Turns a current store file back into the version-10 layout: entries found by message id only.
+    private static let downgradeToVersion10 = """
+        DROP INDEX events_message_index;
+        DROP INDEX events_message;
+        ALTER TABLE events DROP COLUMN message_index;
+        CREATE INDEX events_message ON events (message_id) WHERE message_id IS NOT NULL;
+        ALTER TABLE messages DROP COLUMN audit_index;
+        PRAGMA user_version = 10;
+        """
+
+    // A version-10 store upgrades on open: the entries recorded before are still found by
+    // message and by subject, beside those recorded after, and none is found twice.
+    @Test func entriesRecordedBeforeVersion11AreStillFoundByMessageAndSubject() async throws {
+        let folder = try makeTemporaryFolder()
+        defer { removeTemporaryFolder(folder) }
+        let path = folder.appendingPathComponent("broker.sqlite").path
+        let before = Self.message(subjects: ["subject-token-a"])
+        var store = try SQLiteStore(configuration: .init(path: path))
+        let beforeReceipt = try await publishStored(before, to: store)
+        await store.close()
+        let downgrade = try sqlite3(path, Self.downgradeToVersion10)
+        try #require(downgrade.status == 0, "\(downgrade.error)")
+
+        store = try SQLiteStore(configuration: .init(path: path))
+        let after = Self.message(subjects: ["subject-token-a"])
+        let afterReceipt = try await publishStored(after, to: store)
+        let delivery = before.deliveries[0].id
+        #expect(try await store.acknowledge(delivery: delivery, by: .csc, at: t0.addingTimeInterval(60))?.isFirst == true)
+
+        let beforeEntries = try await store.events(matching: EventFilter(messageID: before.id), limit: 100)
+        #expect(beforeEntries.map(\.event.kind) == [.published, .routed, .acknowledged])
+        #expect(beforeEntries.first?.index == beforeReceipt.auditIndex)
+        let afterEntries = try await store.events(matching: EventFilter(messageID: after.id), limit: 100)
+        #expect(afterEntries.map(\.event.kind) == [.published, .routed])
+        #expect(afterEntries.first?.index == afterReceipt.auditIndex)
+        let bySubject = try await store.events(matching: EventFilter(subjectToken: "subject-token-a"), limit: 100)
+        #expect(bySubject.map(\.index) == (beforeEntries + afterEntries).map(\.index).sorted())
+        #expect(try sqlite3(path, "PRAGMA user_version").output.trimmingCharacters(in: .whitespacesAndNewlines) == "11")
+        await store.close()
+    }
+
+    private static func message(subjects: [String]) -> NewMessage {
+        let plain = newMessage()
+        let published = plain.events[0]
+        return NewMessage(
+            id: plain.id, sender: plain.sender, type: plain.type, area: plain.area, digest: plain.digest, jws: plain.jws,
+            receivedAt: plain.receivedAt, expiresAt: nil, deliveries: plain.deliveries,
+            events: [EventRecord(kind: .published, at: published.at, agency: published.agency, messageID: published.messageID,
+                                 messageDigest: published.messageDigest, messageType: published.messageType, area: published.area,
+                                 subjects: subjects)] + plain.events.dropFirst())
+    }
+}
