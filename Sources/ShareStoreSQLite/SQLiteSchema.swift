@@ -4,13 +4,14 @@ enum SQLiteSchema {
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish, oneRecipientIndex, entriesByAuditIndex]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish, oneRecipientIndex, byAuditIndex]
 
-    /// Version 11: a message's entries are found by its audit index (that of its `published`
-    /// entry), which grows with time, instead of by its id, which senders choose at random:
-    /// each entry then adds to the end of an index instead of changing a page anywhere in it.
-    /// Entries recorded before, and refusals of messages never stored, keep the id index.
-    static let entriesByAuditIndex = [
+    /// Version 11: a message's entries and deliveries are found by its audit index (that of
+    /// its `published` entry), which grows with time, instead of by its id, which senders
+    /// choose at random: each entry and delivery then adds to the end of an index instead of
+    /// changing a page anywhere in it. Entries recorded before, and refusals of messages
+    /// never stored, keep the id index.
+    static let byAuditIndex = [
         "ALTER TABLE messages ADD COLUMN audit_index INTEGER",
         """
         UPDATE messages SET audit_index =
@@ -20,6 +21,10 @@ enum SQLiteSchema {
         "DROP INDEX events_message",
         "CREATE INDEX events_message ON events (message_id) WHERE message_id IS NOT NULL AND message_index IS NULL",
         "CREATE INDEX events_message_index ON events (message_index) WHERE message_index IS NOT NULL",
+        "ALTER TABLE deliveries ADD COLUMN message_index INTEGER",
+        "UPDATE deliveries SET message_index = (SELECT audit_index FROM messages WHERE messages.id = deliveries.message_id)",
+        "DROP INDEX deliveries_message",
+        "CREATE INDEX deliveries_message_index ON deliveries (message_index)",
     ]
     /// Version 10: the inbox reads a recipient's deliveries through `deliveries_stream` (in
     /// sequence order, as it answers), so `deliveries_inbox` only cost every write a page.

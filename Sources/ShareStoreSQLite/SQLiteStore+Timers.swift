@@ -23,7 +23,7 @@ extension SQLiteStore {
             guard try mark.step() else { return }
             try connection.statement("""
                 UPDATE deliveries SET dead_lettered_at = ?
-                WHERE message_id = ? AND acknowledged_at IS NULL AND dead_lettered_at IS NULL
+                WHERE \(Self.ofMessage) AND acknowledged_at IS NULL AND dead_lettered_at IS NULL
                 """)
                 .bind(time.millis, messageID.uppercasedString).run()
             _ = try Self.appendEvents(events, on: connection)
@@ -67,7 +67,7 @@ extension SQLiteStore {
             .bind(now.millis, limit)
         let deliveries = try connection.statement("""
             SELECT id, recipient, attempts, first_delivered_at FROM deliveries
-            WHERE message_id = ? AND acknowledged_at IS NULL ORDER BY seq
+            WHERE \(Self.ofMessage) AND acknowledged_at IS NULL ORDER BY seq
             """)
         var found: [ExpiredMessage] = []
         while try select.step() {
@@ -92,7 +92,7 @@ extension SQLiteStore {
             ORDER BY respond_by LIMIT ?
             """)
             .bind(now.millis, limit)
-        let recipients = try connection.statement("SELECT recipient FROM deliveries WHERE message_id = ? ORDER BY seq")
+        let recipients = try connection.statement("SELECT recipient FROM deliveries WHERE \(Self.ofMessage) ORDER BY seq")
         let answered = try connection.statement("SELECT DISTINCT sender FROM messages WHERE in_reply_to = ? ORDER BY sender")
         var found: [OverdueRequest] = []
         while try select.step() {

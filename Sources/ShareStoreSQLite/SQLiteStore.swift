@@ -125,15 +125,15 @@ public final class SQLiteStore: Store {
             try subject.bind(token, message.id.uppercasedString).run()
         }
         let insert = try connection.statement("""
-            INSERT INTO deliveries (id, message_id, recipient, visible_at, created_at, expires_at,
+            INSERT INTO deliveries (id, message_id, message_index, recipient, visible_at, created_at, expires_at,
                                     attempts, first_delivered_at, last_delivered_at, streamed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for delivery in message.deliveries {
             insert.reset()
             let received = message.receivedAt.millis
             let streamed = delivery.handedOutUntil == nil ? nil : received
-            try insert.bind(delivery.id.uppercasedString, message.id.uppercasedString, delivery.recipient.rawValue,
+            try insert.bind(delivery.id.uppercasedString, message.id.uppercasedString, firstIndex, delivery.recipient.rawValue,
                             delivery.handedOutUntil?.millis ?? received, received, message.expiresAt?.millis,
                             streamed == nil ? 0 : 1, streamed, streamed, streamed).run()
         }
@@ -170,6 +170,10 @@ public final class SQLiteStore: Store {
             return candidates
         }
     }
+
+    /// Selects the deliveries of the message whose id is bound: by its audit index, which
+    /// grows with time, so `deliveries_message_index` is written at its end.
+    static let ofMessage = "message_index = (SELECT audit_index FROM messages WHERE id = ?)"
 
     /// The columns `delivery(_:counting:deliveredAt:)` reads, from the `d` and `m` of `openDeliveries`.
     private static let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at"
@@ -257,7 +261,7 @@ public final class SQLiteStore: Store {
         try await reader.run { connection in
             try connection.statement("""
                 SELECT 1 FROM messages WHERE id = ?1 AND sender = ?2
-                UNION ALL SELECT 1 FROM deliveries WHERE message_id = ?1 AND recipient = ?2
+                UNION ALL SELECT 1 FROM deliveries WHERE message_index = (SELECT audit_index FROM messages WHERE id = ?1) AND recipient = ?2
                 """)
                 .bind(messageID.uppercasedString, agency.rawValue).step()
         }
@@ -278,7 +282,7 @@ public final class SQLiteStore: Store {
             let rows = try connection.statement("""
                 SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at,
                     dead_lettered_at
-                FROM deliveries WHERE message_id = ? ORDER BY seq
+                FROM deliveries WHERE \(Self.ofMessage) ORDER BY seq
                 """)
                 .bind(id.uppercasedString)
             var deliveries: [DeliveryStatus] = []

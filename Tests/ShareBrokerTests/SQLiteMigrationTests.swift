@@ -6,8 +6,12 @@ import Testing
 
 @Suite("SQLite store: upgrading")
 struct SQLiteMigrationTests {
-    /// Turns a current store file back into the version-10 layout: entries found by message id only.
+    /// Turns a current store file back into the version-10 layout: entries and deliveries
+    /// found by message id only.
     private static let downgradeToVersion10 = """
+        DROP INDEX deliveries_message_index;
+        ALTER TABLE deliveries DROP COLUMN message_index;
+        CREATE INDEX deliveries_message ON deliveries (message_id);
         DROP INDEX events_message_index;
         DROP INDEX events_message;
         ALTER TABLE events DROP COLUMN message_index;
@@ -16,9 +20,10 @@ struct SQLiteMigrationTests {
         PRAGMA user_version = 10;
         """
 
-    // A version-10 store upgrades on open: the entries recorded before are still found by
-    // message and by subject, beside those recorded after, and none is found twice.
-    @Test func entriesRecordedBeforeVersion11AreStillFoundByMessageAndSubject() async throws {
+    // A version-10 store upgrades on open: the entries and deliveries recorded before are
+    // still found by message (and the entries by subject), beside those recorded after, and
+    // none is found twice.
+    @Test func recordsFromBeforeVersion11AreStillFoundByMessageAndSubject() async throws {
         let folder = try makeTemporaryFolder()
         defer { removeTemporaryFolder(folder) }
         let path = folder.appendingPathComponent("broker.sqlite").path
@@ -43,6 +48,12 @@ struct SQLiteMigrationTests {
         #expect(afterEntries.first?.index == afterReceipt.auditIndex)
         let bySubject = try await store.events(matching: EventFilter(subjectToken: "subject-token-a"), limit: 100)
         #expect(bySubject.map(\.index) == (beforeEntries + afterEntries).map(\.index).sorted())
+        let status = try await store.messageStatus(id: before.id, sender: .hospitals, now: t0.addingTimeInterval(120))
+        #expect(status?.deliveries.map(\.id) == [delivery])
+        #expect(status?.deliveries.map(\.state) == [.acknowledged])
+        #expect(try await store.messageStatus(id: after.id, sender: .hospitals, now: t0)?.deliveries.map(\.id) == after.deliveries.map(\.id))
+        #expect(try await store.isParty(to: before.id, agency: .csc))
+        #expect(try await store.isParty(to: after.id, agency: .csc))
         #expect(try sqlite3(path, "PRAGMA user_version").output.trimmingCharacters(in: .whitespacesAndNewlines) == "11")
         await store.close()
     }
