@@ -47,20 +47,35 @@ public enum Base64URL {
         guard bytes.count % 4 != 1 else { return nil }
         var output = [UInt8]()
         output.reserveCapacity(bytes.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits: UInt32 = 0
-        for character in bytes {
-            let value = values[Int(character)]
-            guard value != 0xFF else { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> bits))
-                accumulator &= (1 << bits) - 1
+        // The table is read once here: read inside the loop, every character would pay the
+        // check that the static is initialised.
+        let decoded: Bool = values.withUnsafeBufferPointer { table in
+            var index = 0
+            while index + 4 <= bytes.count {
+                let a = table[Int(bytes[index])], b = table[Int(bytes[index + 1])]
+                let c = table[Int(bytes[index + 2])], d = table[Int(bytes[index + 3])]
+                guard (a | b | c | d) & 0xC0 == 0 else { return false }
+                let chunk = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                output.append(UInt8(truncatingIfNeeded: chunk >> 16))
+                output.append(UInt8(truncatingIfNeeded: chunk >> 8))
+                output.append(UInt8(truncatingIfNeeded: chunk))
+                index += 4
             }
+            var accumulator: UInt32 = 0
+            var bits: UInt32 = 0
+            for character in bytes[index...] {
+                let value = table[Int(character)]
+                guard value != 0xFF else { return false }
+                accumulator = accumulator << 6 | UInt32(value)
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    output.append(UInt8(truncatingIfNeeded: accumulator >> bits))
+                    accumulator &= (1 << bits) - 1
+                }
+            }
+            return accumulator == 0
         }
-        guard accumulator == 0 else { return nil }
-        return Data(output)
+        return decoded ? Data(output) : nil
     }
 }

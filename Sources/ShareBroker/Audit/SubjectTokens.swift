@@ -30,9 +30,9 @@ public struct SubjectTokens: Sendable {
 
     /// The token of one NHS number (spaces and hyphens ignored), or nil if it is not ten digits.
     public func token(nhsNumber: String) -> String? {
-        let digits = nhsNumber.filter { $0 != " " && $0 != "-" }
-        guard digits.count == 10, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
-        return hash("nhs:" + digits)
+        let digits = nhsNumber.utf8.filter { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "-") }
+        guard digits.count == 10, digits.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else { return nil }
+        return hash("nhs:" + String(decoding: digits, as: UTF8.self))
     }
 
     /// The token of a local identifier.
