@@ -39,7 +39,11 @@ extension Broker {
         let messages = checked.compactMap { try? $0.get() }
         var outcomes: IndexingIterator<[PublishOutcome]>
         do {
-            outcomes = (messages.isEmpty ? [] : try await store.publish(messages)).makeIterator()
+            let stored = messages.isEmpty ? [] : try await store.publish(messages)
+            guard stored.count == messages.count else {
+                throw StoreError(.unavailable, "The store answered \(stored.count) outcomes for \(messages.count) messages.")
+            }
+            outcomes = stored.makeIterator()
         } catch {
             throw storeFailure(error)
         }

@@ -8,7 +8,15 @@ final class SQLiteConnection {
     private let handle: OpaquePointer
     private var statements: [String: Statement] = [:]
 
+    /// SQLite's settings for the whole process, applied once before the first connection:
+    /// no memory statistics (the store never reads them, and they serialise every allocation
+    /// of every connection on one mutex).
+    private static let processSettings: Void = {
+        _ = sharebroker_sqlite3_disable_memory_statistics()
+    }()
+
     init(path: String, readOnly: Bool) throws {
+        Self.processSettings
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &db, flags, nil)
