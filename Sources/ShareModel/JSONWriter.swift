@@ -6,7 +6,7 @@ public import Foundation
 public enum JSONWriter {
     public static func data(_ value: JSONValue) -> Data {
         var output: [UInt8] = []
-        output.reserveCapacity(4096)
+        output.reserveCapacity(1024)
         write(value, to: &output)
         return Data(output)
     }
@@ -26,11 +26,11 @@ public enum JSONWriter {
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             output.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
+            for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                writeString(key, to: &output)
+                writeString(member.key, to: &output)
                 output.append(UInt8(ascii: ":"))
-                write(members[key]!, to: &output)
+                write(member.value, to: &output)
             }
             output.append(UInt8(ascii: "}"))
         }

@@ -205,14 +205,17 @@ public final class SQLiteStore: Store {
                          visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
         try await writer.run { connection in
             let select = try connection.statement("""
-                SELECT \(Self.deliveryColumns)
+                SELECT \(Self.deliveryColumns), d.message_index
                 \(Self.openDeliveries) AND \(condition) AND d.attempts < ?
                 ORDER BY d.seq LIMIT ?
                 """)
                 .bind(agency.rawValue, now.millis, value, maxAttempts, limit)
             var deliveries: [InboxDelivery] = []
+            var auditIndexes: [UUID: Int] = [:]
             while try select.step() {
-                if let delivery = Self.delivery(select, counting: 1, deliveredAt: now) { deliveries.append(delivery) }
+                guard let delivery = Self.delivery(select, counting: 1, deliveredAt: now) else { continue }
+                deliveries.append(delivery)
+                auditIndexes[delivery.messageID] = select.optionalInt(9)
             }
             let update = try connection.statement("""
                 UPDATE deliveries SET attempts = attempts + 1, visible_at = ?, last_delivered_at = ?,
@@ -227,7 +230,7 @@ public final class SQLiteStore: Store {
             _ = try Self.appendEvents(deliveries.map {
                 EventRecord(kind: .delivered, at: now, agency: agency, messageID: $0.messageID,
                             deliveryID: $0.id, attempt: $0.attempt)
-            }, on: connection)
+            }, auditIndexes: auditIndexes, on: connection)
             return deliveries
         }
     }
@@ -235,10 +238,11 @@ public final class SQLiteStore: Store {
     public func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement] {
         try await writer.run { connection in
             let select = try connection.statement(
-                "SELECT message_id, acknowledged_at FROM deliveries WHERE id = ? AND recipient = ?")
+                "SELECT message_id, acknowledged_at, message_index FROM deliveries WHERE id = ? AND recipient = ?")
             let update = try connection.statement("UPDATE deliveries SET acknowledged_at = ? WHERE id = ?")
             var acknowledgements: [Acknowledgement] = []
             var events: [EventRecord] = []
+            var auditIndexes: [UUID: Int] = [:]
             for id in ids {
                 select.reset()
                 try select.bind(id.uppercasedString, agency.rawValue)
@@ -250,9 +254,10 @@ public final class SQLiteStore: Store {
                 update.reset()
                 try update.bind(time.millis, id.uppercasedString).run()
                 events.append(EventRecord(kind: .acknowledged, at: time, agency: agency, messageID: messageID, deliveryID: id))
+                auditIndexes[messageID] = select.optionalInt(2)
                 acknowledgements.append(Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: time.millis), isFirst: true))
             }
-            _ = try Self.appendEvents(events, on: connection)
+            _ = try Self.appendEvents(events, auditIndexes: auditIndexes, on: connection)
             return acknowledgements
         }
     }
@@ -449,16 +454,18 @@ public final class SQLiteStore: Store {
     /// `published` entry), which the store finds a message's entries by: audit indexes grow
     /// with time, so each entry adds to the end of `events_message_index`, where message ids,
     /// chosen at random by senders, would each change a page somewhere in the index.
-    static func appendEvents(_ events: [EventRecord], entries: [Data]? = nil, on connection: SQLiteConnection) throws -> Int {
+    /// `auditIndexes` are messages' audit indexes the caller has already read.
+    static func appendEvents(_ events: [EventRecord], entries: [Data]? = nil, auditIndexes: [UUID: Int] = [:],
+                             on connection: SQLiteConnection) throws -> Int {
         let next = try connection.statement("SELECT coalesce(max(idx) + 1, 0) FROM events")
         let first = try next.step() ? next.int(0) : 0
         let insert = try connection.statement("""
             INSERT INTO events (idx, kind, at, agency, message_id, message_index, recipient, entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        var publishedHere: [UUID: Int] = [:]
+        var known = auditIndexes
         for (offset, event) in events.enumerated() {
-            if event.kind == .published, let id = event.messageID { publishedHere[id] = first + offset }
-            let messageIndex = try event.messageID.flatMap { try publishedHere[$0] ?? auditIndex(of: $0, on: connection) }
+            if event.kind == .published, let id = event.messageID { known[id] = first + offset }
+            let messageIndex = try event.messageID.flatMap { try known[$0] ?? auditIndex(of: $0, on: connection) }
             insert.reset()
             try insert.bind(first + offset, event.kind.rawValue, event.at.millis, event.agency.rawValue, event.messageID?.uppercasedString,
                             messageIndex, event.recipient?.rawValue, entries?[offset] ?? event.entryBytes()).run()

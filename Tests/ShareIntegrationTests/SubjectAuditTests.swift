@@ -84,6 +84,12 @@ struct SubjectAuditTests {
             #expect(mash.entries.map(\.event.kind) == ["routed"], "routed to the MASH")
             let byMessage = try await broker.auditGet("/v1/audit/entries?messageId=\(message.id)") as AuditEntries
             #expect(byMessage.entries.count == 2)
+            let mashClient = try broker.client(as: "northshire-mash")
+            let delivery = try #require(try await mashClient.inbox().first)
+            _ = try await mashClient.acknowledge(delivery: delivery.id)
+            let seen = try await broker.auditGet("/v1/audit/entries?messageId=\(message.id)") as AuditEntries
+            #expect(seen.entries.map(\.event.kind) == ["published", "routed", "delivered", "acknowledged"],
+                    "the hand-out and the acknowledgement are found by message too")
             let later = try await broker.auditGet("/v1/audit/entries?kind=published&fromIndex=\(published.entries[1].index)") as AuditEntries
             #expect(later.entries.count == 1)
             let bad = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/entries?from=yesterday")
