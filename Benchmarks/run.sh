@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The load benchmark of BENCHMARKS.md: a release-build demo broker on 127.0.0.1 with a fresh
 # data folder, loaded by `sharectl bench` (32 publishing mTLS connections, 1 KiB payloads,
-# drained through the inbox with acknowledgements; one message per request, then batches of
-# 10), then the latency run at 500 publishes/s,
+# drained through the inbox with acknowledgements; one message per request with 4 consumers,
+# then batches of 10 with 8 consumers), then the latency run at 500 publishes/s,
 # then the fan-out run: 10 subscribed agencies streaming while 500 messages/s are published.
 # Each run is repeated over HTTP/1.1 connections.
 # Usage: Benchmarks/run.sh [MESSAGES]   (default 20000). Stops everything it starts.
@@ -42,9 +42,9 @@ echo "== throughput: $messages messages, as fast as possible"
 echo "== throughput over HTTP/1.1: $messages messages, as fast as possible"
 "$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages "$messages" --broker-pid "$broker" --http1
 echo "== throughput in batches of 10 (POST /v1/messages/batch): $messages messages, as fast as possible"
-"$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages "$messages" --broker-pid "$broker" --batch 10
+"$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages "$messages" --broker-pid "$broker" --batch 10 --consumers 8
 echo "== throughput in batches of 10 over HTTP/1.1: $messages messages, as fast as possible"
-"$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages "$messages" --broker-pid "$broker" --batch 10 --http1
+"$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages "$messages" --broker-pid "$broker" --batch 10 --consumers 8 --http1
 echo "== latency: 10000 messages at 500 publishes/s"
 "$bin/sharectl" bench --demo-dir "$folder" --url "$url" --messages 10000 --rate 500 --broker-pid "$broker"
 echo "== latency over HTTP/1.1: 10000 messages at 500 publishes/s"
