@@ -43,7 +43,10 @@ public enum Base64URL {
 
     /// Decodes base64url given as ASCII bytes (as in a compact JWS).
     public static func decode(bytes input: some Collection<UInt8>) -> Data? {
-        let bytes = Array(input)
+        input.withContiguousStorageIfAvailable(decode(contiguous:)) ?? Array(input).withUnsafeBufferPointer(decode(contiguous:))
+    }
+
+    private static func decode(contiguous bytes: UnsafeBufferPointer<UInt8>) -> Data? {
         guard bytes.count % 4 != 1 else { return nil }
         var output = [UInt8]()
         output.reserveCapacity(bytes.count * 3 / 4)

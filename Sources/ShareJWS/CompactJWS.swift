@@ -20,10 +20,11 @@ public struct CompactJWS: Sendable {
     public init(compact data: Data) throws {
         let bytes = [UInt8](data)
         let dot = UInt8(ascii: ".")
-        let dots = bytes.indices.filter { bytes[$0] == dot }
-        guard dots.count == 2 else {
-            throw JWSError(.malformed, "A compact JWS has three base64url parts separated by dots; this has \(dots.count + 1).")
+        guard let first = bytes.firstIndex(of: dot), let second = bytes[(first + 1)...].firstIndex(of: dot),
+              !bytes[(second + 1)...].contains(dot) else {
+            throw JWSError(.malformed, "A compact JWS has three base64url parts separated by dots; this has \(bytes.count { $0 == dot } + 1).")
         }
+        let dots = [first, second]
         let encodedHeader = bytes[..<dots[0]]
         let encodedPayload = bytes[(dots[0] + 1)..<dots[1]]
         guard let headerBytes = Base64URL.decode(bytes: encodedHeader),
