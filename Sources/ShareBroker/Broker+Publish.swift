@@ -28,7 +28,7 @@ extension Broker {
     /// is stopping or the store cannot write.
     public func publish(_ bodies: [Data], from agency: Agency) async throws -> [Result<PublishResult, any Error>] {
         try refuseIfStopping()
-        var checked: [Result<NewMessage, any Error>] = []
+        var checked: [Result<Accepted, any Error>] = []
         for body in bodies {
             do {
                 checked.append(.success(try await accepted(body, from: agency)))
@@ -36,7 +36,10 @@ extension Broker {
                 checked.append(.failure(error))
             }
         }
-        let messages = checked.compactMap { try? $0.get() }
+        let messages = checked.compactMap { check -> NewMessage? in
+            guard case .success(.new(let message)) = check else { return nil }
+            return message
+        }
         var outcomes: IndexingIterator<[PublishOutcome]>
         do {
             let stored = messages.isEmpty ? [] : try await store.publish(messages)
@@ -48,7 +51,12 @@ extension Broker {
             throw storeFailure(error)
         }
         let results = checked.map { check in
-            check.flatMap { message in answer(outcomes.next()!, to: message, from: agency) }
+            check.flatMap { accepted -> Result<PublishResult, any Error> in
+                switch accepted {
+                case .new(let message): answer(outcomes.next()!, to: message, from: agency)
+                case .replay(let receipt): .success(PublishResult(receipt: receipt, replayed: true))
+                }
+            }
         }
         notifier.signal(results.flatMap { result -> [AgencyID] in
             guard case .success(let published) = result, !published.replayed else { return [] }
@@ -57,21 +65,49 @@ extension Broker {
         return results
     }
 
+    /// A checked message: new, with the records to store, or an identical resend of a stored one.
+    private enum Accepted: Sendable {
+        case new(NewMessage)
+        case replay(PublishReceipt)
+    }
+
     /// The checks of a publish before anything is stored: size, signature, envelope, expiry,
-    /// sharing policy and reply. Returns the records to store.
-    private func accepted(_ body: Data, from agency: Agency) async throws -> NewMessage {
+    /// sharing policy and reply. An identical resend of a stored message is answered as a
+    /// replay even when it would now be refused (it has expired since, or the policy or a
+    /// recipient's status changed): the sender learns that the message was stored, and no
+    /// refusal is recorded for it.
+    private func accepted(_ body: Data, from agency: Agency) async throws -> Accepted {
         guard body.count <= configuration.maxMessageBytes else {
             throw BrokerError(.tooLarge, "The message is \(body.count) bytes; the limit is \(configuration.maxMessageBytes). Share large documents by reference.")
         }
         let (envelope, document) = try verifiedEnvelope(body, from: agency)
         let now = clock.now()
-        if let expiresAt = envelope.expiresAt, expiresAt <= now {
-            throw BrokerError(.expired, "The message's 'expiresAt' (\(Timestamp.format(expiresAt))) has already passed; set a later expiry and sign again.",
-                              problems: [ValidationProblem(pointer: "/expiresAt", message: "This time has passed.")])
+        do {
+            if let expiresAt = envelope.expiresAt, expiresAt <= now {
+                throw BrokerError(.expired, "The message's 'expiresAt' (\(Timestamp.format(expiresAt))) has already passed; set a later expiry and sign again.",
+                                  problems: [ValidationProblem(pointer: "/expiresAt", message: "This time has passed.")])
+            }
+            let decision = try Routing(policy: policy, directory: directory, subscriptions: try await allSubscriptions())
+                .route(envelope, document: document, sender: agency)
+            try await refuseUnreceivedReply(envelope)
+            return .new(newMessage(envelope, jws: body, decision: decision, receivedAt: now))
+        } catch let refusal as PolicyRefusal {
+            if let receipt = try await replayedReceipt(of: envelope.id, jws: body) { return .replay(receipt) }
+            try await recordRefusal(refusal, by: agency, at: now, messageID: envelope.id, type: envelope.type.description, area: envelope.area)
+            throw refusal.error
+        } catch let refusal as BrokerError {
+            if let receipt = try await replayedReceipt(of: envelope.id, jws: body) { return .replay(receipt) }
+            throw refusal
         }
-        let decision = try await route(envelope, document: document, from: agency, at: now)
-        try await refuseUnreceivedReply(envelope)
-        return newMessage(envelope, jws: body, decision: decision, receivedAt: now)
+    }
+
+    /// The first receipt if `jws` is an identical resend of the stored message `id`.
+    private func replayedReceipt(of id: UUID, jws: Data) async throws -> PublishReceipt? {
+        do {
+            return try await store.replayedReceipt(of: id, digest: Data(SHA256.hash(data: jws)))
+        } catch {
+            throw storeFailure(error)
+        }
     }
 
     /// A stored message's answer: its receipt, the first receipt for a replay, or the refusal of a conflict.
@@ -142,18 +178,6 @@ extension Broker {
             throw BrokerError(.keyNotSenders, "Key '\(kid)' belongs to agency '\(signer.agency)', not to the sender '\(envelope.sender)'. Sign with one of your own agency's keys.")
         }
         return (envelope, document)
-    }
-
-    /// The recipients under the sharing policy; a refusal by the policy is recorded in the
-    /// event record (nothing else of the message is stored) before it is answered.
-    private func route(_ envelope: Envelope, document: JSONValue, from agency: Agency, at now: Date) async throws -> RoutingDecision {
-        let routing = Routing(policy: policy, directory: directory, subscriptions: try await allSubscriptions())
-        do {
-            return try routing.route(envelope, document: document, sender: agency)
-        } catch let refusal as PolicyRefusal {
-            try await recordRefusal(refusal, by: agency, at: now, messageID: envelope.id, type: envelope.type.description, area: envelope.area)
-            throw refusal.error
-        }
     }
 
     /// A message may only answer (`inReplyTo`) a message its sender sent or received.

@@ -12,6 +12,10 @@ public protocol Store: Sendable {
     /// `.conflict`. Throws `StoreError`, having stored none of them, if the store cannot write.
     func publish(_ messages: [NewMessage]) async throws -> [PublishOutcome]
 
+    /// The first receipt of the stored message with this id, if its bytes have this digest
+    /// (an identical resend); nil if no message has the id or its bytes differ.
+    func replayedReceipt(of id: UUID, digest: Data) async throws -> PublishReceipt?
+
     /// Hands out up to `limit` of the agency's deliveries that are not acknowledged, not expired
     /// at `now`, not dead-lettered, handed out fewer than `maxAttempts` times, and visible (never
     /// fetched, or last fetched before its visibility ran out). Each is hidden until

@@ -90,13 +90,23 @@ public final class SQLiteStore: Store {
 
     /// Stores one message unless its id is taken: by the same bytes (a replay) or other bytes (a conflict).
     private static func publish(_ message: NewMessage, entries: [Data], on connection: SQLiteConnection) throws -> PublishOutcome {
-        let existing = try connection.statement("SELECT digest, receipt FROM messages WHERE id = ?")
-            .bind(message.id.uppercasedString)
-        if try existing.step() {
-            guard existing.data(0) == message.digest else { return .conflict }
-            return .replayed(try JSONDecoder().decode(PublishReceipt.self, from: existing.data(1)))
+        if let stored = try stored(message.id, on: connection) {
+            return stored.digest == message.digest ? .replayed(stored.receipt) : .conflict
         }
         return .stored(try insert(message, entries: entries, on: connection))
+    }
+
+    public func replayedReceipt(of id: UUID, digest: Data) async throws -> PublishReceipt? {
+        try await reader.run { connection in
+            try Self.stored(id, on: connection).flatMap { $0.digest == digest ? $0.receipt : nil }
+        }
+    }
+
+    /// The digest and first receipt of the stored message with this id, if there is one.
+    private static func stored(_ id: UUID, on connection: SQLiteConnection) throws -> (digest: Data, receipt: PublishReceipt)? {
+        let existing = try connection.statement("SELECT digest, receipt FROM messages WHERE id = ?").bind(id.uppercasedString)
+        guard try existing.step() else { return nil }
+        return (existing.data(0), try JSONDecoder().decode(PublishReceipt.self, from: existing.data(1)))
     }
 
     /// The receipt as stored for replays: the JSON its `Codable` decoding reads.

@@ -1,5 +1,6 @@
 import Foundation
 import ShareClient
+import ShareServer
 import ShareTesting
 import Testing
 
@@ -104,6 +105,40 @@ struct PublishDeliverTests {
             #expect(conflict.status == 409)
             #expect(conflict.problem?.code == "id-conflict")
             #expect(conflict.header("Content-Type") == "application/problem+json")
+        }
+    }
+
+    @Test("an identical resend gets the first answer even when the message would now be refused, and nothing is recorded for it")
+    func replayOutlivesRefusals() async throws {
+        try await withBroker { broker in
+            let signer = try broker.signer(for: "northshire-hospitals")
+            let expiring = try signer.sign(envelope: EnvelopeBuilder().data)
+            let toSocialCare = try signer.sign(envelope: EnvelopeBuilder(to: ["northshire-csc"]).data)
+            let first = try await broker.postJWS(expiring, as: "northshire-hospitals")
+            let second = try await broker.postJWS(toSocialCare, as: "northshire-hospitals")
+            #expect((first.status, second.status) == (201, 201))
+
+            try broker.setStatus(of: "northshire-csc", to: "suspended")
+            try await broker.server.reload()
+            let kindsBefore = try await broker.eventKinds()
+            let resentToSuspended = try await broker.postJWS(toSocialCare, as: "northshire-hospitals")
+            #expect(resentToSuspended.status == 201, "the message was stored before the recipient was suspended")
+            #expect(resentToSuspended.body == second.body)
+            #expect(resentToSuspended.header("Idempotent-Replayed") == "true")
+            let newToSuspended = try await broker.publishRaw(EnvelopeBuilder(to: ["northshire-csc"]), as: "northshire-hospitals")
+            #expect(newToSuspended.status == 422, "a new message to a suspended agency is still refused")
+            #expect(newToSuspended.problem?.code == "invalid-recipients")
+
+            broker.clock.advance(by: 31 * 86400)
+            let resentExpired = try await broker.postJWS(expiring, as: "northshire-hospitals")
+            #expect(resentExpired.status == 201, "a resend after expiry tells the sender the message was stored")
+            #expect(resentExpired.body == first.body)
+            #expect(!(try await broker.eventKinds()).dropFirst(kindsBefore.count).contains("refused"))
+            for answer in [first, second] {
+                let id = try #require(answer.json?["id"] as? String)
+                let entries = try await broker.auditGet("/v1/audit/entries?messageId=\(id)") as AuditEntries
+                #expect(entries.entries.filter { $0.event.kind == "published" }.count == 1, "stored once, however often resent")
+            }
         }
     }
 
