@@ -35,7 +35,11 @@ extension Request {
 
     /// The media type of the body, lowercased and without parameters ("application/jose").
     var mediaType: String? {
-        headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard let value = headers[.contentType] else { return nil }
+        let isSpace = { (character: Character) in character == " " || character == "\t" }
+        var type = value.prefix { $0 != ";" }.drop(while: isSpace)
+        while let last = type.last, isSpace(last) { type = type.dropLast() }
+        return type.lowercased()
     }
 
     /// An optional integer query parameter; a value that is not an integer is a 400.
