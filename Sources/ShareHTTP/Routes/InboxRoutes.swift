@@ -20,11 +20,10 @@ struct InboxRoutes {
         let agency = try context.caller()
         let ids = try await request.decodeJSON(AcknowledgeManyRequest.self, shape: "{\"ids\": [\"<delivery id>\", ...]}").ids
         let result = try await broker.acknowledge(deliveries: ids, by: agency)
-        return try jsonResponse(AcknowledgeManyAnswer(
-            acknowledged: result.acknowledged.map {
-                AcknowledgementAnswer(id: $0.deliveryID.lowercasedString, state: "acknowledged", acknowledgedAt: $0.acknowledgedAt)
-            },
-            notFound: result.notFound))
+        return jsonResponse(.object([
+            "acknowledged": .array(result.acknowledged.map { acknowledgementAnswer(id: $0.deliveryID, at: $0.acknowledgedAt) }),
+            "notFound": .array(result.notFound.map(JSONValue.string)),
+        ]))
     }
 
     @Sendable func inbox(_ request: Request, context: BrokerRequestContext) async throws -> Response {
@@ -37,8 +36,12 @@ struct InboxRoutes {
     @Sendable func acknowledge(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         let agency = try context.caller()
         let acknowledgement = try await broker.acknowledge(delivery: try context.parameters.require("id"), by: agency)
-        return try jsonResponse(AcknowledgementAnswer(
-            id: acknowledgement.deliveryID.lowercasedString, state: "acknowledged", acknowledgedAt: acknowledgement.acknowledgedAt))
+        return jsonResponse(acknowledgementAnswer(id: acknowledgement.deliveryID, at: acknowledgement.acknowledgedAt))
+    }
+
+    /// An acknowledged delivery as answered: `{"id", "state": "acknowledged", "acknowledgedAt"}`.
+    private func acknowledgementAnswer(id: UUID, at time: Date) -> JSONValue {
+        .object(["id": .string(id.lowercasedString), "state": .string("acknowledged"), "acknowledgedAt": .string(Timestamp.format(time))])
     }
 }
 
@@ -46,16 +49,6 @@ struct AcknowledgeManyRequest: Decodable {
     let ids: [String]
 }
 
-struct AcknowledgeManyAnswer: Encodable {
-    let acknowledged: [AcknowledgementAnswer]
-    let notFound: [String]
-}
-
-struct AcknowledgementAnswer: Encodable {
-    let id: String
-    let state: String
-    let acknowledgedAt: Date
-}
 
 /// A delivery as JSON, the same wherever the broker hands one out (inbox, stream, webhook):
 /// its id, message id, type, sender, the JWS exactly as the sender signed it, the attempt and
