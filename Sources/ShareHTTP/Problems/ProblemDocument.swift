@@ -97,19 +97,9 @@ extension ProblemDocument {
         self.errors = errors
     }
 
-    /// The document as a JSON value, for embedding in a larger answer.
+    /// The document as a JSON value, for embedding in a larger answer: its own encoding,
+    /// read back, so the two can never differ.
     var jsonValue: JSONValue {
-        var members: [String: JSONValue] = [
-            "type": .string(type), "title": .string(title), "status": .number(Double(status)),
-            "detail": .string(detail), "code": .string(code),
-        ]
-        if let errors {
-            members["errors"] = .array(errors.map { problem in
-                var fields: [String: JSONValue] = ["pointer": .string(problem.pointer), "message": .string(problem.message)]
-                if let location = problem.schemaLocation { fields["schemaLocation"] = .string(location) }
-                return .object(fields)
-            })
-        }
-        return .object(members)
+        (try? JSONCoding.encoder.encode(self)).flatMap { try? JSONValue(parsing: $0) } ?? .null
     }
 }

@@ -56,7 +56,7 @@ enum BatchPublish {
     }
 
     private static func refusal(_ pointer: JSONPointer, _ message: String) -> BrokerError {
-        BrokerError(.badRequest, "The batch is not {\"messages\": [\"<compact JWS>\", …]} with 1 to the limit of messages; see the error's pointer.",
+        BrokerError(.badRequest, "The batch must be {\"messages\": [\"<compact JWS>\", …]}; the error's pointer says where this one is not.",
                     problems: [ValidationProblem(pointer: pointer, message: message)])
     }
 }
