@@ -160,6 +160,13 @@ let package = Package(
             path: "Benchmarks/AuditBench",
             swiftSettings: strictSettings
         ),
+        // The store benchmark (Benchmarks/StoreBench); not a product.
+        .executableTarget(
+            name: "store-bench",
+            dependencies: ["ShareBroker", "ShareStoreSQLite", "ShareStore", "ShareModel"],
+            path: "Benchmarks/StoreBench",
+            swiftSettings: strictSettings
+        ),
         // The schema validation benchmark (Benchmarks/SchemaBench); not a product.
         .executableTarget(
             name: "schema-bench",

@@ -55,16 +55,21 @@ public struct Disclosure: Sendable, Equatable, Codable {
         self.rationale = rationale
     }
 
-    /// The disclosure as its `Codable` encoding writes it.
-    public var jsonValue: JSONValue {
-        var members: [String: JSONValue] = [
-            "purpose": .string(purpose), "lawfulBasis": .string(lawfulBasis),
-            "consent": .object(["status": .string(consent.status.rawValue)].merging(consent.reason.map { ["reason": .string($0)] } ?? [:]) { $1 }),
-            "decidedBy": .object(["name": .string(decidedBy.name), "role": .string(decidedBy.role)]),
-            "decidedAt": .string(Timestamp.format(decidedAt)), "rationale": .string(rationale),
-        ]
-        if let specialCategoryCondition { members["specialCategoryCondition"] = .string(specialCategoryCondition) }
-        return .object(members)
+    /// Writes the disclosure's members as its `Codable` encoding writes them.
+    public func write(to object: inout JSONObjectWriter) {
+        object.add("consent") { consent in
+            consent.add("reason", self.consent.reason)
+            consent.add("status", self.consent.status.rawValue)
+        }
+        object.add("decidedAt", Timestamp.format(decidedAt))
+        object.add("decidedBy") { maker in
+            maker.add("name", decidedBy.name)
+            maker.add("role", decidedBy.role)
+        }
+        object.add("lawfulBasis", lawfulBasis)
+        object.add("purpose", purpose)
+        object.add("rationale", rationale)
+        object.add("specialCategoryCondition", specialCategoryCondition)
     }
 }
 

@@ -15,11 +15,11 @@ public enum Hex {
 
 extension UUID {
     /// The lowercase form ids are written in by the API and the logs (RFC 9562).
-    public var lowercasedString: String { text(Self.lowercaseDigits) }
+    public var lowercasedString: String { text(uppercase: false) }
 
     /// The same text as `uuidString` (upper case), as the store keeps ids. Foundation formats
     /// `uuidString` with `sprintf` on Linux; this is a table lookup per byte.
-    public var uppercasedString: String { text(Self.uppercaseDigits) }
+    public var uppercasedString: String { text(uppercase: true) }
 
     /// Reads the 36-character text form in either case, as `UUID(uuidString:)` does, without
     /// the `sscanf` Foundation uses on Linux; nil for anything else.
@@ -59,20 +59,46 @@ extension UUID {
         }
     }
 
-    private static let lowercaseDigits = Array("0123456789abcdef".utf8)
-    private static let uppercaseDigits = Array("0123456789ABCDEF".utf8)
+    /// Appends the lowercase text form to `output`, as `lowercasedString` writes it.
+    public func appendLowercasedText(to output: inout [UInt8]) {
+        let start = output.count
+        output.append(contentsOf: repeatElement(UInt8(ascii: "-"), count: 36))
+        output.withUnsafeMutableBufferPointer { buffer in
+            write(into: UnsafeMutableBufferPointer(rebasing: buffer[start...]), uppercase: false)
+        }
+    }
 
-    private func text(_ digits: [UInt8]) -> String {
+    /// Calls `body` with the upper-case text form (as `uppercasedString` has it) in a
+    /// temporary buffer, for callers that copy it at once.
+    public func withUppercasedText<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { buffer in
+            buffer.initialize(repeating: UInt8(ascii: "-"))
+            write(into: buffer, uppercase: true)
+            return body(UnsafeBufferPointer(buffer))
+        }
+    }
+
+    private func text(uppercase: Bool) -> String {
+        String(unsafeUninitializedCapacity: 36) { buffer in
+            buffer.initialize(repeating: UInt8(ascii: "-"))
+            write(into: buffer, uppercase: uppercase)
+            return 36
+        }
+    }
+
+    /// Writes the 32 hexadecimal digits into the first 36 bytes of `text`, around the dashes
+    /// already there.
+    private func write(into text: UnsafeMutableBufferPointer<UInt8>, uppercase: Bool) {
+        let letterBase = uppercase ? UInt8(ascii: "A") - 10 : UInt8(ascii: "a") - 10
+        func digit(_ value: UInt8) -> UInt8 { value < 10 ? UInt8(ascii: "0") + value : letterBase + value }
         withUnsafeBytes(of: uuid) { bytes in
-            var text = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
             var position = 0
-            for (index, byte) in bytes.enumerated() {
+            for index in 0..<16 {
                 if index == 4 || index == 6 || index == 8 || index == 10 { position += 1 }
-                text[position] = digits[Int(byte >> 4)]
-                text[position + 1] = digits[Int(byte & 0x0F)]
+                text[position] = digit(bytes[index] >> 4)
+                text[position + 1] = digit(bytes[index] & 0x0F)
                 position += 2
             }
-            return String(decoding: text, as: UTF8.self)
         }
     }
 }

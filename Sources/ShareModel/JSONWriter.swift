@@ -11,7 +11,7 @@ public enum JSONWriter {
         return Data(output)
     }
 
-    private static func write(_ value: JSONValue, to output: inout [UInt8]) {
+    static func write(_ value: JSONValue, to output: inout [UInt8]) {
         switch value {
         case .null: output.append(contentsOf: "null".utf8)
         case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
@@ -36,7 +36,7 @@ public enum JSONWriter {
         }
     }
 
-    private static func writeNumber(_ number: Double, to output: inout [UInt8]) {
+    static func writeNumber(_ number: Double, to output: inout [UInt8]) {
         if number.rounded() == number, abs(number) < 1e15 {
             output.append(contentsOf: String(Int64(number)).utf8)
         } else {
@@ -46,7 +46,7 @@ public enum JSONWriter {
 
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    private static func writeString(_ text: String, to output: inout [UInt8]) {
+    static func writeString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var text = text
         text.withUTF8 { bytes in

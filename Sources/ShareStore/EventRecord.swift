@@ -113,26 +113,24 @@ public struct EventRecord: Sendable, Equatable, Codable {
     /// The canonical bytes stored for this event: what `encode(to:)` writes with
     /// `ShareJSON.encoder()`, written directly because it happens several times per message.
     public func entryBytes() -> Data {
-        var members: [String: JSONValue] = [
-            "kind": .string(kind.rawValue), "at": .string(Timestamp.format(at)), "agency": .string(agency.rawValue),
-        ]
-        func add(_ key: String, _ value: String?) {
-            if let value { members[key] = .string(value) }
-        }
-        add("messageID", messageID?.lowercasedString)
-        add("deliveryID", deliveryID?.lowercasedString)
-        add("recipient", recipient?.rawValue)
-        add("messageDigest", messageDigest)
-        add("messageType", messageType)
-        add("area", area)
-        if let disclosure { members["disclosure"] = disclosure.jsonValue }
-        if let attempt { members["attempt"] = .number(Double(attempt)) }
-        add("query", query)
-        if let subjects { members["subjects"] = .array(subjects.map(JSONValue.string)) }
-        add("rule", rule)
-        add("subscriptionID", subscriptionID?.lowercasedString)
-        add("policyDigest", policyDigest)
-        return JSONWriter.data(.object(members))
+        var entry = JSONObjectWriter(capacity: disclosure == nil ? 256 : 768)
+        entry.add("agency", agency.rawValue)
+        entry.add("area", area)
+        entry.add("at", Timestamp.format(at))
+        entry.add("attempt", attempt)
+        entry.add("deliveryID", deliveryID)
+        if let disclosure { entry.add("disclosure", object: disclosure.write) }
+        entry.add("kind", kind.rawValue)
+        entry.add("messageDigest", messageDigest)
+        entry.add("messageID", messageID)
+        entry.add("messageType", messageType)
+        entry.add("policyDigest", policyDigest)
+        entry.add("query", query)
+        entry.add("recipient", recipient?.rawValue)
+        entry.add("rule", rule)
+        entry.add("subjects", subjects.map { .array($0.map(JSONValue.string)) })
+        entry.add("subscriptionID", subscriptionID)
+        return entry.finish()
     }
 
     public static func decode(_ bytes: Data) throws -> EventRecord {

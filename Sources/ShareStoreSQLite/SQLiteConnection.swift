@@ -1,5 +1,6 @@
 import CSQLite
 import Foundation
+import ShareModel
 import ShareStore
 
 /// One SQLite connection with a cache of prepared statements.
@@ -101,10 +102,17 @@ final class Statement {
         sqlite3_finalize(raw)
     }
 
-    /// Binds each value in order (see `SQLiteBindable`; nil binds NULL).
+    /// Binds each value in order (see `SQLiteBindable`; nil binds NULL). Generic over the
+    /// values' types, so binding builds no array and makes no dynamic call.
     @discardableResult
-    func bind(_ values: (any SQLiteBindable)?...) throws -> Statement {
-        try bind(values: values)
+    func bind<each Value: SQLiteBindable>(_ values: repeat each Value) throws -> Statement {
+        var index: Int32 = 0
+        for value in repeat each values {
+            index += 1
+            let status = value.bind(to: raw, at: index)
+            guard status == SQLITE_OK else { throw connection.error(status) }
+        }
+        return self
     }
 
     /// Binds each value of an array in order.
@@ -164,6 +172,22 @@ protocol SQLiteBindable: Sendable {
 extension String: SQLiteBindable {
     func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
         sqlite3_bind_text(statement, index, self, -1, transient)
+    }
+}
+
+extension Optional: SQLiteBindable where Wrapped: SQLiteBindable {
+    /// Binds the value, or NULL for nil.
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        self?.bind(to: statement, at: index) ?? sqlite3_bind_null(statement, index)
+    }
+}
+
+extension UUID: SQLiteBindable {
+    /// Binds the upper-case text form, as the store keeps ids.
+    func bind(to statement: OpaquePointer, at index: Int32) -> Int32 {
+        withUppercasedText { text in
+            sqlite3_bind_text(statement, index, UnsafeRawPointer(text.baseAddress!).assumingMemoryBound(to: CChar.self), 36, transient)
+        }
     }
 }
 

@@ -19,13 +19,13 @@ extension SQLiteStore {
         try await writer.run { connection in
             let mark = try connection.statement(
                 "UPDATE messages SET expiry_handled_at = ? WHERE id = ? AND expiry_handled_at IS NULL RETURNING id")
-                .bind(time.millis, messageID.uppercasedString)
+                .bind(time.millis, messageID)
             guard try mark.step() else { return }
             try connection.statement("""
                 UPDATE deliveries SET dead_lettered_at = ?
                 WHERE \(Self.ofMessage) AND acknowledged_at IS NULL AND dead_lettered_at IS NULL
                 """)
-                .bind(time.millis, messageID.uppercasedString).run()
+                .bind(time.millis, messageID).run()
             _ = try Self.appendEvents(events, on: connection)
             if let notice { _ = try Self.insert(notice, on: connection) }
         }
@@ -35,7 +35,7 @@ extension SQLiteStore {
         try await writer.run { connection in
             let mark = try connection.statement(
                 "UPDATE messages SET deadline_handled_at = ? WHERE id = ? AND deadline_handled_at IS NULL RETURNING id")
-                .bind(time.millis, messageID.uppercasedString)
+                .bind(time.millis, messageID)
             guard try mark.step() else { return }
             if let notice { _ = try Self.insert(notice, on: connection) }
         }
@@ -47,7 +47,7 @@ extension SQLiteStore {
                 "UPDATE deliveries SET dead_lettered_at = ? WHERE id = ? AND dead_lettered_at IS NULL AND acknowledged_at IS NULL")
             for id in ids {
                 update.reset()
-                try update.bind(time.millis, id.uppercasedString).run()
+                try update.bind(time.millis, id).run()
             }
             _ = try Self.appendEvents(events, on: connection)
         }
@@ -73,7 +73,7 @@ extension SQLiteStore {
         while try select.step() {
             guard let message = dueMessage(select) else { continue }
             deliveries.reset()
-            try deliveries.bind(message.id.uppercasedString)
+            try deliveries.bind(message.id)
             var unacknowledged: [ExpiredMessage.Unacknowledged] = []
             while try deliveries.step() {
                 guard let id = UUID(uuidString: deliveries.text(0)), let recipient = AgencyID(deliveries.text(1)) else { continue }
@@ -99,7 +99,7 @@ extension SQLiteStore {
             guard let message = dueMessage(select) else { continue }
             func agencies(_ statement: Statement) throws -> [AgencyID] {
                 statement.reset()
-                try statement.bind(message.id.uppercasedString)
+                try statement.bind(message.id)
                 var list: [AgencyID] = []
                 while try statement.step() { AgencyID(statement.text(0)).map { list.append($0) } }
                 return list

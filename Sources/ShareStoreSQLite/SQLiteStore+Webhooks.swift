@@ -33,7 +33,7 @@ extension SQLiteStore {
     public func deferDelivery(_ id: UUID, until time: Date) async throws {
         try await writer.run { connection in
             try connection.statement("UPDATE deliveries SET visible_at = ? WHERE id = ? AND acknowledged_at IS NULL")
-                .bind(time.millis, id.uppercasedString).run()
+                .bind(time.millis, id).run()
         }
     }
 }

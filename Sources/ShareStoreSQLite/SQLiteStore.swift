@@ -104,7 +104,7 @@ public final class SQLiteStore: Store {
 
     /// The digest and first receipt of the stored message with this id, if there is one.
     private static func stored(_ id: UUID, on connection: SQLiteConnection) throws -> (digest: Data, receipt: PublishReceipt)? {
-        let existing = try connection.statement("SELECT digest, receipt FROM messages WHERE id = ?").bind(id.uppercasedString)
+        let existing = try connection.statement("SELECT digest, receipt FROM messages WHERE id = ?").bind(id)
         guard try existing.step() else { return nil }
         return (existing.data(0), try JSONDecoder().decode(PublishReceipt.self, from: existing.data(1)))
     }
@@ -125,14 +125,14 @@ public final class SQLiteStore: Store {
             INSERT INTO messages (id, sender, type, area, digest, jws, received_at, expires_at, receipt, respond_by, in_reply_to, audit_index)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-            .bind(message.id.uppercasedString, message.sender.rawValue, message.type, message.area, message.digest,
+            .bind(message.id, message.sender.rawValue, message.type, message.area, message.digest,
                   message.jws, message.receivedAt.millis, message.expiresAt?.millis, Self.receiptBytes(receipt),
-                  message.respondBy?.millis, message.inReplyTo?.uppercasedString, firstIndex)
+                  message.respondBy?.millis, message.inReplyTo, firstIndex)
             .run()
         let subject = try connection.statement("INSERT OR IGNORE INTO event_subjects (token, message_id) VALUES (?, ?)")
         for token in message.events.first?.subjects ?? [] {
             subject.reset()
-            try subject.bind(token, message.id.uppercasedString).run()
+            try subject.bind(token, message.id).run()
         }
         let insert = try connection.statement("""
             INSERT INTO deliveries (id, message_id, message_index, recipient, visible_at, created_at, expires_at,
@@ -143,7 +143,7 @@ public final class SQLiteStore: Store {
             insert.reset()
             let received = message.receivedAt.millis
             let streamed = delivery.handedOutUntil == nil ? nil : received
-            try insert.bind(delivery.id.uppercasedString, message.id.uppercasedString, firstIndex, delivery.recipient.rawValue,
+            try insert.bind(delivery.id, message.id, firstIndex, delivery.recipient.rawValue,
                             delivery.handedOutUntil?.millis ?? received, received, message.expiresAt?.millis,
                             streamed == nil ? 0 : 1, streamed, streamed, streamed).run()
         }
@@ -255,14 +255,14 @@ public final class SQLiteStore: Store {
             var auditIndexes: [UUID: Int] = [:]
             for id in ids {
                 select.reset()
-                try select.bind(id.uppercasedString, agency.rawValue)
+                try select.bind(id, agency.rawValue)
                 guard try select.step(), let messageID = UUID(text: select.text(0)) else { continue }
                 if let previous = select.optionalInt(1) {
                     acknowledgements.append(Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: previous), isFirst: false))
                     continue
                 }
                 update.reset()
-                try update.bind(time.millis, id.uppercasedString).run()
+                try update.bind(time.millis, id).run()
                 events.append(EventRecord(kind: .acknowledged, at: time, agency: agency, messageID: messageID, deliveryID: id))
                 auditIndexes[messageID] = select.optionalInt(2)
                 acknowledgements.append(Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: time.millis), isFirst: true))
@@ -278,7 +278,7 @@ public final class SQLiteStore: Store {
                 SELECT 1 FROM messages WHERE id = ?1 AND sender = ?2
                 UNION ALL SELECT 1 FROM deliveries WHERE message_index = (SELECT audit_index FROM messages WHERE id = ?1) AND recipient = ?2
                 """)
-                .bind(messageID.uppercasedString, agency.rawValue).step()
+                .bind(messageID, agency.rawValue).step()
         }
     }
 
@@ -288,7 +288,7 @@ public final class SQLiteStore: Store {
             defer { try? connection.execute("COMMIT") }
             let message = try connection.statement(
                 "SELECT type, received_at, expires_at, respond_by FROM messages WHERE id = ? AND sender = ?")
-                .bind(id.uppercasedString, sender.rawValue)
+                .bind(id, sender.rawValue)
             guard try message.step() else { return nil }
             let type = message.text(0)
             let receivedAt = Date(millis: message.int(1))
@@ -299,7 +299,7 @@ public final class SQLiteStore: Store {
                     dead_lettered_at
                 FROM deliveries WHERE \(Self.ofMessage) ORDER BY seq
                 """)
-                .bind(id.uppercasedString)
+                .bind(id)
             var deliveries: [DeliveryStatus] = []
             while try rows.step() {
                 guard let deliveryID = UUID(uuidString: rows.text(0)), let recipient = AgencyID(rows.text(1)) else { continue }
@@ -318,7 +318,7 @@ public final class SQLiteStore: Store {
             }
             let replies = try connection.statement(
                 "SELECT id, sender, received_at FROM messages WHERE in_reply_to = ? ORDER BY received_at, id")
-                .bind(id.uppercasedString)
+                .bind(id)
             var answers: [MessageAnswer] = []
             while try replies.step() {
                 guard let replyID = UUID(uuidString: replies.text(0)), let agency = AgencyID(replies.text(1)) else { continue }
@@ -340,14 +340,14 @@ public final class SQLiteStore: Store {
         try await writer.run { connection in
             _ = try Self.appendEvents([event], on: connection)
             try connection.statement("INSERT INTO subscriptions (id, agency, document) VALUES (?, ?, ?)")
-                .bind(subscription.id.uppercasedString, subscription.agency.rawValue, document).run()
+                .bind(subscription.id, subscription.agency.rawValue, document).run()
         }
     }
 
     public func removeSubscription(id: UUID, agency: AgencyID, event: EventRecord) async throws -> Bool {
         try await writer.run { connection in
             let delete = try connection.statement("DELETE FROM subscriptions WHERE id = ? AND agency = ? RETURNING id")
-                .bind(id.uppercasedString, agency.rawValue)
+                .bind(id, agency.rawValue)
             guard try delete.step() else { return false }
             _ = try Self.appendEvents([event], on: connection)
             return true
@@ -397,7 +397,7 @@ public final class SQLiteStore: Store {
             conditions.append("""
                 (message_index = (SELECT audit_index FROM messages WHERE id = ?) OR (message_index IS NULL AND message_id = ?))
                 """)
-            values += [messageID.uppercasedString, messageID.uppercasedString]
+            values += [messageID, messageID]
         }
         if let agency = filter.agency {
             conditions.append("(agency = ? OR recipient = ?)")
@@ -477,7 +477,7 @@ public final class SQLiteStore: Store {
             if event.kind == .published, let id = event.messageID { known[id] = first + offset }
             let messageIndex = try event.messageID.flatMap { try known[$0] ?? auditIndex(of: $0, on: connection) }
             insert.reset()
-            try insert.bind(first + offset, event.kind.rawValue, event.at.millis, event.agency.rawValue, event.messageID?.uppercasedString,
+            try insert.bind(first + offset, event.kind.rawValue, event.at.millis, event.agency.rawValue, event.messageID,
                             messageIndex, event.recipient?.rawValue, entries?[offset] ?? event.entryBytes()).run()
         }
         return first
@@ -485,7 +485,7 @@ public final class SQLiteStore: Store {
 
     /// The audit index of the stored message with this id, or nil if none is stored.
     private static func auditIndex(of messageID: UUID, on connection: SQLiteConnection) throws -> Int? {
-        let select = try connection.statement("SELECT audit_index FROM messages WHERE id = ?").bind(messageID.uppercasedString)
+        let select = try connection.statement("SELECT audit_index FROM messages WHERE id = ?").bind(messageID)
         return try select.step() ? select.optionalInt(0) : nil
     }
 }

@@ -42,12 +42,17 @@ extension String {
 
 @Suite("UUID text")
 struct UUIDTextTests {
-    // The store's keys and the API's ids are Foundation's text, upper and lower case.
+    // The store's keys and the API's ids are Foundation's text, upper and lower case, however
+    // they are written: as a string, into a buffer to bind, or appended to JSON.
     @Test func matchesFoundation() {
         for id in (0..<2_000).map({ _ in UUID() }) + [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))] {
             #expect(id.uppercasedString == id.uuidString)
             #expect(id.lowercasedString == id.uuidString.lowercased())
             #expect(UUID(text: id.uuidString) == id && UUID(text: id.lowercasedString) == id)
+            #expect(id.withUppercasedText { String(decoding: $0, as: UTF8.self) } == id.uuidString)
+            var written = Array("{\"id\":\"".utf8)
+            id.appendLowercasedText(to: &written)
+            #expect(written == Array("{\"id\":\"\(id.uuidString.lowercased())".utf8))
         }
         for text in ["", "2b7c0f7e-5a43-4c8e-9a5e-0d6f5f3f2a1", "2b7c0f7e-5a43-4c8e-9a5e-0d6f5f3f2a111", "2b7c0f7e5a43-4c8e-9a5e-0d6f5f3f2a11-",
                      "2b7c0f7g-5a43-4c8e-9a5e-0d6f5f3f2a11", "2b7c0f7e-5a43-4c8e-9a5e+0d6f5f3f2a11"] {

@@ -86,7 +86,7 @@ struct Routing {
         }
         var problems: [ValidationProblem] = []
         for (index, recipient) in envelope.to.enumerated() {
-            let pointer = JSONPointer("/to").appending(index)
+            var pointer: JSONPointer { JSONPointer(["to", String(index)]) }
             if recipient == envelope.sender {
                 problems.append(ValidationProblem(pointer: pointer, message: "An agency cannot send a message to itself."))
             } else if let known = directory.agencies[recipient] {
