@@ -31,6 +31,23 @@ public struct JSONObjectWriter {
         JSONWriter.writeNumber(Double(value), to: &output)
     }
 
+    /// UTF-8 text held as bytes (such as a compact JWS), as a string.
+    public mutating func add(_ key: StaticString, utf8 text: Data) {
+        start(key)
+        text.withUnsafeBytes { JSONWriter.writeString(utf8: $0, to: &output) }
+    }
+
+    /// An array of values already written as JSON (each by a `JSONObjectWriter`, say).
+    public mutating func add(_ key: StaticString, encoded elements: [Data]) {
+        start(key)
+        output.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            output.append(contentsOf: element)
+        }
+        output.append(UInt8(ascii: "]"))
+    }
+
     /// A UUID in lowercase text, as the API writes ids.
     public mutating func add(_ key: StaticString, _ value: UUID?) {
         guard let value else { return }

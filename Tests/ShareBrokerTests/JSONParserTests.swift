@@ -67,6 +67,24 @@ struct JSONParserTests {
         #expect(reason([0x22, 0x5C, 0x6E, 0xFF, 0x22])?.contains("UTF-8") == true)
     }
 
+    /// Long strings are scanned eight bytes at a time: a quote, backslash, control character
+    /// or non-ASCII byte at any place in them, and around each eight-byte boundary, is still
+    /// read (or refused) as it is one byte at a time.
+    @Test func readsEveryPlaceInALongString() throws {
+        let filler = "abcdefghijklmnopqrstuvwxyz0123456789"
+        for place in 0..<filler.count {
+            let head = String(filler.prefix(place)), tail = String(filler.dropFirst(place))
+            #expect(try parse("\"\(head)\\\"\(tail)\"") == .string(head + "\"" + tail))
+            #expect(try parse("\"\(head)\\\\\(tail)\"") == .string(head + "\\" + tail))
+            #expect(try parse("\"\(head)é\u{7F}\(tail)\"") == .string(head + "é\u{7F}" + tail))
+            #expect(try parse("[\"\(head)\",\"\(tail)\"]") == .array([.string(head), .string(tail)]))
+            for control: UInt8 in [0x00, 0x0A, 0x1F] {
+                let bytes = Array("\"\(head)".utf8) + [control] + Array("\(tail)\"".utf8)
+                #expect(reason(bytes)?.contains("control character") == true, "\(place) \(control)")
+            }
+        }
+    }
+
     @Test func refusesHostileNesting() throws {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
         #expect(reason(Array(deep.utf8))?.contains("deeper than 512") == true)

@@ -65,6 +65,21 @@ struct BatchPublishTests {
         }
     }
 
+    @Test("a batch with whitespace anywhere, or JSON escapes in a message, is read as the same messages")
+    func spacedAndEscapedBatches() async throws {
+        try await withBroker { broker in
+            let signer = try broker.signer(for: "northshire-hospitals")
+            let spaced = try signer.sign(envelope: EnvelopeBuilder().data)
+            let escaped = try signer.sign(envelope: EnvelopeBuilder().data)
+            let body = "\n { \"messages\" :\t[ \"\(spaced)\" ,\r\n \"\(escaped.replacingOccurrences(of: ".", with: "\\u002e"))\" ] }\n"
+            let response = try await batch(body, to: broker)
+            #expect(response.status == 200)
+            let document = try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+            #expect((document?["results"] as? [[String: Any]])?.map { $0["status"] as? Int } == [201, 201])
+            #expect(Set(try await broker.client(as: "northshire-csc").inbox().map(\.jws)) == [spaced, escaped])
+        }
+    }
+
     @Test("a batch of the wrong shape is refused whole (400) with a pointer to what is wrong, and nothing is stored")
     func malformedBatches() async throws {
         try await withBroker(configure: { document in

@@ -7,6 +7,7 @@ enum BatchPublish {
     /// The compact JWS of each message, in order; a body of another shape is a 400 naming
     /// where it is wrong.
     static func messages(in body: Data, limit: Int) throws -> [Data] {
+        if let messages = plainMessages(in: body, limit: limit) { return messages }
         let document: JSONValue
         do {
             document = try JSONValue(parsing: body)
@@ -30,6 +31,51 @@ enum BatchPublish {
                 throw refusal(JSONPointer(["messages"]).appending(index), "Must be a compact JWS string, not a \(item.typeName).")
             }
             return Data(jws.utf8)
+        }
+    }
+
+    /// The messages of a batch in its usual form, read straight from its bytes: one object with
+    /// only `messages`, an array of 1 to `limit` strings of the characters a compact JWS is made
+    /// of (so no escapes), with any whitespace between. Nil for anything else, which the JSON
+    /// parser then reads or refuses with a pointer.
+    private static func plainMessages(in body: Data, limit: Int) -> [Data]? {
+        body.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> [Data]? in
+            var index = 0
+            func skipSpace() {
+                while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+                    index += 1
+                }
+            }
+            func take(_ text: StaticString) -> Bool {
+                skipSpace()
+                let expected = UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+                guard bytes.count - index >= expected.count,
+                      UnsafeRawBufferPointer(rebasing: bytes[index..<index + expected.count]).elementsEqual(expected) else { return false }
+                index += expected.count
+                return true
+            }
+            guard take("{"), take("\"messages\""), take(":"), take("[") else { return nil }
+            var messages: [Data] = []
+            repeat {
+                guard messages.count < limit, take("\"") else { return nil }
+                let start = index
+                while index < bytes.count, Self.isCompactJWSByte(bytes[index]) { index += 1 }
+                guard index > start, index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+                messages.append(Data(bytes[start..<index]))
+                index += 1
+            } while take(",")
+            guard take("]"), take("}") else { return nil }
+            skipSpace()
+            return index == bytes.count ? messages : nil
+        }
+    }
+
+    /// The base64url alphabet and the dot.
+    private static func isCompactJWSByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."): true
+        default: false
         }
     }
 

@@ -30,7 +30,9 @@ struct InboxRoutes {
         let agency = try context.caller()
         let deliveries = try await broker.inbox(
             for: agency, limit: try request.integerQuery("limit"), wait: try request.integerQuery("wait"))
-        return jsonResponse(.object(["deliveries": .array(deliveries.map(DeliveryJSON.value))]))
+        var answer = JSONObjectWriter(capacity: deliveries.count * 3_000 + 32)
+        answer.add("deliveries", encoded: deliveries.map(DeliveryJSON.encode))
+        return jsonResponse(encoded: answer.finish())
     }
 
     @Sendable func acknowledge(_ request: Request, context: BrokerRequestContext) async throws -> Response {
@@ -55,17 +57,16 @@ struct AcknowledgeManyRequest: Decodable {
 /// the times. Written directly, as it is written for every delivery.
 public enum DeliveryJSON {
     public static func encode(_ delivery: InboxDelivery) -> Data {
-        JSONWriter.data(value(delivery))
-    }
-
-    static func value(_ delivery: InboxDelivery) -> JSONValue {
-        var members: [String: JSONValue] = [
-            "id": .string(delivery.id.lowercasedString), "messageId": .string(delivery.messageID.lowercasedString),
-            "type": .string(delivery.type), "sender": .string(delivery.sender.rawValue),
-            "jws": .string(String(decoding: delivery.jws, as: UTF8.self)), "attempt": .number(Double(delivery.attempt)),
-            "createdAt": .string(Timestamp.format(delivery.createdAt)), "deliveredAt": .string(Timestamp.format(delivery.deliveredAt)),
-        ]
-        if let expiresAt = delivery.expiresAt { members["expiresAt"] = .string(Timestamp.format(expiresAt)) }
-        return .object(members)
+        var object = JSONObjectWriter(capacity: delivery.jws.count + 400)
+        object.add("attempt", delivery.attempt)
+        object.add("createdAt", Timestamp.format(delivery.createdAt))
+        object.add("deliveredAt", Timestamp.format(delivery.deliveredAt))
+        object.add("expiresAt", delivery.expiresAt.map(Timestamp.format))
+        object.add("id", delivery.id)
+        object.add("jws", utf8: delivery.jws)
+        object.add("messageId", delivery.messageID)
+        object.add("sender", delivery.sender.rawValue)
+        object.add("type", delivery.type)
+        return object.finish()
     }
 }

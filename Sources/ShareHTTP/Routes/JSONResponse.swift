@@ -16,7 +16,12 @@ func jsonResponse(_ value: some Encodable, status: HTTPResponse.Status = .ok, he
 
 /// A JSON response written directly from a `JSONValue` (for answers sent per message).
 func jsonResponse(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
-    Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: JSONWriter.data(value))))
+    jsonResponse(encoded: JSONWriter.data(value), status: status)
+}
+
+/// A JSON response of bytes already written (by a `JSONObjectWriter`).
+func jsonResponse(encoded body: Data, status: HTTPResponse.Status = .ok) -> Response {
+    Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: body)))
 }
 
 extension Request {
