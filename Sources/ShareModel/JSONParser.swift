@@ -70,13 +70,14 @@ struct JSONParser {
     private mutating func object() throws(JSONValueError) -> JSONValue {
         try enter()
         index += 1
-        var members: [String: JSONValue] = [:]
         skipWhitespace()
         if current == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(members)
+            return .object([:])
         }
+        // Room for a usual object from the start: each growth would hash every key again.
+        var members = [String: JSONValue](minimumCapacity: 8)
         while true {
             guard current == UInt8(ascii: "\"") else { throw failure("a member name in double quotes was expected") }
             let nameStart = index
@@ -187,10 +188,28 @@ struct JSONParser {
         return quote | backslash | control != 0
     }
 
+    /// The text of bytes between quotes; throws if they are not UTF-8. ASCII, the usual case,
+    /// is found eight bytes at a time and taken as it is: the standard library's validating
+    /// initialiser is not specialised, and looks up generic metadata on every call.
     private func utf8(_ range: Range<Int>) throws(JSONValueError) -> String {
         let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
+        if Self.isASCII(slice) { return String(decoding: slice, as: UTF8.self) }
         guard let text = String(validating: slice, as: UTF8.self) else { throw failure("a string is not valid UTF-8") }
         return text
+    }
+
+    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var combined: UInt64 = 0
+        var index = 0
+        while index + 8 <= bytes.count {
+            combined |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            combined |= UInt64(bytes[index])
+            index += 1
+        }
+        return combined & 0x8080_8080_8080_8080 == 0
     }
 
     /// One escape sequence starting at the backslash.
