@@ -139,7 +139,7 @@ struct JSONParser {
         let start = index
         // The common case: no escapes, so the bytes between the quotes are the string.
         while index < bytes.count {
-            if index + 8 <= bytes.count, !Self.mayHoldQuoteBackslashOrControl(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+            if index + 8 <= bytes.count, !JSONBytes.mayHoldQuoteBackslashOrControl(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
                 index += 8
                 continue
             }
@@ -174,18 +174,6 @@ struct JSONParser {
             }
         }
         throw failure("a string is not closed")
-    }
-
-    /// Whether any of eight bytes may be a quote, a backslash or below 0x20 (never false when
-    /// one is; sometimes true when none is), tested all at once.
-    private static func mayHoldQuoteBackslashOrControl(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let high: UInt64 = 0x8080_8080_8080_8080
-        func hasZeroByte(_ value: UInt64) -> UInt64 { (value &- ones) & ~value & high }
-        let quote = hasZeroByte(word ^ (ones &* 0x22))
-        let backslash = hasZeroByte(word ^ (ones &* 0x5C))
-        let control = (word &- ones &* 0x20) & ~word & high
-        return quote | backslash | control != 0
     }
 
     /// The text of bytes between quotes; throws if they are not UTF-8. ASCII, the usual case,

@@ -55,12 +55,18 @@ public enum JSONWriter {
     static func writeString(utf8 bytes: UnsafeRawBufferPointer, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
         var runStart = 0
-        for index in bytes.indices {
+        var index = 0
+        while index < bytes.count {
+            if index + 8 <= bytes.count, !JSONBytes.mayHoldQuoteBackslashOrControl(bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+                continue
+            }
             let byte = bytes[index]
+            index += 1
             guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<index]))
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart..<index - 1]))
             writeEscaped(byte, to: &output)
-            runStart = index + 1
+            runStart = index
         }
         output.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[runStart...]))
         output.append(UInt8(ascii: "\""))
