@@ -38,7 +38,7 @@ extension Broker {
     /// Acknowledges a delivery for its recipient. Unknown ids, and deliveries addressed to
     /// another agency, are "not found" alike.
     public func acknowledge(delivery idText: String, by agency: Agency) async throws -> Acknowledgement {
-        guard let id = UUID(uuidString: idText) else {
+        guard let id = UUID(text: idText) else {
             throw BrokerError(.notFound, "No delivery '\(idText)' for agency '\(agency.id)'; delivery ids are UUIDs from the inbox.")
         }
         let acknowledgement: Acknowledgement?
@@ -68,7 +68,7 @@ extension Broker {
         var ids: [UUID] = []
         var problems: [ValidationProblem] = []
         for (index, text) in idTexts.enumerated() {
-            if let id = UUID(uuidString: text) {
+            if let id = UUID(text: text) {
                 ids.append(id)
             } else {
                 problems.append(ValidationProblem(pointer: JSONPointer("/ids").appending(index), message: "Not a delivery id (a UUID)."))
@@ -92,7 +92,7 @@ extension Broker {
 
     /// Each recipient's state for a message, shown only to its sender.
     public func status(message idText: String, for agency: Agency) async throws -> MessageStatus {
-        guard let id = UUID(uuidString: idText) else {
+        guard let id = UUID(text: idText) else {
             throw BrokerError(.notFound, "No message '\(idText)' sent by '\(agency.id)'; message ids are UUIDs.")
         }
         let status: MessageStatus?

@@ -97,16 +97,23 @@ private struct Cursor {
             problem(base.appending(key), "'\(key)' must be a string, not \(value.typeName).")
             return nil
         }
-        if text.unicodeScalars.allSatisfy(\.properties.isWhitespace) {
+        if Self.isBlank(text) {
             problem(base.appending(key), "'\(key)' must not be empty.")
             return nil
         }
         return text
     }
 
+    /// Whether text is empty or only white space (Unicode's White_Space); a text that starts
+    /// with a visible ASCII character, as nearly all do, is answered without a property look-up.
+    private static func isBlank(_ text: String) -> Bool {
+        if let first = text.utf8.first, first > 0x20, first < 0x7F { return false }
+        return text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
+    }
+
     mutating func uuid(_ object: [String: JSONValue], _ key: String, at base: JSONPointer) -> UUID? {
         guard let text = string(object, key, at: base) else { return nil }
-        guard let uuid = UUID(uuidString: text), text.count == 36 else {
+        guard let uuid = UUID(text: text) else {
             problem(base.appending(key), "'\(key)' must be a UUID such as '2b7c0f7e-5a43-4c8e-9a5e-0d6f5f3f2a11'.")
             return nil
         }

@@ -40,39 +40,46 @@ enum BatchPublish {
     /// parser then reads or refuses with a pointer.
     private static func plainMessages(in body: Data, limit: Int) -> [Data]? {
         body.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) -> [Data]? in
-            var index = 0
-            func skipSpace() {
-                while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
-                    index += 1
-                }
+            compactJWSBytes.withUnsafeBufferPointer { isCompactJWSByte in
+                plainMessages(in: bytes, limit: limit, isCompactJWSByte: isCompactJWSByte)
             }
-            func take(_ text: StaticString) -> Bool {
-                skipSpace()
-                let expected = UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
-                guard bytes.count - index >= expected.count,
-                      UnsafeRawBufferPointer(rebasing: bytes[index..<index + expected.count]).elementsEqual(expected) else { return false }
-                index += expected.count
-                return true
-            }
-            guard take("{"), take("\"messages\""), take(":"), take("[") else { return nil }
-            var messages: [Data] = []
-            repeat {
-                guard messages.count < limit, take("\"") else { return nil }
-                let start = index
-                while index < bytes.count, Self.isCompactJWSByte(bytes[index]) { index += 1 }
-                guard index > start, index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
-                messages.append(Data(bytes[start..<index]))
-                index += 1
-            } while take(",")
-            guard take("]"), take("}") else { return nil }
-            skipSpace()
-            return index == bytes.count ? messages : nil
         }
     }
 
-    /// The base64url alphabet and the dot.
-    private static func isCompactJWSByte(_ byte: UInt8) -> Bool {
-        switch byte {
+    private static func plainMessages(in bytes: UnsafeRawBufferPointer, limit: Int,
+                                      isCompactJWSByte: UnsafeBufferPointer<Bool>) -> [Data]? {
+        var index = 0
+        func skipSpace() {
+            while index < bytes.count, bytes[index] == 0x20 || bytes[index] == 0x09 || bytes[index] == 0x0A || bytes[index] == 0x0D {
+                index += 1
+            }
+        }
+        func take(_ text: StaticString) -> Bool {
+            skipSpace()
+            let expected = UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount)
+            guard bytes.count - index >= expected.count,
+                  UnsafeRawBufferPointer(rebasing: bytes[index..<index + expected.count]).elementsEqual(expected) else { return false }
+            index += expected.count
+            return true
+        }
+        guard take("{"), take("\"messages\""), take(":"), take("[") else { return nil }
+        var messages: [Data] = []
+        repeat {
+            guard messages.count < limit, take("\"") else { return nil }
+            let start = index
+            while index < bytes.count, isCompactJWSByte[Int(bytes[index])] { index += 1 }
+            guard index > start, index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { return nil }
+            messages.append(Data(bytes[start..<index]))
+            index += 1
+        } while take(",")
+        guard take("]"), take("}") else { return nil }
+        skipSpace()
+        return index == bytes.count ? messages : nil
+    }
+
+    /// For each byte value, whether it is in the base64url alphabet or a dot.
+    private static let compactJWSBytes: [Bool] = (0...255).map { (byte: Int) -> Bool in
+        switch UInt8(byte) {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
              UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."): true
         default: false
