@@ -164,7 +164,9 @@ struct StreamTests {
         stalled.standardOutput = FileHandle.nullDevice
         stalled.standardError = FileHandle.nullDevice
         try stalled.run()
-        defer { if stalled.isRunning { stalled.terminate() } }
+        // SIGKILL, not terminate(): a child started from a test thread inherits its blocked
+        // signals, SIGTERM among them, and this curl would otherwise outlive the test run.
+        defer { if stalled.isRunning { kill(stalled.processIdentifier, SIGKILL) } }
         #expect(try await eventually { broker.streamsOpened(1) })
 
         let mash = StreamReader(try await broker.client(as: "northshire-mash").stream())
