@@ -6,8 +6,9 @@ import ShareSchema
 ///
 /// Loads every *.schema.json of the catalogue directory (default "Schemas") plus a built-in
 /// synthetic schema, then validates one instance N times (default 200,000) on this thread and
-/// prints validations per second, then reads the instance's JSON N times and prints the time per parse. Without --instance, a ~4 KiB synthetic instance is validated
-/// against the built-in schema.
+/// prints validations per second, then reads the instance's JSON N times and prints the
+/// time per parse. Without --instance, a ~4 KiB synthetic instance is validated against the
+/// built-in schema.
 struct Options {
     var directory = "Schemas"
     var instancePath: String?
