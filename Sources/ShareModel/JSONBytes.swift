@@ -11,4 +11,19 @@ enum JSONBytes {
         let control = (word &- ones &* 0x20) & ~word & high
         return quote | backslash | control != 0
     }
+
+    /// Whether every byte is below 0x80, tested eight at a time.
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var combined: UInt64 = 0
+        var index = 0
+        while index + 8 <= bytes.count {
+            combined |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            index += 8
+        }
+        while index < bytes.count {
+            combined |= UInt64(bytes[index])
+            index += 1
+        }
+        return combined & 0x8080_8080_8080_8080 == 0
+    }
 }

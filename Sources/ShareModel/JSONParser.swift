@@ -181,23 +181,9 @@ struct JSONParser {
     /// initialiser is not specialised, and looks up generic metadata on every call.
     private func utf8(_ range: Range<Int>) throws(JSONValueError) -> String {
         let slice = UnsafeRawBufferPointer(rebasing: bytes[range])
-        if Self.isASCII(slice) { return String(decoding: slice, as: UTF8.self) }
+        if JSONBytes.isASCII(slice) { return String(decoding: slice, as: UTF8.self) }
         guard let text = String(validating: slice, as: UTF8.self) else { throw failure("a string is not valid UTF-8") }
         return text
-    }
-
-    private static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        var combined: UInt64 = 0
-        var index = 0
-        while index + 8 <= bytes.count {
-            combined |= bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            index += 8
-        }
-        while index < bytes.count {
-            combined |= UInt64(bytes[index])
-            index += 1
-        }
-        return combined & 0x8080_8080_8080_8080 == 0
     }
 
     /// One escape sequence starting at the backslash.
