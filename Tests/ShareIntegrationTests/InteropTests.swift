@@ -61,6 +61,28 @@ struct InteropTests {
         }
     }
 
+    @Test("sharectl prints ids in lower case, as the API writes them")
+    func sharectlPrintsLowercaseIDs() async throws {
+        let sharectl = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
+        try await withBroker { broker in
+            let envelope = EnvelopeBuilder()
+            let envelopeFile = broker.folder.appendingPathComponent("envelope.json")
+            try envelope.data.write(to: envelopeFile)
+            let connection = ["--as", "northshire-hospitals", "--demo-dir", broker.folder.path, "--url", broker.baseURL.absoluteString]
+            let published = try await Subprocess.run(sharectl, ["publish"] + connection + [envelopeFile.path])
+            #expect(published.status == 0, "\(published.stderr)")
+            let answer = try JSONSerialization.jsonObject(with: published.stdout) as? [String: Any]
+            #expect(answer?["id"] as? String == envelope.id)
+
+            let status = try await Subprocess.run(sharectl, ["status"] + connection + [envelope.id.uppercased()])
+            #expect(status.status == 0, "\(status.stderr)")
+            let state = try JSONSerialization.jsonObject(with: status.stdout) as? [String: Any]
+            #expect(state?["id"] as? String == envelope.id)
+            let deliveryID = (state?["recipients"] as? [[String: Any]])?.first?["deliveryId"] as? String
+            #expect(deliveryID != nil && deliveryID == deliveryID?.lowercased())
+        }
+    }
+
     @Test("key ids are RFC 7638 thumbprints as joserfc computes them")
     func thumbprintsAgreeWithJoserfc() async throws {
         try await withBroker { broker in
