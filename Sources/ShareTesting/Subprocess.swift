@@ -80,3 +80,12 @@ private final class ThreadResult<Value: Sendable>: @unchecked Sendable {
         return value!
     }
 }
+
+extension Process {
+    /// Stops a child started from a test, if it still runs. With SIGKILL: a child started from
+    /// one of Swift's threads inherits that thread's blocked signals, SIGTERM among them, so
+    /// `terminate()` would leave it running, perhaps beyond the test run.
+    public func stopFromTest() {
+        if isRunning { kill(processIdentifier, SIGKILL) }
+    }
+}

@@ -91,7 +91,7 @@ extension TestBroker {
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer {
-            if process.isRunning { process.terminate() }
+            process.stopFromTest()
             try? handle.close()
         }
         let read = { String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self) }

@@ -164,9 +164,7 @@ struct StreamTests {
         stalled.standardOutput = FileHandle.nullDevice
         stalled.standardError = FileHandle.nullDevice
         try stalled.run()
-        // SIGKILL, not terminate(): a child started from a test thread inherits its blocked
-        // signals, SIGTERM among them, and this curl would otherwise outlive the test run.
-        defer { if stalled.isRunning { kill(stalled.processIdentifier, SIGKILL) } }
+        defer { stalled.stopFromTest() }
         #expect(try await eventually { broker.streamsOpened(1) })
 
         let mash = StreamReader(try await broker.client(as: "northshire-mash").stream())
