@@ -25,12 +25,12 @@ public final class SQLiteStore: Store {
     public init(configuration: Configuration) throws {
         let path = configuration.path
         let maxSize = configuration.maxSizeBytes
-        writer = try SQLiteWorker(name: "sharebroker.sqlite.writer", transactional: true) {
+        writer = try SQLiteWorker(name: "sqlite-writer", transactional: true) {
             let connection = try SQLiteConnection(path: path, readOnly: false)
             try Self.prepare(connection, maxSizeBytes: maxSize)
             return connection
         }
-        reader = try SQLiteWorker(name: "sharebroker.sqlite.reader", transactional: false) {
+        reader = try SQLiteWorker(name: "sqlite-reader", transactional: false) {
             let connection = try SQLiteConnection(path: path, readOnly: true)
             try connection.execute("PRAGMA foreign_keys = ON")
             try connection.execute("PRAGMA temp_store = MEMORY")

@@ -20,13 +20,16 @@ final class SQLiteWorker: Sendable {
     private let maxGroupSize: Int
     private let finished = Mutex<CheckedContinuation<Void, Never>?>(nil)
 
-    /// Opens the connection on the new thread and runs `setUp` there before any job.
+    /// Opens the connection on the new thread and runs `setUp` there before any job. `name`
+    /// names the thread for `top -H`, `ps` and profilers (at most 15 bytes, as Linux allows).
     init(name: String, transactional: Bool, maxGroupSize: Int = 256,
          open: @escaping @Sendable () throws -> SQLiteConnection) throws {
         self.transactional = transactional
         self.maxGroupSize = maxGroupSize
         let opened = OpenResult()
         let thread = Thread { [self] in
+            // Named from the thread itself: on Linux, a name set before `start()` is dropped.
+            Thread.current.name = name
             do {
                 let connection = try open()
                 opened.signal(nil)
@@ -36,7 +39,6 @@ final class SQLiteWorker: Sendable {
             }
             finished.withLock { $0?.resume() }
         }
-        thread.name = name
         thread.start()
         if let error = opened.wait() { throw error }
     }

@@ -42,6 +42,7 @@ struct StreamBench: AsyncParsableCommand {
         }
         let state = StreamBenchState(expected: messages * agencies)
         let cpuBefore = brokerPid.flatMap(ProcessCPU.seconds)
+        let threadsBefore = brokerPid.map(ProcessCPU.byThreadName)
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for subscriber in subscribers {
@@ -69,12 +70,16 @@ struct StreamBench: AsyncParsableCommand {
         }
         let elapsed = ContinuousClock.now - started
         let cpu = brokerPid.flatMap(ProcessCPU.seconds).flatMap { after in cpuBefore.map { after - $0 } }
+        let threadsAfter = brokerPid.map(ProcessCPU.byThreadName)
         for each in subscribers + publishClients {
             _ = try? await each.unsubscribeAll()
             try? await each.shutdown()
         }
         print(state.report(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
                            brokerCPU: cpu, agencies: agencies, messages: messages, rate: rate))
+        if let threadsBefore, let threadsAfter {
+            print("broker CPU by thread \(ProcessCPU.perMessage(before: threadsBefore, after: threadsAfter, messages: messages)) per message published")
+        }
     }
 }
 

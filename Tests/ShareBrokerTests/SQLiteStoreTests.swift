@@ -390,3 +390,19 @@ struct SQLiteStoreDurabilityTests {
         }
     }
 }
+
+@Suite("SQLite store: threads")
+struct SQLiteStoreThreadTests {
+    // An operator looking at `top -H` or a profile sees the store's two threads by name.
+    @Test func namesItsThreads() async throws {
+        try await withStore { _, _ in
+            let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")
+            let names = tasks.compactMap { task in
+                (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8))?
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            #expect(names.contains("sqlite-writer"))
+            #expect(names.contains("sqlite-reader"))
+        }
+    }
+}
