@@ -4,6 +4,7 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
+import ShareModel
 
 /// A client of the broker for an agency's own systems: publish, inbox, acknowledge, status,
 /// directory. Every call uses mutual TLS 1.3 with the agency's certificate.
@@ -53,17 +54,17 @@ public final class ShareClient: Sendable {
     }
 
     public func acknowledge(delivery id: UUID) async throws -> AcknowledgementAnswer {
-        try decode(try await send("POST", "/v1/deliveries/\(id.uuidString.lowercased())/ack"), expect: 200)
+        try decode(try await send("POST", "/v1/deliveries/\(id.lowercasedString)/ack"), expect: 200)
     }
 
     /// Acknowledges several deliveries in one request (and one transaction).
     public func acknowledge(deliveries ids: [UUID]) async throws -> AcknowledgeManyAnswer {
-        let body = try JSONEncoder().encode(["ids": ids.map { $0.uuidString.lowercased() }])
+        let body = try JSONEncoder().encode(["ids": ids.map { $0.lowercasedString }])
         return try decode(try await send("POST", "/v1/deliveries/ack", body: body, contentType: "application/json"), expect: 200)
     }
 
     public func status(message id: UUID) async throws -> StatusAnswer {
-        try decode(try await send("GET", "/v1/messages/\(id.uuidString.lowercased())/status"), expect: 200)
+        try decode(try await send("GET", "/v1/messages/\(id.lowercasedString)/status"), expect: 200)
     }
 
     public func directory() async throws -> DirectoryAnswer {

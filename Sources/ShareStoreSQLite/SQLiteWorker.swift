@@ -20,7 +20,7 @@ final class SQLiteWorker: Sendable {
     private let maxGroupSize: Int
     private let finished = Mutex<CheckedContinuation<Void, Never>?>(nil)
 
-    /// Opens the connection on the new thread and runs `setUp` there before any job. `name`
+    /// Runs `open` on the new thread to open the connection before any job. `name`
     /// names the thread for `top -H`, `ps` and profilers (at most 15 bytes, as Linux allows).
     init(name: String, transactional: Bool, maxGroupSize: Int = 256,
          open: @escaping @Sendable () throws -> SQLiteConnection) throws {

@@ -30,8 +30,9 @@ struct InboxRoutes {
         let agency = try context.caller()
         let deliveries = try await broker.inbox(
             for: agency, limit: try request.integerQuery("limit"), wait: try request.integerQuery("wait"))
-        var answer = JSONObjectWriter(capacity: deliveries.count * 3_000 + 32)
-        answer.add("deliveries", encoded: deliveries.map(DeliveryJSON.encode))
+        let encoded = deliveries.map(DeliveryJSON.encode)
+        var answer = JSONObjectWriter(capacity: encoded.reduce(32) { $0 + $1.count + 1 })
+        answer.add("deliveries", encoded: encoded)
         return jsonResponse(encoded: answer.finish())
     }
 
