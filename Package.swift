@@ -211,7 +211,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ShareBrokerTests",
-            dependencies: ["ShareBroker", "ShareModel", "ShareJWS", "ShareStore", "ShareStoreSQLite", "ShareAudit"],
+            dependencies: [
+                "ShareBroker", "ShareModel", "ShareJWS", "ShareStore", "ShareStoreSQLite", "ShareAudit",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(

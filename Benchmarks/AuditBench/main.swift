@@ -81,7 +81,8 @@ let policy = try SharingPolicy(parsing: Data("""
     """.utf8), knownTypes: Set(catalogue.messageTypes))
 let broker = Broker(configuration: .init(), catalogue: catalogue, policy: policy, directory: try Directory(agencies: [auditor]), store: store,
                     clock: SystemClock(), logger: Logger(label: "audit-bench") { _ in SwiftLogNoOpLogHandler() },
-                    noticeKey: try BrokerSigningKey(pem: P256.Signing.PrivateKey().pemRepresentation), subjectTokens: tokens)
+                    noticeKey: try BrokerSigningKey(pem: P256.Signing.PrivateKey().pemRepresentation),
+                    auditSigningKey: try BrokerSigningKey(pem: P256.Signing.PrivateKey().pemRepresentation), subjectTokens: tokens)
 let rebuildStart = ContinuousClock.now
 let size = try await broker.auditLog.catchUp()
 line(String(format: "tree rebuild    %.2f s for %d entries (once, at the first audit request after start)",

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 public import ShareAudit
 public import ShareModel
 public import ShareStore
@@ -29,6 +30,35 @@ extension Broker {
             return try await store.treeHeads(fromSize: fromSize, limit: limit)
         } catch {
             throw storeFailure(error)
+        }
+    }
+
+    /// Checks the stored log against every tree head the broker signed (`AuditLog.verify()`),
+    /// at start and periodically. A disagreement is logged as a critical alarm naming the first
+    /// index that may have changed; from then on publishes and audit answers are refused
+    /// (`audit-log-inconsistent`) and `/health` reports it. A store that cannot be read is
+    /// logged and leaves the last result in force.
+    @discardableResult
+    public func verifyAuditLog() async -> LogIntegrity {
+        do {
+            let result = try await auditLog.verify()
+            switch result {
+            case .inconsistent(let disagreement):
+                logger.critical("AUDIT LOG TAMPERED: the stored log disagrees with a tree head this broker signed; publishes and audit answers are refused until the store is restored from a backup", metadata: [
+                    "share.first_suspect_index": "\(disagreement.firstSuspectIndex)",
+                    "share.signed_tree_size": "\(disagreement.signedTreeSize)", "share.reason": "\(disagreement.reason)",
+                ])
+            case .consistent(let size, let heads):
+                logger.info("Audit log verified against its signed tree heads", metadata: [
+                    ShareLogKey.count: "\(size)", "share.tree_heads": "\(heads)",
+                ])
+            case .unchecked:
+                break
+            }
+            return result
+        } catch {
+            logger.error("The audit log could not be checked; it is checked again at the next interval", metadata: ["share.reason": "\(error)"])
+            return auditLog.integrity
         }
     }
 
@@ -95,9 +125,6 @@ extension Broker {
     private func eventFilter(_ query: AuditQuery) throws -> EventFilter {
         var token = query.subjectToken
         if query.nhsNumber != nil || query.localSystem != nil {
-            guard let subjectTokens else {
-                throw BrokerError(.auditUnavailable, "This broker has no subject key configured ('audit.subjectKey'), so the log cannot be searched by subject.")
-            }
             if let nhsNumber = query.nhsNumber {
                 guard let nhsToken = subjectTokens.token(nhsNumber: nhsNumber) else {
                     throw BrokerError(.badRequest, "'nhsNumber' must be ten digits.")
@@ -118,6 +145,7 @@ extension Broker {
         guard agency.kind == .auditor else {
             throw BrokerError(.auditorsOnly, "The audit API is for agencies of kind 'auditor'; '\(agency.id)' is \(agency.kind.rawValue).")
         }
+        try auditLog.refuseIfInconsistent()
         do {
             try await store.record([EventRecord(kind: .auditQueried, at: clock.now(), agency: agency.id, query: query)])
         } catch {

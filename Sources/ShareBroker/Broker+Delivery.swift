@@ -91,6 +91,22 @@ extension Broker {
     }
 
     /// Each recipient's state for a message, shown only to its sender.
+    /// A stored message read again by its sender or by a recipient it was delivered to (one
+    /// whose system lost it, say), recorded as `retrieved`. Anyone else gets 404, as if there
+    /// were no such message.
+    public func retrieve(message idText: String, for agency: Agency) async throws -> RetrievedMessage {
+        let notFound = BrokerError(.notFound, "No message '\(idText.prefix(64))' that '\(agency.id)' sent or was delivered. Only the sender and the recipients it was delivered to can read a message.")
+        guard let id = UUID(text: idText) else { throw notFound }
+        let message: RetrievedMessage?
+        do {
+            message = try await store.retrieve(message: id, by: agency.id, at: clock.now())
+        } catch {
+            throw storeFailure(error)
+        }
+        guard let message else { throw notFound }
+        return message
+    }
+
     public func status(message idText: String, for agency: Agency) async throws -> MessageStatus {
         guard let id = UUID(text: idText) else {
             throw BrokerError(.notFound, "No message '\(idText)' sent by '\(agency.id)'; message ids are UUIDs.")

@@ -20,12 +20,15 @@ extension Broker {
         logger.notice("Sharing policy replaced", metadata: [ShareLogKey.count: "\(new.rules.count)"])
     }
 
-    /// Records a refusal by the sharing policy; only the facts, never the message's content.
-    func recordRefusal(_ refusal: PolicyRefusal, by agency: Agency, at time: Date, messageID: UUID? = nil,
-                       type: String? = nil, area: String? = nil) async throws {
+    /// Records a refusal by the sharing policy; only the facts, never the message's content. A
+    /// refused message's entry names its addressees and carries its subject's tokens, so that
+    /// a search by subject finds what was refused as well as what was shared.
+    func recordRefusal(_ refusal: PolicyRefusal, by agency: Agency, at time: Date, of envelope: Envelope? = nil) async throws {
         do {
-            try await store.record([EventRecord(kind: .refused, at: time, agency: agency.id, messageID: messageID,
-                                                messageType: type, area: area, rule: refusal.rule)])
+            try await store.record([EventRecord(
+                kind: .refused, at: time, agency: agency.id, messageID: envelope?.id,
+                recipients: envelope.flatMap { $0.to.isEmpty ? nil : $0.to }, messageType: envelope?.type.description,
+                area: envelope?.area, subjects: envelope.map { subjectTokens.tokens(of: $0.subject) }, rule: refusal.rule)])
         } catch {
             throw storeFailure(error)
         }

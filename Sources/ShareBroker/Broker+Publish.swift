@@ -28,6 +28,7 @@ extension Broker {
     /// is stopping or the store cannot write.
     public func publish(_ bodies: [Data], from agency: Agency) async throws -> [Result<PublishResult, any Error>] {
         try refuseIfStopping()
+        try auditLog.refuseIfInconsistent()
         var checked: [Result<Accepted, any Error>] = []
         for body in bodies {
             do {
@@ -93,7 +94,7 @@ extension Broker {
             return .new(newMessage(envelope, jws: body, decision: decision, receivedAt: now))
         } catch let refusal as PolicyRefusal {
             if let receipt = try await replayedReceipt(of: envelope.id, jws: body) { return .replay(receipt) }
-            try await recordRefusal(refusal, by: agency, at: now, messageID: envelope.id, type: envelope.type.description, area: envelope.area)
+            try await recordRefusal(refusal, by: agency, at: now, of: envelope)
             throw refusal.error
         } catch let refusal as BrokerError {
             if let receipt = try await replayedReceipt(of: envelope.id, jws: body) { return .replay(receipt) }
@@ -154,6 +155,9 @@ extension Broker {
         } catch {
             throw BrokerError(.malformedMessage, "The signed payload must be the envelope as one JSON object. \(error)")
         }
+        guard document.objectValue != nil else {
+            throw BrokerError(.malformedMessage, "The signed payload must be the envelope as one JSON object, not a JSON \(document.typeName).")
+        }
         let problems = catalogue.problems(in: document)
         if catalogue.isUnknownType(document) {
             throw BrokerError(.unknownMessageType, "The message's type is not in this broker's catalogue; GET /v1/schemas lists the types it accepts.",
@@ -208,7 +212,7 @@ extension Broker {
         let published = EventRecord(
             kind: .published, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
             messageDigest: digest.base64EncodedString(), messageType: envelope.type.description, area: envelope.area,
-            disclosure: envelope.disclosure, subjects: subjectTokens?.tokens(of: envelope.subject))
+            disclosure: envelope.disclosure, subjects: subjectTokens.tokens(of: envelope.subject))
         let routed = deliveries.map {
             EventRecord(kind: .routed, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
                         deliveryID: $0.id, recipient: $0.recipient)

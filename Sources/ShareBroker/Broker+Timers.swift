@@ -11,7 +11,8 @@ extension Broker {
     /// restart): dead-letters the unacknowledged deliveries of expired messages and tells their
     /// senders (`delivery-failed/1`), tells requesters and the policy's escalation recipient
     /// who has not answered in time (`response-overdue/1`), and dead-letters deliveries handed
-    /// out the maximum number of times. Each item is settled in its own transaction; one that
+    /// out the maximum number of times, telling their senders too (`delivery-failed/1`); the
+    /// policy's `failureNoticesTo` agency gets a copy of each delivery-failed notice. Each item is settled in its own transaction; one that
     /// fails is logged and tried again next round, without holding up the others.
     /// Returns whether more work may be due now: a batch was full and every item was settled.
     @discardableResult
@@ -22,8 +23,8 @@ extension Broker {
         var settled = true
         for expired in work.expired {
             let ok = await settling(expired.message.id) {
-                let notice = expired.message.sender == .broker || expired.unacknowledged.isEmpty
-                    ? nil : try writer.deliveryFailed(expired, at: now)
+                let notice = expired.unacknowledged.isEmpty ? nil
+                    : try failureNotice(writer, expired.message, .expired(expired.expiresAt), expired.unacknowledged, at: now)
                 let events = expired.unacknowledged.map {
                     EventRecord(kind: .expired, at: now, agency: $0.recipient, messageID: expired.message.id,
                                 deliveryID: $0.deliveryID, attempt: $0.attempts)
@@ -43,11 +44,22 @@ extension Broker {
             }
             settled = settled && ok
         }
-        if !work.exhausted.isEmpty {
-            try await store.deadLetter(deliveries: work.exhausted.map(\.id), at: now, events: work.exhausted.map {
-                EventRecord(kind: .deadLettered, at: now, agency: $0.recipient, messageID: $0.messageID, deliveryID: $0.id, attempt: $0.attempts)
-            })
-            logger.notice("Deliveries dead-lettered", metadata: [ShareLogKey.count: "\(work.exhausted.count)"])
+        for deliveries in Dictionary(grouping: work.exhausted, by: \.message.id).values {
+            let message = deliveries[0].message
+            let ok = await settling(message.id) {
+                let unacknowledged = deliveries.map {
+                    ExpiredMessage.Unacknowledged(deliveryID: $0.id, recipient: $0.recipient, attempts: $0.attempts, delivered: true)
+                }
+                let notice = try failureNotice(writer, message, .attemptsExhausted, unacknowledged, at: now)
+                let events = deliveries.map {
+                    EventRecord(kind: .deadLettered, at: now, agency: $0.recipient, messageID: message.id, deliveryID: $0.id, attempt: $0.attempts)
+                }
+                guard try await store.deadLetter(deliveries: deliveries.map(\.id), at: now, events: events,
+                                                 notice: notice.map { record($0, at: now) }) else { return nil }
+                logger.notice("Deliveries dead-lettered", metadata: [ShareLogKey.count: "\(deliveries.count)"])
+                return notice
+            }
+            settled = settled && ok
         }
         let full = [work.expired.count, work.overdue.count, work.exhausted.count].contains { $0 >= Self.timerBatch }
         return full && settled
@@ -71,14 +83,25 @@ extension Broker {
         }
     }
 
+    /// The delivery-failed notice for the sender and the policy's `failureNoticesTo` agency;
+    /// nil for the broker's own notices (a notice about a notice would never end).
+    private func failureNotice(_ writer: NoticeWriter, _ message: DueMessage, _ failure: DeliveryFailure,
+                               _ unacknowledged: [ExpiredMessage.Unacknowledged], at now: Date) throws -> Notice? {
+        guard message.sender != .broker else { return nil }
+        let told = MessageType(message.type).flatMap { policy.rule(for: $0)?.failureNoticesTo }
+        return try writer.deliveryFailed(message, failure, notAcknowledged: unacknowledged,
+                                         to: recipients(message.sender, alsoTelling: told), at: now)
+    }
+
+    /// The sender, and `other` if it is another active agency.
+    private func recipients(_ sender: AgencyID, alsoTelling other: AgencyID?) -> [AgencyID] {
+        guard let other, other != sender, directory.agencies[other]?.status == .active else { return [sender] }
+        return [sender, other]
+    }
+
     /// The requester, and the policy's escalation recipient if it is another active agency.
     private func overdueRecipients(_ request: OverdueRequest) -> [AgencyID] {
-        var recipients = [request.message.sender]
-        if let type = MessageType(request.message.type), let escalation = policy.rule(for: type)?.request?.escalateTo,
-           escalation != request.message.sender, directory.agencies[escalation]?.status == .active {
-            recipients.append(escalation)
-        }
-        return recipients
+        recipients(request.message.sender, alsoTelling: MessageType(request.message.type).flatMap { policy.rule(for: $0)?.request?.escalateTo })
     }
 
     private func record(_ notice: Notice, at now: Date) -> NewMessage {

@@ -41,10 +41,10 @@ public final class Broker: Sendable {
     let streams = StreamRegistry()
     /// The event record as a verifiable Merkle log.
     public let auditLog: AuditLog
-    /// The public key that verifies signed tree heads, if an audit key is configured.
-    public let auditPublicKey: JWK?
-    /// Keyed hashing of subject identifiers, if a subject key is configured.
-    let subjectTokens: SubjectTokens?
+    /// The public key that verifies signed tree heads.
+    public let auditPublicKey: JWK
+    /// Keyed hashing of subject identifiers, so that the log can be searched by subject.
+    let subjectTokens: SubjectTokens
     /// Signs the notices the broker sends (delivery-failed/1, response-overdue/1).
     let noticeKey: BrokerSigningKey
     /// The schemas every envelope is validated against, by message type.
@@ -58,7 +58,7 @@ public final class Broker: Sendable {
 
     public init(configuration: Configuration, catalogue: MessageCatalogue, policy: SharingPolicy, directory: Directory,
                 store: any Store, clock: any BrokerClock, logger: Logger, noticeKey: BrokerSigningKey,
-                auditSigningKey: BrokerSigningKey? = nil, subjectTokens: SubjectTokens? = nil) {
+                auditSigningKey: BrokerSigningKey, subjectTokens: SubjectTokens) {
         self.configuration = configuration
         self.noticeKey = noticeKey
         self.catalogue = catalogue
@@ -68,7 +68,7 @@ public final class Broker: Sendable {
         self.clock = clock
         self.logger = logger
         self.auditLog = AuditLog(store: store, signingKey: auditSigningKey)
-        self.auditPublicKey = auditSigningKey?.publicJWK
+        self.auditPublicKey = auditSigningKey.publicJWK
         self.subjectTokens = subjectTokens
     }
 

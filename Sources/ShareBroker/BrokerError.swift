@@ -56,6 +56,8 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let auditorsOnly = Code("auditors-only")
         /// The audit log cannot answer (no signing key configured, or the record is damaged).
         public static let auditUnavailable = Code("audit-unavailable")
+        /// The stored audit log disagrees with a tree head the broker signed: it was changed.
+        public static let auditLogInconsistent = Code("audit-log-inconsistent")
         /// The store cannot accept writes now.
         public static let storeUnavailable = Code("store-unavailable")
         /// The broker is shutting down.
@@ -67,7 +69,7 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
             .policyRefused, .invalidSubscription, .webhooksUnavailable,
             .invalidRecipients,
             .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .notFound, .auditorsOnly,
-            .auditUnavailable, .storeUnavailable, .shuttingDown,
+            .auditUnavailable, .auditLogInconsistent, .storeUnavailable, .shuttingDown,
         ]
     }
 

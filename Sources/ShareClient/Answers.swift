@@ -52,6 +52,8 @@ public struct Delivery: Sendable, Codable, Equatable {
     public let createdAt: String
     public let deliveredAt: String
     public let expiresAt: String?
+    /// For an information request: when the broker expects the answer.
+    public let respondBy: String?
 }
 
 extension Delivery {
@@ -65,9 +67,11 @@ extension Delivery {
               let jws = json["jws"]?.stringValue, case .number(let attempt)? = json["attempt"], let whole = Int(exactly: attempt),
               let createdAt = json["createdAt"]?.stringValue, let deliveredAt = json["deliveredAt"]?.stringValue else { return nil }
         let expiresAt = json["expiresAt"]
-        guard expiresAt == nil || expiresAt?.stringValue != nil else { return nil }
+        let respondBy = json["respondBy"]
+        guard expiresAt == nil || expiresAt?.stringValue != nil, respondBy == nil || respondBy?.stringValue != nil else { return nil }
         self.init(id: id, messageId: messageId, type: type, sender: sender, jws: jws, attempt: whole,
-                  createdAt: createdAt, deliveredAt: deliveredAt, expiresAt: expiresAt?.stringValue)
+                  createdAt: createdAt, deliveredAt: deliveredAt, expiresAt: expiresAt?.stringValue,
+                  respondBy: respondBy?.stringValue)
     }
 }
 

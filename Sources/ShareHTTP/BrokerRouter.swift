@@ -8,7 +8,7 @@ public enum BrokerRouter {
         router.add(middleware: inFlight.middleware(context: BrokerRequestContext.self))
         router.add(middleware: ProblemMiddleware())
         router.get("health") { _, _ in
-            try jsonResponse(["status": broker.isStopping ? "stopping" : "ok"])
+            try healthResponse(broker)
         }
         let v1 = router.group("v1").add(middleware: IdentityMiddleware(broker: broker))
         MessagesRoutes(broker: broker).register(on: v1)

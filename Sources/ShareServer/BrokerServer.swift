@@ -46,6 +46,7 @@ public final class BrokerServer: Sendable {
         var services: [any Service] = [
             StoreService(store: store),
             TreeHeadSignerService(broker: broker, interval: settings.treeHeadInterval, logger: logger),
+            AuditLogCheckService(broker: broker, interval: settings.auditCheckInterval),
             TimerService(broker: broker, interval: settings.timerInterval, logger: logger),
             APIService(broker: broker, application: app),
             StopAcceptingService(broker: broker, inFlight: requestsInFlight),

@@ -83,13 +83,13 @@ public struct OverdueRequest: Sendable {
 /// A delivery that has used up its attempts.
 public struct ExhaustedDelivery: Sendable {
     public let id: UUID
-    public let messageID: UUID
+    public let message: DueMessage
     public let recipient: AgencyID
     public let attempts: Int
 
-    public init(id: UUID, messageID: UUID, recipient: AgencyID, attempts: Int) {
+    public init(id: UUID, message: DueMessage, recipient: AgencyID, attempts: Int) {
         self.id = id
-        self.messageID = messageID
+        self.message = message
         self.recipient = recipient
         self.attempts = attempts
     }

@@ -36,6 +36,15 @@ public struct EventRecord: Sendable, Equatable, Codable {
         public static let webhookRemoved = Kind("webhook-removed")
         /// A sharing policy came into force (at start or on reload).
         public static let policyLoaded = Kind("policy-loaded")
+        /// The sender, or a recipient it had been delivered to, read a stored message again.
+        public static let retrieved = Kind("retrieved")
+
+        /// Every kind the broker records, in the order they are listed in the README.
+        public static let all: [Kind] = [
+            .published, .routed, .delivered, .acknowledged, .retrieved, .expired, .deadLettered, .refused, .agencySuspended,
+            .agencyReinstated, .auditQueried, .subscriptionCreated, .subscriptionRemoved, .webhookRegistered,
+            .webhookRemoved, .policyLoaded,
+        ]
     }
 
     public let kind: Kind
@@ -46,6 +55,8 @@ public struct EventRecord: Sendable, Equatable, Codable {
     public let deliveryID: UUID?
     /// The other party: the recipient of a routed message.
     public let recipient: AgencyID?
+    /// For `refused`: the agencies the refused message was addressed to (its `to`).
+    public let recipients: [AgencyID]?
     /// Base64 SHA-256 of the message bytes.
     public let messageDigest: String?
     public let messageType: String?
@@ -63,7 +74,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
     public let policyDigest: String?
 
     public init(kind: Kind, at: Date, agency: AgencyID, messageID: UUID? = nil, deliveryID: UUID? = nil,
-                recipient: AgencyID? = nil, messageDigest: String? = nil, messageType: String? = nil,
+                recipient: AgencyID? = nil, recipients: [AgencyID]? = nil, messageDigest: String? = nil, messageType: String? = nil,
                 area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil, query: String? = nil,
                 subjects: [String]? = nil, rule: String? = nil, subscriptionID: UUID? = nil, policyDigest: String? = nil) {
         self.kind = kind
@@ -72,6 +83,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         self.messageID = messageID
         self.deliveryID = deliveryID
         self.recipient = recipient
+        self.recipients = recipients
         self.messageDigest = messageDigest
         self.messageType = messageType
         self.area = area
@@ -85,7 +97,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case kind, at, agency, messageID, deliveryID, recipient, messageDigest, messageType, area, disclosure, attempt, query
+        case kind, at, agency, messageID, deliveryID, recipient, recipients, messageDigest, messageType, area, disclosure, attempt, query
         case subjects, rule, subscriptionID, policyDigest
     }
 
@@ -98,6 +110,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         try container.encodeIfPresent(messageID?.lowercasedString, forKey: .messageID)
         try container.encodeIfPresent(deliveryID?.lowercasedString, forKey: .deliveryID)
         try container.encodeIfPresent(recipient, forKey: .recipient)
+        try container.encodeIfPresent(recipients, forKey: .recipients)
         try container.encodeIfPresent(messageDigest, forKey: .messageDigest)
         try container.encodeIfPresent(messageType, forKey: .messageType)
         try container.encodeIfPresent(area, forKey: .area)
@@ -127,6 +140,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         entry.add("policyDigest", policyDigest)
         entry.add("query", query)
         entry.add("recipient", recipient?.rawValue)
+        entry.add("recipients", recipients.map { .array($0.map { .string($0.rawValue) }) })
         entry.add("rule", rule)
         entry.add("subjects", subjects.map { .array($0.map(JSONValue.string)) })
         entry.add("subscriptionID", subscriptionID)

@@ -24,10 +24,12 @@ public protocol Store: Sendable {
     func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery]
 
     /// Hands out up to `limit` of the agency's deliveries with a `sequence` after `sequence`
-    /// that are not acknowledged, not expired at `now`, not dead-lettered and handed out fewer
-    /// than `maxAttempts` times, visible or not, in sequence order. Each counts as delivered
-    /// exactly as an inbox fetch does (hidden until `now + visibilityTimeout`, attempt counted,
-    /// `delivered` event), in one transaction.
+    /// that are not acknowledged, not expired at `now` and not dead-lettered, in sequence order:
+    /// those visible and handed out fewer than `maxAttempts` times count as delivered exactly
+    /// as an inbox fetch does (hidden until `now + visibilityTimeout`, attempt counted); those
+    /// still hidden from their last hand-out (the stream reconnected) are handed out again
+    /// under the same attempt, their visibility unchanged, so that an attempt is counted at
+    /// most once per visibility period. Each gets a `delivered` event; one transaction.
     func streamDeliveries(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
                           visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery]
 
@@ -46,10 +48,16 @@ public protocol Store: Sendable {
     /// Whether `agency` sent the message or was one of its recipients.
     func isParty(to messageID: UUID, agency: AgencyID) async throws -> Bool
 
+    /// The message, if `agency` sent it or it was handed out to `agency` at least once, with
+    /// a `retrieved` event recording that the agency read it again, in one transaction; nil
+    /// (and nothing recorded) for anyone else.
+    func retrieve(message id: UUID, by agency: AgencyID, at time: Date) async throws -> RetrievedMessage?
+
     /// The message and its deliveries, if `sender` sent it; nil otherwise.
     func messageStatus(id: UUID, sender: AgencyID, now: Date) async throws -> MessageStatus?
 
-    /// Appends events that record a change made outside the store (such as a suspension).
+    /// Appends events that record a change made outside the store (such as a suspension), and
+    /// indexes the subject tokens any of them carries (a refused message's), in one transaction.
     func record(_ events: [EventRecord]) async throws
 
     /// Stores a subscription and the event recording it, in one transaction.
@@ -75,16 +83,19 @@ public protocol Store: Sendable {
     func dueWork(now: Date, maxAttempts: Int, limit: Int) async throws -> DueWork
 
     /// Handles an expired message in one transaction: dead-letters its unacknowledged
-    /// deliveries, records `events`, stores `notice` (the sender's delivery-failed message, if
-    /// any) with its deliveries and events, and marks the expiry handled.
+    /// deliveries, records `events`, stores `notice` (the delivery-failed message, if any) with
+    /// its deliveries and events, and marks the expiry handled.
     func settleExpiry(of messageID: UUID, at time: Date, events: [EventRecord], notice: NewMessage?) async throws
 
     /// Handles a request's deadline in one transaction: stores `notice` (if any agency has not
     /// answered) and marks the deadline handled.
     func settleDeadline(of messageID: UUID, at time: Date, notice: NewMessage?) async throws
 
-    /// Dead-letters deliveries that used up their attempts and records `events`, in one transaction.
-    func deadLetter(deliveries ids: [UUID], at time: Date, events: [EventRecord]) async throws
+    /// Dead-letters deliveries (of one message) that used up their attempts, records `events`
+    /// and stores `notice` (the delivery-failed message, if any) with its deliveries and
+    /// events, in one transaction. If any of them was acknowledged or dead-lettered meanwhile,
+    /// changes nothing and returns false (the caller looks again).
+    func deadLetter(deliveries ids: [UUID], at time: Date, events: [EventRecord], notice: NewMessage?) async throws -> Bool
 
     /// Events in index order, starting at `index`.
     func events(from index: Int, limit: Int) async throws -> [StoredEvent]

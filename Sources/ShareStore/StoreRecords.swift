@@ -108,9 +108,11 @@ public struct InboxDelivery: Sendable, Equatable {
     public let createdAt: Date
     public let deliveredAt: Date
     public let expiresAt: Date?
+    /// For an information request: when answers are due (its own, or as its urgency allows).
+    public let respondBy: Date?
 
     public init(id: UUID, sequence: Int, messageID: UUID, type: String, sender: AgencyID, jws: Data, attempt: Int,
-                createdAt: Date, deliveredAt: Date, expiresAt: Date?) {
+                createdAt: Date, deliveredAt: Date, expiresAt: Date?, respondBy: Date?) {
         self.id = id
         self.sequence = sequence
         self.messageID = messageID
@@ -121,6 +123,7 @@ public struct InboxDelivery: Sendable, Equatable {
         self.createdAt = createdAt
         self.deliveredAt = deliveredAt
         self.expiresAt = expiresAt
+        self.respondBy = respondBy
     }
 }
 
@@ -179,6 +182,28 @@ public struct MessageStatus: Sendable, Equatable {
         self.deliveries = deliveries
         self.respondBy = respondBy
         self.answers = answers
+    }
+}
+
+/// A stored message as its sender or one of its recipients reads it again.
+public struct RetrievedMessage: Sendable, Equatable {
+    public let id: UUID
+    public let type: String
+    public let sender: AgencyID
+    public let receivedAt: Date
+    public let expiresAt: Date?
+    public let respondBy: Date?
+    /// The JWS exactly as the sender signed it.
+    public let jws: Data
+
+    public init(id: UUID, type: String, sender: AgencyID, receivedAt: Date, expiresAt: Date?, respondBy: Date?, jws: Data) {
+        self.id = id
+        self.type = type
+        self.sender = sender
+        self.receivedAt = receivedAt
+        self.expiresAt = expiresAt
+        self.respondBy = respondBy
+        self.jws = jws
     }
 }
 

@@ -41,15 +41,22 @@ extension SQLiteStore {
         }
     }
 
-    public func deadLetter(deliveries ids: [UUID], at time: Date, events: [EventRecord]) async throws {
+    public func deadLetter(deliveries ids: [UUID], at time: Date, events: [EventRecord], notice: NewMessage?) async throws -> Bool {
         try await writer.run { connection in
-            let update = try connection.statement(
-                "UPDATE deliveries SET dead_lettered_at = ? WHERE id = ? AND dead_lettered_at IS NULL AND acknowledged_at IS NULL")
+            let open = try connection.statement(
+                "SELECT 1 FROM deliveries WHERE id = ? AND dead_lettered_at IS NULL AND acknowledged_at IS NULL")
+            for id in ids {
+                open.reset()
+                guard try open.bind(id).step() else { return false }
+            }
+            let update = try connection.statement("UPDATE deliveries SET dead_lettered_at = ? WHERE id = ?")
             for id in ids {
                 update.reset()
                 try update.bind(time.millis, id).run()
             }
             _ = try Self.appendEvents(events, on: connection)
+            if let notice { _ = try Self.insert(notice, on: connection) }
+            return true
         }
     }
 
@@ -112,16 +119,17 @@ extension SQLiteStore {
 
     private static func exhausted(now: Date, maxAttempts: Int, limit: Int, on connection: SQLiteConnection) throws -> [ExhaustedDelivery] {
         let select = try connection.statement("""
-            SELECT id, message_id, recipient, attempts FROM deliveries
-            WHERE acknowledged_at IS NULL AND dead_lettered_at IS NULL AND visible_at <= ? AND attempts >= ?
-            ORDER BY visible_at LIMIT ?
+            SELECT m.id, m.sender, m.type, m.area, m.jws, d.id, d.recipient, d.attempts
+            FROM deliveries d JOIN messages m ON m.id = d.message_id
+            WHERE d.acknowledged_at IS NULL AND d.dead_lettered_at IS NULL AND d.visible_at <= ? AND d.attempts >= ?
+            ORDER BY d.visible_at LIMIT ?
             """)
             .bind(now.millis, maxAttempts, limit)
         var found: [ExhaustedDelivery] = []
         while try select.step() {
-            guard let id = UUID(text: select.text(0)), let messageID = UUID(text: select.text(1)),
-                  let recipient = AgencyID(select.text(2)) else { continue }
-            found.append(ExhaustedDelivery(id: id, messageID: messageID, recipient: recipient, attempts: select.int(3)))
+            guard let message = dueMessage(select), let id = UUID(text: select.text(5)),
+                  let recipient = AgencyID(select.text(6)) else { continue }
+            found.append(ExhaustedDelivery(id: id, message: message, recipient: recipient, attempts: select.int(7)))
         }
         return found
     }

@@ -151,30 +151,30 @@ public final class SQLiteStore: Store {
     }
 
     public func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
-        try await handOut(to: agency, matching: "d.visible_at <= ?", now.millis, limit: limit, now: now,
-                          visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts)
+        try await handOut(to: agency, matching: "d.visible_at <= ?1 AND d.attempts < ?2", now.millis, maxAttempts, limit: limit,
+                          now: now, visibilityTimeout: visibilityTimeout)
     }
 
     public func streamDeliveries(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
                                  visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
-        try await handOut(to: agency, matching: "d.seq > ?", sequence, limit: limit, now: now,
-                          visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts)
+        try await handOut(to: agency, matching: "d.seq > ?3 AND (d.attempts < ?2 OR d.visible_at > ?1)", now.millis, maxAttempts,
+                          sequence, limit: limit, now: now, visibilityTimeout: visibilityTimeout)
     }
 
     public func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
                                  maxAttempts: Int) async throws -> [StreamCandidate] {
         try await reader.run { connection in
-            let current = "d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > ?"
+            let current = "d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > ?1"
             let select = try connection.statement("""
                 SELECT \(Self.deliveryColumns), \(current), d.last_delivered_at
-                \(Self.openDeliveries) AND d.seq > ? AND (d.attempts < ? OR (\(current)))
-                ORDER BY d.seq LIMIT ?
+                \(Self.openDeliveries) AND d.seq > ?3 AND (d.attempts < ?2 OR d.visible_at > ?1)
+                ORDER BY d.seq LIMIT ?5
                 """)
-                .bind(now.millis, agency.rawValue, now.millis, sequence, maxAttempts, now.millis, limit)
+                .bind(now.millis, maxAttempts, sequence, agency.rawValue, limit)
             var candidates: [StreamCandidate] = []
             while try select.step() {
-                let current = select.int(9) == 1
-                guard let delivery = Self.delivery(select, counting: 0, deliveredAt: current ? Date(millis: select.int(10)) : now) else { continue }
+                let current = select.int(10) == 1
+                guard let delivery = Self.delivery(select, counting: 0, deliveredAt: current ? Date(millis: select.int(11)) : now) else { continue }
                 candidates.append(StreamCandidate(delivery: delivery, handedOutAtPublish: current))
             }
             return candidates
@@ -186,13 +186,13 @@ public final class SQLiteStore: Store {
     static let ofMessage = "message_index = (SELECT audit_index FROM messages WHERE id = ?)"
 
     /// The columns `delivery(_:counting:deliveredAt:)` reads, from the `d` and `m` of `openDeliveries`.
-    private static let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at"
+    private static let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at, m.respond_by"
 
     /// A recipient's deliveries that may still be handed out at a time: not acknowledged, not
-    /// expired, not dead-lettered. Binds the recipient, then the time.
+    /// expired, not dead-lettered. The recipient is parameter `?4`, the time `?1`.
     private static let openDeliveries = """
         FROM deliveries d JOIN messages m ON m.id = d.message_id
-        WHERE d.recipient = ? AND d.acknowledged_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > ?)
+        WHERE d.recipient = ?4 AND d.acknowledged_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > ?1)
           AND d.dead_lettered_at IS NULL
         """
 
@@ -204,44 +204,49 @@ public final class SQLiteStore: Store {
         return InboxDelivery(
             id: id, sequence: select.int(0), messageID: messageID, type: select.text(3), sender: sender,
             jws: select.data(5), attempt: select.int(6) + counting, createdAt: Date(millis: select.int(7)),
-            deliveredAt: deliveredAt, expiresAt: select.optionalInt(8).map(Date.init(millis:)))
+            deliveredAt: deliveredAt, expiresAt: select.optionalInt(8).map(Date.init(millis:)),
+            respondBy: select.optionalInt(9).map(Date.init(millis:)))
     }
 
     /// Hands out, in sequence order, up to `limit` of the agency's unacknowledged, unexpired,
-    /// not dead-lettered deliveries handed out fewer than `maxAttempts` times that also meet
-    /// `condition` (with its one `value`): each is hidden for the visibility timeout, its
-    /// attempt counted and a `delivered` event recorded, in one transaction.
-    private func handOut(to agency: AgencyID, matching condition: String, _ value: Int, limit: Int, now: Date,
-                         visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
+    /// not dead-lettered deliveries that meet `condition` (in which `?1` is now, `?2` the most
+    /// attempts and `?3` the sequence). A delivery visible again is hidden for the visibility
+    /// timeout with its attempt counted; one still hidden from its last hand-out (a stream
+    /// that reconnected) is handed out again under the same attempt and keeps its visibility,
+    /// so an attempt is counted at most once per visibility period. Each is recorded as
+    /// `delivered`, all in one transaction.
+    private func handOut(to agency: AgencyID, matching condition: String, _ now: Int, _ maxAttempts: Int, _ sequence: Int = 0,
+                         limit: Int, now date: Date, visibilityTimeout: TimeInterval) async throws -> [InboxDelivery] {
         try await writer.run { connection in
             let select = try connection.statement("""
-                SELECT \(Self.deliveryColumns), d.message_index
-                \(Self.openDeliveries) AND \(condition) AND d.attempts < ?
-                ORDER BY d.seq LIMIT ?
+                SELECT \(Self.deliveryColumns), d.message_index, d.visible_at > ?1
+                \(Self.openDeliveries) AND \(condition)
+                ORDER BY d.seq LIMIT ?5
                 """)
-                .bind(agency.rawValue, now.millis, value, maxAttempts, limit)
-            var deliveries: [InboxDelivery] = []
+                .bind(now, maxAttempts, sequence, agency.rawValue, limit)
+            var deliveries: [(delivery: InboxDelivery, stillHidden: Bool)] = []
             var auditIndexes: [UUID: Int] = [:]
             while try select.step() {
-                guard let delivery = Self.delivery(select, counting: 1, deliveredAt: now) else { continue }
-                deliveries.append(delivery)
-                auditIndexes[delivery.messageID] = select.optionalInt(9)
+                let stillHidden = select.int(11) == 1
+                guard let delivery = Self.delivery(select, counting: stillHidden ? 0 : 1, deliveredAt: date) else { continue }
+                deliveries.append((delivery, stillHidden))
+                auditIndexes[delivery.messageID] = select.optionalInt(10)
             }
             let update = try connection.statement("""
                 UPDATE deliveries SET attempts = attempts + 1, visible_at = ?, last_delivered_at = ?,
                     first_delivered_at = coalesce(first_delivered_at, ?)
                 WHERE seq = ?
                 """)
-            let hiddenUntil = now.addingTimeInterval(visibilityTimeout).millis
-            for delivery in deliveries {
+            let hiddenUntil = date.addingTimeInterval(visibilityTimeout).millis
+            for (delivery, stillHidden) in deliveries where !stillHidden {
                 update.reset()
-                try update.bind(hiddenUntil, now.millis, now.millis, delivery.sequence).run()
+                try update.bind(hiddenUntil, now, now, delivery.sequence).run()
             }
             _ = try Self.appendEvents(deliveries.map {
-                EventRecord(kind: .delivered, at: now, agency: agency, messageID: $0.messageID,
-                            deliveryID: $0.id, attempt: $0.attempt)
+                EventRecord(kind: .delivered, at: date, agency: agency, messageID: $0.delivery.messageID,
+                            deliveryID: $0.delivery.id, attempt: $0.delivery.attempt)
             }, auditIndexes: auditIndexes, on: connection)
-            return deliveries
+            return deliveries.map(\.delivery)
         }
     }
 
@@ -332,6 +337,14 @@ public final class SQLiteStore: Store {
     public func record(_ events: [EventRecord]) async throws {
         try await writer.run { connection in
             _ = try Self.appendEvents(events, on: connection)
+            let subject = try connection.statement("INSERT OR IGNORE INTO event_subjects (token, message_id) VALUES (?, ?)")
+            for event in events {
+                guard let messageID = event.messageID else { continue }
+                for token in event.subjects ?? [] {
+                    subject.reset()
+                    try subject.bind(token, messageID).run()
+                }
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import Crypto
 import ShareAudit
 import ShareBroker
 import ShareStore
@@ -11,7 +12,7 @@ struct AuditLogCatchUpTests {
     @Test("concurrent catch-ups while entries are being written build exactly the stored tree")
     func concurrentCatchUps() async throws {
         try await withStore { store, _ in
-            let log = AuditLog(store: store, signingKey: nil)
+            let log = AuditLog(store: store, signingKey: try BrokerSigningKey(pem: P256.Signing.PrivateKey().pemRepresentation))
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
                     for _ in 0..<100 { try await publishStored(newMessage(), to: store) }

@@ -97,27 +97,114 @@ struct AuditLogTests {
         }
     }
 
-    @Test("changing a stored entry behind the broker's back is detected by the next consistency check")
-    func tamperingIsDetected() async throws {
+    @Test("an entry changed in the store while the broker was stopped is found at start: an alarm names where, and publishes, audit answers and /health refuse")
+    func tamperingFoundAtStart() async throws {
         try await withBroker { broker in
-            _ = try await publish(broker)
+            for _ in 0..<3 { _ = try await publish(broker) }
             let before: Head = try await broker.auditGet("/v1/audit/tree-head")
             try await broker.stop()
-            let database = broker.folder.appendingPathComponent("broker.sqlite").path
-            let tampered = try await Subprocess.run("sqlite3", [database, """
-                DROP TRIGGER events_no_update;
+            let tampered = try await tamper(broker, """
                 UPDATE events SET entry = CAST(replace(CAST(entry AS TEXT), 'northshire-csc', 'northshire-mash') AS BLOB)
-                    WHERE kind = 'routed';
-                """])
+                    WHERE idx = (SELECT max(idx) FROM events WHERE kind = 'routed');
+                """)
             #expect(tampered.status == 0, "\(tampered.stderr)")
             try await broker.start()
-            let after: Head = try await broker.auditGet("/v1/audit/tree-head")
-            let proof: Consistency = try await broker.auditGet(
-                "/v1/audit/proof/consistency?from=\(before.treeHead.treeSize)&to=\(after.treeHead.treeSize)")
-            #expect(!ProofVerifier.isValidConsistency(
-                first: before.treeHead.treeSize, second: after.treeHead.treeSize, firstHash: before.root,
-                secondHash: after.root, path: proof.path.compactMap { Hash(base64: $0) }),
-                "the rewritten history no longer extends the signed tree head")
+
+            let refused = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
+            #expect(refused.status == 503)
+            #expect(refused.problem?.type == "urn:sharebroker:problem:audit-log-inconsistent")
+            let head = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/tree-head")
+            #expect(head.status == 503, "no tree head is signed over the altered log")
+            let report = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/subjects/report?nhsNumber=9990001235")
+            #expect(report.status == 503, "the altered history is not shown")
+
+            let health = try await broker.curl("/health", as: "northshire-csc")
+            #expect(health.status == 503)
+            let state = try #require(try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any])
+            #expect(state["status"] as? String == "audit-log-inconsistent")
+            let audit = try #require(state["auditLog"] as? [String: Any])
+            let suspect = try #require(audit["firstSuspectIndex"] as? Int)
+            let signedSize = try #require(audit["signedTreeSize"] as? Int)
+            #expect(suspect < signedSize && signedSize <= before.treeHead.treeSize,
+                    "the change lies between the last head that still matches and the first that does not")
+            #expect(broker.logs.text.contains("AUDIT LOG TAMPERED"))
+            #expect(broker.logs.text.contains("\"share.first_suspect_index\": \(suspect)"))
+
+            let inbox = try await broker.client(as: "northshire-csc").send("GET", "/v1/inbox")
+            #expect(inbox.status == 200, "deliveries of messages already stored go on")
+        }
+    }
+
+    @Test("a tree head row rewritten to match an altered log is found: its signature no longer verifies")
+    func rewrittenTreeHeadFound() async throws {
+        try await withBroker { broker in
+            _ = try await publish(broker)
+            _ = try await broker.auditGet("/v1/audit/tree-head") as Head
+            try await broker.stop()
+            let tampered = try await tamper(broker, """
+                UPDATE tree_heads SET root_hash = 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=' WHERE tree_size = (SELECT max(tree_size) FROM tree_heads);
+                """)
+            #expect(tampered.status == 0, "\(tampered.stderr)")
+            try await broker.start()
+            let refused = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
+            #expect(refused.problem?.type == "urn:sharebroker:problem:audit-log-inconsistent")
+            #expect(broker.logs.text.contains("the tree head record was changed"))
+        }
+    }
+
+    @Test("an entry changed while the broker runs is found by the periodic check")
+    func tamperingFoundWhileRunning() async throws {
+        try await withBroker(configure: { document in
+            var audit = document["audit"] as! [String: Any]
+            audit["verifyIntervalSeconds"] = 0.2
+            audit["treeHeadIntervalSeconds"] = 0.2
+            document["audit"] = audit
+        }) { broker in
+            _ = try await publish(broker)
+            #expect(try await eventually { try await broker.curl("/health", as: "northshire-csc").status == 200 })
+            _ = try await broker.auditGet("/v1/audit/tree-head") as Head
+            let tampered = try await tamper(broker, "UPDATE events SET entry = CAST('{}' AS BLOB) WHERE idx = 0;")
+            #expect(tampered.status == 0, "\(tampered.stderr)")
+            #expect(try await eventually { try await broker.curl("/health", as: "northshire-csc").status == 503 })
+            let refused = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
+            #expect(refused.problem?.type == "urn:sharebroker:problem:audit-log-inconsistent")
+        }
+    }
+
+    @Test("an untouched log passes the check at every start")
+    func untouchedLogPasses() async throws {
+        try await withBroker { broker in
+            _ = try await publish(broker)
+            try await broker.stop()
+            try await broker.start()
+            _ = try await publish(broker)
+            #expect(try await broker.curl("/health", as: "northshire-csc").status == 200)
+            #expect(broker.logs.text.contains("Audit log verified against its signed tree heads"))
+        }
+    }
+
+    /// Runs SQL on the broker's store file with the sqlite3 tool, as someone with access to
+    /// the disk could, after dropping the triggers that stop ordinary updates of the log.
+    func tamper(_ broker: TestBroker, _ sql: String) async throws -> Subprocess.Result {
+        try await Subprocess.run("sqlite3", [broker.folder.appendingPathComponent("broker.sqlite").path,
+                                             "DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS tree_heads_no_update; " + sql])
+    }
+
+    // Issue 13: kind=refusd answered an empty list, which reads as "nothing was refused".
+    @Test("an unknown kind, agency or filter name is a 400 that names what there is")
+    func unknownFilterValues() async throws {
+        try await withBroker { broker in
+            let auditor = try broker.client(as: "northshire-audit")
+            let kind = try await auditor.send("GET", "/v1/audit/entries?kind=refusd")
+            #expect(kind.status == 400)
+            #expect(kind.problem?.detail.contains("refused") == true, "names the kinds there are")
+            let agency = try await auditor.send("GET", "/v1/audit/entries?agency=northshire-nobody")
+            #expect(agency.status == 400)
+            let name = try await auditor.send("GET", "/v1/audit/entries?knd=refused")
+            #expect(name.status == 400)
+            #expect(name.problem?.detail.contains("kind") == true)
+            let known = try await auditor.send("GET", "/v1/audit/entries?kind=refused&agency=northshire-hospitals")
+            #expect(known.status == 200)
         }
     }
 

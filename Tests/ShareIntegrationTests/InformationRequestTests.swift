@@ -38,6 +38,9 @@ struct InformationRequestTests {
             let answered = try await broker.postJWS(try broker.signer(for: "northshire-hospitals").sign(envelope: answer), as: "northshire-hospitals")
             #expect(answered.status == 201, "\(String(decoding: answered.body, as: UTF8.self))")
 
+            let police = try await broker.client(as: "northshire-police").inbox()
+            #expect(police.first?.respondBy.flatMap(Timestamp.parse) == now.addingTimeInterval(4 * 3600),
+                    "the agency asked sees when its answer is due")
             let mash = try broker.client(as: "northshire-mash")
             let status = try await mash.status(message: try #require(UUID(uuidString: enquiryID)))
             #expect(status.respondBy.flatMap(Timestamp.parse) == now.addingTimeInterval(4 * 3600))

@@ -80,6 +80,34 @@ struct PublishDeliverTests {
         }
     }
 
+    // Issue 13: an agency whose system lost an acknowledged message could not fetch it again.
+    @Test("the sender and a recipient it was delivered to can read a message again, recorded as retrieved; anyone else gets 404")
+    func readAgain() async throws {
+        try await withBroker { broker in
+            let envelope = EnvelopeBuilder(to: ["northshire-csc", "northshire-mash"])
+            let jws = try broker.signer(for: "northshire-hospitals").sign(envelope: envelope.data)
+            _ = try await broker.client(as: "northshire-hospitals").publish(jws: jws)
+            let socialCare = try broker.client(as: "northshire-csc")
+            let delivery = try #require(try await socialCare.inbox().first)
+            _ = try await socialCare.acknowledge(delivery: delivery.id)
+
+            for agency in ["northshire-csc", "northshire-hospitals"] {
+                let again = try await broker.client(as: agency).send("GET", "/v1/messages/\(envelope.id)")
+                #expect(again.status == 200, "\(agency)")
+                #expect(again.json?["jws"] as? String == jws, "the exact bytes the sender signed")
+                #expect(again.json?["sender"] as? String == "northshire-hospitals")
+                #expect(again.json?["type"] as? String == "unborn-baby-referral/1")
+            }
+            for agency in ["northshire-police", "northshire-mash"] {
+                let refused = try await broker.client(as: agency).send("GET", "/v1/messages/\(envelope.id)")
+                #expect(refused.status == 404, "\(agency): a stranger, or a recipient it was never delivered to")
+            }
+            #expect(try await broker.client(as: "northshire-csc").send("GET", "/v1/messages/not-a-uuid").status == 404)
+            let read = try await broker.auditGet("/v1/audit/entries?kind=retrieved") as AuditEntries
+            #expect(read.entries.map(\.event.agency) == ["northshire-csc", "northshire-hospitals"])
+        }
+    }
+
     @Test("resending the same id and bytes returns the first answer; the same id with other bytes is 409")
     func idempotentReplayAndConflict() async throws {
         try await withBroker { broker in

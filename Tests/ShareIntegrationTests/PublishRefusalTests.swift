@@ -52,6 +52,18 @@ struct PublishRefusalTests {
         }
     }
 
+    // Issue 13: the README promised 400 malformed-message; the broker answered 422 invalid-envelope.
+    @Test("a signed payload that is JSON but not one object is 400 malformed-message, as the README says")
+    func payloadNotAnObject() async throws {
+        try await withBroker { broker in
+            let signer = try broker.signer(for: "northshire-hospitals")
+            for payload in ["[1, 2]", "\"an envelope\"", "42", "null"] {
+                let response = try await broker.postJWS(try signer.sign(envelope: Data(payload.utf8)), as: "northshire-hospitals")
+                expectRefusal(response, 400, "malformed-message")
+            }
+        }
+    }
+
     @Test("a payload changed after signing is refused")
     func tamperedPayload() async throws {
         try await withBroker { broker in
@@ -160,6 +172,42 @@ struct PublishRefusalTests {
             let empty = try await broker.publishRaw(EnvelopeBuilder(to: []), as: "northshire-hospitals")
             expectRefusal(empty, 422, "invalid-envelope")
             #expect(empty.problem?.errors?.map(\.pointer) == ["/to"])
+            #expect(try await broker.client(as: "northshire-csc").inbox().isEmpty)
+        }
+    }
+
+    // Issue 13: an agency of E99999999 published about E10000014 directly to social care and got 201.
+    @Test("a message about an area the sender or a recipient does not serve is refused (403), and the refusal is audited with its subject and recipients")
+    func areaNotServed() async throws {
+        try await withBroker(configure: { document in
+            var agencies = document["agencies"] as! [[String: Any]]
+            agencies[agencies.firstIndex { $0["id"] as? String == "northshire-mash" }!]["areas"] = ["E99999999", "E10000014"]
+            agencies[agencies.firstIndex { $0["id"] as? String == "northshire-hospitals" }!]["areas"] = ["E99999999", "E10000014"]
+            document["agencies"] = agencies
+        }) { broker in
+            let elsewhere = EnvelopeBuilder(to: ["northshire-csc"]).with("area", "E10000014")
+            let refused = try await broker.publishRaw(elsewhere, as: "northshire-hospitals")
+            expectRefusal(refused, 403, "policy-refused")
+            #expect(refused.problem?.errors?.map(\.pointer) == ["/to/0"], "social care serves E99999999 only")
+
+            let served = try await broker.publishRaw(EnvelopeBuilder(to: ["northshire-mash"]).with("area", "E10000014"), as: "northshire-hospitals")
+            #expect(served.status == 201, "both the sender and the recipient serve E10000014")
+            #expect(try await broker.client(as: "northshire-csc").inbox().isEmpty)
+
+            let entries: AuditEntries = try await broker.auditGet("/v1/audit/entries?kind=refused&nhsNumber=9990001235")
+            let refusal = try #require(entries.entries.first { $0.event.messageID == elsewhere.id })
+            #expect(refusal.event.rule == "area")
+            #expect(refusal.event.recipients == ["northshire-csc"])
+            #expect(refusal.event.subjects?.isEmpty == false, "found by the subject's NHS number")
+        }
+    }
+
+    @Test("a message about an area its sender does not serve is refused (403) at /area")
+    func senderAreaNotServed() async throws {
+        try await withBroker { broker in
+            let response = try await broker.publishRaw(EnvelopeBuilder().with("area", "E10000014"), as: "northshire-hospitals")
+            expectRefusal(response, 403, "policy-refused")
+            #expect(response.problem?.errors?.map(\.pointer) == ["/area"])
             #expect(try await broker.client(as: "northshire-csc").inbox().isEmpty)
         }
     }

@@ -66,7 +66,7 @@ struct StreamTests {
             try await Task.sleep(for: .milliseconds(500))
             #expect(fromStart.messageIDs == [ids[1], ids[2], ids[3]], "all but the acknowledged one")
             let attempts: [Int] = fromStart.deliveries.map(\.delivery.attempt)
-            #expect(attempts.first == 2, "a second hand-out of the unacknowledged one")
+            #expect(attempts.first == 1, "sent again under the same attempt: it is still within its visibility period")
         }
     }
 
@@ -151,6 +151,36 @@ struct StreamTests {
             #expect(afterItLapsed.messageIDs == [envelope.id])
             #expect(afterItLapsed.deliveries.first?.delivery.attempt == 2, "counted as a second hand-out")
             #expect(try await broker.eventCount("delivered") == 2)
+        }
+    }
+
+    // Issue 13: ten reconnects in ten seconds used up ten attempts and dead-lettered a strategy
+    // discussion invitation nobody had had time to read.
+    @Test("a stream that reconnects again and again within the visibility period uses one attempt, and nothing is dead-lettered")
+    func reconnectsDoNotBurnAttempts() async throws {
+        try await withBroker(configure: { document in
+            document["delivery"] = ["visibilityTimeoutSeconds": 30, "maxAttempts": 3, "timerIntervalSeconds": 0.05]
+        }) { broker in
+            let envelope = EnvelopeBuilder()
+            try await broker.publish(envelope)
+            let socialCare = try broker.client(as: "northshire-csc")
+            var attempts: [Int] = []
+            for _ in 0..<10 {
+                var iterator = try await socialCare.stream().makeAsyncIterator()
+                let next: StreamedDelivery? = try await iterator.next()
+                attempts.append(try #require(next).delivery.attempt)
+                broker.clock.advance(by: 1)
+            }
+            #expect(attempts == Array(repeating: 1, count: 10))
+            try await Task.sleep(for: .milliseconds(300))
+            let id = try #require(UUID(uuidString: envelope.id))
+            #expect(try await broker.client(as: "northshire-hospitals").status(message: id).recipients.map(\.state) == ["delivered"])
+
+            broker.clock.advance(by: 25)
+            var iterator = try await socialCare.stream().makeAsyncIterator()
+            let afterVisibility: StreamedDelivery? = try await iterator.next()
+            #expect(afterVisibility?.delivery.attempt == 2, "a new visibility period counts a new attempt")
+            #expect(try await broker.eventCount("dead-lettered") == 0)
         }
     }
 

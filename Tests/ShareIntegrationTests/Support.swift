@@ -70,6 +70,7 @@ struct AuditEntries: Decodable {
             let agency: String
             let messageID: String?
             let recipient: String?
+            let recipients: [String]?
             let query: String?
             let subjects: [String]?
             let rule: String?

@@ -50,6 +50,7 @@ struct TimerTests {
             #expect(notices[0]["subject"] as? [String: Any] != nil, "about the expired message's subject")
             let payload = try #require(notices[0]["payload"] as? [String: Any])
             #expect(payload["messageId"] as? String == referral.id)
+            #expect(payload["reason"] as? String == "expired")
             let missing = try #require(payload["notAcknowledged"] as? [[String: Any]])
             #expect(missing.map { $0["agency"] as? String } == ["northshire-csc"])
             #expect(missing.first?["state"] as? String == "delivered")
@@ -105,6 +106,23 @@ struct TimerTests {
             #expect(try await eventually { try await hospital.status(message: id).recipients.map(\.state) == ["dead-lettered"] })
             let dead = try await broker.auditGet("/v1/audit/entries?kind=dead-lettered") as AuditEntries
             #expect(dead.entries.map(\.event.agency) == ["northshire-csc"])
+
+            // Issue 13: the sender (and the MASH, as the demo policy names it) is told, as for an expiry.
+            for agency in ["northshire-hospitals", "northshire-mash"] {
+                let notices = try await Self.notices(for: agency, on: broker)
+                try #require(notices.count == 1, "\(agency)")
+                #expect(notices[0]["type"] as? String == "delivery-failed/1")
+                #expect(notices[0]["to"] as? [String] == ["northshire-hospitals", "northshire-mash"])
+                let payload = try #require(notices[0]["payload"] as? [String: Any])
+                #expect(payload["messageId"] as? String == referral.id)
+                #expect(payload["reason"] as? String == "attempts-exhausted")
+                #expect(payload["deadLetteredAt"] is String)
+                let missing = try #require(payload["notAcknowledged"] as? [[String: Any]])
+                #expect(missing.map { $0["agency"] as? String } == ["northshire-csc"])
+                #expect(missing.first?["attempts"] as? Int == 2)
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await broker.client(as: "northshire-hospitals").inbox(wait: 0).isEmpty, "told once, not on every round")
         }
     }
 

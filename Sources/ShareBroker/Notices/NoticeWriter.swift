@@ -4,6 +4,14 @@ import ShareJWS
 import ShareModel
 import ShareStore
 
+/// Why deliveries of a message ended without an acknowledgement.
+enum DeliveryFailure {
+    /// The message expired at this time.
+    case expired(Date)
+    /// The recipient was handed it `delivery.maxAttempts` times.
+    case attemptsExhausted
+}
+
 /// A message the broker sends on its own account, signed with its notice key.
 struct Notice {
     let envelope: Envelope
@@ -17,21 +25,32 @@ struct NoticeWriter {
     let key: BrokerSigningKey
     let catalogue: MessageCatalogue
 
-    /// Tells the sender of an expired message which recipients never acknowledged it.
-    func deliveryFailed(_ expired: ExpiredMessage, at now: Date) throws -> Notice {
-        let recipients = expired.unacknowledged.map { item in
+    /// Tells the sender (and `recipients`) which recipients of a message will never acknowledge
+    /// it, and why.
+    func deliveryFailed(_ message: DueMessage, _ failure: DeliveryFailure, notAcknowledged: [ExpiredMessage.Unacknowledged],
+                        to recipients: [AgencyID], at now: Date) throws -> Notice {
+        let items = notAcknowledged.map { item in
             JSONValue.object([
                 "agency": .string(item.recipient.rawValue), "state": .string(item.delivered ? "delivered" : "pending"),
                 "attempts": .number(Double(item.attempts)),
             ])
         }
-        return try write(
-            type: "delivery-failed/1", about: expired.message, to: [expired.message.sender], at: now,
-            rationale: "The broker tells the sender which recipients did not acknowledge the message before it expired.",
-            payload: [
-                "messageId": .string(expired.message.id.lowercasedString), "messageType": .string(expired.message.type),
-                "expiredAt": .string(Timestamp.format(expired.expiresAt)), "notAcknowledged": .array(recipients),
-            ])
+        var payload: [String: JSONValue] = [
+            "messageId": .string(message.id.lowercasedString), "messageType": .string(message.type),
+            "notAcknowledged": .array(items),
+        ]
+        let rationale: String
+        switch failure {
+        case .expired(let time):
+            payload["reason"] = .string("expired")
+            payload["expiredAt"] = .string(Timestamp.format(time))
+            rationale = "The broker tells the sender which recipients did not acknowledge the message before it expired."
+        case .attemptsExhausted:
+            payload["reason"] = .string("attempts-exhausted")
+            payload["deadLetteredAt"] = .string(Timestamp.format(now))
+            rationale = "The broker tells the sender which recipients were handed the message the most times allowed without acknowledging it."
+        }
+        return try write(type: "delivery-failed/1", about: message, to: recipients, at: now, rationale: rationale, payload: payload)
     }
 
     /// Tells the requester, and the policy's escalation recipient, who has not answered in time.

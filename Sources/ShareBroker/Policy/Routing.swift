@@ -26,7 +26,9 @@ struct RoutingDecision {
 }
 
 /// The one place that decides who receives a message: the agencies in `to` plus every agency
-/// with a matching subscription, each once, all as the sharing policy allows.
+/// with a matching subscription, each once, all as the sharing policy allows. Every decision
+/// weighs the sender's kind, each recipient's kind, the type and the area: the sender and
+/// every recipient must serve the message's `area`.
 struct Routing {
     let policy: SharingPolicy
     let directory: Directory
@@ -41,6 +43,10 @@ struct Routing {
         }
         guard rule.senders.contains(sender.kind) else {
             throw PolicyRefusal(rule: "senders", "Agencies of kind \(sender.kind.rawValue) may not send '\(type)'; the policy allows \(Self.list(rule.senders)).")
+        }
+        guard sender.areas.contains(envelope.area) else {
+            throw PolicyRefusal(rule: "area", "Agency '\(sender.id)' serves \(sender.areas.joined(separator: ", ")), not area \(envelope.area); it may not share messages about that area. Check 'area', or ask the partnership to add the area to your agency.",
+                                pointer: "/area")
         }
         guard rule.consent.contains(envelope.disclosure.consent.status) else {
             throw PolicyRefusal(rule: "consent", "'\(type)' may not be shared with consent '\(envelope.disclosure.consent.status.rawValue)'; the policy accepts \(Self.list(rule.consent)).",
@@ -67,7 +73,8 @@ struct Routing {
         if rule.routing.contains(.subscription) {
             for subscription in subscriptions where matches(subscription, envelope, document) {
                 guard let agency = directory.agencies[subscription.agency], agency.status == .active,
-                      agency.id != sender.id, rule.recipients.contains(agency.kind), !recipients.contains(agency.id) else { continue }
+                      agency.id != sender.id, rule.recipients.contains(agency.kind), agency.areas.contains(envelope.area),
+                      !recipients.contains(agency.id) else { continue }
                 recipients.append(agency.id)
             }
         }
@@ -101,8 +108,12 @@ struct Routing {
             throw BrokerError(.invalidRecipients, "The message cannot be delivered to every agency in 'to'; nothing was sent.", problems: problems)
         }
         for (index, recipient) in envelope.to.enumerated() {
-            guard let kind = directory.agencies[recipient]?.kind, rule.recipients.contains(kind) else {
+            guard let agency = directory.agencies[recipient], rule.recipients.contains(agency.kind) else {
                 throw PolicyRefusal(rule: "recipients", "Agency '\(recipient)' is of kind \(directory.agencies[recipient]?.kind.rawValue ?? "unknown"), which may not receive '\(envelope.type)'; the policy allows \(Self.list(rule.recipients)).",
+                                    pointer: JSONPointer("/to").appending(index))
+            }
+            guard agency.areas.contains(envelope.area) else {
+                throw PolicyRefusal(rule: "area", "Agency '\(recipient)' serves \(agency.areas.joined(separator: ", ")), not area \(envelope.area); it may not receive messages about that area.",
                                     pointer: JSONPointer("/to").appending(index))
             }
         }

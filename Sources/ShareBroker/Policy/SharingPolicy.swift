@@ -24,6 +24,8 @@ public struct SharingPolicy: Sendable {
         public let maxExpiry: TimeInterval?
         /// Set when the type is an information request that recipients must answer.
         public let request: RequestRule?
+        /// The agency told, besides the sender, when a delivery of this type fails (such as the MASH).
+        public let failureNoticesTo: AgencyID?
     }
 
     /// How answers to an information request are due.
@@ -80,9 +82,9 @@ public struct SharingPolicy: Sendable {
         guard let object = value.objectValue else {
             throw PolicyError(pointer: pointer, "Each type's policy must be an object with senders, recipients, routing and consent.")
         }
-        let known: Set<String> = ["senders", "recipients", "routing", "consent", "maxExpiryDays", "request", "$comment"]
+        let known: Set<String> = ["senders", "recipients", "routing", "consent", "maxExpiryDays", "request", "failureNoticesTo", "$comment"]
         for key in object.keys.sorted() where !known.contains(key) {
-            throw PolicyError(pointer: pointer.appending(key), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays and request.")
+            throw PolicyError(pointer: pointer.appending(key), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request and failureNoticesTo.")
         }
         var maxExpiry: TimeInterval?
         if let days = object["maxExpiryDays"] {
@@ -97,7 +99,17 @@ public struct SharingPolicy: Sendable {
             routing: try names(object, "routing", at: pointer, as: Routing.self),
             consent: try names(object, "consent", at: pointer, as: Consent.Status.self),
             maxExpiry: maxExpiry,
-            request: try object["request"].map { value throws(PolicyError) in try request(value, at: pointer.appending("request")) })
+            request: try object["request"].map { value throws(PolicyError) in try request(value, at: pointer.appending("request")) },
+            failureNoticesTo: try agency(object, "failureNoticesTo", at: pointer))
+    }
+
+    /// The agency id that `object[key]` names.
+    private static func agency(_ object: [String: JSONValue], _ key: String, at base: JSONPointer) throws(PolicyError) -> AgencyID? {
+        guard let value = object[key] else { return nil }
+        guard let id = value.stringValue.flatMap(AgencyID.init) else {
+            throw PolicyError(pointer: base.appending(key), "'\(key)' must be an agency id from the directory.")
+        }
+        return id
     }
 
     private static func request(_ value: JSONValue, at pointer: JSONPointer) throws(PolicyError) -> RequestRule {
@@ -120,13 +132,7 @@ public struct SharingPolicy: Sendable {
             }
             respondWithin[level] = count * 3600
         }
-        var escalateTo: AgencyID?
-        if let text = object["escalateTo"] {
-            guard let id = text.stringValue.flatMap(AgencyID.init) else {
-                throw PolicyError(pointer: pointer.appending("escalateTo"), "'escalateTo' must be an agency id from the directory.")
-            }
-            escalateTo = id
-        }
+        let escalateTo = try agency(object, "escalateTo", at: pointer)
         return RequestRule(urgency: JSONPointer(stringLiteral: urgency), respondWithin: respondWithin, escalateTo: escalateTo)
     }
 

@@ -35,6 +35,7 @@ public enum ProblemCatalogue {
         .notFound: Entry(status: .notFound, title: "Not found"),
         .auditorsOnly: Entry(status: .forbidden, title: "Auditors only"),
         .auditUnavailable: Entry(status: .serviceUnavailable, title: "Audit log unavailable"),
+        .auditLogInconsistent: Entry(status: .serviceUnavailable, title: "Audit log inconsistent"),
         .storeUnavailable: Entry(status: .serviceUnavailable, title: "Storage unavailable"),
         .shuttingDown: Entry(status: .serviceUnavailable, title: "Broker shutting down"),
     ]

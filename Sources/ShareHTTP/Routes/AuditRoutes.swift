@@ -20,10 +20,22 @@ struct AuditRoutes {
         group.get("audit/subjects/report", use: report)
     }
 
-    /// Reads the filter parameters of `/v1/audit/entries` and the subject report.
-    static func query(_ request: Request) throws -> AuditQuery {
+    /// The query parameters `/v1/audit/entries` and the subject report take.
+    static let parameterNames = ["nhsNumber", "system", "value", "subject", "agency", "messageId", "kind", "from", "to",
+                                 "fromIndex", "limit", "format"]
+
+    /// Reads the filter parameters of `/v1/audit/entries` and the subject report. A parameter
+    /// it does not know, or a kind or agency that does not exist, is a 400 naming what does:
+    /// a filter that matches nothing because of a typo would read as "nothing happened".
+    func query(_ request: Request) throws -> AuditQuery {
         let parameters = request.uri.queryParameters
+        for (name, _) in parameters where !Self.parameterNames.contains(String(name)) {
+            throw BrokerError(.badRequest, "'\(name)' is not a filter of the audit API; the filters are \(Self.parameterNames.joined(separator: ", ")).")
+        }
         func text(_ name: String) -> String? { parameters.get(name) }
+        if let kind = text("kind"), !EventRecord.Kind.all.contains(EventRecord.Kind(kind)) {
+            throw BrokerError(.badRequest, "'kind' must be one of \(EventRecord.Kind.all.map(\.rawValue).joined(separator: ", ")), not '\(kind.prefix(40))'.")
+        }
         func date(_ name: String) throws -> Date? {
             guard let value = text(name) else { return nil }
             guard let date = Timestamp.parse(value) else {
@@ -34,7 +46,9 @@ struct AuditRoutes {
         var conditions = EventFilter(kind: text("kind").map(EventRecord.Kind.init), from: try date("from"), to: try date("to"),
                                      fromIndex: try request.integerQuery("fromIndex") ?? 0)
         if let agency = text("agency") {
-            guard let id = AgencyID(agency) else { throw BrokerError(.badRequest, "'agency' must be an agency id.") }
+            guard let id = AgencyID(agency), id == .broker || broker.directory.agencies[id] != nil else {
+                throw BrokerError(.badRequest, "'agency' must be the id of an agency in /v1/directory (or 'sharebroker', the broker itself), not '\(agency.prefix(64))'.")
+            }
             conditions.agency = id
         }
         if let message = text("messageId") {
@@ -74,7 +88,7 @@ struct AuditRoutes {
     }
 
     @Sendable func entries(_ request: Request, context: BrokerRequestContext) async throws -> Response {
-        let events = try await broker.auditEntries(try Self.query(request), for: try context.caller())
+        let events = try await broker.auditEntries(try query(request), for: try context.caller())
         return try jsonResponse(EntriesAnswer(entries: events.map {
             EntriesAnswer.Entry(index: $0.index, leaf: $0.entry.base64EncodedString(), event: $0.event)
         }))
@@ -84,7 +98,7 @@ struct AuditRoutes {
 extension AuditRoutes {
     /// `GET /v1/audit/subjects/report`: JSON, or a printable HTML page with `format=html`.
     @Sendable func report(_ request: Request, context: BrokerRequestContext) async throws -> Response {
-        let report = try await broker.subjectReport(try Self.query(request), for: try context.caller())
+        let report = try await broker.subjectReport(try query(request), for: try context.caller())
         guard request.uri.queryParameters.get("format") == "html" else { return try jsonResponse(report) }
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: SubjectReportPage.html(report))))

@@ -21,13 +21,13 @@ struct DirectoryRoutes {
                                   areas: agency.areas, status: agency.status.rawValue, keys: agency.signingKeys.map(Self.jwk))
         }
         return try jsonResponse(DirectoryAnswer(agencies: agencies, broker: .init(
-            auditKeys: broker.auditPublicKey.map { [$0] } ?? [], signingKeys: [broker.noticePublicKey])))
+            auditKeys: [broker.auditPublicKey], signingKeys: [broker.noticePublicKey])))
     }
 
     @Sendable func jwks(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         _ = try context.caller()
-        let keys = broker.directory.sortedAgencies.flatMap { $0.signingKeys.map(Self.jwk) } + [broker.noticePublicKey]
-            + (broker.auditPublicKey.map { [$0] } ?? [])
+        let keys = broker.directory.sortedAgencies.flatMap { $0.signingKeys.map(Self.jwk) }
+            + [broker.noticePublicKey, broker.auditPublicKey]
         return try jsonResponse(JWKSAnswer(keys: keys))
     }
 

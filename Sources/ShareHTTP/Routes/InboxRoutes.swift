@@ -55,7 +55,7 @@ struct AcknowledgeManyRequest: Decodable {
 
 /// A delivery as JSON, the same wherever the broker hands one out (inbox, stream, webhook):
 /// its id, message id, type, sender, the JWS exactly as the sender signed it, the attempt and
-/// the times. Written directly, as it is written for every delivery.
+/// the times (`respondBy` for an information request: when the broker expects answers). Written directly, as it is written for every delivery.
 public enum DeliveryJSON {
     public static func encode(_ delivery: InboxDelivery) -> Data {
         var object = JSONObjectWriter(capacity: delivery.jws.count + 400)
@@ -66,6 +66,7 @@ public enum DeliveryJSON {
         object.add("id", delivery.id)
         object.add("jws", utf8: delivery.jws)
         object.add("messageId", delivery.messageID)
+        object.add("respondBy", delivery.respondBy.map(Timestamp.format))
         object.add("sender", delivery.sender.rawValue)
         object.add("type", delivery.type)
         return object.finish()

@@ -7,7 +7,7 @@ import ShareBroker
 import ShareModel
 import ShareStore
 
-/// `POST /v1/messages` and `GET /v1/messages/{id}/status`.
+/// `POST /v1/messages`, `POST /v1/messages/batch`, `GET /v1/messages/{id}` and `GET /v1/messages/{id}/status`.
 struct MessagesRoutes {
     let broker: Broker
 
@@ -15,6 +15,7 @@ struct MessagesRoutes {
         group.post("messages", use: publish)
         group.post("messages/batch", use: publishBatch)
         group.get("messages/:id/status", use: status)
+        group.get("messages/:id", use: retrieve)
     }
 
     @Sendable func publish(_ request: Request, context: BrokerRequestContext) async throws -> Response {

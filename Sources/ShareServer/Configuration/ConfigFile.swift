@@ -38,10 +38,12 @@ struct ConfigFile: Decodable {
     struct Audit: Decodable {
         /// PEM (PKCS#8) P-256 key that signs tree heads.
         var signingKey: String
-        /// File holding at least 32 random bytes, base64: the key of subject tokens.
+        /// File holding at least 32 random bytes, base64: the key of subject tokens (required).
         var subjectKey: String?
         /// How often a tree head is signed and kept while the log grows (default 5 seconds).
         var treeHeadIntervalSeconds: Double?
+        /// How often the stored log is checked against the signed tree heads (default 3600 seconds).
+        var verifyIntervalSeconds: Double?
     }
 
     struct Store: Decodable {
@@ -68,6 +70,7 @@ struct ConfigFile: Decodable {
     var limits: Limits?
     var delivery: Delivery?
     var store: Store
+    /// Required: the audit trail is always on (ServerSettings says what is missing).
     var audit: Audit?
     /// The folder of the message catalogue (`*.schema.json`).
     var schemas: String?

@@ -34,18 +34,20 @@ public struct ServerSettings: Sendable {
     /// Who may send and receive each message type, and how.
     public var policy: SharingPolicy
     public var store: SQLiteStore.Configuration
-    /// The key that signs the audit log's tree heads; without one, tree heads are refused.
-    public var auditSigningKey: BrokerSigningKey?
+    /// The key that signs the audit log's tree heads.
+    public var auditSigningKey: BrokerSigningKey
     /// The key that signs the broker's notices (delivery-failed/1, response-overdue/1).
     public var noticeSigningKey: BrokerSigningKey
     /// The broker's client certificate and the roots it trusts when it pushes to webhooks.
     public var webhookTLS: WebhookTLS?
     /// How often the timers look for expiries, deadlines and exhausted deliveries.
     public var timerInterval: Duration = .seconds(1)
-    /// Keyed hashing of subject identifiers for audit searches; without it, no subject search.
-    public var subjectTokens: SubjectTokens?
+    /// Keyed hashing of subject identifiers, so that the audit log can be searched by subject.
+    public var subjectTokens: SubjectTokens
     /// How often a tree head is signed and kept while the log grows.
     public var treeHeadInterval: Duration = .seconds(5)
+    /// How often the stored audit log is checked against the signed tree heads (also at start).
+    public var auditCheckInterval: Duration = .seconds(3600)
     public var agencies: [Agency]
 
     /// Reads the file at `url` and applies overrides from `environment`:
@@ -123,6 +125,12 @@ public struct ServerSettings: Sendable {
             throw ConfigurationError("/policy is required: the path of the sharing policy file (see the README's \"Sharing policy\").")
         }
         let policy = try loadPolicy(policyPath, catalogue: catalogue)
+        guard let audit = file.audit else {
+            throw ConfigurationError("/audit is required: the audit trail is always on. Give \"audit\": {\"signingKey\": PEM P-256 private key that signs tree heads (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256), \"subjectKey\": file of 32 random bytes in base64 (openssl rand -base64 32)}.")
+        }
+        guard let subjectKeyPath = audit.subjectKey.map(resolve) else {
+            throw ConfigurationError("/audit/subjectKey is required: a file holding 32 random bytes in base64 (openssl rand -base64 32), the key of the subject tokens that let the log be searched by subject.")
+        }
         var settings = ServerSettings(
             configurationFile: url,
             host: file.listener?.host ?? "127.0.0.1",
@@ -136,21 +144,25 @@ public struct ServerSettings: Sendable {
             schemasPath: schemasPath,
             policy: policy,
             store: SQLiteStore.Configuration(path: resolve(file.store.path), maxSizeBytes: file.store.maxSizeBytes),
-            auditSigningKey: try file.audit.map { try signingKey(resolve($0.signingKey), at: "/audit/signingKey") },
+            auditSigningKey: try signingKey(resolve(audit.signingKey), at: "/audit/signingKey"),
             noticeSigningKey: try signingKey(noticeKeyPath, at: "/signingKey"),
             webhookTLS: file.webhooks.map {
                 WebhookTLS(certificatePath: resolve($0.clientCertificate), privateKeyPath: resolve($0.clientKey),
                            trustRootsPath: resolve($0.trustRoots))
             },
-            subjectTokens: try file.audit?.subjectKey.map { try subjectKey(resolve($0)) },
+            subjectTokens: try subjectKey(subjectKeyPath),
             agencies: try file.agencies.enumerated().map(agency))
         if let seconds = file.delivery?.timerIntervalSeconds {
             guard seconds > 0 else { throw ConfigurationError("/delivery/timerIntervalSeconds must be more than 0.") }
             settings.timerInterval = .milliseconds(Int(seconds * 1000))
         }
-        if let seconds = file.audit?.treeHeadIntervalSeconds {
+        if let seconds = audit.treeHeadIntervalSeconds {
             guard seconds > 0 else { throw ConfigurationError("/audit/treeHeadIntervalSeconds must be more than 0.") }
             settings.treeHeadInterval = .milliseconds(Int(seconds * 1000))
+        }
+        if let seconds = audit.verifyIntervalSeconds {
+            guard seconds > 0 else { throw ConfigurationError("/audit/verifyIntervalSeconds must be more than 0.") }
+            settings.auditCheckInterval = .milliseconds(Int(seconds * 1000))
         }
         if let host = environment["SHAREBROKER_HOST"] { settings.host = host }
         if let portText = environment["SHAREBROKER_PORT"] {
@@ -163,8 +175,11 @@ public struct ServerSettings: Sendable {
         guard (0...65535).contains(settings.port) else { throw ConfigurationError("/listener/port must be from 0 to 65535.") }
         let directory = try settings.directory()
         for (type, rule) in policy.rules.sorted(by: { $0.key.description < $1.key.description }) {
-            if let agency = rule.request?.escalateTo, directory.agencies[agency] == nil {
-                throw ConfigurationError("/policy: \(policyPath) at \(JSONPointer(["types", type.description, "request", "escalateTo"])): there is no agency '\(agency)' in /agencies.")
+            let named: [(AgencyID?, [String])] = [
+                (rule.request?.escalateTo, ["request", "escalateTo"]), (rule.failureNoticesTo, ["failureNoticesTo"]),
+            ]
+            for case let (agency?, path) in named where directory.agencies[agency] == nil {
+                throw ConfigurationError("/policy: \(policyPath) at \(JSONPointer(["types", type.description] + path)): there is no agency '\(agency)' in /agencies.")
             }
         }
         return settings

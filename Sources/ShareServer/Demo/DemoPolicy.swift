@@ -8,12 +8,14 @@ enum DemoPolicy {
             "unborn-baby-referral/1": {
               "senders": ["health"], "recipients": ["mash", "social-care"],
               "routing": ["direct", "subscription"],
-              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 90
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 90,
+              "failureNoticesTo": "northshire-mash"
             },
             "relevant-history/1": {
               "senders": ["health", "police"], "recipients": ["mash", "social-care"],
               "routing": ["direct", "subscription"],
-              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 90
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 90,
+              "failureNoticesTo": "northshire-mash"
             },
             "mash-enquiry/1": {
               "senders": ["mash"], "recipients": ["health", "police", "social-care", "education"],
@@ -32,12 +34,14 @@ enum DemoPolicy {
             "domestic-abuse-notification/1": {
               "senders": ["police"], "recipients": ["education", "social-care"],
               "routing": ["direct"],
-              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30,
+              "failureNoticesTo": "northshire-mash"
             },
             "unscheduled-care-attendance/1": {
               "senders": ["health"], "recipients": ["social-care", "mash"],
               "routing": ["direct", "subscription"],
-              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30,
+              "failureNoticesTo": "northshire-mash"
             },
             "was-not-brought/1": {
               "senders": ["health"], "recipients": ["health", "social-care", "education"],
@@ -47,7 +51,8 @@ enum DemoPolicy {
             "strategy-discussion-invitation/1": {
               "senders": ["social-care", "mash"], "recipients": ["police", "health", "social-care", "education", "mash"],
               "routing": ["direct"],
-              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30,
+              "failureNoticesTo": "northshire-mash"
             },
             "strategy-discussion-outcome/1": {
               "senders": ["social-care", "mash"], "recipients": ["police", "health", "social-care", "education", "mash"],

@@ -17,13 +17,15 @@ struct StoreService: Service {
     }
 }
 
-/// The HTTPS API, opened only once the sharing policy in force is in the event record, so the
-/// record shows which policy governed every decision made after it.
+/// The HTTPS API, opened only once the audit log has been checked against the tree heads the
+/// broker signed before, and the sharing policy in force is in the event record, so the record
+/// shows which policy governed every decision made after it.
 struct APIService<Application: Service>: Service {
     let broker: Broker
     let application: Application
 
     func run() async throws {
+        await broker.verifyAuditLog()
         try await broker.recordPolicyInForce()
         try await application.run()
     }
@@ -86,6 +88,24 @@ func repeatUntilShutdown(every interval: Duration, _ body: @escaping @Sendable (
         while !Task.isCancelled {
             await body()
             try? await Task.sleep(for: interval)
+        }
+    }
+}
+
+/// Checks the stored audit log against the signed tree heads every `interval` (the first
+/// check is made at start, before the API opens): a change made to the store behind the
+/// broker's back while it runs is found within one interval.
+struct AuditLogCheckService: Service {
+    let broker: Broker
+    let interval: Duration
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard !Task.isCancelled else { return }
+                await broker.verifyAuditLog()
+            }
         }
     }
 }

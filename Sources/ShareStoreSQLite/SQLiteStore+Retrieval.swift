@@ -1,0 +1,29 @@
+public import Foundation
+public import ShareModel
+public import ShareStore
+
+/// Reading a stored message again: for its sender, and for a recipient it was delivered to.
+extension SQLiteStore {
+    public func retrieve(message id: UUID, by agency: AgencyID, at time: Date) async throws -> RetrievedMessage? {
+        try await writer.run { connection in
+            let select = try connection.statement("""
+                SELECT m.type, m.sender, m.received_at, m.expires_at, m.respond_by, m.jws,
+                    (SELECT d.id FROM deliveries d
+                     WHERE d.message_index = m.audit_index AND d.recipient = ?2 AND d.first_delivered_at IS NOT NULL)
+                FROM messages m WHERE m.id = ?1
+                """)
+                .bind(id, agency.rawValue)
+            guard try select.step(), let sender = AgencyID(select.text(1)) else { return nil }
+            let deliveryID = select.optionalText(6).flatMap(UUID.init(text:))
+            guard sender == agency || deliveryID != nil else { return nil }
+            let message = RetrievedMessage(
+                id: id, type: select.text(0), sender: sender, receivedAt: Date(millis: select.int(2)),
+                expiresAt: select.optionalInt(3).map(Date.init(millis:)), respondBy: select.optionalInt(4).map(Date.init(millis:)),
+                jws: select.data(5))
+            select.reset()
+            _ = try Self.appendEvents([EventRecord(kind: .retrieved, at: time, agency: agency, messageID: id, deliveryID: deliveryID)],
+                                      on: connection)
+            return message
+        }
+    }
+}
