@@ -123,8 +123,15 @@ extension Broker {
         case .replayed(let receipt):
             return .success(PublishResult(receipt: receipt, replayed: true))
         case .conflict:
-            return .failure(BrokerError(.idConflict, "Message id \(message.id) was already used for a message with different content. Use a new id for a new message; resend the identical bytes to retry."))
+            return .failure(Self.idTaken(message.id))
         }
+    }
+
+    /// The answer when an id is taken by other bytes. Message ids are one namespace across
+    /// agencies, so the same words answer whoever holds the id: nothing about another agency's
+    /// message (its sender, content or recipients, or that another agency holds it) is said.
+    static func idTaken(_ id: UUID) -> BrokerError {
+        BrokerError(.idConflict, "Message id \(id.lowercasedString) is taken, so this message was not stored. Give every new message a new random id (UUID version 4); to retry a publish whose answer was lost, resend the identical bytes.")
     }
 
     /// Checks the JWS and its signer, and reads the envelope.

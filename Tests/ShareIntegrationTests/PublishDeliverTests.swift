@@ -136,6 +136,27 @@ struct PublishDeliverTests {
         }
     }
 
+    // Issue 13: an agency that reused another agency's id learned from the answer that it existed.
+    @Test("an id taken by another agency is refused in the same words as one's own: nothing about the other message is said")
+    func idTakenByAnotherAgency() async throws {
+        try await withBroker { broker in
+            let referral = EnvelopeBuilder()
+            #expect(try await broker.publishRaw(referral, as: "northshire-hospitals").status == 201)
+            let history = try InformationRequestTests.example("relevant-history-1/valid-police-history.json", sentAt: broker.clock.now()) {
+                $0["id"] = referral.id
+                $0["inReplyTo"] = nil
+            }
+            let other = try await broker.postJWS(try broker.signer(for: "northshire-police").sign(envelope: history), as: "northshire-police")
+            #expect(other.status == 409)
+            let own = try await broker.publishRaw(referral.withSummary("other content"), as: "northshire-hospitals")
+            #expect(own.status == 409)
+            #expect(other.problem?.detail == own.problem?.detail, "the same answer whoever holds the id")
+            for leak in ["northshire-hospitals", "unborn-baby-referral", "northshire-csc", "content", "agency"] {
+                #expect(other.problem?.detail.contains(leak) == false, "\(leak)")
+            }
+        }
+    }
+
     @Test("an identical resend gets the first answer even when the message would now be refused, and nothing is recorded for it")
     func replayOutlivesRefusals() async throws {
         try await withBroker { broker in
