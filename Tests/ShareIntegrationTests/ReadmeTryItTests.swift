@@ -22,7 +22,7 @@ struct ReadmeTryItTests {
         let commands = try ReadmeCommand.commands(inSection: "Try it")
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder.appendingPathComponent("out"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let demo = try await DemoProcess.start(["--port", "0", "--schemas", RepositoryPaths.schemas.path], in: folder)
         defer { demo.process.stopFromTest() }
 
@@ -89,9 +89,11 @@ struct ReadmeRun {
     /// Runs `commands` in order in one bash in `folder`, with `swift run` mapped to the built
     /// products and the demo's port in place of 8443 (see `ReadmeTryItTests`).
     static func run(_ commands: [ReadmeCommand], in folder: URL, port: Int) async throws -> [ReadmeRun] {
-        let products = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
+        let sharectl = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
+        let products = URL(fileURLWithPath: sharectl).deletingLastPathComponent().path
         let bin = folder.appendingPathComponent("bin")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("out"), withIntermediateDirectories: true)
         let swift = bin.appendingPathComponent("swift")
         try """
             #!/bin/sh
@@ -104,7 +106,7 @@ struct ReadmeRun {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: swift.path)
         var script = """
             cd '\(folder.path)'
-            export PATH='\(bin.path):\(URL(fileURLWithPath: products).deletingLastPathComponent().path)':"$PATH"
+            export PATH='\(bin.path):\(products)':"$PATH"
             unset "${!SHARECTL_@}"
             published_id=none
 
