@@ -15,9 +15,9 @@
 #   ca.crt, ca.key                 development CA (10 years); trust anchor for
 #                                  both the broker and the agency clients
 #   broker.crt, broker.key         broker TLS server certificate, CN=sharebroker,
-#                                  SAN DNS:localhost + IP:127.0.0.1 (825 days)
+#                                  SAN DNS:localhost + IP:127.0.0.1 (398 days)
 #   <id>.crt, <id>.key             mutual-TLS client certificate of agency <id>,
-#                                  CN=<id> (825 days)
+#                                  CN=<id> (398 days)
 #   <id>.signing.key               SEPARATE P-256 key the agency uses to sign its
 #                                  messages (JWS ES256); never used for TLS
 #   <id>.signing.pub.pem           its public key (SubjectPublicKeyInfo PEM)
@@ -34,7 +34,7 @@ OUT="${1:-./dev-pki}"
 AGENCIES=(northshire-hospitals northshire-police northshire-csc northshire-mash oakfield-primary northshire-audit)
 ORG="Northshire Safeguarding Partnership (DEVELOPMENT ONLY)"
 CA_DAYS=3650
-LEAF_DAYS=825
+LEAF_DAYS=398
 
 command -v openssl >/dev/null 2>&1 || { echo "error: openssl not found in PATH" >&2; exit 1; }
 

@@ -14,8 +14,9 @@ public struct AuditExport {
     public let auditKey: JWK
     public let entries: [(index: Int, leaf: String)]
 
-    /// Downloads a verified tree head and every entry up to it.
-    public static func download(with verifier: AuditVerifier, progress: (Int) -> Void) async throws -> AuditExport {
+    /// Downloads a verified tree head and every entry up to it; `progress` is told after each
+    /// page how many entries have been read, and of how many (the tree head's size).
+    public static func download(with verifier: AuditVerifier, progress: (_ read: Int, _ total: Int) -> Void) async throws -> AuditExport {
         let directory = try await verifier.client.directory()
         guard let key = directory.broker.auditKeys.first else {
             throw AuditVerifier.Failure(description: "The broker publishes no audit key in /v1/directory.")

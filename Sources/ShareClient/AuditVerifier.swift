@@ -93,8 +93,9 @@ public struct AuditVerifier: Sendable {
     }
 
     /// Downloads the first `treeSize` entries (index and base64 bytes) in order.
-    /// `progress` is told how many entries have been read.
-    public func downloadEntries(treeSize: Int, progress: (Int) -> Void = { _ in }) async throws -> [(index: Int, leaf: String)] {
+    /// `progress` is told after each page how many entries have been read, and of how many.
+    public func downloadEntries(treeSize: Int, progress: (_ read: Int, _ total: Int) -> Void = { _, _ in }) async throws
+        -> [(index: Int, leaf: String)] {
         var entries: [(index: Int, leaf: String)] = []
         while entries.count < treeSize {
             let page: AuditEntriesAnswer = try await client.get(
@@ -103,7 +104,7 @@ public struct AuditVerifier: Sendable {
                 throw Failure(description: "The broker returned no entries from index \(entries.count), but the tree head has \(treeSize).")
             }
             entries += page.entries.prefix(treeSize - entries.count).map { ($0.index, $0.leaf) }
-            progress(entries.count)
+            progress(entries.count, treeSize)
         }
         return entries
     }

@@ -45,6 +45,15 @@ public struct CompactJWS: Sendable {
         self.signingInput = Data(bytes[..<dots[1]])
     }
 
+    /// `data` without the whitespace (SP, HT, CR, LF) that may follow a compact JWS, such as the
+    /// final newline of a file saved by `sharectl sign > referral.jws`. None of these characters
+    /// can be part of a compact JWS, so nothing of the message is lost; `data` itself when none follows.
+    public static func trimmingTrailingWhitespace(_ data: Data) -> Data {
+        var end = data.endIndex
+        while end > data.startIndex, [0x20, 0x09, 0x0D, 0x0A].contains(data[end - 1]) { end -= 1 }
+        return end == data.endIndex ? data : Data(data[..<end])
+    }
+
     /// Checks the header for what we sign with: ES256, a `kid`, and no unknown critical extensions.
     public func requireES256() throws -> String {
         guard let algorithm else {

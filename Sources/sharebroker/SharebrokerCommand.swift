@@ -57,7 +57,7 @@ struct Demo: AsyncParsableCommand {
     @Option(name: .long, help: "The folder for the demo's certificates, keys, configuration and store.")
     var dataDir: String = "./demo-data"
 
-    @Option(name: .long, help: "The port to listen on (used when the folder is first created).")
+    @Option(name: .long, help: "The port to listen on (0: a free one); written into the folder's configuration, where sharectl --as reads it.")
     var port: Int = 8443
 
     @Option(name: .long, help: "The message catalogue folder (used when the folder is first created).")
@@ -71,11 +71,13 @@ struct Demo: AsyncParsableCommand {
         let folder = URL(fileURLWithPath: dataDir).standardizedFileURL
         let server: BrokerServer
         let created: Bool
+        let configuration: URL
         do {
             let prepared = try DemoPartnership.prepare(
                 dataDirectory: folder, port: port, schemas: URL(fileURLWithPath: schemas, isDirectory: true),
                 benchmarkAgencies: benchAgencies)
             created = prepared.created
+            configuration = prepared.configuration
             var environment = ProcessInfo.processInfo.environment
             environment["SHAREBROKER_PORT"] = environment["SHAREBROKER_PORT"] ?? String(port)
             let settings = try ServerSettings.load(from: prepared.configuration, environment: environment)
@@ -84,6 +86,11 @@ struct Demo: AsyncParsableCommand {
             throw failStartup(error)
         }
         try await server.run { port in
+            do {
+                try DemoPartnership.recordListeningPort(port, in: configuration)
+            } catch {
+                FileHandle.standardError.write(Data("sharebroker: cannot write port \(port) into \(configuration.path) (\(error)); give sharectl --url https://127.0.0.1:\(port)\n".utf8))
+            }
             FileHandle.standardOutput.write(Data(DemoBanner.text(folder: folder.path, port: port, created: created).utf8))
         }
     }

@@ -10,9 +10,9 @@ struct AuditCommand: AsyncParsableCommand {
         subcommands: [AuditVerify.self, AuditExportCommand.self])
 }
 
-/// Reports audit progress on standard error.
-func reportProgress(total: Int) -> (Int) -> Void {
-    { count in FileHandle.standardError.write(Data("\rentries read: \(count)/\(total)".utf8)) }
+/// Reports on standard error how many audit entries have been read, and of how many.
+func reportProgress(read: Int, total: Int) {
+    FileHandle.standardError.write(Data("\rentries read: \(read)/\(total)".utf8))
 }
 
 /// A Certificate-Transparency-style monitor of the audit log.
@@ -67,7 +67,7 @@ struct AuditVerify: AsyncParsableCommand {
             var head = try await verifier.verifiedTreeHead(pinnedKeyID: previous?.auditKeyID)
             print("tree head: \(head.treeSize) entries, root \(head.rootHash), signed \(head.timestamp): signature verified")
             if full {
-                let entries = try await verifier.downloadEntries(treeSize: head.treeSize, progress: reportProgress(total: head.treeSize))
+                let entries = try await verifier.downloadEntries(treeSize: head.treeSize, progress: reportProgress)
                 FileHandle.standardError.write(Data("\n".utf8))
                 head = try AuditVerifier.verifyEntries(entries, head: head, previous: previous)
                 print("all \(head.treeSize) entries hash to the signed root")
@@ -107,7 +107,7 @@ struct AuditExportCommand: AsyncParsableCommand {
     func run() async throws {
         let export = try await reportingFailures {
             try await connection.withClient { client in
-                try await AuditExport.download(with: AuditVerifier(client: client), progress: reportProgress(total: 0))
+                try await AuditExport.download(with: AuditVerifier(client: client), progress: reportProgress)
             }
         }
         FileHandle.standardError.write(Data("\n".utf8))

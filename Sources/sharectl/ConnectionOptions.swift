@@ -47,8 +47,16 @@ struct ConnectionOptions: ParsableArguments {
         return value
     }
 
+    /// With `--as` (or `SHARECTL_AS`), the demo folder must exist and hold that agency: otherwise
+    /// a usage error (exit 64) says so and names the agencies it holds.
+    func validate() throws {
+        guard let demoFolder, let agencyID else { return }
+        try DemoFolder(path: demoFolder).requireAgency(agencyID)
+    }
+
     func clientConfiguration() throws -> ShareClientConfiguration {
-        let base = url ?? environment["SHARECTL_URL"] ?? demoURL() ?? "https://127.0.0.1:8443"
+        let demoURL = try demoFolder.flatMap { try DemoFolder(path: $0).url }
+        let base = url ?? environment["SHARECTL_URL"] ?? demoURL ?? "https://127.0.0.1:8443"
         guard let baseURL = URL(string: base), baseURL.scheme == "https" else {
             throw ValidationError("The broker URL must be https://HOST:PORT, not '\(base)'.")
         }
@@ -59,19 +67,15 @@ struct ConnectionOptions: ParsableArguments {
             keyFile: try require(key ?? environment["SHARECTL_KEY"] ?? demoFile(".key"), "--key", "SHARECTL_KEY"))
     }
 
+    /// The agency's message signer; a key file that cannot be read or used is a usage error (exit 64).
     func signer() throws -> MessageSigner {
         let path = try require(signingKey ?? environment["SHARECTL_SIGNING_KEY"] ?? demoFile(".signing.key"),
                                "--signing-key", "SHARECTL_SIGNING_KEY")
-        return try MessageSigner(keyFile: path)
-    }
-
-    /// The demo broker's address, read from the demo folder's configuration.
-    private func demoURL() -> String? {
-        guard let folder = demoFolder,
-              let data = FileManager.default.contents(atPath: "\(folder)/sharebroker.json"),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let listener = object["listener"] as? [String: Any], let port = listener["port"] as? Int, port > 0 else { return nil }
-        return "https://127.0.0.1:\(port)"
+        do {
+            return try MessageSigner(keyFile: path)
+        } catch let error as ShareClientError {
+            throw ValidationError(error.reason)
+        }
     }
 
     /// Runs `body` with a connected client, closing it afterwards.

@@ -108,6 +108,21 @@ struct AuditVerifyCommandTests {
         }
     }
 
+    @Test("export and verify --full report their progress as entries read of the tree head's size")
+    func progressCountsOfTheTreeHead() async throws {
+        try await withBroker { broker in
+            _ = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
+            let exported = try await sharectl(broker, ["export", broker.folder.appendingPathComponent("export").path])
+            let full = try await verify(broker, full: true)
+            for result in [exported, full] {
+                #expect(result.status == 0, "\(result.stderr)")
+                let size = try #require(result.text.firstMatch(of: /(\d+) entries/)?.1, "the entry count in: \(result.text)")
+                let reports = result.stderr.split(whereSeparator: { $0 == "\r" || $0 == "\n" }).filter { $0.hasPrefix("entries read:") }
+                #expect(reports.last.map(String.init) == "entries read: \(size)/\(size)", "\(result.stderr)")
+            }
+        }
+    }
+
     @Test("an export verifies offline with no broker, and a changed exported entry is located")
     func offlineExport() async throws {
         try await withBroker { broker in

@@ -80,6 +80,17 @@ struct BatchPublishTests {
         }
     }
 
+    @Test("a batch message followed by whitespace is accepted and delivered without it")
+    func whitespaceAfterABatchMessage() async throws {
+        try await withBroker { broker in
+            let jws = try broker.signer(for: "northshire-hospitals").sign(envelope: EnvelopeBuilder().data)
+            let response = try await batch("{\"messages\": [\"\(jws)\\n\"]}", to: broker)
+            let document = try JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+            #expect(document?["accepted"] as? Int == 1, "\(String(decoding: response.body, as: UTF8.self))")
+            #expect(try await broker.client(as: "northshire-csc").inbox().map(\.jws) == [jws])
+        }
+    }
+
     @Test("a batch of the wrong shape is refused whole (400) with a pointer to what is wrong, and nothing is stored")
     func malformedBatches() async throws {
         try await withBroker(configure: { document in

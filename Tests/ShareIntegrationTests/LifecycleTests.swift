@@ -66,23 +66,14 @@ struct LifecycleTests {
 
     @Test("sharebroker demo creates its folder, serves, and reuses the folder on the next run")
     func demoCommand() async throws {
-        let executable = try #require(Subprocess.productPath("sharebroker"))
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         for run in ["created now", "reused"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = ["demo", "--data-dir", folder.path, "--port", "0"]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            let banner = LogLines(output.fileHandleForReading)
-            try process.run()
-            defer { if process.isRunning { process.terminate() } }
-            #expect(try await eventually(within: 60) { banner.text.contains("Stop with Ctrl-C") }, "banner: \(banner.text)")
-            #expect(banner.text.contains(run))
-            #expect(banner.text.contains("curl --cacert"))
-            let port = try #require(banner.demoPort)
+            let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0"])
+            defer { demo.process.stopFromTest() }
+            #expect(demo.banner.text.contains(run))
+            #expect(demo.banner.text.contains("curl --cacert"))
+            let port = demo.port
             for file in ["ca.crt", "broker.crt", "broker.key", "northshire-csc.crt", "northshire-csc.key", "northshire-csc.signing.key"] {
                 #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("pki/\(file)").path))
             }
@@ -93,8 +84,7 @@ struct LifecycleTests {
                 "https://127.0.0.1:\(port)/v1/inbox",
             ])
             #expect(answer.text == #"{"deliveries":[]}"#)
-            kill(process.processIdentifier, SIGINT)
-            #expect(try await eventually { !process.isRunning })
+            #expect(try await demo.stop())
         }
     }
 
@@ -111,6 +101,10 @@ struct LifecycleTests {
             let verified = try await Subprocess.run("openssl", ["verify", "-CAfile", ca, folder.appendingPathComponent("\(name).crt").path])
             #expect(verified.status == 0, "\(name): \(verified.text)")
         }
+        let lifetime = try await Subprocess.run("openssl", [
+            "x509", "-in", folder.appendingPathComponent("broker.crt").path, "-noout", "-checkend", "\(398 * 86400 + 3600)",
+        ])
+        #expect(lifetime.status == 1, "the broker's certificate expires within 398 days, as browsers require")
         let fingerprint = try await Subprocess.run("bash", ["-c", "openssl x509 -in '\(folder.path)/northshire-csc.crt' -outform DER | sha256sum | cut -d' ' -f1"])
         #expect(made.text.contains(fingerprint.text.trimmingCharacters(in: .whitespacesAndNewlines)), "the summary prints each fingerprint")
         let again = try await Subprocess.run("bash", [script, folder.path])

@@ -157,6 +157,23 @@ struct PublishDeliverTests {
         }
     }
 
+    @Test("a JWS followed by whitespace (a file's final newline) is accepted, and stored and delivered without it")
+    func whitespaceAfterTheJWS() async throws {
+        try await withBroker { broker in
+            let jws = try broker.signer(for: "northshire-hospitals").sign(envelope: EnvelopeBuilder().data)
+            let published = try await broker.postJWS(jws + "\n", as: "northshire-hospitals")
+            #expect(published.status == 201, "\(String(decoding: published.body, as: UTF8.self))")
+            for resend in [jws, jws + " \t\r\n"] {
+                let replayed = try await broker.postJWS(resend, as: "northshire-hospitals")
+                #expect(replayed.status == 201)
+                #expect(replayed.header("Idempotent-Replayed") == "true", "the same message, whatever whitespace follows it")
+            }
+            #expect(try await broker.client(as: "northshire-csc").inbox().map(\.jws) == [jws])
+            let inside = try await broker.postJWS(" " + jws, as: "northshire-hospitals")
+            #expect(inside.problem?.code == "malformed-message", "whitespace before a JWS is still refused")
+        }
+    }
+
     @Test("an identical resend gets the first answer even when the message would now be refused, and nothing is recorded for it")
     func replayOutlivesRefusals() async throws {
         try await withBroker { broker in

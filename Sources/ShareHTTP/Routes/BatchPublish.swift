@@ -1,11 +1,12 @@
 import Foundation
 import ShareBroker
+import ShareJWS
 import ShareModel
 
 /// The body of `POST /v1/messages/batch`: `{"messages": ["<compact JWS>", …]}`.
 enum BatchPublish {
-    /// The compact JWS of each message, in order; a body of another shape is a 400 naming
-    /// where it is wrong.
+    /// The compact JWS of each message, in order, each without whitespace after it (as a single
+    /// publish takes it); a body of another shape is a 400 naming where it is wrong.
     static func messages(in body: Data, limit: Int) throws -> [Data] {
         if let messages = plainMessages(in: body, limit: limit) { return messages }
         let document: JSONValue
@@ -30,7 +31,7 @@ enum BatchPublish {
             guard case .string(let jws) = item else {
                 throw refusal(JSONPointer(["messages"]).appending(index), "Must be a compact JWS string, not a \(item.typeName).")
             }
-            return Data(jws.utf8)
+            return CompactJWS.trimmingTrailingWhitespace(Data(jws.utf8))
         }
     }
 

@@ -4,6 +4,7 @@ import NIOFoundationCompat
 import Hummingbird
 import NIOCore
 import ShareBroker
+import ShareJWS
 import ShareModel
 import ShareStore
 
@@ -24,7 +25,9 @@ struct MessagesRoutes {
             throw BrokerError(.unsupportedMediaType, "Send the message as a compact JWS with 'Content-Type: application/jose' (got '\(request.headers[.contentType] ?? "none")').")
         }
         let body = try await collect(request, upTo: broker.configuration.maxMessageBytes, what: "message")
-        let result = try await broker.publish(Data(buffer: body), from: agency)
+        // Whitespace after the JWS (a file's final newline, sent by `curl --data-binary @file`) is
+        // not part of the message: the broker stores and delivers the JWS without it.
+        let result = try await broker.publish(CompactJWS.trimmingTrailingWhitespace(Data(buffer: body)), from: agency)
         var response = jsonResponse(.object(publishAnswer(result.receipt)), status: .created)
         if result.replayed { response.headers[.idempotentReplayed] = "true" }
         return response

@@ -87,9 +87,28 @@ public enum DemoPartnership {
         try FileManager.default.createDirectory(at: examples, withIntermediateDirectories: true)
         try write(DemoPolicy.text, to: dataDirectory.appendingPathComponent("policy.json"))
         try write(exampleReferral(catalogue: schemas), to: examples.appendingPathComponent("unborn-baby-referral.json"))
-        let data = try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
-        try data.write(to: configuration, options: .atomic)
+        try writeJSON(document, to: configuration)
         return (configuration, true)
+    }
+
+    /// Writes `port` into the configuration file as the listener's port, unless it says so
+    /// already: the demo calls it once it listens (on `--port`, `SHAREBROKER_PORT`, or a free
+    /// port for 0), so that `sharectl --as`, which reads the port there, reaches this run.
+    public static func recordListeningPort(_ port: Int, in configuration: URL) throws {
+        guard var document = try JSONSerialization.jsonObject(with: try Data(contentsOf: configuration)) as? [String: Any] else {
+            throw DemoError("\(configuration.path) is not a JSON object.")
+        }
+        var listener = document["listener"] as? [String: Any] ?? [:]
+        guard listener["port"] as? Int != port else { return }
+        listener["port"] = port
+        document["listener"] = listener
+        try writeJSON(document, to: configuration)
+    }
+
+    private static let jsonOptions: JSONSerialization.WritingOptions = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+
+    private static func writeJSON(_ document: [String: Any], to url: URL) throws {
+        try JSONSerialization.data(withJSONObject: document, options: jsonOptions).write(to: url, options: .atomic)
     }
 
     private static func write(_ text: String, to url: URL, secret: Bool = false) throws {
@@ -110,7 +129,7 @@ public enum DemoPartnership {
             throw DemoError("No valid unborn-baby referral example in \(folder.path); is \(schemas.path) the repository's Schemas/ folder?")
         }
         for key in ["id", "sentAt", "expiresAt"] { envelope[key] = nil }
-        let text = try JSONSerialization.data(withJSONObject: envelope, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+        let text = try JSONSerialization.data(withJSONObject: envelope, options: jsonOptions)
         return String(decoding: text, as: UTF8.self) + "\n"
     }
 }

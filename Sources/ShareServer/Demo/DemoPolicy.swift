@@ -1,5 +1,5 @@
 /// The demo partnership's sharing policy: the worked example of the policy file format
-/// (README "Sharing policy"). Fictional, but shaped on the flows of DOMAIN.md.
+/// (README "Sharing policy"). Fictional, but shaped on the flows of docs/domain.md.
 enum DemoPolicy {
     static let text = """
         {

@@ -59,6 +59,10 @@ public struct DevPKI {
         }
     }
 
+    /// How long an issued certificate is valid: 398 days, the most that browsers and Mozilla's
+    /// modern TLS guidance accept for a server certificate. Agencies' client certificates get the same.
+    static let leafValidityDays = 398
+
     private func issue(commonName: String, now: Date,
                        @ExtensionsBuilder extra: () throws -> Result<Certificate.Extensions, any Error>) throws -> Issued {
         let key = P256.Signing.PrivateKey()
@@ -75,7 +79,7 @@ public struct DevPKI {
         for item in try extra().get() { try extensions.append(item) }
         let certificate = try Certificate(
             version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: .init(key.publicKey),
-            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(825 * 86400),
+            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(Double(Self.leafValidityDays) * 86400),
             issuer: caName, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
             extensions: extensions, issuerPrivateKey: .init(caKey))
         return Issued(certificate: certificate, key: key)

@@ -1,0 +1,42 @@
+import Foundation
+import ShareTesting
+import Testing
+
+/// The built `sharebroker demo`, run in a process of its own as a person runs it. Stop it with
+/// `stop()`, and with `process.stopFromTest()` in a `defer` in case the test ends early.
+struct DemoProcess {
+    let process: Process
+    /// What it printed on standard output: the banner.
+    let banner: LogLines
+    /// The port its banner says it listens on.
+    let port: Int
+
+    /// Starts `sharebroker demo ARGUMENTS` in `folder` (default: this process's folder) and
+    /// waits up to 60 s for its banner.
+    static func start(_ arguments: [String], in folder: URL? = nil) async throws -> DemoProcess {
+        let executable = try #require(Subprocess.productPath("sharebroker"), "build the sharebroker product first")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["demo"] + arguments
+        if let folder { process.currentDirectoryURL = folder }
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        let banner = LogLines(output.fileHandleForReading)
+        let log = LogLines(errors.fileHandleForReading)
+        try process.run()
+        let started = try await eventually(within: 60) { banner.text.contains("Stop with Ctrl-C") }
+        if !started { process.stopFromTest() }
+        try #require(started, "no banner from sharebroker demo: \(banner.text)\(log.text)")
+        return DemoProcess(process: process, banner: banner, port: try #require(banner.demoPort))
+    }
+
+    /// Stops it as Ctrl-C does; true if it then exited within 10 s.
+    func stop() async throws -> Bool {
+        kill(process.processIdentifier, SIGINT)
+        let exited = try await eventually { !process.isRunning }
+        process.stopFromTest()
+        return exited
+    }
+}
