@@ -48,7 +48,7 @@ struct NoticeWriter {
     }
 
     private func write(type: String, about message: DueMessage, to recipients: [AgencyID], at now: Date,
-                       rationale: String, payload: [String: JSONValue]) throws -> Notice {
+                       rationale: String, payload: [JSONKey: JSONValue]) throws -> Notice {
         let original = try JSONValue(parsing: try CompactJWS(compact: message.jws).payload)
         let time = JSONValue.string(Timestamp.format(now))
         let document = JSONValue.object([

@@ -1,9 +1,12 @@
-/// A read-only open-addressing table from property names to their schemas. It hashes with
-/// FNV-1a, much cheaper for short names than the standard library's seeded SipHash; the table is
-/// built from the schema, not from input, so predictable hashing is no flooding risk here.
+import ShareModel
+
+/// A read-only open-addressing table from property names to their schemas. It hashes the UTF-8
+/// bytes with FNV-1a, much cheaper for short names than the standard library's seeded SipHash;
+/// the table is built from the schema, not from input, so predictable hashing is no flooding
+/// risk here. Names match by code point, as JSON compares them.
 final class PropertyTable: @unchecked Sendable {  // immutable after init
     struct Entry: Sendable {
-        let name: String
+        let name: JSONKey
         let schema: SchemaNode
         /// Whether `required` of the same schema object lists this name.
         let isRequired: Bool
@@ -13,7 +16,7 @@ final class PropertyTable: @unchecked Sendable {  // immutable after init
     /// `entries`' schemas (unowned: the catalogue's graph keeps them) and `isRequired` flags, unpacked for `isValid`.
     let unownedSchemas: [Unmanaged<SchemaNode>]
     let isRequired: [Bool]
-    private let names: [String]
+    private let names: [JSONKey]
     /// Indices into `entries`, -1 for empty slots; the count is a power of two.
     private let slots: [Int]
     private let mask: Int
@@ -36,7 +39,7 @@ final class PropertyTable: @unchecked Sendable {  // immutable after init
     }
 
     /// The index in `entries` of the entry for `name`.
-    func index(of name: String) -> Int? {
+    func index(of name: JSONKey) -> Int? {
         var slot = Self.hash(name) & mask
         while true {
             let index = slots[slot]
@@ -46,8 +49,8 @@ final class PropertyTable: @unchecked Sendable {  // immutable after init
         }
     }
 
-    private static func hash(_ name: String) -> Int {
-        var name = name
+    private static func hash(_ name: JSONKey) -> Int {
+        var name = name.string
         return name.withUTF8 { bytes in
             var hash: UInt64 = 0xCBF2_9CE4_8422_2325
             for byte in bytes {
