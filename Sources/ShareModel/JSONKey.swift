@@ -3,11 +3,12 @@
 ///
 /// `String`'s `==`, `<` and hashing follow canonical equivalence instead, so as a `Dictionary`
 /// key or `Set` element "ä" (U+00E4) and "a\u{308}" would be one key; they are two member names
-/// in JSON. Ordered by code point, which is also the order of the UTF-8 bytes.
+/// in JSON. Ordered by code point, which is also the order of the UTF-8 bytes. Equality and
+/// hashing are `@inlinable`: the parser and the validator run them for every member.
 public struct JSONKey: Hashable, Comparable, Sendable, ExpressibleByStringLiteral, CustomStringConvertible {
     public let string: String
 
-    public init(_ string: String) {
+    @inlinable public init(_ string: String) {
         self.string = string
     }
 
@@ -15,33 +16,51 @@ public struct JSONKey: Hashable, Comparable, Sendable, ExpressibleByStringLitera
         string = value
     }
 
-    public static func == (lhs: JSONKey, rhs: JSONKey) -> Bool {
+    @inlinable public static func == (lhs: JSONKey, rhs: JSONKey) -> Bool {
         lhs.string.codePointsEqual(rhs.string)
     }
 
     public static func < (lhs: JSONKey, rhs: JSONKey) -> Bool {
-        var left = lhs.string
-        var right = rhs.string
-        return left.withUTF8 { left in right.withUTF8 { right in left.lexicographicallyPrecedes(right) } }
+        lhs.string.utf8.lexicographicallyPrecedes(rhs.string.utf8)
     }
 
-    public func hash(into hasher: inout Hasher) {
-        var string = string
-        string.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
-        hasher.combine(0xFF as UInt8)
+    @inlinable public func hash(into hasher: inout Hasher) {
+        let utf8 = string.utf8
+        if utf8.withContiguousStorageIfAvailable({ hasher.combine(bytes: UnsafeRawBufferPointer($0)) }) == nil {
+            Array(utf8).withUnsafeBytes { hasher.combine(bytes: $0) }
+        }
     }
 
     public var description: String { string }
+
+    /// Whether two runs of UTF-8 bytes are the same (what `==` compares), eight bytes at a time.
+    @inlinable public static func bytesEqual(_ left: UnsafeRawBufferPointer, _ right: UnsafeRawBufferPointer) -> Bool {
+        let count = left.count
+        guard right.count == count else { return false }
+        var index = 0
+        while index + 8 <= count {
+            if left.loadUnaligned(fromByteOffset: index, as: UInt64.self) != right.loadUnaligned(fromByteOffset: index, as: UInt64.self) {
+                return false
+            }
+            index += 8
+        }
+        while index < count {
+            if left[index] != right[index] { return false }
+            index += 1
+        }
+        return true
+    }
 }
 
 extension String {
     /// Whether both strings hold the same Unicode code points (JSON's string equality), unlike
     /// `==`, which also equates canonically equivalent strings such as "ä" and "a\u{308}".
-    public func codePointsEqual(_ other: String) -> Bool {
+    @inlinable public func codePointsEqual(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
-        var left = self
-        var right = other
-        return left.withUTF8 { left in right.withUTF8 { right in left.elementsEqual(right) } }
+        let equal = utf8.withContiguousStorageIfAvailable { left in
+            other.utf8.withContiguousStorageIfAvailable { right in JSONKey.bytesEqual(UnsafeRawBufferPointer(left), UnsafeRawBufferPointer(right)) }
+        }
+        return equal.flatMap { $0 } ?? utf8.elementsEqual(other.utf8)
     }
 }
 

@@ -24,7 +24,7 @@ enum EmailAddress {
                 guard atomLength > 0 else { return nil }
                 atomLength = 0
             } else {
-                guard isAtext(bytes[index]) else { return nil }
+                guard atext.contains(bytes[index]) else { return nil }
                 atomLength += 1
             }
             index += 1
@@ -52,17 +52,25 @@ enum EmailAddress {
     }
 
     /// `atext` (RFC 5322): letters, digits and ``!#$%&'*+-/=?^_`{|}~``.
-    private static func isAtext(_ byte: UInt8) -> Bool {
-        ASCII.isAlpha(byte) || ASCII.isDigit(byte) || "!#$%&'*+-/=?^_`{|}~".utf8.contains(byte)
-    }
+    private static let atext = ASCII.Set(lettersDigitsAnd: "!#$%&'*+-/=?^_`{|}~")
+    private static let letterDigitHyphen = ASCII.Set(lettersDigitsAnd: "-")
 
     /// `Domain`: dot-separated labels of letters, digits and inner hyphens.
     private static func isDomain(_ domain: Slice<ASCII.Bytes>) -> Bool {
         guard domain.count <= 255 else { return false }
-        return domain.split(separator: 0x2E, omittingEmptySubsequences: false).allSatisfy { label in
-            guard let first = label.first, let last = label.last, label.count <= 63 else { return false }
-            return first != 0x2D && last != 0x2D && label.allSatisfy { ASCII.isAlpha($0) || ASCII.isDigit($0) || $0 == 0x2D }
+        var labelLength = 0
+        var previous: UInt8 = 0x2E
+        for byte in domain {
+            if byte == 0x2E {
+                guard labelLength > 0, previous != 0x2D else { return false }
+                labelLength = 0
+            } else {
+                guard letterDigitHyphen.contains(byte), labelLength < 63, previous != 0x2E || byte != 0x2D else { return false }
+                labelLength += 1
+            }
+            previous = byte
         }
+        return labelLength > 0 && previous != 0x2D
     }
 
     /// `address-literal`: an IPv4 address or `IPv6:` and an IPv6 address, in square brackets.

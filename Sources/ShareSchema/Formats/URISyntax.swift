@@ -12,11 +12,11 @@ enum URISyntax {
             guard let colon = bytes.firstIndex(of: 0x3A), isScheme(bytes[..<colon]) else { return false }
             var rest = bytes[(colon + 1)...]
             if let hash = rest.firstIndex(of: 0x23) {
-                guard isEncoded(rest[(hash + 1)...], allowing: isQueryCharacter) else { return false }
+                guard isEncoded(rest[(hash + 1)...], allowing: queryCharacters) else { return false }
                 rest = rest[..<hash]
             }
             if let question = rest.firstIndex(of: 0x3F) {
-                guard isEncoded(rest[(question + 1)...], allowing: isQueryCharacter) else { return false }
+                guard isEncoded(rest[(question + 1)...], allowing: queryCharacters) else { return false }
                 rest = rest[..<question]
             }
             if rest.starts(with: [0x2F, 0x2F]) {
@@ -25,21 +25,21 @@ enum URISyntax {
                 guard isAuthority(authority[..<end]) else { return false }
                 rest = authority[end...]
             }
-            return isEncoded(rest) { isPathCharacter($0) || $0 == 0x2F }
+            return isEncoded(rest, allowing: pathCharacters)
         }
     }
 
     /// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
     private static func isScheme(_ text: Text) -> Bool {
         guard let first = text.first, ASCII.isAlpha(first) else { return false }
-        return text.allSatisfy { ASCII.isAlpha($0) || ASCII.isDigit($0) || $0 == 0x2B || $0 == 0x2D || $0 == 0x2E }
+        return text.allSatisfy(schemeCharacters.contains)
     }
 
     /// `[ userinfo "@" ] host [ ":" port ]`.
     private static func isAuthority(_ text: Text) -> Bool {
         var hostAndPort = text
         if let at = text.firstIndex(of: 0x40) {
-            guard isEncoded(text[..<at], allowing: { isUnreservedOrSubDelimiter($0) || $0 == 0x3A }) else { return false }
+            guard isEncoded(text[..<at], allowing: userinfoCharacters) else { return false }
             hostAndPort = text[(at + 1)...]
         }
         let port: Text
@@ -50,7 +50,7 @@ enum URISyntax {
             port = hostAndPort[(close + 1)...]
         } else {
             let colon = hostAndPort.firstIndex(of: 0x3A) ?? hostAndPort.endIndex
-            guard isEncoded(hostAndPort[..<colon], allowing: isUnreservedOrSubDelimiter) else { return false }
+            guard isEncoded(hostAndPort[..<colon], allowing: unreservedOrSubDelimiters) else { return false }
             port = hostAndPort[colon...]
         }
         return port.isEmpty || (port.first == 0x3A && port.dropFirst().allSatisfy(ASCII.isDigit))
@@ -62,36 +62,31 @@ enum URISyntax {
         let version = text.dropFirst().prefix(while: ASCII.isHex)
         let rest = text[version.endIndex...]
         return !version.isEmpty && rest.first == 0x2E && rest.count > 1
-            && rest.dropFirst().allSatisfy { isUnreservedOrSubDelimiter($0) || $0 == 0x3A }
+            && rest.dropFirst().allSatisfy(userinfoCharacters.contains)
     }
 
     /// Whether every byte is allowed or starts a `%` and two hexadecimal digits.
-    private static func isEncoded(_ text: Text, allowing allowed: (UInt8) -> Bool) -> Bool {
+    private static func isEncoded(_ text: Text, allowing allowed: ASCII.Set) -> Bool {
         var index = text.startIndex
         while index < text.endIndex {
             if text[index] == 0x25 {
                 guard index + 2 < text.endIndex, ASCII.isHex(text[index + 1]), ASCII.isHex(text[index + 2]) else { return false }
                 index += 3
             } else {
-                guard allowed(text[index]) else { return false }
+                guard allowed.contains(text[index]) else { return false }
                 index += 1
             }
         }
         return true
     }
 
-    /// `unreserved` (letters, digits, ``-._~``) or `sub-delims` (``!$&'()*+,;=``).
-    private static func isUnreservedOrSubDelimiter(_ byte: UInt8) -> Bool {
-        ASCII.isAlpha(byte) || ASCII.isDigit(byte) || "-._~!$&'()*+,;=".utf8.contains(byte)
-    }
-
-    /// `pchar` without `pct-encoded`: unreserved, sub-delims, `:` and `@`.
-    private static func isPathCharacter(_ byte: UInt8) -> Bool {
-        isUnreservedOrSubDelimiter(byte) || byte == 0x3A || byte == 0x40
-    }
-
+    private static let schemeCharacters = ASCII.Set(lettersDigitsAnd: "+-.")
+    /// `unreserved` (letters, digits, ``-._~``) and `sub-delims` (``!$&'()*+,;=``): a host's characters.
+    private static let unreservedOrSubDelimiters = ASCII.Set(lettersDigitsAnd: "-._~!$&'()*+,;=")
+    /// Those and `:`: userinfo's characters, and an IPvFuture literal's after the dot.
+    private static let userinfoCharacters = ASCII.Set(lettersDigitsAnd: "-._~!$&'()*+,;=:")
+    /// `pchar` (those, `:` and `@`) and `/`.
+    private static let pathCharacters = ASCII.Set(lettersDigitsAnd: "-._~!$&'()*+,;=:@/")
     /// What a query or fragment may hold besides `pct-encoded`: `pchar`, `/` and `?`.
-    private static func isQueryCharacter(_ byte: UInt8) -> Bool {
-        isPathCharacter(byte) || byte == 0x2F || byte == 0x3F
-    }
+    private static let queryCharacters = ASCII.Set(lettersDigitsAnd: "-._~!$&'()*+,;=:@/?")
 }

@@ -57,18 +57,19 @@ extension Double {
     var isWholeNumber: Bool { isFinite && self == rounded(.towardZero) }
 }
 
-/// An `enum`'s values, with a set for the common all-strings case. Strings match by code point.
+/// An `enum`'s values, with a table for the common all-strings case. Strings match by code point.
 final class EnumValues: Sendable {
     let values: [JSONValue]
-    let strings: Set<JSONKey>
+    private let strings: NameTable
 
     init(_ values: [JSONValue]) {
         self.values = values
-        strings = Set(values.compactMap { $0.stringValue.map { JSONKey($0) } })
+        var seen: Set<JSONKey> = []
+        strings = NameTable(values.compactMap(\.stringValue).filter { seen.insert(JSONKey($0)).inserted })
     }
 
     func contains(_ value: JSONValue) -> Bool {
-        if case .string(let string) = value { return strings.contains(JSONKey(string)) }
+        if case .string(let string) = value { return strings.index(of: string) != nil }
         return values.contains(value)
     }
 }
