@@ -50,7 +50,7 @@ public struct MessageCatalogue: Sendable {
             guard let id = json["$id"]?.stringValue else {
                 throw CatalogueError("\(file.name) has no \"$id\"; every catalogue schema names itself with an absolute URI.")
             }
-            if let clash = entries.first(where: { $0.id == id }) {
+            if let clash = entries.first(where: { $0.id.codePointsEqual(id) }) {
                 throw CatalogueError("\(file.name) and \(clash.name).schema.json have the same $id \(id).")
             }
             let name = file.name.hasSuffix(Self.fileSuffix) ? String(file.name.dropLast(Self.fileSuffix.count)) : file.name
@@ -61,7 +61,7 @@ public struct MessageCatalogue: Sendable {
         do {
             schemas = try SchemaCatalogue(documents)
         } catch {
-            let file = entries.first { $0.id == error.documentID }.map { "\($0.name)\(Self.fileSuffix)" } ?? error.documentID
+            let file = entries.first { $0.id.codePointsEqual(error.documentID) }.map { "\($0.name)\(Self.fileSuffix)" } ?? error.documentID
             throw CatalogueError("\(file) at \(error.location.isEmpty ? "the root" : error.location): \(error.message)")
         }
         guard let envelope = schemas.validator(for: Self.envelopeID) else {

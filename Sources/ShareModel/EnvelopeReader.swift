@@ -53,7 +53,7 @@ public struct EnvelopeReader: Sendable {
             cursor.problem("/payload", "'payload' must be an object, not \(payload!.typeName).")
         }
         for key in root.keys.sorted() where !Self.fields.contains(key) {
-            cursor.problem(JSONPointer.root.appending(key), "'\(key)' is not an envelope field; put type-specific content inside 'payload'.")
+            cursor.problem(JSONPointer.root.appending(key.string), "'\(key)' is not an envelope field; put type-specific content inside 'payload'.")
         }
         guard cursor.problems.isEmpty, let id, let type, let sender, let area, let subject, let disclosure,
               let sentAt, let payload else {
@@ -64,7 +64,7 @@ public struct EnvelopeReader: Sendable {
             sentAt: sentAt, expiresAt: expiresAt, inReplyTo: inReplyTo, respondBy: respondBy, payload: payload))
     }
 
-    private static let fields: Set<String> = ["id", "type", "sender", "to", "area", "subject", "disclosure", "sentAt",
+    private static let fields: Set<JSONKey> = ["id", "type", "sender", "to", "area", "subject", "disclosure", "sentAt",
                                               "expiresAt", "inReplyTo", "respondBy", "payload"]
 
     /// Whether `text` is an ONS area code: E, W, S or N and eight digits.
@@ -88,17 +88,17 @@ private struct Cursor {
         problems.append(ValidationProblem(pointer: pointer, message: message))
     }
 
-    mutating func string(_ object: [String: JSONValue], _ key: String, at base: JSONPointer, required: Bool = true) -> String? {
+    mutating func string(_ object: [JSONKey: JSONValue], _ key: JSONKey, at base: JSONPointer, required: Bool = true) -> String? {
         guard let value = object[key] else {
-            if required { problem(base.appending(key), "'\(key)' is required.") }
+            if required { problem(base.appending(key.string), "'\(key)' is required.") }
             return nil
         }
         guard let text = value.stringValue else {
-            problem(base.appending(key), "'\(key)' must be a string, not \(value.typeName).")
+            problem(base.appending(key.string), "'\(key)' must be a string, not \(value.typeName).")
             return nil
         }
         if Self.isBlank(text) {
-            problem(base.appending(key), "'\(key)' must not be empty.")
+            problem(base.appending(key.string), "'\(key)' must not be empty.")
             return nil
         }
         return text
@@ -111,38 +111,38 @@ private struct Cursor {
         return text.unicodeScalars.allSatisfy(\.properties.isWhitespace)
     }
 
-    mutating func uuid(_ object: [String: JSONValue], _ key: String, at base: JSONPointer) -> UUID? {
+    mutating func uuid(_ object: [JSONKey: JSONValue], _ key: JSONKey, at base: JSONPointer) -> UUID? {
         guard let text = string(object, key, at: base) else { return nil }
         guard let uuid = UUID(text: text) else {
-            problem(base.appending(key), "'\(key)' must be a UUID such as '2b7c0f7e-5a43-4c8e-9a5e-0d6f5f3f2a11'.")
+            problem(base.appending(key.string), "'\(key)' must be a UUID such as '2b7c0f7e-5a43-4c8e-9a5e-0d6f5f3f2a11'.")
             return nil
         }
         return uuid
     }
 
-    mutating func date(_ object: [String: JSONValue], _ key: String, at base: JSONPointer) -> Date? {
+    mutating func date(_ object: [JSONKey: JSONValue], _ key: JSONKey, at base: JSONPointer) -> Date? {
         guard let text = string(object, key, at: base) else { return nil }
         guard let date = Timestamp.parse(text) else {
-            problem(base.appending(key), "'\(key)' must be an RFC 3339 date-time such as '2026-11-22T09:31:00Z'.")
+            problem(base.appending(key.string), "'\(key)' must be an RFC 3339 date-time such as '2026-11-22T09:31:00Z'.")
             return nil
         }
         return date
     }
 
-    mutating func optionalDate(_ object: [String: JSONValue], _ key: String, at base: JSONPointer) -> Date? {
+    mutating func optionalDate(_ object: [JSONKey: JSONValue], _ key: JSONKey, at base: JSONPointer) -> Date? {
         object[key] == nil ? nil : date(object, key, at: base)
     }
 
-    mutating func agencyID(_ object: [String: JSONValue], _ key: String, at base: JSONPointer) -> AgencyID? {
+    mutating func agencyID(_ object: [JSONKey: JSONValue], _ key: JSONKey, at base: JSONPointer) -> AgencyID? {
         guard let text = string(object, key, at: base) else { return nil }
         guard let id = AgencyID(text) else {
-            problem(base.appending(key), "'\(text)' is not an agency id: ids are lowercase letters, digits and hyphens.")
+            problem(base.appending(key.string), "'\(text)' is not an agency id: ids are lowercase letters, digits and hyphens.")
             return nil
         }
         return id
     }
 
-    mutating func recipients(_ root: [String: JSONValue]) -> [AgencyID] {
+    mutating func recipients(_ root: [JSONKey: JSONValue]) -> [AgencyID] {
         guard let value = root["to"] else { return [] }
         guard let items = value.arrayValue else {
             problem("/to", "'to' must be a list of agency ids, not \(value.typeName).")
@@ -164,7 +164,7 @@ private struct Cursor {
         return result
     }
 
-    mutating func subject(_ root: [String: JSONValue]) -> JSONValue? {
+    mutating func subject(_ root: [JSONKey: JSONValue]) -> JSONValue? {
         guard let value = root["subject"] else {
             problem("/subject", "'subject' is required: who the information is about (a child, or an unborn baby through the mother's identifiers).")
             return nil
@@ -176,7 +176,7 @@ private struct Cursor {
         return value
     }
 
-    mutating func disclosure(_ root: [String: JSONValue]) -> Disclosure? {
+    mutating func disclosure(_ root: [JSONKey: JSONValue]) -> Disclosure? {
         let base = JSONPointer(["disclosure"])
         guard let value = root["disclosure"] else {
             problem(base, "'disclosure' is required: the record of the sharing decision (purpose, lawful basis, consent, who decided, when and why).")
@@ -198,7 +198,7 @@ private struct Cursor {
                           consent: consent, decidedBy: decidedBy, decidedAt: decidedAt, rationale: rationale)
     }
 
-    mutating func consent(_ disclosure: [String: JSONValue], at base: JSONPointer) -> Consent? {
+    mutating func consent(_ disclosure: [JSONKey: JSONValue], at base: JSONPointer) -> Consent? {
         let pointer = base.appending("consent")
         guard let value = disclosure["consent"] else {
             problem(pointer, "'consent' is required: its 'status' is given, refused, not-sought or not-required.")
@@ -223,7 +223,7 @@ private struct Cursor {
         return Consent(status: status, reason: reason)
     }
 
-    mutating func decisionMaker(_ disclosure: [String: JSONValue], at base: JSONPointer) -> DecisionMaker? {
+    mutating func decisionMaker(_ disclosure: [JSONKey: JSONValue], at base: JSONPointer) -> DecisionMaker? {
         let pointer = base.appending("decidedBy")
         guard let value = disclosure["decidedBy"] else {
             problem(pointer, "'decidedBy' is required: the practitioner's 'name' and 'role'.")

@@ -1,6 +1,7 @@
 /// A strict RFC 8259 parser from UTF-8 bytes to `JSONValue`, in one pass with no intermediate
 /// representation. Beyond RFC 8259 it refuses, as I-JSON (RFC 7493) asks: a member name that
-/// appears twice in one object (two readers could see two different messages), invalid UTF-8,
+/// appears twice in one object, code point for code point (two readers could see two different
+/// messages; canonically equivalent names such as "ä" and "a\u{308}" are two names), invalid UTF-8,
 /// unpaired surrogates, and numbers too large for a double; and it refuses nesting deeper
 /// than `maxDepth`, so hostile input cannot exhaust the stack.
 struct JSONParser {
@@ -77,7 +78,7 @@ struct JSONParser {
             return .object([:])
         }
         // Room for a usual object from the start: each growth would hash every key again.
-        var members = [String: JSONValue](minimumCapacity: 8)
+        var members = [JSONKey: JSONValue](minimumCapacity: 8)
         while true {
             guard current == UInt8(ascii: "\"") else { throw failure("a member name in double quotes was expected") }
             let nameStart = index
@@ -87,7 +88,7 @@ struct JSONParser {
             index += 1
             skipWhitespace()
             let member = try value()
-            guard members.updateValue(member, forKey: name) == nil else {
+            guard members.updateValue(member, forKey: JSONKey(name)) == nil else {
                 index = nameStart
                 throw failure("a member name appears twice in one object")
             }

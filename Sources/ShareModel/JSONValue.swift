@@ -1,13 +1,16 @@
 public import Foundation
 
 /// A parsed JSON document, kept close to the wire so validators can point at any part of it.
+///
+/// Equal as JSON Schema defines it: strings and member names by code point (not by `String`'s
+/// canonical equivalence), numbers by value, objects regardless of member order.
 public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object([JSONKey: JSONValue])
 
     /// Parses UTF-8 JSON text strictly (see `JSONParser`). Throws `JSONValueError` with a
     /// readable reason and the byte offset on bad input.
@@ -15,7 +18,7 @@ public enum JSONValue: Sendable, Equatable {
         self = try data.withUnsafeBytes { try JSONParser.parse($0) }
     }
 
-    public subscript(key: String) -> JSONValue? {
+    public subscript(key: JSONKey) -> JSONValue? {
         if case .object(let members) = self { return members[key] }
         return nil
     }
@@ -25,7 +28,7 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
 
-    public var objectValue: [String: JSONValue]? {
+    public var objectValue: [JSONKey: JSONValue]? {
         if case .object(let value) = self { return value }
         return nil
     }
@@ -33,6 +36,18 @@ public enum JSONValue: Sendable, Equatable {
     public var arrayValue: [JSONValue]? {
         if case .array(let value) = self { return value }
         return nil
+    }
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let left), .bool(let right)): left == right
+        case (.number(let left), .number(let right)): left == right
+        case (.string(let left), .string(let right)): left.codePointsEqual(right)
+        case (.array(let left), .array(let right)): left == right
+        case (.object(let left), .object(let right)): left == right
+        default: false
+        }
     }
 
     /// The JSON type name used in error messages ("string", "object", ...).
@@ -68,7 +83,7 @@ extension JSONValue: Codable {
         } else if let value = try? container.decode([JSONValue].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode([JSONKey: JSONValue].self))
         }
     }
 

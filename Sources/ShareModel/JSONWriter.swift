@@ -28,7 +28,7 @@ public enum JSONWriter {
             output.append(UInt8(ascii: "{"))
             for (index, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
                 if index > 0 { output.append(UInt8(ascii: ",")) }
-                writeString(member.key, to: &output)
+                writeString(member.key.string, to: &output)
                 output.append(UInt8(ascii: ":"))
                 write(member.value, to: &output)
             }

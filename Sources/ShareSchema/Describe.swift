@@ -45,7 +45,7 @@ enum Describe {
         case .string(let string): quoted(string)
         case .array(let items): "[" + items.map(self.value).joined(separator: ",") + "]"
         case .object(let members):
-            "{" + members.keys.sorted().map { quoted($0) + ":" + self.value(members[$0] ?? .null) }.joined(separator: ",") + "}"
+            "{" + members.sorted { $0.key < $1.key }.map { quoted($0.key.string) + ":" + self.value($0.value) }.joined(separator: ",") + "}"
         }
     }
 
@@ -76,19 +76,5 @@ enum Describe {
 
     static func count(_ count: Int, _ noun: String) -> String {
         "\(count) \(noun)\(count == 1 ? "" : "s")"
-    }
-
-    /// An RFC 6901 reference token.
-    static func pointerToken(_ name: String) -> String {
-        guard name.contains("~") || name.contains("/") else { return name }
-        var result = ""
-        for character in name {
-            switch character {
-            case "~": result += "~0"
-            case "/": result += "~1"
-            default: result.append(character)
-            }
-        }
-        return result
     }
 }

@@ -1,7 +1,8 @@
 import ShareModel
 
 /// JSON Schema equality for `uniqueItems`: numbers by value (1 == 1.0), booleans distinct from
-/// numbers, objects regardless of member order. `JSONValue`'s `==` already has these semantics.
+/// numbers, strings by code point, objects regardless of member order. `JSONValue`'s `==`
+/// already has these semantics.
 enum JSONEquality {
     /// Indices of the first pair of equal items, if any.
     static func firstDuplicate(in array: [JSONValue]) -> (Int, Int)? {
@@ -34,7 +35,7 @@ struct HashableJSON: Hashable {
         case .null: hasher.combine(0)
         case .bool(let flag): hasher.combine(1); hasher.combine(flag)
         case .number(let number): hasher.combine(2); hasher.combine(number)
-        case .string(let string): hasher.combine(3); hasher.combine(string)
+        case .string(let string): hasher.combine(3); hasher.combine(JSONKey(string))
         case .array(let items):
             hasher.combine(4)
             hasher.combine(items.count)

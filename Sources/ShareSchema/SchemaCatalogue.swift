@@ -3,9 +3,9 @@ public import ShareModel
 /// A set of schema documents, compiled once; `$ref`s resolve within a document and across documents by `$id`.
 public struct SchemaCatalogue: Sendable {
     private let graph: SchemaGraph
-    private let resources: [String: ResourceLocation]
+    private let resources: [JSONKey: ResourceLocation]
     private let nodes: [NodeKey: SchemaNode]
-    private let documents: [String: JSONValue]
+    private let documents: [JSONKey: JSONValue]
 
     /// Compiles every document, checking every keyword and resolving every `$ref`, reachable or not.
     /// Throws for unsupported keywords, malformed keyword values, other drafts, unresolvable or
@@ -29,8 +29,8 @@ public struct SchemaCatalogue: Sendable {
     }
 
     /// The `$id` (or retrieval URI) of every document, sorted.
-    public var documentIDs: [String] { documents.keys.sorted() }
+    public var documentIDs: [String] { documents.keys.sorted().map(\.string) }
 
-    /// A document's JSON as loaded, by id.
-    public func document(_ id: String) -> JSONValue? { documents[id] }
+    /// A document's JSON as loaded, by id (compared by code point).
+    public func document(_ id: String) -> JSONValue? { documents[JSONKey(id)] }
 }

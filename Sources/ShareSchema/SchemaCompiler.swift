@@ -7,19 +7,26 @@ struct ResourceLocation: Sendable {
     let tokens: [String]
 }
 
-/// A compiled subschema's address: its document and its JSON Pointer there.
+/// A compiled subschema's address: its document and its JSON Pointer there, both compared by
+/// code point (member names "ä" and "a\u{308}" give two pointers).
 struct NodeKey: Hashable, Sendable {
-    let documentID: String
-    let pointer: String
+    let documentID: JSONKey
+    let pointer: JSONKey
+
+    init(documentID: String, pointer: String) {
+        self.documentID = JSONKey(documentID)
+        self.pointer = JSONKey(pointer)
+    }
 }
 
 /// Compiles schema documents into `SchemaNode` trees, checking every keyword and value, then
 /// resolves every `$ref` and refuses reference cycles that would never reach the instance.
+/// Resources and documents are keyed by their URI as written, compared by code point.
 struct SchemaCompiler {
     private(set) var nodes: [NodeKey: SchemaNode] = [:]
     private(set) var allNodes: [SchemaNode] = []
-    private(set) var resources: [String: ResourceLocation] = [:]
-    private(set) var documents: [String: JSONValue] = [:]
+    private(set) var resources: [JSONKey: ResourceLocation] = [:]
+    private(set) var documents: [JSONKey: JSONValue] = [:]
     private var retrievalAliases: [(uri: String, documentID: String)] = []
     private var pendingReferences: [PendingReference] = []
 
@@ -55,10 +62,10 @@ struct SchemaCompiler {
         if case .string(let id)? = document.json["$id"] {
             documentID = URIResolution.splitFragment(URIResolution.resolve(id, against: retrieval)).base
         }
-        guard documents[documentID] == nil else {
+        guard documents[JSONKey(documentID)] == nil else {
             throw SchemaLoadError(documentID: documentID, location: "", message: "Two documents have the id \(documentID); each needs its own.")
         }
-        documents[documentID] = document.json
+        documents[JSONKey(documentID)] = document.json
         retrievalAliases.append((retrieval, documentID))
         if document.json["$id"] == nil {
             try register(resource: documentID, at: Position(documentID: documentID, tokens: [], base: documentID))
@@ -68,8 +75,8 @@ struct SchemaCompiler {
 
     /// Points every `$ref` at its compiled target and checks for cycles; call after adding every document.
     mutating func finish() throws(SchemaLoadError) {
-        for alias in retrievalAliases where resources[alias.uri] == nil {
-            resources[alias.uri] = ResourceLocation(documentID: alias.documentID, tokens: [])
+        for alias in retrievalAliases where resources[JSONKey(alias.uri)] == nil {
+            resources[JSONKey(alias.uri)] = ResourceLocation(documentID: alias.documentID, tokens: [])
         }
         for pending in pendingReferences {
             pending.target.resolve(to: try resolve(pending))
@@ -78,10 +85,10 @@ struct SchemaCompiler {
     }
 
     /// The compiled subschema an absolute URI (with an optional JSON Pointer fragment) names.
-    static func lookUp(_ uri: String, resources: [String: ResourceLocation], nodes: [NodeKey: SchemaNode]) -> SchemaNode? {
+    static func lookUp(_ uri: String, resources: [JSONKey: ResourceLocation], nodes: [NodeKey: SchemaNode]) -> SchemaNode? {
         let (base, fragment) = URIResolution.splitFragment(uri)
-        guard let resource = resources[base], let pointer = URIResolution.percentDecoded(fragment ?? ""),
-              pointer.isEmpty || pointer.hasPrefix("/")
+        guard let resource = resources[JSONKey(base)], let pointer = URIResolution.percentDecoded(fragment ?? ""),
+              isPointer(pointer)
         else { return nil }
         let tokens = resource.tokens + JSONPointer(stringLiteral: pointer).tokens
         return nodes[NodeKey(documentID: resource.documentID, pointer: JSONPointer(tokens).description)]
@@ -92,10 +99,10 @@ struct SchemaCompiler {
         func failure(_ reason: String) -> SchemaLoadError {
             SchemaLoadError(documentID: pending.documentID, location: pending.location, message: "'$ref' \"\(pending.reference)\" \(reason)")
         }
-        guard resources[base] != nil else {
+        guard resources[JSONKey(base)] != nil else {
             throw failure("resolves to \(pending.resolved), but no schema in the catalogue has the id \(base).")
         }
-        guard let pointer = URIResolution.percentDecoded(fragment ?? ""), pointer.isEmpty || pointer.hasPrefix("/") else {
+        guard let pointer = URIResolution.percentDecoded(fragment ?? ""), Self.isPointer(pointer) else {
             throw failure("uses a plain-name fragment (an $anchor), which is not supported; use a JSON Pointer such as #/$defs/name.")
         }
         guard let node = Self.lookUp(pending.resolved, resources: resources, nodes: nodes) else {
@@ -105,10 +112,15 @@ struct SchemaCompiler {
     }
 
     private mutating func register(resource uri: String, at position: Position) throws(SchemaLoadError) {
-        if let existing = resources[uri] {
+        if let existing = resources[JSONKey(uri)] {
             throw position.failure("The id \(uri) is already used by \(existing.documentID)#\(JSONPointer(existing.tokens)); each schema resource needs its own.", at: ["$id"])
         }
-        resources[uri] = ResourceLocation(documentID: position.documentID, tokens: position.tokens)
+        resources[JSONKey(uri)] = ResourceLocation(documentID: position.documentID, tokens: position.tokens)
+    }
+
+    /// Whether a fragment is a JSON Pointer ("" or starting with "/"), not a plain name.
+    private static func isPointer(_ fragment: String) -> Bool {
+        fragment.utf8.first.map { $0 == UInt8(ascii: "/") } ?? true
     }
 
     /// Compiles the schema at `position`, and every subschema inside it.

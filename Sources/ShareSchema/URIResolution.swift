@@ -1,5 +1,9 @@
-/// RFC 3986 reference resolution (section 5.2), enough for `$id` and `$ref`.
+/// RFC 3986 reference resolution (section 5.2), enough for `$id` and `$ref`. Works on Unicode
+/// scalars, not `Character`s: a delimiter followed by a combining mark (say "/" and U+0301) is
+/// still a delimiter, where `Character`-based searching would see one grapheme and miss it.
 enum URIResolution {
+    typealias Scalars = Substring.UnicodeScalarView
+
     /// The five components of a URI reference (RFC 3986 appendix B).
     struct Components {
         var scheme: String?
@@ -9,7 +13,7 @@ enum URIResolution {
         var fragment: String?
 
         init(_ reference: String) {
-            var rest = Substring(reference)
+            var rest = Substring(reference).unicodeScalars
             if let hash = rest.firstIndex(of: "#") {
                 fragment = String(rest[rest.index(after: hash)...])
                 rest = rest[..<hash]
@@ -22,7 +26,7 @@ enum URIResolution {
                 scheme = String(rest[..<colon])
                 rest = rest[rest.index(after: colon)...]
             }
-            if rest.hasPrefix("//") {
+            if rest.starts(with: "//".unicodeScalars) {
                 let afterSlashes = rest.dropFirst(2)
                 let end = afterSlashes.firstIndex(of: "/") ?? afterSlashes.endIndex
                 authority = String(afterSlashes[..<end])
@@ -62,7 +66,7 @@ enum URIResolution {
                     target.path = base.path
                     target.query = ref.query ?? base.query
                 } else {
-                    target.path = removeDotSegments(ref.path.hasPrefix("/") ? ref.path : merge(base: base, path: ref.path))
+                    target.path = removeDotSegments(ref.path.unicodeScalars.first == "/" ? ref.path : merge(base: base, path: ref.path))
                     target.query = ref.query
                 }
             }
@@ -73,13 +77,14 @@ enum URIResolution {
 
     /// Splits off the fragment: ("urn:x", "/$defs/a") for "urn:x#/$defs/a"; an absent fragment is nil.
     static func splitFragment(_ uri: String) -> (base: String, fragment: String?) {
-        guard let hash = uri.firstIndex(of: "#") else { return (uri, nil) }
-        return (String(uri[..<hash]), String(uri[uri.index(after: hash)...]))
+        let scalars = uri.unicodeScalars
+        guard let hash = scalars.firstIndex(of: "#") else { return (uri, nil) }
+        return (String(scalars[..<hash]), String(scalars[scalars.index(after: hash)...]))
     }
 
     /// Decodes %XX escapes; nil if an escape is malformed or the result is not UTF-8.
     static func percentDecoded(_ text: String) -> String? {
-        guard text.contains("%") else { return text }
+        guard text.utf8.contains(0x25) else { return text }
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()
         while let byte = iterator.next() {
@@ -104,37 +109,40 @@ enum URIResolution {
 
     private static func merge(base: Components, path: String) -> String {
         if base.authority != nil, base.path.isEmpty { return "/" + path }
-        guard let slash = base.path.lastIndex(of: "/") else { return path }
-        return String(base.path[...slash]) + path
+        let scalars = base.path.unicodeScalars
+        guard let slash = scalars.lastIndex(of: "/") else { return path }
+        return String(scalars[...slash]) + path
     }
 
     private static func removeDotSegments(_ path: String) -> String {
-        var input = Substring(path)
-        var output: [Substring] = []
+        var input = Substring(path).unicodeScalars
+        var output: [Scalars] = []
+        func isPrefix(_ text: String) -> Bool { input.starts(with: text.unicodeScalars) }
+        func isWhole(_ text: String) -> Bool { input.elementsEqual(text.unicodeScalars) }
         while !input.isEmpty {
-            if input.hasPrefix("../") {
+            if isPrefix("../") {
                 input = input.dropFirst(3)
-            } else if input.hasPrefix("./") {
+            } else if isPrefix("./") {
                 input = input.dropFirst(2)
-            } else if input.hasPrefix("/./") {
+            } else if isPrefix("/./") {
                 input = input.dropFirst(2)
-            } else if input == "/." {
-                input = "/"
-            } else if input.hasPrefix("/../") {
+            } else if isWhole("/.") {
+                input = Substring("/").unicodeScalars
+            } else if isPrefix("/../") {
                 input = input.dropFirst(3)
                 if !output.isEmpty { output.removeLast() }
-            } else if input == "/.." {
-                input = "/"
+            } else if isWhole("/..") {
+                input = Substring("/").unicodeScalars
                 if !output.isEmpty { output.removeLast() }
-            } else if input == "." || input == ".." {
-                input = ""
+            } else if isWhole(".") || isWhole("..") {
+                input = input[input.endIndex...]
             } else {
-                let searchStart = input.hasPrefix("/") ? input.index(after: input.startIndex) : input.startIndex
+                let searchStart = input.first == "/" ? input.index(after: input.startIndex) : input.startIndex
                 let end = input[searchStart...].firstIndex(of: "/") ?? input.endIndex
                 output.append(input[..<end])
                 input = input[end...]
             }
         }
-        return output.joined()
+        return output.map(String.init).joined()
     }
 }

@@ -5,7 +5,7 @@ import Testing
 /// One broken field: where to change the example envelope, and the pointer the problem must carry.
 struct BrokenField: Sendable, CustomTestStringConvertible {
     let name: String
-    let path: [String]
+    let path: [JSONKey]
     let value: JSONValue?
     let pointer: String
 

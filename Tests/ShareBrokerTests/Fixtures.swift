@@ -49,7 +49,7 @@ func exampleEnvelope() throws -> JSONValue {
 
 extension JSONValue {
     /// A copy with the member at `path` set to `value`, or removed when `value` is nil.
-    func setting(_ path: [String], to value: JSONValue?) -> JSONValue {
+    func setting(_ path: [JSONKey], to value: JSONValue?) -> JSONValue {
         guard let key = path.first, case .object(var members) = self else { return self }
         if path.count == 1 {
             members[key] = value

@@ -51,7 +51,7 @@ struct JSONParserTests {
         ("{\"a\" 1}", "':'"), ("\"open", "not closed"), ("\"\\x\"", "unknown escape"), ("\"\\u12\"", "four hexadecimal"),
         ("\"\\ud800\"", "unpaired surrogate"), ("\"\\udc00\"", "unpaired surrogate"), ("\"\\ud800\\u0041\"", "unpaired surrogate"),
         ("{} {}", "more after"), ("'single'", "value was expected"), ("NaN", "value was expected"),
-        ("{\"sender\":\"a\",\"sender\":\"b\"}", "appears twice"),
+        ("{\"sender\":\"a\",\"sender\":\"b\"}", "appears twice"), ("{\"\\u00e4\":1,\"\u{E4}\":2}", "appears twice"),
     ])
     func refusesWhatIsNotStrictJSON(text: String, expected: String) {
         let reason = reason(Array(text.utf8))
@@ -83,6 +83,19 @@ struct JSONParserTests {
                 #expect(reason(bytes)?.contains("control character") == true, "\(place) \(control)")
             }
         }
+    }
+
+    /// JSON compares member names code point by code point: "\u{E4}" and "a\u{308}" are
+    /// canonically equivalent (so equal as Swift `String`s) but two names, written raw or escaped.
+    @Test func readsCanonicallyEquivalentMemberNamesAsTwoMembers() throws {
+        for text in ["{\"\u{E4}\": 1, \"a\u{308}\": 2}", #"{"\u00e4": 1, "a\u0308": 2}"#] {
+            let value = try parse(text)
+            #expect(value.objectValue?.count == 2, "\(text)")
+            #expect(value[JSONKey("\u{E4}")] == .number(1))
+            #expect(value[JSONKey("a\u{308}")] == .number(2))
+        }
+        #expect(try parse(#""\u00e4""#) != parse(#""a\u0308""#))
+        #expect(try parse(#"{"\u00e4": 1}"#) != parse(#"{"a\u0308": 1}"#))
     }
 
     @Test func refusesHostileNesting() throws {

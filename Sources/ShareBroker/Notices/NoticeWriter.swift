@@ -35,7 +35,7 @@ struct NoticeWriter {
                 "attempts": .number(Double(item.attempts)),
             ])
         }
-        var payload: [String: JSONValue] = [
+        var payload: [JSONKey: JSONValue] = [
             "messageId": .string(message.id.lowercasedString), "messageType": .string(message.type),
             "notAcknowledged": .array(items),
         ]
@@ -67,7 +67,7 @@ struct NoticeWriter {
     }
 
     private func write(type: String, about message: DueMessage, to recipients: [AgencyID], at now: Date,
-                       rationale: String, payload: [String: JSONValue]) throws -> Notice {
+                       rationale: String, payload: [JSONKey: JSONValue]) throws -> Notice {
         let original = try JSONValue(parsing: try CompactJWS(compact: message.jws).payload)
         let time = JSONValue.string(Timestamp.format(now))
         let document = JSONValue.object([

@@ -64,7 +64,7 @@ struct Routing {
         var respondBy = envelope.respondBy
         if let request = rule.request {
             guard let due = request.respondBy(envelope, document: document) else {
-                throw PolicyRefusal(rule: "request", "'\(type)' is an information request: set 'respondBy', or give an urgency of \(request.respondWithin.keys.sorted().joined(separator: ", ")) at \(request.urgency).",
+                throw PolicyRefusal(rule: "request", "'\(type)' is an information request: set 'respondBy', or give an urgency of \(request.respondWithin.keys.sorted().map(\.string).joined(separator: ", ")) at \(request.urgency).",
                                     pointer: request.urgency)
             }
             respondBy = due

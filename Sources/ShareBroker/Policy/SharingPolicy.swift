@@ -32,8 +32,8 @@ public struct SharingPolicy: Sendable {
     public struct RequestRule: Sendable, Equatable {
         /// Where the envelope gives the urgency, such as `/payload/urgency`.
         public let urgency: JSONPointer
-        /// How long recipients have to answer, by urgency (such as red, amber, green).
-        public let respondWithin: [String: TimeInterval]
+        /// How long recipients have to answer, by urgency (such as red, amber, green), matched by code point.
+        public let respondWithin: [JSONKey: TimeInterval]
         /// Who is told, besides the requester, when answers are overdue.
         public let escalateTo: AgencyID?
 
@@ -41,7 +41,7 @@ public struct SharingPolicy: Sendable {
         /// its urgency allows; nil if it has neither.
         public func respondBy(_ envelope: Envelope, document: JSONValue) -> Date? {
             if let respondBy = envelope.respondBy { return respondBy }
-            guard let level = document.value(at: urgency)?.stringValue, let within = respondWithin[level] else { return nil }
+            guard let level = document.value(at: urgency)?.stringValue, let within = respondWithin[JSONKey(level)] else { return nil }
             return envelope.sentAt.addingTimeInterval(within)
         }
     }
@@ -61,18 +61,18 @@ public struct SharingPolicy: Sendable {
             throw PolicyError(pointer: .root, "The policy must be a JSON object with a \"types\" object.")
         }
         for key in root.keys where key != "types" && key != "$comment" {
-            throw PolicyError(pointer: JSONPointer.root.appending(key), "'\(key)' is not a policy field; the policy has \"types\" (and an optional \"$comment\").")
+            throw PolicyError(pointer: JSONPointer.root.appending(key.string), "'\(key)' is not a policy field; the policy has \"types\" (and an optional \"$comment\").")
         }
         guard let types = root["types"]?.objectValue, !types.isEmpty else {
             throw PolicyError(pointer: "/types", "\"types\" must be an object naming at least one message type, such as \"unborn-baby-referral/1\".")
         }
         var rules: [MessageType: Rule] = [:]
-        for name in types.keys.sorted() {
-            let pointer = JSONPointer("/types").appending(name)
-            guard let type = MessageType(name), knownTypes.contains(type) else {
+        for (name, value) in types.sorted(by: { $0.key < $1.key }) {
+            let pointer = JSONPointer("/types").appending(name.string)
+            guard let type = MessageType(name.string), knownTypes.contains(type) else {
                 throw PolicyError(pointer: pointer, "'\(name)' is not a message type in the catalogue; GET /v1/schemas lists them.")
             }
-            rules[type] = try Self.rule(types[name] ?? .null, at: pointer)
+            rules[type] = try Self.rule(value, at: pointer)
         }
         self.rules = rules
         digest = Data(SHA256.hash(data: data)).base64EncodedString()
@@ -82,9 +82,9 @@ public struct SharingPolicy: Sendable {
         guard let object = value.objectValue else {
             throw PolicyError(pointer: pointer, "Each type's policy must be an object with senders, recipients, routing and consent.")
         }
-        let known: Set<String> = ["senders", "recipients", "routing", "consent", "maxExpiryDays", "request", "failureNoticesTo", "$comment"]
+        let known: Set<JSONKey> = ["senders", "recipients", "routing", "consent", "maxExpiryDays", "request", "failureNoticesTo", "$comment"]
         for key in object.keys.sorted() where !known.contains(key) {
-            throw PolicyError(pointer: pointer.appending(key), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request and failureNoticesTo.")
+            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request and failureNoticesTo.")
         }
         var maxExpiry: TimeInterval?
         if let days = object["maxExpiryDays"] {
@@ -104,10 +104,10 @@ public struct SharingPolicy: Sendable {
     }
 
     /// The agency id that `object[key]` names.
-    private static func agency(_ object: [String: JSONValue], _ key: String, at base: JSONPointer) throws(PolicyError) -> AgencyID? {
+    private static func agency(_ object: [JSONKey: JSONValue], _ key: JSONKey, at base: JSONPointer) throws(PolicyError) -> AgencyID? {
         guard let value = object[key] else { return nil }
         guard let id = value.stringValue.flatMap(AgencyID.init) else {
-            throw PolicyError(pointer: base.appending(key), "'\(key)' must be an agency id from the directory.")
+            throw PolicyError(pointer: base.appending(key.string), "'\(key)' must be an agency id from the directory.")
         }
         return id
     }
@@ -117,18 +117,18 @@ public struct SharingPolicy: Sendable {
             throw PolicyError(pointer: pointer, "'request' must be an object with urgency, respondWithinHours and escalateTo.")
         }
         for key in object.keys.sorted() where !["urgency", "respondWithinHours", "escalateTo"].contains(key) {
-            throw PolicyError(pointer: pointer.appending(key), "'\(key)' is not a request field; a request has urgency, respondWithinHours and escalateTo.")
+            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a request field; a request has urgency, respondWithinHours and escalateTo.")
         }
-        guard let urgency = object["urgency"]?.stringValue, urgency.hasPrefix("/") else {
+        guard let urgency = object["urgency"]?.stringValue, urgency.utf8.first == UInt8(ascii: "/") else {
             throw PolicyError(pointer: pointer.appending("urgency"), "'urgency' must be a JSON Pointer into the envelope, such as \"/payload/urgency\".")
         }
         guard let hours = object["respondWithinHours"]?.objectValue, !hours.isEmpty else {
             throw PolicyError(pointer: pointer.appending("respondWithinHours"), "'respondWithinHours' must map each urgency to hours, such as {\"red\": 4, \"amber\": 24, \"green\": 72}.")
         }
-        var respondWithin: [String: TimeInterval] = [:]
+        var respondWithin: [JSONKey: TimeInterval] = [:]
         for (level, value) in hours {
             guard case .number(let count) = value, count > 0 else {
-                throw PolicyError(pointer: pointer.appending("respondWithinHours").appending(level), "Hours must be a number above 0.")
+                throw PolicyError(pointer: pointer.appending("respondWithinHours").appending(level.string), "Hours must be a number above 0.")
             }
             respondWithin[level] = count * 3600
         }
@@ -138,16 +138,16 @@ public struct SharingPolicy: Sendable {
 
     /// A non-empty list of names of `Value`'s cases.
     private static func names<Value: RawRepresentable & CaseIterable & Hashable>(
-        _ object: [String: JSONValue], _ key: String, at base: JSONPointer, as: Value.Type
+        _ object: [JSONKey: JSONValue], _ key: JSONKey, at base: JSONPointer, as: Value.Type
     ) throws(PolicyError) -> Set<Value> where Value.RawValue == String {
         let allowed = Value.allCases.map(\.rawValue).joined(separator: ", ")
         guard let items = object[key]?.arrayValue, !items.isEmpty else {
-            throw PolicyError(pointer: base.appending(key), "'\(key)' must be a non-empty list of: \(allowed).")
+            throw PolicyError(pointer: base.appending(key.string), "'\(key)' must be a non-empty list of: \(allowed).")
         }
         var values = Set<Value>()
         for (index, item) in items.enumerated() {
             guard let value = item.stringValue.flatMap(Value.init(rawValue:)) else {
-                throw PolicyError(pointer: base.appending(key).appending(index), "Each of '\(key)' must be one of: \(allowed).")
+                throw PolicyError(pointer: base.appending(key.string).appending(index), "Each of '\(key)' must be one of: \(allowed).")
             }
             values.insert(value)
         }

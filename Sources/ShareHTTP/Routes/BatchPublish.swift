@@ -19,7 +19,7 @@ enum BatchPublish {
             throw refusal(.root, "Must be an object with the member 'messages'.")
         }
         if let unknown = members.keys.sorted().first(where: { $0 != "messages" }) {
-            throw refusal(JSONPointer.root.appending(unknown), "Unknown member; the batch has only 'messages'.")
+            throw refusal(JSONPointer.root.appending(unknown.string), "Unknown member; the batch has only 'messages'.")
         }
         guard case .array(let items) = members["messages"] else {
             throw refusal("/messages", "Must be an array of compact JWS strings.")

@@ -65,7 +65,7 @@ private func collect(_ request: Request, upTo limit: Int, what: String) async th
 }
 
 /// The members of the 201 answer to a publish: the message id, its recipients and its audit log index.
-func publishAnswer(_ receipt: PublishReceipt) -> [String: JSONValue] {
+func publishAnswer(_ receipt: PublishReceipt) -> [JSONKey: JSONValue] {
     [
         "id": .string(receipt.id.lowercasedString), "recipients": .array(receipt.recipients.map { .string($0.rawValue) }),
         "audit": .object(["index": .number(Double(receipt.auditIndex))]),

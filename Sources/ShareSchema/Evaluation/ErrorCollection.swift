@@ -113,25 +113,25 @@ struct ErrorCollector {
             guard case .object(let object) = instance else { return }
             for requirement in requirements where object[requirement.name] != nil {
                 for name in requirement.required where object[name] == nil {
-                    report("dependentRequired", of: node, at: location, path: path, "'\(name)' is missing, and it is required when '\(requirement.name)' is present.", pointer: location.pointer.appending(name))
+                    report("dependentRequired", of: node, at: location, path: path, "'\(name)' is missing, and it is required when '\(requirement.name)' is present.", pointer: location.pointer.appending(name.string))
                 }
             }
         case .dependentSchemas(let dependencies):
             guard case .object(let object) = instance else { return }
             for dependency in dependencies where object[dependency.name] != nil {
-                collect(dependency.schema, instance, at: location, path: path + "/dependentSchemas/" + Describe.pointerToken(dependency.name))
+                collect(dependency.schema, instance, at: location, path: path + "/dependentSchemas/" + JSONPointer.escaped(dependency.name.string))
             }
         }
     }
 
-    private mutating func collectMembers(_ members: ObjectMembers, of node: SchemaNode, _ object: [String: JSONValue], at location: InstanceLocation, path: String) {
+    private mutating func collectMembers(_ members: ObjectMembers, of node: SchemaNode, _ object: [JSONKey: JSONValue], at location: InstanceLocation, path: String) {
         for (name, schema) in members.sortedProperties {
             if let value = object[name] {
-                collect(schema, value, at: location.member(name), path: path + "/properties/" + Describe.pointerToken(name))
+                collect(schema, value, at: location.member(name.string), path: path + "/properties/" + JSONPointer.escaped(name.string))
             }
         }
         for name in members.required where object[name] == nil {
-            report("required", of: node, at: location, path: path, "'\(name)' is missing, and it is required.", pointer: location.pointer.appending(name))
+            report("required", of: node, at: location, path: path, "'\(name)' is missing, and it is required.", pointer: location.pointer.appending(name.string))
         }
         let names = object.keys.sorted()
         if let additional = members.additionalProperties {
@@ -143,15 +143,15 @@ struct ErrorCollector {
             } else {
                 for name in unexpected {
                     if let value = object[name] {
-                        collect(additional, value, at: location.member(name), path: path + "/additionalProperties")
+                        collect(additional, value, at: location.member(name.string), path: path + "/additionalProperties")
                     }
                 }
             }
         }
         for name in names {
             guard let value = object[name] else { continue }
-            for entry in members.patternProperties where entry.pattern.matches(name) {
-                collect(entry.schema, value, at: location.member(name), path: path + "/patternProperties/" + Describe.pointerToken(entry.pattern.source))
+            for entry in members.patternProperties where entry.pattern.matches(name.string) {
+                collect(entry.schema, value, at: location.member(name.string), path: path + "/patternProperties/" + JSONPointer.escaped(entry.pattern.source))
             }
         }
     }

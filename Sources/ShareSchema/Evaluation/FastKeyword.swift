@@ -1,3 +1,5 @@
+import ShareModel
+
 /// A `Keyword` as `isValid` runs it. Every payload is a plain value or an unowned reference, so
 /// copying and switching over these costs no reference counting; the referenced objects are
 /// owned by the node's `keywords` (or its `owners`), and nodes by the catalogue's graph.
@@ -74,9 +76,9 @@ final class DependentRequirements: Sendable {
 
 /// `dependentSchemas` entries with unowned subschemas, for `isValid`.
 final class DependentSchemas: @unchecked Sendable {
-    let list: [(name: String, schema: Unmanaged<SchemaNode>)]
+    let list: [(name: JSONKey, schema: Unmanaged<SchemaNode>)]
 
-    init(_ list: [(name: String, schema: SchemaNode)]) {
+    init(_ list: [(name: JSONKey, schema: SchemaNode)]) {
         self.list = list.map { ($0.name, .passUnretained($0.schema)) }
     }
 }

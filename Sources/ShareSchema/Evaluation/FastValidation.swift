@@ -54,7 +54,7 @@ extension FastKeyword {
 }
 
 extension DependentRequirement {
-    static func areMet(by object: [String: JSONValue], _ requirements: [DependentRequirement]) -> Bool {
+    static func areMet(by object: [JSONKey: JSONValue], _ requirements: [DependentRequirement]) -> Bool {
         for requirement in requirements where object[requirement.name] != nil {
             for name in requirement.required where object[name] == nil { return false }
         }
@@ -65,7 +65,7 @@ extension DependentRequirement {
 extension ObjectMembers {
     /// One pass over the members: each name is looked up once, and required names with a
     /// `properties` entry are counted rather than looked up.
-    func accepts(_ object: [String: JSONValue]) -> Bool {
+    func accepts(_ object: [JSONKey: JSONValue]) -> Bool {
         if object.count < required.count { return false }
         for name in requiredElsewhere where object[name] == nil { return false }
         if properties.entries.isEmpty, patternProperties.isEmpty, additionalProperties == nil { return true }
@@ -78,7 +78,7 @@ extension ObjectMembers {
                 if !properties.unownedSchemas[index].isValid(value) { return false }
             }
             if !patternProperties.isEmpty {
-                for entry in patternProperties where entry.pattern.matches(name) {
+                for entry in patternProperties where entry.pattern.matches(name.string) {
                     declared = true
                     if !entry.schema.isValid(value) { return false }
                 }

@@ -69,8 +69,15 @@ enum NumberBound: Sendable {
         case .maximum(let limit): number <= limit
         case .exclusiveMinimum(let limit): number > limit
         case .exclusiveMaximum(let limit): number < limit
-        case .multipleOf(let divisor): (number / divisor).isWholeNumber
+        case .multipleOf(let divisor): Self.isMultiple(number, of: divisor)
         }
+    }
+
+    /// Whether the quotient is whole; when it overflows (1e308 / 0.5), whether the remainder,
+    /// which is exact, is zero.
+    private static func isMultiple(_ number: Double, of divisor: Double) -> Bool {
+        let quotient = number / divisor
+        return quotient.isFinite ? quotient.isWholeNumber : number.truncatingRemainder(dividingBy: divisor) == 0
     }
 
     var keyword: String {

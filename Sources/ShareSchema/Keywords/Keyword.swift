@@ -21,7 +21,7 @@ enum Keyword: Sendable {
     case not(SchemaNode)
     case conditional(if: SchemaNode, then: SchemaNode?, else: SchemaNode?)
     case dependentRequired([DependentRequirement])
-    case dependentSchemas([(name: String, schema: SchemaNode)])
+    case dependentSchemas([(name: JSONKey, schema: SchemaNode)])
 }
 
 /// The JSON types a `type` keyword allows.
@@ -35,7 +35,7 @@ struct JSONTypeSet: OptionSet, Sendable {
     static let array = JSONTypeSet(rawValue: 32)
     static let object = JSONTypeSet(rawValue: 64)
 
-    static let byName: [String: JSONTypeSet] = [
+    static let byName: [JSONKey: JSONTypeSet] = [
         "null": .null, "boolean": .boolean, "integer": .integer, "number": .number,
         "string": .string, "array": .array, "object": .object,
     ]
@@ -57,55 +57,58 @@ extension Double {
     var isWholeNumber: Bool { isFinite && self == rounded(.towardZero) }
 }
 
-/// An `enum`'s values, with a set for the common all-strings case.
+/// An `enum`'s values, with a table for the common all-strings case. Strings match by code point.
 final class EnumValues: Sendable {
     let values: [JSONValue]
-    let strings: Set<String>
+    private let strings: NameTable
 
     init(_ values: [JSONValue]) {
         self.values = values
-        strings = Set(values.compactMap(\.stringValue))
+        var seen: Set<JSONKey> = []
+        strings = NameTable(values.compactMap(\.stringValue).filter { seen.insert(JSONKey($0)).inserted })
     }
 
     func contains(_ value: JSONValue) -> Bool {
-        if case .string(let string) = value { return strings.contains(string) }
+        if case .string(let string) = value { return strings.index(of: string) != nil }
         return values.contains(value)
     }
 }
 
 /// `properties`, `required`, `additionalProperties` and `patternProperties` of one schema object.
+/// Member names match by code point.
 final class ObjectMembers: @unchecked Sendable {  // immutable; the unowned references are kept alive by the graph
     let properties: PropertyTable
     /// `properties` in sorted name order, for deterministic error order.
-    let sortedProperties: [(name: String, schema: SchemaNode)]
-    let required: [String]
+    let sortedProperties: [(name: JSONKey, schema: SchemaNode)]
+    let required: [JSONKey]
     /// How many `required` names have a `properties` entry; the others are in `requiredElsewhere`.
     let requiredWithSchema: Int
-    let requiredElsewhere: [String]
+    let requiredElsewhere: [JSONKey]
     let patternProperties: [(pattern: RegexProgram, schema: SchemaNode)]
     let additionalProperties: SchemaNode?
     /// `additionalProperties`, unowned, for `isValid`.
     let unownedAdditionalProperties: Unmanaged<SchemaNode>?
 
+    /// `properties` must be in sorted name order, each name once.
     init(
-        properties: [String: SchemaNode], required: [String],
+        properties: [(name: JSONKey, schema: SchemaNode)], required: [JSONKey],
         patternProperties: [(pattern: RegexProgram, schema: SchemaNode)], additionalProperties: SchemaNode?
     ) {
-        let names = properties.keys.sorted()
-        sortedProperties = names.compactMap { name in properties[name].map { (name, $0) } }
+        sortedProperties = properties
         let requiredSet = Set(required)
-        self.properties = PropertyTable(sortedProperties.map { .init(name: $0.name, schema: $0.schema, isRequired: requiredSet.contains($0.name)) })
+        let table = PropertyTable(properties.map { .init(name: $0.name, schema: $0.schema, isRequired: requiredSet.contains($0.name)) })
+        self.properties = table
         self.required = required
-        requiredWithSchema = required.filter { properties[$0] != nil }.count
-        requiredElsewhere = required.filter { properties[$0] == nil }
+        requiredWithSchema = required.filter { table.index(of: $0) != nil }.count
+        requiredElsewhere = required.filter { table.index(of: $0) == nil }
         self.patternProperties = patternProperties
         self.additionalProperties = additionalProperties
         unownedAdditionalProperties = additionalProperties.map { .passUnretained($0) }
     }
 
     /// Whether some `properties` entry or `patternProperties` pattern covers `name`.
-    func isDeclared(_ name: String) -> Bool {
-        properties.index(of: name) != nil || patternProperties.contains { $0.pattern.matches(name) }
+    func isDeclared(_ name: JSONKey) -> Bool {
+        properties.index(of: name) != nil || patternProperties.contains { $0.pattern.matches(name.string) }
     }
 }
 
@@ -128,6 +131,6 @@ final class ArrayItems: @unchecked Sendable {  // immutable; the unowned referen
 
 /// One `dependentRequired` entry: when `name` is present, so must every one of `required` be.
 struct DependentRequirement: Sendable {
-    let name: String
-    let required: [String]
+    let name: JSONKey
+    let required: [JSONKey]
 }

@@ -3,21 +3,21 @@ import ShareModel
 /// Reads one schema object: refuses unknown keywords and malformed values, compiles subschemas
 /// through the compiler, and returns the keywords in evaluation order.
 struct KeywordBuilder {
-    let members: [String: JSONValue]
+    let members: [JSONKey: JSONValue]
     var position: SchemaCompiler.Position
 
-    init(members: [String: JSONValue], position: SchemaCompiler.Position) {
+    init(members: [JSONKey: JSONValue], position: SchemaCompiler.Position) {
         self.members = members
         self.position = position
     }
 
     /// Keywords that only annotate; their values are checked against the meta-schema's types.
-    static let annotations: [String: String] = [
+    static let annotations: [JSONKey: String] = [
         "title": "string", "description": "string", "$comment": "string", "examples": "array",
         "default": "", "deprecated": "boolean", "readOnly": "boolean", "writeOnly": "boolean",
     ]
 
-    static let supported: Set<String> = Set(annotations.keys).union([
+    static let supported: Set<JSONKey> = Set(annotations.keys).union([
         "$schema", "$id", "$ref", "$defs",
         "type", "enum", "const", "properties", "required", "additionalProperties", "patternProperties",
         "items", "prefixItems", "minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "pattern",
@@ -29,7 +29,7 @@ struct KeywordBuilder {
         for name in members.keys.sorted() where !Self.supported.contains(name) {
             throw position.failure(
                 "'\(name)' is not supported by this validator; remove it or express the rule with the supported draft 2020-12 keywords.",
-                at: [name]
+                at: [name.string]
             )
         }
         try checkDialect()
@@ -104,7 +104,7 @@ struct KeywordBuilder {
     private func checkDialect() throws(SchemaLoadError) {
         guard let value = members["$schema"] else { return }
         guard case .string(let uri) = value else { throw failure("$schema", "must be a string") }
-        guard uri == SchemaCompiler.draft202012 || uri == SchemaCompiler.draft202012 + "#" else {
+        guard uri.codePointsEqual(SchemaCompiler.draft202012) || uri.codePointsEqual(SchemaCompiler.draft202012 + "#") else {
             throw position.failure(
                 "'$schema' is \(uri), but this validator supports only JSON Schema draft 2020-12 (\(SchemaCompiler.draft202012)).",
                 at: ["$schema"]
@@ -115,7 +115,7 @@ struct KeywordBuilder {
     private func checkAnnotations() throws(SchemaLoadError) {
         for (name, expected) in Self.annotations where !expected.isEmpty {
             if let value = members[name], value.typeName != expected {
-                throw failure(name, "must be a\(expected == "array" ? "n" : "") \(expected)")
+                throw failure(name.string, "must be a\(expected == "array" ? "n" : "") \(expected)")
             }
         }
     }
@@ -129,7 +129,7 @@ struct KeywordBuilder {
         }
         var set: JSONTypeSet = []
         for name in names {
-            guard case .string(let text) = name, let type = JSONTypeSet.byName[text] else {
+            guard case .string(let text) = name, let type = JSONTypeSet.byName[JSONKey(text)] else {
                 throw failure("type", "names an unknown type; the types are null, boolean, integer, number, string, array and object")
             }
             guard !set.contains(type) else { throw failure("type", "names \(text) twice") }
@@ -139,7 +139,7 @@ struct KeywordBuilder {
     }
 
     private func count(_ keyword: String) throws(SchemaLoadError) -> Int? {
-        guard let value = members[keyword] else { return nil }
+        guard let value = members[JSONKey(keyword)] else { return nil }
         guard case .number(let number) = value, number >= 0, number.isWholeNumber, number <= 9_007_199_254_740_992 else {
             throw failure(keyword, "must be a whole number, 0 or more")
         }
@@ -147,20 +147,22 @@ struct KeywordBuilder {
     }
 
     private func number(_ keyword: String) throws(SchemaLoadError) -> Double? {
-        guard let value = members[keyword] else { return nil }
+        guard let value = members[JSONKey(keyword)] else { return nil }
         guard case .number(let number) = value else { throw failure(keyword, "must be a number") }
         return number
     }
 
-    private func strings(_ value: JSONValue, at keyword: String...) throws(SchemaLoadError) -> [String] {
+    /// Distinct by code point: "ä" and "a\u{308}" are two names.
+    private func strings(_ value: JSONValue, at keyword: String...) throws(SchemaLoadError) -> [JSONKey] {
         let message = "must be an array of distinct strings"
         guard case .array(let items) = value else { throw position.failure("'\(keyword.joined(separator: "/"))' \(message).", at: keyword) }
-        var result: [String] = []
+        var result: [JSONKey] = []
+        var seen: Set<JSONKey> = []
         for item in items {
-            guard case .string(let text) = item, !result.contains(text) else {
+            guard case .string(let text) = item, seen.insert(JSONKey(text)).inserted else {
                 throw position.failure("'\(keyword.joined(separator: "/"))' \(message).", at: keyword)
             }
-            result.append(text)
+            result.append(JSONKey(text))
         }
         return result
     }
@@ -184,28 +186,24 @@ struct KeywordBuilder {
     }
 
     /// An object whose member values are schemas, compiled in sorted name order.
-    private func schemaMap(_ value: JSONValue, _ keyword: String, _ compiler: inout SchemaCompiler) throws(SchemaLoadError) -> [(name: String, schema: SchemaNode)] {
+    private func schemaMap(_ value: JSONValue, _ keyword: String, _ compiler: inout SchemaCompiler) throws(SchemaLoadError) -> [(name: JSONKey, schema: SchemaNode)] {
         guard case .object(let object) = value else { throw failure(keyword, "must be an object whose values are schemas") }
-        var result: [(name: String, schema: SchemaNode)] = []
-        for name in object.keys.sorted() {
-            guard let member = object[name] else { continue }
-            result.append((name, try compiler.compile(member, at: position.child(keyword, name))))
+        var result: [(name: JSONKey, schema: SchemaNode)] = []
+        for (name, member) in object.sorted(by: { $0.key < $1.key }) {
+            result.append((name, try compiler.compile(member, at: position.child(keyword, name.string))))
         }
         return result
     }
 
     private func objectMembers(_ compiler: inout SchemaCompiler) throws(SchemaLoadError) -> ObjectMembers? {
-        let keys = ["properties", "required", "additionalProperties", "patternProperties"]
+        let keys: [JSONKey] = ["properties", "required", "additionalProperties", "patternProperties"]
         guard keys.contains(where: { members[$0] != nil }) else { return nil }
-        var properties: [String: SchemaNode] = [:]
-        if let value = members["properties"] {
-            for entry in try schemaMap(value, "properties", &compiler) { properties[entry.name] = entry.schema }
-        }
+        let properties = try members["properties"].map { value throws(SchemaLoadError) in try schemaMap(value, "properties", &compiler) } ?? []
         let required = try members["required"].map { value throws(SchemaLoadError) in try strings(value, at: "required") } ?? []
         var patterns: [(pattern: RegexProgram, schema: SchemaNode)] = []
         if let value = members["patternProperties"] {
             for entry in try schemaMap(value, "patternProperties", &compiler) {
-                patterns.append((try regex(.string(entry.name), at: "patternProperties", entry.name), entry.schema))
+                patterns.append((try regex(.string(entry.name.string), at: "patternProperties", entry.name.string), entry.schema))
             }
         }
         let additional = try members["additionalProperties"].map { value throws(SchemaLoadError) in
@@ -232,9 +230,8 @@ struct KeywordBuilder {
             throw failure("dependentRequired", "must be an object whose values are arrays of property names")
         }
         var result: [DependentRequirement] = []
-        for name in object.keys.sorted() {
-            guard let names = object[name] else { continue }
-            result.append(DependentRequirement(name: name, required: try strings(names, at: "dependentRequired", name)))
+        for (name, names) in object.sorted(by: { $0.key < $1.key }) {
+            result.append(DependentRequirement(name: name, required: try strings(names, at: "dependentRequired", name.string)))
         }
         return result
     }
