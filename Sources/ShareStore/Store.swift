@@ -12,7 +12,8 @@ public import ShareModel
 ///
 /// - **Durable and atomic.** A call that changes state commits before it returns: the change
 ///   and the events recording it are stored together, or neither is. A call that throws has
-///   stored nothing of itself, and takes nothing of other callers' calls with it.
+///   stored nothing of itself; a call that returns has stored all of itself, whichever
+///   other calls failed meanwhile.
 /// - **Safe under concurrency.** Any number of tasks may call at once. Each call takes effect
 ///   as if it were alone, and a read sees every change whose call returned before the read started.
 /// - **One record, in commit order.** Events are appended at the end of one record, indexed
