@@ -70,6 +70,12 @@ let package = Package(
             dependencies: ["ShareModel"],
             swiftSettings: strictSettings
         ),
+        // The Store contract as one suite of checks, run against every store by the tests.
+        .target(
+            name: "ShareStoreConformance",
+            dependencies: ["ShareStore", "ShareModel"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ShareStoreSQLite",
             dependencies: ["CSQLite", "ShareStore", "ShareModel"],
@@ -212,7 +218,7 @@ let package = Package(
         .testTarget(
             name: "ShareBrokerTests",
             dependencies: [
-                "ShareBroker", "ShareModel", "ShareJWS", "ShareStore", "ShareStoreSQLite", "ShareAudit",
+                "ShareBroker", "ShareModel", "ShareJWS", "ShareStore", "ShareStoreSQLite", "ShareStoreConformance", "ShareAudit",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings

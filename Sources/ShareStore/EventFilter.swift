@@ -3,10 +3,13 @@ public import ShareModel
 
 /// Conditions on events; each one given must hold.
 public struct EventFilter: Sendable, Equatable {
-    /// Events of messages whose subject has this keyed token (see the `published` event's `subjects`).
+    /// Every event about a message whose subject has this keyed token: the tokens of a stored
+    /// message's `published` event, and those `Store.record(_:)` indexed (a refused message's).
     public var subjectToken: String?
-    /// Events by this agency, or routing a message to it.
+    /// Events by this agency, or routing a message to it: its `agency` or its `recipient` is
+    /// this agency (a refusal's `recipients` are not searched).
     public var agency: AgencyID?
+    /// Every event about this message (its `messageID`), including a refusal of a message never stored.
     public var messageID: UUID?
     public var kind: EventRecord.Kind?
     /// At or after this time.

@@ -1,26 +1,65 @@
 public import Foundation
 public import ShareModel
 
-/// Durable storage for messages, deliveries and the event record.
+/// Durable storage for messages, deliveries and the event record: all the state the broker
+/// keeps, so that a restart loses nothing.
 ///
-/// Every method that changes state commits before it returns: when it returns, the change
-/// and the events recording it are on disk together, or neither is.
+/// ## The contract
+///
+/// Every store keeps these promises, and the requirements below say what each call does.
+/// `ShareStoreConformance` checks them all, written once against `any Store`; a new store is
+/// added to the list of stores that suite runs against.
+///
+/// - **Durable and atomic.** A call that changes state commits before it returns: the change
+///   and the events recording it are stored together, or neither is. A call that throws has
+///   stored nothing of itself; a call that returns has stored all of itself, whichever
+///   other calls failed meanwhile.
+/// - **Safe under concurrency.** Any number of tasks may call at once. Each call takes effect
+///   as if it were alone, and a read sees every change whose call returned before the read started.
+/// - **One record, in commit order.** Events are appended at the end of one record, indexed
+///   from 0 with no gaps and in commit order: an entry committed after another has a higher
+///   index. A reader that has read up to index `n` finds `n + 1` next, never an entry at a
+///   lower index later. Each entry is appended exactly once and never changed; its stored
+///   bytes are its `entryBytes()`. A call's own events are contiguous, in the order given.
+/// - **Delivery sequences in commit order.** `InboxDelivery.sequence` grows in the order
+///   deliveries are committed and is never reused, so a stream that resumes after the last
+///   sequence it sent never skips a delivery.
+/// - **Exclusive hand-out.** A delivery handed out (by `fetchInbox`, by `streamDeliveries`
+///   with an attempt counted, or to streams as it is published) is hidden from `fetchInbox`
+///   until its visibility period ends: two fetches for one agency, however concurrent, never
+///   hand out the same delivery in one visibility period. Only an agency's streams get a
+///   hidden delivery again, under the same attempt (see `streamDeliveries`).
+/// - **Ids are unique.** Message ids are one namespace (`publish` answers a replay or a
+///   conflict); a call that would store a delivery id, a notice's message id or a
+///   subscription id that is already stored throws, having stored nothing.
+/// - **Times** are kept to the millisecond. A bound is reached when `now` equals it: a message
+///   is expired when `expiresAt <= now`, and a delivery hidden until a time is visible at it.
 public protocol Store: Sendable {
-    /// Stores messages, each with its deliveries and its events, in one transaction, in order,
-    /// and answers one outcome per message. A message whose id exists with the same digest is
-    /// `.replayed` with the first receipt and nothing of it is stored; with another digest,
-    /// `.conflict`. Throws `StoreError`, having stored none of them, if the store cannot write.
+    /// Stores messages, each with its deliveries and its events, in one transaction, in the
+    /// order given, and answers one outcome per message, in that order:
+    /// - `.stored`: the message is new. Its receipt lists its deliveries' recipients in order,
+    ///   and its `auditIndex` is the index of its first event (the `published` event). The
+    ///   subject tokens of that event are indexed for `events(matching:)`. A delivery with a
+    ///   `handedOutUntil` is stored as handed out at `receivedAt` (attempt 1, hidden until then).
+    /// - `.replayed`: a message with this id and the same digest is stored (perhaps earlier in
+    ///   this batch); answered with its first receipt, and nothing of this one is stored.
+    /// - `.conflict`: the id is taken by a message with another digest; nothing is stored.
+    ///
+    /// Throws, having stored none of the messages, if the store cannot write
+    /// (`StoreError.unavailable`) or a delivery id is taken.
     func publish(_ messages: [NewMessage]) async throws -> [PublishOutcome]
 
     /// The first receipt of the stored message with this id, if its bytes have this digest
     /// (an identical resend); nil if no message has the id or its bytes differ.
     func replayedReceipt(of id: UUID, digest: Data) async throws -> PublishReceipt?
 
-    /// Hands out up to `limit` of the agency's deliveries that are not acknowledged, not expired
-    /// at `now`, not dead-lettered, handed out fewer than `maxAttempts` times, and visible (never
-    /// fetched, or last fetched before its visibility ran out). Each is hidden until
-    /// `now + visibilityTimeout`, its attempt is counted, and a `delivered` event is recorded,
-    /// all in one transaction.
+    /// Hands out, in sequence order, up to `limit` of the agency's deliveries that are not
+    /// acknowledged, not expired at `now`, not dead-lettered, handed out fewer than
+    /// `maxAttempts` times, and visible (never handed out, or `now` has reached the end of the
+    /// last visibility period or of a `deferDelivery`). Each is hidden until
+    /// `now + visibilityTimeout`, its attempt is counted (`attempt` is the number of hand-outs,
+    /// this one included; `deliveredAt` is `now`), and a `delivered` event records it, all in
+    /// one transaction. Concurrent fetches never hand out the same delivery (see the contract).
     func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery]
 
     /// Hands out up to `limit` of the agency's deliveries with a `sequence` after `sequence`
@@ -33,31 +72,44 @@ public protocol Store: Sendable {
     func streamDeliveries(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
                           visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery]
 
-    /// Reads, without changing anything, up to `limit` of the deliveries `streamDeliveries`
-    /// would consider, in sequence order, each marked with whether the hand-out made as it was
-    /// published (`NewDelivery.handedOutUntil`) still stands at `now`.
+    /// Reads, without changing or recording anything, the deliveries `streamDeliveries` would
+    /// hand out at `now` (the same ones, in the same order, at most `limit`). A candidate is
+    /// `handedOutAtPublish` while the hand-out made as it was published
+    /// (`NewDelivery.handedOutUntil`) is still its latest and still hides it at `now`; its
+    /// `attempt` and `deliveredAt` are then that hand-out's. Any other candidate must be handed
+    /// out with `streamDeliveries` before it is sent; its `attempt` is the count so far.
     func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
                           maxAttempts: Int) async throws -> [StreamCandidate]
 
     /// Acknowledges deliveries on behalf of their recipient, recording an `acknowledged` event
     /// for each first acknowledgement, all in one transaction. Returns one acknowledgement per
-    /// id addressed to `agency`, in the order given; other ids are left out. Acknowledging
-    /// twice is harmless (the first time is reported).
+    /// id addressed to `agency`, in the order given; other ids (unknown, or another agency's)
+    /// are left out and left alone. Acknowledging again is harmless: it reports the first
+    /// time (`isFirst` false, the first `acknowledgedAt`) and records nothing. An acknowledged
+    /// delivery is never handed out, expired or dead-lettered afterwards.
     func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement]
 
-    /// Whether `agency` sent the message or was one of its recipients.
+    /// Whether `agency` sent the message or a delivery of it is addressed to `agency` (handed
+    /// out or not); false for an unknown id.
     func isParty(to messageID: UUID, agency: AgencyID) async throws -> Bool
 
     /// The message, if `agency` sent it or it was handed out to `agency` at least once, with
-    /// a `retrieved` event recording that the agency read it again, in one transaction; nil
-    /// (and nothing recorded) for anyone else.
+    /// a `retrieved` event recording that the agency read it again (naming the agency's
+    /// delivery, if it is a recipient), in one transaction; nil (and nothing recorded) for
+    /// anyone else or an unknown id.
     func retrieve(message id: UUID, by agency: AgencyID, at time: Date) async throws -> RetrievedMessage?
 
-    /// The message and its deliveries, if `sender` sent it; nil otherwise.
+    /// The message and its deliveries in the order they were created, if `sender` sent it;
+    /// nil for anyone else or an unknown id. Read at one instant. A delivery's state at `now`
+    /// is `acknowledged` once acknowledged; otherwise `expired` once the message's
+    /// `expiresAt <= now`; otherwise `deadLettered` once dead-lettered; otherwise `delivered`
+    /// once handed out; otherwise `pending`. `answers` are the stored messages whose
+    /// `inReplyTo` is this message, oldest first.
     func messageStatus(id: UUID, sender: AgencyID, now: Date) async throws -> MessageStatus?
 
-    /// Appends events that record a change made outside the store (such as a suspension), and
-    /// indexes the subject tokens any of them carries (a refused message's), in one transaction.
+    /// Appends events that record a change made outside the store (such as a suspension), in
+    /// order, and indexes the subject tokens any of them carries for its `messageID` (a refused
+    /// message's), in one transaction.
     func record(_ events: [EventRecord]) async throws
 
     /// Stores a subscription and the event recording it, in one transaction.
@@ -67,44 +119,58 @@ public protocol Store: Sendable {
     /// nothing recorded) when the agency has no subscription with that id.
     func removeSubscription(id: UUID, agency: AgencyID, event: EventRecord) async throws -> Bool
 
-    /// Every subscription of every agency, oldest first.
+    /// Every subscription of every agency, in the order they were added.
     func subscriptions() async throws -> [Subscription]
 
-    /// Sets (or with nil removes) the agency's webhook endpoint and records `event`, in one transaction.
+    /// Sets (replacing any earlier one) or, with nil, removes the agency's webhook endpoint,
+    /// and records `event` either way, in one transaction.
     func setWebhook(_ url: String?, for agency: AgencyID, at time: Date, event: EventRecord) async throws
 
     /// Every registered webhook endpoint, by agency.
     func webhooks() async throws -> [AgencyID: String]
 
-    /// Hides an unacknowledged delivery until `time` (a webhook retry's backoff).
+    /// Hides an unacknowledged delivery until `time` (a webhook retry's backoff), without
+    /// counting an attempt: `fetchInbox` does not hand it out, nor do the timers find it
+    /// exhausted, before then. An unknown or acknowledged delivery is left alone.
     func deferDelivery(_ id: UUID, until time: Date) async throws
 
-    /// Up to `limit` of each kind of timer work due at `now` (see `DueWork`).
+    /// Up to `limit` of each kind of timer work due at `now`, read at one instant:
+    /// - `expired`: messages with `expiresAt <= now` whose expiry is not settled, earliest
+    ///   first, each with every delivery never acknowledged (dead-lettered ones included);
+    /// - `overdue`: requests with `respondBy <= now` whose deadline is not settled, earliest
+    ///   first, with every recipient and each agency that has sent an answer;
+    /// - `exhausted`: deliveries not acknowledged nor dead-lettered, handed out `maxAttempts`
+    ///   times or more and visible again at `now`, those visible longest first.
     func dueWork(now: Date, maxAttempts: Int, limit: Int) async throws -> DueWork
 
-    /// Handles an expired message in one transaction: dead-letters its unacknowledged
-    /// deliveries, records `events`, stores `notice` (the delivery-failed message, if any) with
-    /// its deliveries and events, and marks the expiry handled.
+    /// Handles an expired message in one transaction: dead-letters its deliveries not
+    /// acknowledged nor dead-lettered, records `events`, stores `notice` (the delivery-failed
+    /// message, if any) with its deliveries and events, and marks the expiry settled. Safe to
+    /// call twice: when the expiry is settled already (or no message has the id) it changes
+    /// and records nothing.
     func settleExpiry(of messageID: UUID, at time: Date, events: [EventRecord], notice: NewMessage?) async throws
 
     /// Handles a request's deadline in one transaction: stores `notice` (if any agency has not
-    /// answered) and marks the deadline handled.
+    /// answered) and marks the deadline settled. Safe to call twice: when the deadline is
+    /// settled already (or no message has the id) it changes nothing.
     func settleDeadline(of messageID: UUID, at time: Date, notice: NewMessage?) async throws
 
     /// Dead-letters deliveries (of one message) that used up their attempts, records `events`
     /// and stores `notice` (the delivery-failed message, if any) with its deliveries and
-    /// events, in one transaction. If any of them was acknowledged or dead-lettered meanwhile,
-    /// changes nothing and returns false (the caller looks again).
+    /// events, in one transaction, and returns true. If any of them is unknown, or was
+    /// acknowledged or dead-lettered meanwhile, changes nothing and returns false (the caller
+    /// looks again): safe to call twice. A dead-lettered delivery is never handed out again.
     func deadLetter(deliveries ids: [UUID], at time: Date, events: [EventRecord], notice: NewMessage?) async throws -> Bool
 
-    /// Events in index order, starting at `index`.
+    /// Up to `limit` events in index order, starting at `index`.
     func events(from index: Int, limit: Int) async throws -> [StoredEvent]
 
-    /// The exact bytes of entries in index order, starting at `index`: what the Merkle tree
-    /// hashes, without decoding them.
+    /// The exact bytes of up to `limit` entries in index order, starting at `index`: what the
+    /// Merkle tree hashes, without decoding them.
     func entryBytes(from index: Int, limit: Int) async throws -> [(index: Int, entry: Data)]
 
-    /// Events that match every condition of `filter`, in index order, at most `limit`.
+    /// Events that match every condition of `filter` (see `EventFilter`), in index order, at
+    /// most `limit`.
     func events(matching filter: EventFilter, limit: Int) async throws -> [StoredEvent]
 
     /// Keeps a signed tree head (the broker's commitment to the log at that size).

@@ -2,6 +2,7 @@ import Crypto
 import ShareAudit
 import ShareBroker
 import ShareStore
+import ShareStoreConformance
 import ShareStoreSQLite
 import Testing
 

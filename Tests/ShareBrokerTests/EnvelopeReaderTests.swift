@@ -1,5 +1,6 @@
 import Foundation
 import ShareModel
+import ShareStoreConformance
 import Testing
 
 /// One broken field: where to change the example envelope, and the pointer the problem must carry.

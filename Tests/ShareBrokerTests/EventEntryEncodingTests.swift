@@ -1,6 +1,7 @@
 import Foundation
 import ShareModel
 import ShareStore
+import ShareStoreConformance
 import Testing
 
 /// The audit log's entries are written by a direct canonical writer; they must be exactly the

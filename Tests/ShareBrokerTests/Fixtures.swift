@@ -1,21 +1,12 @@
 import Foundation
 import ShareModel
-import ShareStore
 import ShareStoreSQLite
 import Testing
 
-extension AgencyID {
-    static let hospitals = AgencyID("northshire-hospitals")!
-    static let csc = AgencyID("northshire-csc")!
-    static let police = AgencyID("northshire-police")!
-}
-
-/// A whole second, so times survive the store's milliseconds and RFC 3339 text unchanged.
-let t0 = Date(timeIntervalSince1970: 1_795_339_860)  // 2026-11-22T09:31:00Z
-
 // MARK: - Envelopes
 
-/// The demo's unborn-baby referral (DemoPartnership.exampleReferral) with id and times filled in.
+/// The demo's unborn-baby referral (DemoPartnership.exampleReferral) with id and times filled in:
+/// sent at `t0`, by `.hospitals` to `.csc`.
 let exampleEnvelopeText = """
     {
       "id": "2b7c0f7e-5a43-4c8e-9a5e-0d6f5f3f2a11",
@@ -73,26 +64,6 @@ func problems(in document: JSONValue, sourceLocation: SourceLocation = #_sourceL
 
 // MARK: - Store
 
-/// A message as the broker would build it: `published` first, then one `routed` per recipient.
-/// `digest` stands in for SHA-256 of the JWS; the store only compares it.
-func newMessage(
-    id: UUID = UUID(), sender: AgencyID = .hospitals, recipients: [AgencyID] = [.csc],
-    jws: Data = Data("eyJhbGciOiJFUzI1NiJ9.e30.c2ln".utf8), digest: Data? = nil,
-    receivedAt: Date = t0, expiresAt: Date? = nil
-) -> NewMessage {
-    let digest = digest ?? Data(jws.reversed().prefix(32))
-    let deliveries = recipients.map { NewDelivery(id: UUID(), recipient: $0) }
-    let published = EventRecord(kind: .published, at: receivedAt, agency: sender, messageID: id,
-                                messageDigest: digest.base64EncodedString(), messageType: "unborn-baby-referral/1",
-                                area: "E99999999")
-    let routed = deliveries.map {
-        EventRecord(kind: .routed, at: receivedAt, agency: sender, messageID: id, deliveryID: $0.id, recipient: $0.recipient)
-    }
-    return NewMessage(id: id, sender: sender, type: "unborn-baby-referral/1", area: "E99999999", digest: digest,
-                      jws: jws, receivedAt: receivedAt, expiresAt: expiresAt, deliveries: deliveries,
-                      events: [published] + routed)
-}
-
 /// A fresh folder under the temporary directory, removed by `removeTemporaryFolder`.
 func makeTemporaryFolder() throws -> URL {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("sharebroker-tests-\(UUID().uuidString)")
@@ -120,26 +91,6 @@ func withStore<T>(
         await store.close()
         throw error
     }
-}
-
-extension PublishOutcome {
-    /// The receipt when the message was newly stored; nil for a replay or a conflict.
-    var storedReceipt: PublishReceipt? {
-        if case .stored(let receipt) = self { return receipt }
-        return nil
-    }
-}
-
-/// The receipt of a publish that must be newly stored.
-@discardableResult
-func publishStored(_ message: NewMessage, to store: SQLiteStore, sourceLocation: SourceLocation = #_sourceLocation) async throws -> PublishReceipt {
-    let outcome = try await store.publish(message)
-    return try #require(outcome.storedReceipt, "expected .stored, got \(outcome)", sourceLocation: sourceLocation)
-}
-
-/// Every event in the record.
-func allEvents(_ store: SQLiteStore) async throws -> [StoredEvent] {
-    try await store.events(from: 0, limit: 100_000)
 }
 
 /// Runs the sqlite3 command-line tool on `path`; returns its exit status and what it printed.

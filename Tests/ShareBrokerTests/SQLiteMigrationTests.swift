@@ -1,6 +1,7 @@
 import Foundation
 import ShareModel
 import ShareStore
+import ShareStoreConformance
 import ShareStoreSQLite
 import Testing
 
@@ -27,7 +28,7 @@ struct SQLiteMigrationTests {
         let folder = try makeTemporaryFolder()
         defer { removeTemporaryFolder(folder) }
         let path = folder.appendingPathComponent("broker.sqlite").path
-        let before = Self.message(subjects: ["subject-token-a"])
+        let before = newMessage(subjects: ["subject-token-a"])
         var store = try SQLiteStore(configuration: .init(path: path))
         let beforeReceipt = try await publishStored(before, to: store)
         await store.close()
@@ -35,7 +36,7 @@ struct SQLiteMigrationTests {
         try #require(downgrade.status == 0, "\(downgrade.error)")
 
         store = try SQLiteStore(configuration: .init(path: path))
-        let after = Self.message(subjects: ["subject-token-a"])
+        let after = newMessage(subjects: ["subject-token-a"])
         let afterReceipt = try await publishStored(after, to: store)
         let delivery = before.deliveries[0].id
         #expect(try await store.acknowledge(delivery: delivery, by: .csc, at: t0.addingTimeInterval(60))?.isFirst == true)
@@ -56,16 +57,5 @@ struct SQLiteMigrationTests {
         #expect(try await store.isParty(to: after.id, agency: .csc))
         #expect(try sqlite3(path, "PRAGMA user_version").output.trimmingCharacters(in: .whitespacesAndNewlines) == "11")
         await store.close()
-    }
-
-    private static func message(subjects: [String]) -> NewMessage {
-        let plain = newMessage()
-        let published = plain.events[0]
-        return NewMessage(
-            id: plain.id, sender: plain.sender, type: plain.type, area: plain.area, digest: plain.digest, jws: plain.jws,
-            receivedAt: plain.receivedAt, expiresAt: nil, deliveries: plain.deliveries,
-            events: [EventRecord(kind: .published, at: published.at, agency: published.agency, messageID: published.messageID,
-                                 messageDigest: published.messageDigest, messageType: published.messageType, area: published.area,
-                                 subjects: subjects)] + plain.events.dropFirst())
     }
 }

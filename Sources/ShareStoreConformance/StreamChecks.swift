@@ -1,0 +1,105 @@
+import Foundation
+import ShareModel
+import ShareStore
+import Testing
+
+/// `streamDeliveries` and `streamCandidates`: sequence order, re-sends under the same attempt,
+/// and hand-outs made as a message is published.
+enum StreamChecks {
+    static let all = [
+        StoreCheck("streamDeliveries hands out after a sequence, in sequence order, skipping acknowledged and expired deliveries",
+                   handsOutAfterSequence),
+        StoreCheck("streamDeliveries re-sends a delivery still hidden under the same attempt, without extending its visibility",
+                   resendsUnderSameAttempt),
+        StoreCheck("streamDeliveries re-sends a hidden delivery at maxAttempts, and once visible hands it out no more",
+                   resendsAtMaxAttempts),
+        StoreCheck("streamCandidates reads what streamDeliveries would hand out, changing and recording nothing",
+                   candidatesChangeNothing),
+        StoreCheck("streamCandidates marks a hand-out made at publish while it is the latest and still hides the delivery",
+                   candidatesMarkHandOutAtPublish),
+    ]
+
+    static func handsOutAfterSequence(_ store: any Store) async throws {
+        let messages = (0..<4).map { newMessage(receivedAt: t0 + Double($0)) }
+        let expiring = newMessage(receivedAt: t0 + 4, expiresAt: t0 + 20)
+        for message in messages + [expiring] { try await publishStored(message, to: store) }
+        try await publishStored(newMessage(recipients: [.police], receivedAt: t0 + 5), to: store)
+        _ = try await store.fetch(.csc, at: t0 + 10, limit: 1)
+        _ = try await store.acknowledge(delivery: messages[1].deliveries[0].id, by: .csc, at: t0 + 10)
+
+        let all = try await store.stream(.csc, at: t0 + 11)
+        #expect(all.map(\.messageID) == [messages[0].id, messages[2].id, messages[3].id, expiring.id],
+                "a delivery out on an inbox fetch is streamed too; an acknowledged one is not")
+        #expect(all.map(\.attempt) == [1, 1, 1, 1], "the one out on an inbox fetch is still hidden: no new attempt")
+        #expect(all.map(\.sequence) == all.map(\.sequence).sorted() && Set(all.map(\.sequence)).count == all.count)
+        #expect(try await store.fetch(.csc, at: t0 + 12).isEmpty, "streamed deliveries are hidden from the inbox")
+
+        let rest = try await store.stream(.csc, after: all[1].sequence, at: t0 + 20)
+        #expect(rest.map(\.messageID) == [messages[3].id], "after the given sequence, without the expired one")
+        #expect(try await store.stream(.csc, after: all[0].sequence, at: t0 + 21, limit: 1).map(\.messageID) == [messages[2].id])
+        #expect(try await store.recorded(.delivered).count == 7, "one delivered event per hand-out: 1 fetched, 4 + 1 + 1 streamed")
+    }
+
+    static func resendsUnderSameAttempt(_ store: any Store) async throws {
+        let message = newMessage()
+        try await publishStored(message, to: store)
+        let first = try await store.stream(.csc, at: t0 + 1)
+        #expect(first.map(\.attempt) == [1])
+        let resent = try await store.stream(.csc, at: t0 + 5)
+        #expect(resent.map(\.id) == first.map(\.id))
+        #expect(resent.map(\.attempt) == [1], "an attempt is counted at most once per visibility period")
+        #expect(resent.map(\.deliveredAt) == [t0 + 5])
+        #expect(try await store.fetch(.csc, at: t0 + 30.999).isEmpty)
+        #expect(try await store.fetch(.csc, at: t0 + 31).map(\.attempt) == [2], "the re-send did not extend the visibility")
+        #expect(try await store.recorded(.delivered).map(\.attempt) == [1, 1, 2])
+        #expect(try await store.status(of: message, at: t0 + 32)?.deliveries.map(\.attempts) == [2])
+    }
+
+    static func resendsAtMaxAttempts(_ store: any Store) async throws {
+        let message = newMessage()
+        try await publishStored(message, to: store)
+        #expect(try await store.fetch(.csc, at: t0 + 1, maxAttempts: 1).map(\.attempt) == [1])
+        #expect(try await store.stream(.csc, at: t0 + 2, maxAttempts: 1).map(\.attempt) == [1], "still hidden: sent again")
+        #expect(try await store.stream(.csc, at: t0 + 31, maxAttempts: 1).isEmpty, "visible and used up")
+    }
+
+    static func candidatesChangeNothing(_ store: any Store) async throws {
+        let messages = (0..<3).map { newMessage(receivedAt: t0 + Double($0)) }
+        for message in messages { try await publishStored(message, to: store) }
+        _ = try await store.acknowledge(delivery: messages[1].deliveries[0].id, by: .csc, at: t0 + 3)
+        let before = try await allEvents(store)
+        let candidates = try await store.streamCandidates(for: .csc, after: 0, limit: 10, now: t0 + 4, maxAttempts: 10)
+        #expect(candidates.map(\.delivery.messageID) == [messages[0].id, messages[2].id])
+        #expect(candidates.map(\.handedOutAtPublish) == [false, false])
+        #expect(candidates.map(\.delivery.attempt) == [0, 0], "the count so far")
+        #expect(try await allEvents(store) == before, "nothing recorded")
+        let later = try await store.streamCandidates(for: .csc, after: candidates[0].delivery.sequence, limit: 1, now: t0 + 5,
+                                                     maxAttempts: 10)
+        #expect(later.map(\.delivery.messageID) == [messages[2].id])
+        let streamed = try await store.stream(.csc, at: t0 + 6)
+        #expect(streamed.map(\.id) == candidates.map(\.delivery.id), "the same deliveries, still there to hand out")
+        #expect(streamed.map(\.attempt) == [1, 1])
+    }
+
+    static func candidatesMarkHandOutAtPublish(_ store: any Store) async throws {
+        let streamed = newMessage(handedOutUntil: [.csc: t0 + 30])
+        let waiting = newMessage(receivedAt: t0 + 1)
+        try await publishStored(streamed, to: store)
+        try await publishStored(waiting, to: store)
+        func candidates(at now: Date) async throws -> [StreamCandidate] {
+            try await store.streamCandidates(for: .csc, after: 0, limit: 10, now: now, maxAttempts: 10)
+        }
+        let current = try await candidates(at: t0 + 2)
+        #expect(current.map(\.delivery.messageID) == [streamed.id, waiting.id])
+        #expect(current.map(\.handedOutAtPublish) == [true, false])
+        #expect(current[0].delivery.attempt == 1 && current[0].delivery.deliveredAt == t0, "the hand-out made at publish")
+
+        _ = try await store.fetch(.csc, at: t0 + 3)
+        #expect(try await candidates(at: t0 + 4).map(\.handedOutAtPublish) == [true, false],
+                "a delivery hidden by a fetch was not handed out at publish")
+        #expect(try await candidates(at: t0 + 30).map(\.handedOutAtPublish) == [false, false], "its visibility has ended")
+        _ = try await store.fetch(.csc, at: t0 + 30)
+        #expect(try await candidates(at: t0 + 31).map(\.handedOutAtPublish) == [false, false],
+                "handed out again since: no longer the latest hand-out")
+    }
+}
