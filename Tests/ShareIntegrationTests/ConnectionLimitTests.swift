@@ -44,3 +44,13 @@ struct ConnectionLimitTests {
         }
     }
 }
+
+extension ConnectionLimitTests {
+    @Test("a broker whose open-file limit cannot hold connections.maxOpen warns at start")
+    func warnsWhenOpenFileLimitIsTooLow() async throws {
+        // Linux allows 2^20 open files per process by default (fs.nr_open) and never 2^30.
+        try await withBroker(configure: { $0["connections"] = ["maxOpen": 1 << 30] }) { broker in
+            #expect(broker.logs.text.contains("warning The open-file limit is too low for connections.maxOpen"))
+        }
+    }
+}
