@@ -1,4 +1,3 @@
-import Hummingbird
 import HummingbirdCore
 import HummingbirdHTTP2
 import Logging
