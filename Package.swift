@@ -23,6 +23,9 @@ let package = Package(
         // TLS configuration and certificate access on both sides.
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        // The HTTP request and response parts Hummingbird's channels carry (already a dependency
+        // of Hummingbird), for the broker's request deadlines.
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.34.1"),
         // ES256 signatures and SHA-256 digests.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         // Minting the development PKI in `demo` and in tests.
@@ -109,6 +112,7 @@ let package = Package(
             dependencies: [
                 "ShareHTTP", "ShareBroker", "ShareStoreSQLite", "ShareModel", "ShareJWS", "ShareAudit", "ShareCatalogue",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -120,6 +124,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -188,6 +194,7 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),

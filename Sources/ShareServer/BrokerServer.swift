@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import HummingbirdHTTP2
 public import Logging
 import NIOCore
 public import ServiceLifecycle
@@ -37,9 +36,8 @@ public final class BrokerServer: Sendable {
     public func serviceGroup(handleSignals: Bool, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> ServiceGroup {
         let app = Application(
             router: BrokerRouter.make(broker: broker, inFlight: requestsInFlight),
-            server: try .http2Upgrade(
-                tlsConfiguration: TLSFactory.serverConfiguration(settings),
-                configuration: Self.http2Configuration),
+            server: GuardedHTTPChannel.server(
+                tls: try TLSFactory.serverConfiguration(settings), settings: settings.connections, logger: logger),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -62,11 +60,6 @@ public final class BrokerServer: Sendable {
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
             logger: logger))
     }
-
-    /// HTTP/2 connections idle for five minutes are closed; on shutdown, a client that keeps
-    /// its connection open after the final GOAWAY is cut off after five seconds.
-    static let http2Configuration = HTTP2UpgradeChannel.Configuration(
-        idleTimeout: .seconds(300), gracefulCloseTimeout: .seconds(5))
 
     /// Runs until SIGTERM or SIGINT.
     public func run(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {

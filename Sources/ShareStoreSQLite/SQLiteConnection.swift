@@ -7,6 +7,8 @@ import ShareStore
 /// Not thread-safe: each connection is used only by the thread of its `SQLiteWorker`.
 final class SQLiteConnection {
     private let handle: OpaquePointer
+    /// The store file, named in errors that the operator must act on.
+    private let path: String
     private var statements: [String: Statement] = [:]
 
     /// SQLite's settings for the whole process, applied once before the first connection:
@@ -26,6 +28,7 @@ final class SQLiteConnection {
             throw StoreError(.cannotOpen, "SQLite could not open the store file (\(String(cString: sqlite3_errstr(status)))).")
         }
         handle = db
+        self.path = path
         sqlite3_extended_result_codes(db, 1)
         sqlite3_busy_timeout(db, 10_000)
     }
@@ -64,7 +67,8 @@ final class SQLiteConnection {
     var isAutocommit: Bool { sqlite3_get_autocommit(handle) != 0 }
 
     func error(_ status: Int32) -> SQLiteError {
-        SQLiteError(status: status, message: String(cString: sqlite3_errmsg(handle)))
+        SQLiteError(status: status, message: String(cString: sqlite3_errmsg(handle)),
+                    systemError: sqlite3_system_errno(handle), path: path)
     }
 }
 
@@ -72,6 +76,22 @@ final class SQLiteConnection {
 struct SQLiteError: Error, CustomStringConvertible {
     let status: Int32
     let message: String
+    /// The operating system's error number behind the failure, if there was one.
+    let systemError: Int32
+    /// The store file.
+    let path: String
+
+    /// Out of space: the disk is full, or the file reached the store's size limit.
+    var isFull: Bool {
+        status & 0xff == SQLITE_FULL || systemError == ENOSPC || systemError == EDQUOT
+    }
+
+    /// What an operator must do about a full store, naming the folder whose disk is full.
+    var fullStoreAdvice: String {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return "The store is full (\(description)): free space on the disk that holds \(folder), "
+            + "or raise store.maxSizeBytes if the store has reached it."
+    }
 
     /// Out of space, I/O failure, read-only file or database locked: the write could not be made.
     var isUnavailable: Bool {

@@ -27,7 +27,11 @@ public final class SQLiteStore: Store {
         let maxSize = configuration.maxSizeBytes
         writer = try SQLiteWorker(name: "sqlite-writer", transactional: true) {
             let connection = try SQLiteConnection(path: path, readOnly: false)
-            try Self.prepare(connection, maxSizeBytes: maxSize)
+            do {
+                try Self.prepare(connection, maxSizeBytes: maxSize)
+            } catch let error as SQLiteError where error.isFull {
+                throw StoreError(.cannotOpen, error.fullStoreAdvice)
+            }
             return connection
         }
         reader = try SQLiteWorker(name: "sqlite-reader", transactional: false) {

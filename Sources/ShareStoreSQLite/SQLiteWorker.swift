@@ -142,9 +142,11 @@ final class SQLiteWorker: Sendable {
         }
     }
 
-    /// Store errors pass through; SQLite failures to write become `.unavailable`.
+    /// Store errors pass through; SQLite failures to write become `.unavailable`, saying what to
+    /// do when the store is full.
     static func storeError(_ error: any Error) -> any Error {
         if let sqlite = error as? SQLiteError, sqlite.isUnavailable {
+            if sqlite.isFull { return StoreError(.unavailable, "\(sqlite.fullStoreAdvice) Nothing was changed.") }
             return StoreError(.unavailable, "The store could not write (\(sqlite.description)); nothing was changed.")
         }
         return error

@@ -93,3 +93,10 @@ extension TestBroker {
         return try JSONDecoder().decode(T.self, from: response.body)
     }
 }
+
+extension LogCapture {
+    /// The lines logged at `error` or `critical`.
+    var errorLines: [Substring] {
+        text.split(separator: "\n").filter { $0.hasPrefix("error ") || $0.hasPrefix("critical ") }
+    }
+}

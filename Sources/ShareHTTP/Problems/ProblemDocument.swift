@@ -44,7 +44,8 @@ extension BrokerError: HTTPResponseError {
 }
 
 /// Renders every failure as a problem document: broker refusals as themselves, framework
-/// errors by their status, and anything unexpected as a 500 whose detail stays in the log.
+/// errors by their status, a body the client abandoned as a 400 (logged at info: the client's
+/// doing), and anything unexpected as a 500 whose detail stays in the log.
 public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -67,6 +68,11 @@ public struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 : (error.body ?? error.status.reasonPhrase)
             let document = ProblemDocument(BrokerError(code, detail))
             return document.response(status: error.status)
+        } catch let error as IncompleteRequestBody {
+            context.logger.info("Request body not received in full; the client stopped sending or went away",
+                                metadata: ["share.error_type": "\(Swift.type(of: error.cause))"])
+            return ProblemDocument(BrokerError(.badRequest, "The request body ended before it was complete."))
+                .response(status: .badRequest)
         } catch {
             return ProblemDocument.unexpected(error, logger: context.logger).response(status: .internalServerError)
         }

@@ -31,7 +31,7 @@ extension Request {
         guard mediaType == "application/json" else {
             throw BrokerError(.unsupportedMediaType, "Send \(shape) with 'Content-Type: application/json'.")
         }
-        let body = try await self.body.collect(upTo: 1_048_576)
+        let body = try await readBody(upTo: 1_048_576, what: "body")
         guard let value = try? JSONCoding.decoder.decode(T.self, from: Data(buffer: body)) else {
             throw BrokerError(.badRequest, "The body must be a JSON object \(shape).")
         }

@@ -24,7 +24,7 @@ struct MessagesRoutes {
         guard request.mediaType == "application/jose" else {
             throw BrokerError(.unsupportedMediaType, "Send the message as a compact JWS with 'Content-Type: application/jose' (got '\(request.headers[.contentType] ?? "none")').")
         }
-        let body = try await collect(request, upTo: broker.configuration.maxMessageBytes, what: "message")
+        let body = try await request.readBody(upTo: broker.configuration.maxMessageBytes, what: "message")
         // Whitespace after the JWS (a file's final newline, sent by `curl --data-binary @file`) is
         // not part of the message: the broker stores and delivers the JWS without it.
         let result = try await broker.publish(CompactJWS.trimmingTrailingWhitespace(Data(buffer: body)), from: agency)
@@ -39,7 +39,7 @@ struct MessagesRoutes {
             throw BrokerError(.unsupportedMediaType, "Send a batch as {\"messages\": [\"<compact JWS>\", …]} with 'Content-Type: application/json' (got '\(request.headers[.contentType] ?? "none")').")
         }
         let configuration = broker.configuration
-        let body = try await collect(request, upTo: configuration.maxBatchBytes, what: "batch")
+        let body = try await request.readBody(upTo: configuration.maxBatchBytes, what: "batch")
         let messages = try BatchPublish.messages(in: Data(buffer: body), limit: configuration.maxBatchMessages)
         let results = try await broker.publish(messages, from: agency)
         return jsonResponse(BatchPublish.answer(results) { ProblemDocument.describing($0, logger: context.logger) })
@@ -49,18 +49,6 @@ struct MessagesRoutes {
         let agency = try context.caller()
         let id = try context.parameters.require("id")
         return try jsonResponse(StatusAnswer(try await broker.status(message: id, for: agency)))
-    }
-}
-
-/// The request's body, refused with 413 (saying `what` is too large) beyond `limit` bytes.
-private func collect(_ request: Request, upTo limit: Int, what: String) async throws -> ByteBuffer {
-    if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
-        throw BrokerError(.tooLarge, "The \(what) is \(length) bytes; the limit is \(limit).")
-    }
-    do {
-        return try await request.body.collect(upTo: limit)
-    } catch let error as HTTPError where error.status == .contentTooLarge {
-        throw BrokerError(.tooLarge, "The \(what) is larger than the limit of \(limit) bytes.")
     }
 }
 

@@ -18,6 +18,16 @@ struct ConfigFile: Decodable {
         var minimumVersion: String?
     }
 
+    /// Limits on connections and how long the broker waits for a client (see `ConnectionSettings`).
+    struct Connections: Decodable {
+        var maxOpen: Int?
+        var maxPerAddress: Int?
+        var handshakeTimeoutSeconds: Double?
+        var headerTimeoutSeconds: Double?
+        var bodyTimeoutSeconds: Double?
+        var idleTimeoutSeconds: Double?
+    }
+
     struct Limits: Decodable {
         var maxMessageBytes: Int?
         var maxBatchMessages: Int?
@@ -66,6 +76,7 @@ struct ConfigFile: Decodable {
     }
 
     var listener: Listener?
+    var connections: Connections?
     var tls: TLS
     var limits: Limits?
     var delivery: Delivery?

@@ -27,6 +27,8 @@ public struct ServerSettings: Sendable {
     public var privateKeyPath: String
     public var clientCAPath: String
     public var minimumTLSVersion: TLSVersion
+    /// How many connections are kept open and how long each client is waited for.
+    public var connections = ConnectionSettings()
     public var broker: Broker.Configuration
     /// The message catalogue every envelope is validated against, loaded from `schemasPath`.
     public var catalogue: MessageCatalogue
@@ -152,6 +154,7 @@ public struct ServerSettings: Sendable {
             },
             subjectTokens: try subjectKey(subjectKeyPath),
             agencies: try file.agencies.enumerated().map(agency))
+        settings.connections = try ConnectionSettings(file.connections)
         if let seconds = file.delivery?.timerIntervalSeconds {
             guard seconds > 0 else { throw ConfigurationError("/delivery/timerIntervalSeconds must be more than 0.") }
             settings.timerInterval = .milliseconds(Int(seconds * 1000))
