@@ -136,7 +136,8 @@ public protocol Store: Sendable {
 
     /// Up to `limit` of each kind of timer work due at `now`, read at one instant:
     /// - `expired`: messages with `expiresAt <= now` whose expiry is not settled, earliest
-    ///   first, each with every delivery never acknowledged (dead-lettered ones included);
+    ///   first, each with every delivery neither acknowledged nor dead-lettered (one that
+    ///   used up its attempts was reported then, and is not reported again);
     /// - `overdue`: requests with `respondBy <= now` whose deadline is not settled, earliest
     ///   first, with every recipient and each agency that has sent an answer;
     /// - `exhausted`: deliveries not acknowledged nor dead-lettered, handed out `maxAttempts`

@@ -7,6 +7,7 @@ import Testing
 enum TimerChecks {
     static let all = [
         StoreCheck("dueWork finds expired messages, earliest first, with their deliveries never acknowledged", dueExpired),
+        StoreCheck("an expiry leaves out deliveries dead-lettered already, so nobody is told twice of one failure", dueExpiredAfterDeadLetter),
         StoreCheck("dueWork finds overdue requests with every recipient and each agency that answered", dueOverdue),
         StoreCheck("dueWork finds deliveries handed out maxAttempts times once visible again, visible longest first", dueExhausted),
         StoreCheck("settleExpiry dead-letters, records and stores its notice together, once however often it is called",
@@ -40,6 +41,16 @@ enum TimerChecks {
         #expect(expired[0].unacknowledged.map(\.attempts) == [1] && expired[0].unacknowledged.map(\.delivered) == [true])
         #expect(expired[1].unacknowledged.map(\.attempts) == [0] && expired[1].unacknowledged.map(\.delivered) == [false])
         #expect(try await store.dueWork(now: t0 + 120, maxAttempts: 10, limit: 1).expired.map(\.message.id) == [early.id])
+    }
+
+    static func dueExpiredAfterDeadLetter(_ store: any Store) async throws {
+        let message = newMessage(recipients: [.csc, .police], expiresAt: t0 + 600)
+        try await publishStored(message, to: store)
+        #expect(try await store.deadLetter(deliveries: [message.deliveries[0].id], at: t0 + 30,
+                                           events: [deadLetteredEvent(message, at: t0 + 30)], notice: nil))
+        let expired = try await store.dueWork(now: t0 + 600, maxAttempts: 10, limit: 10).expired
+        #expect(expired.map(\.message.id) == [message.id], "the message's expiry is still due")
+        #expect(expired.first?.unacknowledged.map(\.recipient) == [.police], "not the dead-lettered one")
     }
 
     static func dueOverdue(_ store: any Store) async throws {

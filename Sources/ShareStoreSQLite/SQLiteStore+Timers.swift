@@ -74,7 +74,7 @@ extension SQLiteStore {
             .bind(now.millis, limit)
         let deliveries = try connection.statement("""
             SELECT id, recipient, attempts, first_delivered_at FROM deliveries
-            WHERE \(Self.ofMessage) AND acknowledged_at IS NULL ORDER BY seq
+            WHERE \(Self.ofMessage) AND acknowledged_at IS NULL AND dead_lettered_at IS NULL ORDER BY seq
             """)
         var found: [ExpiredMessage] = []
         while try select.step() {
