@@ -1,4 +1,5 @@
 import Foundation
+import ShareBroker
 import ShareClient
 import ShareHTTP
 import ShareServer
@@ -20,6 +21,25 @@ struct LifecycleTests {
         try await stopped
         #expect(answer.status == 200 || answer.status == 503)
         #expect(ContinuousClock.now - started < .seconds(10), "the 30 s long poll did not hold the shutdown")
+    }
+
+    // While the requests in flight drain, a new request is refused plainly rather than
+    // half-served by a broker that is going away.
+    @Test("a request that arrives while the broker drains is answered 503 shutting-down")
+    func requestDuringShutdown() async throws {
+        let broker = try await TestBroker.start()
+        let upload = try await RawConnection.open(to: broker, tlsAs: "northshire-hospitals")
+        try await upload.send("POST /v1/messages HTTP/1.1\r\nHost: broker\r\nContent-Type: application/jose\r\nContent-Length: 1000\r\n\r\neyJ")
+        #expect(try await eventually { broker.server.requestsInFlight.current == 1 }, "the slow upload holds the drain open")
+        async let stopped: Void = broker.stopAndRemove()
+        #expect(try await eventually { broker.server.broker.isStopping })
+        let late = try await RawConnection.open(to: broker, tlsAs: "northshire-csc")
+        try await late.send("GET /v1/inbox HTTP/1.1\r\nHost: broker\r\n\r\n")
+        #expect(try await late.receives("urn:sharebroker:problem:shutting-down", within: .seconds(5)))
+        #expect(late.received.hasPrefix("HTTP/1.1 503"), "\(late.received.prefix(200))")
+        await late.close()
+        await upload.close()
+        try await stopped
     }
 
     @Test("sharebroker serve: answers curl, reloads on SIGHUP, exits 0 on SIGTERM")
