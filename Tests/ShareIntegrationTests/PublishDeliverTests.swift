@@ -1,5 +1,6 @@
 import Foundation
 import ShareClient
+import ShareHTTP
 import ShareServer
 import ShareTesting
 import Testing
@@ -213,7 +214,7 @@ struct PublishDeliverTests {
         try await withBroker { broker in
             let socialCare = try broker.client(as: "northshire-csc")
             async let waited = socialCare.inbox(limit: 5, wait: 20)
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await eventually { broker.server.requestsInFlight.current == 1 }, "the long poll is waiting in the broker")
             let started = ContinuousClock.now
             _ = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
             let deliveries = try await waited
@@ -231,7 +232,7 @@ struct PublishDeliverTests {
                 for _ in 0..<2 {
                     group.addTask { try await socialCare.inbox(limit: 5, wait: 20) }
                 }
-                try await Task.sleep(for: .milliseconds(300))
+                #expect(try await eventually { broker.server.requestsInFlight.current == 2 }, "both long polls are waiting in the broker")
                 for envelope in envelopes {
                     let started = ContinuousClock.now
                     _ = try await broker.publishRaw(envelope, as: "northshire-hospitals")
