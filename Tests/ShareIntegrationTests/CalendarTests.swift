@@ -32,6 +32,19 @@ struct CalendarTests {
         }
     }
 
+    @Test("the README's example query answers what the README says it does")
+    func readmeExample() async throws {
+        let readme = try String(contentsOf: RepositoryPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "## Calendars and deadlines\n").dropFirst().first)
+        let query = try #require(section.firstMatch(of: /'https:\/\/127\.0\.0\.1:8443\/v1\/calendar\/deadline\?([^']+)'/)?.1)
+        let answer = try #require(section.firstMatch(of: /\n# (\{"area".*\})\n/)?.1)
+        try await withBroker { broker in
+            let (status, text) = try await broker.curl("/v1/calendar/deadline?\(query)", as: "northshire-police")
+            #expect(status == 200)
+            #expect(text == String(answer), "the README shows curl's output byte for byte")
+        }
+    }
+
     @Test("without 'from', the deadline counts from the broker's clock")
     func fromNow() async throws {
         let now = try #require(Timestamp.parse("2027-10-22T14:00:00Z"))
