@@ -4,7 +4,9 @@ import ShareModel
 
 /// The answer to a deadline query: when something that happened at `from` in `area` is due.
 public struct CalendarDeadline: Sendable, Encodable {
+    /// The ONS area code asked about.
     public let area: String
+    /// The rule, as `DeadlineRule` writes it (`next-school-day`, `working-days:5`).
     public let rule: String
     /// RFC 3339 UTC.
     public let from: String

@@ -3,7 +3,9 @@ public import ShareModel
 
 /// A calendar file that cannot be used: where (a JSON Pointer) and what to fix.
 public struct CalendarFileError: Error, Sendable, CustomStringConvertible {
+    /// Where in the file the mistake is.
     public let pointer: JSONPointer
+    /// What is wrong and how to put it right.
     public let reason: String
 
     init(_ pointer: JSONPointer, _ reason: String) {

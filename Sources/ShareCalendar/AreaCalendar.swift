@@ -6,7 +6,9 @@ public import Foundation
 public struct AreaCalendar: Sendable {
     /// A school term or half term: every date from `from` to `to`, both included.
     public struct Term: Sendable, Hashable {
+        /// The first day of the term.
         public let from: LocalDate
+        /// The last day of the term.
         public let to: LocalDate
 
         func contains(_ date: LocalDate) -> Bool {

@@ -4,8 +4,11 @@ import ShareModel
 /// A date on a wall calendar ("2027-03-29"), with no time and no time zone: the unit in which
 /// bank holidays, terms and INSET days are published.
 public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The year, such as 2027.
     public let year: Int
+    /// The month, 1 to 12.
     public let month: Int
+    /// The day of the month, 1 to 31.
     public let day: Int
 
     /// Reads an RFC 3339 full-date ("2027-03-29"); `nil` when the text is not a real date.
@@ -60,7 +63,9 @@ public struct LocalDate: Sendable, Hashable, Comparable, CustomStringConvertible
 
 /// A wall-clock time of day, such as the start of the school day.
 public struct TimeOfDay: Sendable, Hashable, CustomStringConvertible {
+    /// The hour, 0 to 23.
     public let hour: Int
+    /// The minute, 0 to 59.
     public let minute: Int
 
     /// Reads "HH:MM" on the 24-hour clock ("08:30"); `nil` otherwise.
