@@ -58,6 +58,12 @@ let package = Package(
             dependencies: ["ShareSchema", "ShareModel"],
             swiftSettings: strictSettings
         ),
+        // Area calendars (time zone, bank holidays, school terms) and the deadlines counted in them: pure, no I/O.
+        .target(
+            name: "ShareCalendar",
+            dependencies: ["ShareModel"],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ShareJWS",
             dependencies: ["ShareModel", .product(name: "Crypto", package: "swift-crypto")],
@@ -87,7 +93,7 @@ let package = Package(
         .target(
             name: "ShareBroker",
             dependencies: [
-                "ShareModel", "ShareJWS", "ShareStore", "ShareAudit", "ShareCatalogue",
+                "ShareModel", "ShareJWS", "ShareStore", "ShareAudit", "ShareCatalogue", "ShareCalendar",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -96,7 +102,7 @@ let package = Package(
         .target(
             name: "ShareHTTP",
             dependencies: [
-                "ShareBroker", "ShareModel", "ShareStore", "ShareJWS", "ShareAudit", "ShareCatalogue",
+                "ShareBroker", "ShareModel", "ShareStore", "ShareJWS", "ShareAudit", "ShareCatalogue", "ShareCalendar",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -111,6 +117,7 @@ let package = Package(
             name: "ShareServer",
             dependencies: [
                 "ShareHTTP", "ShareBroker", "ShareStoreSQLite", "ShareModel", "ShareJWS", "ShareAudit", "ShareCatalogue",
+                "ShareCalendar",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -215,6 +222,11 @@ let package = Package(
         .testTarget(
             name: "ShareCatalogueTests",
             dependencies: ["ShareCatalogue", "ShareSchema", "ShareModel", "ShareTesting"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ShareCalendarTests",
+            dependencies: ["ShareCalendar", "ShareModel"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,6 +1,7 @@
 public import Foundation
 public import Logging
 public import ShareModel
+public import ShareCalendar
 public import ShareCatalogue
 public import ShareJWS
 public import ShareStore
@@ -29,6 +30,8 @@ public final class Broker: Sendable {
         public var webhooks: WebhookConfiguration?
         /// How long a delivery stream may stay silent before it is sent a heartbeat.
         public var streamHeartbeat: Duration = .seconds(15)
+        /// Each area's calendar (time zone, bank holidays, school terms), by ONS area code.
+        public var calendars: [String: AreaCalendar] = [:]
 
         public init() {}
     }

@@ -50,6 +50,8 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let unsupportedMediaType = Code("unsupported-media-type")
         /// A query parameter or path segment is not valid.
         public static let badRequest = Code("bad-request")
+        /// The deadline asked for falls outside the dates the area's calendar holds.
+        public static let calendarNotCovered = Code("calendar-not-covered")
         /// No such resource for this agency.
         public static let notFound = Code("not-found")
         /// Only agencies of kind auditor may use the audit API.
@@ -68,7 +70,7 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
             .unsupportedSignature, .unknownKey, .badSignature, .keyNotSenders, .invalidEnvelope, .unknownMessageType,
             .policyRefused, .invalidSubscription, .webhooksUnavailable,
             .invalidRecipients,
-            .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .notFound, .auditorsOnly,
+            .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .calendarNotCovered, .notFound, .auditorsOnly,
             .auditUnavailable, .auditLogInconsistent, .storeUnavailable, .shuttingDown,
         ]
     }

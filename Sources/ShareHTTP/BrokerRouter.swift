@@ -19,6 +19,7 @@ public enum BrokerRouter {
         SchemaRoutes(broker: broker).register(on: v1)
         SubscriptionRoutes(broker: broker).register(on: v1)
         WebhookRoutes(broker: broker).register(on: v1)
+        CalendarRoutes(broker: broker).register(on: v1)
         return router
     }
 }

@@ -32,6 +32,7 @@ public enum ProblemCatalogue {
         .tooLarge: Entry(status: .contentTooLarge, title: "Message too large"),
         .unsupportedMediaType: Entry(status: .unsupportedMediaType, title: "Unsupported content type"),
         .badRequest: Entry(status: .badRequest, title: "Bad request"),
+        .calendarNotCovered: Entry(status: .unprocessableContent, title: "Deadline beyond the area's calendar"),
         .notFound: Entry(status: .notFound, title: "Not found"),
         .auditorsOnly: Entry(status: .forbidden, title: "Auditors only"),
         .auditUnavailable: Entry(status: .serviceUnavailable, title: "Audit log unavailable"),

@@ -90,6 +90,8 @@ struct ConfigFile: Decodable {
     /// PEM (PKCS#8) P-256 key that signs the broker's own notices.
     var signingKey: String?
     var webhooks: Webhooks?
+    /// Each area's calendar file (time zone, bank holidays, school terms), by ONS area code.
+    var calendars: [String: String]?
 
     /// Outbound TLS for pushing deliveries to agencies' webhooks.
     struct Webhooks: Decodable {

@@ -1,6 +1,7 @@
 public import Foundation
 public import ShareBroker
 public import ShareCatalogue
+import ShareCalendar
 import ShareJWS
 public import ShareModel
 public import ShareStoreSQLite
@@ -96,6 +97,9 @@ public struct ServerSettings: Sendable {
             configuration.retryBase = try seconds(webhooks.retryBaseSeconds, "retryBaseSeconds", default: configuration.retryBase)
             configuration.retryMax = try seconds(webhooks.retryMaxSeconds, "retryMaxSeconds", default: configuration.retryMax)
             broker.webhooks = configuration
+        }
+        for (area, path) in (file.calendars ?? [:]).sorted(by: { $0.key < $1.key }) {
+            broker.calendars[area] = try loadCalendar(area: area, path: resolve(path))
         }
         guard let noticeKeyPath = file.signingKey.map(resolve) else {
             throw ConfigurationError("/signingKey is required: a PEM P-256 private key (openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256) that signs the broker's own notices.")
@@ -205,6 +209,21 @@ public struct ServerSettings: Sendable {
             return try SharingPolicy(parsing: data, knownTypes: Set(catalogue.messageTypes))
         } catch {
             throw ConfigurationError("/policy: \(path) at \(error.description)")
+        }
+    }
+
+    private static func loadCalendar(area: String, path: String) throws -> AreaCalendar {
+        let at = JSONPointer(["calendars", area])
+        guard EnvelopeReader.isAreaCode(area) else {
+            throw ConfigurationError("\(at): '\(area)' is not an ONS area code such as E99999999.")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("\(at): cannot read \(path).")
+        }
+        do {
+            return try AreaCalendar(parsing: data)
+        } catch {
+            throw ConfigurationError("\(at): \(path) at \(error.description)")
         }
     }
 

@@ -81,11 +81,15 @@ public enum DemoPartnership {
             "signingKey": "pki/broker-notices.signing.key",
             "webhooks": ["clientCertificate": "pki/broker-client.crt", "clientKey": "pki/broker-client.key", "trustRoots": "pki/ca.crt"],
             "audit": ["signingKey": "pki/broker-audit.signing.key", "subjectKey": "pki/broker-subject.key"],
+            "calendars": [area: "calendars/northshire.json"],
             "agencies": agencies,
         ]
         let examples = dataDirectory.appendingPathComponent("examples")
         try FileManager.default.createDirectory(at: examples, withIntermediateDirectories: true)
         try write(DemoPolicy.text, to: dataDirectory.appendingPathComponent("policy.json"))
+        let calendars = dataDirectory.appendingPathComponent("calendars")
+        try FileManager.default.createDirectory(at: calendars, withIntermediateDirectories: true)
+        try write(DemoCalendar.text, to: calendars.appendingPathComponent("northshire.json"))
         try write(exampleReferral(catalogue: schemas), to: examples.appendingPathComponent("unborn-baby-referral.json"))
         try writeJSON(document, to: configuration)
         return (configuration, true)
