@@ -91,7 +91,8 @@ struct MetricsTests {
             #expect(scrape["sharebroker_dead_letters_total"] == 0, "an expiry is not also a dead letter")
             #expect(scrape["sharebroker_notices_total{type=\"response-overdue/1\"}"] == 0)
             #expect(scrape["sharebroker_overdue_responses_total"] == 0)
-            #expect(scrape["sharebroker_unacknowledged_deliveries"] == 1, "only the notice to the sender waits")
+            #expect(scrape["sharebroker_unacknowledged_deliveries"] == 2,
+                    "only the notice waits: for the sender and the policy's failureNoticesTo (the MASH)")
         }
     }
 
@@ -148,6 +149,25 @@ struct MetricsTests {
         try await stopped
         await upload.close()
         #expect(try await broker.plainGet("/livez").status == 0, "nothing listens once the broker has stopped")
+    }
+}
+
+extension MetricsTests {
+    @Test("sharebroker demo --metrics-port serves the listener on 127.0.0.1 and its banner says where")
+    func demoMetricsPort() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--metrics-port", "0"])
+        defer { demo.process.stopFromTest() }
+        let banner = demo.banner.text
+        let start = try #require(banner.range(of: "metrics        http://127.0.0.1:"), "\(banner)")
+        let port = try #require(Int(banner[start.upperBound...].prefix { $0.isNumber }))
+        #expect(banner[start.upperBound...].dropFirst(String(port).count).hasPrefix("/metrics"))
+        let ready = try await Subprocess.run("curl", ["-sS", "http://127.0.0.1:\(port)/readyz"])
+        #expect(ready.text == #"{"status":"ready"}"#)
+        let metrics = try await Subprocess.run("curl", ["-sS", "http://127.0.0.1:\(port)/metrics"])
+        #expect(metrics.text.contains("sharebroker_publishes_total{outcome=\"accepted\"} 0"))
+        #expect(try await demo.stop())
     }
 }
 
