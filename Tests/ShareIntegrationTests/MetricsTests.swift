@@ -96,6 +96,57 @@ struct MetricsTests {
         }
     }
 
+    @Test("a delivery handed out the maximum number of times counts as a dead letter, with its notice")
+    func deadLetters() async throws {
+        try await withBroker(configure: { document in
+            Self.withMetrics(&document)
+            TimerTests.fastTimers(&document)
+            var delivery = document["delivery"] as! [String: Any]
+            delivery["maxAttempts"] = 1
+            document["delivery"] = delivery
+        }) { broker in
+            try await broker.publish(EnvelopeBuilder(sentAt: broker.clock.now()))
+            #expect(try await broker.client(as: "northshire-csc").inbox().count == 1)
+            broker.clock.advance(by: 31)
+            #expect(try await eventually { try await Scrape(broker)["sharebroker_dead_letters_total"] == 1 })
+            let scrape = try await Scrape(broker)
+            #expect(scrape["sharebroker_notices_total{type=\"delivery-failed/1\"}"] == 1)
+            #expect(scrape["sharebroker_expiries_total"] == 0)
+            #expect(scrape["sharebroker_deliveries_total{route=\"inbox\"}"] == 1)
+        }
+    }
+
+    @Test("an enquiry unanswered by its deadline counts as one overdue response, with one notice")
+    func overdueResponses() async throws {
+        try await withBroker(configure: { document in
+            Self.withMetrics(&document)
+            TimerTests.fastTimers(&document)
+        }) { broker in
+            let enquiry = try InformationRequestTests.example("mash-enquiry-1/valid-red-neglect.json", sentAt: broker.clock.now()) {
+                $0["respondBy"] = nil
+            }
+            let sent = try await broker.postJWS(try broker.signer(for: "northshire-mash").sign(envelope: enquiry), as: "northshire-mash")
+            #expect(sent.status == 201)
+            broker.clock.advance(by: 5 * 3600)
+            #expect(try await eventually { try await Scrape(broker)["sharebroker_overdue_responses_total"] == 1 })
+            try await Task.sleep(for: .milliseconds(300))
+            let scrape = try await Scrape(broker)
+            #expect(scrape["sharebroker_overdue_responses_total"] == 1, "chased once, not on every round")
+            #expect(scrape["sharebroker_notices_total{type=\"response-overdue/1\"}"] == 1)
+        }
+    }
+
+    @Test("a metrics port out of range is refused at start, naming the key")
+    func metricsPortValidated() async throws {
+        let prepared = try TestBroker(configure: { $0["metrics"] = ["port": 70000] })
+        defer { try? FileManager.default.removeItem(at: prepared.folder) }
+        #expect {
+            try ServerSettings.load(from: prepared.configurationFile)
+        } throws: { error in
+            "\(error)".contains("/metrics/port must be from 0 to 65535")
+        }
+    }
+
     @Test("/livez and /readyz answer 200 while the broker runs, and no client certificate is needed")
     func healthWhileRunning() async throws {
         try await withBroker(configure: Self.withMetrics) { broker in
