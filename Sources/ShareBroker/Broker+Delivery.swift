@@ -28,6 +28,7 @@ extension Broker {
             }
             let remaining = deadline - ContinuousClock.now
             if !deliveries.isEmpty || remaining <= .zero || notifier.isClosed || Task.isCancelled {
+                metrics.countHandedOut(deliveries.count, by: .inbox)
                 logHandedOut(deliveries, to: agency.id, by: "inbox")
                 return deliveries
             }
@@ -51,6 +52,7 @@ extension Broker {
             throw BrokerError(.notFound, "No delivery \(id) for agency '\(agency.id)'.")
         }
         if acknowledgement.isFirst {
+            metrics.countAcknowledged(1)
             logger.info("Delivery acknowledged", metadata: [
                 ShareLogKey.agency: "\(agency.id)", ShareLogKey.deliveryID: "\(id.lowercasedString)",
             ])
@@ -84,8 +86,10 @@ extension Broker {
             throw storeFailure(error)
         }
         let found = Set(acknowledgements.map(\.deliveryID))
+        let first = acknowledgements.filter(\.isFirst).count
+        metrics.countAcknowledged(first)
         logger.info("Deliveries acknowledged", metadata: [
-            ShareLogKey.agency: "\(agency.id)", ShareLogKey.count: "\(acknowledgements.filter(\.isFirst).count)",
+            ShareLogKey.agency: "\(agency.id)", ShareLogKey.count: "\(first)",
         ])
         return (acknowledgements, ids.filter { !found.contains($0) }.map(\.lowercasedString))
     }

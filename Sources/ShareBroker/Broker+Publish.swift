@@ -27,6 +27,24 @@ extension Broker {
     /// returns only once that is on disk. Throws, having stored none of them, if the broker
     /// is stopping or the store cannot write.
     public func publish(_ bodies: [Data], from agency: Agency) async throws -> [Result<PublishResult, any Error>] {
+        let results: [Result<PublishResult, any Error>]
+        do {
+            results = try await checkAndStore(bodies, from: agency)
+        } catch {
+            metrics.countRefusal(error, count: bodies.count)
+            throw error
+        }
+        for result in results {
+            switch result {
+            case .success(let published): metrics.countPublished(replayed: published.replayed)
+            case .failure(let error): metrics.countRefusal(error)
+            }
+        }
+        return results
+    }
+
+    /// The work of `publish(_:from:)`, before it is counted.
+    private func checkAndStore(_ bodies: [Data], from agency: Agency) async throws -> [Result<PublishResult, any Error>] {
         try refuseIfStopping()
         try auditLog.refuseIfInconsistent()
         var checked: [Result<Accepted, any Error>] = []
@@ -43,7 +61,9 @@ extension Broker {
         }
         var outcomes: IndexingIterator<[PublishOutcome]>
         do {
+            let start = ContinuousClock.now
             let stored = messages.isEmpty ? [] : try await store.publish(messages)
+            if !messages.isEmpty { metrics.recordStorePublish(since: start) }
             guard stored.count == messages.count else {
                 throw StoreError(.unavailable, "The store answered \(stored.count) outcomes for \(messages.count) messages.")
             }

@@ -32,10 +32,14 @@ extension Broker {
             let candidates = try await store.streamCandidates(
                 for: agency, after: sequence, limit: limit, now: clock.now(), maxAttempts: configuration.maxAttempts)
             let handedOut = candidates.prefix(while: \.handedOutAtPublish).map(\.delivery)
-            if !handedOut.isEmpty || candidates.isEmpty { return handedOut }
+            if !handedOut.isEmpty || candidates.isEmpty {
+                metrics.countHandedOut(handedOut.count, by: .stream)
+                return handedOut
+            }
             let deliveries = try await store.streamDeliveries(
                 for: agency, after: sequence, limit: limit, now: clock.now(), visibilityTimeout: configuration.visibilityTimeout,
                 maxAttempts: configuration.maxAttempts)
+            metrics.countHandedOut(deliveries.count, by: .stream)
             logHandedOut(deliveries, to: agency, by: "stream")
             return deliveries
         } catch {

@@ -30,6 +30,7 @@ extension Broker {
                                 deliveryID: $0.deliveryID, attempt: $0.attempts)
                 }
                 try await store.settleExpiry(of: expired.message.id, at: now, events: events, notice: notice.map { record($0, at: now) })
+                metrics.countExpired(events.count)
                 return notice
             }
             settled = settled && ok
@@ -40,6 +41,7 @@ extension Broker {
                 let notice = notAnswered.isEmpty ? nil
                     : try writer.responseOverdue(request, notAnswered: notAnswered, to: overdueRecipients(request), at: now)
                 try await store.settleDeadline(of: request.message.id, at: now, notice: notice.map { record($0, at: now) })
+                if !notAnswered.isEmpty { metrics.countOverdueResponse() }
                 return notice
             }
             settled = settled && ok
@@ -56,6 +58,7 @@ extension Broker {
                 }
                 guard try await store.deadLetter(deliveries: deliveries.map(\.id), at: now, events: events,
                                                  notice: notice.map { record($0, at: now) }) else { return nil }
+                metrics.countDeadLettered(deliveries.count)
                 logger.notice("Deliveries dead-lettered", metadata: [ShareLogKey.count: "\(deliveries.count)"])
                 return notice
             }
@@ -71,6 +74,7 @@ extension Broker {
         do {
             guard let notice = try await body() else { return true }
             notifier.signal(notice.recipients)
+            metrics.countNotice(type: notice.envelope.type.description)
             logger.notice("Notice sent", metadata: [
                 ShareLogKey.messageType: "\(notice.envelope.type)", ShareLogKey.count: "\(notice.recipients.count)",
             ])

@@ -78,13 +78,16 @@ extension Broker {
     /// each stays hidden while its POST is in flight.
     public func webhookDeliveries(for agency: AgencyID, limit: Int = 10) async throws -> [InboxDelivery] {
         guard let webhooks = configuration.webhooks else { return [] }
-        return try await store.fetchInbox(for: agency, limit: limit, now: clock.now(),
-                                          visibilityTimeout: webhooks.timeout * 3, maxAttempts: configuration.maxAttempts)
+        let deliveries = try await store.fetchInbox(for: agency, limit: limit, now: clock.now(),
+                                                    visibilityTimeout: webhooks.timeout * 3, maxAttempts: configuration.maxAttempts)
+        metrics.countHandedOut(deliveries.count, by: .webhook)
+        return deliveries
     }
 
     /// The endpoint answered 2xx: that is the acknowledgement.
     public func webhookAccepted(_ delivery: InboxDelivery, by agency: AgencyID) async throws {
-        _ = try await store.acknowledge(deliveries: [delivery.id], by: agency, at: clock.now())
+        let acknowledgements = try await store.acknowledge(deliveries: [delivery.id], by: agency, at: clock.now())
+        metrics.countAcknowledged(acknowledgements.filter(\.isFirst).count)
     }
 
     /// The endpoint failed: retry after an exponential backoff with jitter.

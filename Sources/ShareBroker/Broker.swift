@@ -42,6 +42,8 @@ public final class Broker: Sendable {
     let logger: Logger
     let notifier = DeliveryNotifier()
     let streams = StreamRegistry()
+    /// What the broker counts (see `BrokerMetrics`).
+    let metrics: BrokerMetrics
     /// The event record as a verifiable Merkle log.
     public let auditLog: AuditLog
     /// The public key that verifies signed tree heads.
@@ -61,8 +63,9 @@ public final class Broker: Sendable {
 
     public init(configuration: Configuration, catalogue: MessageCatalogue, policy: SharingPolicy, directory: Directory,
                 store: any Store, clock: any BrokerClock, logger: Logger, noticeKey: BrokerSigningKey,
-                auditSigningKey: BrokerSigningKey, subjectTokens: SubjectTokens) {
+                auditSigningKey: BrokerSigningKey, subjectTokens: SubjectTokens, metrics: BrokerMetrics = .disabled) {
         self.configuration = configuration
+        self.metrics = metrics
         self.noticeKey = noticeKey
         self.catalogue = catalogue
         self.currentPolicy = Mutex(policy)

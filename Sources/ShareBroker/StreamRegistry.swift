@@ -13,6 +13,11 @@ final class StreamRegistry: Sendable {
         return StreamLease(registry: self, agency: agency)
     }
 
+    /// How many streams are open, across all agencies.
+    var count: Int {
+        open.withLock { $0.values.reduce(0, +) }
+    }
+
     /// The agencies among `agencies` with at least one open stream.
     func streaming(among agencies: [AgencyID]) -> Set<AgencyID> {
         open.withLock { open in Set(agencies.filter { open[$0] != nil }) }

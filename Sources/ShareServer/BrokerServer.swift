@@ -16,6 +16,7 @@ public final class BrokerServer: Sendable {
     /// The requests being handled now.
     public let requestsInFlight = InFlightRequests()
     private let store: SQLiteStore
+    private let metrics = ServerMetrics()
     private let logger: Logger
 
     /// Opens the store and checks the TLS files; throws `ConfigurationError` or `StoreError`
@@ -28,12 +29,14 @@ public final class BrokerServer: Sendable {
         store = try SQLiteStore(configuration: settings.store)
         broker = Broker(configuration: settings.broker, catalogue: settings.catalogue, policy: settings.policy, directory: directory, store: store, clock: clock, logger: logger,
                         noticeKey: settings.noticeSigningKey, auditSigningKey: settings.auditSigningKey,
-                        subjectTokens: settings.subjectTokens)
+                        subjectTokens: settings.subjectTokens, metrics: metrics.broker)
     }
 
-    /// The services of a running broker. `onReady` receives the bound port once it listens.
+    /// The services of a running broker. `onReady` receives the bound port once it listens, and
+    /// `onMetricsReady` the metrics listener's once that listens (if `settings.metrics` names one).
     /// With `handleSignals`, SIGTERM and SIGINT shut down gracefully and SIGHUP reloads.
-    public func serviceGroup(handleSignals: Bool, onReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> ServiceGroup {
+    public func serviceGroup(handleSignals: Bool, onReady: @escaping @Sendable (Int) async -> Void = { _ in },
+                             onMetricsReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> ServiceGroup {
         let app = Application(
             router: BrokerRouter.make(broker: broker, inFlight: requestsInFlight),
             server: GuardedHTTPChannel.server(
@@ -52,6 +55,15 @@ public final class BrokerServer: Sendable {
         if let tls = settings.webhookTLS {
             services.insert(WebhookService(broker: broker, tls: tls, interval: settings.timerInterval, logger: logger), at: 2)
         }
+        if let listener = settings.metrics {
+            // Second in the list, so it stops second to last: `/readyz` answers 503 while the
+            // API drains, and the listener closes just before the store.
+            services.insert(Application(
+                router: MetricsRouter.make(broker: broker, metrics: metrics),
+                configuration: .init(address: .hostname(listener.host, port: listener.port), serverName: nil),
+                onServerRunning: { channel in await onMetricsReady(channel.localAddress?.port ?? 0) },
+                logger: logger), at: 1)
+        }
         if handleSignals {
             services.append(ReloadOnHangupService(server: self, logger: logger))
         }
@@ -62,8 +74,9 @@ public final class BrokerServer: Sendable {
     }
 
     /// Runs until SIGTERM or SIGINT.
-    public func run(onReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        try await serviceGroup(handleSignals: true, onReady: onReady).run()
+    public func run(onReady: @escaping @Sendable (Int) async -> Void = { _ in },
+                    onMetricsReady: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        try await serviceGroup(handleSignals: true, onReady: onReady, onMetricsReady: onMetricsReady).run()
     }
 
     /// Reads the configuration file again and applies its agency directory (suspensions,

@@ -163,6 +163,11 @@ public protocol Store: Sendable {
     /// looks again): safe to call twice. A dead-lettered delivery is never handed out again.
     func deadLetter(deliveries ids: [UUID], at time: Date, events: [EventRecord], notice: NewMessage?) async throws -> Bool
 
+    /// How many deliveries are neither acknowledged nor dead-lettered (settling an expired
+    /// message dead-letters its unacknowledged deliveries). Cheap enough to ask on every
+    /// metrics scrape and readiness check.
+    func unsettledDeliveryCount() async throws -> Int
+
     /// Up to `limit` events in index order, starting at `index`.
     func events(from index: Int, limit: Int) async throws -> [StoredEvent]
 

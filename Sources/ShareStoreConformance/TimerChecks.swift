@@ -21,6 +21,8 @@ enum TimerChecks {
         StoreCheck("deadLetter changes nothing and answers false when a delivery is dead-lettered already or unknown",
                    deadLetterOnlyOpenDeliveries),
         StoreCheck("a settlement that throws (its notice's id taken) stores nothing and the work stays due", failedSettlementStoresNothing),
+        StoreCheck("unsettledDeliveryCount counts each delivery until it is acknowledged, expired or dead-lettered",
+                   unsettledCount),
     ]
 
     static func dueExpired(_ store: any Store) async throws {
@@ -202,6 +204,23 @@ enum TimerChecks {
         #expect(due.overdue.map(\.message.id) == [request.id])
         #expect(due.exhausted.map(\.id) == request.deliveries.map(\.id))
         #expect(try await store.status(of: expiring, at: t0 + 59)?.deliveries.map(\.state) == [.pending])
+    }
+
+    static func unsettledCount(_ store: any Store) async throws {
+        #expect(try await store.unsettledDeliveryCount() == 0)
+        let expiring = newMessage(recipients: [.csc, .police], expiresAt: t0 + 60)
+        let exhausting = newMessage(receivedAt: t0 + 1)
+        for message in [expiring, exhausting] { try await publishStored(message, to: store) }
+        #expect(try await store.unsettledDeliveryCount() == 3)
+        _ = try await store.acknowledge(delivery: expiring.deliveries[0].id, by: .csc, at: t0 + 10)
+        #expect(try await store.unsettledDeliveryCount() == 2, "acknowledged")
+        try await store.settleExpiry(of: expiring.id, at: t0 + 60, events: [expiredEvent(expiring, delivery: 1, at: t0 + 60)],
+                                     notice: nil)
+        #expect(try await store.unsettledDeliveryCount() == 1, "expired")
+        #expect(try await store.fetch(.csc, at: t0 + 61, maxAttempts: 1).map(\.messageID) == [exhausting.id])
+        let exhausted = try await store.dueWork(now: t0 + 100, maxAttempts: 1, limit: 10).exhausted
+        #expect(try await store.deadLetter(deliveries: exhausted.map(\.id), at: t0 + 100, events: [], notice: nil))
+        #expect(try await store.unsettledDeliveryCount() == 0, "dead-lettered")
     }
 
     private static func expiredEvent(_ message: NewMessage, delivery: Int, at time: Date) -> EventRecord {

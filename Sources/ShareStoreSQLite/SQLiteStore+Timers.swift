@@ -4,6 +4,16 @@ public import ShareStore
 
 /// The timers' work: found from stored state, settled one item per transaction.
 extension SQLiteStore {
+    public func unsettledDeliveryCount() async throws -> Int {
+        try await reader.run { connection in
+            // Counted from the partial index `deliveries_unsettled`, which holds only these rows.
+            let select = try connection.statement(
+                "SELECT COUNT(*) FROM deliveries WHERE acknowledged_at IS NULL AND dead_lettered_at IS NULL")
+            _ = try select.step()
+            return select.int(0)
+        }
+    }
+
     public func dueWork(now: Date, maxAttempts: Int, limit: Int) async throws -> DueWork {
         try await reader.run { connection in
             try connection.execute("BEGIN")

@@ -15,6 +15,8 @@ public final class TestBroker: @unchecked Sendable {
     public let logs = LogCapture()
     public private(set) var server: BrokerServer!
     public private(set) var port = 0
+    /// The metrics listener's port, when the configuration names one (`"metrics": {"port": 0}`).
+    public private(set) var metricsPort: Int?
     private var group: ServiceGroup?
     private var running: Task<Void, any Error>?
     private var clients: [ShareClient] = []
@@ -40,10 +42,28 @@ public final class TestBroker: @unchecked Sendable {
         let settings = try ServerSettings.load(from: configurationFile, environment: ["SHAREBROKER_PORT": "0"])
         server = try BrokerServer(settings: settings, clock: clock, logger: logs.logger())
         let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let group = try server.serviceGroup(handleSignals: false) { port in continuation.yield(port) }
+        let (metricsPorts, metricsContinuation) = AsyncStream<Int>.makeStream()
+        let group = try server.serviceGroup(
+            handleSignals: false, onReady: { port in continuation.yield(port) },
+            onMetricsReady: { port in metricsContinuation.yield(port) })
         self.group = group
         running = Task { try await group.run() }
-        let port = await withTaskGroup(of: Int?.self) { race in
+        guard let port = await Self.first(of: ports) else {
+            throw TestBrokerError(reason: "the broker did not start listening within 20 seconds")
+        }
+        self.port = port
+        metricsPort = nil
+        if settings.metrics != nil {
+            guard let metricsPort = await Self.first(of: metricsPorts) else {
+                throw TestBrokerError(reason: "the metrics listener did not start within 20 seconds")
+            }
+            self.metricsPort = metricsPort
+        }
+    }
+
+    /// The first port `ports` yields, or nil after 20 seconds.
+    private static func first(of ports: AsyncStream<Int>) async -> Int? {
+        await withTaskGroup(of: Int?.self) { race in
             race.addTask { await ports.first { _ in true } }
             race.addTask {
                 try? await Task.sleep(for: .seconds(20))
@@ -53,8 +73,6 @@ public final class TestBroker: @unchecked Sendable {
             race.cancelAll()
             return first ?? nil
         }
-        guard let port else { throw TestBrokerError(reason: "the broker did not start listening within 20 seconds") }
-        self.port = port
     }
 
     /// Graceful shutdown, as on SIGTERM; returns when every service has stopped.
@@ -74,6 +92,9 @@ public final class TestBroker: @unchecked Sendable {
     }
 
     public var baseURL: URL { URL(string: "https://127.0.0.1:\(port)")! }
+
+    /// The metrics listener's plain-HTTP address, such as `http://127.0.0.1:40123`; nil without one.
+    public var metricsURL: URL? { metricsPort.map { URL(string: "http://127.0.0.1:\($0)")! } }
 
     /// A PKI file of the demo partnership, such as `ca.crt` or `northshire-csc.key`.
     public func pkiFile(_ name: String) -> String {

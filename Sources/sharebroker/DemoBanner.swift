@@ -4,13 +4,16 @@ import ShareServer
 
 /// What `sharebroker demo` tells a person once it is listening.
 enum DemoBanner {
-    static func text(folder: String, port: Int, created: Bool) -> String {
+    static func text(folder: String, port: Int, metricsPort: Int?, created: Bool) -> String {
+        let metrics = metricsPort.map {
+            "\n  metrics        http://127.0.0.1:\($0)/metrics  (plain HTTP; also /livez and /readyz)"
+        } ?? ""
         let agencies = DemoPartnership.members.map { "    \($0.id.padding(toLength: 22, withPad: " ", startingAt: 0)) \($0.kind.rawValue)" }
             .joined(separator: "\n")
         return """
 
             sharebroker demo: the fictional Northshire partnership (area \(DemoPartnership.area))
-              listening on   https://127.0.0.1:\(port)  (mutual TLS 1.3, HTTP/1.1 and HTTP/2)
+              listening on   https://127.0.0.1:\(port)  (mutual TLS 1.3, HTTP/1.1 and HTTP/2)\(metrics)
               data folder    \(folder) (\(created ? "created now" : "reused"))
               agencies (certificates and signing keys in \(folder)/pki):
             \(agencies)

@@ -44,9 +44,11 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw failStartup(error)
         }
-        try await server.run { port in
+        try await server.run(onReady: { port in
             logger.notice("Broker listening", metadata: ["share.port": "\(port)"])
-        }
+        }, onMetricsReady: { port in
+            logger.notice("Metrics and health listening (plain HTTP)", metadata: ["share.port": "\(port)"])
+        })
     }
 }
 
@@ -59,6 +61,9 @@ struct Demo: AsyncParsableCommand {
 
     @Option(name: .long, help: "The port to listen on (0: a free one); written into the folder's configuration, where sharectl --as reads it.")
     var port: Int = 8443
+
+    @Option(name: .long, help: "Serve /metrics, /livez and /readyz over plain HTTP on 127.0.0.1 at this port (0: a free one).")
+    var metricsPort: Int?
 
     @Option(name: .long, help: "The message catalogue folder (used when the folder is first created).")
     var schemas: String = "./Schemas"
@@ -80,18 +85,26 @@ struct Demo: AsyncParsableCommand {
             configuration = prepared.configuration
             var environment = ProcessInfo.processInfo.environment
             environment["SHAREBROKER_PORT"] = environment["SHAREBROKER_PORT"] ?? String(port)
-            let settings = try ServerSettings.load(from: prepared.configuration, environment: environment)
+            var settings = try ServerSettings.load(from: prepared.configuration, environment: environment)
+            if let metricsPort {
+                guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be from 0 to 65535.") }
+                settings.metrics = MetricsListener(port: metricsPort)
+            }
             server = try BrokerServer(settings: settings, logger: logger)
         } catch {
             throw failStartup(error)
         }
-        try await server.run { port in
+        let (metricsPorts, metricsReady) = AsyncStream<Int>.makeStream()
+        let metricsWanted = metricsPort != nil
+        try await server.run(onReady: { port in
             do {
                 try DemoPartnership.recordListeningPort(port, in: configuration)
             } catch {
                 FileHandle.standardError.write(Data("sharebroker: cannot write port \(port) into \(configuration.path) (\(error)); give sharectl --url https://127.0.0.1:\(port)\n".utf8))
             }
-            FileHandle.standardOutput.write(Data(DemoBanner.text(folder: folder.path, port: port, created: created).utf8))
-        }
+            let metricsPort = metricsWanted ? await metricsPorts.first { _ in true } : nil
+            FileHandle.standardOutput.write(Data(DemoBanner.text(
+                folder: folder.path, port: port, metricsPort: metricsPort, created: created).utf8))
+        }, onMetricsReady: { port in metricsReady.yield(port) })
     }
 }

@@ -10,6 +10,12 @@ struct ConfigFile: Decodable {
         var port: Int?
     }
 
+    /// The plain-HTTP listener for `/metrics`, `/livez` and `/readyz`; none without it.
+    struct Metrics: Decodable {
+        var host: String?
+        var port: Int
+    }
+
     struct TLS: Decodable {
         var certificate: String
         var privateKey: String
@@ -76,6 +82,7 @@ struct ConfigFile: Decodable {
     }
 
     var listener: Listener?
+    var metrics: Metrics?
     var connections: Connections?
     var tls: TLS
     var limits: Limits?

@@ -13,6 +13,18 @@ public struct WebhookTLS: Sendable {
     public var trustRootsPath: String
 }
 
+/// Where the plain-HTTP listener for metrics and health checks listens.
+public struct MetricsListener: Sendable {
+    public var host: String
+    /// 0 picks a free port.
+    public var port: Int
+
+    public init(host: String = "127.0.0.1", port: Int) {
+        self.host = host
+        self.port = port
+    }
+}
+
 /// Everything a broker needs to start, read from one file plus environment overrides.
 public struct ServerSettings: Sendable {
     public enum TLSVersion: String, Sendable {
@@ -28,6 +40,8 @@ public struct ServerSettings: Sendable {
     public var privateKeyPath: String
     public var clientCAPath: String
     public var minimumTLSVersion: TLSVersion
+    /// The plain-HTTP listener for `/metrics`, `/livez` and `/readyz`; nil: none.
+    public var metrics: MetricsListener?
     /// How many connections are kept open and how long each client is waited for.
     public var connections = ConnectionSettings()
     public var broker: Broker.Configuration
@@ -159,6 +173,12 @@ public struct ServerSettings: Sendable {
             subjectTokens: try subjectKey(subjectKeyPath),
             agencies: try file.agencies.enumerated().map(agency))
         settings.connections = try ConnectionSettings(file.connections)
+        if let metrics = file.metrics {
+            let host = metrics.host ?? "127.0.0.1"
+            guard !host.isEmpty else { throw ConfigurationError("/metrics/host must not be empty.") }
+            guard (0...65535).contains(metrics.port) else { throw ConfigurationError("/metrics/port must be from 0 to 65535.") }
+            settings.metrics = MetricsListener(host: host, port: metrics.port)
+        }
         if let seconds = file.delivery?.timerIntervalSeconds {
             guard seconds > 0 else { throw ConfigurationError("/delivery/timerIntervalSeconds must be more than 0.") }
             settings.timerInterval = .milliseconds(Int(seconds * 1000))

@@ -1,0 +1,39 @@
+import ShareStore
+
+/// Whether a broker can do its work now.
+public enum Readiness: Sendable, Equatable {
+    case ready
+    /// Not ready, with a short reason for an operator (no message content).
+    case notReady(String)
+}
+
+extension Broker {
+    /// Ready when the broker is not stopping, its audit log has been checked at start and found
+    /// consistent, and its store answers a read. The catalogue and the sharing policy are
+    /// loaded before a broker exists, so a broker that answers has them.
+    public func readiness() async -> Readiness {
+        if isStopping { return .notReady("The broker is shutting down.") }
+        switch auditLog.integrity {
+        case .unchecked:
+            return .notReady("The broker is starting: the audit log has not been checked yet.")
+        case .inconsistent:
+            return .notReady("The audit log disagrees with the tree heads the broker signed; publishes and audit answers are refused.")
+        case .consistent:
+            break
+        }
+        do {
+            _ = try await store.unsettledDeliveryCount()
+        } catch {
+            return .notReady("The store does not answer.")
+        }
+        return .ready
+    }
+
+    /// Deliveries neither acknowledged nor dead-lettered, read from the store.
+    public func unacknowledgedDeliveries() async throws -> Int {
+        try await store.unsettledDeliveryCount()
+    }
+
+    /// Delivery streams open now, across all agencies.
+    public var openStreams: Int { streams.count }
+}

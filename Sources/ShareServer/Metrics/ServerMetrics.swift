@@ -1,0 +1,52 @@
+import Prometheus
+import ShareBroker
+
+/// One broker's Prometheus registry: the counters the broker records as it works (made through
+/// swift-metrics from a factory bound to this registry, so brokers in one process never share
+/// counts and nothing is bootstrapped process-wide), and the gauges read from the broker at
+/// each scrape.
+final class ServerMetrics: Sendable {
+    private let registry: PrometheusCollectorRegistry
+    /// What the broker records; handed to it at construction.
+    let broker: BrokerMetrics
+    private let unacknowledged: Gauge
+    private let openStreams: Gauge
+    private let auditConsistent: Gauge
+    private let auditEntries: Gauge
+
+    init() {
+        let registry = PrometheusCollectorRegistry()
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // A store commit (fsync included) usually takes a few milliseconds.
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .microseconds(2500), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            .milliseconds(2500), .seconds(5), .seconds(10),
+        ]
+        broker = BrokerMetrics(factory: factory)
+        func gauge(_ name: String, _ help: String) -> Gauge {
+            registry.makeGauge(descriptor: MetricNameDescriptor(metricName: name, unitName: "", helpText: help))
+        }
+        unacknowledged = gauge("sharebroker_unacknowledged_deliveries", "Deliveries neither acknowledged nor dead-lettered.")
+        openStreams = gauge("sharebroker_open_streams", "Delivery streams open now.")
+        auditConsistent = gauge(
+            "sharebroker_audit_log_consistent",
+            "1 when the last check found the stored audit log consistent with every signed tree head, else 0.")
+        auditEntries = gauge("sharebroker_audit_log_entries", "Entries in the audit log.")
+    }
+
+    /// The Prometheus text exposition, after reading the gauges from `broker` (a gauge whose
+    /// read fails keeps its last value).
+    func scrape(_ broker: Broker) async -> [UInt8] {
+        if let count = try? await broker.unacknowledgedDeliveries() { unacknowledged.set(to: Double(count)) }
+        if let count = try? await broker.auditLog.catchUp() { auditEntries.set(to: Double(count)) }
+        openStreams.set(to: Double(broker.openStreams))
+        if case .consistent = broker.auditLog.integrity {
+            auditConsistent.set(to: 1)
+        } else {
+            auditConsistent.set(to: 0)
+        }
+        return registry.emitToBuffer()
+    }
+}
