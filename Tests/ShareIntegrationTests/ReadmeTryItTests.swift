@@ -95,15 +95,18 @@ struct ReadmeRun {
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("out"), withIntermediateDirectories: true)
         let swift = bin.appendingPathComponent("swift")
-        try """
+        // Written by a child process, not from this one: a process that other tests fork at that
+        // moment would inherit the open file and make running it fail with "Text file busy".
+        let shim = """
             #!/bin/sh
             # 'swift run PRODUCT ARGS' runs the product already built beside the tests.
             [ "$1" = run ] || { echo "only 'swift run' is mapped here" >&2; exit 127; }
             shift
             exec "$@"
 
-            """.write(to: swift, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: swift.path)
+            """
+        let written = try await Subprocess.run("/bin/sh", ["-c", "cat > \"$0\" && chmod 755 \"$0\"", swift.path], input: Data(shim.utf8))
+        try #require(written.status == 0, "\(written.stderr)")
         var script = """
             cd '\(folder.path)'
             export PATH='\(bin.path):\(products)':"$PATH"
