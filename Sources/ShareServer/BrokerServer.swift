@@ -26,6 +26,7 @@ public final class BrokerServer: Sendable {
         self.logger = logger
         let directory = try settings.directory()
         _ = try TLSFactory.serverConfiguration(settings)
+        metrics.recordCertificates(try CertificateExpiry.check(settings, now: clock.now(), logger: logger))
         store = try SQLiteStore(configuration: settings.store)
         broker = Broker(configuration: settings.broker, catalogue: settings.catalogue, policy: settings.policy, directory: directory, store: store, clock: clock, logger: logger,
                         noticeKey: settings.noticeSigningKey, auditSigningKey: settings.auditSigningKey,

@@ -1,3 +1,4 @@
+import Foundation
 import Prometheus
 import ShareBroker
 
@@ -34,6 +35,23 @@ final class ServerMetrics: Sendable {
             "sharebroker_audit_log_consistent",
             "1 when the last check found the stored audit log consistent with every signed tree head, else 0.")
         auditEntries = gauge("sharebroker_audit_log_entries", "Entries in the audit log.")
+    }
+
+    /// When each certificate the broker depends on expires, as
+    /// `sharebroker_certificate_expiry_timestamp_seconds{certificate, index}` (Unix seconds), so
+    /// that an alert can fire well before agencies are locked out.
+    func recordCertificates(_ lifetimes: [CertificateExpiry.Lifetime]) {
+        var seen: [String: Int] = [:]
+        for lifetime in lifetimes {
+            let index = seen[lifetime.name, default: 0]
+            seen[lifetime.name] = index + 1
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(
+                    metricName: "sharebroker_certificate_expiry_timestamp_seconds", unitName: "",
+                    helpText: "When a certificate the broker depends on stops being valid (Unix time): its own TLS certificate, each client CA certificate."),
+                labels: [("certificate", lifetime.name), ("index", "\(index)")]
+            ).set(to: lifetime.notValidAfter.timeIntervalSince1970)
+        }
     }
 
     /// The Prometheus text exposition, after reading the gauges from `broker` (a gauge whose
