@@ -122,7 +122,15 @@ extension Broker {
         }
     }
 
+    /// The store's filter for `query`. A kind the broker never records, or an agency neither in
+    /// the directory nor the broker itself, is a 400 naming what there is, not an empty answer.
     private func eventFilter(_ query: AuditQuery) throws -> EventFilter {
+        if let kind = query.conditions.kind, !EventRecord.Kind.all.contains(kind) {
+            throw BrokerError(.badRequest, "'kind' must be one of \(EventRecord.Kind.all.map(\.rawValue).joined(separator: ", ")), not '\(kind.rawValue.prefix(40))'.")
+        }
+        if let agency = query.conditions.agency, agency != .broker, directory.agencies[agency] == nil {
+            throw BrokerError(.badRequest, "'agency' must be the id of an agency in /v1/directory (or 'sharebroker', the broker itself), not '\(agency)'.")
+        }
         var token = query.subjectToken
         if query.nhsNumber != nil || query.localSystem != nil {
             if let nhsNumber = query.nhsNumber {
