@@ -244,7 +244,7 @@ let package = Package(
         .testTarget(
             name: "ShareBrokerTests",
             dependencies: [
-                "ShareBroker", "ShareModel", "ShareJWS", "ShareStore", "ShareStoreSQLite", "ShareStoreConformance", "ShareAudit",
+                "ShareBroker", "ShareModel", "ShareJWS", "ShareStore", "ShareStoreSQLite", "ShareStoreConformance", "ShareAudit", "ShareTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictSettings

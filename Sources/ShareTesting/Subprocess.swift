@@ -30,7 +30,7 @@ public struct Subprocess {
         return try await withCheckedThrowingContinuation { continuation in
             Thread {
                 do {
-                    try process.run()
+                    try process.runSerially()
                 } catch {
                     continuation.resume(throwing: error)
                     return

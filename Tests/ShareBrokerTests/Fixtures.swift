@@ -1,6 +1,7 @@
 import Foundation
 import ShareModel
 import ShareStoreSQLite
+import ShareTesting
 import Testing
 
 // MARK: - Envelopes
@@ -102,7 +103,7 @@ func sqlite3(_ path: String, _ sql: String) throws -> (status: Int32, output: St
     let error = Pipe()
     process.standardOutput = output
     process.standardError = error
-    try process.run()
+    try process.runSerially()
     let outData = output.fileHandleForReading.readDataToEndOfFile()
     let errData = error.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()

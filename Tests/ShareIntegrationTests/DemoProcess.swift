@@ -25,7 +25,7 @@ struct DemoProcess {
         process.standardError = errors
         let banner = LogLines(output.fileHandleForReading)
         let log = LogLines(errors.fileHandleForReading)
-        try process.run()
+        try process.runSerially()
         let started = try await eventually(within: 60) { banner.text.contains("Stop with Ctrl-C") }
         if !started { process.stopFromTest() }
         try #require(started, "no banner from sharebroker demo: \(banner.text)\(log.text)")

@@ -56,7 +56,7 @@ struct LifecycleTests {
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
         let log = LogLines(errors.fileHandleForReading)
-        try process.run()
+        try process.runSerially()
         defer { if process.isRunning { process.terminate() } }
 
         let port = try #require(try await eventually(within: 60) { log.port != nil } ? log.port : nil, "no 'listening' line: \(log.text)")

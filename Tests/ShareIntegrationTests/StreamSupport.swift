@@ -89,7 +89,7 @@ extension TestBroker {
         process.arguments = ["curl", "-sS", "-N"] + extra + curlArguments(path, as: agency)
         process.standardOutput = handle
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runSerially()
         defer {
             process.stopFromTest()
             try? handle.close()

@@ -193,7 +193,7 @@ struct StreamTests {
             + broker.curlArguments("/v1/stream", as: "northshire-csc")
         stalled.standardOutput = FileHandle.nullDevice
         stalled.standardError = FileHandle.nullDevice
-        try stalled.run()
+        try stalled.runSerially()
         defer { stalled.stopFromTest() }
         #expect(try await eventually { broker.streamsOpened(1) })
 
