@@ -46,6 +46,8 @@ let package = Package(
     targets: [
         // The system SQLite library (Debian: libsqlite3-dev).
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        // The few GNU C library calls the tests' child processes need that Swift does not import.
+        .target(name: "CSpawn"),
         .target(
             name: "ShareModel",
             swiftSettings: strictSettings
@@ -203,7 +205,7 @@ let package = Package(
         .target(
             name: "ShareTesting",
             dependencies: [
-                "ShareServer", "ShareClient", "ShareJWS", "ShareModel", "ShareBroker",
+                "CSpawn", "ShareServer", "ShareClient", "ShareJWS", "ShareModel", "ShareBroker",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),

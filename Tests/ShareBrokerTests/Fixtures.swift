@@ -95,17 +95,7 @@ func withStore<T>(
 }
 
 /// Runs the sqlite3 command-line tool on `path`; returns its exit status and what it printed.
-func sqlite3(_ path: String, _ sql: String) throws -> (status: Int32, output: String, error: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-    process.arguments = [path, sql]
-    let output = Pipe()
-    let error = Pipe()
-    process.standardOutput = output
-    process.standardError = error
-    try process.runSerially()
-    let outData = output.fileHandleForReading.readDataToEndOfFile()
-    let errData = error.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+func sqlite3(_ path: String, _ sql: String) async throws -> (status: Int32, output: String, error: String) {
+    let result = try await Subprocess.run("/usr/bin/sqlite3", [path, sql])
+    return (result.status, result.text, result.stderr)
 }

@@ -32,7 +32,7 @@ struct SQLiteMigrationTests {
         var store = try SQLiteStore(configuration: .init(path: path))
         let beforeReceipt = try await publishStored(before, to: store)
         await store.close()
-        let downgrade = try sqlite3(path, Self.downgradeToVersion10)
+        let downgrade = try await sqlite3(path, Self.downgradeToVersion10)
         try #require(downgrade.status == 0, "\(downgrade.error)")
 
         store = try SQLiteStore(configuration: .init(path: path))
@@ -55,7 +55,7 @@ struct SQLiteMigrationTests {
         #expect(try await store.messageStatus(id: after.id, sender: .hospitals, now: t0)?.deliveries.map(\.id) == after.deliveries.map(\.id))
         #expect(try await store.isParty(to: before.id, agency: .csc))
         #expect(try await store.isParty(to: after.id, agency: .csc))
-        #expect(try sqlite3(path, "PRAGMA user_version").output.trimmingCharacters(in: .whitespacesAndNewlines) == "11")
+        #expect(try await sqlite3(path, "PRAGMA user_version").output.trimmingCharacters(in: .whitespacesAndNewlines) == "11")
         await store.close()
     }
 }

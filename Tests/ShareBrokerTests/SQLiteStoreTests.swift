@@ -37,14 +37,14 @@ struct SQLiteStoreDurabilityTests {
             _ = try await publishStored(newMessage(recipients: [.csc, .police]), to: store)
             let before = try await allEvents(store)
 
-            let update = try sqlite3(path, "UPDATE events SET kind='x'")
+            let update = try await sqlite3(path, "UPDATE events SET kind='x'")
             #expect(update.status != 0)
             #expect(update.error.contains("append-only"))
-            let delete = try sqlite3(path, "DELETE FROM events")
+            let delete = try await sqlite3(path, "DELETE FROM events")
             #expect(delete.status != 0)
             #expect(delete.error.contains("append-only"))
 
-            let kinds = try sqlite3(path, "SELECT group_concat(kind, ',') FROM events")
+            let kinds = try await sqlite3(path, "SELECT group_concat(kind, ',') FROM events")
             #expect(kinds.output.trimmingCharacters(in: .whitespacesAndNewlines) == "published,routed,routed")
             #expect(try await allEvents(store) == before)
         }
@@ -56,7 +56,7 @@ struct SQLiteStoreDurabilityTests {
         defer { removeTemporaryFolder(folder) }
         let path = folder.appendingPathComponent("broker.sqlite").path
         await (try SQLiteStore(configuration: .init(path: path))).close()
-        #expect(try sqlite3(path, "PRAGMA user_version = 99").status == 0)
+        #expect(try await sqlite3(path, "PRAGMA user_version = 99").status == 0)
         let error = #expect(throws: StoreError.self) { _ = try SQLiteStore(configuration: .init(path: path)) }
         #expect(error?.code == .cannotOpen)
     }

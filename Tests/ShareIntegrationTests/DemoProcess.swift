@@ -5,9 +5,9 @@ import Testing
 /// The built `sharebroker demo`, run in a process of its own as a person runs it. Stop it with
 /// `stop()`, and with `process.stopFromTest()` in a `defer` in case the test ends early.
 struct DemoProcess {
-    let process: Process
+    let process: ChildProcess
     /// What it printed on standard output: the banner.
-    let banner: LogLines
+    let banner: CapturedOutput
     /// The port its banner says it listens on.
     let port: Int
 
@@ -15,17 +15,10 @@ struct DemoProcess {
     /// waits up to 60 s for its banner.
     static func start(_ arguments: [String], in folder: URL? = nil) async throws -> DemoProcess {
         let executable = try #require(Subprocess.productPath("sharebroker"), "build the sharebroker product first")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["demo"] + arguments
-        if let folder { process.currentDirectoryURL = folder }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        let banner = LogLines(output.fileHandleForReading)
-        let log = LogLines(errors.fileHandleForReading)
-        try process.runSerially()
+        let process = try ChildProcess(executable, ["demo"] + arguments, directory: folder?.path,
+                                       standardOutput: .capture, standardError: .capture)
+        let banner = try #require(process.standardOutput)
+        let log = try #require(process.standardError)
         let started = try await eventually(within: 60) { banner.text.contains("Stop with Ctrl-C") }
         if !started { process.stopFromTest() }
         try #require(started, "no banner from sharebroker demo: \(banner.text)\(log.text)")
@@ -34,7 +27,7 @@ struct DemoProcess {
 
     /// Stops it as Ctrl-C does; true if it then exited within 10 s.
     func stop() async throws -> Bool {
-        kill(process.processIdentifier, SIGINT)
+        process.signal(SIGINT)
         let exited = try await eventually { !process.isRunning }
         process.stopFromTest()
         return exited

@@ -49,15 +49,9 @@ struct LifecycleTests {
             document["listener"] = ["host": "127.0.0.1", "port": 0]
         })
         defer { try? FileManager.default.removeItem(at: prepared.folder) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["serve", "--config", prepared.configurationFile.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        let log = LogLines(errors.fileHandleForReading)
-        try process.runSerially()
-        defer { if process.isRunning { process.terminate() } }
+        let process = try ChildProcess(executable, ["serve", "--config", prepared.configurationFile.path], standardError: .capture)
+        let log = try #require(process.standardError)
+        defer { process.stopFromTest() }
 
         let port = try #require(try await eventually(within: 60) { log.port != nil } ? log.port : nil, "no 'listening' line: \(log.text)")
         let curl = { (agency: String) in
@@ -70,18 +64,18 @@ struct LifecycleTests {
         #expect(try await curl("oakfield-primary") == "200")
 
         try prepared.setStatus(of: "oakfield-primary", to: "suspended")
-        kill(process.processIdentifier, SIGHUP)
+        process.signal(SIGHUP)
         #expect(try await eventually { try await curl("oakfield-primary") == "403" }, "suspension applied by SIGHUP")
 
         try "{ broken".write(to: prepared.configurationFile, atomically: true, encoding: .utf8)
-        kill(process.processIdentifier, SIGHUP)
+        process.signal(SIGHUP)
         #expect(try await eventually { log.text.contains("reload refused") }, "a bad file is reported")
         #expect(try await curl("oakfield-primary") == "403")
         #expect(try await curl("northshire-csc") == "200", "the previous configuration stays in force")
 
-        kill(process.processIdentifier, SIGTERM)
+        process.signal(SIGTERM)
         #expect(try await eventually { !process.isRunning }, "exits promptly on SIGTERM")
-        #expect(process.terminationStatus == 0)
+        #expect(process.exitStatus == 0)
     }
 
     @Test("sharebroker demo creates its folder, serves, and reuses the folder on the next run")
@@ -134,26 +128,8 @@ struct LifecycleTests {
     }
 }
 
-/// Collects a child process's output lines as they arrive.
-final class LogLines: @unchecked Sendable {
-    // @unchecked Sendable: every access to `buffer` holds `lock`.
-    private let lock = NSLock()
-    private var buffer = ""
-
-    init(_ handle: FileHandle) {
-        handle.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self else { return }
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                return
-            }
-            self.lock.withLock { self.buffer += String(decoding: data, as: UTF8.self) }
-        }
-    }
-
-    var text: String { lock.withLock { buffer } }
-
+/// The ports a broker or demo prints as it starts.
+extension CapturedOutput {
     /// The port from a "listening on 127.0.0.1:PORT" or "share.port=PORT" line.
     var port: Int? {
         let text = self.text

@@ -81,21 +81,10 @@ extension TestBroker {
     /// pass, then stops it; returns the output (headers too, with `-i` in `extra`).
     func curlStream(_ path: String, as agency: String, _ extra: [String] = [], within seconds: Double = 30,
                     until done: (String) -> Bool) async throws -> String {
-        let output = folder.appendingPathComponent("curl-\(UUID().uuidString).out")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl", "-sS", "-N"] + extra + curlArguments(path, as: agency)
-        process.standardOutput = handle
-        process.standardError = FileHandle.nullDevice
-        try process.runSerially()
-        defer {
-            process.stopFromTest()
-            try? handle.close()
-        }
-        let read = { String(decoding: (try? Data(contentsOf: output)) ?? Data(), as: UTF8.self) }
-        _ = try await eventually(within: seconds) { done(read()) }
-        return read()
+        let curl = try ChildProcess("curl", ["-sS", "-N"] + extra + curlArguments(path, as: agency), standardOutput: .capture)
+        defer { curl.stopFromTest() }
+        let output = try #require(curl.standardOutput)
+        _ = try await eventually(within: seconds) { done(output.text) }
+        return output.text
     }
 }

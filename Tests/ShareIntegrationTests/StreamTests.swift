@@ -187,13 +187,8 @@ struct StreamTests {
     @Test("a client that stops reading holds up neither another agency's stream, nor publishes, nor the shutdown")
     func stalledClientBlocksNobody() async throws {
         let broker = try await TestBroker.start()
-        let stalled = Process()
-        stalled.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        stalled.arguments = ["curl", "-sS", "-N", "--http1.1", "--limit-rate", "1", "-o", "/dev/null"]
-            + broker.curlArguments("/v1/stream", as: "northshire-csc")
-        stalled.standardOutput = FileHandle.nullDevice
-        stalled.standardError = FileHandle.nullDevice
-        try stalled.runSerially()
+        let stalled = try ChildProcess("curl", ["-sS", "-N", "--http1.1", "--limit-rate", "1", "-o", "/dev/null"]
+            + broker.curlArguments("/v1/stream", as: "northshire-csc"))
         defer { stalled.stopFromTest() }
         #expect(try await eventually { broker.streamsOpened(1) })
 
