@@ -1,28 +1,44 @@
 import Synchronization
 
-/// A value read from the store on first use and then kept in step with it by the broker,
-/// which applies each change after its transaction commits. A first load never overwrites a
-/// change: it is kept only if no other load has set the value meanwhile, and changes are made
-/// only after a load. It assumes one broker process per store.
+/// A value read from the store on first use and then kept in step with it: the broker applies
+/// each change it makes after its transaction commits, and forgets the value when another
+/// broker process sharing the store announces a change (`StoreChange`), to read it again on
+/// next use. A load never overwrites a change or a forgetting that happened while it read.
 final class StoreBackedCache<Value: Sendable>: Sendable {
-    private let value = Mutex<Value?>(nil)
+    private struct State {
+        var value: Value?
+        /// Counts changes and forgettings, so that a load knows whether one happened meanwhile.
+        var generation: UInt64 = 0
+    }
 
-    /// The value, loaded with `load` the first time.
+    private let state = Mutex(State())
+
+    /// The value, loaded with `load` when not kept.
     func get(loading load: () async throws -> Value) async throws -> Value {
-        if let cached = value.withLock({ $0 }) { return cached }
+        let (cached, generation) = state.withLock { ($0.value, $0.generation) }
+        if let cached { return cached }
         let loaded = try await load()
-        return value.withLock { current in
-            if current == nil { current = loaded }
-            return current ?? loaded
+        state.withLock { state in
+            if state.value == nil && state.generation == generation { state.value = loaded }
+        }
+        return loaded
+    }
+
+    /// Applies a change that is now committed to the store (nothing, if not kept).
+    func update(_ change: (inout Value) -> Void) {
+        state.withLock { state in
+            state.generation &+= 1
+            guard var updated = state.value else { return }
+            change(&updated)
+            state.value = updated
         }
     }
 
-    /// Applies a change that is now committed to the store (nothing, if never loaded).
-    func update(_ change: (inout Value) -> Void) {
-        value.withLock { current in
-            guard var updated = current else { return }
-            change(&updated)
-            current = updated
+    /// Forgets the value: the store changed in a way this process did not see.
+    func forget() {
+        state.withLock { state in
+            state.generation &+= 1
+            state.value = nil
         }
     }
 }

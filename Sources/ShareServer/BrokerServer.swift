@@ -47,6 +47,7 @@ public final class BrokerServer: Sendable {
             logger: logger)
         var services: [any Service] = [
             StoreService(store: store),
+            StoreChangesService(broker: broker),
             TreeHeadSignerService(broker: broker, interval: settings.treeHeadInterval, logger: logger),
             AuditLogCheckService(broker: broker, interval: settings.auditCheckInterval),
             TimerService(broker: broker, interval: settings.timerInterval, logger: logger),

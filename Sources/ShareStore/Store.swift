@@ -185,6 +185,14 @@ public protocol Store: Sendable {
 
     /// Kept signed tree heads with `treeSize >= fromSize`, smallest first, at most `limit`.
     func treeHeads(fromSize: Int, limit: Int) async throws -> [SignedTreeHeadRecord]
+
+    /// The changes other broker processes commit to this store from now on, each announced
+    /// after its commit, until the store closes. A store only one process opens at a time
+    /// (SQLite) finishes the sequence at once: every change is then made by this process,
+    /// which knows of it already. A store several processes share announces this process's
+    /// own changes too (they are harmless to apply twice) and, after an interruption in
+    /// which changes may have been missed, `.unknown`.
+    func changes() -> AsyncStream<StoreChange>
 }
 
 extension Store {

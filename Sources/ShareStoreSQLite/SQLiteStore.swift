@@ -43,6 +43,11 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// Finishes at once: the file belongs to one broker process, which knows its own changes.
+    public func changes() -> AsyncStream<StoreChange> {
+        AsyncStream { $0.finish() }
+    }
+
     /// Finishes queued work and closes both connections.
     public func close() async {
         await writer.close()

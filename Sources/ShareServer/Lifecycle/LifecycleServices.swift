@@ -17,6 +17,21 @@ struct StoreService: Service {
     }
 }
 
+/// Follows the changes other broker processes commit to a shared store (a cluster on
+/// PostgreSQL), so that this process wakes its streams and rereads what it keeps in memory.
+struct StoreChangesService: Service {
+    let broker: Broker
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await broker.followStoreChanges()
+        }
+        // A store no other process shares announces nothing; this service still runs until
+        // the shutdown, as its group expects of every service.
+        try? await gracefulShutdown()
+    }
+}
+
 /// The HTTPS API, opened only once the audit log has been checked against the tree heads the
 /// broker signed before, and the sharing policy in force is in the event record, so the record
 /// shows which policy governed every decision made after it.
