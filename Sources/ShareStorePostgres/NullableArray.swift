@@ -3,7 +3,7 @@ import PostgresNIO
 
 /// A one-dimensional array parameter whose elements may be NULL, which postgres-nio's `Array`
 /// encoding cannot write. Written in PostgreSQL's binary array format.
-struct NullableArray<Element: PostgresArrayEncodable>: PostgresEncodable, Sendable {
+struct NullableArray<Element: PostgresArrayEncodable & Sendable>: PostgresEncodable, Sendable {
     let elements: [Element?]
 
     init(_ elements: [Element?]) {

@@ -1,5 +1,5 @@
-public import Foundation
-public import ShareStore
+import Foundation
+import ShareStore
 
 extension PostgresStore {
     /// Where the database is and how to reach it. Its `description` names the server, the

@@ -23,7 +23,7 @@ extension PostgresStore {
 
     public func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
                                  maxAttempts: Int) async throws -> [StreamCandidate] {
-        try await select { connection in
+        try await select { [self] connection in
             let current = "d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > $1"
             let rows = try await connection.rows(Self.deliveries(
                 "\(current), d.last_delivered_at", matching: "d.seq > $3 AND (d.attempts < $2 OR d.visible_at > $1)", locking: "",
@@ -42,7 +42,7 @@ extension PostgresStore {
     }
 
     public func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement] {
-        try await write { connection in
+        try await write { [self] connection in
             let rows = try await connection.rows("""
                 SELECT id, message_id, acknowledged_at FROM deliveries WHERE id = ANY(\(ids)) AND recipient = \(agency.rawValue)
                 ORDER BY seq FOR UPDATE
@@ -74,7 +74,7 @@ extension PostgresStore {
     }
 
     public func deferDelivery(_ id: UUID, until time: Date) async throws {
-        try await select { connection in
+        try await select { [self] connection in
             try await connection.rows("""
                 UPDATE deliveries SET visible_at = \(time.millis) WHERE id = \(id) AND acknowledged_at IS NULL
                 """, logger: logger)
@@ -89,7 +89,7 @@ extension PostgresStore {
     /// recorded as `delivered`, all in one transaction.
     private func handOut(to agency: AgencyID, matching condition: String, locking: String, now: Date, maxAttempts: Int,
                          after sequence: Int = 0, limit: Int, visibilityTimeout: TimeInterval) async throws -> [InboxDelivery] {
-        try await write { connection in
+        try await write { [self] connection in
             let rows = try await connection.rows(Self.deliveries(
                 "d.visible_at > $1", matching: condition, locking: locking, now: now, maxAttempts: maxAttempts, after: sequence,
                 agency: agency, limit: limit), logger: logger)

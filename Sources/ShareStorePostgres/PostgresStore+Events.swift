@@ -1,12 +1,12 @@
 public import Foundation
 import PostgresNIO
-public import ShareModel
+import ShareModel
 public import ShareStore
 
 /// The event record: appending, reading, searching, and the signed tree heads.
 extension PostgresStore {
     public func record(_ events: [EventRecord]) async throws {
-        try await write { connection in
+        try await write { [self] connection in
             try await indexSubjects(events.flatMap { event in
                 event.messageID.map { id in (event.subjects ?? []).map { (token: $0, messageID: id) } } ?? []
             }, on: connection)
@@ -19,7 +19,7 @@ extension PostgresStore {
     }
 
     public func entryBytes(from index: Int, limit: Int) async throws -> [(index: Int, entry: Data)] {
-        try await select { connection in
+        try await select { [self] connection in
             try await connection.rows("SELECT idx, entry FROM events WHERE idx >= \(index) ORDER BY idx LIMIT \(limit)", logger: logger)
                 .map { try $0.decode((Int, Data).self) }
                 .map { (index: $0.0, entry: $0.1) }
@@ -45,7 +45,7 @@ extension PostgresStore {
                 """, token)
         }
         let query = conditions.query("SELECT idx, entry FROM events WHERE ", ordering: " ORDER BY idx LIMIT ", limit: limit)
-        return try await select { connection in
+        return try await select { [self] connection in
             try await connection.rows(query, logger: logger).map { row in
                 let (index, entry) = try row.decode((Int, Data).self)
                 return StoredEvent(index: index, event: try EventRecord.decode(entry), entry: entry)
@@ -54,7 +54,7 @@ extension PostgresStore {
     }
 
     public func saveTreeHead(_ head: SignedTreeHeadRecord) async throws {
-        try await select { connection in
+        try await select { [self] connection in
             try await connection.rows("""
                 INSERT INTO tree_heads (tree_size, root_hash, timestamp, signed)
                 VALUES (\(head.treeSize), \(head.rootHash), \(head.timestamp), \(head.signed))
@@ -64,7 +64,7 @@ extension PostgresStore {
     }
 
     public func treeHeads(fromSize: Int, limit: Int) async throws -> [SignedTreeHeadRecord] {
-        try await select { connection in
+        try await select { [self] connection in
             try await connection.rows("""
                 SELECT tree_size, root_hash, timestamp, signed FROM tree_heads
                 WHERE tree_size >= \(fromSize) ORDER BY tree_size LIMIT \(limit)

@@ -1,13 +1,13 @@
 public import Foundation
 import PostgresNIO
-public import ShareModel
+import ShareModel
 public import ShareStore
 
 /// Publishing: new messages, identical resends and taken ids.
 extension PostgresStore {
     public func publish(_ messages: [NewMessage]) async throws -> [PublishOutcome] {
         let entries = messages.map { $0.events.map { $0.entryBytes() } }
-        return try await write { connection in
+        return try await write { [self] connection in
             let stored = try await storedReceipts(messages.map(\.id), on: connection)
             var append = LogAppend()
             var added: [UUID: (digest: Data, receipt: (Int) -> PublishReceipt)] = [:]
@@ -35,7 +35,7 @@ extension PostgresStore {
     }
 
     public func replayedReceipt(of id: UUID, digest: Data) async throws -> PublishReceipt? {
-        try await select { connection in
+        try await select { [self] connection in
             try await storedReceipts([id], on: connection)[id].flatMap { $0.digest == digest ? $0.receipt : nil }
         }
     }

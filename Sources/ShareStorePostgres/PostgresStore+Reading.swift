@@ -6,7 +6,7 @@ public import ShareStore
 /// Who may read a message, reading it again, and its status as its sender sees it.
 extension PostgresStore {
     public func isParty(to messageID: UUID, agency: AgencyID) async throws -> Bool {
-        try await select { connection in
+        try await select { [self] connection in
             let rows = try await connection.rows("""
                 SELECT EXISTS (SELECT 1 FROM messages WHERE id = \(messageID) AND sender = \(agency.rawValue))
                     OR EXISTS (SELECT 1 FROM deliveries
@@ -18,7 +18,7 @@ extension PostgresStore {
     }
 
     public func retrieve(message id: UUID, by agency: AgencyID, at time: Date) async throws -> RetrievedMessage? {
-        try await write { connection in
+        try await write { [self] connection in
             let rows = try await connection.rows("""
                 SELECT m.type, m.sender, m.received_at, m.expires_at, m.respond_by, m.jws,
                     (SELECT d.id FROM deliveries d
@@ -26,9 +26,9 @@ extension PostgresStore {
                      ORDER BY d.seq LIMIT 1)
                 FROM messages m WHERE m.id = \(id)
                 """, logger: logger)
-            guard let (type, sender, receivedAt, expiresAt, respondBy, jws, deliveryID) =
+            guard case let (type, senderName, receivedAt, expiresAt, respondBy, jws, deliveryID)? =
                     try rows.first?.decode((String, String, Int, Int?, Int?, Data, UUID?).self),
-                  let sender = AgencyID(sender), sender == agency || deliveryID != nil else { return nil }
+                  let sender = AgencyID(senderName), sender == agency || deliveryID != nil else { return nil }
             try await LogAppend.commit([EventRecord(kind: .retrieved, at: time, agency: agency, messageID: id, deliveryID: deliveryID)],
                                        on: connection, logger: logger)
             return RetrievedMessage(id: id, type: type, sender: sender, receivedAt: Date(millis: receivedAt),
@@ -37,12 +37,12 @@ extension PostgresStore {
     }
 
     public func messageStatus(id: UUID, sender: AgencyID, now: Date) async throws -> MessageStatus? {
-        try await read { connection in
+        try await read { [self] connection in
             let message = try await connection.rows("""
                 SELECT type, received_at, expires_at, respond_by, audit_index FROM messages WHERE id = \(id) AND sender = \(sender.rawValue)
                 """, logger: logger)
-            guard let (type, receivedAt, expiresAt, respondBy, auditIndex) = try message.first?.decode((String, Int, Int?, Int?, Int).self)
-            else { return nil }
+            guard case let (type, receivedAt, expiresAt, respondBy, auditIndex)? =
+                    try message.first?.decode((String, Int, Int?, Int?, Int).self) else { return nil }
             let expiry = expiresAt.map(Date.init(millis:))
             let rows = try await connection.rows("""
                 SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at, dead_lettered_at

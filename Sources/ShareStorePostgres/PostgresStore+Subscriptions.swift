@@ -7,7 +7,7 @@ public import ShareStore
 extension PostgresStore {
     public func addSubscription(_ subscription: Subscription, event: EventRecord) async throws {
         let document = try Self.subscriptionEncoder.encode(subscription)
-        try await write { connection in
+        try await write { [self] connection in
             try await connection.rows("""
                 INSERT INTO subscriptions (id, agency, document)
                 VALUES (\(subscription.id), \(subscription.agency.rawValue), \(ByteBuffer(bytes: document)))
@@ -17,7 +17,7 @@ extension PostgresStore {
     }
 
     public func removeSubscription(id: UUID, agency: AgencyID, event: EventRecord) async throws -> Bool {
-        try await write { connection in
+        try await write { [self] connection in
             let removed = try await connection.rows("""
                 DELETE FROM subscriptions WHERE id = \(id) AND agency = \(agency.rawValue) RETURNING id
                 """, logger: logger)
@@ -28,7 +28,7 @@ extension PostgresStore {
     }
 
     public func subscriptions() async throws -> [Subscription] {
-        try await select { connection in
+        try await select { [self] connection in
             try await connection.rows("SELECT document FROM subscriptions ORDER BY seq", logger: logger).map {
                 try Self.subscriptionDecoder.decode(Subscription.self, from: try $0.decode(Data.self))
             }
@@ -39,7 +39,7 @@ extension PostgresStore {
     private static let subscriptionDecoder = ShareJSON.decoder()
 
     public func setWebhook(_ url: String?, for agency: AgencyID, at time: Date, event: EventRecord) async throws {
-        try await write { connection in
+        try await write { [self] connection in
             if let url {
                 try await connection.rows("""
                     INSERT INTO webhooks (agency, url, registered_at) VALUES (\(agency.rawValue), \(url), \(time.millis))
@@ -53,7 +53,7 @@ extension PostgresStore {
     }
 
     public func webhooks() async throws -> [AgencyID: String] {
-        try await select { connection in
+        try await select { [self] connection in
             var found: [AgencyID: String] = [:]
             for row in try await connection.rows("SELECT agency, url FROM webhooks", logger: logger) {
                 let (agency, url) = try row.decode((String, String).self)

@@ -8,7 +8,7 @@ public import ShareStore
 /// it once: the second waits for the first, then finds it settled.
 extension PostgresStore {
     public func unsettledDeliveryCount() async throws -> Int {
-        try await select { connection in
+        try await select { [self] connection in
             try await connection.rows(
                 "SELECT count(*) FROM deliveries WHERE acknowledged_at IS NULL AND dead_lettered_at IS NULL", logger: logger)
                 .first?.decode(Int.self) ?? 0
@@ -16,7 +16,7 @@ extension PostgresStore {
     }
 
     public func dueWork(now: Date, maxAttempts: Int, limit: Int) async throws -> DueWork {
-        try await read { connection in
+        try await read { [self] connection in
             DueWork(expired: try await expired(now: now, limit: limit, on: connection),
                     overdue: try await overdue(now: now, limit: limit, on: connection),
                     exhausted: try await exhausted(now: now, maxAttempts: maxAttempts, limit: limit, on: connection))
@@ -24,7 +24,7 @@ extension PostgresStore {
     }
 
     public func settleExpiry(of messageID: UUID, at time: Date, events: [EventRecord], notice: NewMessage?) async throws {
-        try await write { connection in
+        try await write { [self] connection in
             let marked = try await connection.rows("""
                 UPDATE messages SET expiry_handled_at = \(time.millis) WHERE id = \(messageID) AND expiry_handled_at IS NULL
                 RETURNING audit_index
@@ -39,7 +39,7 @@ extension PostgresStore {
     }
 
     public func settleDeadline(of messageID: UUID, at time: Date, notice: NewMessage?) async throws {
-        try await write { connection in
+        try await write { [self] connection in
             let marked = try await connection.rows("""
                 UPDATE messages SET deadline_handled_at = \(time.millis) WHERE id = \(messageID) AND deadline_handled_at IS NULL
                 RETURNING id
@@ -50,7 +50,7 @@ extension PostgresStore {
     }
 
     public func deadLetter(deliveries ids: [UUID], at time: Date, events: [EventRecord], notice: NewMessage?) async throws -> Bool {
-        try await write { connection in
+        try await write { [self] connection in
             let open = try await connection.rows("""
                 SELECT id FROM deliveries WHERE id = ANY(\(ids)) AND dead_lettered_at IS NULL AND acknowledged_at IS NULL
                 ORDER BY seq FOR UPDATE

@@ -67,46 +67,63 @@ public final class PostgresStore: Store {
     /// back for a deadlock, or once when it stored a key another transaction committed
     /// meanwhile (the second try sees that transaction's rows: a replayed message is answered
     /// as such, a taken id throws).
-    func write<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    @discardableResult
+    func write<T: Sendable>(_ body: @escaping Body<T>) async throws -> T {
         try await transaction("BEGIN", retryingUniqueViolation: true, body)
     }
 
     /// Runs `body` in one read-only transaction that reads one snapshot.
-    func read<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ body: @escaping Body<T>) async throws -> T {
         try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", retryingUniqueViolation: false, body)
     }
 
     /// Runs `body`, one statement that commits on its own, on a pooled connection.
-    func select<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
+    @discardableResult
+    func select<T: Sendable>(_ body: @escaping Body<T>) async throws -> T {
         try await transaction(nil, retryingUniqueViolation: false, body)
     }
 
+    /// The work of one call on its connection.
+    typealias Body<T> = @Sendable (PostgresConnection) async throws -> T
+
+    /// Runs `body` as one call. The call runs to its end even when its caller's task is
+    /// cancelled, as the SQLite store's calls do: it commits or rolls back whole, and its caller
+    /// learns which.
     private func transaction<T: Sendable>(_ begin: PostgresQuery?, retryingUniqueViolation: Bool,
-                                          _ body: (PostgresConnection) async throws -> T) async throws -> T {
+                                          _ body: @escaping Body<T>) async throws -> T {
         try await gate.run {
-            var tries = 0
-            while true {
-                tries += 1
-                do {
-                    return try await client.withConnection { connection in
-                        guard let begin else { return try await body(connection) }
-                        try await connection.query(begin, logger: logger)
-                        do {
-                            let result = try await body(connection)
-                            try await connection.query("COMMIT", logger: logger)
-                            return result
-                        } catch {
-                            try? await connection.query("ROLLBACK", logger: logger)
-                            throw error
-                        }
+            try await Task {
+                try await attempts(begin, retryingUniqueViolation: retryingUniqueViolation, body)
+            }.value
+        }
+    }
+
+    /// Runs `body` on a pooled connection, inside `begin` and a commit unless `begin` is nil,
+    /// trying again as `write(_:)` says.
+    private func attempts<T: Sendable>(_ begin: PostgresQuery?, retryingUniqueViolation: Bool,
+                                       _ body: Body<T>) async throws -> T {
+        var tries = 0
+        while true {
+            tries += 1
+            do {
+                return try await client.withConnection { connection in
+                    guard let begin else { return try await body(connection) }
+                    try await connection.query(begin, logger: logger)
+                    do {
+                        let result = try await body(connection)
+                        try await connection.query("COMMIT", logger: logger)
+                        return result
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
                     }
-                } catch let error where tries < 4 && PostgresFailure.isContention(error) {
-                    continue
-                } catch let error where tries == 1 && retryingUniqueViolation && PostgresFailure.isUniqueViolation(error) {
-                    continue
-                } catch {
-                    throw PostgresFailure.storeError(error)
                 }
+            } catch let error where tries < 4 && PostgresFailure.isContention(error) {
+                continue
+            } catch let error where tries == 1 && retryingUniqueViolation && PostgresFailure.isUniqueViolation(error) {
+                continue
+            } catch {
+                throw PostgresFailure.storeError(error)
             }
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PostgresNIO
 import ShareModel
 import ShareStore
 import ShareStoreConformance
@@ -206,7 +207,7 @@ struct PostgresConfigurationTests {
                 try await checkPassword(password, of: role, on: configuration)
             }
         } catch {
-            try? await TestPostgres.run("DROP ROLE IF EXISTS \(role)", on: TestPostgres.server())
+            _ = try? await TestPostgres.run("DROP ROLE IF EXISTS \(role)", on: TestPostgres.server())
             throw error
         }
         try await TestPostgres.run("DROP ROLE \(role)", on: TestPostgres.server())

@@ -35,7 +35,7 @@ enum TestPostgres {
             try await run("DROP DATABASE \(name) WITH (FORCE)", on: server)
             return result
         } catch {
-            try? await run("DROP DATABASE \(name) WITH (FORCE)", on: server)
+            _ = try? await run("DROP DATABASE \(name) WITH (FORCE)", on: server)
             throw error
         }
     }
