@@ -42,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         // The Prometheus registry and text format behind the metrics listener.
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        // The PostgreSQL client and connection pool behind `ShareStorePostgres`.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // The system SQLite library (Debian: libsqlite3-dev).
@@ -94,6 +96,18 @@ let package = Package(
         .target(
             name: "ShareStoreSQLite",
             dependencies: ["CSQLite", "ShareStore", "ShareModel"],
+            swiftSettings: strictSettings
+        ),
+        // The Store on PostgreSQL, for several broker processes sharing one database.
+        .target(
+            name: "ShareStorePostgres",
+            dependencies: [
+                "ShareStore", "ShareModel",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: strictSettings
         ),
         .target(
@@ -247,7 +261,10 @@ let package = Package(
             name: "ShareBrokerTests",
             dependencies: [
                 "ShareBroker", "ShareModel", "ShareJWS", "ShareStore", "ShareStoreSQLite", "ShareStoreConformance", "ShareAudit", "ShareTesting",
+                "ShareStorePostgres",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

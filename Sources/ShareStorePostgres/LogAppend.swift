@@ -1,0 +1,202 @@
+import Foundation
+import NIOCore
+import PostgresNIO
+import ShareModel
+import ShareStore
+
+/// What one transaction adds at the end of the event record (and, for new messages, of the
+/// delivery sequence), written by one statement that takes the lock on `log_head` last.
+///
+/// Indexes and sequences are assigned from the locked `log_head` row and the row is advanced
+/// in the same statement, so a transaction appends only after the one before it committed:
+/// the record grows without gaps in commit order, and so does the delivery sequence, across
+/// every process sharing the database. The transaction does its other work first and sends
+/// everything that needs an index or a sequence in this one statement, so the lock is held
+/// for that statement and the commit that follows it.
+struct LogAppend {
+    private var events = Columns.Events()
+    private var messages = Columns.Messages()
+    private var deliveries = Columns.Deliveries()
+    /// Offsets in this append of the `published` entries of messages added so far.
+    private var publishedOffsets: [UUID: Int] = [:]
+
+    var isEmpty: Bool { events.kind.isEmpty }
+
+    /// Appends events after those added so far. An event about a message records the
+    /// message's audit index: that of a message added to this append, or else of a stored one.
+    mutating func add(_ records: [EventRecord], entries: [Data]? = nil) {
+        for (offset, event) in records.enumerated() {
+            if event.kind == .published, let id = event.messageID { publishedOffsets[id] = events.kind.count }
+            events.kind.append(event.kind.rawValue)
+            events.at.append(event.at.millis)
+            events.agency.append(event.agency.rawValue)
+            events.messageID.append(event.messageID)
+            events.messageOffset.append(event.messageID.flatMap { publishedOffsets[$0] })
+            events.recipient.append(event.recipient?.rawValue)
+            events.entry.append(ByteBuffer(bytes: entries?[offset] ?? event.entryBytes()))
+        }
+    }
+
+    /// Adds a new message with its deliveries and events; returns the offset in this append of
+    /// its `published` entry (its audit index is the append's first index plus this offset).
+    mutating func add(_ message: NewMessage, entries: [Data]? = nil) -> Int {
+        let offset = events.kind.count
+        add(message.events, entries: entries)
+        messages.id.append(message.id)
+        messages.sender.append(message.sender.rawValue)
+        messages.type.append(message.type)
+        messages.area.append(message.area)
+        messages.digest.append(ByteBuffer(bytes: message.digest))
+        messages.jws.append(ByteBuffer(bytes: message.jws))
+        messages.receivedAt.append(message.receivedAt.millis)
+        messages.expiresAt.append(message.expiresAt?.millis)
+        messages.respondBy.append(message.respondBy?.millis)
+        messages.inReplyTo.append(message.inReplyTo)
+        messages.offset.append(offset)
+        let received = message.receivedAt.millis
+        for delivery in message.deliveries {
+            let streamed = delivery.handedOutUntil == nil ? nil : received
+            deliveries.id.append(delivery.id)
+            deliveries.messageID.append(message.id)
+            deliveries.messageOffset.append(offset)
+            deliveries.recipient.append(delivery.recipient.rawValue)
+            deliveries.visibleAt.append(delivery.handedOutUntil?.millis ?? received)
+            deliveries.createdAt.append(received)
+            deliveries.expiresAt.append(message.expiresAt?.millis)
+            deliveries.attempts.append(streamed == nil ? 0 : 1)
+            deliveries.streamedAt.append(streamed)
+        }
+        return offset
+    }
+
+    /// Writes the append; answers the index of its first event, or nil (and takes no lock)
+    /// when it has none. Must be the transaction's last statement.
+    @discardableResult
+    func commit(on connection: PostgresConnection, logger: Logger) async throws -> Int? {
+        guard !isEmpty else { return nil }
+        var binds = PostgresBindings(capacity: 27)
+        try events.bind(to: &binds)
+        try messages.bind(to: &binds)
+        try deliveries.bind(to: &binds)
+        let rows = try await connection.query(PostgresQuery(unsafeSQL: Self.statement, binds: binds), logger: logger)
+        for try await first in rows.decode(Int.self) { return first }
+        throw StoreError(.unavailable, "The event record has no head row; nothing was stored.")
+    }
+
+    /// Appends `events` and then `message` (if any) with its deliveries and events, as the
+    /// last statement of a transaction.
+    static func commit(_ events: [EventRecord], then message: NewMessage? = nil, on connection: PostgresConnection,
+                       logger: Logger) async throws {
+        var append = LogAppend()
+        append.add(events)
+        if let message { _ = append.add(message) }
+        try await append.commit(on: connection, logger: logger)
+    }
+
+    private static let statement = """
+        WITH head AS (
+            UPDATE log_head SET next_index = next_index + cardinality($1::text[]), next_seq = next_seq + cardinality($19::uuid[])
+            WHERE id = 1
+            RETURNING next_index - cardinality($1::text[]) AS first_index, next_seq - cardinality($19::uuid[]) AS first_seq
+        ), new_events AS (
+            INSERT INTO events (idx, kind, at, agency, message_id, message_index, recipient, entry)
+            SELECT head.first_index + e.n - 1, e.kind, e.at, e.agency, e.message_id,
+                coalesce(head.first_index + e.message_offset, (SELECT m.audit_index FROM messages m WHERE m.id = e.message_id)),
+                e.recipient, e.entry
+            FROM head, unnest($1::text[], $2::bigint[], $3::text[], $4::uuid[], $5::bigint[], $6::text[], $7::bytea[])
+                WITH ORDINALITY AS e(kind, at, agency, message_id, message_offset, recipient, entry, n)
+        ), new_messages AS (
+            INSERT INTO messages (id, sender, type, area, digest, jws, received_at, expires_at, respond_by, in_reply_to, audit_index)
+            SELECT m.id, m.sender, m.type, m.area, m.digest, m.jws, m.received_at, m.expires_at, m.respond_by, m.in_reply_to,
+                head.first_index + m.message_offset
+            FROM head, unnest($8::uuid[], $9::text[], $10::text[], $11::text[], $12::bytea[], $13::bytea[], $14::bigint[],
+                              $15::bigint[], $16::bigint[], $17::uuid[], $18::bigint[])
+                AS m(id, sender, type, area, digest, jws, received_at, expires_at, respond_by, in_reply_to, message_offset)
+        ), new_deliveries AS (
+            INSERT INTO deliveries (seq, id, message_id, message_index, recipient, visible_at, created_at, expires_at, attempts,
+                                    first_delivered_at, last_delivered_at, streamed_at)
+            SELECT head.first_seq + d.n - 1, d.id, d.message_id, head.first_index + d.message_offset, d.recipient, d.visible_at,
+                d.created_at, d.expires_at, d.attempts, d.streamed_at, d.streamed_at, d.streamed_at
+            FROM head, unnest($19::uuid[], $20::uuid[], $21::bigint[], $22::text[], $23::bigint[], $24::bigint[], $25::bigint[],
+                              $26::bigint[], $27::bigint[])
+                WITH ORDINALITY AS d(id, message_id, message_offset, recipient, visible_at, created_at, expires_at, attempts,
+                                     streamed_at, n)
+        )
+        SELECT first_index FROM head
+        """
+}
+
+/// The columns of an append, one array parameter each.
+private enum Columns {
+    struct Events {
+        var kind: [String] = []
+        var at: [Int] = []
+        var agency: [String] = []
+        var messageID: [UUID?] = []
+        var messageOffset: [Int?] = []
+        var recipient: [String?] = []
+        var entry: [ByteBuffer] = []
+
+        func bind(to binds: inout PostgresBindings) throws {
+            binds.append(kind)
+            binds.append(at)
+            binds.append(agency)
+            try binds.append(NullableArray(messageID))
+            try binds.append(NullableArray(messageOffset))
+            try binds.append(NullableArray(recipient))
+            binds.append(entry)
+        }
+    }
+
+    struct Messages {
+        var id: [UUID] = []
+        var sender: [String] = []
+        var type: [String] = []
+        var area: [String] = []
+        var digest: [ByteBuffer] = []
+        var jws: [ByteBuffer] = []
+        var receivedAt: [Int] = []
+        var expiresAt: [Int?] = []
+        var respondBy: [Int?] = []
+        var inReplyTo: [UUID?] = []
+        var offset: [Int] = []
+
+        func bind(to binds: inout PostgresBindings) throws {
+            binds.append(id)
+            binds.append(sender)
+            binds.append(type)
+            binds.append(area)
+            binds.append(digest)
+            binds.append(jws)
+            binds.append(receivedAt)
+            try binds.append(NullableArray(expiresAt))
+            try binds.append(NullableArray(respondBy))
+            try binds.append(NullableArray(inReplyTo))
+            binds.append(offset)
+        }
+    }
+
+    struct Deliveries {
+        var id: [UUID] = []
+        var messageID: [UUID] = []
+        var messageOffset: [Int] = []
+        var recipient: [String] = []
+        var visibleAt: [Int] = []
+        var createdAt: [Int] = []
+        var expiresAt: [Int?] = []
+        var attempts: [Int] = []
+        var streamedAt: [Int?] = []
+
+        func bind(to binds: inout PostgresBindings) throws {
+            binds.append(id)
+            binds.append(messageID)
+            binds.append(messageOffset)
+            binds.append(recipient)
+            binds.append(visibleAt)
+            binds.append(createdAt)
+            try binds.append(NullableArray(expiresAt))
+            binds.append(attempts)
+            try binds.append(NullableArray(streamedAt))
+        }
+    }
+}

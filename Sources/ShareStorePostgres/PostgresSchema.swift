@@ -1,0 +1,167 @@
+import Logging
+import PostgresNIO
+import ShareStore
+
+/// The tables of the PostgreSQL store and the migrations that make them. Times are BIGINT
+/// milliseconds since 1970 (UTC), ids UUIDs, agencies TEXT, bytes BYTEA.
+enum PostgresSchema {
+    static let version = 1
+
+    /// The statements that bring a database from each version to the next; `migrations[v]`
+    /// upgrades version `v` to `v + 1` (version 0 is an empty database).
+    static let migrations: [[String]] = [initial]
+
+    /// Any constant: the key of the advisory lock that makes two nodes migrating one database
+    /// at once take turns (the second finds the schema made and does nothing).
+    static let migrationLockKey = 0x5348_4152_4542_524B
+
+    /// Brings the database's schema up to date in one transaction holding the migration lock;
+    /// refuses a database written by a newer version.
+    static func migrate(on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("BEGIN", logger: logger)
+        do {
+            try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLockKey))", logger: logger)
+            try await connection.query(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", logger: logger)
+            var current = 0
+            for try await version in try await connection.query("SELECT max(version) FROM schema_version", logger: logger)
+                .decode(Int?.self) {
+                current = version ?? 0
+            }
+            guard current <= version else {
+                throw StoreError(.cannotOpen, "The database was written by a newer version (schema \(current)); upgrade sharebroker.")
+            }
+            for migration in migrations[current...] {
+                for statement in migration { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+            }
+            if current < version {
+                try await connection.query("DELETE FROM schema_version", logger: logger)
+                try await connection.query("INSERT INTO schema_version (version) VALUES (\(version))", logger: logger)
+            }
+            try await connection.query("COMMIT", logger: logger)
+        } catch {
+            _ = try? await connection.query("ROLLBACK", logger: logger)
+            throw error
+        }
+    }
+
+    static let initial = [
+        // The end of the event record and of the delivery sequence. Every transaction that
+        // appends takes this one row's lock last and assigns from it, so indexes and sequences
+        // grow in commit order (see `LogAppend`).
+        """
+        CREATE TABLE log_head (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            next_index BIGINT NOT NULL,
+            next_seq BIGINT NOT NULL
+        )
+        """,
+        "INSERT INTO log_head (id, next_index, next_seq) VALUES (1, 0, 1)",
+        """
+        CREATE TABLE messages (
+            id UUID PRIMARY KEY,
+            sender TEXT NOT NULL,
+            type TEXT NOT NULL,
+            area TEXT NOT NULL,
+            digest BYTEA NOT NULL,
+            jws BYTEA NOT NULL,
+            received_at BIGINT NOT NULL,
+            expires_at BIGINT,
+            respond_by BIGINT,
+            in_reply_to UUID,
+            audit_index BIGINT NOT NULL UNIQUE,
+            expiry_handled_at BIGINT,
+            deadline_handled_at BIGINT
+        )
+        """,
+        "CREATE INDEX messages_in_reply_to ON messages (in_reply_to) WHERE in_reply_to IS NOT NULL",
+        """
+        CREATE INDEX messages_expiry_due ON messages (expires_at)
+            WHERE expires_at IS NOT NULL AND expiry_handled_at IS NULL
+        """,
+        """
+        CREATE INDEX messages_deadline_due ON messages (respond_by)
+            WHERE respond_by IS NOT NULL AND deadline_handled_at IS NULL
+        """,
+        """
+        CREATE TABLE deliveries (
+            seq BIGINT PRIMARY KEY,
+            id UUID NOT NULL UNIQUE,
+            message_id UUID NOT NULL REFERENCES messages (id),
+            message_index BIGINT NOT NULL,
+            recipient TEXT NOT NULL,
+            attempts BIGINT NOT NULL,
+            visible_at BIGINT NOT NULL,
+            created_at BIGINT NOT NULL,
+            expires_at BIGINT,
+            first_delivered_at BIGINT,
+            last_delivered_at BIGINT,
+            streamed_at BIGINT,
+            acknowledged_at BIGINT,
+            dead_lettered_at BIGINT
+        )
+        """,
+        "CREATE INDEX deliveries_message_index ON deliveries (message_index)",
+        "CREATE INDEX deliveries_stream ON deliveries (recipient, seq) WHERE acknowledged_at IS NULL",
+        """
+        CREATE INDEX deliveries_unsettled ON deliveries (visible_at)
+            WHERE acknowledged_at IS NULL AND dead_lettered_at IS NULL
+        """,
+        """
+        CREATE TABLE events (
+            idx BIGINT PRIMARY KEY,
+            kind TEXT NOT NULL,
+            at BIGINT NOT NULL,
+            agency TEXT NOT NULL,
+            message_id UUID,
+            message_index BIGINT,
+            recipient TEXT,
+            entry BYTEA NOT NULL
+        )
+        """,
+        "CREATE INDEX events_message ON events (message_id) WHERE message_id IS NOT NULL AND message_index IS NULL",
+        "CREATE INDEX events_message_index ON events (message_index) WHERE message_index IS NOT NULL",
+        "CREATE INDEX events_agency ON events (agency)",
+        "CREATE INDEX events_recipient ON events (recipient) WHERE recipient IS NOT NULL",
+        "CREATE INDEX events_kind ON events (kind)",
+        // Append-only: the event record is never changed or shortened through SQL.
+        """
+        CREATE FUNCTION events_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the event record is append-only'; END $$
+        """,
+        """
+        CREATE TRIGGER events_no_change BEFORE UPDATE OR DELETE OR TRUNCATE ON events
+            FOR EACH STATEMENT EXECUTE FUNCTION events_append_only()
+        """,
+        """
+        CREATE TABLE event_subjects (
+            token TEXT NOT NULL,
+            message_id UUID NOT NULL,
+            PRIMARY KEY (token, message_id)
+        )
+        """,
+        """
+        CREATE TABLE tree_heads (
+            tree_size BIGINT PRIMARY KEY,
+            root_hash TEXT NOT NULL,
+            timestamp TEXT NOT NULL,
+            signed TEXT NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE subscriptions (
+            seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            id UUID NOT NULL UNIQUE,
+            agency TEXT NOT NULL,
+            document BYTEA NOT NULL
+        )
+        """,
+        """
+        CREATE TABLE webhooks (
+            agency TEXT PRIMARY KEY,
+            url TEXT NOT NULL,
+            registered_at BIGINT NOT NULL
+        )
+        """,
+    ]
+}

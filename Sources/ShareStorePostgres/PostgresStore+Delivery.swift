@@ -1,0 +1,156 @@
+public import Foundation
+import PostgresNIO
+public import ShareModel
+public import ShareStore
+
+/// Handing deliveries out (inbox and streams), acknowledging them and deferring them.
+extension PostgresStore {
+    public func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval,
+                           maxAttempts: Int) async throws -> [InboxDelivery] {
+        // Skips deliveries another transaction is handing out (or acknowledging) right now:
+        // two fetches never wait for each other and never take the same delivery.
+        try await handOut(to: agency, matching: "d.visible_at <= $1 AND d.attempts < $2", locking: "FOR UPDATE OF d SKIP LOCKED",
+                          now: now, maxAttempts: maxAttempts, limit: limit, visibilityTimeout: visibilityTimeout)
+    }
+
+    public func streamDeliveries(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
+                                 visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
+        // Waits for deliveries another transaction holds, then reads them as it left them: a
+        // stream resuming after a sequence must not pass over one.
+        try await handOut(to: agency, matching: "d.seq > $3 AND (d.attempts < $2 OR d.visible_at > $1)", locking: "FOR UPDATE OF d",
+                          now: now, maxAttempts: maxAttempts, after: sequence, limit: limit, visibilityTimeout: visibilityTimeout)
+    }
+
+    public func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
+                                 maxAttempts: Int) async throws -> [StreamCandidate] {
+        try await select { [self] connection in
+            let current = "d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > $1"
+            let rows = try await connection.rows(Self.deliveries(
+                "\(current), d.last_delivered_at", matching: "d.seq > $3 AND (d.attempts < $2 OR d.visible_at > $1)", locking: "",
+                now: now, maxAttempts: maxAttempts, after: sequence, agency: agency, limit: limit), logger: logger)
+            var candidates: [StreamCandidate] = []
+            for row in rows {
+                let cells = row.makeRandomAccess()
+                let current = try cells[Self.deliveryColumnCount].decode(Bool.self)
+                let lastDelivered = try cells[Self.deliveryColumnCount + 1].decode(Int?.self)
+                let deliveredAt = current ? lastDelivered.map(Date.init(millis:)) ?? now : now
+                guard let delivery = try Self.delivery(cells, counting: 0, deliveredAt: deliveredAt) else { continue }
+                candidates.append(StreamCandidate(delivery: delivery, handedOutAtPublish: current))
+            }
+            return candidates
+        }
+    }
+
+    public func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement] {
+        try await write { [self] connection in
+            let rows = try await connection.rows("""
+                SELECT id, message_id, acknowledged_at FROM deliveries WHERE id = ANY(\(ids)) AND recipient = \(agency.rawValue)
+                ORDER BY seq FOR UPDATE
+                """, logger: logger)
+            var found: [UUID: (messageID: UUID, acknowledgedAt: Int?)] = [:]
+            for row in rows {
+                let (id, messageID, acknowledgedAt) = try row.decode((UUID, UUID, Int?).self)
+                found[id] = (messageID, acknowledgedAt)
+            }
+            var acknowledgements: [Acknowledgement] = []
+            var events: [EventRecord] = []
+            for id in ids {
+                guard let delivery = found[id] else { continue }
+                if let previous = delivery.acknowledgedAt {
+                    acknowledgements.append(Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: previous), isFirst: false))
+                    continue
+                }
+                found[id] = (delivery.messageID, time.millis)
+                events.append(EventRecord(kind: .acknowledged, at: time, agency: agency, messageID: delivery.messageID, deliveryID: id))
+                acknowledgements.append(Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: time.millis), isFirst: true))
+            }
+            guard !events.isEmpty else { return acknowledgements }
+            try await connection.rows("""
+                UPDATE deliveries SET acknowledged_at = \(time.millis) WHERE id = ANY(\(events.compactMap(\.deliveryID)))
+                """, logger: logger)
+            try await LogAppend.commit(events, on: connection, logger: logger)
+            return acknowledgements
+        }
+    }
+
+    public func deferDelivery(_ id: UUID, until time: Date) async throws {
+        try await select { [self] connection in
+            try await connection.rows("""
+                UPDATE deliveries SET visible_at = \(time.millis) WHERE id = \(id) AND acknowledged_at IS NULL
+                """, logger: logger)
+        }
+    }
+
+    /// Hands out, in sequence order, up to `limit` of the agency's open deliveries that meet
+    /// `condition` (in which `$1` is now, `$2` the most attempts and `$3` the sequence),
+    /// locking them with `locking`. A delivery visible again is hidden for the visibility
+    /// timeout with its attempt counted; one still hidden from its last hand-out (a stream that
+    /// reconnected) is handed out again under the same attempt and keeps its visibility. Each is
+    /// recorded as `delivered`, all in one transaction.
+    private func handOut(to agency: AgencyID, matching condition: String, locking: String, now: Date, maxAttempts: Int,
+                         after sequence: Int = 0, limit: Int, visibilityTimeout: TimeInterval) async throws -> [InboxDelivery] {
+        try await write { [self] connection in
+            let rows = try await connection.rows(Self.deliveries(
+                "d.visible_at > $1", matching: condition, locking: locking, now: now, maxAttempts: maxAttempts, after: sequence,
+                agency: agency, limit: limit), logger: logger)
+            var deliveries: [InboxDelivery] = []
+            var counted: [Int] = []
+            for row in rows {
+                let cells = row.makeRandomAccess()
+                let stillHidden = try cells[Self.deliveryColumnCount].decode(Bool.self)
+                guard let delivery = try Self.delivery(cells, counting: stillHidden ? 0 : 1, deliveredAt: now) else { continue }
+                deliveries.append(delivery)
+                if !stillHidden { counted.append(delivery.sequence) }
+            }
+            if !counted.isEmpty {
+                let hiddenUntil = now.addingTimeInterval(visibilityTimeout).millis
+                try await connection.rows("""
+                    UPDATE deliveries SET attempts = attempts + 1, visible_at = \(hiddenUntil), last_delivered_at = \(now.millis),
+                        first_delivered_at = coalesce(first_delivered_at, \(now.millis))
+                    WHERE seq = ANY(\(counted))
+                    """, logger: logger)
+            }
+            try await LogAppend.commit(deliveries.map {
+                EventRecord(kind: .delivered, at: now, agency: agency, messageID: $0.messageID, deliveryID: $0.id, attempt: $0.attempt)
+            }, on: connection, logger: logger)
+            return deliveries
+        }
+    }
+
+    /// The columns `delivery(_:counting:deliveredAt:)` reads, from `d` (deliveries) and `m` (messages).
+    private static let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at, m.respond_by"
+    private static let deliveryColumnCount = 10
+
+    /// The agency's deliveries that may still be handed out at `now` (not acknowledged, not
+    /// expired, not dead-lettered) and meet `condition`, in sequence order: `deliveryColumns`
+    /// and then `extra`. Parameters: `$1` now, `$2` the most attempts, `$3` the sequence,
+    /// `$4` the agency, `$5` the limit.
+    private static func deliveries(_ extra: String, matching condition: String, locking: String, now: Date, maxAttempts: Int,
+                                   after sequence: Int, agency: AgencyID, limit: Int) -> PostgresQuery {
+        var binds = PostgresBindings(capacity: 5)
+        binds.append(now.millis)
+        binds.append(maxAttempts)
+        binds.append(sequence)
+        binds.append(agency.rawValue)
+        binds.append(limit)
+        return PostgresQuery(unsafeSQL: """
+            SELECT \(deliveryColumns), \(extra)
+            FROM deliveries d JOIN messages m ON m.id = d.message_id
+            WHERE d.recipient = $4 AND d.acknowledged_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > $1)
+              AND d.dead_lettered_at IS NULL AND \(condition)
+            ORDER BY d.seq LIMIT $5 \(locking)
+            """, binds: binds)
+    }
+
+    /// The delivery in the first `deliveryColumns` of `row`, its attempt the stored count plus
+    /// `counting`; nil for a row that does not read back.
+    private static func delivery(_ row: PostgresRandomAccessRow, counting: Int, deliveredAt: Date) throws -> InboxDelivery? {
+        guard let sender = AgencyID(try row[4].decode(String.self)) else { return nil }
+        return InboxDelivery(
+            id: try row[1].decode(UUID.self), sequence: try row[0].decode(Int.self), messageID: try row[2].decode(UUID.self),
+            type: try row[3].decode(String.self), sender: sender, jws: try row[5].decode(Data.self),
+            attempt: try row[6].decode(Int.self) + counting, createdAt: Date(millis: try row[7].decode(Int.self)),
+            deliveredAt: deliveredAt, expiresAt: try row[8].decode(Int?.self).map(Date.init(millis:)),
+            respondBy: try row[9].decode(Int?.self).map(Date.init(millis:)))
+    }
+}

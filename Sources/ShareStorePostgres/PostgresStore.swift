@@ -1,0 +1,169 @@
+public import Logging
+import NIOCore
+import NIOSSL
+import PostgresNIO
+public import ShareStore
+
+/// The store for a cluster: every broker process of the cluster keeps its state in one
+/// PostgreSQL database, through a pool of connections.
+///
+/// It keeps the `Store` contract across processes, not only across tasks: indexes and
+/// delivery sequences are assigned under one row lock in commit order (see `LogAppend`),
+/// hand-outs lock the deliveries they take (`FOR UPDATE SKIP LOCKED`), and the timers'
+/// settlements check and set under row locks, so two nodes settling one item change it once.
+/// Every call is one transaction; a call that throws stored nothing. A call made while the
+/// server cannot be reached waits for the pool (up to its circuit breaker, about a minute) and
+/// then throws `StoreError.unavailable`.
+public final class PostgresStore: Store {
+    let client: PostgresClient
+    let logger: Logger
+    private let gate = CallGate()
+    private let running: Task<Void, Never>
+
+    /// Opens the database and brings its schema up to date, then starts the connection pool.
+    /// Throws `StoreError.cannotOpen` when the server cannot be reached or refuses the user,
+    /// or when the database was written by a newer version. `logger` receives the pool's
+    /// messages from `info` up (never a query, a row or the password).
+    public static func open(configuration: Configuration, logger: Logger) async throws -> PostgresStore {
+        var logger = logger
+        logger.logLevel = max(logger.logLevel, .info)
+        let tls = try PostgresTLS(configuration)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: try tls.connectionConfiguration(configuration),
+                                                                  id: 0, logger: logger)
+            do {
+                try await PostgresSchema.migrate(on: connection, logger: logger)
+                try? await connection.close()
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            let reason = PostgresFailure.storeError(error).reason
+            throw StoreError(.cannotOpen, "Cannot open \(configuration): \(reason)")
+        }
+        return PostgresStore(client: PostgresClient(configuration: tls.clientConfiguration(configuration), backgroundLogger: logger),
+                             logger: logger)
+    }
+
+    private init(client: PostgresClient, logger: Logger) {
+        self.client = client
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    /// Waits for the calls under way, then closes the pool's connections. Later calls throw
+    /// `StoreError.closed`.
+    public func close() async {
+        await gate.close()
+        running.cancel()
+        await running.value
+    }
+
+    /// Runs `body` in one read-write transaction (READ COMMITTED: a row lock waited for is then
+    /// read as committed) and commits it. Tries again, from the start, when PostgreSQL rolled it
+    /// back for a deadlock, or once when it stored a key another transaction committed
+    /// meanwhile (the second try sees that transaction's rows: a replayed message is answered
+    /// as such, a taken id throws).
+    @discardableResult
+    func write<T: Sendable>(_ body: @escaping Body<T>) async throws -> T {
+        try await transaction("BEGIN", retryingUniqueViolation: true, body)
+    }
+
+    /// Runs `body` in one read-only transaction that reads one snapshot.
+    func read<T: Sendable>(_ body: @escaping Body<T>) async throws -> T {
+        try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", retryingUniqueViolation: false, body)
+    }
+
+    /// Runs `body`, one statement that commits on its own, on a pooled connection.
+    @discardableResult
+    func select<T: Sendable>(_ body: @escaping Body<T>) async throws -> T {
+        try await transaction(nil, retryingUniqueViolation: false, body)
+    }
+
+    /// The work of one call on its connection.
+    typealias Body<T> = @Sendable (PostgresConnection) async throws -> T
+
+    /// Runs `body` as one call. The call runs to its end even when its caller's task is
+    /// cancelled, as the SQLite store's calls do: it commits or rolls back whole, and its caller
+    /// learns which.
+    private func transaction<T: Sendable>(_ begin: PostgresQuery?, retryingUniqueViolation: Bool,
+                                          _ body: @escaping Body<T>) async throws -> T {
+        try await gate.run {
+            try await Task {
+                try await attempts(begin, retryingUniqueViolation: retryingUniqueViolation, body)
+            }.value
+        }
+    }
+
+    /// Runs `body` on a pooled connection, inside `begin` and a commit unless `begin` is nil,
+    /// trying again as `write(_:)` says.
+    private func attempts<T: Sendable>(_ begin: PostgresQuery?, retryingUniqueViolation: Bool,
+                                       _ body: Body<T>) async throws -> T {
+        var tries = 0
+        while true {
+            tries += 1
+            do {
+                return try await client.withConnection { connection in
+                    guard let begin else { return try await body(connection) }
+                    try await connection.query(begin, logger: logger)
+                    do {
+                        let result = try await body(connection)
+                        try await connection.query("COMMIT", logger: logger)
+                        return result
+                    } catch {
+                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        throw error
+                    }
+                }
+            } catch let error where tries < 4 && PostgresFailure.isContention(error) {
+                continue
+            } catch let error where tries == 1 && retryingUniqueViolation && PostgresFailure.isUniqueViolation(error) {
+                continue
+            } catch {
+                throw PostgresFailure.storeError(error)
+            }
+        }
+    }
+}
+
+/// The TLS settings of a `PostgresStore.Configuration` as postgres-nio takes them.
+private struct PostgresTLS {
+    let settings: TLSConfiguration?
+
+    init(_ configuration: PostgresStore.Configuration) throws {
+        switch configuration.tls {
+        case .disable:
+            settings = nil
+        case .require:
+            var settings = TLSConfiguration.makeClientConfiguration()
+            settings.certificateVerification = .none
+            self.settings = settings
+        case .verifyFull(let caFile):
+            // A name to check the certificate against: NIOSSL checks no name for an IP address.
+            guard (try? SocketAddress(ipAddress: configuration.host, port: 0)) == nil else {
+                throw StoreError(.cannotOpen, "TLS verify-full needs the PostgreSQL server's host name, not an IP address.")
+            }
+            var settings = TLSConfiguration.makeClientConfiguration()
+            settings.certificateVerification = .fullVerification
+            settings.trustRoots = .file(caFile)
+            self.settings = settings
+        }
+    }
+
+    func clientConfiguration(_ configuration: PostgresStore.Configuration) -> PostgresClient.Configuration {
+        var client = PostgresClient.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username, password: configuration.password,
+            database: configuration.database, tls: settings.map { .require($0) } ?? .disable)
+        client.options.maximumConnections = configuration.poolSize
+        return client
+    }
+
+    func connectionConfiguration(_ configuration: PostgresStore.Configuration) throws -> PostgresConnection.Configuration {
+        PostgresConnection.Configuration(
+            host: configuration.host, port: configuration.port, username: configuration.username, password: configuration.password,
+            database: configuration.database, tls: try settings.map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable)
+    }
+}

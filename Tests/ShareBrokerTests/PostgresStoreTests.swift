@@ -1,0 +1,242 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ShareModel
+import ShareStore
+import ShareStoreConformance
+import ShareStorePostgres
+import ShareTesting
+import Testing
+
+/// What only a store shared by several broker processes shows: two `PostgresStore`s on one
+/// database stand for two nodes of a cluster.
+@Suite("PostgreSQL store")
+struct PostgresStoreTests {
+    @Test("two nodes opening one fresh database at once both open it, with one schema")
+    func migrationsRaceSafely() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<2 {
+                    group.addTask { try await TestPostgres.withStore(on: configuration) { _ in } }
+                }
+                try await group.waitForAll()
+            }
+            let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
+            #expect(try versions.map { try $0.decode(Int.self) } == [1])
+        }
+    }
+
+    @Test("a database written by a newer version is refused, saying so")
+    func refusesNewerSchema() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            try await TestPostgres.withStore(on: configuration) { _ in }
+            try await TestPostgres.run("UPDATE schema_version SET version = 99", on: configuration)
+            let error = await #expect(throws: StoreError.self) {
+                try await TestPostgres.withStore(on: configuration) { _ in }
+            }
+            #expect(error?.code == .cannotOpen)
+            #expect(error?.reason.contains("newer version (schema 99)") == true)
+        }
+    }
+
+    @Test("two nodes see each other's messages and never hand out one delivery twice under concurrent fetches")
+    func twoNodesShareDeliveries() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            try await TestPostgres.withStore(on: configuration) { first in
+                try await TestPostgres.withStore(on: configuration) { second in
+                    let messages = (0..<40).map { _ in newMessage() }
+                    _ = try await first.publish(Array(messages[..<20]))
+                    _ = try await second.publish(Array(messages[20...]))
+                    let fetched = try await withThrowingTaskGroup(of: [InboxDelivery].self) { group in
+                        for node in [first, second] {
+                            for _ in 0..<6 {
+                                group.addTask {
+                                    try await node.fetchInbox(for: .csc, limit: 5, now: t0 + 1, visibilityTimeout: 30, maxAttempts: 10)
+                                }
+                            }
+                        }
+                        return try await group.reduce(into: [InboxDelivery]()) { $0 += $1 }
+                    }
+                    #expect(fetched.count == Set(fetched.map(\.id)).count, "no delivery handed out twice")
+                    let rest = try await second.fetchInbox(for: .csc, limit: 40, now: t0 + 2, visibilityTimeout: 30, maxAttempts: 10)
+                    #expect(Set(fetched.map(\.id)).union(rest.map(\.id)) == Set(messages.map { $0.deliveries[0].id }))
+                    #expect((fetched + rest).allSatisfy { $0.attempt == 1 })
+                    #expect(try await first.messageStatus(id: messages[39].id, sender: .hospitals, now: t0 + 3) != nil)
+                }
+            }
+        }
+    }
+
+    @Test("concurrent publishes from two nodes leave the record contiguous, each message's entries together")
+    func twoNodesKeepTheRecordContiguous() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            try await TestPostgres.withStore(on: configuration) { first in
+                try await TestPostgres.withStore(on: configuration) { second in
+                    let messages = (0..<60).map { _ in newMessage(recipients: [.csc, .police]) }
+                    let receipts = try await withThrowingTaskGroup(of: PublishReceipt.self) { group in
+                        for (offset, message) in messages.enumerated() {
+                            group.addTask { try await publishStored(message, to: offset.isMultiple(of: 2) ? first : second) }
+                        }
+                        return try await group.reduce(into: [PublishReceipt]()) { $0.append($1) }
+                    }
+                    #expect(receipts.map(\.auditIndex).sorted() == Array(stride(from: 0, to: 180, by: 3)))
+                    let events = try await allEvents(first)
+                    #expect(events.map(\.index) == Array(0..<180))
+                    for receipt in receipts {
+                        #expect(events[receipt.auditIndex..<receipt.auditIndex + 3].allSatisfy { $0.event.messageID == receipt.id })
+                    }
+                    #expect(try await allEvents(second) == events)
+                }
+            }
+        }
+    }
+
+    @Test("a reader on one node never meets a gap while both nodes publish")
+    func readerOnOneNodeNeverMeetsAGap() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            try await TestPostgres.withStore(on: configuration) { first in
+                try await TestPostgres.withStore(on: configuration) { second in
+                    let messages = (0..<40).map { _ in newMessage() }
+                    var read = 0
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        for (offset, message) in messages.enumerated() {
+                            group.addTask { try await publishStored(message, to: offset.isMultiple(of: 2) ? first : second) }
+                        }
+                        while read < messages.count * 2 {
+                            let next = try await second.entryBytes(from: read, limit: 5)
+                            #expect(next.map(\.index) == Array(read..<read + next.count), "a gap after index \(read - 1)")
+                            read += next.count
+                        }
+                        try await group.waitForAll()
+                    }
+                    #expect(read == messages.count * 2)
+                }
+            }
+        }
+    }
+
+    @Test("two nodes settling one expiry and dead-lettering one delivery at once do each once")
+    func twoNodesSettleOnce() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            try await TestPostgres.withStore(on: configuration) { first in
+                try await TestPostgres.withStore(on: configuration) { second in
+                    let expiring = newMessage(expiresAt: t0 + 60)
+                    let exhausted = newMessage(recipients: [.police])
+                    _ = try await first.publish([expiring, exhausted])
+                    _ = try await first.fetchInbox(for: .police, limit: 1, now: t0 + 1, visibilityTimeout: 30, maxAttempts: 1)
+                    let expired = EventRecord(kind: .expired, at: t0 + 60, agency: .csc, messageID: expiring.id,
+                                              deliveryID: expiring.deliveries[0].id, attempt: 0)
+                    let deadLettered = try await withThrowingTaskGroup(of: Bool.self) { group in
+                        for node in [first, second, first, second] {
+                            group.addTask {
+                                try await node.settleExpiry(of: expiring.id, at: t0 + 60, events: [expired], notice: nil)
+                                return try await node.deadLetter(deliveries: exhausted.deliveries.map(\.id), at: t0 + 60, events: [],
+                                                                 notice: nil)
+                            }
+                        }
+                        return try await group.reduce(into: [Bool]()) { $0.append($1) }
+                    }
+                    #expect(deadLettered.filter { $0 }.count == 1)
+                    #expect(try await second.events(matching: EventFilter(kind: .expired), limit: 10).map(\.event) == [expired])
+                    #expect(try await first.unsettledDeliveryCount() == 0)
+                }
+            }
+        }
+    }
+
+    @Test("a closed store refuses calls as closed")
+    func closedStoreRefuses() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            let store = try await PostgresStore.open(configuration: configuration, logger: TestPostgres.quiet)
+            await store.close()
+            await #expect(throws: StoreError(.closed, "")) { _ = try await store.unsettledDeliveryCount() }
+        }
+    }
+}
+
+/// Where the password goes: to the server, and nowhere else.
+@Suite("PostgreSQL store configuration")
+struct PostgresConfigurationTests {
+    @Test("a URL gives the server, the database and the user; one holding a password is refused")
+    func readsURL() throws {
+        let configuration = try PostgresStore.Configuration(url: "postgres://broker@db.example:6543/sharebroker", password: "s3cret",
+                                                            tls: .require)
+        #expect(configuration.host == "db.example" && configuration.port == 6543)
+        #expect(configuration.database == "sharebroker" && configuration.username == "broker" && configuration.password == "s3cret")
+        #expect(try PostgresStore.Configuration(url: "postgresql://broker@db.example/sb", tls: .disable).port == 5432)
+        for url in ["postgres://broker:pw@db.example/sb", "mysql://broker@db.example/sb", "postgres://db.example/sb",
+                    "postgres://broker@db.example", "postgres://broker@db.example/sb?sslmode=disable"] {
+            #expect(throws: StoreError.self, "\(url)") { try PostgresStore.Configuration(url: url, tls: .disable) }
+        }
+        let error = #expect(throws: StoreError.self) { try PostgresStore.Configuration(url: "postgres://u:pw-in-url@h/d", tls: .disable) }
+        #expect(error?.description.contains("pw-in-url") == false)
+    }
+
+    @Test("a password file gives its first line")
+    func readsPasswordFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("sharebroker-pw-\(UUID().uuidString)")
+        try Data("correct horse\nsecond line\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        #expect(try PostgresStore.Configuration.readPassword(file: file.path) == "correct horse")
+        #expect(throws: StoreError.self) { try PostgresStore.Configuration.readPassword(file: file.path + "-missing") }
+    }
+
+    @Test("the description and a connection failure never show the password")
+    func descriptionHidesPassword() async throws {
+        let password = "never-shown-\(UUID().uuidString)"
+        // Port 1 (tcpmux): nothing listens there, so connecting is refused at once.
+        let unreachable = PostgresStore.Configuration(host: "127.0.0.1", port: 1, database: "sb", username: "broker",
+                                                      password: password, tls: .disable)
+        #expect(!unreachable.description.contains(password))
+        #expect(!String(reflecting: unreachable).contains(password))
+        let logs = LogCapture()
+        let error = await #expect(throws: StoreError.self) {
+            _ = try await PostgresStore.open(configuration: unreachable, logger: logs.logger())
+        }
+        #expect(error?.code == .cannotOpen)
+        #expect(error.map { !$0.description.contains(password) } == true)
+        #expect(!logs.text.contains(password))
+    }
+
+    @Test("a user that must give a password opens with it; a wrong one is refused; neither shows in logs or errors")
+    func passwordAuthentication() async throws {
+        let role = "sb_role_\(UUID().uuidString.prefix(8).lowercased())"
+        let password = "pw-\(UUID().uuidString)"
+        do {
+            try await TestPostgres.withDatabase { configuration in
+                try await checkPassword(password, of: role, on: configuration)
+            }
+        } catch {
+            _ = try? await TestPostgres.run("DROP ROLE IF EXISTS \(role)", on: TestPostgres.server())
+            throw error
+        }
+        try await TestPostgres.run("DROP ROLE \(role)", on: TestPostgres.server())
+    }
+
+    /// Makes `role`, a member of the roles the test server asks a password of, and checks its
+    /// store opens with `password` and is refused another, neither showing in logs or errors.
+    private func checkPassword(_ password: String, of role: String, on configuration: PostgresStore.Configuration) async throws {
+        try await TestPostgres.run("""
+            DO $$ BEGIN CREATE ROLE sharebroker_scram_roles NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$
+            """, on: configuration)
+        try await TestPostgres.run("CREATE ROLE \(role) LOGIN PASSWORD '\(password)' IN ROLE sharebroker_scram_roles", on: configuration)
+        try await TestPostgres.run("GRANT ALL ON DATABASE \(configuration.database) TO \(role)", on: configuration)
+        try await TestPostgres.run("GRANT ALL ON SCHEMA public TO \(role)", on: configuration)
+        var asRole = configuration
+        asRole.username = role
+        asRole.password = password
+        let logs = LogCapture()
+        try await TestPostgres.withStore(on: asRole, logger: logs.logger()) { store in
+            _ = try await store.publish(newMessage())
+            #expect(try await store.unsettledDeliveryCount() == 1)
+        }
+        var wrong = asRole
+        wrong.password = "wrong-\(password)"
+        let error = await #expect(throws: StoreError.self, "the server must ask \(role) for its password (see scripts/test-postgres)") {
+            _ = try await PostgresStore.open(configuration: wrong, logger: logs.logger())
+        }
+        #expect(error?.code == .cannotOpen)
+        #expect(error.map { !$0.description.contains(password) } == true)
+        #expect(!logs.text.contains(password))
+    }
+}

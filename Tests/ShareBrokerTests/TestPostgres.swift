@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ShareStore
+import ShareStorePostgres
+
+/// The PostgreSQL server the tests use, named by `SHAREBROKER_TEST_POSTGRES`
+/// (`postgres://user@host:port/database`, a user that may create databases), which
+/// `scripts/test` sets after starting a throwaway server with `scripts/test-postgres`.
+/// Without it, or when the server cannot be reached, a test that needs it fails: it is never skipped.
+enum TestPostgres {
+    /// The connections each test store may open: the conformance checks run side by side,
+    /// and the throwaway server allows 300 connections in all.
+    static let poolSize = 3
+
+    /// The server's configuration, connecting to the database named in the variable.
+    static func server() throws -> PostgresStore.Configuration {
+        guard let url = ProcessInfo.processInfo.environment["SHAREBROKER_TEST_POSTGRES"], !url.isEmpty else {
+            throw TestPostgresError("SHAREBROKER_TEST_POSTGRES is not set. Run the tests with scripts/test, or start a "
+                                    + "server with scripts/test-postgres and export the SHAREBROKER_TEST_POSTGRES line it prints.")
+        }
+        return try PostgresStore.Configuration(url: url, poolSize: poolSize, tls: .disable)
+    }
+
+    /// Runs `body` with the configuration of a new, empty database on the test server, and
+    /// drops the database afterwards (also when `body` throws).
+    static func withDatabase<T>(_ body: (PostgresStore.Configuration) async throws -> T) async throws -> T {
+        let server = try server()
+        let name = "sb_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        try await run("CREATE DATABASE \(name)", on: server)
+        var configuration = server
+        configuration.database = name
+        do {
+            let result = try await body(configuration)
+            try await run("DROP DATABASE \(name) WITH (FORCE)", on: server)
+            return result
+        } catch {
+            _ = try? await run("DROP DATABASE \(name) WITH (FORCE)", on: server)
+            throw error
+        }
+    }
+
+    /// Runs `body` with a store on a new, empty database, then closes it and drops the database.
+    static func withStore<T>(_ body: (PostgresStore) async throws -> T) async throws -> T {
+        try await withDatabase { configuration in
+            try await withStore(on: configuration, body)
+        }
+    }
+
+    /// Runs `body` with a store opened on `configuration`, then closes it.
+    static func withStore<T>(on configuration: PostgresStore.Configuration, logger: Logger = quiet,
+                             _ body: (PostgresStore) async throws -> T) async throws -> T {
+        let store = try await PostgresStore.open(configuration: configuration, logger: logger)
+        do {
+            let result = try await body(store)
+            await store.close()
+            return result
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// Runs `sql` (one statement, outside a transaction) on the database `configuration` names;
+    /// answers its rows.
+    @discardableResult
+    static func run(_ sql: String, on configuration: PostgresStore.Configuration) async throws -> [PostgresRow] {
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(
+                configuration: .init(host: configuration.host, port: configuration.port, username: configuration.username,
+                                     password: configuration.password, database: configuration.database, tls: .disable),
+                id: 1, logger: quiet)
+        } catch {
+            throw TestPostgresError("Cannot reach the test PostgreSQL server at \(configuration.host):\(configuration.port) "
+                                    + "(\(String(reflecting: error))). Run the tests with scripts/test, or start a server with "
+                                    + "scripts/test-postgres and export the SHAREBROKER_TEST_POSTGRES line it prints.")
+        }
+        do {
+            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quiet).collect()
+            try await connection.close()
+            return rows
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    static let quiet = Logger(label: "test-postgres") { _ in SwiftLogNoOpLogHandler() }
+}
+
+/// Why a test that needs the PostgreSQL server could not have it.
+struct TestPostgresError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
