@@ -137,7 +137,7 @@ let package = Package(
         .target(
             name: "ShareServer",
             dependencies: [
-                "ShareHTTP", "ShareBroker", "ShareStoreSQLite", "ShareModel", "ShareJWS", "ShareAudit", "ShareCatalogue",
+                "ShareHTTP", "ShareBroker", "ShareStore", "ShareStoreSQLite", "ShareStorePostgres", "ShareModel", "ShareJWS", "ShareAudit", "ShareCatalogue",
                 "ShareCalendar",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -219,7 +219,8 @@ let package = Package(
         .target(
             name: "ShareTesting",
             dependencies: [
-                "CSpawn", "ShareServer", "ShareClient", "ShareJWS", "ShareModel", "ShareBroker",
+                "CSpawn", "ShareServer", "ShareStore", "ShareStorePostgres",
+                .product(name: "PostgresNIO", package: "postgres-nio"), "ShareClient", "ShareJWS", "ShareModel", "ShareBroker",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),

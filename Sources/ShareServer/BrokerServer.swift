@@ -6,7 +6,7 @@ public import ServiceLifecycle
 public import ShareBroker
 import UnixSignals
 public import ShareHTTP
-import ShareStoreSQLite
+import ShareStore
 
 /// The composition root: opens the store, builds the broker and its HTTPS API, and runs them
 /// as one `ServiceGroup` that shuts down in order (stop accepting, drain HTTP, close the store).
@@ -15,19 +15,19 @@ public final class BrokerServer: Sendable {
     public let broker: Broker
     /// The requests being handled now.
     public let requestsInFlight = InFlightRequests()
-    private let store: SQLiteStore
+    private let store: any Store
     private let metrics = ServerMetrics()
     private let logger: Logger
 
     /// Opens the store and checks the TLS files; throws `ConfigurationError` or `StoreError`
     /// with a message that says what to fix.
-    public init(settings: ServerSettings, clock: any BrokerClock = SystemClock(), logger: Logger) throws {
+    public init(settings: ServerSettings, clock: any BrokerClock = SystemClock(), logger: Logger) async throws {
         self.settings = settings
         self.logger = logger
         let directory = try settings.directory()
         _ = try TLSFactory.serverConfiguration(settings)
         metrics.recordCertificates(try CertificateExpiry.check(settings, now: clock.now(), logger: logger))
-        store = try SQLiteStore(configuration: settings.store)
+        store = try await settings.store.open(logger: logger)
         broker = Broker(configuration: settings.broker, catalogue: settings.catalogue, policy: settings.policy, directory: directory, store: store, clock: clock, logger: logger,
                         noticeKey: settings.noticeSigningKey, auditSigningKey: settings.auditSigningKey,
                         subjectTokens: settings.subjectTokens, metrics: metrics.broker)

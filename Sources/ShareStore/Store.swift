@@ -193,6 +193,11 @@ public protocol Store: Sendable {
     /// own changes too (they are harmless to apply twice) and, after an interruption in
     /// which changes may have been missed, `.unknown`.
     func changes() -> AsyncStream<StoreChange>
+
+    /// Lets the calls under way finish, then releases the store (its files or connections);
+    /// later calls throw `StoreError` `.closed`. The broker closes its store last, after
+    /// every request in flight has been answered.
+    func close() async
 }
 
 extension Store {

@@ -22,6 +22,9 @@ final class CallGate: Sendable {
         return try await body()
     }
 
+    /// Whether closing has begun.
+    var isClosed: Bool { state.withLock { $0.closed } }
+
     /// Refuses new calls and returns once every call under way has finished.
     func close() async {
         await withCheckedContinuation { continuation in

@@ -69,11 +69,16 @@ struct LogAppend {
         return offset
     }
 
-    /// Writes the append; answers the index of its first event, or nil (and takes no lock)
-    /// when it has none. Must be the transaction's last statement.
+    /// Writes the append, and the notice of its deliveries to the other nodes (`ChangeNotice`);
+    /// answers the index of its first event, or nil (and takes no lock) when it has none. Must
+    /// be the transaction's last statement.
     @discardableResult
     func commit(on connection: PostgresConnection, logger: Logger) async throws -> Int? {
         guard !isEmpty else { return nil }
+        if !deliveries.recipient.isEmpty {
+            // Before the lock: PostgreSQL sends it at the commit, whenever it was queued.
+            try await ChangeNotice.send(.deliveries(deliveries.recipient.compactMap(AgencyID.init)), on: connection, logger: logger)
+        }
         var binds = PostgresBindings(capacity: 27)
         try events.bind(to: &binds)
         try messages.bind(to: &binds)

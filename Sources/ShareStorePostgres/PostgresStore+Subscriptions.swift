@@ -12,6 +12,7 @@ extension PostgresStore {
                 INSERT INTO subscriptions (id, agency, document)
                 VALUES (\(subscription.id), \(subscription.agency.rawValue), \(ByteBuffer(bytes: document)))
                 """, logger: logger)
+            try await ChangeNotice.send(.subscriptions, on: connection, logger: logger)
             try await LogAppend.commit([event], on: connection, logger: logger)
         }
     }
@@ -22,6 +23,7 @@ extension PostgresStore {
                 DELETE FROM subscriptions WHERE id = \(id) AND agency = \(agency.rawValue) RETURNING id
                 """, logger: logger)
             guard !removed.isEmpty else { return false }
+            try await ChangeNotice.send(.subscriptions, on: connection, logger: logger)
             try await LogAppend.commit([event], on: connection, logger: logger)
             return true
         }
@@ -48,6 +50,7 @@ extension PostgresStore {
             } else {
                 try await connection.rows("DELETE FROM webhooks WHERE agency = \(agency.rawValue)", logger: logger)
             }
+            try await ChangeNotice.send(.webhooks, on: connection, logger: logger)
             try await LogAppend.commit([event], on: connection, logger: logger)
         }
     }

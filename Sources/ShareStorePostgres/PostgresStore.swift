@@ -17,7 +17,9 @@ public import ShareStore
 public final class PostgresStore: Store {
     let client: PostgresClient
     let logger: Logger
-    private let gate = CallGate()
+    let gate = CallGate()
+    /// The tasks that listen for changes (`changes()`), ended by `close()`.
+    let changeListeners = TaskList()
     private let running: Task<Void, Never>
 
     /// Opens the database and brings its schema up to date, then starts the connection pool.
@@ -58,6 +60,7 @@ public final class PostgresStore: Store {
     /// `StoreError.closed`.
     public func close() async {
         await gate.close()
+        await changeListeners.cancelAll()
         running.cancel()
         await running.value
     }

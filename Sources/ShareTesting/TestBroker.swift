@@ -20,6 +20,7 @@ public final class TestBroker: @unchecked Sendable {
     private var group: ServiceGroup?
     private var running: Task<Void, any Error>?
     private var clients: [ShareClient] = []
+    private let ownsFolder: Bool
 
     /// Creates the folder and configuration; `configure` may edit the configuration document.
     public init(clock: TestClock = TestClock(), configure: (inout [String: Any]) -> Void = { _ in }) throws {
@@ -27,7 +28,18 @@ public final class TestBroker: @unchecked Sendable {
         configurationFile = try DemoPartnership.prepare(
             dataDirectory: folder, port: 0, schemas: RepositoryPaths.schemas).configuration
         self.clock = clock
+        ownsFolder = true
         try editConfiguration(configure)
+    }
+
+    /// Another broker on `other`'s folder and configuration, with a clock of its own: another
+    /// node of its cluster when the configuration names a PostgreSQL store. It leaves the
+    /// folder to `other` to remove.
+    public init(sharingFolderOf other: TestBroker, clock: TestClock = TestClock()) {
+        folder = other.folder
+        configurationFile = other.configurationFile
+        self.clock = clock
+        ownsFolder = false
     }
 
     /// Starts a broker and waits until it listens.
@@ -40,7 +52,7 @@ public final class TestBroker: @unchecked Sendable {
     /// Starts (or starts again, after `stop`) on a new ephemeral port with the same folder.
     public func start() async throws {
         let settings = try ServerSettings.load(from: configurationFile, environment: ["SHAREBROKER_PORT": "0"])
-        server = try BrokerServer(settings: settings, clock: clock, logger: logs.logger())
+        server = try await BrokerServer(settings: settings, clock: clock, logger: logs.logger())
         let (ports, continuation) = AsyncStream<Int>.makeStream()
         let (metricsPorts, metricsContinuation) = AsyncStream<Int>.makeStream()
         let group = try server.serviceGroup(
@@ -85,10 +97,10 @@ public final class TestBroker: @unchecked Sendable {
         clients = []
     }
 
-    /// Stops the broker and removes its folder.
+    /// Stops the broker and removes its folder (unless it shares another broker's).
     public func stopAndRemove() async throws {
         try await stop()
-        try? FileManager.default.removeItem(at: folder)
+        if ownsFolder { try? FileManager.default.removeItem(at: folder) }
     }
 
     public var baseURL: URL { URL(string: "https://127.0.0.1:\(port)")! }

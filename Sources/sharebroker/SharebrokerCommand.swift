@@ -40,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         let server: BrokerServer
         do {
             let settings = try ServerSettings.load(from: URL(fileURLWithPath: config))
-            server = try BrokerServer(settings: settings, logger: logger)
+            server = try await BrokerServer(settings: settings, logger: logger)
         } catch {
             throw failStartup(error)
         }
@@ -71,6 +71,11 @@ struct Demo: AsyncParsableCommand {
     @Option(name: .long, help: "Extra social care agencies for the stream benchmark (used when the folder is first created).")
     var benchAgencies: Int = 0
 
+    @Option(name: .long, help: ArgumentHelp(
+        "Keep the state in this PostgreSQL database (postgres://user@host:port/db) instead of the folder's SQLite file.",
+        discussion: "Several demos on one --data-dir with different --port values and the same --postgres are the nodes of one cluster. The password, if any, comes from SHAREBROKER_POSTGRES_PASSWORD; TLS to the database is off for a server on 127.0.0.1 or localhost and verify-full otherwise (SHAREBROKER_POSTGRES_TLS overrides)."))
+    var postgres: String?
+
     func run() async throws {
         let logger = bootstrapLogging()
         let folder = URL(fileURLWithPath: dataDir).standardizedFileURL
@@ -85,12 +90,19 @@ struct Demo: AsyncParsableCommand {
             configuration = prepared.configuration
             var environment = ProcessInfo.processInfo.environment
             environment["SHAREBROKER_PORT"] = environment["SHAREBROKER_PORT"] ?? String(port)
+            if let postgres {
+                environment["SHAREBROKER_POSTGRES_URL"] = postgres
+                let host = URLComponents(string: postgres)?.host ?? ""
+                if ["127.0.0.1", "localhost", "::1"].contains(host) {
+                    environment["SHAREBROKER_POSTGRES_TLS"] = environment["SHAREBROKER_POSTGRES_TLS"] ?? "disable"
+                }
+            }
             var settings = try ServerSettings.load(from: prepared.configuration, environment: environment)
             if let metricsPort {
                 guard (0...65535).contains(metricsPort) else { throw ValidationError("--metrics-port must be from 0 to 65535.") }
                 settings.metrics = MetricsListener(port: metricsPort)
             }
-            server = try BrokerServer(settings: settings, logger: logger)
+            server = try await BrokerServer(settings: settings, logger: logger)
         } catch {
             throw failStartup(error)
         }

@@ -1,4 +1,5 @@
 import ShareStoreConformance
+import ShareTesting
 import Testing
 
 /// Every store the broker can run on; adding a store to the conformance suite is one line here.

@@ -62,9 +62,24 @@ struct ConfigFile: Decodable {
         var verifyIntervalSeconds: Double?
     }
 
+    /// Either `path` (SQLite) or `postgres`.
     struct Store: Decodable {
-        var path: String
+        var path: String?
         var maxSizeBytes: Int?
+        var postgres: Postgres?
+
+        /// A PostgreSQL database several broker processes share.
+        struct Postgres: Decodable {
+            /// `postgres://user@host:port/database`, without a password.
+            var url: String
+            /// A file whose first line is the user's password; without it, `SHAREBROKER_POSTGRES_PASSWORD`.
+            var passwordFile: String?
+            var poolSize: Int?
+            /// "verify-full" (default), "require" or "disable".
+            var tls: String?
+            /// PEM CA certificates the server's certificate must chain to (verify-full).
+            var caFile: String?
+        }
     }
 
     struct AgencyEntry: Decodable {

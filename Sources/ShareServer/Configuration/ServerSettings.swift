@@ -4,7 +4,6 @@ public import ShareCatalogue
 import ShareCalendar
 import ShareJWS
 public import ShareModel
-public import ShareStoreSQLite
 
 /// The files of the broker's outbound TLS identity for webhooks.
 public struct WebhookTLS: Sendable {
@@ -50,7 +49,8 @@ public struct ServerSettings: Sendable {
     public var schemasPath: String
     /// Who may send and receive each message type, and how.
     public var policy: SharingPolicy
-    public var store: SQLiteStore.Configuration
+    /// Where the broker keeps its state: SQLite or PostgreSQL.
+    public var store: StoreSettings
     /// The key that signs the audit log's tree heads.
     public var auditSigningKey: BrokerSigningKey
     /// The key that signs the broker's notices (delivery-failed/1, response-overdue/1).
@@ -68,7 +68,8 @@ public struct ServerSettings: Sendable {
     public var agencies: [Agency]
 
     /// Reads the file at `url` and applies overrides from `environment`:
-    /// `SHAREBROKER_HOST`, `SHAREBROKER_PORT`, `SHAREBROKER_STORE_PATH`, `SHAREBROKER_SCHEMAS`.
+    /// `SHAREBROKER_HOST`, `SHAREBROKER_PORT`, `SHAREBROKER_STORE_PATH`, `SHAREBROKER_POSTGRES_URL`,
+    /// `SHAREBROKER_POSTGRES_PASSWORD`, `SHAREBROKER_SCHEMAS`.
     public static func load(from url: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> ServerSettings {
         let file = try ConfigFileReader.read(url)
         let folder = url.deletingLastPathComponent()
@@ -163,7 +164,7 @@ public struct ServerSettings: Sendable {
             catalogue: catalogue,
             schemasPath: schemasPath,
             policy: policy,
-            store: SQLiteStore.Configuration(path: resolve(file.store.path), maxSizeBytes: file.store.maxSizeBytes),
+            store: try StoreSettings.read(file.store, environment: environment, resolve: resolve),
             auditSigningKey: try signingKey(resolve(audit.signingKey), at: "/audit/signingKey"),
             noticeSigningKey: try signingKey(noticeKeyPath, at: "/signingKey"),
             webhookTLS: file.webhooks.map {
@@ -198,7 +199,6 @@ public struct ServerSettings: Sendable {
             }
             settings.port = port
         }
-        if let path = environment["SHAREBROKER_STORE_PATH"] { settings.store.path = path }
         guard (0...65535).contains(settings.port) else { throw ConfigurationError("/listener/port must be from 0 to 65535.") }
         let directory = try settings.directory()
         for (type, rule) in policy.rules.sorted(by: { $0.key.description < $1.key.description }) {

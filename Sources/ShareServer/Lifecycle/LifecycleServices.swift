@@ -3,13 +3,13 @@ import ServiceLifecycle
 import ShareAudit
 import ShareBroker
 import ShareHTTP
-import ShareStoreSQLite
+import ShareStore
 import UnixSignals
 
 /// Keeps the store open while the broker runs, and closes it last, after every request in
 /// flight has been answered.
 struct StoreService: Service {
-    let store: SQLiteStore
+    let store: any Store
 
     func run() async throws {
         try? await gracefulShutdown()

@@ -1,20 +1,20 @@
 import Foundation
-import Logging
-import PostgresNIO
+public import Logging
+public import PostgresNIO
 import ShareStore
-import ShareStorePostgres
+public import ShareStorePostgres
 
 /// The PostgreSQL server the tests use, named by `SHAREBROKER_TEST_POSTGRES`
 /// (`postgres://user@host:port/database`, a user that may create databases), which
 /// `scripts/test` sets after starting a throwaway server with `scripts/test-postgres`.
 /// Without it, or when the server cannot be reached, a test that needs it fails: it is never skipped.
-enum TestPostgres {
+public enum TestPostgres {
     /// The connections each test store may open: the conformance checks run side by side,
     /// and the throwaway server allows 300 connections in all.
-    static let poolSize = 3
+    public static let poolSize = 3
 
     /// The server's configuration, connecting to the database named in the variable.
-    static func server() throws -> PostgresStore.Configuration {
+    public static func server() throws -> PostgresStore.Configuration {
         guard let url = ProcessInfo.processInfo.environment["SHAREBROKER_TEST_POSTGRES"], !url.isEmpty else {
             throw TestPostgresError("SHAREBROKER_TEST_POSTGRES is not set. Run the tests with scripts/test, or start a "
                                     + "server with scripts/test-postgres and export the SHAREBROKER_TEST_POSTGRES line it prints.")
@@ -22,33 +22,57 @@ enum TestPostgres {
         return try PostgresStore.Configuration(url: url, poolSize: poolSize, tls: .disable)
     }
 
-    /// Runs `body` with the configuration of a new, empty database on the test server, and
-    /// drops the database afterwards (also when `body` throws).
-    static func withDatabase<T>(_ body: (PostgresStore.Configuration) async throws -> T) async throws -> T {
+    /// A new, empty database on the test server; `drop()` it afterwards.
+    public struct Database: Sendable {
+        /// How to reach it.
+        public let configuration: PostgresStore.Configuration
+
+        /// Its URL, as a configuration file's `store.postgres.url` names it.
+        public var url: String {
+            "postgres://\(configuration.username)@\(configuration.host):\(configuration.port)/\(configuration.database)"
+        }
+
+        /// Drops it, ending the connections still open to it.
+        public func drop() async throws {
+            var server = configuration
+            server.database = try TestPostgres.server().database
+            try await TestPostgres.run("DROP DATABASE \(configuration.database) WITH (FORCE)", on: server)
+        }
+    }
+
+    /// Creates a new, empty database on the test server.
+    public static func createDatabase() async throws -> Database {
         let server = try server()
         let name = "sb_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await run("CREATE DATABASE \(name)", on: server)
         var configuration = server
         configuration.database = name
+        return Database(configuration: configuration)
+    }
+
+    /// Runs `body` with the configuration of a new, empty database on the test server, and
+    /// drops the database afterwards (also when `body` throws).
+    public static func withDatabase<T>(_ body: (PostgresStore.Configuration) async throws -> T) async throws -> T {
+        let database = try await createDatabase()
         do {
-            let result = try await body(configuration)
-            try await run("DROP DATABASE \(name) WITH (FORCE)", on: server)
+            let result = try await body(database.configuration)
+            try await database.drop()
             return result
         } catch {
-            _ = try? await run("DROP DATABASE \(name) WITH (FORCE)", on: server)
+            try? await database.drop()
             throw error
         }
     }
 
     /// Runs `body` with a store on a new, empty database, then closes it and drops the database.
-    static func withStore<T>(_ body: (PostgresStore) async throws -> T) async throws -> T {
+    public static func withStore<T>(_ body: (PostgresStore) async throws -> T) async throws -> T {
         try await withDatabase { configuration in
             try await withStore(on: configuration, body)
         }
     }
 
     /// Runs `body` with a store opened on `configuration`, then closes it.
-    static func withStore<T>(on configuration: PostgresStore.Configuration, logger: Logger = quiet,
+    public static func withStore<T>(on configuration: PostgresStore.Configuration, logger: Logger = quiet,
                              _ body: (PostgresStore) async throws -> T) async throws -> T {
         let store = try await PostgresStore.open(configuration: configuration, logger: logger)
         do {
@@ -64,7 +88,7 @@ enum TestPostgres {
     /// Runs `sql` (one statement, outside a transaction) on the database `configuration` names;
     /// answers its rows.
     @discardableResult
-    static func run(_ sql: String, on configuration: PostgresStore.Configuration) async throws -> [PostgresRow] {
+    public static func run(_ sql: String, on configuration: PostgresStore.Configuration) async throws -> [PostgresRow] {
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(
@@ -86,12 +110,12 @@ enum TestPostgres {
         }
     }
 
-    static let quiet = Logger(label: "test-postgres") { _ in SwiftLogNoOpLogHandler() }
+    public static let quiet = Logger(label: "test-postgres") { _ in SwiftLogNoOpLogHandler() }
 }
 
 /// Why a test that needs the PostgreSQL server could not have it.
-struct TestPostgresError: Error, CustomStringConvertible {
-    let description: String
+public struct TestPostgresError: Error, CustomStringConvertible {
+    public let description: String
 
     init(_ description: String) {
         self.description = description

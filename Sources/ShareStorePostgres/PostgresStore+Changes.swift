@@ -1,0 +1,38 @@
+import Logging
+import PostgresNIO
+public import ShareStore
+
+extension PostgresStore {
+    /// The changes every node of the cluster commits (this one's too), from PostgreSQL
+    /// notifications (`ChangeNotice`) on a connection of the pool kept for listening. When
+    /// that connection is lost, it listens again on another, a second later, and then yields
+    /// `.unknown`: notices sent meanwhile are lost. Finishes when the store closes.
+    public func changes() -> AsyncStream<StoreChange> {
+        let (stream, continuation) = AsyncStream<StoreChange>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+        let listening = Task { [client, gate, logger] in
+            var interrupted = false
+            while !Task.isCancelled && !gate.isClosed {
+                do {
+                    try await client.withConnection { connection in
+                        try await connection.listen(on: ChangeNotice.channel) { notices in
+                            if interrupted { continuation.yield(.unknown) }
+                            interrupted = true
+                            for try await notice in notices {
+                                continuation.yield(ChangeNotice.change(from: notice.payload))
+                            }
+                        }
+                    }
+                } catch {
+                    if Task.isCancelled || gate.isClosed { break }
+                    logger.warning("Lost the database connection that listens for other nodes' changes; listening again",
+                                   metadata: ["share.reason": "\(PostgresFailure.storeError(error).reason)"])
+                }
+                try? await Task.sleep(for: .seconds(1))
+            }
+            continuation.finish()
+        }
+        continuation.onTermination = { _ in listening.cancel() }
+        changeListeners.add(listening)
+        return stream
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import ShareAudit
+import ShareClient
+import ShareTesting
+import Testing
+
+/// Two broker nodes on one PostgreSQL database answer as one partnership: whichever node a
+/// request reaches, the answer is the same.
+@Suite("A cluster of two nodes on PostgreSQL")
+struct ClusterTests {
+    /// Runs `body` with a fresh two-node cluster, always stopped afterwards.
+    func withCluster(configure: (inout [String: Any]) -> Void = { _ in },
+                     _ body: (TestBroker, TestBroker) async throws -> Void) async throws {
+        let cluster = try await TestCluster.start(nodes: 2, configure: configure)
+        do {
+            try await body(cluster.nodes[0], cluster.nodes[1])
+        } catch {
+            try? await cluster.stop()
+            throw error
+        }
+        try await cluster.stop()
+    }
+
+    @Test("a message stored by one node is seen by the other; a resend there is a replay, other bytes under its id a conflict on both")
+    func publishAcrossNodes() async throws {
+        try await withCluster { a, b in
+            let envelope = EnvelopeBuilder()
+            let jws = try a.signer(for: "northshire-hospitals").sign(envelope: envelope.data)
+            let first = try await a.postJWS(jws, as: "northshire-hospitals")
+            #expect(first.status == 201)
+
+            let status = try await b.client(as: "northshire-hospitals").status(message: try #require(UUID(uuidString: envelope.id)))
+            #expect(status.recipients.map(\.state) == ["pending"])
+            let resent = try await b.postJWS(jws, as: "northshire-hospitals")
+            #expect(resent.status == 201)
+            #expect(resent.header("Idempotent-Replayed") == "true")
+            #expect(resent.body == first.body, "the first answer, from the other node")
+
+            let other = try a.signer(for: "northshire-hospitals").sign(envelope: envelope.withSummary("other words").data)
+            #expect(try await a.postJWS(other, as: "northshire-hospitals").status == 409)
+            #expect(try await b.postJWS(other, as: "northshire-hospitals").status == 409)
+
+            let deliveries = try await b.client(as: "northshire-csc").inbox()
+            #expect(deliveries.map(\.jws) == [jws], "one copy, delivered by the other node")
+            let published = try await b.auditGet("/v1/audit/entries?kind=published") as AuditEntries
+            #expect(published.entries.map(\.event.messageID) == [envelope.id])
+        }
+    }
+
+    @Test("inbox fetches on both nodes at once never hand out one delivery twice")
+    func exclusiveHandOutAcrossNodes() async throws {
+        try await withCluster { a, b in
+            var published: Set<String> = []
+            for _ in 0..<30 {
+                let envelope = EnvelopeBuilder()
+                try await a.publish(envelope)
+                published.insert(envelope.id)
+            }
+            let fetchers = [a, b, a, b]
+            let fetched = try await withThrowingTaskGroup(of: [String].self) { group in
+                for node in fetchers {
+                    let client = try node.client(as: "northshire-csc")
+                    group.addTask {
+                        var ids: [String] = []
+                        for _ in 0..<10 { ids += try await client.inbox(limit: 3).map { $0.messageId.uuidString.lowercased() } }
+                        return ids
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(fetched.count == Set(fetched).count, "no delivery handed out twice in one visibility period")
+            #expect(Set(fetched) == published)
+        }
+    }
+
+    @Test("a stream on one node is woken by a message published on the other, not by its next look")
+    func streamWokenAcrossNodes() async throws {
+        // With a heartbeat of 300 s, a stream that was not woken would look again only then.
+        let quietStreams = { (document: inout [String: Any]) in
+            var delivery = document["delivery"] as? [String: Any] ?? [:]
+            delivery["streamHeartbeatSeconds"] = 300
+            document["delivery"] = delivery
+        }
+        try await withCluster(configure: quietStreams) { a, b in
+            let reader = StreamReader(try await b.client(as: "northshire-csc").stream())
+            defer { reader.stop() }
+            #expect(try await eventually { b.streamsOpened(1) })
+            let envelope = EnvelopeBuilder()
+            try await a.publish(envelope)
+            #expect(try await eventually(within: 30) { reader.messageIDs == [envelope.id] })
+        }
+    }
+
+    @Test("a subscription made on one node routes on the other at once")
+    func subscriptionAcrossNodes() async throws {
+        try await withCluster { a, b in
+            // b reads the subscriptions (none) before a adds one, so a stale copy would show.
+            #expect(try await b.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals").json?["recipients"] as? [String] == ["northshire-csc"])
+            #expect(try await a.subscribe("northshire-mash", SubscriptionTests.referrals).status == 201)
+            let answer = try await b.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
+            #expect(answer.json?["recipients"] as? [String] == ["northshire-csc", "northshire-mash"])
+        }
+    }
+
+    @Test("an expiry is settled once with two nodes' timers running, and the sender told once")
+    func timersOnceAcrossNodes() async throws {
+        try await withCluster(configure: TimerTests.fastTimers) { a, b in
+            let referral = TimerTests.referral(expiringIn: 60, from: a.clock.now())
+            try await a.publish(referral)
+            a.clock.advance(by: 120)
+            b.clock.advance(by: 120)
+            let notices = try await TimerTests.notices(for: "northshire-hospitals", on: b)
+            #expect(notices.count == 1)
+            try await Task.sleep(for: .milliseconds(500))
+            let expired = try await a.auditGet("/v1/audit/entries?kind=expired") as AuditEntries
+            #expect(expired.entries.count == 1, "one expiry entry, not one per node")
+            let status = try await a.client(as: "northshire-hospitals").status(message: try #require(UUID(uuidString: referral.id)))
+            #expect(status.recipients.map(\.state) == ["expired"])
+        }
+    }
+
+    @Test("both nodes serve one audit log: the same tree head, and entries contiguous in one order")
+    func oneAuditLog() async throws {
+        try await withCluster { a, b in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for node in [a, b, a, b] {
+                    group.addTask { for _ in 0..<10 { try await node.publish(EnvelopeBuilder()) } }
+                }
+                try await group.waitForAll()
+            }
+            // Each query is itself an entry, so b's head is one entry past a's: b proves that its
+            // tree extends the one a signed, and a verifies b's proof of a's own query.
+            let fromA = try await a.auditGet("/v1/audit/tree-head") as AuditLogTests.Head
+            let fromB = try await b.auditGet("/v1/audit/tree-head") as AuditLogTests.Head
+            #expect(fromB.treeHead.treeSize == fromA.treeHead.treeSize + 1)
+            let proof: AuditLogTests.Consistency = try await b.auditGet(
+                "/v1/audit/proof/consistency?from=\(fromA.treeHead.treeSize)&to=\(fromB.treeHead.treeSize)")
+            #expect(ProofVerifier.isValidConsistency(
+                first: fromA.treeHead.treeSize, second: fromB.treeHead.treeSize,
+                firstHash: fromA.root, secondHash: fromB.root, path: proof.path.compactMap { Hash(base64: $0) }))
+            let entries = try await b.auditGet("/v1/audit/entries?limit=1000") as AuditEntries
+            #expect(entries.entries.map(\.index) == Array(0..<entries.entries.count))
+            #expect(entries.entries.filter { $0.event.kind == "published" }.count == 40)
+        }
+    }
+}
