@@ -16,6 +16,8 @@ public final class BrokerServer: Sendable {
     /// The requests being handled now.
     public let requestsInFlight = InFlightRequests()
     private let store: any Store
+    /// Keeps this node's clock in step with the database's, when the store is shared.
+    private let clockSync: ClockSyncService?
     private let metrics = ServerMetrics()
     private let logger: Logger
 
@@ -27,8 +29,23 @@ public final class BrokerServer: Sendable {
         let directory = try settings.directory()
         _ = try TLSFactory.serverConfiguration(settings)
         metrics.recordCertificates(try CertificateExpiry.check(settings, now: clock.now(), logger: logger))
-        store = try await settings.store.open(logger: logger)
-        broker = Broker(configuration: settings.broker, catalogue: settings.catalogue, policy: settings.policy, directory: directory, store: store, clock: clock, logger: logger,
+        let opened = try await settings.store.open(logger: logger)
+        store = opened.store
+        var brokerClock = clock
+        if let referenceTime = opened.referenceTime {
+            let corrected = CorrectedClock(base: clock)
+            do {
+                try await ClockSyncService.synchronise(corrected, with: referenceTime, logger: logger)
+            } catch {
+                await store.close()
+                throw StoreError(.cannotOpen, "Cannot read the database's clock, which every node follows: \(error)")
+            }
+            clockSync = ClockSyncService(clock: corrected, referenceTime: referenceTime, logger: logger)
+            brokerClock = corrected
+        } else {
+            clockSync = nil
+        }
+        broker = Broker(configuration: settings.broker, catalogue: settings.catalogue, policy: settings.policy, directory: directory, store: store, clock: brokerClock, logger: logger,
                         noticeKey: settings.noticeSigningKey, auditSigningKey: settings.auditSigningKey,
                         subjectTokens: settings.subjectTokens, metrics: metrics.broker)
     }
@@ -54,6 +71,9 @@ public final class BrokerServer: Sendable {
             APIService(broker: broker, application: app),
             StopAcceptingService(broker: broker, inFlight: requestsInFlight),
         ]
+        if let clockSync {
+            services.insert(clockSync, at: 2)
+        }
         if let tls = settings.webhookTLS {
             services.insert(WebhookService(broker: broker, tls: tls, interval: settings.timerInterval, logger: logger), at: 2)
         }

@@ -15,20 +15,25 @@ public final class TestCluster: Sendable {
         self.database = database
     }
 
-    /// Starts `count` nodes on a new database; `configure` may edit the shared configuration.
-    public static func start(nodes count: Int = 2, configure: (inout [String: Any]) -> Void = { _ in }) async throws -> TestCluster {
+    /// Starts `count` nodes on a new database, each with its clock from `clocks` (default: a
+    /// new `TestClock` each); `configure` may edit the shared configuration. Each node follows
+    /// its own clock (`"clock": "local"`), so that a test moves time by hand, unless
+    /// `configure` sets `store.postgres.clock` to `"database"`.
+    public static func start(nodes count: Int = 2, clocks: [TestClock] = [],
+                             configure: (inout [String: Any]) -> Void = { _ in }) async throws -> TestCluster {
         let database = try await TestPostgres.createDatabase()
+        let clock = { (node: Int) in node < clocks.count ? clocks[node] : TestClock() }
         let first: TestBroker
         do {
-            first = try TestBroker { document in
+            first = try TestBroker(clock: clock(0)) { document in
+                document["store"] = ["postgres": ["url": database.url, "tls": "disable", "poolSize": 4, "clock": "local"]]
                 configure(&document)
-                document["store"] = ["postgres": ["url": database.url, "tls": "disable", "poolSize": 4]]
             }
         } catch {
             try? await database.drop()
             throw error
         }
-        var nodes = [first] + (1..<max(count, 1)).map { _ in TestBroker(sharingFolderOf: first) }
+        var nodes = [first] + (1..<max(count, 1)).map { TestBroker(sharingFolderOf: first, clock: clock($0)) }
         var started: [TestBroker] = []
         do {
             for node in nodes {

@@ -9,9 +9,9 @@ import Testing
 @Suite("A cluster of two nodes on PostgreSQL")
 struct ClusterTests {
     /// Runs `body` with a fresh two-node cluster, always stopped afterwards.
-    func withCluster(configure: (inout [String: Any]) -> Void = { _ in },
+    func withCluster(clocks: [TestClock] = [], configure: (inout [String: Any]) -> Void = { _ in },
                      _ body: (TestBroker, TestBroker) async throws -> Void) async throws {
-        let cluster = try await TestCluster.start(nodes: 2, configure: configure)
+        let cluster = try await TestCluster.start(nodes: 2, clocks: clocks, configure: configure)
         do {
             try await body(cluster.nodes[0], cluster.nodes[1])
         } catch {
@@ -141,6 +141,37 @@ struct ClusterTests {
             let entries = try await b.auditGet("/v1/audit/entries?limit=1000") as AuditEntries
             #expect(entries.entries.map(\.index) == Array(0..<entries.entries.count))
             #expect(entries.entries.filter { $0.event.kind == "published" }.count == 40)
+        }
+    }
+
+    @Test("nodes whose clocks differ by a minute follow the database's: nothing is handed out again early, nothing expires early")
+    func clocksFollowTheDatabase() async throws {
+        let followTheDatabase = { (document: inout [String: Any]) in
+            TimerTests.fastTimers(&document)
+            var store = document["store"] as? [String: Any] ?? [:]
+            var postgres = store["postgres"] as? [String: Any] ?? [:]
+            postgres["clock"] = "database"
+            store["postgres"] = postgres
+            document["store"] = store
+            var delivery = document["delivery"] as? [String: Any] ?? [:]
+            delivery["visibilityTimeoutSeconds"] = 20
+            document["delivery"] = delivery
+        }
+        // Node b's own clock runs a minute ahead of a's (and of the database's).
+        let clocks = [TestClock(), TestClock(Date().addingTimeInterval(60))]
+        try await withCluster(clocks: clocks, configure: followTheDatabase) { a, b in
+            #expect(b.logs.text.contains("This node's clock differs from the database's"), "the operator is told")
+            // Visible again 20 s after its hand-out: to b's own clock, already.
+            try await a.publish(TimerTests.referral(expiringIn: 3600, from: Date()))
+            #expect(try await a.client(as: "northshire-csc").inbox().count == 1)
+            #expect(try await b.client(as: "northshire-csc").inbox(wait: 0).isEmpty,
+                    "hidden for its visibility period on the other node too")
+            // Expiring in 30 s: to b's own clock, already expired.
+            let referral = TimerTests.referral(expiringIn: 30, from: Date())
+            try await a.publish(referral)
+            try await Task.sleep(for: .milliseconds(500))
+            let status = try await b.client(as: "northshire-hospitals").status(message: try #require(UUID(uuidString: referral.id)))
+            #expect(status.recipients.map(\.state) == ["pending"], "not expired by the node whose clock is ahead")
         }
     }
 }

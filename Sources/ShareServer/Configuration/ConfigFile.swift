@@ -79,6 +79,8 @@ struct ConfigFile: Decodable {
             var tls: String?
             /// PEM CA certificates the server's certificate must chain to (verify-full).
             var caFile: String?
+            /// "database" (default: follow the database server's clock) or "local".
+            var clock: String?
         }
     }
 

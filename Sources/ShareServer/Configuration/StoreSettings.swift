@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import Logging
 public import ShareStore
 public import ShareStorePostgres
@@ -8,13 +8,27 @@ public import ShareStoreSQLite
 /// PostgreSQL database that several broker processes share as the nodes of one cluster.
 public enum StoreSettings: Sendable {
     case sqlite(SQLiteStore.Configuration)
-    case postgres(PostgresStore.Configuration)
+    /// With `followsDatabaseClock`, the broker reads the time from its own clock corrected
+    /// to the database server's (see `CorrectedClock`), so that the nodes agree on it.
+    case postgres(PostgresStore.Configuration, followsDatabaseClock: Bool = true)
+
+    /// An open store, and the clock the nodes sharing it agree on, if it has one to follow.
+    public struct Opened: Sendable {
+        public let store: any Store
+        /// Reads the shared reference clock (the database server's).
+        public let referenceTime: (@Sendable () async throws -> Date)?
+    }
 
     /// Opens the store, bringing its schema up to date. Throws `StoreError.cannotOpen` saying what is wrong.
-    public func open(logger: Logger) async throws -> any Store {
+    public func open(logger: Logger) async throws -> Opened {
         switch self {
-        case .sqlite(let configuration): try SQLiteStore(configuration: configuration)
-        case .postgres(let configuration): try await PostgresStore.open(configuration: configuration, logger: logger)
+        case .sqlite(let configuration):
+            return Opened(store: try SQLiteStore(configuration: configuration), referenceTime: nil)
+        case .postgres(let configuration, let followsDatabaseClock):
+            let store = try await PostgresStore.open(configuration: configuration, logger: logger)
+            guard followsDatabaseClock else { return Opened(store: store, referenceTime: nil) }
+            let serverTime: @Sendable () async throws -> Date = { try await store.serverTime() }
+            return Opened(store: store, referenceTime: serverTime)
         }
     }
 
@@ -28,7 +42,8 @@ public enum StoreSettings: Sendable {
                      resolve: (String) -> String) throws -> StoreSettings {
         if let url = environment["SHAREBROKER_POSTGRES_URL"] {
             let postgres = ConfigFile.Store.Postgres(
-                url: url, tls: environment["SHAREBROKER_POSTGRES_TLS"], caFile: environment["SHAREBROKER_POSTGRES_CA_FILE"])
+                url: url, tls: environment["SHAREBROKER_POSTGRES_TLS"], caFile: environment["SHAREBROKER_POSTGRES_CA_FILE"],
+                clock: store.postgres?.clock)
             return try Self.postgres(postgres, environment: environment, resolve: resolve)
         }
         if let path = environment["SHAREBROKER_STORE_PATH"] {
@@ -59,6 +74,13 @@ public enum StoreSettings: Sendable {
         }
         let poolSize = postgres.poolSize ?? 10
         guard (1...1000).contains(poolSize) else { throw ConfigurationError("/store/postgres/poolSize must be from 1 to 1000.") }
+        let followsDatabaseClock: Bool
+        switch postgres.clock ?? "database" {
+        case "database": followsDatabaseClock = true
+        case "local": followsDatabaseClock = false
+        case let other:
+            throw ConfigurationError("/store/postgres/clock is \"\(other)\"; give \"database\" (the default: every node follows the database server's clock) or \"local\" (each node its own).")
+        }
         let password: String?
         if let file = postgres.passwordFile {
             do {
@@ -70,7 +92,8 @@ public enum StoreSettings: Sendable {
             password = environment[passwordVariable]
         }
         do {
-            return .postgres(try PostgresStore.Configuration(url: postgres.url, password: password, poolSize: poolSize, tls: tls))
+            return .postgres(try PostgresStore.Configuration(url: postgres.url, password: password, poolSize: poolSize, tls: tls),
+                             followsDatabaseClock: followsDatabaseClock)
         } catch let error as StoreError {
             throw ConfigurationError("/store/postgres/url: \(error.reason)")
         }
