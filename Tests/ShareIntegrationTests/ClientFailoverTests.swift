@@ -67,6 +67,39 @@ struct ClientFailoverTests {
         }
     }
 
+    @Test("when a node drops a request unanswered, a publish goes to the next node, but a subscription request does not")
+    func droppedRequest() async throws {
+        try await withBroker { broker in
+            let dropping = try await AnswerlessNode.start(certificateOf: broker)
+            do {
+                try await Self.publishAndSubscribe(past: dropping, to: broker)
+            } catch {
+                await dropping.stop()
+                throw error
+            }
+            await dropping.stop()
+        }
+    }
+
+    /// Publishes and subscribes with a client of [`dropping`, `broker`].
+    private static func publishAndSubscribe(past dropping: AnswerlessNode, to broker: TestBroker) async throws {
+        let urls = [dropping.url, broker.baseURL]
+        let envelope = EnvelopeBuilder()
+        let answer = try await withClient(of: broker, as: "northshire-hospitals", urls: urls) {
+            try await $0.publish(jws: try broker.jws(envelope))
+        }
+        #expect(answer.id.uuidString.lowercased() == envelope.id, "a publish is harmless to repeat")
+        #expect(dropping.droppedRequests == 1)
+        let failure = try await withClient(of: broker, as: "northshire-mash", urls: urls) { client in
+            await refusal { try await client.subscribe(types: ["unborn-baby-referral/1"], areas: ["E99999999"]) }
+        }
+        #expect(dropping.droppedRequests == 2)
+        #expect(failure?.status == nil)
+        #expect(failure?.reason.contains("may have reached the broker") == true, "\(failure?.reason ?? "no error")")
+        #expect(try await broker.client(as: "northshire-mash").subscriptions().isEmpty,
+                "a second subscription must not be made where the first may have been")
+    }
+
     @Test("a 4xx answer is the answer: the request is not sent to the next node")
     func refusalIsNotSentElsewhere() async throws {
         try await withTwoNodes { first, second in
