@@ -23,9 +23,9 @@ import Synchronization
 /// - any other answer, such as a 4xx refusal: never; it is the broker's answer.
 ///
 /// When no URL answers, the error names each URL and what went wrong there; when one
-/// answered 503 and none answered otherwise, its 503 is the result. With one URL a refused connection is
-/// retried for up to 10 seconds, as a single broker restarts; with several, the next URL is
-/// tried at once.
+/// answered 503 and none answered otherwise, its 503 is the result. With one URL a refused
+/// connection is retried for up to 10 seconds, as a single broker restarts; with several,
+/// the next URL is tried at once.
 public final class ShareClient: Sendable {
     let http: HTTPClient
     /// The broker's base URLs, without a trailing slash.
