@@ -5,15 +5,40 @@ import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
 import ShareModel
+import Synchronization
 
 /// A client of the broker for an agency's own systems: publish, inbox, acknowledge, status,
 /// directory. Every call uses mutual TLS 1.3 with the agency's certificate.
+///
+/// **Several broker URLs.** A request goes first to the URL that last answered (the first
+/// URL to begin with) and, if that URL gives no answer, to the next, wrapping round, each at
+/// most once; the URL that answers is remembered for the next request. What moves a request
+/// on:
+/// - no connection (refused, unreachable, connect or TLS handshake failure or timeout):
+///   every request, since the broker never saw it;
+/// - the connection lost before the answer, or a 503 answer (the node is stopping or its
+///   store cannot write): only requests that are harmless to repeat, which is every request
+///   of this client but `subscribe`: reads, `unsubscribe`, publishes (a resend of the same
+///   JWS is answered with the first answer) and acknowledgements;
+/// - any other answer, such as a 4xx refusal: never; it is the broker's answer.
+///
+/// When no URL answers, the error names each URL and what went wrong there; when one
+/// answered 503 and none answered otherwise, its 503 is the result. With one URL a refused
+/// connection is retried for up to 10 seconds, as a single broker restarts; with several,
+/// the next URL is tried at once.
 public final class ShareClient: Sendable {
-    private let http: HTTPClient
-    private let baseURL: String
+    let http: HTTPClient
+    /// The broker's base URLs, without a trailing slash.
+    let urls: [String]
+    /// The index in `urls` of the URL that answered last, where the next request starts.
+    let preferred = Mutex(0)
 
-    /// Builds the TLS client. Throws `ShareClientError` naming a file that cannot be read.
+    /// Builds the TLS client. Throws `ShareClientError` naming a file that cannot be read, or
+    /// when `configuration` has no URL.
     public init(configuration: ShareClientConfiguration) throws {
+        guard !configuration.urls.isEmpty else {
+            throw ShareClientError(status: nil, problem: nil, reason: "No broker URL is configured; give at least one.")
+        }
         var tls = TLSConfiguration.makeClientConfiguration()
         tls.minimumTLSVersion = .tlsv13
         tls.trustRoots = .certificates(try Self.load("CA", configuration.caFile) { try NIOSSLCertificate.fromPEMFile($0) })
@@ -25,10 +50,12 @@ public final class ShareClient: Sendable {
         })
         var httpConfiguration = HTTPClient.Configuration(tlsConfiguration: tls)
         httpConfiguration.timeout = .init(connect: .seconds(10), read: .seconds(330))
+        httpConfiguration.connectionPool.retryConnectionEstablishment = configuration.urls.count == 1
         if configuration.http1Only { httpConfiguration.httpVersion = .http1Only }
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
-        baseURL = configuration.baseURL.absoluteString.hasSuffix("/")
-            ? String(configuration.baseURL.absoluteString.dropLast()) : configuration.baseURL.absoluteString
+        urls = configuration.urls.map { url in
+            url.absoluteString.hasSuffix("/") ? String(url.absoluteString.dropLast()) : url.absoluteString
+        }
     }
 
     /// Closes connections. Call once when done.
@@ -94,28 +121,12 @@ public final class ShareClient: Sendable {
         }
     }
 
-    /// Sends one request to a path of the broker.
+    /// Sends one request to a path of the broker, moving to the next URL as the type's
+    /// documentation says.
     public func send(_ method: String, _ path: String, body: Data? = nil, contentType: String? = nil) async throws -> RawResponse {
-        var request = self.request(method, path)
-        if let contentType { request.headers.add(name: "Content-Type", value: contentType) }
-        if let body { request.body = .bytes(ByteBuffer(data: body)) }
-        return try await RawResponse(try await execute(request))
-    }
-
-    /// Sends a request, turning a failure to get an answer into `ShareClientError`.
-    func execute(_ request: HTTPClientRequest) async throws -> HTTPClientResponse {
-        do {
-            return try await http.execute(request, timeout: .seconds(330))
-        } catch {
-            throw ShareClientError(status: nil, problem: nil, reason: "No answer from the broker at \(baseURL): \(error)")
-        }
-    }
-
-    /// A request to a path of the broker.
-    func request(_ method: String, _ path: String) -> HTTPClientRequest {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = HTTPMethod(rawValue: method)
-        return request
+        var headers = HTTPHeaders()
+        if let contentType { headers.add(name: "Content-Type", value: contentType) }
+        return try await RawResponse(try await exchange(method, path, headers: headers, body: body.map { ByteBuffer(data: $0) }).response)
     }
 
     /// GETs a path and decodes the JSON answer, or throws `ShareClientError`.

@@ -11,8 +11,12 @@ struct ConnectionOptions: ParsableArguments {
     @Option(name: .long, help: "The demo data folder made by 'sharebroker demo' (env SHARECTL_DEMO_DIR; default ./demo-data).")
     var demoDir: String?
 
-    @Option(name: .long, help: "The broker's base URL (env SHARECTL_URL; default https://127.0.0.1:8443, or the demo's port).")
-    var url: String?
+    @Option(name: .long, help: ArgumentHelp(
+        "The broker's base URL (env SHARECTL_URL; default https://127.0.0.1:8443, or the demo's port).",
+        discussion: "Repeat it, or separate URLs with commas (as SHARECTL_URL must), to name several nodes of one broker: "
+            + "a request moves to the next URL when it cannot connect, and, if repeating it is harmless, when the "
+            + "connection breaks before the answer or the node answers 503."))
+    var url: [String] = []
 
     @Option(name: .long, help: "PEM file of the CA that issued the broker's certificate (env SHARECTL_CA).")
     var ca: String?
@@ -55,16 +59,31 @@ struct ConnectionOptions: ParsableArguments {
     }
 
     func clientConfiguration() throws -> ShareClientConfiguration {
-        let demoURL = try demoFolder.flatMap { try DemoFolder(path: $0).url }
-        let base = url ?? environment["SHARECTL_URL"] ?? demoURL ?? "https://127.0.0.1:8443"
-        guard let baseURL = URL(string: base), baseURL.scheme == "https" else {
-            throw ValidationError("The broker URL must be https://HOST:PORT, not '\(base)'.")
-        }
         return ShareClientConfiguration(
-            baseURL: baseURL,
+            urls: try brokerURLs(),
             caFile: try require(ca ?? environment["SHARECTL_CA"] ?? demoFolder.map { "\($0)/pki/ca.crt" }, "--ca", "SHARECTL_CA"),
             certificateFile: try require(cert ?? environment["SHARECTL_CERT"] ?? demoFile(".crt"), "--cert", "SHARECTL_CERT"),
             keyFile: try require(key ?? environment["SHARECTL_KEY"] ?? demoFile(".key"), "--key", "SHARECTL_KEY"))
+    }
+
+    /// The broker URLs from `--url` (each may list several, separated by commas), else
+    /// `SHARECTL_URL`, else the demo folder's, else the default; each must be https.
+    private func brokerURLs() throws -> [URL] {
+        let given: [String]
+        if !url.isEmpty {
+            given = url
+        } else if let variable = environment["SHARECTL_URL"] {
+            given = [variable]
+        } else {
+            given = [try demoFolder.flatMap { try DemoFolder(path: $0).url } ?? "https://127.0.0.1:8443"]
+        }
+        return try given.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { part in
+            let text = part.trimmingCharacters(in: .whitespaces)
+            guard let url = URL(string: text), url.scheme == "https" else {
+                throw ValidationError("The broker URL must be https://HOST:PORT, not '\(text)'; separate several with commas.")
+            }
+            return url
+        }
     }
 
     /// The agency's message signer; a key file that cannot be read or used is a usage error (exit 64).
