@@ -1,0 +1,129 @@
+import Foundation
+import ShareClient
+import ShareTesting
+import Synchronization
+import Testing
+
+/// `Deploy/local-cluster` as an operator runs it: PostgreSQL, two `sharebroker` nodes and
+/// HAProxy in TCP pass-through, each a process of its own; and a node lost mid-way.
+@Suite("Deploy/local-cluster: two nodes behind HAProxy")
+struct LocalClusterTests {
+    /// The addresses `Deploy/local-cluster start` prints.
+    struct Cluster: Sendable {
+        let folder: URL
+        let node1: URL
+        let node2: URL
+        let haproxy: URL
+
+        var pki: URL { folder.appendingPathComponent("partnership/pki") }
+
+        func client(as agency: String, urls: [URL]) throws -> ShareClient {
+            try ShareClient(configuration: ShareClientConfiguration(
+                urls: urls, caFile: pki.appendingPathComponent("ca.crt").path,
+                certificateFile: pki.appendingPathComponent("\(agency).crt").path,
+                keyFile: pki.appendingPathComponent("\(agency).key").path))
+        }
+
+        func signer(for agency: String) throws -> MessageSigner {
+            try MessageSigner(keyFile: pki.appendingPathComponent("\(agency).signing.key").path)
+        }
+
+        /// The process id of a node, from the file the script keeps.
+        func pid(ofNode node: Int) throws -> Int32 {
+            let text = try String(contentsOf: folder.appendingPathComponent("node\(node).pid"), encoding: .utf8)
+            return try #require(Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)))
+        }
+    }
+
+    static let script = Paths.repository.appendingPathComponent("Deploy/local-cluster").path
+
+    /// Starts the local cluster in a new folder, runs `body`, and always stops it and removes the folder.
+    func withLocalCluster(_ body: (Cluster) async throws -> Void) async throws {
+        let sharebroker = try #require(Subprocess.productPath("sharebroker"), "build the sharebroker product first")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("local-cluster-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let started = try await Subprocess.run(Self.script, ["start", folder.path], environment: [
+            "SHAREBROKER": sharebroker, "SCHEMAS": RepositoryPaths.schemas.path,
+        ])
+        do {
+            try #require(started.status == 0, "local-cluster start failed: \(started.text)\(started.stderr)")
+            let address = { (name: String) throws -> URL in
+                let line = try #require(started.text.split(separator: "\n").first { $0.hasPrefix("\(name):") })
+                return try #require(URL(string: String(line.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces)))
+            }
+            try await body(Cluster(folder: folder, node1: try address("node1"), node2: try address("node2"),
+                                   haproxy: try address("haproxy")))
+        } catch {
+            _ = try? await Subprocess.run(Self.script, ["stop", folder.path])
+            throw error
+        }
+        let stopped = try await Subprocess.run(Self.script, ["stop", folder.path])
+        #expect(stopped.status == 0, "\(stopped.stderr)")
+    }
+
+    @Test("four publishers on both nodes keep publishing while one node is killed: every message answered 201 is delivered once, and the audit log verifies")
+    func nodeKilledWhilePublishing() async throws {
+        try await withLocalCluster { cluster in
+            let routes = [[cluster.node1, cluster.node2], [cluster.node2, cluster.node1]]
+            let publishers = try (0..<4).map { try cluster.client(as: "northshire-hospitals", urls: routes[$0 % 2]) }
+            let perPublisher = 40
+            let accepted = Accepted()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for publisher in publishers {
+                    group.addTask {
+                        let signer = try cluster.signer(for: "northshire-hospitals")
+                        for _ in 0..<perPublisher {
+                            let envelope = EnvelopeBuilder()
+                            let answer = try await publisher.publish(jws: try signer.sign(envelope: envelope.data))
+                            #expect(answer.id.uuidString.lowercased() == envelope.id)
+                            if accepted.add(envelope.id) == perPublisher {
+                                kill(try cluster.pid(ofNode: 1), SIGKILL)
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let published = accepted.ids
+            #expect(published.count == 4 * perPublisher, "every publish was answered 201, on one node or the other")
+            #expect(kill(try cluster.pid(ofNode: 1), 0) == -1, "node 1 was killed part-way")
+
+            // Through HAProxy, which stops sending connections to the dead node.
+            let socialCare = try cluster.client(as: "northshire-csc", urls: [cluster.haproxy])
+            var delivered: [String] = []
+            let deadline = ContinuousClock.now + .seconds(60)
+            while Set(delivered).count < Set(published).count, ContinuousClock.now < deadline {
+                for delivery in try await socialCare.inbox(limit: 100, wait: 1) {
+                    delivered.append(delivery.messageId.uuidString.lowercased())
+                    let acknowledgement = try await socialCare.acknowledge(delivery: delivery.id)
+                    #expect(acknowledgement.state == "acknowledged")
+                }
+            }
+            #expect(Set(delivered) == Set(published), "every message answered 201 reached its recipient")
+            #expect(delivered.count == Set(delivered).count, "each was handed out and acknowledged once")
+
+            let sharectl = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
+            let verified = try await Subprocess.run(sharectl, [
+                "audit", "verify", "--full", "--as", "northshire-audit", "--demo-dir", cluster.folder.appendingPathComponent("partnership").path,
+                "--url", cluster.haproxy.absoluteString, "--state", cluster.folder.appendingPathComponent("audit-state.json").path,
+            ])
+            #expect(verified.status == 0, "the one audit log verifies: \(verified.text)\(verified.stderr)")
+            for client in publishers + [socialCare] { try await client.shutdown() }
+        }
+    }
+}
+
+/// The ids of the messages answered 201, from several publishers at once.
+private final class Accepted: Sendable {
+    private let list = Mutex<[String]>([])
+
+    /// Adds one; answers how many there are now.
+    func add(_ id: String) -> Int {
+        list.withLock { ids in
+            ids.append(id)
+            return ids.count
+        }
+    }
+
+    var ids: [String] { list.withLock { $0 } }
+}
