@@ -275,7 +275,7 @@ let package = Package(
             name: "ShareIntegrationTests",
             dependencies: [
                 "ShareTesting", "ShareServer", "ShareHTTP", "ShareClient", "ShareJWS", "ShareModel", "ShareAudit",
-                "ShareCatalogue",
+                "ShareCatalogue", "ShareStorePostgres",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
