@@ -84,7 +84,7 @@ let package = Package(
         ),
         .target(
             name: "ShareStore",
-            dependencies: ["ShareModel"],
+            dependencies: ["ShareModel", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strictSettings
         ),
         // The Store contract as one suite of checks, run against every store by the tests.

@@ -63,7 +63,7 @@ public final class BrokerServer: Sendable {
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
         var services: [any Service] = [
-            StoreService(store: store),
+            store,
             StoreChangesService(broker: broker),
             TreeHeadSignerService(broker: broker, interval: settings.treeHeadInterval, logger: logger),
             AuditLogCheckService(broker: broker, interval: settings.auditCheckInterval),

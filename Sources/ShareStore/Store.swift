@@ -1,4 +1,5 @@
 public import Foundation
+public import ServiceLifecycle
 public import ShareModel
 
 /// Durable storage for messages, deliveries and the event record: all the state the broker
@@ -34,7 +35,11 @@ public import ShareModel
 ///   subscription id that is already stored throws, having stored nothing.
 /// - **Times** are kept to the millisecond. A bound is reached when `now` equals it: a message
 ///   is expired when `expiresAt <= now`, and a delivery hidden until a time is visible at it.
-public protocol Store: Sendable {
+///
+/// A store is a `Service` (as Hummingbird's `PersistDriver` is): run in a service group, it
+/// stays open until the group's graceful shutdown and then closes, after the services
+/// started after it have stopped.
+public protocol Store: Service {
     /// Stores messages, each with its deliveries and its events, in one transaction, in the
     /// order given, and answers one outcome per message, in that order:
     /// - `.stored`: the message is new. Its receipt lists its deliveries' recipients in order,
@@ -201,6 +206,12 @@ public protocol Store: Sendable {
 }
 
 extension Store {
+    /// Keeps the store open until the graceful shutdown of its service group, then closes it.
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+
     /// Stores one message (see `publish(_:)` for several).
     public func publish(_ message: NewMessage) async throws -> PublishOutcome {
         try await publish([message])[0]

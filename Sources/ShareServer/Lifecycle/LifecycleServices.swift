@@ -3,19 +3,7 @@ import ServiceLifecycle
 import ShareAudit
 import ShareBroker
 import ShareHTTP
-import ShareStore
 import UnixSignals
-
-/// Keeps the store open while the broker runs, and closes it last, after every request in
-/// flight has been answered.
-struct StoreService: Service {
-    let store: any Store
-
-    func run() async throws {
-        try? await gracefulShutdown()
-        await store.close()
-    }
-}
 
 /// Follows the changes other broker processes commit to a shared store (a cluster on
 /// PostgreSQL), so that this process wakes its streams and rereads what it keeps in memory.
