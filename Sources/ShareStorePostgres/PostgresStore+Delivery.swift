@@ -10,7 +10,9 @@ extension PostgresStore {
         // Skips deliveries another transaction is handing out (or acknowledging) right now:
         // two fetches never wait for each other and never take the same delivery.
         try await handOut(to: agency, matching: "d.visible_at <= $1 AND d.attempts < $2", locking: "FOR UPDATE OF d SKIP LOCKED",
-                          now: now, maxAttempts: maxAttempts, limit: limit, visibilityTimeout: visibilityTimeout)
+                          now: now, maxAttempts: maxAttempts, limit: limit) {
+            $0.inboxHandOut(at: now, visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts)
+        }
     }
 
     public func streamDeliveries(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
@@ -18,7 +20,9 @@ extension PostgresStore {
         // Waits for deliveries another transaction holds, then reads them as it left them: a
         // stream resuming after a sequence must not pass over one.
         try await handOut(to: agency, matching: "d.seq > $3 AND (d.attempts < $2 OR d.visible_at > $1)", locking: "FOR UPDATE OF d",
-                          now: now, maxAttempts: maxAttempts, after: sequence, limit: limit, visibilityTimeout: visibilityTimeout)
+                          now: now, maxAttempts: maxAttempts, after: sequence, limit: limit) {
+            $0.streamHandOut(at: now, visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts)
+        }
     }
 
     public func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
@@ -34,7 +38,8 @@ extension PostgresStore {
                 let current = try cells[Self.deliveryColumnCount].decode(Bool.self)
                 let lastDelivered = try cells[Self.deliveryColumnCount + 1].decode(Int?.self)
                 let deliveredAt = current ? lastDelivered.map(Date.init(millis:)) ?? now : now
-                guard let delivery = try Self.delivery(cells, counting: 0, deliveredAt: deliveredAt) else { continue }
+                guard let delivery = try Self.delivery(cells, attempt: try cells[6].decode(Int.self), deliveredAt: deliveredAt)
+                else { continue }
                 candidates.append(StreamCandidate(delivery: delivery, handedOutAtPublish: current))
             }
             return candidates
@@ -83,31 +88,39 @@ extension PostgresStore {
 
     /// Hands out, in sequence order, up to `limit` of the agency's open deliveries that meet
     /// `condition` (in which `$1` is now, `$2` the most attempts and `$3` the sequence),
-    /// locking them with `locking`. A delivery visible again is hidden for the visibility
-    /// timeout with its attempt counted; one still hidden from its last hand-out (a stream that
-    /// reconnected) is handed out again under the same attempt and keeps its visibility. Each is
-    /// recorded as `delivered`, all in one transaction.
+    /// locking them with `locking`, as `decide` (a `DeliveryLifecycle` rule) says: a counted
+    /// hand-out hides the delivery and counts its attempt, a repeated one changes nothing.
+    /// Each is recorded as `delivered`, all in one transaction.
     private func handOut(to agency: AgencyID, matching condition: String, locking: String, now: Date, maxAttempts: Int,
-                         after sequence: Int = 0, limit: Int, visibilityTimeout: TimeInterval) async throws -> [InboxDelivery] {
+                         after sequence: Int = 0, limit: Int,
+                         decide: @escaping @Sendable (DeliveryLifecycle) -> DeliveryLifecycle.HandOut) async throws -> [InboxDelivery] {
         try await write { [self] connection in
             let rows = try await connection.rows(Self.deliveries(
-                "d.visible_at > $1", matching: condition, locking: locking, now: now, maxAttempts: maxAttempts, after: sequence,
+                "d.visible_at", matching: condition, locking: locking, now: now, maxAttempts: maxAttempts, after: sequence,
                 agency: agency, limit: limit), logger: logger)
             var deliveries: [InboxDelivery] = []
-            var counted: [Int] = []
+            var counted: [Int: [Int]] = [:]
             for row in rows {
                 let cells = row.makeRandomAccess()
-                let stillHidden = try cells[Self.deliveryColumnCount].decode(Bool.self)
-                guard let delivery = try Self.delivery(cells, counting: stillHidden ? 0 : 1, deliveredAt: now) else { continue }
+                let lifecycle = DeliveryLifecycle(
+                    attempts: try cells[6].decode(Int.self), visibleAt: Date(millis: try cells[Self.deliveryColumnCount].decode(Int.self)),
+                    expiresAt: try cells[8].decode(Int?.self).map(Date.init(millis:)))
+                let attempt: Int
+                switch decide(lifecycle) {
+                case .withheld: continue
+                case .repeated(let repeated): attempt = repeated
+                case .counted(let next, let hiddenUntil):
+                    attempt = next
+                    counted[hiddenUntil.millis, default: []].append(try cells[0].decode(Int.self))
+                }
+                guard let delivery = try Self.delivery(cells, attempt: attempt, deliveredAt: now) else { continue }
                 deliveries.append(delivery)
-                if !stillHidden { counted.append(delivery.sequence) }
             }
-            if !counted.isEmpty {
-                let hiddenUntil = now.addingTimeInterval(visibilityTimeout).millis
+            for (hiddenUntil, sequences) in counted {
                 try await connection.rows("""
                     UPDATE deliveries SET attempts = attempts + 1, visible_at = \(hiddenUntil), last_delivered_at = \(now.millis),
                         first_delivered_at = coalesce(first_delivered_at, \(now.millis))
-                    WHERE seq = ANY(\(counted))
+                    WHERE seq = ANY(\(sequences))
                     """, logger: logger)
             }
             try await LogAppend.commit(deliveries.map {
@@ -117,7 +130,7 @@ extension PostgresStore {
         }
     }
 
-    /// The columns `delivery(_:counting:deliveredAt:)` reads, from `d` (deliveries) and `m` (messages).
+    /// The columns `delivery(_:attempt:deliveredAt:)` reads, from `d` (deliveries) and `m` (messages).
     private static let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at, m.respond_by"
     private static let deliveryColumnCount = 10
 
@@ -142,14 +155,14 @@ extension PostgresStore {
             """, binds: binds)
     }
 
-    /// The delivery in the first `deliveryColumns` of `row`, its attempt the stored count plus
-    /// `counting`; nil for a row that does not read back.
-    private static func delivery(_ row: PostgresRandomAccessRow, counting: Int, deliveredAt: Date) throws -> InboxDelivery? {
+    /// The delivery in the first `deliveryColumns` of `row`, handed out as `attempt`; nil for a
+    /// row that does not read back.
+    private static func delivery(_ row: PostgresRandomAccessRow, attempt: Int, deliveredAt: Date) throws -> InboxDelivery? {
         guard let sender = AgencyID(try row[4].decode(String.self)) else { return nil }
         return InboxDelivery(
             id: try row[1].decode(UUID.self), sequence: try row[0].decode(Int.self), messageID: try row[2].decode(UUID.self),
             type: try row[3].decode(String.self), sender: sender, jws: try row[5].decode(Data.self),
-            attempt: try row[6].decode(Int.self) + counting, createdAt: Date(millis: try row[7].decode(Int.self)),
+            attempt: attempt, createdAt: Date(millis: try row[7].decode(Int.self)),
             deliveredAt: deliveredAt, expiresAt: try row[8].decode(Int?.self).map(Date.init(millis:)),
             respondBy: try row[9].decode(Int?.self).map(Date.init(millis:)))
     }

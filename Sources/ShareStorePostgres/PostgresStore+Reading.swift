@@ -45,22 +45,21 @@ extension PostgresStore {
                     try message.first?.decode((String, Int, Int?, Int?, Int).self) else { return nil }
             let expiry = expiresAt.map(Date.init(millis:))
             let rows = try await connection.rows("""
-                SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at, dead_lettered_at
+                SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at, dead_lettered_at,
+                    visible_at
                 FROM deliveries WHERE message_index = \(auditIndex) ORDER BY seq
                 """, logger: logger)
             var deliveries: [DeliveryStatus] = []
             for row in rows {
-                let (deliveryID, recipient, attempts, createdAt, firstDelivered, lastDelivered, acknowledged, deadLettered) =
-                    try row.decode((UUID, String, Int, Int, Int?, Int?, Int?, Int?).self)
+                let (deliveryID, recipient, attempts, createdAt, firstDelivered, lastDelivered, acknowledged, deadLettered, visibleAt) =
+                    try row.decode((UUID, String, Int, Int, Int?, Int?, Int?, Int?, Int).self)
                 guard let recipient = AgencyID(recipient) else { continue }
-                let state: DeliveryStatus.State =
-                    if acknowledged != nil { .acknowledged }
-                    else if let expiry, expiry <= now { .expired }
-                    else if deadLettered != nil { .deadLettered }
-                    else if firstDelivered != nil { .delivered }
-                    else { .pending }
+                let lifecycle = DeliveryLifecycle(
+                    attempts: attempts, visibleAt: Date(millis: visibleAt), expiresAt: expiry,
+                    acknowledgedAt: acknowledged.map(Date.init(millis:)), deadLetteredAt: deadLettered.map(Date.init(millis:)),
+                    firstDeliveredAt: firstDelivered.map(Date.init(millis:)))
                 deliveries.append(DeliveryStatus(
-                    id: deliveryID, recipient: recipient, state: state, attempts: attempts, createdAt: Date(millis: createdAt),
+                    id: deliveryID, recipient: recipient, state: lifecycle.state(at: now), attempts: attempts, createdAt: Date(millis: createdAt),
                     firstDeliveredAt: firstDelivered.map(Date.init(millis:)), lastDeliveredAt: lastDelivered.map(Date.init(millis:)),
                     acknowledgedAt: acknowledged.map(Date.init(millis:))))
             }

@@ -128,14 +128,16 @@ extension PostgresStore {
 
     private func exhausted(now: Date, maxAttempts: Int, limit: Int, on connection: PostgresConnection) async throws -> [ExhaustedDelivery] {
         try await connection.rows("""
-            SELECT \(unescaped: Self.messageColumns), d.id, d.recipient, d.attempts
+            SELECT \(unescaped: Self.messageColumns), d.id, d.recipient, d.attempts, d.visible_at
             FROM deliveries d JOIN messages m ON m.id = d.message_id
             WHERE d.acknowledged_at IS NULL AND d.dead_lettered_at IS NULL AND d.visible_at <= \(now.millis)
               AND d.attempts >= \(maxAttempts)
             ORDER BY d.visible_at, d.seq LIMIT \(limit)
             """, logger: logger).compactMap { row in
             let row = row.makeRandomAccess()
-            guard let message = try Self.dueMessage(row), let recipient = AgencyID(try row[6].decode(String.self)) else { return nil }
+            let lifecycle = DeliveryLifecycle(attempts: try row[7].decode(Int.self), visibleAt: Date(millis: try row[8].decode(Int.self)))
+            guard lifecycle.isExhausted(at: now, maxAttempts: maxAttempts), let message = try Self.dueMessage(row),
+                  let recipient = AgencyID(try row[6].decode(String.self)) else { return nil }
             return ExhaustedDelivery(id: try row[5].decode(UUID.self), message: message, recipient: recipient,
                                      attempts: try row[7].decode(Int.self))
         }

@@ -129,7 +129,7 @@ extension SQLiteStore {
 
     private static func exhausted(now: Date, maxAttempts: Int, limit: Int, on connection: SQLiteConnection) throws -> [ExhaustedDelivery] {
         let select = try connection.statement("""
-            SELECT m.id, m.sender, m.type, m.area, m.jws, d.id, d.recipient, d.attempts
+            SELECT m.id, m.sender, m.type, m.area, m.jws, d.id, d.recipient, d.attempts, d.visible_at
             FROM deliveries d JOIN messages m ON m.id = d.message_id
             WHERE d.acknowledged_at IS NULL AND d.dead_lettered_at IS NULL AND d.visible_at <= ? AND d.attempts >= ?
             ORDER BY d.visible_at LIMIT ?
@@ -137,8 +137,9 @@ extension SQLiteStore {
             .bind(now.millis, maxAttempts, limit)
         var found: [ExhaustedDelivery] = []
         while try select.step() {
-            guard let message = dueMessage(select), let id = UUID(text: select.text(5)),
-                  let recipient = AgencyID(select.text(6)) else { continue }
+            let lifecycle = DeliveryLifecycle(attempts: select.int(7), visibleAt: Date(millis: select.int(8)))
+            guard lifecycle.isExhausted(at: now, maxAttempts: maxAttempts), let message = dueMessage(select),
+                  let id = UUID(text: select.text(5)), let recipient = AgencyID(select.text(6)) else { continue }
             found.append(ExhaustedDelivery(id: id, message: message, recipient: recipient, attempts: select.int(7)))
         }
         return found

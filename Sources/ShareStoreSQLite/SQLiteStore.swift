@@ -161,13 +161,15 @@ public final class SQLiteStore: Store {
 
     public func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
         try await handOut(to: agency, matching: "d.visible_at <= ?1 AND d.attempts < ?2", now.millis, maxAttempts, limit: limit,
-                          now: now, visibilityTimeout: visibilityTimeout)
+                          now: now) { $0.inboxHandOut(at: now, visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts) }
     }
 
     public func streamDeliveries(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
                                  visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
         try await handOut(to: agency, matching: "d.seq > ?3 AND (d.attempts < ?2 OR d.visible_at > ?1)", now.millis, maxAttempts,
-                          sequence, limit: limit, now: now, visibilityTimeout: visibilityTimeout)
+                          sequence, limit: limit, now: now) {
+            $0.streamHandOut(at: now, visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts)
+        }
     }
 
     public func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
@@ -183,7 +185,8 @@ public final class SQLiteStore: Store {
             var candidates: [StreamCandidate] = []
             while try select.step() {
                 let current = select.int(10) == 1
-                guard let delivery = Self.delivery(select, counting: 0, deliveredAt: current ? Date(millis: select.int(11)) : now) else { continue }
+                guard let delivery = Self.delivery(select, attempt: select.int(6),
+                                                   deliveredAt: current ? Date(millis: select.int(11)) : now) else { continue }
                 candidates.append(StreamCandidate(delivery: delivery, handedOutAtPublish: current))
             }
             return candidates
@@ -194,7 +197,7 @@ public final class SQLiteStore: Store {
     /// grows with time, so `deliveries_message_index` is written at its end.
     static let ofMessage = "message_index = (SELECT audit_index FROM messages WHERE id = ?)"
 
-    /// The columns `delivery(_:counting:deliveredAt:)` reads, from the `d` and `m` of `openDeliveries`.
+    /// The columns `delivery(_:attempt:deliveredAt:)` reads, from the `d` and `m` of `openDeliveries`.
     private static let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at, m.respond_by"
 
     /// A recipient's deliveries that may still be handed out at a time: not acknowledged, not
@@ -205,40 +208,49 @@ public final class SQLiteStore: Store {
           AND d.dead_lettered_at IS NULL
         """
 
-    /// The delivery in the current row of `deliveryColumns`, its attempt the stored count plus
-    /// `counting`; nil for a row that does not read back.
-    private static func delivery(_ select: Statement, counting: Int, deliveredAt: Date) -> InboxDelivery? {
+    /// The delivery in the current row of `deliveryColumns`, handed out as `attempt`; nil for a
+    /// row that does not read back.
+    private static func delivery(_ select: Statement, attempt: Int, deliveredAt: Date) -> InboxDelivery? {
         guard let id = UUID(text: select.text(1)), let messageID = UUID(text: select.text(2)),
               let sender = AgencyID(select.text(4)) else { return nil }
         return InboxDelivery(
             id: id, sequence: select.int(0), messageID: messageID, type: select.text(3), sender: sender,
-            jws: select.data(5), attempt: select.int(6) + counting, createdAt: Date(millis: select.int(7)),
+            jws: select.data(5), attempt: attempt, createdAt: Date(millis: select.int(7)),
             deliveredAt: deliveredAt, expiresAt: select.optionalInt(8).map(Date.init(millis:)),
             respondBy: select.optionalInt(9).map(Date.init(millis:)))
     }
 
-    /// Hands out, in sequence order, up to `limit` of the agency's unacknowledged, unexpired,
-    /// not dead-lettered deliveries that meet `condition` (in which `?1` is now, `?2` the most
-    /// attempts and `?3` the sequence). A delivery visible again is hidden for the visibility
-    /// timeout with its attempt counted; one still hidden from its last hand-out (a stream
-    /// that reconnected) is handed out again under the same attempt and keeps its visibility,
-    /// so an attempt is counted at most once per visibility period. Each is recorded as
-    /// `delivered`, all in one transaction.
+    /// Hands out, in sequence order, up to `limit` of the agency's open deliveries that meet
+    /// `condition` (in which `?1` is now, `?2` the most attempts and `?3` the sequence), as
+    /// `decide` (a `DeliveryLifecycle` rule) says: a counted hand-out hides the delivery and
+    /// counts its attempt, a repeated one changes nothing. Each is recorded as `delivered`,
+    /// all in one transaction.
     private func handOut(to agency: AgencyID, matching condition: String, _ now: Int, _ maxAttempts: Int, _ sequence: Int = 0,
-                         limit: Int, now date: Date, visibilityTimeout: TimeInterval) async throws -> [InboxDelivery] {
+                         limit: Int, now date: Date,
+                         decide: @escaping @Sendable (DeliveryLifecycle) -> DeliveryLifecycle.HandOut) async throws -> [InboxDelivery] {
         try await writer.run { connection in
             let select = try connection.statement("""
-                SELECT \(Self.deliveryColumns), d.message_index, d.visible_at > ?1
+                SELECT \(Self.deliveryColumns), d.message_index, d.visible_at
                 \(Self.openDeliveries) AND \(condition)
                 ORDER BY d.seq LIMIT ?5
                 """)
                 .bind(now, maxAttempts, sequence, agency.rawValue, limit)
-            var deliveries: [(delivery: InboxDelivery, stillHidden: Bool)] = []
+            var deliveries: [InboxDelivery] = []
+            var counted: [(sequence: Int, hiddenUntil: Int)] = []
             var auditIndexes: [UUID: Int] = [:]
             while try select.step() {
-                let stillHidden = select.int(11) == 1
-                guard let delivery = Self.delivery(select, counting: stillHidden ? 0 : 1, deliveredAt: date) else { continue }
-                deliveries.append((delivery, stillHidden))
+                let lifecycle = DeliveryLifecycle(attempts: select.int(6), visibleAt: Date(millis: select.int(11)),
+                                                  expiresAt: select.optionalInt(8).map(Date.init(millis:)))
+                let attempt: Int
+                switch decide(lifecycle) {
+                case .withheld: continue
+                case .repeated(let repeated): attempt = repeated
+                case .counted(let next, let hiddenUntil):
+                    attempt = next
+                    counted.append((select.int(0), hiddenUntil.millis))
+                }
+                guard let delivery = Self.delivery(select, attempt: attempt, deliveredAt: date) else { continue }
+                deliveries.append(delivery)
                 auditIndexes[delivery.messageID] = select.optionalInt(10)
             }
             let update = try connection.statement("""
@@ -246,16 +258,15 @@ public final class SQLiteStore: Store {
                     first_delivered_at = coalesce(first_delivered_at, ?)
                 WHERE seq = ?
                 """)
-            let hiddenUntil = date.addingTimeInterval(visibilityTimeout).millis
-            for (delivery, stillHidden) in deliveries where !stillHidden {
+            for (sequence, hiddenUntil) in counted {
                 update.reset()
-                try update.bind(hiddenUntil, now, now, delivery.sequence).run()
+                try update.bind(hiddenUntil, now, now, sequence).run()
             }
             _ = try Self.appendEvents(deliveries.map {
-                EventRecord(kind: .delivered, at: date, agency: agency, messageID: $0.delivery.messageID,
-                            deliveryID: $0.delivery.id, attempt: $0.delivery.attempt)
+                EventRecord(kind: .delivered, at: date, agency: agency, messageID: $0.messageID,
+                            deliveryID: $0.id, attempt: $0.attempt)
             }, auditIndexes: auditIndexes, on: connection)
-            return deliveries.map(\.delivery)
+            return deliveries
         }
     }
 
@@ -310,7 +321,7 @@ public final class SQLiteStore: Store {
             let respondBy = message.optionalInt(3).map(Date.init(millis:))
             let rows = try connection.statement("""
                 SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at,
-                    dead_lettered_at
+                    dead_lettered_at, visible_at
                 FROM deliveries WHERE \(Self.ofMessage) ORDER BY seq
                 """)
                 .bind(id)
@@ -319,14 +330,11 @@ public final class SQLiteStore: Store {
                 guard let deliveryID = UUID(uuidString: rows.text(0)), let recipient = AgencyID(rows.text(1)) else { continue }
                 let acknowledgedAt = rows.optionalInt(6).map(Date.init(millis:))
                 let firstDelivered = rows.optionalInt(4).map(Date.init(millis:))
-                let state: DeliveryStatus.State =
-                    if acknowledgedAt != nil { .acknowledged }
-                    else if let expiresAt, expiresAt <= now { .expired }
-                    else if rows.optionalInt(7) != nil { .deadLettered }
-                    else if firstDelivered != nil { .delivered }
-                    else { .pending }
+                let lifecycle = DeliveryLifecycle(
+                    attempts: rows.int(2), visibleAt: Date(millis: rows.int(8)), expiresAt: expiresAt, acknowledgedAt: acknowledgedAt,
+                    deadLetteredAt: rows.optionalInt(7).map(Date.init(millis:)), firstDeliveredAt: firstDelivered)
                 deliveries.append(DeliveryStatus(
-                    id: deliveryID, recipient: recipient, state: state, attempts: rows.int(2),
+                    id: deliveryID, recipient: recipient, state: lifecycle.state(at: now), attempts: rows.int(2),
                     createdAt: Date(millis: rows.int(3)), firstDeliveredAt: firstDelivered,
                     lastDeliveredAt: rows.optionalInt(5).map(Date.init(millis:)), acknowledgedAt: acknowledgedAt))
             }
