@@ -25,6 +25,10 @@ extension PostgresStore {
         public var password: String?
         /// The most connections the store's pool opens at once.
         public var poolSize: Int
+        /// How long a call waits for a connection from the pool (the server may be unreachable)
+        /// before it fails as `StoreError.unavailable`, having stored nothing. A call that has its
+        /// connection is never interrupted.
+        public var connectionWait: Duration = .seconds(10)
         public var tls: TLSMode
 
         public init(host: String, port: Int = 5432, database: String, username: String, password: String? = nil,

@@ -12,11 +12,13 @@ public import ShareStore
 /// hand-outs lock the deliveries they take (`FOR UPDATE SKIP LOCKED`), and the timers'
 /// settlements check and set under row locks, so two nodes settling one item change it once.
 /// Every call is one transaction; a call that throws stored nothing. A call made while the
-/// server cannot be reached waits for the pool (up to its circuit breaker, about a minute) and
-/// then throws `StoreError.unavailable`.
+/// server cannot be reached waits for a connection at most `Configuration.connectionWait`
+/// and then throws `StoreError.unavailable`.
 public final class PostgresStore: Store {
     let client: PostgresClient
     let logger: Logger
+    /// How long a call waits for a pooled connection before it fails as unavailable.
+    private let connectionWait: Duration
     let gate = CallGate()
     /// The tasks that listen for changes (`changes()`), ended by `close()`.
     let changeListeners = TaskList()
@@ -47,11 +49,12 @@ public final class PostgresStore: Store {
             throw StoreError(.cannotOpen, "Cannot open \(configuration): \(reason)")
         }
         return PostgresStore(client: PostgresClient(configuration: tls.clientConfiguration(configuration), backgroundLogger: logger),
-                             logger: logger)
+                             connectionWait: configuration.connectionWait, logger: logger)
     }
 
-    private init(client: PostgresClient, logger: Logger) {
+    private init(client: PostgresClient, connectionWait: Duration, logger: Logger) {
         self.client = client
+        self.connectionWait = connectionWait
         self.logger = logger
         running = Task { await client.run() }
     }
@@ -95,21 +98,33 @@ public final class PostgresStore: Store {
     private func transaction<T: Sendable>(_ begin: PostgresQuery?, retryingUniqueViolation: Bool,
                                           _ body: @escaping Body<T>) async throws -> T {
         try await gate.run {
-            try await Task {
-                try await attempts(begin, retryingUniqueViolation: retryingUniqueViolation, body)
-            }.value
+            let wait = ConnectionWait()
+            let work = Task {
+                try await attempts(begin, retryingUniqueViolation: retryingUniqueViolation, wait: wait, body)
+            }
+            let watchdog = Task { [connectionWait] in
+                try await Task.sleep(for: connectionWait)
+                if wait.abandon() { work.cancel() }
+            }
+            defer { watchdog.cancel() }
+            do {
+                return try await work.value
+            } catch where wait.isAbandoned {
+                throw StoreError(.unavailable, "No connection to PostgreSQL within \(connectionWait): it cannot be reached; nothing was stored.")
+            }
         }
     }
 
     /// Runs `body` on a pooled connection, inside `begin` and a commit unless `begin` is nil,
     /// trying again as `write(_:)` says.
-    private func attempts<T: Sendable>(_ begin: PostgresQuery?, retryingUniqueViolation: Bool,
+    private func attempts<T: Sendable>(_ begin: PostgresQuery?, retryingUniqueViolation: Bool, wait: ConnectionWait,
                                        _ body: Body<T>) async throws -> T {
         var tries = 0
         while true {
             tries += 1
             do {
                 return try await client.withConnection { connection in
+                    try wait.leased()
                     guard let begin else { return try await body(connection) }
                     try await connection.query(begin, logger: logger)
                     do {

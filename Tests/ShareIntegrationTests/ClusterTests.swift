@@ -1,6 +1,7 @@
 import Foundation
 import ShareAudit
 import ShareClient
+import ShareStorePostgres
 import ShareTesting
 import Testing
 
@@ -174,4 +175,52 @@ struct ClusterTests {
             #expect(status.recipients.map(\.state) == ["pending"], "not expired by the node whose clock is ahead")
         }
     }
+
+    @Test("while the database refuses connections a publish is answered 503 at once, stores nothing, and service comes back with the database")
+    func databaseOutage() async throws {
+        let quickToGiveUp = { (document: inout [String: Any]) in
+            var store = document["store"] as? [String: Any] ?? [:]
+            var postgres = store["postgres"] as? [String: Any] ?? [:]
+            postgres["connectionWaitSeconds"] = 2
+            store["postgres"] = postgres
+            document["store"] = store
+        }
+        let cluster = try await TestCluster.start(nodes: 1, configure: quickToGiveUp)
+        do {
+            let node = cluster.nodes[0]
+            try await node.publish(EnvelopeBuilder())
+            var server = cluster.database.configuration
+            server.database = try TestPostgres.server().database
+            let name = cluster.database.configuration.database
+            try await TestPostgres.run("ALTER DATABASE \(name) ALLOW_CONNECTIONS false", on: server)
+            try await TestPostgres.run("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '\(name)'", on: server)
+
+            let lost = EnvelopeBuilder()
+            let jws = try node.signer(for: "northshire-hospitals").sign(envelope: lost.data)
+            let started = ContinuousClock.now
+            let refused = try await node.postJWS(jws, as: "northshire-hospitals")
+            #expect(refused.status == 503)
+            #expect(refused.problem?.code == "store-unavailable")
+            #expect(refused.header("Retry-After") != nil)
+            #expect(ContinuousClock.now - started < .seconds(30), "answered within the connection wait, not held for the pool's minute")
+
+            try await TestPostgres.run("ALTER DATABASE \(name) ALLOW_CONNECTIONS true", on: server)
+            var afterwards = refused
+            _ = try await eventually(within: 30) {
+                afterwards = try await node.postJWS(jws, as: "northshire-hospitals")
+                return afterwards.status != 503
+            }
+            #expect(afterwards.status == 201, "back with the database")
+            #expect(afterwards.header("Idempotent-Replayed") == nil, "new: the refused publish had stored nothing")
+            let again = try await node.postJWS(jws, as: "northshire-hospitals")
+            #expect(again.header("Idempotent-Replayed") == "true", "stored once, by the publish after the outage")
+            let published = try await node.auditGet("/v1/audit/entries?kind=published") as AuditEntries
+            #expect(published.entries.filter { $0.event.messageID == lost.id }.count == 1, "nothing of the refused publish was recorded")
+        } catch {
+            try? await cluster.stop()
+            throw error
+        }
+        try await cluster.stop()
+    }
 }
+

@@ -81,6 +81,8 @@ struct ConfigFile: Decodable {
             var caFile: String?
             /// "database" (default: follow the database server's clock) or "local".
             var clock: String?
+            /// How long a request waits for a database connection before 503 (default 10).
+            var connectionWaitSeconds: Double?
         }
     }
 

@@ -91,9 +91,14 @@ public enum StoreSettings: Sendable {
         } else {
             password = environment[passwordVariable]
         }
+        let connectionWait = postgres.connectionWaitSeconds ?? 10
+        guard connectionWait > 0 && connectionWait <= 300 else {
+            throw ConfigurationError("/store/postgres/connectionWaitSeconds must be more than 0 and at most 300.")
+        }
         do {
-            return .postgres(try PostgresStore.Configuration(url: postgres.url, password: password, poolSize: poolSize, tls: tls),
-                             followsDatabaseClock: followsDatabaseClock)
+            var configuration = try PostgresStore.Configuration(url: postgres.url, password: password, poolSize: poolSize, tls: tls)
+            configuration.connectionWait = .milliseconds(Int(connectionWait * 1000))
+            return .postgres(configuration, followsDatabaseClock: followsDatabaseClock)
         } catch let error as StoreError {
             throw ConfigurationError("/store/postgres/url: \(error.reason)")
         }
