@@ -41,106 +41,108 @@ struct PostgresStoreTests {
 
     @Test("two nodes see each other's messages and never hand out one delivery twice under concurrent fetches")
     func twoNodesShareDeliveries() async throws {
-        try await TestPostgres.withDatabase { configuration in
-            try await TestPostgres.withStore(on: configuration) { first in
-                try await TestPostgres.withStore(on: configuration) { second in
-                    let messages = (0..<40).map { _ in newMessage() }
-                    _ = try await first.publish(Array(messages[..<20]))
-                    _ = try await second.publish(Array(messages[20...]))
-                    let fetched = try await withThrowingTaskGroup(of: [InboxDelivery].self) { group in
-                        for node in [first, second] {
-                            for _ in 0..<6 {
-                                group.addTask {
-                                    try await node.fetchInbox(for: .csc, limit: 5, now: t0 + 1, visibilityTimeout: 30, maxAttempts: 10)
-                                }
-                            }
+        try await TestPostgres.withTwoNodes { first, second in
+            let messages = (0..<40).map { _ in newMessage() }
+            _ = try await first.publish(Array(messages[..<20]))
+            _ = try await second.publish(Array(messages[20...]))
+            let fetched = try await withThrowingTaskGroup(of: [InboxDelivery].self) { group in
+                for node in [first, second] {
+                    for _ in 0..<6 {
+                        group.addTask {
+                            try await node.fetchInbox(for: .csc, limit: 5, now: t0 + 1, visibilityTimeout: 30, maxAttempts: 10)
                         }
-                        return try await group.reduce(into: [InboxDelivery]()) { $0 += $1 }
                     }
-                    #expect(fetched.count == Set(fetched.map(\.id)).count, "no delivery handed out twice")
-                    let rest = try await second.fetchInbox(for: .csc, limit: 40, now: t0 + 2, visibilityTimeout: 30, maxAttempts: 10)
-                    #expect(Set(fetched.map(\.id)).union(rest.map(\.id)) == Set(messages.map { $0.deliveries[0].id }))
-                    #expect((fetched + rest).allSatisfy { $0.attempt == 1 })
-                    #expect(try await first.messageStatus(id: messages[39].id, sender: .hospitals, now: t0 + 3) != nil)
                 }
+                return try await group.reduce(into: [InboxDelivery]()) { $0 += $1 }
             }
+            #expect(fetched.count == Set(fetched.map(\.id)).count, "no delivery handed out twice")
+            let rest = try await second.fetchInbox(for: .csc, limit: 40, now: t0 + 2, visibilityTimeout: 30, maxAttempts: 10)
+            #expect(Set(fetched.map(\.id)).union(rest.map(\.id)) == Set(messages.map { $0.deliveries[0].id }))
+            #expect((fetched + rest).allSatisfy { $0.attempt == 1 })
+            #expect(try await first.messageStatus(id: messages[39].id, sender: .hospitals, now: t0 + 3) != nil)
+        }
+    }
+
+    @Test("one message published on both nodes at once is stored once and answered as a replay on the other")
+    func samePublishOnTwoNodes() async throws {
+        try await TestPostgres.withTwoNodes { first, second in
+            for _ in 0..<10 {
+                let message = newMessage()
+                // The broker builds new delivery ids for a resend; the digest tells a replay.
+                let resend = newMessage(id: message.id, digest: message.digest)
+                async let onFirst = first.publish(message)
+                async let onSecond = second.publish(resend)
+                let outcomes = try await [onFirst, onSecond]
+                let receipt = try #require(outcomes.compactMap(\.storedReceipt).first, "\(outcomes)")
+                #expect(outcomes.filter { $0 == .stored(receipt) }.count == 1)
+                #expect(outcomes.filter { $0 == .replayed(receipt) }.count == 1)
+            }
+            #expect(try await allEvents(second).count == 20)
         }
     }
 
     @Test("concurrent publishes from two nodes leave the record contiguous, each message's entries together")
     func twoNodesKeepTheRecordContiguous() async throws {
-        try await TestPostgres.withDatabase { configuration in
-            try await TestPostgres.withStore(on: configuration) { first in
-                try await TestPostgres.withStore(on: configuration) { second in
-                    let messages = (0..<60).map { _ in newMessage(recipients: [.csc, .police]) }
-                    let receipts = try await withThrowingTaskGroup(of: PublishReceipt.self) { group in
-                        for (offset, message) in messages.enumerated() {
-                            group.addTask { try await publishStored(message, to: offset.isMultiple(of: 2) ? first : second) }
-                        }
-                        return try await group.reduce(into: [PublishReceipt]()) { $0.append($1) }
-                    }
-                    #expect(receipts.map(\.auditIndex).sorted() == Array(stride(from: 0, to: 180, by: 3)))
-                    let events = try await allEvents(first)
-                    #expect(events.map(\.index) == Array(0..<180))
-                    for receipt in receipts {
-                        #expect(events[receipt.auditIndex..<receipt.auditIndex + 3].allSatisfy { $0.event.messageID == receipt.id })
-                    }
-                    #expect(try await allEvents(second) == events)
+        try await TestPostgres.withTwoNodes { first, second in
+            let messages = (0..<60).map { _ in newMessage(recipients: [.csc, .police]) }
+            let receipts = try await withThrowingTaskGroup(of: PublishReceipt.self) { group in
+                for (offset, message) in messages.enumerated() {
+                    group.addTask { try await publishStored(message, to: offset.isMultiple(of: 2) ? first : second) }
                 }
+                return try await group.reduce(into: [PublishReceipt]()) { $0.append($1) }
             }
+            #expect(receipts.map(\.auditIndex).sorted() == Array(stride(from: 0, to: 180, by: 3)))
+            let events = try await allEvents(first)
+            #expect(events.map(\.index) == Array(0..<180))
+            for receipt in receipts {
+                #expect(events[receipt.auditIndex..<receipt.auditIndex + 3].allSatisfy { $0.event.messageID == receipt.id })
+            }
+            #expect(try await allEvents(second) == events)
         }
     }
 
     @Test("a reader on one node never meets a gap while both nodes publish")
     func readerOnOneNodeNeverMeetsAGap() async throws {
-        try await TestPostgres.withDatabase { configuration in
-            try await TestPostgres.withStore(on: configuration) { first in
-                try await TestPostgres.withStore(on: configuration) { second in
-                    let messages = (0..<40).map { _ in newMessage() }
-                    var read = 0
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        for (offset, message) in messages.enumerated() {
-                            group.addTask { try await publishStored(message, to: offset.isMultiple(of: 2) ? first : second) }
-                        }
-                        while read < messages.count * 2 {
-                            let next = try await second.entryBytes(from: read, limit: 5)
-                            #expect(next.map(\.index) == Array(read..<read + next.count), "a gap after index \(read - 1)")
-                            read += next.count
-                        }
-                        try await group.waitForAll()
-                    }
-                    #expect(read == messages.count * 2)
+        try await TestPostgres.withTwoNodes { first, second in
+            let messages = (0..<40).map { _ in newMessage() }
+            var read = 0
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (offset, message) in messages.enumerated() {
+                    group.addTask { try await publishStored(message, to: offset.isMultiple(of: 2) ? first : second) }
                 }
+                while read < messages.count * 2 {
+                    let next = try await second.entryBytes(from: read, limit: 5)
+                    #expect(next.map(\.index) == Array(read..<read + next.count), "a gap after index \(read - 1)")
+                    read += next.count
+                }
+                try await group.waitForAll()
             }
+            #expect(read == messages.count * 2)
         }
     }
 
     @Test("two nodes settling one expiry and dead-lettering one delivery at once do each once")
     func twoNodesSettleOnce() async throws {
-        try await TestPostgres.withDatabase { configuration in
-            try await TestPostgres.withStore(on: configuration) { first in
-                try await TestPostgres.withStore(on: configuration) { second in
-                    let expiring = newMessage(expiresAt: t0 + 60)
-                    let exhausted = newMessage(recipients: [.police])
-                    _ = try await first.publish([expiring, exhausted])
-                    _ = try await first.fetchInbox(for: .police, limit: 1, now: t0 + 1, visibilityTimeout: 30, maxAttempts: 1)
-                    let expired = EventRecord(kind: .expired, at: t0 + 60, agency: .csc, messageID: expiring.id,
-                                              deliveryID: expiring.deliveries[0].id, attempt: 0)
-                    let deadLettered = try await withThrowingTaskGroup(of: Bool.self) { group in
-                        for node in [first, second, first, second] {
-                            group.addTask {
-                                try await node.settleExpiry(of: expiring.id, at: t0 + 60, events: [expired], notice: nil)
-                                return try await node.deadLetter(deliveries: exhausted.deliveries.map(\.id), at: t0 + 60, events: [],
-                                                                 notice: nil)
-                            }
-                        }
-                        return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        try await TestPostgres.withTwoNodes { first, second in
+            let expiring = newMessage(expiresAt: t0 + 60)
+            let exhausted = newMessage(recipients: [.police])
+            _ = try await first.publish([expiring, exhausted])
+            _ = try await first.fetchInbox(for: .police, limit: 1, now: t0 + 1, visibilityTimeout: 30, maxAttempts: 1)
+            let expired = EventRecord(kind: .expired, at: t0 + 60, agency: .csc, messageID: expiring.id,
+                                      deliveryID: expiring.deliveries[0].id, attempt: 0)
+            let deadLettered = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for node in [first, second, first, second] {
+                    group.addTask {
+                        try await node.settleExpiry(of: expiring.id, at: t0 + 60, events: [expired], notice: nil)
+                        return try await node.deadLetter(deliveries: exhausted.deliveries.map(\.id), at: t0 + 60, events: [],
+                                                         notice: nil)
                     }
-                    #expect(deadLettered.filter { $0 }.count == 1)
-                    #expect(try await second.events(matching: EventFilter(kind: .expired), limit: 10).map(\.event) == [expired])
-                    #expect(try await first.unsettledDeliveryCount() == 0)
                 }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
             }
+            #expect(deadLettered.filter { $0 }.count == 1)
+            #expect(try await second.events(matching: EventFilter(kind: .expired), limit: 10).map(\.event) == [expired])
+            #expect(try await first.unsettledDeliveryCount() == 0)
         }
     }
 

@@ -47,6 +47,16 @@ enum TestPostgres {
         }
     }
 
+    /// Runs `body` with two stores on one new, empty database, standing for two nodes of a
+    /// cluster; then closes them and drops the database.
+    static func withTwoNodes<T>(_ body: (PostgresStore, PostgresStore) async throws -> T) async throws -> T {
+        try await withDatabase { configuration in
+            try await withStore(on: configuration) { first in
+                try await withStore(on: configuration) { second in try await body(first, second) }
+            }
+        }
+    }
+
     /// Runs `body` with a store opened on `configuration`, then closes it.
     static func withStore<T>(on configuration: PostgresStore.Configuration, logger: Logger = quiet,
                              _ body: (PostgresStore) async throws -> T) async throws -> T {
