@@ -23,8 +23,9 @@ extension PostgresStore {
         /// The user's password, read by the caller from a file (`readPassword(file:)`) or the
         /// environment; nil when the server asks none.
         public var password: String?
-        /// The most connections the store's pool opens at once.
+        /// The most connections the store's pool opens at once (at least 1).
         public var poolSize: Int
+        /// By default `verifyFull` against the system's CA certificates (Debian's bundle).
         public var tls: TLSMode
 
         public init(host: String, port: Int = 5432, database: String, username: String, password: String? = nil,

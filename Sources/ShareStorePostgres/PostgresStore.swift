@@ -25,6 +25,9 @@ public final class PostgresStore: Store {
     /// or when the database was written by a newer version. `logger` receives the pool's
     /// messages from `info` up (never a query, a row or the password).
     public static func open(configuration: Configuration, logger: Logger) async throws -> PostgresStore {
+        guard configuration.poolSize > 0 else {
+            throw StoreError(.cannotOpen, "The PostgreSQL pool size must be at least 1 (it is \(configuration.poolSize)).")
+        }
         var logger = logger
         logger.logLevel = max(logger.logLevel, .info)
         let tls = try PostgresTLS(configuration)

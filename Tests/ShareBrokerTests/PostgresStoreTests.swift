@@ -200,6 +200,39 @@ struct PostgresConfigurationTests {
         #expect(!logs.text.contains(password))
     }
 
+    @Test("TLS verify-full accepts the server's certificate from the given CA for its name, and refuses another CA or an address")
+    func verifiesTheServer() async throws {
+        let authority = try TestPostgres.certificateAuthority()
+        try await TestPostgres.withDatabase { configuration in
+            var verified = configuration
+            verified.host = "localhost"
+            verified.tls = .verifyFull(caFile: authority)
+            try await TestPostgres.withStore(on: verified) { store in
+                _ = try await store.publish(newMessage())
+                let encrypted = try await TestPostgres.run("""
+                    SELECT count(*), bool_and(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+                    WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+                    """, on: configuration)
+                let (connections, allEncrypted) = try #require(encrypted.first).decode((Int, Bool?).self)
+                #expect(connections > 0 && allEncrypted == true, "the store's connections use TLS")
+            }
+            var required = configuration
+            required.tls = .require
+            let count = try await TestPostgres.withStore(on: required) { try await $0.unsettledDeliveryCount() }
+            #expect(count == 1, "read over TLS without checking the certificate")
+            var otherAuthority = verified
+            otherAuthority.tls = .verifyFull(caFile: "/etc/ssl/certs/ca-certificates.crt")
+            var byAddress = verified
+            byAddress.host = "127.0.0.1"
+            for refused in [otherAuthority, byAddress] {
+                let error = await #expect(throws: StoreError.self, "\(refused)") {
+                    try await TestPostgres.withStore(on: refused) { _ in }
+                }
+                #expect(error?.code == .cannotOpen)
+            }
+        }
+    }
+
     @Test("a user that must give a password opens with it; a wrong one is refused; neither shows in logs or errors")
     func passwordAuthentication() async throws {
         let role = "sb_role_\(UUID().uuidString.prefix(8).lowercased())"

@@ -22,6 +22,16 @@ enum TestPostgres {
         return try PostgresStore.Configuration(url: url, poolSize: poolSize, tls: .disable)
     }
 
+    /// The CA certificate file (PEM) that signed the test server's certificate for `localhost`,
+    /// named by `SHAREBROKER_TEST_POSTGRES_CA`, which `scripts/test` also sets.
+    static func certificateAuthority() throws -> String {
+        guard let file = ProcessInfo.processInfo.environment["SHAREBROKER_TEST_POSTGRES_CA"], !file.isEmpty else {
+            throw TestPostgresError("SHAREBROKER_TEST_POSTGRES_CA is not set. Run the tests with scripts/test, or start a "
+                                    + "server with scripts/test-postgres and export the lines it prints.")
+        }
+        return file
+    }
+
     /// Runs `body` with the configuration of a new, empty database on the test server, and
     /// drops the database afterwards (also when `body` throws).
     static func withDatabase<T>(_ body: (PostgresStore.Configuration) async throws -> T) async throws -> T {
