@@ -146,6 +146,29 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("a connection lost in the middle of a publish fails it as unavailable, having stored nothing; the store goes on")
+    func lostConnectionStoresNothing() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            try await TestPostgres.withStore(on: configuration) { store in
+                let message = newMessage(subjects: ["token-a"])
+                // Another transaction holds the end of the record, so the publish waits for it
+                // with its other work done; then the server ends the publish's connection.
+                let failure = try await TestPostgres.holdingTheRecord(on: configuration) {
+                    let publish = Task { try await store.publish(message) }
+                    try await TestPostgres.run("""
+                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                        WHERE datname = current_database() AND wait_event_type = 'Lock'
+                        """, on: configuration, after: "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                    return await publish.result
+                }
+                #expect(throws: StoreError(.unavailable, "")) { try failure.get() }
+                #expect(try await store.messageStatus(id: message.id, sender: .hospitals, now: t0) == nil)
+                #expect(try await store.events(matching: EventFilter(subjectToken: "token-a"), limit: 10).isEmpty)
+                #expect(try await store.publish(message).storedReceipt?.auditIndex == 0, "the store goes on with new connections")
+            }
+        }
+    }
+
     @Test("a closed store refuses calls as closed")
     func closedStoreRefuses() async throws {
         try await TestPostgres.withDatabase { configuration in

@@ -82,9 +82,38 @@ enum TestPostgres {
     }
 
     /// Runs `sql` (one statement, outside a transaction) on the database `configuration` names;
-    /// answers its rows.
+    /// answers its rows. With `after`, first waits (up to 10 s) until that query answers a row.
     @discardableResult
-    static func run(_ sql: String, on configuration: PostgresStore.Configuration) async throws -> [PostgresRow] {
+    static func run(_ sql: String, on configuration: PostgresStore.Configuration, after condition: String? = nil) async throws
+        -> [PostgresRow] {
+        try await withConnection(to: configuration) { connection in
+            if let condition {
+                var waited = 0
+                while try await connection.query(PostgresQuery(unsafeSQL: condition), logger: quiet).collect().isEmpty {
+                    waited += 1
+                    guard waited < 1000 else { throw TestPostgresError("Waited 10 s for: \(condition)") }
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            return try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quiet).collect()
+        }
+    }
+
+    /// Runs `body` while a transaction of its own holds the lock on the end of the event record
+    /// (the `log_head` row), so that every append waits; rolls it back afterwards.
+    static func holdingTheRecord<T>(on configuration: PostgresStore.Configuration, _ body: () async throws -> T) async throws -> T {
+        try await withConnection(to: configuration) { connection in
+            try await connection.query("BEGIN", logger: quiet)
+            try await connection.query("SELECT * FROM log_head FOR UPDATE", logger: quiet)
+            let result = try await body()
+            try await connection.query("ROLLBACK", logger: quiet)
+            return result
+        }
+    }
+
+    /// Runs `body` on a new connection to the database `configuration` names, then closes it.
+    private static func withConnection<T>(to configuration: PostgresStore.Configuration,
+                                          _ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(
@@ -97,11 +126,11 @@ enum TestPostgres {
                                     + "scripts/test-postgres and export the SHAREBROKER_TEST_POSTGRES line it prints.")
         }
         do {
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quiet).collect()
+            let result = try await body(connection)
             try await connection.close()
-            return rows
+            return result
         } catch {
-            try? await connection.close()
+            _ = try? await connection.close()
             throw error
         }
     }
