@@ -16,9 +16,12 @@ extension PostgresStore {
             case verifyFull(caFile: String)
         }
 
+        /// The server's host name (or IP address, except with `verifyFull`).
         public var host: String
         public var port: Int
+        /// The database the store keeps its tables in; it must exist.
         public var database: String
+        /// The PostgreSQL user; the first open needs the right to create tables in the database.
         public var username: String
         /// The user's password, read by the caller from a file (`readPassword(file:)`) or the
         /// environment; nil when the server asks none.
