@@ -16,6 +16,14 @@ enum PostgresFailure {
         sqlState(of: error) == "23505"
     }
 
+    /// Whether the connection is gone with the error: a client-side connection failure, or a
+    /// server error of severity FATAL or PANIC (such as the backend being terminated).
+    static func isConnectionLost(_ error: any Error) -> Bool {
+        guard let psql = error as? PSQLError else { return false }
+        guard psql.code == .server else { return true }
+        return ["FATAL", "PANIC"].contains(psql.serverInfo?[.severity])
+    }
+
     /// The `StoreError` for a failed call, which stored nothing.
     static func storeError(_ error: any Error) -> StoreError {
         if let error = error as? StoreError { return error }

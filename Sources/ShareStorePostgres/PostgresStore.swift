@@ -111,13 +111,13 @@ public final class PostgresStore: Store {
             do {
                 return try await client.withConnection { connection in
                     guard let begin else { return try await body(connection) }
-                    try await connection.query(begin, logger: logger)
+                    try await connection.rows(begin, logger: logger)
                     do {
                         let result = try await body(connection)
-                        try await connection.query("COMMIT", logger: logger)
+                        try await connection.rows("COMMIT", logger: logger)
                         return result
                     } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        await connection.rollBack(after: error, logger: logger)
                         throw error
                     }
                 }

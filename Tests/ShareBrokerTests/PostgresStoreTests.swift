@@ -121,6 +121,31 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("a stream on one node resuming after its last sequence never skips a delivery published on either node")
+    func streamOnOneNodeNeverSkips() async throws {
+        try await TestPostgres.withTwoNodes { first, second in
+            let messages = (0..<40).map { _ in newMessage() }
+            var streamed: [InboxDelivery] = []
+            func streamMore() async throws -> Int {
+                let next = try await second.streamDeliveries(for: .csc, after: streamed.last?.sequence ?? 0, limit: 5, now: t0 + 1,
+                                                             visibilityTimeout: 30, maxAttempts: 10)
+                streamed += next
+                return next.count
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (offset, message) in messages.enumerated() {
+                    group.addTask { try await publishStored(message, to: offset.isMultiple(of: 2) ? first : second) }
+                }
+                for _ in 0..<200 where streamed.count < messages.count { _ = try await streamMore() }
+                try await group.waitForAll()
+            }
+            while try await streamMore() > 0 {}
+            #expect(streamed.map(\.sequence) == streamed.map(\.sequence).sorted())
+            #expect(Set(streamed.map(\.id)) == Set(messages.map { $0.deliveries[0].id }), "none passed over")
+            #expect(streamed.count == messages.count)
+        }
+    }
+
     @Test("two nodes settling one expiry and dead-lettering one delivery at once do each once")
     func twoNodesSettleOnce() async throws {
         try await TestPostgres.withTwoNodes { first, second in
