@@ -4,12 +4,12 @@ import ShareStore
 
 extension PostgresConnection {
     /// Runs `query` and reads every row it answers, so that the connection is free for the next
-    /// statement of the transaction. Throws `StoreError.unavailable` without sending anything
-    /// on a connection that has closed: postgres-nio would drop a query written to a closed
-    /// channel and never answer it.
+    /// statement of the transaction. Throws `ConnectionClosed` without sending anything on a
+    /// connection that has closed: postgres-nio would drop a query written to a closed channel
+    /// and never answer it.
     @discardableResult
     func rows(_ query: PostgresQuery, logger: Logger) async throws -> [PostgresRow] {
-        guard !isClosed else { throw StoreError(.unavailable, "The connection to PostgreSQL closed; nothing was stored.") }
+        guard !isClosed else { throw ConnectionClosed() }
         return try await self.query(query, logger: logger).collect()
     }
 
@@ -20,3 +20,6 @@ extension PostgresConnection {
         _ = try? await rows("ROLLBACK", logger: logger)
     }
 }
+
+/// The connection closed before a statement could be sent on it.
+struct ConnectionClosed: Error {}

@@ -67,7 +67,8 @@ public final class PostgresStore: Store {
 
     /// Runs `body` in one read-write transaction (READ COMMITTED: a row lock waited for is then
     /// read as committed) and commits it. Tries again, from the start, when PostgreSQL rolled it
-    /// back for a deadlock, or once when it stored a key another transaction committed
+    /// back for a deadlock, when its connection had closed before it began (up to 4 tries in
+    /// all), or once when it stored a key another transaction committed
     /// meanwhile (the second try sees that transaction's rows: a replayed message is answered
     /// as such, a taken id throws).
     @discardableResult
@@ -110,8 +111,15 @@ public final class PostgresStore: Store {
             tries += 1
             do {
                 return try await client.withConnection { connection in
+                    // The pool may lease a connection the server has just closed: nothing was
+                    // done on it, so the call is tried again on another.
+                    guard !connection.isClosed else { throw StaleConnection() }
                     guard let begin else { return try await body(connection) }
-                    try await connection.rows(begin, logger: logger)
+                    do {
+                        try await connection.rows(begin, logger: logger)
+                    } catch let error where PostgresFailure.isConnectionLost(error) {
+                        throw StaleConnection()
+                    }
                     do {
                         let result = try await body(connection)
                         try await connection.rows("COMMIT", logger: logger)
@@ -121,7 +129,7 @@ public final class PostgresStore: Store {
                         throw error
                     }
                 }
-            } catch let error where tries < 4 && PostgresFailure.isContention(error) {
+            } catch let error where tries < 4 && (PostgresFailure.isContention(error) || error is StaleConnection) {
                 continue
             } catch let error where tries == 1 && retryingUniqueViolation && PostgresFailure.isUniqueViolation(error) {
                 continue
@@ -131,6 +139,9 @@ public final class PostgresStore: Store {
         }
     }
 }
+
+/// A leased connection was closed before the call did anything on it.
+private struct StaleConnection: Error {}
 
 /// The TLS settings of a `PostgresStore.Configuration` as postgres-nio takes them.
 private struct PostgresTLS {
