@@ -2,9 +2,9 @@ import Foundation
 import ShareStore
 
 extension PostgresStore {
-    /// Where the database is and how to reach it. Its `description` names the server, the
-    /// database and the user, never the password.
-    public struct Configuration: Sendable, CustomStringConvertible {
+    /// Where the database is and how to reach it. Its `description` and its mirror (what `dump`
+    /// and test failures show) name the server, the database and the user, never the password.
+    public struct Configuration: Sendable, CustomStringConvertible, CustomReflectable {
         /// How the connection to the server is protected.
         public enum TLSMode: Sendable, Equatable {
             /// Plain TCP: only for a server on the same machine or a test server.
@@ -65,6 +65,12 @@ extension PostgresStore {
                 throw StoreError(.cannotOpen, "Cannot read the PostgreSQL password file \(file).")
             }
             return String(text.prefix { $0 != "\n" && $0 != "\r" })
+        }
+
+        public var customMirror: Mirror {
+            Mirror(self, children: ["host": host, "port": port, "database": database, "username": username,
+                                    "password": password == nil ? "none" : "given", "poolSize": poolSize, "tls": tls],
+                   displayStyle: .struct)
         }
 
         public var description: String {

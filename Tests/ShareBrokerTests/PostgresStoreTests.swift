@@ -239,6 +239,9 @@ struct PostgresConfigurationTests {
                                                       password: password, tls: .disable)
         #expect(!unreachable.description.contains(password))
         #expect(!String(reflecting: unreachable).contains(password))
+        var dumped = ""
+        dump(unreachable, to: &dumped)
+        #expect(!dumped.contains(password) && dumped.contains("given"))
         let logs = LogCapture()
         let error = await #expect(throws: StoreError.self) {
             _ = try await PostgresStore.open(configuration: unreachable, logger: logs.logger())
