@@ -83,8 +83,8 @@ struct LogAppend {
         try events.bind(to: &binds)
         try messages.bind(to: &binds)
         try deliveries.bind(to: &binds)
-        let rows = try await connection.query(PostgresQuery(unsafeSQL: Self.statement, binds: binds), logger: logger)
-        for try await first in rows.decode(Int.self) { return first }
+        let rows = try await connection.rows(PostgresQuery(unsafeSQL: Self.statement, binds: binds), logger: logger)
+        if let first = try rows.first?.decode(Int.self) { return first }
         throw StoreError(.unavailable, "The event record has no head row; nothing was stored.")
     }
 

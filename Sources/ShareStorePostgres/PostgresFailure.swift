@@ -16,9 +16,19 @@ enum PostgresFailure {
         sqlState(of: error) == "23505"
     }
 
+    /// Whether the connection is gone with the error: a client-side connection failure, or a
+    /// server error of severity FATAL or PANIC (such as the backend being terminated).
+    static func isConnectionLost(_ error: any Error) -> Bool {
+        if error is ConnectionClosed { return true }
+        guard let psql = error as? PSQLError else { return false }
+        guard psql.code == .server else { return true }
+        return ["FATAL", "PANIC"].contains(psql.serverInfo?[.severity])
+    }
+
     /// The `StoreError` for a failed call, which stored nothing.
     static func storeError(_ error: any Error) -> StoreError {
         if let error = error as? StoreError { return error }
+        if error is ConnectionClosed { return StoreError(.unavailable, "The connection to PostgreSQL closed; nothing was stored.") }
         guard let psql = error as? PSQLError else {
             return StoreError(.unavailable, "PostgreSQL could not be used (\(type(of: error))); nothing was stored.")
         }

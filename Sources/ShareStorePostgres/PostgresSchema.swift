@@ -18,29 +18,26 @@ enum PostgresSchema {
     /// Brings the database's schema up to date in one transaction holding the migration lock;
     /// refuses a database written by a newer version.
     static func migrate(on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("BEGIN", logger: logger)
+        try await connection.rows("BEGIN", logger: logger)
         do {
-            try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLockKey))", logger: logger)
-            try await connection.query(
+            try await connection.rows("SELECT pg_advisory_xact_lock(\(migrationLockKey))", logger: logger)
+            try await connection.rows(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)", logger: logger)
-            var current = 0
-            for try await version in try await connection.query("SELECT max(version) FROM schema_version", logger: logger)
-                .decode(Int?.self) {
-                current = version ?? 0
-            }
+            let current = try await connection.rows("SELECT max(version) FROM schema_version", logger: logger)
+                .first?.decode(Int?.self) ?? 0
             guard current <= version else {
                 throw StoreError(.cannotOpen, "The database was written by a newer version (schema \(current)); upgrade sharebroker.")
             }
             for migration in migrations[current...] {
-                for statement in migration { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                for statement in migration { try await connection.rows(PostgresQuery(unsafeSQL: statement), logger: logger) }
             }
             if current < version {
-                try await connection.query("DELETE FROM schema_version", logger: logger)
-                try await connection.query("INSERT INTO schema_version (version) VALUES (\(version))", logger: logger)
+                try await connection.rows("DELETE FROM schema_version", logger: logger)
+                try await connection.rows("INSERT INTO schema_version (version) VALUES (\(version))", logger: logger)
             }
-            try await connection.query("COMMIT", logger: logger)
+            try await connection.rows("COMMIT", logger: logger)
         } catch {
-            _ = try? await connection.query("ROLLBACK", logger: logger)
+            await connection.rollBack(after: error, logger: logger)
             throw error
         }
     }

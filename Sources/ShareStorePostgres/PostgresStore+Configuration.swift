@@ -2,9 +2,9 @@ import Foundation
 import ShareStore
 
 extension PostgresStore {
-    /// Where the database is and how to reach it. Its `description` names the server, the
-    /// database and the user, never the password.
-    public struct Configuration: Sendable, CustomStringConvertible {
+    /// Where the database is and how to reach it. Its `description` and its mirror (what `dump`
+    /// and test failures show) name the server, the database and the user, never the password.
+    public struct Configuration: Sendable, CustomStringConvertible, CustomReflectable {
         /// How the connection to the server is protected.
         public enum TLSMode: Sendable, Equatable {
             /// Plain TCP: only for a server on the same machine or a test server.
@@ -16,19 +16,24 @@ extension PostgresStore {
             case verifyFull(caFile: String)
         }
 
+        /// The server's host name (or IP address, except with `verifyFull`).
         public var host: String
         public var port: Int
+        /// The database the store keeps its tables in; it must exist.
         public var database: String
+        /// The PostgreSQL user; the first open needs the right to create tables in the database.
         public var username: String
         /// The user's password, read by the caller from a file (`readPassword(file:)`) or the
         /// environment; nil when the server asks none.
         public var password: String?
-        /// The most connections the store's pool opens at once.
+        /// The most connections the store's pool opens at once (at least 1).
         public var poolSize: Int
-        /// How long a call waits for a connection from the pool (the server may be unreachable)
-        /// before it fails as `StoreError.unavailable`, having stored nothing. A call that has its
-        /// connection is never interrupted.
-        public var connectionWait: Duration = .seconds(10)
+        /// How long a call waits for a connection from the pool (the server may be unreachable,
+        /// or every connection busy) before it fails as `StoreError.unavailable`, having stored
+        /// nothing; nil: as long as the pool makes it (its circuit breaker, about a minute, when
+        /// the server cannot be reached). A call that has its connection is never interrupted.
+        public var connectionWait: Duration?
+        /// By default `verifyFull` against the system's CA certificates (Debian's bundle).
         public var tls: TLSMode
 
         public init(host: String, port: Int = 5432, database: String, username: String, password: String? = nil,
@@ -65,6 +70,12 @@ extension PostgresStore {
                 throw StoreError(.cannotOpen, "Cannot read the PostgreSQL password file \(file).")
             }
             return String(text.prefix { $0 != "\n" && $0 != "\r" })
+        }
+
+        public var customMirror: Mirror {
+            Mirror(self, children: ["host": host, "port": port, "database": database, "username": username,
+                                    "password": password == nil ? "none" : "given", "poolSize": poolSize, "tls": tls],
+                   displayStyle: .struct)
         }
 
         public var description: String {

@@ -71,12 +71,19 @@ extension PostgresStore {
                           area: try row[3].decode(String.self), jws: try row[4].decode(Data.self))
     }
 
-    private func expired(now: Date, limit: Int, on connection: PostgresConnection) async throws -> [ExpiredMessage] {
-        let messages = try await connection.rows("""
-            SELECT \(unescaped: Self.messageColumns), m.expires_at, m.audit_index FROM messages m
-            WHERE m.expires_at IS NOT NULL AND m.expiry_handled_at IS NULL AND m.expires_at <= \(now.millis)
-            ORDER BY m.expires_at LIMIT \(limit)
+    /// Up to `limit` messages whose time in column `due` has come at `now` and whose column
+    /// `handled` is not set, earliest first: `messageColumns`, then that time and the audit index.
+    private func messages(due: String, unless handled: String, now: Date, limit: Int,
+                          on connection: PostgresConnection) async throws -> [PostgresRandomAccessRow] {
+        try await connection.rows("""
+            SELECT \(unescaped: Self.messageColumns), m.\(unescaped: due), m.audit_index FROM messages m
+            WHERE m.\(unescaped: due) IS NOT NULL AND m.\(unescaped: handled) IS NULL AND m.\(unescaped: due) <= \(now.millis)
+            ORDER BY m.\(unescaped: due) LIMIT \(limit)
             """, logger: logger).map { $0.makeRandomAccess() }
+    }
+
+    private func expired(now: Date, limit: Int, on connection: PostgresConnection) async throws -> [ExpiredMessage] {
+        let messages = try await messages(due: "expires_at", unless: "expiry_handled_at", now: now, limit: limit, on: connection)
         let auditIndexes = try messages.map { try $0[6].decode(Int.self) }
         var unacknowledged: [Int: [ExpiredMessage.Unacknowledged]] = [:]
         for row in try await connection.rows("""
@@ -97,11 +104,7 @@ extension PostgresStore {
     }
 
     private func overdue(now: Date, limit: Int, on connection: PostgresConnection) async throws -> [OverdueRequest] {
-        let requests = try await connection.rows("""
-            SELECT \(unescaped: Self.messageColumns), m.respond_by, m.audit_index FROM messages m
-            WHERE m.respond_by IS NOT NULL AND m.deadline_handled_at IS NULL AND m.respond_by <= \(now.millis)
-            ORDER BY m.respond_by LIMIT \(limit)
-            """, logger: logger).map { $0.makeRandomAccess() }
+        let requests = try await messages(due: "respond_by", unless: "deadline_handled_at", now: now, limit: limit, on: connection)
         let auditIndexes = try requests.map { try $0[6].decode(Int.self) }
         var recipients: [Int: [AgencyID]] = [:]
         for row in try await connection.rows("""

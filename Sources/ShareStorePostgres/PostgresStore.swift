@@ -12,13 +12,13 @@ public import ShareStore
 /// hand-outs lock the deliveries they take (`FOR UPDATE SKIP LOCKED`), and the timers'
 /// settlements check and set under row locks, so two nodes settling one item change it once.
 /// Every call is one transaction; a call that throws stored nothing. A call made while the
-/// server cannot be reached waits for a connection at most `Configuration.connectionWait`
+/// server cannot be reached waits for a connection (at most `Configuration.connectionWait`)
 /// and then throws `StoreError.unavailable`.
 public final class PostgresStore: Store {
     let client: PostgresClient
     let logger: Logger
-    /// How long a call waits for a pooled connection before it fails as unavailable.
-    private let connectionWait: Duration
+    /// How long a call waits for a pooled connection before it fails as unavailable, if limited.
+    private let connectionWait: Duration?
     let gate = CallGate()
     /// The tasks that listen for changes (`changes()`), ended by `close()`.
     let changeListeners = TaskList()
@@ -29,6 +29,9 @@ public final class PostgresStore: Store {
     /// or when the database was written by a newer version. `logger` receives the pool's
     /// messages from `info` up (never a query, a row or the password).
     public static func open(configuration: Configuration, logger: Logger) async throws -> PostgresStore {
+        guard configuration.poolSize > 0 else {
+            throw StoreError(.cannotOpen, "The PostgreSQL pool size must be at least 1 (it is \(configuration.poolSize)).")
+        }
         var logger = logger
         logger.logLevel = max(logger.logLevel, .info)
         let tls = try PostgresTLS(configuration)
@@ -52,7 +55,7 @@ public final class PostgresStore: Store {
                              connectionWait: configuration.connectionWait, logger: logger)
     }
 
-    private init(client: PostgresClient, connectionWait: Duration, logger: Logger) {
+    private init(client: PostgresClient, connectionWait: Duration?, logger: Logger) {
         self.client = client
         self.connectionWait = connectionWait
         self.logger = logger
@@ -70,7 +73,8 @@ public final class PostgresStore: Store {
 
     /// Runs `body` in one read-write transaction (READ COMMITTED: a row lock waited for is then
     /// read as committed) and commits it. Tries again, from the start, when PostgreSQL rolled it
-    /// back for a deadlock, or once when it stored a key another transaction committed
+    /// back for a deadlock, when its connection had closed before it began (up to 4 tries in
+    /// all), or once when it stored a key another transaction committed
     /// meanwhile (the second try sees that transaction's rows: a replayed message is answered
     /// as such, a taken id throws).
     @discardableResult
@@ -102,15 +106,17 @@ public final class PostgresStore: Store {
             let work = Task {
                 try await attempts(begin, retryingUniqueViolation: retryingUniqueViolation, wait: wait, body)
             }
-            let watchdog = Task { [connectionWait] in
-                try await Task.sleep(for: connectionWait)
-                if wait.abandon() { work.cancel() }
+            let watchdog = connectionWait.map { limit in
+                Task {
+                    try await Task.sleep(for: limit)
+                    if wait.abandon() { work.cancel() }
+                }
             }
-            defer { watchdog.cancel() }
+            defer { watchdog?.cancel() }
             do {
                 return try await work.value
             } catch where wait.isAbandoned {
-                throw StoreError(.unavailable, "No connection to PostgreSQL within \(connectionWait): it cannot be reached; nothing was stored.")
+                throw StoreError(.unavailable, "No connection to PostgreSQL within \(connectionWait ?? .zero): it cannot be reached, or every connection is busy; nothing was stored.")
             }
         }
     }
@@ -124,19 +130,26 @@ public final class PostgresStore: Store {
             tries += 1
             do {
                 return try await client.withConnection { connection in
+                    // The pool may lease a connection the server has just closed: nothing was
+                    // done on it, so the call is tried again on another.
+                    guard !connection.isClosed else { throw StaleConnection() }
                     try wait.leased()
                     guard let begin else { return try await body(connection) }
-                    try await connection.query(begin, logger: logger)
+                    do {
+                        try await connection.rows(begin, logger: logger)
+                    } catch let error where PostgresFailure.isConnectionLost(error) {
+                        throw StaleConnection()
+                    }
                     do {
                         let result = try await body(connection)
-                        try await connection.query("COMMIT", logger: logger)
+                        try await connection.rows("COMMIT", logger: logger)
                         return result
                     } catch {
-                        _ = try? await connection.query("ROLLBACK", logger: logger)
+                        await connection.rollBack(after: error, logger: logger)
                         throw error
                     }
                 }
-            } catch let error where tries < 4 && PostgresFailure.isContention(error) {
+            } catch let error where tries < 4 && (PostgresFailure.isContention(error) || error is StaleConnection) {
                 continue
             } catch let error where tries == 1 && retryingUniqueViolation && PostgresFailure.isUniqueViolation(error) {
                 continue
@@ -146,6 +159,9 @@ public final class PostgresStore: Store {
         }
     }
 }
+
+/// A leased connection was closed before the call did anything on it.
+private struct StaleConnection: Error {}
 
 /// The TLS settings of a `PostgresStore.Configuration` as postgres-nio takes them.
 private struct PostgresTLS {

@@ -22,6 +22,16 @@ public enum TestPostgres {
         return try PostgresStore.Configuration(url: url, poolSize: poolSize, tls: .disable)
     }
 
+    /// The CA certificate file (PEM) that signed the test server's certificate for `localhost`,
+    /// named by `SHAREBROKER_TEST_POSTGRES_CA`, which `scripts/test` also sets.
+    public static func certificateAuthority() throws -> String {
+        guard let file = ProcessInfo.processInfo.environment["SHAREBROKER_TEST_POSTGRES_CA"], !file.isEmpty else {
+            throw TestPostgresError("SHAREBROKER_TEST_POSTGRES_CA is not set. Run the tests with scripts/test, or start a "
+                                    + "server with scripts/test-postgres and export the lines it prints.")
+        }
+        return file
+    }
+
     /// A new, empty database on the test server; `drop()` it afterwards.
     public struct Database: Sendable {
         /// How to reach it.
@@ -71,6 +81,16 @@ public enum TestPostgres {
         }
     }
 
+    /// Runs `body` with two stores on one new, empty database, standing for two nodes of a
+    /// cluster; then closes them and drops the database.
+    public static func withTwoNodes<T>(_ body: (PostgresStore, PostgresStore) async throws -> T) async throws -> T {
+        try await withDatabase { configuration in
+            try await withStore(on: configuration) { first in
+                try await withStore(on: configuration) { second in try await body(first, second) }
+            }
+        }
+    }
+
     /// Runs `body` with a store opened on `configuration`, then closes it.
     public static func withStore<T>(on configuration: PostgresStore.Configuration, logger: Logger = quiet,
                              _ body: (PostgresStore) async throws -> T) async throws -> T {
@@ -86,9 +106,38 @@ public enum TestPostgres {
     }
 
     /// Runs `sql` (one statement, outside a transaction) on the database `configuration` names;
-    /// answers its rows.
+    /// answers its rows. With `after`, first waits (up to 10 s) until that query answers a row.
     @discardableResult
-    public static func run(_ sql: String, on configuration: PostgresStore.Configuration) async throws -> [PostgresRow] {
+    public static func run(_ sql: String, on configuration: PostgresStore.Configuration, after condition: String? = nil) async throws
+        -> [PostgresRow] {
+        try await withConnection(to: configuration) { connection in
+            if let condition {
+                var waited = 0
+                while try await connection.query(PostgresQuery(unsafeSQL: condition), logger: quiet).collect().isEmpty {
+                    waited += 1
+                    guard waited < 1000 else { throw TestPostgresError("Waited 10 s for: \(condition)") }
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            return try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quiet).collect()
+        }
+    }
+
+    /// Runs `body` while a transaction of its own holds the lock on the end of the event record
+    /// (the `log_head` row), so that every append waits; rolls it back afterwards.
+    public static func holdingTheRecord<T>(on configuration: PostgresStore.Configuration, _ body: () async throws -> T) async throws -> T {
+        try await withConnection(to: configuration) { connection in
+            try await connection.query("BEGIN", logger: quiet)
+            try await connection.query("SELECT * FROM log_head FOR UPDATE", logger: quiet)
+            let result = try await body()
+            try await connection.query("ROLLBACK", logger: quiet)
+            return result
+        }
+    }
+
+    /// Runs `body` on a new connection to the database `configuration` names, then closes it.
+    private static func withConnection<T>(to configuration: PostgresStore.Configuration,
+                                          _ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(
@@ -101,11 +150,11 @@ public enum TestPostgres {
                                     + "scripts/test-postgres and export the SHAREBROKER_TEST_POSTGRES line it prints.")
         }
         do {
-            let rows = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: quiet).collect()
+            let result = try await body(connection)
             try await connection.close()
-            return rows
+            return result
         } catch {
-            try? await connection.close()
+            _ = try? await connection.close()
             throw error
         }
     }

@@ -41,105 +41,155 @@ struct PostgresStoreTests {
 
     @Test("two nodes see each other's messages and never hand out one delivery twice under concurrent fetches")
     func twoNodesShareDeliveries() async throws {
-        try await TestPostgres.withDatabase { configuration in
-            try await TestPostgres.withStore(on: configuration) { first in
-                try await TestPostgres.withStore(on: configuration) { second in
-                    let messages = (0..<40).map { _ in newMessage() }
-                    _ = try await first.publish(Array(messages[..<20]))
-                    _ = try await second.publish(Array(messages[20...]))
-                    let fetched = try await withThrowingTaskGroup(of: [InboxDelivery].self) { group in
-                        for node in [first, second] {
-                            for _ in 0..<6 {
-                                group.addTask {
-                                    try await node.fetchInbox(for: .csc, limit: 5, now: t0 + 1, visibilityTimeout: 30, maxAttempts: 10)
-                                }
-                            }
+        try await TestPostgres.withTwoNodes { first, second in
+            let messages = (0..<40).map { _ in newMessage() }
+            _ = try await first.publish(Array(messages[..<20]))
+            _ = try await second.publish(Array(messages[20...]))
+            let fetched = try await withThrowingTaskGroup(of: [InboxDelivery].self) { group in
+                for node in [first, second] {
+                    for _ in 0..<6 {
+                        group.addTask {
+                            try await node.fetchInbox(for: .csc, limit: 5, now: t0 + 1, visibilityTimeout: 30, maxAttempts: 10)
                         }
-                        return try await group.reduce(into: [InboxDelivery]()) { $0 += $1 }
                     }
-                    #expect(fetched.count == Set(fetched.map(\.id)).count, "no delivery handed out twice")
-                    let rest = try await second.fetchInbox(for: .csc, limit: 40, now: t0 + 2, visibilityTimeout: 30, maxAttempts: 10)
-                    #expect(Set(fetched.map(\.id)).union(rest.map(\.id)) == Set(messages.map { $0.deliveries[0].id }))
-                    #expect((fetched + rest).allSatisfy { $0.attempt == 1 })
-                    #expect(try await first.messageStatus(id: messages[39].id, sender: .hospitals, now: t0 + 3) != nil)
                 }
+                return try await group.reduce(into: [InboxDelivery]()) { $0 += $1 }
             }
+            #expect(fetched.count == Set(fetched.map(\.id)).count, "no delivery handed out twice")
+            let rest = try await second.fetchInbox(for: .csc, limit: 40, now: t0 + 2, visibilityTimeout: 30, maxAttempts: 10)
+            #expect(Set(fetched.map(\.id)).union(rest.map(\.id)) == Set(messages.map { $0.deliveries[0].id }))
+            #expect((fetched + rest).allSatisfy { $0.attempt == 1 })
+            #expect(try await first.messageStatus(id: messages[39].id, sender: .hospitals, now: t0 + 3) != nil)
+        }
+    }
+
+    @Test("one message published on both nodes at once is stored once and answered as a replay on the other")
+    func samePublishOnTwoNodes() async throws {
+        try await TestPostgres.withTwoNodes { first, second in
+            for _ in 0..<10 {
+                let message = newMessage()
+                // The broker builds new delivery ids for a resend; the digest tells a replay.
+                let resend = newMessage(id: message.id, digest: message.digest)
+                async let onFirst = first.publish(message)
+                async let onSecond = second.publish(resend)
+                let outcomes = try await [onFirst, onSecond]
+                let receipt = try #require(outcomes.compactMap(\.storedReceipt).first, "\(outcomes)")
+                #expect(outcomes.filter { $0 == .stored(receipt) }.count == 1)
+                #expect(outcomes.filter { $0 == .replayed(receipt) }.count == 1)
+            }
+            #expect(try await allEvents(second).count == 20)
         }
     }
 
     @Test("concurrent publishes from two nodes leave the record contiguous, each message's entries together")
     func twoNodesKeepTheRecordContiguous() async throws {
-        try await TestPostgres.withDatabase { configuration in
-            try await TestPostgres.withStore(on: configuration) { first in
-                try await TestPostgres.withStore(on: configuration) { second in
-                    let messages = (0..<60).map { _ in newMessage(recipients: [.csc, .police]) }
-                    let receipts = try await withThrowingTaskGroup(of: PublishReceipt.self) { group in
-                        for (offset, message) in messages.enumerated() {
-                            group.addTask { try await publishStored(message, to: offset.isMultiple(of: 2) ? first : second) }
-                        }
-                        return try await group.reduce(into: [PublishReceipt]()) { $0.append($1) }
-                    }
-                    #expect(receipts.map(\.auditIndex).sorted() == Array(stride(from: 0, to: 180, by: 3)))
-                    let events = try await allEvents(first)
-                    #expect(events.map(\.index) == Array(0..<180))
-                    for receipt in receipts {
-                        #expect(events[receipt.auditIndex..<receipt.auditIndex + 3].allSatisfy { $0.event.messageID == receipt.id })
-                    }
-                    #expect(try await allEvents(second) == events)
+        try await TestPostgres.withTwoNodes { first, second in
+            let messages = (0..<60).map { _ in newMessage(recipients: [.csc, .police]) }
+            let receipts = try await withThrowingTaskGroup(of: PublishReceipt.self) { group in
+                for (offset, message) in messages.enumerated() {
+                    group.addTask { try await publishStored(message, to: offset.isMultiple(of: 2) ? first : second) }
                 }
+                return try await group.reduce(into: [PublishReceipt]()) { $0.append($1) }
             }
+            #expect(receipts.map(\.auditIndex).sorted() == Array(stride(from: 0, to: 180, by: 3)))
+            let events = try await allEvents(first)
+            #expect(events.map(\.index) == Array(0..<180))
+            for receipt in receipts {
+                #expect(events[receipt.auditIndex..<receipt.auditIndex + 3].allSatisfy { $0.event.messageID == receipt.id })
+            }
+            #expect(try await allEvents(second) == events)
         }
     }
 
     @Test("a reader on one node never meets a gap while both nodes publish")
     func readerOnOneNodeNeverMeetsAGap() async throws {
-        try await TestPostgres.withDatabase { configuration in
-            try await TestPostgres.withStore(on: configuration) { first in
-                try await TestPostgres.withStore(on: configuration) { second in
-                    let messages = (0..<40).map { _ in newMessage() }
-                    var read = 0
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        for (offset, message) in messages.enumerated() {
-                            group.addTask { try await publishStored(message, to: offset.isMultiple(of: 2) ? first : second) }
-                        }
-                        while read < messages.count * 2 {
-                            let next = try await second.entryBytes(from: read, limit: 5)
-                            #expect(next.map(\.index) == Array(read..<read + next.count), "a gap after index \(read - 1)")
-                            read += next.count
-                        }
-                        try await group.waitForAll()
-                    }
-                    #expect(read == messages.count * 2)
+        try await TestPostgres.withTwoNodes { first, second in
+            let messages = (0..<40).map { _ in newMessage() }
+            var read = 0
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (offset, message) in messages.enumerated() {
+                    group.addTask { try await publishStored(message, to: offset.isMultiple(of: 2) ? first : second) }
                 }
+                while read < messages.count * 2 {
+                    let next = try await second.entryBytes(from: read, limit: 5)
+                    #expect(next.map(\.index) == Array(read..<read + next.count), "a gap after index \(read - 1)")
+                    read += next.count
+                }
+                try await group.waitForAll()
             }
+            #expect(read == messages.count * 2)
+        }
+    }
+
+    @Test("a stream on one node resuming after its last sequence never skips a delivery published on either node")
+    func streamOnOneNodeNeverSkips() async throws {
+        try await TestPostgres.withTwoNodes { first, second in
+            let messages = (0..<40).map { _ in newMessage() }
+            var streamed: [InboxDelivery] = []
+            func streamMore() async throws -> Int {
+                let next = try await second.streamDeliveries(for: .csc, after: streamed.last?.sequence ?? 0, limit: 5, now: t0 + 1,
+                                                             visibilityTimeout: 30, maxAttempts: 10)
+                streamed += next
+                return next.count
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (offset, message) in messages.enumerated() {
+                    group.addTask { try await publishStored(message, to: offset.isMultiple(of: 2) ? first : second) }
+                }
+                for _ in 0..<200 where streamed.count < messages.count { _ = try await streamMore() }
+                try await group.waitForAll()
+            }
+            while try await streamMore() > 0 {}
+            #expect(streamed.map(\.sequence) == streamed.map(\.sequence).sorted())
+            #expect(Set(streamed.map(\.id)) == Set(messages.map { $0.deliveries[0].id }), "none passed over")
+            #expect(streamed.count == messages.count)
         }
     }
 
     @Test("two nodes settling one expiry and dead-lettering one delivery at once do each once")
     func twoNodesSettleOnce() async throws {
-        try await TestPostgres.withDatabase { configuration in
-            try await TestPostgres.withStore(on: configuration) { first in
-                try await TestPostgres.withStore(on: configuration) { second in
-                    let expiring = newMessage(expiresAt: t0 + 60)
-                    let exhausted = newMessage(recipients: [.police])
-                    _ = try await first.publish([expiring, exhausted])
-                    _ = try await first.fetchInbox(for: .police, limit: 1, now: t0 + 1, visibilityTimeout: 30, maxAttempts: 1)
-                    let expired = EventRecord(kind: .expired, at: t0 + 60, agency: .csc, messageID: expiring.id,
-                                              deliveryID: expiring.deliveries[0].id, attempt: 0)
-                    let deadLettered = try await withThrowingTaskGroup(of: Bool.self) { group in
-                        for node in [first, second, first, second] {
-                            group.addTask {
-                                try await node.settleExpiry(of: expiring.id, at: t0 + 60, events: [expired], notice: nil)
-                                return try await node.deadLetter(deliveries: exhausted.deliveries.map(\.id), at: t0 + 60, events: [],
-                                                                 notice: nil)
-                            }
-                        }
-                        return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        try await TestPostgres.withTwoNodes { first, second in
+            let expiring = newMessage(expiresAt: t0 + 60)
+            let exhausted = newMessage(recipients: [.police])
+            _ = try await first.publish([expiring, exhausted])
+            _ = try await first.fetchInbox(for: .police, limit: 1, now: t0 + 1, visibilityTimeout: 30, maxAttempts: 1)
+            let expired = EventRecord(kind: .expired, at: t0 + 60, agency: .csc, messageID: expiring.id,
+                                      deliveryID: expiring.deliveries[0].id, attempt: 0)
+            let deadLettered = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for node in [first, second, first, second] {
+                    group.addTask {
+                        try await node.settleExpiry(of: expiring.id, at: t0 + 60, events: [expired], notice: nil)
+                        return try await node.deadLetter(deliveries: exhausted.deliveries.map(\.id), at: t0 + 60, events: [],
+                                                         notice: nil)
                     }
-                    #expect(deadLettered.filter { $0 }.count == 1)
-                    #expect(try await second.events(matching: EventFilter(kind: .expired), limit: 10).map(\.event) == [expired])
-                    #expect(try await first.unsettledDeliveryCount() == 0)
                 }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(deadLettered.filter { $0 }.count == 1)
+            #expect(try await second.events(matching: EventFilter(kind: .expired), limit: 10).map(\.event) == [expired])
+            #expect(try await first.unsettledDeliveryCount() == 0)
+        }
+    }
+
+    @Test("a connection lost in the middle of a publish fails it as unavailable, having stored nothing; the store goes on")
+    func lostConnectionStoresNothing() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            try await TestPostgres.withStore(on: configuration) { store in
+                let message = newMessage(subjects: ["token-a"])
+                // Another transaction holds the end of the record, so the publish waits for it
+                // with its other work done; then the server ends the publish's connection.
+                let failure = try await TestPostgres.holdingTheRecord(on: configuration) {
+                    let publish = Task { try await store.publish(message) }
+                    try await TestPostgres.run("""
+                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                        WHERE datname = current_database() AND wait_event_type = 'Lock'
+                        """, on: configuration, after: "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'")
+                    return await publish.result
+                }
+                #expect(throws: StoreError(.unavailable, "")) { try failure.get() }
+                #expect(try await store.messageStatus(id: message.id, sender: .hospitals, now: t0) == nil)
+                #expect(try await store.events(matching: EventFilter(subjectToken: "token-a"), limit: 10).isEmpty)
+                #expect(try await store.publish(message).storedReceipt?.auditIndex == 0, "the store goes on with new connections")
             }
         }
     }
@@ -189,6 +239,9 @@ struct PostgresConfigurationTests {
                                                       password: password, tls: .disable)
         #expect(!unreachable.description.contains(password))
         #expect(!String(reflecting: unreachable).contains(password))
+        var dumped = ""
+        dump(unreachable, to: &dumped)
+        #expect(!dumped.contains(password) && dumped.contains("given"))
         let logs = LogCapture()
         let error = await #expect(throws: StoreError.self) {
             _ = try await PostgresStore.open(configuration: unreachable, logger: logs.logger())
@@ -196,6 +249,39 @@ struct PostgresConfigurationTests {
         #expect(error?.code == .cannotOpen)
         #expect(error.map { !$0.description.contains(password) } == true)
         #expect(!logs.text.contains(password))
+    }
+
+    @Test("TLS verify-full accepts the server's certificate from the given CA for its name, and refuses another CA or an address")
+    func verifiesTheServer() async throws {
+        let authority = try TestPostgres.certificateAuthority()
+        try await TestPostgres.withDatabase { configuration in
+            var verified = configuration
+            verified.host = "localhost"
+            verified.tls = .verifyFull(caFile: authority)
+            try await TestPostgres.withStore(on: verified) { store in
+                _ = try await store.publish(newMessage())
+                let encrypted = try await TestPostgres.run("""
+                    SELECT count(*), bool_and(s.ssl) FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+                    WHERE a.datname = current_database() AND a.pid <> pg_backend_pid()
+                    """, on: configuration)
+                let (connections, allEncrypted) = try #require(encrypted.first).decode((Int, Bool?).self)
+                #expect(connections > 0 && allEncrypted == true, "the store's connections use TLS")
+            }
+            var required = configuration
+            required.tls = .require
+            let count = try await TestPostgres.withStore(on: required) { try await $0.unsettledDeliveryCount() }
+            #expect(count == 1, "read over TLS without checking the certificate")
+            var otherAuthority = verified
+            otherAuthority.tls = .verifyFull(caFile: "/etc/ssl/certs/ca-certificates.crt")
+            var byAddress = verified
+            byAddress.host = "127.0.0.1"
+            for refused in [otherAuthority, byAddress] {
+                let error = await #expect(throws: StoreError.self, "\(refused)") {
+                    try await TestPostgres.withStore(on: refused) { _ in }
+                }
+                #expect(error?.code == .cannotOpen)
+            }
+        }
     }
 
     @Test("a user that must give a password opens with it; a wrong one is refused; neither shows in logs or errors")
