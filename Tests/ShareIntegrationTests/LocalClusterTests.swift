@@ -49,7 +49,8 @@ struct LocalClusterTests {
             try #require(started.status == 0, "local-cluster start failed: \(started.text)\(started.stderr)")
             let address = { (name: String) throws -> URL in
                 let line = try #require(started.text.split(separator: "\n").first { $0.hasPrefix("\(name):") })
-                return try #require(URL(string: String(line.dropFirst(name.count + 1)).trimmingCharacters(in: .whitespaces)))
+                let address = try #require(line.dropFirst(name.count + 1).split(separator: " ").first)
+                return try #require(URL(string: String(address)))
             }
             try await body(Cluster(folder: folder, node1: try address("node1"), node2: try address("node2"),
                                    haproxy: try address("haproxy")))
