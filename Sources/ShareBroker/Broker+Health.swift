@@ -9,7 +9,7 @@ public enum Readiness: Sendable, Equatable {
 
 extension Broker {
     /// Ready when the broker is not stopping, its audit log has been checked at start and found
-    /// consistent, and its store answers a read. The catalogue and the sharing policy are
+    /// consistent, and its store answers a read within two seconds. The catalogue and the sharing policy are
     /// loaded before a broker exists, so a broker that answers has them.
     public func readiness() async -> Readiness {
         if isStopping { return .notReady("The broker is shutting down.") }
@@ -21,13 +21,22 @@ extension Broker {
         case .consistent:
             break
         }
-        do {
-            _ = try await store.unsettledDeliveryCount()
-        } catch {
-            return .notReady("The store does not answer.")
+        let answered = await withTaskGroup(of: Bool.self) { race in
+            race.addTask { (try? await self.store.unsettledDeliveryCount()) != nil }
+            race.addTask {
+                try? await Task.sleep(for: Self.storeProbeLimit)
+                return false
+            }
+            let first = await race.next() ?? false
+            race.cancelAll()
+            return first
         }
-        return .ready
+        return answered ? .ready : .notReady("The store does not answer.")
     }
+
+    /// How long readiness waits for the store's answer: a load balancer's probe must learn
+    /// that the store is unreachable before its own timeout, not after the store gives up.
+    static let storeProbeLimit: Duration = .seconds(2)
 
     /// Deliveries neither acknowledged nor dead-lettered, read from the store.
     public func unacknowledgedDeliveries() async throws -> Int {

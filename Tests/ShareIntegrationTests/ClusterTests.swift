@@ -179,6 +179,7 @@ struct ClusterTests {
     @Test("while the database refuses connections a publish is answered 503 at once, stores nothing, and service comes back with the database")
     func databaseOutage() async throws {
         let quickToGiveUp = { (document: inout [String: Any]) in
+            MetricsTests.withMetrics(&document)
             var store = document["store"] as? [String: Any] ?? [:]
             var postgres = store["postgres"] as? [String: Any] ?? [:]
             postgres["connectionWaitSeconds"] = 2
@@ -203,6 +204,10 @@ struct ClusterTests {
             #expect(refused.problem?.code == "store-unavailable")
             #expect(refused.header("Retry-After") != nil)
             #expect(ContinuousClock.now - started < .seconds(30), "answered within the connection wait, not held for the pool's minute")
+            let probing = ContinuousClock.now
+            let ready = try await node.plainGet("/readyz")
+            #expect(ready.status == 503 && ready.body.contains("store does not answer"), "\(ready.body)")
+            #expect(ContinuousClock.now - probing < .seconds(10), "a readiness probe learns it before its own timeout")
 
             try await TestPostgres.run("ALTER DATABASE \(name) ALLOW_CONNECTIONS true", on: server)
             var afterwards = refused
