@@ -3,17 +3,29 @@ import ShareStore
 extension Broker {
     /// Applies what other broker processes sharing the store announce (see `Store.changes()`)
     /// until the store stops announcing or the task is cancelled: new deliveries wake this
-    /// process's streams and long polls for their agencies, and a changed subscription or
-    /// webhook makes it reread them on next use.
-    public func followStoreChanges() async {
+    /// process's streams and long polls for their agencies, a changed subscription or webhook
+    /// makes it reread them on next use, and a node's reloaded configuration calls
+    /// `reloadConfiguration` (the broker does not read files itself).
+    public func followStoreChanges(reloadConfiguration: @escaping @Sendable () async -> Void) async {
         for await change in store.changes() {
-            apply(change)
+            if change == .configuration {
+                await reloadConfiguration()
+            } else {
+                apply(change)
+            }
         }
     }
 
-    /// Applies one announced change.
+    /// Tells the other nodes sharing the store that this one reloaded its configuration.
+    public func announceConfigurationReloaded() async throws {
+        try await store.announce(.configuration)
+    }
+
+    /// Applies one announced change to what this process keeps in memory.
     func apply(_ change: StoreChange) {
         switch change {
+        case .configuration:
+            break
         case .deliveries(let agencies):
             notifier.signal(agencies)
         case .subscriptions:

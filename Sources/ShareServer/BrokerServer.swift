@@ -64,7 +64,7 @@ public final class BrokerServer: Sendable {
             logger: logger)
         var services: [any Service] = [
             store,
-            StoreChangesService(broker: broker),
+            StoreChangesService(server: self, logger: logger),
             TreeHeadSignerService(broker: broker, interval: settings.treeHeadInterval, logger: logger),
             AuditLogCheckService(broker: broker, interval: settings.auditCheckInterval),
             TimerService(broker: broker, interval: settings.timerInterval, logger: logger),
@@ -103,12 +103,16 @@ public final class BrokerServer: Sendable {
 
     /// Reads the configuration file again and applies its agency directory (suspensions,
     /// reinstatements, new agencies, keys and certificates) and its sharing policy. Listener,
-    /// TLS, store and catalogue settings take effect at the next start.
-    public func reload() async throws {
+    /// TLS, store and catalogue settings take effect at the next start. With `announcing`, the
+    /// other nodes sharing the store are told, and each reloads its own copy of the file.
+    public func reload(announcing: Bool = true) async throws {
         guard let file = settings.configurationFile else { return }
         let fresh = try ServerSettings.load(from: file)
         try await broker.replaceDirectory(with: try fresh.directory())
         try await broker.replacePolicy(with: fresh.policy)
         logger.notice("Configuration reloaded", metadata: [ShareLogKey.count: "\(fresh.agencies.count)"])
+        if announcing {
+            try await broker.announceConfigurationReloaded()
+        }
     }
 }

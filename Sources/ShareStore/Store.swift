@@ -199,6 +199,10 @@ public protocol Store: Service {
     /// which changes may have been missed, `.unknown`.
     func changes() -> AsyncStream<StoreChange>
 
+    /// Tells the other processes sharing the store of a change made outside it (such as a
+    /// reloaded configuration), through `changes()`; a store one process owns does nothing.
+    func announce(_ change: StoreChange) async throws
+
     /// Lets the calls under way finish, then releases the store (its files or connections);
     /// later calls throw `StoreError` `.closed`. The broker closes its store last, after
     /// every request in flight has been answered.

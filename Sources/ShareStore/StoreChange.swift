@@ -10,6 +10,9 @@ public enum StoreChange: Sendable, Equatable {
     case subscriptions
     /// A webhook endpoint was set or removed.
     case webhooks
+    /// A node reloaded its configuration (agency directory, sharing policy): every node
+    /// reloads its own copy, so that a suspension takes effect on all of them at once.
+    case configuration
     /// Some changes may have been missed (the feed was interrupted and is back): anything may
     /// have changed, and everything kept in memory is to be reread.
     case unknown

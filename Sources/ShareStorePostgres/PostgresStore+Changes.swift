@@ -35,4 +35,11 @@ extension PostgresStore {
         changeListeners.add(listening)
         return stream
     }
+
+    /// Sends the notice of `change` to every node listening (this one too).
+    public func announce(_ change: StoreChange) async throws {
+        try await select { [self] connection in
+            try await ChangeNotice.send(change, on: connection, logger: logger)
+        }
+    }
 }

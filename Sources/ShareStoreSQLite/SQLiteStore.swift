@@ -48,6 +48,9 @@ public final class SQLiteStore: Store {
         AsyncStream { $0.finish() }
     }
 
+    /// Does nothing: no other process shares the file.
+    public func announce(_ change: StoreChange) async throws {}
+
     /// Finishes queued work and closes both connections.
     public func close() async {
         await writer.close()

@@ -1,6 +1,7 @@
 import Foundation
 import ShareAudit
 import ShareClient
+import ShareServer
 import ShareStorePostgres
 import ShareTesting
 import Testing
@@ -100,6 +101,19 @@ struct ClusterTests {
             #expect(try await a.subscribe("northshire-mash", SubscriptionTests.referrals).status == 201)
             let answer = try await b.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
             #expect(answer.json?["recipients"] as? [String] == ["northshire-csc", "northshire-mash"])
+        }
+    }
+
+    @Test("a suspension reloaded on one node takes effect on every node at once")
+    func suspensionOnEveryNode() async throws {
+        try await withCluster { a, b in
+            #expect(try await b.curl("/v1/inbox", as: "oakfield-primary").status == 200)
+            try a.setStatus(of: "oakfield-primary", to: "suspended")
+            try await a.server.reload()
+            #expect(try await eventually { try await b.curl("/v1/inbox", as: "oakfield-primary").status == 403 },
+                    "the other node reloaded its own copy when told")
+            #expect(try await a.curl("/v1/inbox", as: "oakfield-primary").status == 403)
+            #expect(try await b.curl("/v1/inbox", as: "northshire-csc").status == 200)
         }
     }
 

@@ -8,11 +8,19 @@ import UnixSignals
 /// Follows the changes other broker processes commit to a shared store (a cluster on
 /// PostgreSQL), so that this process wakes its streams and rereads what it keeps in memory.
 struct StoreChangesService: Service {
-    let broker: Broker
+    let server: BrokerServer
+    let logger: Logger
 
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            await broker.followStoreChanges()
+            await server.broker.followStoreChanges {
+                do {
+                    try await server.reload(announcing: false)
+                } catch {
+                    logger.error("Configuration reload asked by another node refused; the previous configuration stays in force",
+                                 metadata: ["share.reason": "\(error)"])
+                }
+            }
         }
         // A store no other process shares announces nothing; this service still runs until
         // the shutdown, as its group expects of every service.
