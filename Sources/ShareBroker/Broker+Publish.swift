@@ -93,10 +93,10 @@ extension Broker {
     }
 
     /// The checks of a publish before anything is stored: size, signature, envelope, expiry,
-    /// sharing policy, reply and the decision it reconsiders. An identical resend of a stored message is answered as a
-    /// replay even when it would now be refused (it has expired since, or the policy or a
-    /// recipient's status changed): the sender learns that the message was stored, and no
-    /// refusal is recorded for it.
+    /// sharing policy, reply and the decision it reconsiders. An identical resend of a stored
+    /// message is answered as a replay even when it would now be refused (it has expired since,
+    /// or the policy or a recipient's status changed): the sender learns that the message was
+    /// stored, and no refusal is recorded for it.
     private func accepted(_ body: Data, from agency: Agency) async throws -> Accepted {
         guard body.count <= configuration.maxMessageBytes else {
             throw BrokerError(.tooLarge, "The message is \(body.count) bytes; the limit is \(configuration.maxMessageBytes). Share large documents by reference.")
