@@ -93,10 +93,10 @@ extension Broker {
     }
 
     /// The checks of a publish before anything is stored: size, signature, envelope, expiry,
-    /// sharing policy and reply. An identical resend of a stored message is answered as a
-    /// replay even when it would now be refused (it has expired since, or the policy or a
-    /// recipient's status changed): the sender learns that the message was stored, and no
-    /// refusal is recorded for it.
+    /// sharing policy, reply and the decision it reconsiders. An identical resend of a stored
+    /// message is answered as a replay even when it would now be refused (it has expired since,
+    /// or the policy or a recipient's status changed): the sender learns that the message was
+    /// stored, and no refusal is recorded for it.
     private func accepted(_ body: Data, from agency: Agency) async throws -> Accepted {
         guard body.count <= configuration.maxMessageBytes else {
             throw BrokerError(.tooLarge, "The message is \(body.count) bytes; the limit is \(configuration.maxMessageBytes). Share large documents by reference.")
@@ -111,6 +111,7 @@ extension Broker {
             let decision = try Routing(policy: policy, directory: directory, subscriptions: try await allSubscriptions())
                 .route(envelope, document: document, sender: agency)
             try await refuseUnreceivedReply(envelope)
+            try await refuseUnknownReconsidered(envelope, at: now)
             return .new(newMessage(envelope, jws: body, decision: decision, receivedAt: now))
         } catch let refusal as PolicyRefusal {
             if let receipt = try await replayedReceipt(of: envelope.id, jws: body) { return .replay(receipt) }

@@ -32,9 +32,14 @@ public struct MessageType: Sendable, Hashable, CustomStringConvertible {
     }
 
     public var description: String { "\(name)/\(version)" }
+
+    /// The record of a decision not to share (or to share less), kept and delivered to nobody;
+    /// later shares name it in `disclosure.reconsiders`.
+    public static let decisionNotToShare = MessageType("decision-not-to-share/1")!
 }
 
-/// The sharing decision a practitioner made, as the law asks it to be recorded.
+/// The sharing decision a practitioner made, as the law asks it to be recorded: to share, or
+/// (in a `decision-not-to-share/1` message) not to share, or to share less.
 public struct Disclosure: Sendable, Equatable, Codable {
     public let purpose: String
     public let lawfulBasis: String
@@ -43,9 +48,11 @@ public struct Disclosure: Sendable, Equatable, Codable {
     public let decidedBy: DecisionMaker
     public let decidedAt: Date
     public let rationale: String
+    /// The id of the earlier decision not to share that this decision reconsiders.
+    public let reconsiders: UUID?
 
     public init(purpose: String, lawfulBasis: String, specialCategoryCondition: String?, consent: Consent,
-                decidedBy: DecisionMaker, decidedAt: Date, rationale: String) {
+                decidedBy: DecisionMaker, decidedAt: Date, rationale: String, reconsiders: UUID? = nil) {
         self.purpose = purpose
         self.lawfulBasis = lawfulBasis
         self.specialCategoryCondition = specialCategoryCondition
@@ -53,6 +60,24 @@ public struct Disclosure: Sendable, Equatable, Codable {
         self.decidedBy = decidedBy
         self.decidedAt = decidedAt
         self.rationale = rationale
+        self.reconsiders = reconsiders
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case purpose, lawfulBasis, specialCategoryCondition, consent, decidedBy, decidedAt, rationale, reconsiders
+    }
+
+    /// Encodes every present field; `reconsiders` is written in lowercase, as the API writes ids.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(purpose, forKey: .purpose)
+        try container.encode(lawfulBasis, forKey: .lawfulBasis)
+        try container.encodeIfPresent(specialCategoryCondition, forKey: .specialCategoryCondition)
+        try container.encode(consent, forKey: .consent)
+        try container.encode(decidedBy, forKey: .decidedBy)
+        try container.encode(decidedAt, forKey: .decidedAt)
+        try container.encode(rationale, forKey: .rationale)
+        try container.encodeIfPresent(reconsiders?.lowercasedString, forKey: .reconsiders)
     }
 
     /// Writes the disclosure's members as its `Codable` encoding writes them.
@@ -69,6 +94,7 @@ public struct Disclosure: Sendable, Equatable, Codable {
         object.add("lawfulBasis", lawfulBasis)
         object.add("purpose", purpose)
         object.add("rationale", rationale)
+        object.add("reconsiders", reconsiders)
         object.add("specialCategoryCondition", specialCategoryCondition)
     }
 }

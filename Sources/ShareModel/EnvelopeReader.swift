@@ -193,9 +193,12 @@ private struct Cursor {
         let decidedBy = decisionMaker(object, at: base)
         let decidedAt = date(object, "decidedAt", at: base)
         let rationale = string(object, "rationale", at: base)
-        guard let purpose, let lawfulBasis, let consent, let decidedBy, let decidedAt, let rationale else { return nil }
+        let reconsiders = object["reconsiders"] == nil ? nil : uuid(object, "reconsiders", at: base)
+        guard let purpose, let lawfulBasis, let consent, let decidedBy, let decidedAt, let rationale,
+              object["reconsiders"] == nil || reconsiders != nil else { return nil }
         return Disclosure(purpose: purpose, lawfulBasis: lawfulBasis, specialCategoryCondition: condition,
-                          consent: consent, decidedBy: decidedBy, decidedAt: decidedAt, rationale: rationale)
+                          consent: consent, decidedBy: decidedBy, decidedAt: decidedAt, rationale: rationale,
+                          reconsiders: reconsiders)
     }
 
     mutating func consent(_ disclosure: [JSONKey: JSONValue], at base: JSONPointer) -> Consent? {

@@ -16,7 +16,28 @@ enum PublishChecks {
                    failedBatchStoresNothing),
         StoreCheck("replayedReceipt answers the first receipt for the same bytes only", replayedReceipt),
         StoreCheck("publish stores a delivery handed out to streams as delivered once, hidden until its time", handedOutAtPublish),
+        StoreCheck("publish stores a message with no deliveries (a record): its sender alone reads it, nobody's inbox gets it",
+                   storesRecordWithoutDeliveries),
     ]
+
+    /// A decision not to share is stored as a message with no deliveries.
+    static func storesRecordWithoutDeliveries(_ store: any Store) async throws {
+        let record = newMessage(recipients: [])
+        #expect(try await publishStored(record, to: store) == PublishReceipt(id: record.id, recipients: [], auditIndex: 0))
+        #expect(try await allEvents(store).map(\.event) == record.events)
+        #expect(try await store.publish(record) == .replayed(PublishReceipt(id: record.id, recipients: [], auditIndex: 0)))
+        let status = try #require(try await store.status(of: record, at: t0))
+        #expect(status.deliveries.isEmpty && status.type == record.type)
+        #expect(try await store.messageStatus(id: record.id, sender: .csc, now: t0) == nil)
+        #expect(try await store.isParty(to: record.id, agency: .hospitals))
+        #expect(try await !store.isParty(to: record.id, agency: .csc))
+        #expect(try await store.retrieve(message: record.id, by: .hospitals, at: t0 + 1)?.jws == record.jws)
+        #expect(try await store.retrieve(message: record.id, by: .csc, at: t0 + 1) == nil)
+        for agency in [AgencyID.csc, .police, .hospitals] {
+            #expect(try await store.fetch(agency, at: t0 + 60).isEmpty)
+        }
+        #expect(try await store.unsettledDeliveryCount() == 0)
+    }
 
     static func storesNewMessage(_ store: any Store) async throws {
         let first = newMessage(recipients: [.csc, .police])

@@ -49,6 +49,15 @@ struct EnvelopeReaderTests {
         #expect(envelope.disclosure.consent.status == .given && envelope.disclosure.consent.reason == nil)
     }
 
+    // A share that reconsiders a decision not to share carries the decision's id.
+    @Test func readsReconsidered() throws {
+        let document = try exampleEnvelope()
+            .setting(["disclosure", "reconsiders"], to: .string("5D1C6A3E-8F0B-4B7E-9C2D-3A4F5E6B7C81"))
+        let envelope = try EnvelopeReader().read(document).get()
+        #expect(envelope.disclosure.reconsiders == UUID(uuidString: "5d1c6a3e-8f0b-4b7e-9c2d-3a4f5e6b7c81"))
+        #expect(try EnvelopeReader().read(try exampleEnvelope()).get().disclosure.reconsiders == nil)
+    }
+
     static let brokenFields: [BrokenField] = [
         BrokenField(name: "missing id", path: ["id"], value: nil, pointer: "/id"),
         BrokenField(name: "non-UUID id", path: ["id"], value: .string("referral-42"), pointer: "/id"),
@@ -94,6 +103,8 @@ struct EnvelopeReaderTests {
         BrokenField(name: "decidedAt after sentAt", path: ["disclosure", "decidedAt"], value: .string("2026-11-22T09:32:00Z"),
                     pointer: "/disclosure/decidedAt"),
         BrokenField(name: "bad inReplyTo", path: ["inReplyTo"], value: .string("earlier"), pointer: "/inReplyTo"),
+        BrokenField(name: "reconsiders not a UUID", path: ["disclosure", "reconsiders"], value: .string("decision of 24 November"),
+                    pointer: "/disclosure/reconsiders"),
         BrokenField(name: "missing payload", path: ["payload"], value: nil, pointer: "/payload"),
         BrokenField(name: "payload not an object", path: ["payload"], value: .string("see attached"), pointer: "/payload"),
         BrokenField(name: "unknown top-level field", path: ["colour"], value: .string("blue"), pointer: "/colour"),

@@ -27,6 +27,11 @@ struct EventEntryEncodingTests {
                     disclosure: Disclosure(purpose: "p", lawfulBasis: "l", specialCategoryCondition: nil,
                                            consent: Consent(status: .given, reason: nil),
                                            decidedBy: DecisionMaker(name: "n", role: "r"), decidedAt: t0, rationale: "r")),
+        EventRecord(kind: .published, at: t0, agency: .hospitals, messageID: UUID(), messageType: "decision-not-to-share/1",
+                    disclosure: Disclosure(purpose: "p", lawfulBasis: "l", specialCategoryCondition: nil,
+                                           consent: Consent(status: .refused, reason: awkward),
+                                           decidedBy: DecisionMaker(name: "n", role: "r"), decidedAt: t0, rationale: "r",
+                                           reconsiders: UUID())),
     ]
 
     @Test(arguments: events.indices)

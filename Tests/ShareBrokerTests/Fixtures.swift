@@ -6,7 +6,7 @@ import Testing
 
 // MARK: - Envelopes
 
-/// The demo's unborn-baby referral (DemoPartnership.exampleReferral) with id and times filled in:
+/// The demo's unborn-baby referral (DemoPartnership.example) with id and times filled in:
 /// sent at `t0`, by `.hospitals` to `.csc`.
 let exampleEnvelopeText = """
     {

@@ -20,13 +20,12 @@ struct ReadmeTryItTests {
     @Test("the commands of the README's Try it section work as written against the demo")
     func tryItCommandsWork() async throws {
         let commands = try ReadmeCommand.commands(inSection: "Try it")
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let demo = try await DemoProcess.start(["--port", "0", "--schemas", RepositoryPaths.schemas.path], in: folder)
-        defer { demo.process.stopFromTest() }
+        try await ReadmeRun.withDemo { folder, demo in
+            try checkTryIt(try await ReadmeRun.run(commands, in: folder, port: demo.port), in: folder)
+        }
+    }
 
-        let runs = try await ReadmeRun.run(commands, in: folder, port: demo.port)
+    private func checkTryIt(_ runs: [ReadmeRun], in folder: URL) throws {
         for run in runs where !run.command.runsUntilStopped {
             #expect(run.status == 0, "\(run.command.text)\n\(run.stderr)")
         }
@@ -61,7 +60,6 @@ struct ReadmeTryItTests {
         let batch = try output(of: "/v1/messages/batch").object
         #expect(batch["accepted"] as? Int == 2, "\(batch)")
         #expect(batch["refused"] as? Int == 0)
-        #expect(try await demo.stop())
     }
 }
 
@@ -84,6 +82,18 @@ struct ReadmeRun {
 
     private static func object(_ data: Data) -> [String: Any] {
         (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+    }
+
+    /// Calls `body` with a temporary folder in which a demo runs on a free port; stops the demo
+    /// (it must stop cleanly) and removes the folder.
+    static func withDemo(_ body: (URL, DemoProcess) async throws -> Void) async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("readme-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let demo = try await DemoProcess.start(["--port", "0", "--schemas", RepositoryPaths.schemas.path], in: folder)
+        defer { demo.process.stopFromTest() }
+        try await body(folder, demo)
+        #expect(try await demo.stop())
     }
 
     /// Runs `commands` in order in one bash in `folder`, with `swift run` mapped to the built

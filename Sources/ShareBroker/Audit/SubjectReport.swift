@@ -4,7 +4,8 @@ public import ShareStore
 
 /// The chronology of every disclosure about one subject, as a data protection officer would
 /// hand it over: who shared what, with whom, when, why and on what basis, and when each
-/// recipient received and acknowledged it. Built from log entries alone.
+/// recipient received and acknowledged it; beside it, every decision not to share (or to share
+/// less), linked both ways to the later messages that reconsidered it. Built from log entries alone.
 public struct SubjectReport: Sendable, Encodable {
     public struct Recipient: Sendable, Encodable {
         public let agency: String
@@ -20,12 +21,40 @@ public struct SubjectReport: Sendable, Encodable {
         public let area: String
         public let decision: Disclosure
         public let recipients: [Recipient]
+        /// The message id of the decision not to share that this share reconsiders.
+        public let reconsiders: String?
         /// Index of the `published` entry in the audit log.
         public let auditIndex: Int
     }
 
+    /// A decision not to share (or to share less): recorded, delivered to nobody.
+    public struct NotShared: Sendable, Encodable {
+        public let messageId: String
+        public let type: String
+        /// The agency that decided and published the record.
+        public let recordedBy: String
+        public let recordedAt: Date
+        public let area: String
+        public let decision: Disclosure
+        /// The message id of an earlier decision not to share that this one reconsiders.
+        public let reconsiders: String?
+        /// The later messages about this subject that reconsider this decision, oldest first.
+        public let reconsideredBy: [Reconsideration]
+        /// Index of the `published` entry in the audit log.
+        public let auditIndex: Int
+    }
+
+    /// A later message that reconsidered a decision not to share.
+    public struct Reconsideration: Sendable, Encodable {
+        public let messageId: String
+        public let type: String
+        public let by: String
+        public let at: Date
+    }
+
     public let generatedAt: Date
     public let disclosures: [Disclosed]
+    public let decisionsNotToShare: [NotShared]
 
     /// Groups the entries of the subject's messages into one record per message, oldest first.
     public init(entries: [StoredEvent], generatedAt: Date) {
@@ -34,9 +63,47 @@ public struct SubjectReport: Sendable, Encodable {
         for entry in entries {
             if let id = entry.event.messageID { byMessage[id, default: []].append(entry) }
         }
-        disclosures = byMessage.compactMap { id, events -> Disclosed? in
-            guard let published = events.first(where: { $0.event.kind == .published }),
-                  let decision = published.event.disclosure else { return nil }
+        let published = byMessage.compactMap { id, events -> Published? in
+            guard let entry = events.first(where: { $0.event.kind == .published }),
+                  let decision = entry.event.disclosure else { return nil }
+            return Published(id: id, entry: entry, decision: decision, events: events)
+        }.sorted { $0.entry.index < $1.entry.index }
+        disclosures = published.filter { !$0.isDecisionNotToShare }.map { $0.disclosed() }
+        decisionsNotToShare = published.filter(\.isDecisionNotToShare).map { decision in
+            decision.notShared(reconsideredBy: published.filter { $0.decision.reconsiders == decision.id })
+        }
+    }
+
+    /// A message's `published` entry, its decision, and every entry about it.
+    private struct Published {
+        let id: UUID
+        let entry: StoredEvent
+        let decision: Disclosure
+        let events: [StoredEvent]
+
+        var isDecisionNotToShare: Bool { entry.event.messageType == MessageType.decisionNotToShare.description }
+
+        func disclosed() -> Disclosed {
+            Disclosed(
+                messageId: id.lowercasedString, type: entry.event.messageType ?? "", sharedBy: entry.event.agency.rawValue,
+                sharedAt: entry.event.at, area: entry.event.area ?? "", decision: decision, recipients: recipients(),
+                reconsiders: decision.reconsiders?.lowercasedString, auditIndex: entry.index)
+        }
+
+        func notShared(reconsideredBy later: [Published]) -> NotShared {
+            NotShared(
+                messageId: id.lowercasedString, type: entry.event.messageType ?? "", recordedBy: entry.event.agency.rawValue,
+                recordedAt: entry.event.at, area: entry.event.area ?? "", decision: decision,
+                reconsiders: decision.reconsiders?.lowercasedString,
+                reconsideredBy: later.map {
+                    Reconsideration(messageId: $0.id.lowercasedString, type: $0.entry.event.messageType ?? "",
+                                    by: $0.entry.event.agency.rawValue, at: $0.entry.event.at)
+                },
+                auditIndex: entry.index)
+        }
+
+        /// Each recipient the message was routed to, with when it first received and acknowledged it.
+        private func recipients() -> [Recipient] {
             var deliveries: [UUID: AgencyID] = [:]
             var recipients: [AgencyID] = []
             for routed in events where routed.event.kind == .routed {
@@ -45,17 +112,13 @@ public struct SubjectReport: Sendable, Encodable {
                     recipients.append(recipient)
                 }
             }
-            let rows = recipients.map { recipient in
+            return recipients.map { recipient in
                 let mine = events.filter { $0.event.deliveryID.flatMap { deliveries[$0] } == recipient }
                 return Recipient(
                     agency: recipient.rawValue,
                     firstDeliveredAt: mine.first { $0.event.kind == .delivered }?.event.at,
                     acknowledgedAt: mine.first { $0.event.kind == .acknowledged }?.event.at)
             }
-            return Disclosed(
-                messageId: id.lowercasedString, type: published.event.messageType ?? "", sharedBy: published.event.agency.rawValue,
-                sharedAt: published.event.at, area: published.event.area ?? "", decision: decision, recipients: rows,
-                auditIndex: published.index)
-        }.sorted { $0.auditIndex < $1.auditIndex }
+        }
     }
 }

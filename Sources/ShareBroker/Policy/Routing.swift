@@ -52,6 +52,9 @@ struct Routing {
             throw PolicyRefusal(rule: "consent", "'\(type)' may not be shared with consent '\(envelope.disclosure.consent.status.rawValue)'; the policy accepts \(Self.list(rule.consent)).",
                                 pointer: "/disclosure/consent/status")
         }
+        if rule.isRecord {
+            return try record(envelope)
+        }
         var expiresAt = envelope.expiresAt
         if let maxExpiry = rule.maxExpiry {
             let latest = envelope.sentAt.addingTimeInterval(maxExpiry)
@@ -83,6 +86,16 @@ struct Routing {
                               problems: [ValidationProblem(pointer: "/to", message: "Name at least one recipient agency.")])
         }
         return RoutingDecision(recipients: recipients, expiresAt: expiresAt, respondBy: respondBy)
+    }
+
+    /// A record (such as a decision not to share) goes to nobody and never expires, so the
+    /// refusal of a message that reaches nobody does not apply to it; naming recipients does.
+    private func record(_ envelope: Envelope) throws -> RoutingDecision {
+        guard envelope.to.isEmpty else {
+            throw PolicyRefusal(rule: "routing", "'\(envelope.type)' is a record kept for its sender and auditors and delivered to nobody; leave out 'to'.",
+                                pointer: "/to")
+        }
+        return RoutingDecision(recipients: [], expiresAt: nil, respondBy: nil)
     }
 
     /// The agencies in `to`: each known, active, not the sender, and of a kind the policy lets receive the type.

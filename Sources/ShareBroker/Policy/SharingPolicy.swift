@@ -12,6 +12,9 @@ public struct SharingPolicy: Sendable {
         case direct
         /// To the agencies whose subscriptions match.
         case subscription
+        /// To nobody: the message is a record kept for its sender and auditors (such as a
+        /// decision not to share). Never combined with the others.
+        case record
     }
 
     /// The policy for one message type.
@@ -26,6 +29,9 @@ public struct SharingPolicy: Sendable {
         public let request: RequestRule?
         /// The agency told, besides the sender, when a delivery of this type fails (such as the MASH).
         public let failureNoticesTo: AgencyID?
+
+        /// Whether the type is a record delivered to nobody.
+        public var isRecord: Bool { routing == [.record] }
     }
 
     /// How answers to an information request are due.
@@ -86,6 +92,10 @@ public struct SharingPolicy: Sendable {
         for key in object.keys.sorted() where !known.contains(key) {
             throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request and failureNoticesTo.")
         }
+        let routing = try names(object, "routing", at: pointer, as: Routing.self)
+        if routing.contains(.record) {
+            return try record(object, routing: routing, at: pointer)
+        }
         var maxExpiry: TimeInterval?
         if let days = object["maxExpiryDays"] {
             guard case .number(let count) = days, count > 0 else {
@@ -96,11 +106,29 @@ public struct SharingPolicy: Sendable {
         return Rule(
             senders: try names(object, "senders", at: pointer, as: AgencyKind.self),
             recipients: try names(object, "recipients", at: pointer, as: AgencyKind.self),
-            routing: try names(object, "routing", at: pointer, as: Routing.self),
+            routing: routing,
             consent: try names(object, "consent", at: pointer, as: Consent.Status.self),
             maxExpiry: maxExpiry,
             request: try object["request"].map { value throws(PolicyError) in try request(value, at: pointer.appending("request")) },
             failureNoticesTo: try agency(object, "failureNoticesTo", at: pointer))
+    }
+
+    /// The rule of a record type (`"routing": ["record"]`): delivered to nobody, so it has no
+    /// recipients, expiry, answers or failure notices.
+    private static func record(_ object: [JSONKey: JSONValue], routing: Set<Routing>, at pointer: JSONPointer) throws(PolicyError) -> Rule {
+        guard routing == [.record] else {
+            throw PolicyError(pointer: pointer.appending("routing"), "'record' means delivered to nobody, so it cannot be combined with direct or subscription.")
+        }
+        if let recipients = object["recipients"], recipients.arrayValue?.isEmpty != true {
+            throw PolicyError(pointer: pointer.appending("recipients"), "A record is delivered to nobody: write \"recipients\": [] or leave it out.")
+        }
+        for key: JSONKey in ["maxExpiryDays", "request", "failureNoticesTo"] where object[key] != nil {
+            throw PolicyError(pointer: pointer.appending(key.string), "A record is delivered to nobody, so '\(key)' does not apply; leave it out.")
+        }
+        return Rule(
+            senders: try names(object, "senders", at: pointer, as: AgencyKind.self), recipients: [], routing: routing,
+            consent: try names(object, "consent", at: pointer, as: Consent.Status.self),
+            maxExpiry: nil, request: nil, failureNoticesTo: nil)
     }
 
     /// The agency id that `object[key]` names.

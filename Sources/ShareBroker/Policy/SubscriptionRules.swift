@@ -52,6 +52,10 @@ enum SubscriptionRules {
             guard let type = MessageType(name), let rule = policy.rule(for: type) else {
                 throw PolicyRefusal(rule: "types", "The sharing policy does not allow '\(name)' at all.", pointer: JSONPointer("/types").appending(index))
             }
+            guard !rule.isRecord else {
+                throw PolicyRefusal(rule: "routing", "'\(name)' is a record delivered to nobody; it cannot be subscribed to.",
+                                    pointer: JSONPointer("/types").appending(index))
+            }
             guard rule.routing.contains(.subscription) else {
                 throw PolicyRefusal(rule: "routing", "'\(name)' is only sent to agencies named in 'to'; it cannot be subscribed to.",
                                     pointer: JSONPointer("/types").appending(index))

@@ -90,7 +90,8 @@ public enum DemoPartnership {
         let calendars = dataDirectory.appendingPathComponent("calendars")
         try FileManager.default.createDirectory(at: calendars, withIntermediateDirectories: true)
         try write(DemoCalendar.text, to: calendars.appendingPathComponent("northshire.json"))
-        try write(exampleReferral(catalogue: schemas), to: examples.appendingPathComponent("unborn-baby-referral.json"))
+        try write(example("unborn-baby-referral-1", catalogue: schemas), to: examples.appendingPathComponent("unborn-baby-referral.json"))
+        try write(example("decision-not-to-share-1", catalogue: schemas), to: examples.appendingPathComponent("decision-not-to-share.json"))
         try writeJSON(document, to: configuration)
         return (configuration, true)
     }
@@ -122,15 +123,15 @@ public enum DemoPartnership {
         }
     }
 
-    /// The catalogue's first valid unborn-baby referral example, without `id`, `sentAt` and
-    /// `expiresAt` so that `sharectl` fills them in when it is published.
-    static func exampleReferral(catalogue schemas: URL) throws -> String {
-        let folder = schemas.appendingPathComponent("examples/unborn-baby-referral-1")
+    /// The first valid example of the catalogue's examples folder `name`, without `id`, `sentAt`
+    /// and `expiresAt` so that `sharectl` fills them in when it is published.
+    static func example(_ name: String, catalogue schemas: URL) throws -> String {
+        let folder = schemas.appendingPathComponent("examples/\(name)")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        guard let name = names.filter({ $0.hasPrefix("valid-") && $0.hasSuffix(".json") }).sorted().first,
-              let data = FileManager.default.contents(atPath: folder.appendingPathComponent(name).path),
+        guard let file = names.filter({ $0.hasPrefix("valid-") && $0.hasSuffix(".json") }).sorted().first,
+              let data = FileManager.default.contents(atPath: folder.appendingPathComponent(file).path),
               var envelope = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw DemoError("No valid unborn-baby referral example in \(folder.path); is \(schemas.path) the repository's Schemas/ folder?")
+            throw DemoError("No valid example in \(folder.path); is \(schemas.path) the repository's Schemas/ folder?")
         }
         for key in ["id", "sentAt", "expiresAt"] { envelope[key] = nil }
         let text = try JSONSerialization.data(withJSONObject: envelope, options: jsonOptions)

@@ -63,6 +63,11 @@ enum DemoPolicy {
               "senders": ["social-care"], "recipients": ["police", "health", "mash", "education", "social-care"],
               "routing": ["direct"],
               "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 365
+            },
+            "decision-not-to-share/1": {
+              "senders": ["health", "police", "social-care", "education", "mash", "probation", "youth-justice", "other"],
+              "recipients": [], "routing": ["record"],
+              "consent": ["given", "refused", "not-sought", "not-required"]
             }
           }
         }
