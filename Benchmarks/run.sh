@@ -6,6 +6,7 @@
 # then the fan-out run: 10 subscribed agencies streaming while 500 messages/s are published.
 # Each run is repeated over HTTP/1.1 connections.
 # Usage: Benchmarks/run.sh [MESSAGES]   (default 20000). Stops everything it starts.
+# The PostgreSQL store and the cluster are measured by Benchmarks/run-postgres.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 messages="${1:-20000}"

@@ -12,14 +12,15 @@ struct Bench: AsyncParsableCommand {
 
     @Option(help: "The demo data folder of the broker under test.") var demoDir = "./demo-data"
     @Option(help: "The broker's base URL (default: the demo's configured port).") var url: String?
+    @Option(help: "The base URL the consumers use (default: --url); another node of a cluster, to measure the path between nodes.") var consumerUrl: String?
     @Option(help: "Concurrent publishing connections.") var publishers = 32
     @Option(help: "Concurrent inbox consumers.") var consumers = 4
     @Option(help: "Messages to publish.") var messages = 20_000
     @Option(help: "Payload size in bytes.") var payloadBytes = 1024
     @Option(help: "Publishes per second in total; 0 publishes as fast as possible.") var rate = 0
-    @Option(help: "The broker's process id, to measure its CPU time from /proc.") var brokerPid: Int32?
     @Option(help: "Messages per publish request; above 1, each request is a batch publish (POST /v1/messages/batch).") var batch = 1
     @Flag(help: "Use HTTP/1.1 connections instead of HTTP/2.") var http1 = false
+    @OptionGroup var cpu: BenchCPUOptions
 
     func validate() throws {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1.") }
@@ -27,7 +28,7 @@ struct Bench: AsyncParsableCommand {
 
     func run() async throws {
         let publisherOptions = try ConnectionOptions.parse(["--as", "northshire-hospitals", "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
-        let consumerOptions = try ConnectionOptions.parse(["--as", "northshire-csc", "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
+        let consumerOptions = try ConnectionOptions.parse(["--as", "northshire-csc", "--demo-dir", demoDir] + ((consumerUrl ?? url).map { ["--url", $0] } ?? []))
         let prepared = try BenchEnvelope.signed(messages, payloadBytes: payloadBytes, by: try publisherOptions.signer())
         func client(_ options: ConnectionOptions) throws -> ShareClient {
             var configuration = try options.clientConfiguration()
@@ -40,8 +41,7 @@ struct Bench: AsyncParsableCommand {
         for client in publishClients + consumerClients { _ = try await client.send("GET", "/health") }
 
         let state = BenchState(total: messages)
-        let cpuBefore = brokerPid.flatMap(ProcessCPU.seconds)
-        let threadsBefore = brokerPid.map(ProcessCPU.byThreadName)
+        let cpuBefore = cpu.read()
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for client in publishClients {
@@ -76,17 +76,12 @@ struct Bench: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let elapsed = ContinuousClock.now - started
-        let cpuAfter = brokerPid.flatMap(ProcessCPU.seconds)
-        let threadsAfter = brokerPid.map(ProcessCPU.byThreadName)
+        let cpuAfter = cpu.read()
         for client in publishClients + consumerClients { try? await client.shutdown() }
 
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        let report = state.report(seconds: seconds, brokerCPU: cpuAfter.flatMap { after in cpuBefore.map { after - $0 } },
-                                  publishers: publishers, consumers: consumers, payloadBytes: payloadBytes, rate: rate, batch: batch)
-        print(report)
-        if let threadsBefore, let threadsAfter {
-            print("broker CPU by thread \(ProcessCPU.perMessage(before: threadsBefore, after: threadsAfter, messages: messages)) per message")
-        }
+        print(state.report(seconds: seconds, publishers: publishers, consumers: consumers, payloadBytes: payloadBytes, rate: rate, batch: batch))
+        for line in cpuAfter.lines(since: cpuBefore, messages: messages, unit: "message", rate: true) { print(line) }
     }
 }
 
@@ -127,10 +122,10 @@ final class BenchState: Sendable {
 
     var allReceived: Bool { counters.withLock { $0.received >= total } }
 
-    func report(seconds: Double, brokerCPU: Double?, publishers: Int, consumers: Int, payloadBytes: Int, rate: Int, batch: Int) -> String {
+    func report(seconds: Double, publishers: Int, consumers: Int, payloadBytes: Int, rate: Int, batch: Int) -> String {
         counters.withLock { counters in
             let percentile = Latencies(counters.latencies).milliseconds
-            var lines = [
+            return [
                 "messages            \(counters.published) published, \(counters.received) delivered and acknowledged",
                 "setup               \(publishers) publishing connections, \(consumers) consumers, \(payloadBytes)-byte payloads, \(batch == 1 ? "one message" : "batches of \(batch)") per request, rate \(rate == 0 ? "unlimited" : "\(rate)/s")",
                 "elapsed             \(String(format: "%.2f", seconds)) s",
@@ -138,12 +133,7 @@ final class BenchState: Sendable {
                 "deliveries/s        \(String(format: "%.0f", Double(counters.received) / seconds))",
                 "publish→inbox p50   \(String(format: "%.2f", percentile(0.50))) ms",
                 "publish→inbox p99   \(String(format: "%.2f", percentile(0.99))) ms",
-            ]
-            if let brokerCPU, brokerCPU > 0 {
-                lines.append("broker CPU          \(String(format: "%.2f", brokerCPU)) s")
-                lines.append("messages/broker-CPU-s \(String(format: "%.0f", Double(counters.received) / brokerCPU))")
-            }
-            return lines.joined(separator: "\n")
+            ].joined(separator: "\n")
         }
     }
 }
@@ -159,47 +149,6 @@ struct Latencies {
         guard !sorted.isEmpty else { return 0 }
         let value = sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
         return Double(value.components.attoseconds) / 1e15 + Double(value.components.seconds) * 1000
-    }
-}
-
-/// A process's user + system CPU time from /proc/PID/stat, in all and by thread.
-enum ProcessCPU {
-    static func seconds(_ pid: Int32) -> Double? {
-        seconds(statFile: "/proc/\(pid)/stat")?.seconds
-    }
-
-    /// CPU seconds of the process's threads now running, summed by thread name, with the
-    /// numbering of a pool taken off (`NIO-SGLTN-1-#0` and `-#1` are `NIO-SGLTN-1`, the
-    /// event loops); Swift's task pool threads, named by libdispatch's queues (`…-qos…`), are
-    /// `task-pool`.
-    static func byThreadName(_ pid: Int32) -> [String: Double] {
-        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-        var totals: [String: Double] = [:]
-        for task in tasks {
-            guard let thread = seconds(statFile: "/proc/\(pid)/task/\(task)/stat") else { continue }
-            let name = thread.name.contains("qos") ? "task-pool" : thread.name.split(separator: "-#").first.map(String.init) ?? thread.name
-            totals[name, default: 0] += thread.seconds
-        }
-        return totals
-    }
-
-    /// Each thread group's share of the CPU used between two readings, per message, busiest
-    /// first: "sqlite-writer 71 µs, …".
-    static func perMessage(before: [String: Double], after: [String: Double], messages: Int) -> String {
-        after.map { ($0.key, $0.value - (before[$0.key] ?? 0)) }
-            .filter { $0.1 > 0 }
-            .sorted { $0.1 > $1.1 }
-            .map { "\($0.0) \(String(format: "%.0f", $0.1 / Double(max(1, messages)) * 1e6)) µs" }
-            .joined(separator: ", ")
-    }
-
-    private static func seconds(statFile: String) -> (name: String, seconds: Double)? {
-        guard let stat = try? String(contentsOfFile: statFile, encoding: .utf8),
-              let start = stat.firstIndex(of: "("), let end = stat.lastIndex(of: ")") else { return nil }
-        let fields = stat[stat.index(after: end)...].split(separator: " ")
-        // After the command name: state is field 3, utime field 14, stime field 15.
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        return (String(stat[stat.index(after: start)..<end]), (user + system) / Double(sysconf(Int32(_SC_CLK_TCK))))
     }
 }
 

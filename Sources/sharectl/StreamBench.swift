@@ -15,16 +15,17 @@ struct StreamBench: AsyncParsableCommand {
 
     @Option(help: "The demo data folder of the broker under test (made with --bench-agencies).") var demoDir = "./demo-data"
     @Option(help: "The broker's base URL (default: the demo's configured port).") var url: String?
+    @Option(help: "The base URL the streaming agencies use (default: --url); another node of a cluster, to measure the path between nodes.") var consumerUrl: String?
     @Option(help: "Subscribed agencies, each with one open stream.") var agencies = 10
     @Option(help: "Messages to publish.") var messages = 5_000
     @Option(help: "Publishes per second in total.") var rate = 500
     @Option(help: "Concurrent publishing connections.") var publishers = 16
     @Option(help: "Payload size in bytes.") var payloadBytes = 1024
-    @Option(help: "The broker's process id, to measure its CPU time from /proc.") var brokerPid: Int32?
     @Flag(help: "Use HTTP/1.1 connections instead of HTTP/2.") var http1 = false
+    @OptionGroup var cpu: BenchCPUOptions
 
     func run() async throws {
-        func options(_ agency: String) throws -> ConnectionOptions {
+        func options(_ agency: String, url: String?) throws -> ConnectionOptions {
             try ConnectionOptions.parse(["--as", agency, "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
         }
         func client(_ options: ConnectionOptions) throws -> ShareClient {
@@ -32,17 +33,16 @@ struct StreamBench: AsyncParsableCommand {
             configuration.http1Only = http1
             return try ShareClient(configuration: configuration)
         }
-        let publisher = try options("northshire-hospitals")
+        let publisher = try options("northshire-hospitals", url: url)
         let prepared = try BenchEnvelope.signed(messages, payloadBytes: payloadBytes, by: try publisher.signer())
         let names = (1...agencies).map { String(format: "bench-social-care-%02d", $0) }
-        let subscribers = try names.map { try client(try options($0)) }
+        let subscribers = try names.map { try client(try options($0, url: consumerUrl ?? url)) }
         let publishClients = try (0..<publishers).map { _ in try client(publisher) }
         for client in subscribers {
             _ = try await client.subscribe(types: ["relevant-history/1"], areas: ["E99999999"])
         }
         let state = StreamBenchState(expected: messages * agencies)
-        let cpuBefore = brokerPid.flatMap(ProcessCPU.seconds)
-        let threadsBefore = brokerPid.map(ProcessCPU.byThreadName)
+        let cpuBefore = cpu.read()
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for subscriber in subscribers {
@@ -69,17 +69,14 @@ struct StreamBench: AsyncParsableCommand {
             try await group.waitForAll()
         }
         let elapsed = ContinuousClock.now - started
-        let cpu = brokerPid.flatMap(ProcessCPU.seconds).flatMap { after in cpuBefore.map { after - $0 } }
-        let threadsAfter = brokerPid.map(ProcessCPU.byThreadName)
+        let cpuAfter = cpu.read()
         for each in subscribers + publishClients {
             _ = try? await each.unsubscribeAll()
             try? await each.shutdown()
         }
         print(state.report(seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-                           brokerCPU: cpu, agencies: agencies, messages: messages, rate: rate))
-        if let threadsBefore, let threadsAfter {
-            print("broker CPU by thread \(ProcessCPU.perMessage(before: threadsBefore, after: threadsAfter, messages: messages)) per message published")
-        }
+                           agencies: agencies, messages: messages, rate: rate))
+        for line in cpuAfter.lines(since: cpuBefore, messages: messages, unit: "message published", rate: false) { print(line) }
     }
 }
 
@@ -106,21 +103,17 @@ final class StreamBenchState: Sendable {
         }
     }
 
-    func report(seconds: Double, brokerCPU: Double?, agencies: Int, messages: Int, rate: Int) -> String {
+    func report(seconds: Double, agencies: Int, messages: Int, rate: Int) -> String {
         counters.withLock { counters in
             let percentile = Latencies(counters.latencies).milliseconds
-            var lines = [
+            return [
                 "setup               \(agencies) subscribed agencies streaming, \(messages) messages at \(rate)/s",
                 "stream deliveries   \(counters.latencies.count) of \(expected)",
                 "elapsed             \(String(format: "%.2f", seconds)) s",
                 "fan-out deliveries/s \(String(format: "%.0f", Double(counters.latencies.count) / seconds))",
                 "publish→stream p50  \(String(format: "%.2f", percentile(0.50))) ms",
                 "publish→stream p99  \(String(format: "%.2f", percentile(0.99))) ms",
-            ]
-            if let brokerCPU, brokerCPU > 0 {
-                lines.append("broker CPU          \(String(format: "%.2f", brokerCPU)) s")
-            }
-            return lines.joined(separator: "\n")
+            ].joined(separator: "\n")
         }
     }
 }

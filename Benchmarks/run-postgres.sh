@@ -1,0 +1,146 @@
+#!/usr/bin/env bash
+# The PostgreSQL benchmark of BENCHMARKS.md ("The PostgreSQL store and the cluster"): the SQLite
+# store, the PostgreSQL store on one node and a cluster of two nodes, measured in turns so that
+# the machine's changing load falls on all three alike.
+#
+# One durable PostgreSQL server (scripts/test-postgres --durable: fsync and synchronous_commit
+# on) serves every PostgreSQL run, each on a database of its own made for it; every run has a
+# fresh demo folder (and so a fresh SQLite store). Each round runs, over HTTP/2:
+#   sqlite, 1 node     throughput in batches of 10, one message per request, inbox latency at
+#                      500 publishes/s, fan-out to 10 streaming agencies at 500 publishes/s
+#   postgres, 1 node   the same four
+#   postgres, 2 nodes  inbox latency and fan-out at 500 publishes/s, publishing on node A while
+#                      the consumers (inbox long polls, streams) are on node B
+# CPU is read from /proc before and after each run: the broker nodes', and PostgreSQL's (its
+# postmaster, every process it started that is running and every one that ended).
+# Prints each run's report, the load average before it, and at the end the median of each
+# figure over the rounds.
+# Usage: Benchmarks/run-postgres.sh [ROUNDS] [MESSAGES]   (defaults 3 and 10000; the runs at 500/s
+# publish half as many). Stops everything it starts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds="${1:-3}"
+messages="${2:-10000}"
+paced=$((messages / 2))
+swift build -c release --product sharebroker >&2
+swift build -c release --product sharectl >&2
+bin="$(swift build -c release --show-bin-path)"
+
+postgres_folder=""
+folder=""
+brokers=()
+database=""
+results="$(mktemp)"
+postgres_url_base=""
+
+stop_brokers() {
+    for pid in "${brokers[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    brokers=()
+    if [ -n "$database" ]; then psql -q -h 127.0.0.1 -p "$postgres_port" -U postgres -c "DROP DATABASE $database" postgres >/dev/null; fi
+    database=""
+    if [ -n "$folder" ]; then rm -rf "$folder"; fi
+    folder=""
+}
+stop_all() {
+    stop_brokers
+    if [ -n "$postgres_folder" ]; then scripts/test-postgres stop "$postgres_folder"; fi
+    rm -f "$results"
+}
+trap stop_all EXIT
+
+started="$(scripts/test-postgres --durable)"
+postgres_url_base="$(echo "$started" | sed -n 's/^SHAREBROKER_TEST_POSTGRES=//p' | sed 's|/postgres$||')"
+postgres_folder="$(echo "$started" | sed -n 's/^SHAREBROKER_TEST_POSTGRES_FOLDER=//p')"
+postgres_port="${postgres_url_base##*:}"
+postmaster="$(head -1 "$postgres_folder/data/postmaster.pid")"
+
+# Starts a demo node on the current folder (and database, if any); sets `url` to its address.
+start_node() {
+    local log="$folder/node-${#brokers[@]}.out"
+    "$bin/sharebroker" demo --data-dir "$folder" --port 0 --bench-agencies 10 ${database:+--postgres "$postgres_url_base/$database"} > "$log" 2>&1 &
+    brokers+=($!)
+    for _ in $(seq 300); do
+        grep -q "Stop with Ctrl-C" "$log" 2>/dev/null && break
+        sleep 0.1
+    done
+    grep -q "Stop with Ctrl-C" "$log" || { cat "$log" >&2; exit 1; }
+    url="https://127.0.0.1:$(grep -o 'https://127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f3)"
+}
+
+# Fresh brokers for one run: `start sqlite` or `start postgres NODES`; sets `urls` and `cpu`
+# (the sharectl options that count the CPU of every node and of PostgreSQL).
+run_number=0
+start() {
+    stop_brokers
+    run_number=$((run_number + 1))
+    folder="$(mktemp -d)"
+    urls=()
+    cpu=()
+    if [ "$1" = postgres ]; then
+        database="bench_$run_number"
+        psql -q -h 127.0.0.1 -p "$postgres_port" -U postgres -c "CREATE DATABASE $database" -c "CHECKPOINT" postgres >/dev/null
+        cpu+=(--database-pid "$postmaster")
+    fi
+    for _ in $(seq "${2:-1}"); do
+        start_node
+        urls+=("$url")
+        cpu+=(--broker-pid "${brokers[-1]}")
+    done
+}
+
+# Runs one measured command for a configuration, printing and recording its figures.
+measure() {
+    local configuration="$1"; shift
+    local load output
+    load="$(cut -d' ' -f1 /proc/loadavg)"
+    echo "== $configuration (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+    output="$("$@" 2>&1)" || output="$output
+(failed: exit $?)"
+    echo "$output"
+    {
+        echo "$configuration	load average before	$load"
+        echo "$output" | awk -v c="$configuration" '
+            /^publishes\/s|^publish→(inbox|stream) p(50|99)|^messages\/broker-CPU-s|^messages\/CPU-s, broker and database|^broker CPU  |^database CPU  |^stream deliveries/ {
+                name = $0; sub(/ +[0-9].*$/, "", name)
+                value = substr($0, length(name) + 1); sub(/^ +/, "", value); sub(/ .*$/, "", value)
+                print c "\t" name "\t" value
+            }'
+    } >> "$results"
+}
+
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%dT%H:%MZ)"
+echo "== PostgreSQL $(psql -At -h 127.0.0.1 -p "$postgres_port" -U postgres -c 'SHOW server_version' postgres), fsync $(psql -At -h 127.0.0.1 -p "$postgres_port" -U postgres -c 'SHOW fsync' postgres), synchronous_commit $(psql -At -h 127.0.0.1 -p "$postgres_port" -U postgres -c 'SHOW synchronous_commit' postgres)"
+for round in $(seq "$rounds"); do
+    for store in sqlite postgres; do
+        start "$store"
+        measure "$store 1 node: batches of 10, round $round" \
+            "$bin/sharectl" bench --demo-dir "$folder" --url "${urls[0]}" --messages "$messages" --batch 10 --consumers 8 "${cpu[@]}"
+        start "$store"
+        measure "$store 1 node: one message per request, round $round" \
+            "$bin/sharectl" bench --demo-dir "$folder" --url "${urls[0]}" --messages "$messages" "${cpu[@]}"
+        start "$store"
+        measure "$store 1 node: inbox at 500/s, round $round" \
+            "$bin/sharectl" bench --demo-dir "$folder" --url "${urls[0]}" --messages "$paced" --rate 500 "${cpu[@]}"
+        start "$store"
+        measure "$store 1 node: fan-out to 10 streams at 500/s, round $round" \
+            "$bin/sharectl" bench-stream --demo-dir "$folder" --url "${urls[0]}" --agencies 10 --messages "$paced" --rate 500 "${cpu[@]}"
+    done
+    start postgres 2
+    measure "postgres 2 nodes (publish on A, inbox on B): inbox at 500/s, round $round" \
+        "$bin/sharectl" bench --demo-dir "$folder" --url "${urls[0]}" --consumer-url "${urls[1]}" --messages "$paced" --rate 500 "${cpu[@]}"
+    start postgres 2
+    measure "postgres 2 nodes (publish on A, streams on B): fan-out to 10 streams at 500/s, round $round" \
+        "$bin/sharectl" bench-stream --demo-dir "$folder" --url "${urls[0]}" --consumer-url "${urls[1]}" --agencies 10 --messages "$paced" --rate 500 "${cpu[@]}"
+done
+stop_brokers
+
+echo "== medians over $rounds rounds (configuration, figure, median, every round's value)"
+sed 's/, round [0-9]*\t/\t/' "$results" | sort -t$'\t' -k1,1 -k2,2 -s | awk -F'\t' '
+    function flush() {
+        if (key == "") return
+        n = split(values, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
+        median = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+        printf "%s | %s | %s | %s\n", configuration, figure, median, values
+    }
+    { if ($1 "\t" $2 != key) { flush(); key = $1 "\t" $2; configuration = $1; figure = $2; values = "" } values = values (values == "" ? "" : " ") $3 }
+    END { flush() }'
