@@ -63,6 +63,21 @@ public final class ShareClient: Sendable {
         try await http.shutdown()
     }
 
+    /// Runs `body` with a new client for `configuration` and shuts it down afterwards, also
+    /// when `body` throws.
+    public static func with<T>(_ configuration: ShareClientConfiguration,
+                               _ body: (ShareClient) async throws -> T) async throws -> T {
+        let client = try ShareClient(configuration: configuration)
+        do {
+            let result = try await body(client)
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
     /// Publishes a compact JWS. Returns the broker's answer (the first answer again for an identical resend).
     public func publish(jws: String) async throws -> PublishAnswer {
         try decode(try await send("POST", "/v1/messages", body: Data(jws.utf8), contentType: "application/jose"), expect: 201)

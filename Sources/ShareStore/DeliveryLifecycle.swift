@@ -40,6 +40,19 @@ public struct DeliveryLifecycle: Sendable, Equatable {
         case counted(attempt: Int, hiddenUntil: Date)
         /// Handed out again under attempt `attempt`, its visibility unchanged.
         case repeated(attempt: Int)
+
+        /// The attempt the delivery is handed out under; nil when withheld.
+        public var attempt: Int? {
+            switch self {
+            case .withheld: nil
+            case .counted(let attempt, _), .repeated(let attempt): attempt
+            }
+        }
+
+        /// Until when a counted hand-out hides the delivery; nil when nothing is to be stored.
+        public var hiddenUntil: Date? {
+            if case .counted(_, let hiddenUntil) = self { hiddenUntil } else { nil }
+        }
     }
 
     /// Its state at `now`, as status reports it: acknowledged wins over everything; then

@@ -105,12 +105,9 @@ extension PostgresStore {
                 let lifecycle = DeliveryLifecycle(
                     attempts: try cells[6].decode(Int.self), visibleAt: Date(millis: try cells[Self.deliveryColumnCount].decode(Int.self)),
                     expiresAt: try cells[8].decode(Int?.self).map(Date.init(millis:)))
-                let attempt: Int
-                switch decide(lifecycle) {
-                case .withheld: continue
-                case .repeated(let repeated): attempt = repeated
-                case .counted(let next, let hiddenUntil):
-                    attempt = next
+                let handOut = decide(lifecycle)
+                guard let attempt = handOut.attempt else { continue }
+                if let hiddenUntil = handOut.hiddenUntil {
                     counted[hiddenUntil.millis, default: []].append(try cells[0].decode(Int.self))
                 }
                 guard let delivery = try Self.delivery(cells, attempt: attempt, deliveredAt: now) else { continue }

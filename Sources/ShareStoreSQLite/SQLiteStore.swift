@@ -244,14 +244,9 @@ public final class SQLiteStore: Store {
             while try select.step() {
                 let lifecycle = DeliveryLifecycle(attempts: select.int(6), visibleAt: Date(millis: select.int(11)),
                                                   expiresAt: select.optionalInt(8).map(Date.init(millis:)))
-                let attempt: Int
-                switch decide(lifecycle) {
-                case .withheld: continue
-                case .repeated(let repeated): attempt = repeated
-                case .counted(let next, let hiddenUntil):
-                    attempt = next
-                    counted.append((select.int(0), hiddenUntil.millis))
-                }
+                let handOut = decide(lifecycle)
+                guard let attempt = handOut.attempt else { continue }
+                if let hiddenUntil = handOut.hiddenUntil { counted.append((select.int(0), hiddenUntil.millis)) }
                 guard let delivery = Self.delivery(select, attempt: attempt, deliveredAt: date) else { continue }
                 deliveries.append(delivery)
                 auditIndexes[delivery.messageID] = select.optionalInt(10)

@@ -99,14 +99,6 @@ struct ConnectionOptions: ParsableArguments {
 
     /// Runs `body` with a connected client, closing it afterwards.
     func withClient<T>(_ body: (ShareClient) async throws -> T) async throws -> T {
-        let client = try ShareClient(configuration: try clientConfiguration())
-        do {
-            let result = try await body(client)
-            try await client.shutdown()
-            return result
-        } catch {
-            try? await client.shutdown()
-            throw error
-        }
+        try await ShareClient.with(try clientConfiguration(), body)
     }
 }

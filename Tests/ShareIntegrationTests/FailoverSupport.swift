@@ -36,15 +36,7 @@ extension TestBroker {
 
 /// Runs `body` with a client of `urls` acting as `agency` with `broker`'s files, and always closes it.
 func withClient<T>(of broker: TestBroker, as agency: String, urls: [URL], _ body: (ShareClient) async throws -> T) async throws -> T {
-    let client = try ShareClient(configuration: broker.configuration(as: agency, urls: urls))
-    do {
-        let result = try await body(client)
-        try await client.shutdown()
-        return result
-    } catch {
-        try? await client.shutdown()
-        throw error
-    }
+    try await ShareClient.with(broker.configuration(as: agency, urls: urls), body)
 }
 
 /// Runs `body` with `broker` and a second node of it, and always stops and removes both.

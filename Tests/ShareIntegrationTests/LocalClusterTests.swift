@@ -1,5 +1,6 @@
 import Foundation
 import ShareClient
+import ShareStorePostgres
 import ShareTesting
 import Synchronization
 import Testing
@@ -17,11 +18,11 @@ struct LocalClusterTests {
 
         var pki: URL { folder.appendingPathComponent("partnership/pki") }
 
-        func client(as agency: String, urls: [URL]) throws -> ShareClient {
-            try ShareClient(configuration: ShareClientConfiguration(
+        func configuration(as agency: String, urls: [URL]) -> ShareClientConfiguration {
+            ShareClientConfiguration(
                 urls: urls, caFile: pki.appendingPathComponent("ca.crt").path,
                 certificateFile: pki.appendingPathComponent("\(agency).crt").path,
-                keyFile: pki.appendingPathComponent("\(agency).key").path))
+                keyFile: pki.appendingPathComponent("\(agency).key").path)
         }
 
         func signer(for agency: String) throws -> MessageSigner {
@@ -65,20 +66,22 @@ struct LocalClusterTests {
     @Test("four publishers on both nodes keep publishing while one node is killed: every message answered 201 is delivered once, and the audit log verifies")
     func nodeKilledWhilePublishing() async throws {
         try await withLocalCluster { cluster in
+            // Two publishers try node 1 first, two node 2.
             let routes = [[cluster.node1, cluster.node2], [cluster.node2, cluster.node1]]
-            let publishers = try (0..<4).map { try cluster.client(as: "northshire-hospitals", urls: routes[$0 % 2]) }
             let perPublisher = 40
             let accepted = Accepted()
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for publisher in publishers {
+                for publisher in 0..<4 {
                     group.addTask {
                         let signer = try cluster.signer(for: "northshire-hospitals")
-                        for _ in 0..<perPublisher {
-                            let envelope = EnvelopeBuilder()
-                            let answer = try await publisher.publish(jws: try signer.sign(envelope: envelope.data))
-                            #expect(answer.id.uuidString.lowercased() == envelope.id)
-                            if accepted.add(envelope.id) == perPublisher {
-                                kill(try cluster.pid(ofNode: 1), SIGKILL)
+                        try await ShareClient.with(cluster.configuration(as: "northshire-hospitals", urls: routes[publisher % 2])) { client in
+                            for _ in 0..<perPublisher {
+                                let envelope = EnvelopeBuilder()
+                                let answer = try await client.publish(jws: try signer.sign(envelope: envelope.data))
+                                #expect(answer.id.uuidString.lowercased() == envelope.id)
+                                if accepted.add(envelope.id) == perPublisher {
+                                    kill(try cluster.pid(ofNode: 1), SIGKILL)
+                                }
                             }
                         }
                     }
@@ -92,15 +95,17 @@ struct LocalClusterTests {
             #expect(nodeOne.status == 7, "node 1 was killed part-way: nothing listens there (curl: \(nodeOne.stderr))")
 
             // Through HAProxy, which stops sending connections to the dead node.
-            let socialCare = try cluster.client(as: "northshire-csc", urls: [cluster.haproxy])
-            var delivered: [String] = []
-            let deadline = ContinuousClock.now + .seconds(60)
-            while Set(delivered).count < Set(published).count, ContinuousClock.now < deadline {
-                for delivery in try await socialCare.inbox(limit: 100, wait: 1) {
-                    delivered.append(delivery.messageId.uuidString.lowercased())
-                    let acknowledgement = try await socialCare.acknowledge(delivery: delivery.id)
-                    #expect(acknowledgement.state == "acknowledged")
+            let delivered = try await ShareClient.with(cluster.configuration(as: "northshire-csc", urls: [cluster.haproxy])) { socialCare in
+                var delivered: [String] = []
+                let deadline = ContinuousClock.now + .seconds(60)
+                while Set(delivered).count < Set(published).count, ContinuousClock.now < deadline {
+                    for delivery in try await socialCare.inbox(limit: 100, wait: 1) {
+                        delivered.append(delivery.messageId.uuidString.lowercased())
+                        let acknowledgement = try await socialCare.acknowledge(delivery: delivery.id)
+                        #expect(acknowledgement.state == "acknowledged")
+                    }
                 }
+                return delivered
             }
             #expect(Set(delivered) == Set(published), "every message answered 201 reached its recipient")
             #expect(delivered.count == Set(delivered).count, "each was handed out and acknowledged once")
@@ -111,8 +116,44 @@ struct LocalClusterTests {
                 "--url", cluster.haproxy.absoluteString, "--state", cluster.folder.appendingPathComponent("audit-state.json").path,
             ])
             #expect(verified.status == 0, "the one audit log verifies: \(verified.text)\(verified.stderr)")
-            for client in publishers + [socialCare] { try await client.shutdown() }
         }
+    }
+
+    @Test("sharebroker demo --postgres: two demos on one folder and one database are nodes of one partnership, as the README says")
+    func demoNodesOnOneDatabase() async throws {
+        let database = try await TestPostgres.createDatabase()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        do {
+            let arguments = ["--data-dir", folder.path, "--port", "0", "--postgres", database.url]
+            let first = try await DemoProcess.start(arguments)
+            defer { first.process.stopFromTest() }
+            let second = try await DemoProcess.start(arguments)
+            defer { second.process.stopFromTest() }
+            #expect(first.banner.text.contains("(created now)"))
+            #expect(second.banner.text.contains("(reused)"), "the second reuses the folder")
+            let pki = folder.appendingPathComponent("pki")
+            let configuration = { (agency: String, port: Int) in
+                ShareClientConfiguration(urls: [URL(string: "https://127.0.0.1:\(port)")!], caFile: pki.appendingPathComponent("ca.crt").path,
+                                         certificateFile: pki.appendingPathComponent("\(agency).crt").path,
+                                         keyFile: pki.appendingPathComponent("\(agency).key").path)
+            }
+            let envelope = EnvelopeBuilder()
+            let signer = try MessageSigner(keyFile: pki.appendingPathComponent("northshire-hospitals.signing.key").path)
+            try await ShareClient.with(configuration("northshire-hospitals", first.port)) { hospital in
+                _ = try await hospital.publish(jws: try signer.sign(envelope: envelope.data))
+            }
+            let delivered = try await ShareClient.with(configuration("northshire-csc", second.port)) { socialCare in
+                try await socialCare.inbox().map { $0.messageId.uuidString.lowercased() }
+            }
+            #expect(delivered == [envelope.id], "published on one demo, delivered by the other")
+            #expect(try await first.stop())
+            #expect(try await second.stop())
+        } catch {
+            try? await database.drop()
+            throw error
+        }
+        try await database.drop()
     }
 }
 

@@ -12,8 +12,11 @@ struct StoreConfigurationTests {
     func load(store: [String: Any], environment: [String: String] = [:]) throws -> Result<ServerSettings, ConfigurationError> {
         let prepared = try TestBroker { $0["store"] = store }
         defer { try? FileManager.default.removeItem(at: prepared.folder) }
-        return Result { try ServerSettings.load(from: prepared.configurationFile, environment: environment) }
-            .mapError { $0 as! ConfigurationError }
+        do {
+            return .success(try ServerSettings.load(from: prepared.configurationFile, environment: environment))
+        } catch let error as ConfigurationError {
+            return .failure(error)
+        }
     }
 
     func error(store: [String: Any], environment: [String: String] = [:]) throws -> String {
