@@ -14,7 +14,7 @@ struct ConnectionFailure: Sendable {
         /// The connection broke, or no answer came in time, after the request may have been
         /// sent: the broker may have acted on it.
         case lost
-        /// The caller cancelled the request.
+        /// The caller cancelled the request (its task was cancelled).
         case cancelled
     }
 
@@ -60,7 +60,11 @@ struct ConnectionFailure: Sendable {
         case .getConnectionFromPoolTimeout: (.notConnected, "no connection became free in time")
         case .remoteConnectionClosed: (.lost, "the connection was closed before the answer")
         case .readTimeout, .deadlineExceeded: (.lost, "no answer in time")
-        case .cancelled: (.cancelled, "cancelled")
+        case .cancelled where Task.isCancelled: (.cancelled, "cancelled")
+        // AsyncHTTPClient also answers `cancelled` when the connection it chose for the request
+        // was closing (an HTTP/2 connection to a node that has just died): the caller did not
+        // cancel, and the request may or may not have been sent.
+        case .cancelled: (.lost, "the connection closed as the request was sent")
         default: (.lost, "\(error)")
         }
     }
