@@ -8,7 +8,8 @@ enum DemoBanner {
         let metrics = metricsPort.map {
             "\n  metrics        http://127.0.0.1:\($0)/metrics  (plain HTTP; also /livez and /readyz)"
         } ?? ""
-        let agencies = DemoPartnership.members.map { "    \($0.id.padding(toLength: 22, withPad: " ", startingAt: 0)) \($0.kind.rawValue)" }
+        let width = DemoPartnership.members.map(\.id.count).max() ?? 0
+        let agencies = DemoPartnership.members.map { "    \($0.id.padding(toLength: width + 3, withPad: " ", startingAt: 0))\($0.kind.rawValue)" }
             .joined(separator: "\n")
         return """
 

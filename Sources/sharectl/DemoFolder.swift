@@ -10,6 +10,8 @@ struct DemoFolder {
     let agencies: [String]
     /// The broker's address, if the configuration names a port other than 0.
     let url: String?
+    /// The message catalogue the demo enforces (the repository's Schemas/ folder), if named.
+    let schemas: String?
 
     /// Reads the folder's configuration; a folder without one is a usage error (exit 64).
     init(path: String) throws {
@@ -22,6 +24,7 @@ struct DemoFolder {
         agencies = (object["agencies"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
         let port = (object["listener"] as? [String: Any])?["port"] as? Int
         url = port.flatMap { $0 > 0 ? "https://127.0.0.1:\($0)" : nil }
+        schemas = object["schemas"] as? String
     }
 
     /// Throws a usage error (exit 64) that names the folder's agencies unless `agency` is one of them.

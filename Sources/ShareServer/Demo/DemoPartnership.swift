@@ -3,7 +3,7 @@ import Crypto
 import ShareJWS
 public import ShareModel
 
-/// The fictional Northshire partnership that `sharebroker demo` runs: six agencies in area
+/// The fictional Northshire partnership that `sharebroker demo` runs: nine agencies in area
 /// E99999999, each with a TLS client certificate and a separate signing key, all generated
 /// on first run into a data folder and reused afterwards.
 public enum DemoPartnership {
@@ -22,6 +22,9 @@ public enum DemoPartnership {
         Member(id: "northshire-mash", name: "Northshire Multi-Agency Safeguarding Hub", kind: .mash),
         Member(id: "oakfield-primary", name: "Oakfield Primary School", kind: .education),
         Member(id: "northshire-audit", name: "Northshire Safeguarding Partnership Audit", kind: .auditor),
+        Member(id: "riverside-surgery", name: "Riverside Surgery (GP practice)", kind: .health),
+        Member(id: "northshire-health-visiting", name: "Northshire Health Visiting Service", kind: .health),
+        Member(id: "national-panel", name: "Child Safeguarding Practice Review Panel (demo stand-in)", kind: .other),
     ]
 
     /// `count` extra children's social care agencies for the stream benchmark, named

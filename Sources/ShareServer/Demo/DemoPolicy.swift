@@ -60,7 +60,7 @@ enum DemoPolicy {
               "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 90
             },
             "serious-incident-notification/1": {
-              "senders": ["social-care"], "recipients": ["police", "health", "mash", "education", "social-care"],
+              "senders": ["social-care"], "recipients": ["police", "health", "mash", "education", "social-care", "other"],
               "routing": ["direct"],
               "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 365
             },
