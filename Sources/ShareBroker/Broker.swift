@@ -55,6 +55,7 @@ public final class Broker: Sendable {
     /// The schemas every envelope is validated against, by message type.
     public let catalogue: MessageCatalogue
     private let currentDirectory: Mutex<Directory>
+    private let currentRevocations = Mutex(RevokedCertificates.none)
     let currentPolicy: Mutex<SharingPolicy>
     /// Every subscription, loaded from the store on first use and kept in step with it.
     let subscriptionCache = StoreBackedCache<[Subscription]>()
@@ -86,6 +87,16 @@ public final class Broker: Sendable {
         currentDirectory.withLock { $0 }
     }
 
+    /// The client certificates revoked now, from the partnership CA's revocation list.
+    public var revocations: RevokedCertificates {
+        currentRevocations.withLock { $0 }
+    }
+
+    /// Puts a new revocation list in force, from the next request on, on connections already open too.
+    public func replaceRevocations(with list: RevokedCertificates) {
+        currentRevocations.withLock { $0 = list }
+    }
+
     /// The sharing policy in force now.
     public var policy: SharingPolicy {
         currentPolicy.withLock { $0 }
@@ -104,6 +115,23 @@ public final class Broker: Sendable {
             throw BrokerError(.agencySuspended, "Agency '\(agency.id)' is suspended and may not use the broker; contact the partnership's broker operators.")
         }
         return agency
+    }
+
+    /// The agency of a request's client certificate, as `identify(certificateFingerprint:)`
+    /// finds it, unless the partnership's CA has revoked the certificate: then the refusal is
+    /// recorded in the event record (`certificate-revoked`) and the request is refused, while
+    /// the agency's other certificates keep working.
+    public func identify(_ certificate: PresentedCertificate?) async throws -> Agency {
+        let agency = try identify(certificateFingerprint: certificate?.fingerprint)
+        guard let certificate, revocations.revokes(certificate) else { return agency }
+        let event = EventRecord(kind: .certificateRevoked, at: clock.now(), agency: agency.id, certificate: certificate.fingerprint)
+        do {
+            try await store.record([event])
+        } catch {
+            throw storeFailure(error)
+        }
+        logger.warning("Revoked client certificate refused", metadata: [ShareLogKey.agency: "\(agency.id)"])
+        throw BrokerError(.certificateRevoked, "This client certificate has been revoked by the partnership's CA; use another certificate of your agency, or ask the broker's operators for a new one.")
     }
 
     /// Replaces the directory, first recording each suspension and reinstatement it brings.

@@ -14,6 +14,8 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let certificateRequired = Code("certificate-required")
         /// The client certificate is valid but belongs to no agency in the directory.
         public static let unknownAgency = Code("unknown-agency")
+        /// The client certificate is on the partnership CA's revocation list.
+        public static let certificateRevoked = Code("certificate-revoked")
         /// The agency is suspended and may not use the broker.
         public static let agencySuspended = Code("agency-suspended")
         /// The envelope names a sender other than the agency of the client certificate.
@@ -66,7 +68,7 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let shuttingDown = Code("shutting-down")
 
         public static let allCases: [Code] = [
-            .certificateRequired, .unknownAgency, .agencySuspended, .senderMismatch, .malformedMessage,
+            .certificateRequired, .unknownAgency, .certificateRevoked, .agencySuspended, .senderMismatch, .malformedMessage,
             .unsupportedSignature, .unknownKey, .badSignature, .keyNotSenders, .invalidEnvelope, .unknownMessageType,
             .policyRefused, .invalidSubscription, .webhooksUnavailable,
             .invalidRecipients,

@@ -28,6 +28,7 @@ public final class BrokerServer: Sendable {
         self.logger = logger
         let directory = try settings.directory()
         _ = try TLSFactory.serverConfiguration(settings)
+        let revocations = try settings.crlPath.map { try RevocationListWatcher.load($0, clientCAPath: settings.clientCAPath) }
         metrics.recordCertificates(try CertificateExpiry.check(settings, now: clock.now(), logger: logger))
         let opened = try await settings.store.open(logger: logger)
         store = opened.store
@@ -48,6 +49,9 @@ public final class BrokerServer: Sendable {
         broker = Broker(configuration: settings.broker, catalogue: settings.catalogue, policy: settings.policy, directory: directory, store: store, clock: brokerClock, logger: logger,
                         noticeKey: settings.noticeSigningKey, auditSigningKey: settings.auditSigningKey,
                         subjectTokens: settings.subjectTokens, metrics: metrics.broker)
+        if let path = settings.crlPath, let revocations {
+            RevocationListWatcher.put(revocations, from: path, in: broker, now: clock.now(), logger: logger)
+        }
     }
 
     /// The services of a running broker. `onReady` receives the bound port once it listens, and
@@ -89,6 +93,10 @@ public final class BrokerServer: Sendable {
         if handleSignals {
             services.append(ReloadOnHangupService(server: self, logger: logger))
         }
+        if let path = settings.crlPath {
+            services.append(RevocationListWatcher(broker: broker, path: path, clientCAPath: settings.clientCAPath,
+                                                  interval: .seconds(2), logger: logger))
+        }
         return ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: handleSignals ? [.sigterm, .sigint] : [],
@@ -102,14 +110,19 @@ public final class BrokerServer: Sendable {
     }
 
     /// Reads the configuration file again and applies its agency directory (suspensions,
-    /// reinstatements, new agencies, keys and certificates) and its sharing policy. Listener,
+    /// reinstatements, new agencies, keys and certificates), its sharing policy and the
+    /// certificate revocation list's current content. Listener,
     /// TLS, store and catalogue settings take effect at the next start. With `announcing`, the
     /// other nodes sharing the store are told, and each reloads its own copy of the file.
     public func reload(announcing: Bool = true) async throws {
         guard let file = settings.configurationFile else { return }
         let fresh = try ServerSettings.load(from: file)
+        let revocations = try settings.crlPath.map { try RevocationListWatcher.load($0, clientCAPath: settings.clientCAPath) }
         try await broker.replaceDirectory(with: try fresh.directory())
         try await broker.replacePolicy(with: fresh.policy)
+        if let path = settings.crlPath, let revocations {
+            RevocationListWatcher.put(revocations, from: path, in: broker, now: Date(), logger: logger)
+        }
         logger.notice("Configuration reloaded", metadata: [ShareLogKey.count: "\(fresh.agencies.count)"])
         if announcing {
             try await broker.announceConfigurationReloaded()

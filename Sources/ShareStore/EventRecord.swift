@@ -38,12 +38,14 @@ public struct EventRecord: Sendable, Equatable, Codable {
         public static let policyLoaded = Kind("policy-loaded")
         /// The sender, or a recipient it had been delivered to, read a stored message again.
         public static let retrieved = Kind("retrieved")
+        /// A request came with a client certificate that the partnership's CA has revoked; it was refused.
+        public static let certificateRevoked = Kind("certificate-revoked")
 
         /// Every kind the broker records, in the order they are listed in the README.
         public static let all: [Kind] = [
             .published, .routed, .delivered, .acknowledged, .retrieved, .expired, .deadLettered, .refused, .agencySuspended,
             .agencyReinstated, .auditQueried, .subscriptionCreated, .subscriptionRemoved, .webhookRegistered,
-            .webhookRemoved, .policyLoaded,
+            .webhookRemoved, .policyLoaded, .certificateRevoked,
         ]
     }
 
@@ -72,11 +74,14 @@ public struct EventRecord: Sendable, Equatable, Codable {
     public let subscriptionID: UUID?
     /// For `policy-loaded`: base64 SHA-256 of the policy file.
     public let policyDigest: String?
+    /// For `certificate-revoked`: the SHA-256 fingerprint (lowercase hex) of the certificate refused.
+    public let certificate: String?
 
     public init(kind: Kind, at: Date, agency: AgencyID, messageID: UUID? = nil, deliveryID: UUID? = nil,
                 recipient: AgencyID? = nil, recipients: [AgencyID]? = nil, messageDigest: String? = nil, messageType: String? = nil,
                 area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil, query: String? = nil,
-                subjects: [String]? = nil, rule: String? = nil, subscriptionID: UUID? = nil, policyDigest: String? = nil) {
+                subjects: [String]? = nil, rule: String? = nil, subscriptionID: UUID? = nil, policyDigest: String? = nil,
+                certificate: String? = nil) {
         self.kind = kind
         self.at = at
         self.agency = agency
@@ -94,11 +99,12 @@ public struct EventRecord: Sendable, Equatable, Codable {
         self.rule = rule
         self.subscriptionID = subscriptionID
         self.policyDigest = policyDigest
+        self.certificate = certificate
     }
 
     private enum CodingKeys: String, CodingKey {
         case kind, at, agency, messageID, deliveryID, recipient, recipients, messageDigest, messageType, area, disclosure, attempt, query
-        case subjects, rule, subscriptionID, policyDigest
+        case subjects, rule, subscriptionID, policyDigest, certificate
     }
 
     /// Encodes every present field; ids are written in lowercase, as the API writes them.
@@ -121,6 +127,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         try container.encodeIfPresent(rule, forKey: .rule)
         try container.encodeIfPresent(subscriptionID?.lowercasedString, forKey: .subscriptionID)
         try container.encodeIfPresent(policyDigest, forKey: .policyDigest)
+        try container.encodeIfPresent(certificate, forKey: .certificate)
     }
 
     /// The canonical bytes stored for this event: what `encode(to:)` writes with
@@ -131,6 +138,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         entry.add("area", area)
         entry.add("at", Timestamp.format(at))
         entry.add("attempt", attempt)
+        entry.add("certificate", certificate)
         entry.add("deliveryID", deliveryID)
         if let disclosure { entry.add("disclosure", object: disclosure.write) }
         entry.add("kind", kind.rawValue)

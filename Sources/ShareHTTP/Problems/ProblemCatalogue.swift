@@ -14,6 +14,7 @@ public enum ProblemCatalogue {
     public static let entries: [BrokerError.Code: Entry] = [
         .certificateRequired: Entry(status: .unauthorized, title: "Client certificate required"),
         .unknownAgency: Entry(status: .unauthorized, title: "Certificate not registered to an agency"),
+        .certificateRevoked: Entry(status: .unauthorized, title: "Client certificate revoked"),
         .agencySuspended: Entry(status: .forbidden, title: "Agency suspended"),
         .senderMismatch: Entry(status: .forbidden, title: "Sender is not the calling agency"),
         .malformedMessage: Entry(status: .badRequest, title: "Malformed message"),

@@ -22,6 +22,8 @@ struct ConfigFile: Decodable {
         var clientCA: String
         /// "1.3" (default) or "1.2".
         var minimumVersion: String?
+        /// The client CA's certificate revocation list; a missing file revokes nothing.
+        var crl: String?
     }
 
     /// Limits on connections and how long the broker waits for a client (see `ConnectionSettings`).

@@ -39,6 +39,9 @@ public struct ServerSettings: Sendable {
     public var privateKeyPath: String
     public var clientCAPath: String
     public var minimumTLSVersion: TLSVersion
+    /// The client CA's certificate revocation list (PEM or DER), re-read when it changes and
+    /// on SIGHUP; nil, or no file there: nothing revoked.
+    public var crlPath: String?
     /// The plain-HTTP listener for `/metrics`, `/livez` and `/readyz`; nil: none.
     public var metrics: MetricsListener?
     /// How many connections are kept open and how long each client is waited for.
@@ -160,6 +163,7 @@ public struct ServerSettings: Sendable {
             privateKeyPath: resolve(file.tls.privateKey),
             clientCAPath: resolve(file.tls.clientCA),
             minimumTLSVersion: version,
+            crlPath: file.tls.crl.map(resolve),
             broker: broker,
             catalogue: catalogue,
             schemasPath: schemasPath,

@@ -49,6 +49,9 @@ public enum DemoPartnership {
         try FileManager.default.createDirectory(at: pkiFolder, withIntermediateDirectories: true)
         let pki = try DevPKI()
         try write(pki.caPEM, to: pkiFolder.appendingPathComponent("ca.crt"))
+        try write(pki.caKey.pemRepresentation, to: pkiFolder.appendingPathComponent("ca.key"), secret: true)
+        try write(revocationConfiguration(pki: pkiFolder), to: pkiFolder.appendingPathComponent("ca.cnf"))
+        try write("", to: pkiFolder.appendingPathComponent("ca-index.txt"))
         let brokerClient = try pki.issueClient(agency: AgencyID.broker.rawValue)
         try write(brokerClient.certificatePEM, to: pkiFolder.appendingPathComponent("broker-client.crt"))
         try write(brokerClient.keyPEM, to: pkiFolder.appendingPathComponent("broker-client.key"), secret: true)
@@ -74,7 +77,8 @@ public enum DemoPartnership {
         }
         let document: [String: Any] = [
             "listener": ["host": "127.0.0.1", "port": port],
-            "tls": ["certificate": "pki/broker.crt", "privateKey": "pki/broker.key", "clientCA": "pki/ca.crt", "minimumVersion": "1.3"],
+            "tls": ["certificate": "pki/broker.crt", "privateKey": "pki/broker.key", "clientCA": "pki/ca.crt", "minimumVersion": "1.3",
+                    "crl": "pki/crl.pem"],
             "limits": ["maxMessageBytes": 1_048_576, "maxBatchMessages": 100, "maxBatchBytes": 8_388_608,
                        "maxInboxBatch": 100, "maxWaitSeconds": 30],
             "delivery": ["visibilityTimeoutSeconds": 30, "streamHeartbeatSeconds": 15],
@@ -97,6 +101,34 @@ public enum DemoPartnership {
         try write(example("decision-not-to-share-1", catalogue: schemas), to: examples.appendingPathComponent("decision-not-to-share.json"))
         try writeJSON(document, to: configuration)
         return (configuration, true)
+    }
+
+    /// The `openssl ca` configuration with which a newcomer revokes a demo certificate and
+    /// publishes the revocation list the broker reads (README "Revoking a certificate").
+    static func revocationConfiguration(pki: URL) -> String {
+        """
+        # openssl ca configuration for the demo's DEVELOPMENT CA (pki/ca.key): revoke a certificate
+        # and publish the certificate revocation list that the broker reads (pki/crl.pem).
+        #   openssl ca -config ca.cnf -revoke northshire-police.crt
+        #   openssl ca -config ca.cnf -gencrl -out crl.pem
+        [ ca ]
+        default_ca = demo_ca
+
+        [ demo_ca ]
+        dir              = \(pki.standardizedFileURL.path)
+        database         = $dir/ca-index.txt
+        certificate      = $dir/ca.crt
+        private_key      = $dir/ca.key
+        new_certs_dir    = $dir
+        default_md       = sha256
+        default_crl_days = 30
+        unique_subject   = no
+        policy           = any_name
+
+        [ any_name ]
+        commonName = supplied
+
+        """
     }
 
     /// Writes `port` into the configuration file as the listener's port, unless it says so
