@@ -101,9 +101,12 @@ extension Broker {
         guard body.count <= configuration.maxMessageBytes else {
             throw BrokerError(.tooLarge, "The message is \(body.count) bytes; the limit is \(configuration.maxMessageBytes). Share large documents by reference.")
         }
-        let (envelope, document) = try verifiedEnvelope(body, from: agency)
+        let (envelope, document, signer) = try verifiedEnvelope(body, from: agency)
         let now = clock.now()
         do {
+            if let retiredAt = signer.retiredAt, retiredAt <= now {
+                throw BrokerError(.signingKeyRetired, "The message is signed with a key that was retired at \(Timestamp.format(retiredAt)); sign it with your agency's current key (GET /v1/directory lists your keys and which are retired).")
+            }
             if let expiresAt = envelope.expiresAt, expiresAt <= now {
                 throw BrokerError(.expired, "The message's 'expiresAt' (\(Timestamp.format(expiresAt))) has already passed; set a later expiry and sign again.",
                                   problems: [ValidationProblem(pointer: "/expiresAt", message: "This time has passed.")])
@@ -156,7 +159,7 @@ extension Broker {
     }
 
     /// Checks the JWS and its signer, and reads the envelope.
-    private func verifiedEnvelope(_ body: Data, from agency: Agency) throws -> (Envelope, JSONValue) {
+    private func verifiedEnvelope(_ body: Data, from agency: Agency) throws -> (Envelope, JSONValue, Directory.Signer) {
         let jws: CompactJWS
         let kid: String
         do {
@@ -209,7 +212,7 @@ extension Broker {
         guard signer.agency == envelope.sender else {
             throw BrokerError(.keyNotSenders, "Key '\(kid)' belongs to agency '\(signer.agency)', not to the sender '\(envelope.sender)'. Sign with one of your own agency's keys.")
         }
-        return (envelope, document)
+        return (envelope, document, signer)
     }
 
     /// A message may only answer (`inReplyTo`) a message its sender sent or received.

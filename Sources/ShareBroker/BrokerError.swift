@@ -26,6 +26,8 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let unsupportedSignature = Code("unsupported-signature")
         /// `kid` names no key in the directory.
         public static let unknownKey = Code("unknown-key")
+        /// The signing key was retired before this message arrived.
+        public static let signingKeyRetired = Code("signing-key-retired")
         /// The signature does not verify.
         public static let badSignature = Code("bad-signature")
         /// The signing key belongs to another agency than the envelope's sender.
@@ -69,7 +71,7 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
 
         public static let allCases: [Code] = [
             .certificateRequired, .unknownAgency, .certificateRevoked, .agencySuspended, .senderMismatch, .malformedMessage,
-            .unsupportedSignature, .unknownKey, .badSignature, .keyNotSenders, .invalidEnvelope, .unknownMessageType,
+            .unsupportedSignature, .unknownKey, .signingKeyRetired, .badSignature, .keyNotSenders, .invalidEnvelope, .unknownMessageType,
             .policyRefused, .invalidSubscription, .webhooksUnavailable,
             .invalidRecipients,
             .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .calendarNotCovered, .notFound, .auditorsOnly,

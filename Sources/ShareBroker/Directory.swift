@@ -1,3 +1,4 @@
+public import Foundation
 public import ShareJWS
 public import ShareModel
 
@@ -6,14 +7,21 @@ public import ShareModel
 public struct Directory: Sendable {
     public let agencies: [AgencyID: Agency]
     private let byFingerprint: [String: AgencyID]
-    private let keys: [String: (agency: AgencyID, key: VerificationKey)]
+    private let keys: [String: Signer]
+
+    /// A signing key's owner, its key, and when it was retired (nil: in use).
+    public struct Signer: Sendable {
+        public let agency: AgencyID
+        public let key: VerificationKey
+        public let retiredAt: Date?
+    }
 
     /// Builds the indexes. Throws `DirectoryError` naming the agency at fault if two agencies
     /// share a certificate or a key, or a key is not a valid P-256 point.
     public init(agencies list: [Agency]) throws {
         var agencies: [AgencyID: Agency] = [:]
         var byFingerprint: [String: AgencyID] = [:]
-        var keys: [String: (agency: AgencyID, key: VerificationKey)] = [:]
+        var keys: [String: Signer] = [:]
         for agency in list {
             guard agency.id != .broker else {
                 throw DirectoryError(reason: "'\(AgencyID.broker)' is the broker's own id in the event record; give the agency another id.")
@@ -42,7 +50,7 @@ public struct Directory: Sendable {
                 if let other = keys[signingKey.kid] {
                     throw DirectoryError(reason: "Agencies '\(other.agency)' and '\(agency.id)' list the same signing key.")
                 }
-                keys[signingKey.kid] = (agency.id, publicKey)
+                keys[signingKey.kid] = Signer(agency: agency.id, key: publicKey, retiredAt: signingKey.retiredAt)
             }
         }
         self.agencies = agencies
@@ -55,8 +63,8 @@ public struct Directory: Sendable {
         byFingerprint[certificateFingerprint].flatMap { agencies[$0] }
     }
 
-    /// The agency that owns a key, and the key.
-    public func signingKey(kid: String) -> (agency: AgencyID, key: VerificationKey)? {
+    /// The agency that owns a key, the key, and its retirement.
+    public func signingKey(kid: String) -> Signer? {
         keys[kid]
     }
 

@@ -153,4 +153,6 @@ public struct JWKAnswer: Sendable, Codable, Equatable {
     public let x: String
     public let y: String
     public let kid: String?
+    /// When the agency retired the key (RFC 3339): it verifies only messages the broker accepted before.
+    public let retiredAt: String?
 }

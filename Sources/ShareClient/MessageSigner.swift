@@ -1,6 +1,7 @@
 public import Crypto
 public import Foundation
 import ShareJWS
+import ShareModel
 
 /// Signs envelopes as compact JWS (ES256) with an agency's signing key; `kid` is the key's
 /// RFC 7638 thumbprint, as the broker's directory lists it.
@@ -40,15 +41,15 @@ public struct DeliveryVerifier: Sendable {
     /// The sender id of the broker's own notices, signed with its `broker.signingKeys`.
     public static let broker = "sharebroker"
 
-    private let keys: [String: (agency: String, key: VerificationKey)]
+    private let keys: [String: (agency: String, key: VerificationKey, retiredAt: Date?)]
 
     public init(directory: DirectoryAnswer) throws {
-        var keys: [String: (agency: String, key: VerificationKey)] = [:]
+        var keys: [String: (agency: String, key: VerificationKey, retiredAt: Date?)] = [:]
         let owners = directory.agencies.map { ($0.id, $0.keys) } + [(Self.broker, directory.broker.signingKeys)]
         for (owner, jwks) in owners {
             for jwk in jwks {
                 let key = JWK(kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y)
-                keys[key.thumbprint] = (owner, VerificationKey(try key.publicKey()))
+                keys[key.thumbprint] = (owner, VerificationKey(try key.publicKey()), jwk.retiredAt.flatMap(Timestamp.parse))
             }
         }
         self.keys = keys
@@ -64,6 +65,9 @@ public struct DeliveryVerifier: Sendable {
         guard let signer = keys[kid] else { throw refuse("no directory key has kid '\(kid)'.") }
         guard signer.agency == delivery.sender else {
             throw refuse("signed by a key of '\(signer.agency)', not of the sender '\(delivery.sender)'.")
+        }
+        if let retiredAt = signer.retiredAt, Timestamp.parse(delivery.createdAt).map({ $0 >= retiredAt }) ?? true {
+            throw refuse("signed with key '\(kid)', which its agency retired at \(Timestamp.format(retiredAt)), before the broker accepted the message.")
         }
         do {
             try ES256.verify(jws, with: signer.key.key)

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// The stable identifier of an agency in the directory, such as `northshire-hospitals`.
 public struct AgencyID: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
     public let rawValue: String
@@ -98,10 +100,14 @@ public struct PublicSigningKey: Sendable, Equatable {
     public let kid: String
     public let x: String
     public let y: String
+    /// From this time the key signs no new message; messages the broker accepted before it
+    /// still verify with it. Nil: in use.
+    public let retiredAt: Date?
 
-    public init(kid: String, x: String, y: String) {
+    public init(kid: String, x: String, y: String, retiredAt: Date? = nil) {
         self.kid = kid
         self.x = x
         self.y = y
+        self.retiredAt = retiredAt
     }
 }

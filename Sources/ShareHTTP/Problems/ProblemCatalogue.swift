@@ -20,6 +20,7 @@ public enum ProblemCatalogue {
         .malformedMessage: Entry(status: .badRequest, title: "Malformed message"),
         .unsupportedSignature: Entry(status: .unprocessableContent, title: "Unsupported signature"),
         .unknownKey: Entry(status: .unprocessableContent, title: "Unknown signing key"),
+        .signingKeyRetired: Entry(status: .unprocessableContent, title: "Signing key retired"),
         .badSignature: Entry(status: .unprocessableContent, title: "Signature does not verify"),
         .keyNotSenders: Entry(status: .unprocessableContent, title: "Signing key belongs to another agency"),
         .invalidEnvelope: Entry(status: .unprocessableContent, title: "Message does not match its schema"),

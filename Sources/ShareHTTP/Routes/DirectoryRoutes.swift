@@ -27,13 +27,24 @@ struct DirectoryRoutes {
     @Sendable func jwks(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         _ = try context.caller()
         let keys = broker.directory.sortedAgencies.flatMap { $0.signingKeys.map(Self.jwk) }
-            + [broker.noticePublicKey, broker.auditPublicKey]
+            + [broker.noticePublicKey, broker.auditPublicKey].map { AgencyKey(kty: $0.kty, crv: $0.crv, x: $0.x, y: $0.y, kid: $0.thumbprint, retiredAt: nil) }
         return try jsonResponse(JWKSAnswer(keys: keys))
     }
 
-    static func jwk(_ key: PublicSigningKey) -> JWK {
-        JWK(kty: "EC", crv: "P-256", x: key.x, y: key.y, kid: key.kid)
+    static func jwk(_ key: PublicSigningKey) -> AgencyKey {
+        AgencyKey(kty: "EC", crv: "P-256", x: key.x, y: key.y, kid: key.kid, retiredAt: key.retiredAt.map(Timestamp.format))
     }
+}
+
+/// An agency's signing key as a JWK, with `retiredAt` once it signs no new message (a JWK
+/// member that JOSE libraries ignore).
+struct AgencyKey: Encodable {
+    let kty: String
+    let crv: String
+    let x: String
+    let y: String
+    let kid: String
+    let retiredAt: String?
 }
 
 struct DirectoryAnswer: Encodable {
@@ -43,7 +54,7 @@ struct DirectoryAnswer: Encodable {
         let kind: String
         let areas: [String]
         let status: String
-        let keys: [JWK]
+        let keys: [AgencyKey]
     }
 
     /// The broker's own keys: `auditKeys` verify signed tree heads, `signingKeys` its notices.
@@ -58,5 +69,5 @@ struct DirectoryAnswer: Encodable {
 
 /// An RFC 7517 JWK Set.
 struct JWKSAnswer: Encodable {
-    let keys: [JWK]
+    let keys: [AgencyKey]
 }

@@ -99,7 +99,21 @@ struct ConfigFile: Decodable {
         var areas: [String]
         var status: AgencyStatus?
         var certificates: [CertificateEntry]
-        var signingKeys: [JWK]
+        var signingKeys: [SigningKeyEntry]
+    }
+
+    /// An agency's signing key: a P-256 JWK, and when it was retired, if it has been.
+    struct SigningKeyEntry: Decodable {
+        var jwk: JWK
+        /// RFC 3339; from then on the key signs no new message.
+        var retiredAt: String?
+
+        private enum Keys: String, CodingKey { case retiredAt }
+
+        init(from decoder: any Decoder) throws {
+            jwk = try JWK(from: decoder)
+            retiredAt = try decoder.container(keyedBy: Keys.self).decodeIfPresent(String.self, forKey: .retiredAt)
+        }
     }
 
     var listener: Listener?

@@ -278,7 +278,8 @@ public struct ServerSettings: Sendable {
             fingerprints.append(fingerprint)
         }
         var keys: [PublicSigningKey] = []
-        for (keyIndex, jwk) in entry.signingKeys.enumerated() {
+        for (keyIndex, key) in entry.signingKeys.enumerated() {
+            let jwk = key.jwk
             do {
                 _ = try jwk.publicKey()
             } catch let error as JWSError {
@@ -287,7 +288,14 @@ public struct ServerSettings: Sendable {
             if let kid = jwk.kid, kid != jwk.thumbprint {
                 throw ConfigurationError("\(at)/signingKeys/\(keyIndex)/kid is '\(kid)' but the key's RFC 7638 thumbprint is '\(jwk.thumbprint)'; omit 'kid' or correct it.")
             }
-            keys.append(PublicSigningKey(kid: jwk.thumbprint, x: jwk.x, y: jwk.y))
+            var retiredAt: Date?
+            if let text = key.retiredAt {
+                guard let time = Timestamp.parse(text) else {
+                    throw ConfigurationError("\(at)/signingKeys/\(keyIndex)/retiredAt '\(text)' is not an RFC 3339 time such as 2027-01-31T00:00:00Z.")
+                }
+                retiredAt = time
+            }
+            keys.append(PublicSigningKey(kid: jwk.thumbprint, x: jwk.x, y: jwk.y, retiredAt: retiredAt))
         }
         for (areaIndex, area) in entry.areas.enumerated() where !EnvelopeReader.isAreaCode(area) {
             throw ConfigurationError("\(at)/areas/\(areaIndex) '\(area)' is not an ONS area code such as E99999999.")
