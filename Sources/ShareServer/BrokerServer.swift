@@ -19,6 +19,10 @@ public final class BrokerServer: Sendable {
     /// Keeps this node's clock in step with the database's, when the store is shared.
     private let clockSync: ClockSyncService?
     private let metrics = ServerMetrics()
+    /// The rounds the timers have completed (expiries, deadlines, exhausted deliveries).
+    public let timerRounds = ServiceRounds()
+    /// The rounds the webhook pusher has completed.
+    public let webhookRounds = ServiceRounds()
     private let logger: Logger
 
     /// Opens the store and checks the TLS files; throws `ConfigurationError` or `StoreError`
@@ -71,7 +75,7 @@ public final class BrokerServer: Sendable {
             StoreChangesService(server: self, logger: logger),
             TreeHeadSignerService(broker: broker, interval: settings.treeHeadInterval, logger: logger),
             AuditLogCheckService(broker: broker, interval: settings.auditCheckInterval),
-            TimerService(broker: broker, interval: settings.timerInterval, logger: logger),
+            TimerService(broker: broker, interval: settings.timerInterval, rounds: timerRounds, logger: logger),
             APIService(broker: broker, application: app),
             StopAcceptingService(broker: broker, inFlight: requestsInFlight),
         ]
@@ -79,7 +83,7 @@ public final class BrokerServer: Sendable {
             services.insert(clockSync, at: 2)
         }
         if let tls = settings.webhookTLS {
-            services.insert(WebhookService(broker: broker, tls: tls, interval: settings.timerInterval, logger: logger), at: 2)
+            services.insert(WebhookService(broker: broker, tls: tls, interval: settings.timerInterval, rounds: webhookRounds, logger: logger), at: 2)
         }
         if let listener = settings.metrics {
             // Second in the list, so it stops second to last: `/readyz` answers 503 while the

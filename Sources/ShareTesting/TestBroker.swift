@@ -87,6 +87,30 @@ public final class TestBroker: @unchecked Sendable {
         }
     }
 
+    /// Waits until the timers have run a whole round that began after this call, so that what
+    /// they would do about the state now (and the clock now) has been done. Throws after 20 s.
+    public func afterTimerRound() async throws {
+        try await afterRound(of: server.timerRounds, "timer")
+    }
+
+    /// Waits until the webhook pusher has run a whole round that began after this call.
+    public func afterWebhookRound() async throws {
+        try await afterRound(of: server.webhookRounds, "webhook")
+    }
+
+    /// A round under way now may have read the state before the call: two more completions
+    /// mean one began and ended after it.
+    private func afterRound(of rounds: ServiceRounds, _ name: String) async throws {
+        let target = rounds.completed + 2
+        let deadline = ContinuousClock.now + .seconds(20)
+        while rounds.completed < target {
+            guard ContinuousClock.now < deadline else {
+                throw TestBrokerError(reason: "no \(name) round completed within 20 seconds")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     /// Graceful shutdown, as on SIGTERM; returns when every service has stopped.
     public func stop() async throws {
         await group?.triggerGracefulShutdown()

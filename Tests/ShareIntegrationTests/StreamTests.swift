@@ -1,6 +1,8 @@
 import Foundation
+import ShareBroker
 import ShareClient
 import ShareModel
+import ShareServer
 import ShareTesting
 import Testing
 
@@ -54,17 +56,23 @@ struct StreamTests {
             #expect(firstIDs == [ids[0], ids[1]])
             _ = try await socialCare.acknowledge(delivery: firstTwo[0].delivery.id)
 
+            // A message published after each stream opened comes after everything the stream
+            // owes: once it has arrived, a delivery sent twice would have arrived too.
             let resumed = StreamReader(try await socialCare.stream(after: firstTwo[1].eventID))
             defer { resumed.stop() }
-            #expect(try await eventually { resumed.deliveries.count >= 2 })
-            try await Task.sleep(for: .milliseconds(500))
-            #expect(resumed.messageIDs == [ids[2], ids[3]], "the remaining two, once each")
+            #expect(try await eventually { broker.streamsOpened(2) })
+            let marker = EnvelopeBuilder()
+            try await broker.publish(marker)
+            #expect(try await eventually { resumed.messageIDs.contains(marker.id) })
+            #expect(resumed.messageIDs == [ids[2], ids[3], marker.id], "the remaining two, once each, then the new one")
 
             let fromStart = StreamReader(try await socialCare.stream())
             defer { fromStart.stop() }
-            #expect(try await eventually { fromStart.deliveries.count >= 3 })
-            try await Task.sleep(for: .milliseconds(500))
-            #expect(fromStart.messageIDs == [ids[1], ids[2], ids[3]], "all but the acknowledged one")
+            #expect(try await eventually { broker.streamsOpened(3) })
+            let secondMarker = EnvelopeBuilder()
+            try await broker.publish(secondMarker)
+            #expect(try await eventually { fromStart.messageIDs.contains(secondMarker.id) })
+            #expect(fromStart.messageIDs == [ids[1], ids[2], ids[3], marker.id, secondMarker.id], "all but the acknowledged one")
             let attempts: [Int] = fromStart.deliveries.map(\.delivery.attempt)
             #expect(attempts.first == 1, "sent again under the same attempt: it is still within its visibility period")
         }
@@ -105,8 +113,11 @@ struct StreamTests {
             #expect(try await eventually(within: 5) { reader.deliveries.count == 1 })
             #expect(try await broker.eventKinds().suffix(3) == ["published", "routed", "delivered"],
                     "the hand-out is recorded with the message, in the same transaction")
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(try await broker.eventCount("delivered") == 1, "reading it from the stream records nothing more")
+            // Anything recorded for reading the delivery would be recorded before it was sent, so
+            // before the acknowledgement that follows it.
+            _ = try await broker.client(as: "northshire-csc").acknowledge(delivery: try #require(reader.deliveries.first).delivery.id)
+            #expect(try await broker.eventKinds().suffix(4) == ["published", "routed", "delivered", "acknowledged"],
+                    "reading it from the stream records nothing more")
         }
     }
 
@@ -119,7 +130,7 @@ struct StreamTests {
             #expect(try await eventually { broker.streamsOpened(1) })
             reader.stop()
             #expect(try await eventually { broker.streamsEnded(1) })
-            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await eventually { broker.server.broker.openStreams == 0 }, "the ended stream has let go of the agency")
             let envelope = EnvelopeBuilder()
             try await broker.publish(envelope)
             let inbox = try await socialCare.inbox(wait: 0)
@@ -172,7 +183,7 @@ struct StreamTests {
                 broker.clock.advance(by: 1)
             }
             #expect(attempts == Array(repeating: 1, count: 10))
-            try await Task.sleep(for: .milliseconds(300))
+            try await broker.afterTimerRound()
             let id = try #require(UUID(uuidString: envelope.id))
             #expect(try await broker.client(as: "northshire-hospitals").status(message: id).recipients.map(\.state) == ["delivered"])
 

@@ -67,7 +67,7 @@ struct TimerTests {
             #expect(expired.entries.map(\.event.agency) == ["northshire-csc"])
 
             broker.clock.advance(by: 7200)
-            try await Task.sleep(for: .milliseconds(300))
+            try await broker.afterTimerRound()
             #expect(try await Self.notices(for: "northshire-hospitals", on: broker).count == 1, "the same notice, not a second one")
         }
     }
@@ -129,10 +129,10 @@ struct TimerTests {
                 #expect(missing.first?["attempts"] as? Int == 2)
             }
             #expect(Set(noticeIDs).count == 1, "one notice, to both")
-            try await Task.sleep(for: .milliseconds(300))
+            try await broker.afterTimerRound()
             #expect(try await broker.client(as: "northshire-hospitals").inbox(wait: 0).isEmpty, "told once, not on every round")
             broker.clock.advance(by: 100 * 86_400)
-            try await Task.sleep(for: .milliseconds(300))
+            try await broker.afterTimerRound()
             let later = try await broker.client(as: "northshire-hospitals").inbox(limit: 10, wait: 0)
             #expect(later.map { $0.messageId.uuidString.lowercased() } == noticeIDs.prefix(1).map { $0 },
                     "only the same notice, handed out again; the message's expiry does not report the same failure again")
@@ -152,7 +152,7 @@ struct TimerTests {
             #expect(try await broker.postJWS(try broker.signer(for: "northshire-hospitals").sign(envelope: answer), as: "northshire-hospitals").status == 201)
 
             broker.clock.advance(by: 3 * 3600)
-            try await Task.sleep(for: .milliseconds(300))
+            try await broker.afterTimerRound()
             #expect(try await broker.client(as: "northshire-mash").inbox(wait: 0).allSatisfy { $0.sender != "sharebroker" }, "not yet due")
 
             broker.clock.advance(by: 2 * 3600)
@@ -166,7 +166,7 @@ struct TimerTests {
                 #expect(payload["answered"] as? [String] == ["northshire-hospitals"])
             }
             broker.clock.advance(by: 24 * 3600)
-            try await Task.sleep(for: .milliseconds(300))
+            try await broker.afterTimerRound()
             #expect(try await broker.client(as: "northshire-csc").inbox(wait: 0).filter { $0.sender == "sharebroker" }.count == 1,
                     "escalated once, not on every round")
         }

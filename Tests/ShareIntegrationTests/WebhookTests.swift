@@ -59,7 +59,7 @@ struct WebhookTests {
             #expect(try await broker.publishRaw(referral, as: "northshire-hospitals").status == 201)
 
             #expect(try await eventually { retriesScheduled(broker) == 1 }, "the first failure is put off")
-            try await Task.sleep(for: .milliseconds(300))
+            try await broker.afterWebhookRound()
             #expect(receiver.received.count == 1, "no retry before the backoff has passed")
             broker.clock.advance(by: 13)
             #expect(try await eventually { retriesScheduled(broker) == 2 })

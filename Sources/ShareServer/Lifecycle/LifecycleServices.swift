@@ -80,6 +80,7 @@ struct ReloadOnHangupService: Service {
 struct TimerService: Service {
     let broker: Broker
     let interval: Duration
+    let rounds: ServiceRounds
     let logger: Logger
 
     func run() async throws {
@@ -89,6 +90,7 @@ struct TimerService: Service {
             } catch {
                 logger.error("Timer work failed; it is retried at the next interval", metadata: ["share.reason": "\(error)"])
             }
+            rounds.complete()
         }
     }
 }

@@ -20,6 +20,7 @@ struct WebhookService: Service {
     let broker: Broker
     let tls: WebhookTLS
     let interval: Duration
+    let rounds: ServiceRounds
     let logger: Logger
 
     func run() async throws {
@@ -39,6 +40,7 @@ struct WebhookService: Service {
             } catch {
                 logger.error("Webhook round failed; it is retried at the next interval", metadata: ["share.reason": "\(error)"])
             }
+            rounds.complete()
         }
         try await client.shutdown()
     }
