@@ -196,6 +196,16 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The fuzz targets (scripts/fuzz builds them with libFuzzer); built as usual, the program
+        // replays inputs through them, as the regression tests do.
+        .executableTarget(
+            name: "sharebroker-fuzz",
+            dependencies: [
+                "ShareBroker", "ShareModel", "ShareJWS", "ShareSchema", "ShareCatalogue", "ShareCalendar",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictSettings
+        ),
         // The audit log benchmark (Benchmarks/AuditBench); not a product.
         .executableTarget(
             name: "audit-bench",

@@ -40,7 +40,7 @@ struct MessagesRoutes {
         }
         let configuration = broker.configuration
         let body = try await request.readBody(upTo: configuration.maxBatchBytes, what: "batch")
-        let messages = try BatchPublish.messages(in: Data(buffer: body), limit: configuration.maxBatchMessages)
+        let messages = try BatchBody.messages(in: Data(buffer: body), limit: configuration.maxBatchMessages)
         let results = try await broker.publish(messages, from: agency)
         return jsonResponse(BatchPublish.answer(results) { ProblemDocument.describing($0, logger: context.logger) })
     }
