@@ -72,11 +72,18 @@ public struct EventRecord: Sendable, Equatable, Codable {
     public let subscriptionID: UUID?
     /// For `policy-loaded`: base64 SHA-256 of the policy file.
     public let policyDigest: String?
+    /// For `published`: the request the message answers (its `inReplyTo`).
+    public let inReplyTo: UUID?
+    /// For `published` of an information request: when answers are due.
+    public let respondBy: Date?
+    /// For `routed`: when the recipient must acknowledge (its type's delivery deadline).
+    public let dueBy: Date?
 
     public init(kind: Kind, at: Date, agency: AgencyID, messageID: UUID? = nil, deliveryID: UUID? = nil,
                 recipient: AgencyID? = nil, recipients: [AgencyID]? = nil, messageDigest: String? = nil, messageType: String? = nil,
                 area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil, query: String? = nil,
-                subjects: [String]? = nil, rule: String? = nil, subscriptionID: UUID? = nil, policyDigest: String? = nil) {
+                subjects: [String]? = nil, rule: String? = nil, subscriptionID: UUID? = nil, policyDigest: String? = nil,
+                inReplyTo: UUID? = nil, respondBy: Date? = nil, dueBy: Date? = nil) {
         self.kind = kind
         self.at = at
         self.agency = agency
@@ -94,11 +101,14 @@ public struct EventRecord: Sendable, Equatable, Codable {
         self.rule = rule
         self.subscriptionID = subscriptionID
         self.policyDigest = policyDigest
+        self.inReplyTo = inReplyTo
+        self.respondBy = respondBy
+        self.dueBy = dueBy
     }
 
     private enum CodingKeys: String, CodingKey {
         case kind, at, agency, messageID, deliveryID, recipient, recipients, messageDigest, messageType, area, disclosure, attempt, query
-        case subjects, rule, subscriptionID, policyDigest
+        case subjects, rule, subscriptionID, policyDigest, inReplyTo, respondBy, dueBy
     }
 
     /// Encodes every present field; ids are written in lowercase, as the API writes them.
@@ -121,6 +131,9 @@ public struct EventRecord: Sendable, Equatable, Codable {
         try container.encodeIfPresent(rule, forKey: .rule)
         try container.encodeIfPresent(subscriptionID?.lowercasedString, forKey: .subscriptionID)
         try container.encodeIfPresent(policyDigest, forKey: .policyDigest)
+        try container.encodeIfPresent(inReplyTo?.lowercasedString, forKey: .inReplyTo)
+        try container.encodeIfPresent(respondBy, forKey: .respondBy)
+        try container.encodeIfPresent(dueBy, forKey: .dueBy)
     }
 
     /// The canonical bytes stored for this event: what `encode(to:)` writes with
@@ -133,6 +146,8 @@ public struct EventRecord: Sendable, Equatable, Codable {
         entry.add("attempt", attempt)
         entry.add("deliveryID", deliveryID)
         if let disclosure { entry.add("disclosure", object: disclosure.write) }
+        entry.add("dueBy", dueBy.map(Timestamp.format))
+        entry.add("inReplyTo", inReplyTo)
         entry.add("kind", kind.rawValue)
         entry.add("messageDigest", messageDigest)
         entry.add("messageID", messageID)
@@ -141,6 +156,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         entry.add("query", query)
         entry.add("recipient", recipient?.rawValue)
         entry.add("recipients", recipients.map { .array($0.map { .string($0.rawValue) }) })
+        entry.add("respondBy", respondBy.map(Timestamp.format))
         entry.add("rule", rule)
         entry.add("subjects", subjects.map { .array($0.map(JSONValue.string)) })
         entry.add("subscriptionID", subscriptionID)
