@@ -123,6 +123,26 @@ struct DeliveryDeadlineTests {
         }
     }
 
+    // Both nodes' timers find the same overdue delivery; the row locks let one of them report it.
+    @Test("with two nodes on PostgreSQL, a delivery not acknowledged by its dueBy is reported once")
+    func overdueOnceAcrossNodes() async throws {
+        let start = try Self.at("2026-12-11T18:00:00Z")
+        let cluster = try await TestCluster.start(nodes: 2, clocks: [TestClock(start), TestClock(start)], configure: TimerTests.fastTimers)
+        do {
+            let (a, b) = (cluster.nodes[0], cluster.nodes[1])
+            #expect(try await Self.notify(a, nextSchoolDay: "2026-12-14").status == 201)
+            for node in [a, b] { Self.move(node, to: try Self.at("2026-12-14T08:30:00Z")) }
+            #expect(try await TimerTests.notices(for: "northshire-mash", on: b).count == 1)
+            try await Task.sleep(for: .milliseconds(500))
+            let notices: AuditEntries = try await a.auditGet("/v1/audit/entries?agency=sharebroker&kind=published")
+            #expect(notices.entries.count == 1, "one notice, not one per node")
+        } catch {
+            try? await cluster.stop()
+            throw error
+        }
+        try await cluster.stop()
+    }
+
     // A deadline the calendar cannot count is refused, never dropped: past the last term, or with no calendar.
     @Test("a deadline past the calendar, or in an area without one, refuses the publish with calendar-not-covered (422)")
     func notCovered() async throws {
