@@ -79,6 +79,9 @@ struct Routing {
             respondBy = try deadlines.dueBy(within, from: envelope.sentAt, areas: [envelope.area])
         }
         var recipients = try direct(envelope, rule: rule)
+        if let home = rule.educatedAtHome, home.applies(to: document) {
+            recipients = try insteadOfSchools(recipients, home, envelope, rule: rule)
+        }
         if rule.routing.contains(.subscription) {
             for subscription in subscriptions where matches(subscription, envelope, document) {
                 guard let agency = directory.agencies[subscription.agency], agency.status == .active,
@@ -104,6 +107,21 @@ struct Routing {
             }
         }
         return decision
+    }
+
+    /// For a child educated at home: the agencies of kind education in `to` are replaced by the
+    /// policy's `deliverTo` (the local authority), which must be active, allowed to receive the
+    /// type and serve the message's area; otherwise the message is refused, never left with nobody
+    /// to support the child.
+    private func insteadOfSchools(_ recipients: [AgencyID], _ rule: SharingPolicy.HomeEducationRule, _ envelope: Envelope,
+                                  rule typeRule: SharingPolicy.Rule) throws -> [AgencyID] {
+        guard let agency = directory.agencies[rule.deliverTo], agency.status == .active,
+              typeRule.recipients.contains(agency.kind), agency.areas.contains(envelope.area) else {
+            throw PolicyRefusal(rule: "educatedAtHome", "The child is educated at home, so '\(envelope.type)' goes to '\(rule.deliverTo)' instead of a school, but that agency cannot receive it now (unknown, suspended, of a kind the policy does not allow, or not serving area \(envelope.area)). Ask the partnership to correct the policy.",
+                                pointer: rule.pointer)
+        }
+        let others = recipients.filter { directory.agencies[$0]?.kind != .education && $0 != rule.deliverTo }
+        return [rule.deliverTo] + others
     }
 
     /// A record (such as a decision not to share) goes to nobody and never expires, so the

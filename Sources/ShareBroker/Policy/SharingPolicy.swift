@@ -32,9 +32,23 @@ public struct SharingPolicy: Sendable {
         /// When each recipient must have acknowledged its delivery, counted from when the broker
         /// accepted the message; nil for no deadline.
         public let deliveryDeadline: Deadline?
+        /// Where a message about a child educated at home goes instead of a school; nil for nowhere else.
+        public let educatedAtHome: HomeEducationRule?
 
         /// Whether the type is a record delivered to nobody.
         public var isRecord: Bool { routing == [.record] }
+    }
+
+    /// A message whose envelope says the child is educated at home (`true` at `pointer`) goes to
+    /// `deliverTo` (the local authority) instead of the agencies of kind education in its `to`.
+    public struct HomeEducationRule: Sendable, Equatable {
+        public let pointer: JSONPointer
+        public let deliverTo: AgencyID
+
+        /// Whether `document` is about a child educated at home.
+        public func applies(to document: JSONValue) -> Bool {
+            document.value(at: pointer) == .bool(true)
+        }
     }
 
     /// How answers to an information request are due.
@@ -89,9 +103,9 @@ public struct SharingPolicy: Sendable {
             throw PolicyError(pointer: pointer, "Each type's policy must be an object with senders, recipients, routing and consent.")
         }
         let known: Set<JSONKey> = ["senders", "recipients", "routing", "consent", "maxExpiryDays", "request", "failureNoticesTo",
-                                   "deliveryDeadline", "$comment"]
+                                   "deliveryDeadline", "educatedAtHome", "$comment"]
         for key in object.keys.sorted() where !known.contains(key) {
-            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request, failureNoticesTo and deliveryDeadline.")
+            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request, failureNoticesTo, deliveryDeadline and educatedAtHome.")
         }
         let routing = try names(object, "routing", at: pointer, as: Routing.self)
         if routing.contains(.record) {
@@ -114,6 +128,9 @@ public struct SharingPolicy: Sendable {
             failureNoticesTo: try agency(object, "failureNoticesTo", at: pointer),
             deliveryDeadline: try object["deliveryDeadline"].map { value throws(PolicyError) in
                 try deadline(value, at: pointer.appending("deliveryDeadline"))
+            },
+            educatedAtHome: try object["educatedAtHome"].map { value throws(PolicyError) in
+                try homeEducation(value, at: pointer.appending("educatedAtHome"))
             })
     }
 
@@ -126,13 +143,13 @@ public struct SharingPolicy: Sendable {
         if let recipients = object["recipients"], recipients.arrayValue?.isEmpty != true {
             throw PolicyError(pointer: pointer.appending("recipients"), "A record is delivered to nobody: write \"recipients\": [] or leave it out.")
         }
-        for key: JSONKey in ["maxExpiryDays", "request", "failureNoticesTo", "deliveryDeadline"] where object[key] != nil {
+        for key: JSONKey in ["maxExpiryDays", "request", "failureNoticesTo", "deliveryDeadline", "educatedAtHome"] where object[key] != nil {
             throw PolicyError(pointer: pointer.appending(key.string), "A record is delivered to nobody, so '\(key)' does not apply; leave it out.")
         }
         return Rule(
             senders: try names(object, "senders", at: pointer, as: AgencyKind.self), recipients: [], routing: routing,
             consent: try names(object, "consent", at: pointer, as: Consent.Status.self),
-            maxExpiry: nil, request: nil, failureNoticesTo: nil, deliveryDeadline: nil)
+            maxExpiry: nil, request: nil, failureNoticesTo: nil, deliveryDeadline: nil, educatedAtHome: nil)
     }
 
     /// The agency id that `object[key]` names.
@@ -181,6 +198,19 @@ public struct SharingPolicy: Sendable {
             }
         }
         return respondWithin
+    }
+
+    /// `{"pointer": "/payload/educatedAtHome", "deliverTo": "<agency id>"}`.
+    private static func homeEducation(_ value: JSONValue, at pointer: JSONPointer) throws(PolicyError) -> HomeEducationRule {
+        let shape = "{\"pointer\": \"/payload/educatedAtHome\", \"deliverTo\": \"<the local authority's agency id>\"}"
+        guard let object = value.objectValue, Set(object.keys) == ["pointer", "deliverTo"],
+              let target = object["pointer"]?.stringValue, target.utf8.first == UInt8(ascii: "/") else {
+            throw PolicyError(pointer: pointer, "'educatedAtHome' must be \(shape).")
+        }
+        guard let deliverTo = try agency(object, "deliverTo", at: pointer) else {
+            throw PolicyError(pointer: pointer.appending("deliverTo"), "'deliverTo' must be an agency id from the directory.")
+        }
+        return HomeEducationRule(pointer: JSONPointer(stringLiteral: target), deliverTo: deliverTo)
     }
 
     /// A deadline written in this field's units: `hours:N`, `next-school-day` or `working-days:N`.

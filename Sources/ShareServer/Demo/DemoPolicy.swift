@@ -35,7 +35,8 @@ enum DemoPolicy {
               "senders": ["police"], "recipients": ["education", "social-care"],
               "routing": ["direct"],
               "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 60,
-              "failureNoticesTo": "northshire-mash", "deliveryDeadline": "next-school-day"
+              "failureNoticesTo": "northshire-mash", "deliveryDeadline": "next-school-day",
+              "educatedAtHome": {"pointer": "/payload/educatedAtHome", "deliverTo": "northshire-csc"}
             },
             "unscheduled-care-attendance/1": {
               "senders": ["health"], "recipients": ["social-care", "mash"],
