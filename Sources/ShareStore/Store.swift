@@ -42,8 +42,9 @@ public import ShareModel
 public protocol Store: Service {
     /// Stores messages, each with its deliveries and its events, in one transaction, in the
     /// order given, and answers one outcome per message, in that order:
-    /// - `.stored`: the message is new. Its receipt lists its deliveries' recipients in order,
-    ///   and its `auditIndex` is the index of its first event (the `published` event). The
+    /// - `.stored`: the message is new. Its receipt lists its deliveries' recipients in order
+    ///   and the `dueBy` of those that have one, and its `auditIndex` is the index of its first
+    ///   event (the `published` event). The
     ///   subject tokens of that event are indexed for `events(matching:)`. A delivery with a
     ///   `handedOutUntil` is stored as handed out at `receivedAt` (attempt 1, hidden until then).
     /// - `.replayed`: a message with this id and the same digest is stored (perhaps earlier in

@@ -55,6 +55,34 @@ struct DeliveryDeadlineTests {
         }
     }
 
+    // One delivery pushed to the open stream as it is published, one stored before the stream opened.
+    @Test("a delivery on a stream carries its dueBy, whether pushed at publish or sent when the stream opens")
+    func streamed() async throws {
+        try await withBroker(clock: TestClock(try Self.at("2026-12-11T18:00:00Z"))) { broker in
+            #expect(try await Self.notify(broker, nextSchoolDay: "2026-12-14").status == 201)
+            let reader = StreamReader(try await broker.client(as: "oakfield-primary").stream())
+            defer { reader.stop() }
+            #expect(try await eventually { broker.streamsOpened(1) })
+            #expect(try await Self.notify(broker, nextSchoolDay: "2026-12-14").status == 201)
+            #expect(try await eventually(within: 5) { reader.deliveries.count == 2 })
+            #expect(reader.deliveries.map(\.delivery.dueBy) == ["2026-12-14T08:30:00.000Z", "2026-12-14T08:30:00.000Z"])
+        }
+    }
+
+    // The school takes its deliveries by webhook: the POSTed delivery carries the dueBy the answer gave.
+    @Test("a delivery pushed to a webhook carries its dueBy")
+    func webhook() async throws {
+        try await WebhookTests().withWebhookBroker { broker, receiver in
+            #expect(try await WebhookTests().register(receiver.url, for: "oakfield-primary", on: broker).status == 200)
+            let today = broker.clock.now().formatted(Date.ISO8601FormatStyle(timeZone: .gmt).year().month().day())
+            let published = try await Self.notify(broker, nextSchoolDay: today)
+            let dueBy = try #require((published.json?["dueBy"] as? [String: String])?["oakfield-primary"])
+            #expect(try await eventually { receiver.received.count == 1 })
+            let pushed = try JSONSerialization.jsonObject(with: try #require(receiver.received.first).body) as? [String: Any]
+            #expect(pushed?["dueBy"] as? String == dueBy)
+        }
+    }
+
     // Five working days from Christmas Eve skip Christmas Day, the 28 December substitute and New Year's Day.
     @Test("a serious incident notification is due within five working days, for every partner")
     func seriousIncident() async throws {
