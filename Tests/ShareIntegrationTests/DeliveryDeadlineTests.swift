@@ -20,14 +20,16 @@ struct DeliveryDeadlineTests {
     }
 
     /// The example domestic abuse notification to Oakfield Primary, sent now, its incident an
-    /// hour earlier, naming `nextSchoolDay`; published by the police.
-    static func notify(_ broker: TestBroker, nextSchoolDay: String) async throws -> ShareClient.RawResponse {
+    /// hour earlier, naming `nextSchoolDay`, edited by `edit`; published by the police.
+    static func notify(_ broker: TestBroker, nextSchoolDay: String,
+                       _ edit: (inout [String: Any]) -> Void = { _ in }) async throws -> ShareClient.RawResponse {
         let now = broker.clock.now()
         let notification = try InformationRequestTests.example("domestic-abuse-notification-1/valid-child-present.json", sentAt: now) {
             var payload = $0["payload"] as! [String: Any]
             payload["incidentAt"] = now.addingTimeInterval(-3600).formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
             payload["nextSchoolDay"] = nextSchoolDay
             $0["payload"] = payload
+            edit(&$0)
         }
         return try await broker.postJWS(try broker.signer(for: "northshire-police").sign(envelope: notification), as: "northshire-police")
     }
@@ -202,12 +204,15 @@ struct DeliveryDeadlineTests {
     }
 
     // Payload dates that contradict the deadlines they state are refused with their pointers.
-    @Test("a next school day before the incident, or a rapid review due too early or too late, is refused (422) with its pointer")
+    @Test("a next school day before the incident, an expiry before the deadline, or a rapid review due too early or too late, is refused (422) with its pointer")
     func contradictoryDates() async throws {
         try await withBroker(clock: TestClock(try Self.at("2026-12-11T18:00:00Z"))) { broker in
             let early = try await Self.notify(broker, nextSchoolDay: "2026-12-10")
             #expect(early.status == 422)
             #expect(early.problem?.errors?.map(\.pointer) == ["/payload/nextSchoolDay"])
+            let expiring = try await Self.notify(broker, nextSchoolDay: "2026-12-14") { $0["expiresAt"] = "2026-12-13T18:00:00Z" }
+            #expect(expiring.status == 422, "it would expire before the school must have it")
+            #expect(expiring.problem?.errors?.map(\.pointer) == ["/expiresAt"])
 
             let now = broker.clock.now()
             for (rapidReview, why) in [("2026-12-10", "before awareDate"), ("2027-01-07", "16 working days after awareDate")] {

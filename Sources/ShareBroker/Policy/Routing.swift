@@ -96,17 +96,27 @@ struct Routing {
         }
         var decision = RoutingDecision(recipients: recipients, expiresAt: expiresAt, respondBy: respondBy)
         if let deadline = rule.deliveryDeadline {
-            for recipient in recipients {
-                let home = directory.agencies[recipient]?.areas.first.map { [$0] } ?? []
-                let dueBy = try deadlines.dueBy(deadline, from: receivedAt, areas: home + [envelope.area])
-                if let expiresAt, expiresAt < dueBy {
-                    throw BrokerError(.invalidEnvelope, "'\(recipient)' must acknowledge '\(type)' by \(Timestamp.format(dueBy)) (\(deadline)), but the message expires at \(Timestamp.format(expiresAt)) and would be withdrawn first. Set a later 'expiresAt'.",
-                                      problems: [ValidationProblem(pointer: "/expiresAt", message: "Must be no earlier than \(Timestamp.format(dueBy)).")])
-                }
-                decision.dueBy[recipient] = dueBy
-            }
+            decision.dueBy = try dueBy(deadline, for: recipients, of: envelope, receivedAt: receivedAt, expiresAt: expiresAt)
         }
         return decision
+    }
+
+    /// Each recipient's due time under the type's delivery deadline, counted from `receivedAt`
+    /// on its own area's calendar (else the message's). A due time after the message expires
+    /// is refused: the delivery would be withdrawn before it was due.
+    private func dueBy(_ deadline: Deadline, for recipients: [AgencyID], of envelope: Envelope, receivedAt: Date,
+                       expiresAt: Date?) throws -> [AgencyID: Date] {
+        var dueBy: [AgencyID: Date] = [:]
+        for recipient in recipients {
+            let home = directory.agencies[recipient]?.areas.first.map { [$0] } ?? []
+            let due = try deadlines.dueBy(deadline, from: receivedAt, areas: home + [envelope.area])
+            if let expiresAt, expiresAt < due {
+                throw BrokerError(.invalidEnvelope, "'\(recipient)' must acknowledge '\(envelope.type)' by \(Timestamp.format(due)) (\(deadline)), but the message expires at \(Timestamp.format(expiresAt)) and would be withdrawn first. Set a later 'expiresAt'.",
+                                  problems: [ValidationProblem(pointer: "/expiresAt", message: "Must be no earlier than \(Timestamp.format(due)).")])
+            }
+            dueBy[recipient] = due
+        }
+        return dueBy
     }
 
     /// For a child educated at home: the agencies of kind education in `to` are replaced by the
