@@ -57,6 +57,37 @@ struct DeliveryDeadlineTests {
         }
     }
 
+    // The school's own area (listed first) has an INSET day on Monday 14 December; social care's has not.
+    @Test("each recipient's dueBy is counted on its own area's calendar, the first its directory entry lists")
+    func recipientsOwnArea() async throws {
+        let broker = try TestBroker(clock: TestClock(try Self.at("2026-12-11T18:00:00Z"))) { document in
+            var calendars = document["calendars"] as! [String: String]
+            calendars["E10000014"] = "calendars/neighbour.json"
+            document["calendars"] = calendars
+            var agencies = document["agencies"] as! [[String: Any]]
+            for index in agencies.indices where agencies[index]["id"] as? String == "oakfield-primary" {
+                agencies[index]["areas"] = ["E10000014", "E99999999"]
+            }
+            document["agencies"] = agencies
+        }
+        let folder = broker.folder.appendingPathComponent("calendars")
+        var neighbour = try #require(try JSONSerialization.jsonObject(
+            with: Data(contentsOf: folder.appendingPathComponent("northshire.json"))) as? [String: Any])
+        neighbour["insetDays"] = ((neighbour["insetDays"] as? [String]) ?? []) + ["2026-12-14"]
+        try JSONSerialization.data(withJSONObject: neighbour).write(to: folder.appendingPathComponent("neighbour.json"))
+        try await broker.start()
+        do {
+            let published = try await Self.notify(broker, nextSchoolDay: "2026-12-14") { $0["to"] = ["oakfield-primary", "northshire-csc"] }
+            #expect(published.status == 201, "\(String(decoding: published.body, as: UTF8.self))")
+            #expect(published.json?["dueBy"] as? [String: String]
+                == ["oakfield-primary": "2026-12-15T08:30:00.000Z", "northshire-csc": "2026-12-14T08:30:00.000Z"])
+        } catch {
+            try? await broker.stopAndRemove()
+            throw error
+        }
+        try await broker.stopAndRemove()
+    }
+
     // One delivery pushed to the open stream as it is published, one stored before the stream opened.
     @Test("a delivery on a stream carries its dueBy, whether pushed at publish or sent when the stream opens")
     func streamed() async throws {
