@@ -36,9 +36,7 @@ extension Broker {
             }
             from = instant
         }
-        guard let dueBy = calendar.dueBy(rule, from: from) else {
-            throw BrokerError(.calendarNotCovered, "Area \(area)'s calendar does not reach that deadline (its terms run from \(calendar.terms.first.map { "\($0.from)" } ?? "-") to \(calendar.terms.last.map { "\($0.to)" } ?? "-"), its bank holidays cover \(calendar.bankHolidayYears.lowerBound) to \(calendar.bankHolidayYears.upperBound)); ask the broker's operators to add the coming year's dates.")
-        }
+        let dueBy = try DeadlineCounter(calendars: calendars).dueBy(rule, from: from, area: area, calendar: calendar)
         return CalendarDeadline(area: area, rule: rule.description, from: Timestamp.format(from), dueBy: Timestamp.format(dueBy))
     }
 }

@@ -111,8 +111,10 @@ extension Broker {
                 throw BrokerError(.expired, "The message's 'expiresAt' (\(Timestamp.format(expiresAt))) has already passed; set a later expiry and sign again.",
                                   problems: [ValidationProblem(pointer: "/expiresAt", message: "This time has passed.")])
             }
-            let decision = try Routing(policy: policy, directory: directory, subscriptions: try await allSubscriptions())
-                .route(envelope, document: document, sender: agency)
+            let decision = try Routing(policy: policy, directory: directory, subscriptions: try await allSubscriptions(),
+                                       deadlines: DeadlineCounter(calendars: configuration.calendars))
+                .route(envelope, document: document, sender: agency, receivedAt: now)
+            try refuseContradictoryDates(envelope, document: document)
             try await refuseUnreceivedReply(envelope)
             try await refuseUnknownReconsidered(envelope, at: now)
             return .new(newMessage(envelope, jws: body, decision: decision, receivedAt: now))
@@ -215,6 +217,17 @@ extension Broker {
         return (envelope, document, signer)
     }
 
+    /// Refuses (422, each date's pointer) a payload whose dates contradict the deadline they
+    /// state (`PayloadDates`), counted on the calendar of the message's area.
+    private func refuseContradictoryDates(_ envelope: Envelope, document: JSONValue) throws {
+        let problems = PayloadDates.problems(in: document, type: envelope.type.description,
+                                             calendar: configuration.calendars[envelope.area])
+        guard problems.isEmpty else {
+            throw BrokerError(.invalidEnvelope, "The payload's dates contradict the deadline they state in \(problems.count) place(s); each is listed with its JSON Pointer.",
+                              problems: problems)
+        }
+    }
+
     /// A message may only answer (`inReplyTo`) a message its sender sent or received.
     private func refuseUnreceivedReply(_ envelope: Envelope) async throws {
         guard let original = envelope.inReplyTo else { return }
@@ -238,15 +251,17 @@ extension Broker {
         let streaming = streams.streaming(among: decision.recipients)
         let hiddenUntil = receivedAt.addingTimeInterval(configuration.visibilityTimeout)
         let deliveries = decision.recipients.map {
-            NewDelivery(id: .timeOrdered(at: receivedAt), recipient: $0, handedOutUntil: streaming.contains($0) ? hiddenUntil : nil)
+            NewDelivery(id: .timeOrdered(at: receivedAt), recipient: $0, handedOutUntil: streaming.contains($0) ? hiddenUntil : nil,
+                        dueBy: decision.dueBy[$0])
         }
         let published = EventRecord(
             kind: .published, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
             messageDigest: digest.base64EncodedString(), messageType: envelope.type.description, area: envelope.area,
-            disclosure: envelope.disclosure, subjects: subjectTokens.tokens(of: envelope.subject))
+            disclosure: envelope.disclosure, subjects: subjectTokens.tokens(of: envelope.subject),
+            inReplyTo: envelope.inReplyTo, respondBy: decision.respondBy)
         let routed = deliveries.map {
             EventRecord(kind: .routed, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
-                        deliveryID: $0.id, recipient: $0.recipient)
+                        deliveryID: $0.id, recipient: $0.recipient, dueBy: $0.dueBy)
         }
         let delivered = deliveries.filter { $0.handedOutUntil != nil }.map {
             EventRecord(kind: .delivered, at: receivedAt, agency: $0.recipient, messageID: envelope.id, deliveryID: $0.id, attempt: 1)

@@ -11,8 +11,10 @@ extension Broker {
     /// restart): dead-letters the unacknowledged deliveries of expired messages and tells their
     /// senders (`delivery-failed/1`), tells requesters and the policy's escalation recipient
     /// who has not answered in time (`response-overdue/1`), and dead-letters deliveries handed
-    /// out the maximum number of times, telling their senders too (`delivery-failed/1`); the
-    /// policy's `failureNoticesTo` agency gets a copy of each delivery-failed notice. Each item is settled in its own transaction; one that
+    /// out the maximum number of times, telling their senders too (`delivery-failed/1`), and
+    /// tells senders which recipients have not acknowledged by their `dueBy`
+    /// (`delivery-overdue/1`); the policy's `failureNoticesTo` agency gets a copy of each
+    /// delivery-failed and delivery-overdue notice. Each item is settled in its own transaction; one that
     /// fails is logged and tried again next round, without holding up the others.
     /// Returns whether more work may be due now: a batch was full and every item was settled.
     @discardableResult
@@ -39,7 +41,8 @@ extension Broker {
             let ok = await settling(request.message.id) {
                 let notAnswered = request.recipients.filter { !request.answered.contains($0) }
                 let notice = notAnswered.isEmpty ? nil
-                    : try writer.responseOverdue(request, notAnswered: notAnswered, to: overdueRecipients(request), at: now)
+                    : try writer.responseOverdue(request, notAnswered: notAnswered,
+                                                 to: overdueRecipients(request, notAnswered: notAnswered), at: now)
                 try await store.settleDeadline(of: request.message.id, at: now, notice: notice.map { record($0, at: now) })
                 if !notAnswered.isEmpty { metrics.countOverdueResponse() }
                 return notice
@@ -64,7 +67,16 @@ extension Broker {
             }
             settled = settled && ok
         }
-        let full = [work.expired.count, work.overdue.count, work.exhausted.count].contains { $0 >= Self.timerBatch }
+        for deliveries in Dictionary(grouping: work.pastDue, by: \.message.id).values {
+            let message = deliveries[0].message
+            let ok = await settling(message.id) {
+                let notice = try writer.deliveryOverdue(message, deliveries, to: noticeRecipients(message), at: now)
+                guard try await store.settlePastDue(deliveries: deliveries.map(\.id), at: now, notice: record(notice, at: now)) else { return nil }
+                return notice
+            }
+            settled = settled && ok
+        }
+        let full = [work.expired.count, work.overdue.count, work.exhausted.count, work.pastDue.count].contains { $0 >= Self.timerBatch }
         return full && settled
     }
 
@@ -92,9 +104,13 @@ extension Broker {
     private func failureNotice(_ writer: NoticeWriter, _ message: DueMessage, _ failure: DeliveryFailure,
                                _ unacknowledged: [ExpiredMessage.Unacknowledged], at now: Date) throws -> Notice? {
         guard message.sender != .broker else { return nil }
-        let told = MessageType(message.type).flatMap { policy.rule(for: $0)?.failureNoticesTo }
-        return try writer.deliveryFailed(message, failure, notAcknowledged: unacknowledged,
-                                         to: recipients(message.sender, alsoTelling: told), at: now)
+        return try writer.deliveryFailed(message, failure, notAcknowledged: unacknowledged, to: noticeRecipients(message), at: now)
+    }
+
+    /// Who is told when deliveries of `message` fail or are overdue: its sender and the
+    /// policy's `failureNoticesTo` agency for its type.
+    private func noticeRecipients(_ message: DueMessage) -> [AgencyID] {
+        recipients(message.sender, alsoTelling: MessageType(message.type).flatMap { policy.rule(for: $0)?.failureNoticesTo })
     }
 
     /// The sender, and `other` if it is another active agency.
@@ -103,9 +119,13 @@ extension Broker {
         return [sender, other]
     }
 
-    /// The requester, and the policy's escalation recipient if it is another active agency.
-    private func overdueRecipients(_ request: OverdueRequest) -> [AgencyID] {
-        recipients(request.message.sender, alsoTelling: MessageType(request.message.type).flatMap { policy.rule(for: $0)?.request?.escalateTo })
+    /// The requester, the policy's escalation recipient, and each active agency that has not
+    /// answered (chased), each once.
+    private func overdueRecipients(_ request: OverdueRequest, notAnswered: [AgencyID]) -> [AgencyID] {
+        let escalated = recipients(request.message.sender,
+                                   alsoTelling: MessageType(request.message.type).flatMap { policy.rule(for: $0)?.request?.escalateTo })
+        let chased = notAnswered.filter { !escalated.contains($0) && directory.agencies[$0]?.status == .active }
+        return escalated + chased
     }
 
     private func record(_ notice: Notice, at now: Date) -> NewMessage {

@@ -58,6 +58,11 @@ public struct AreaCalendar: Sendable {
         LocalDate(instant, in: calendar)
     }
 
+    /// Midday on `date` in the area: an instant whose local date is `date`, to count from.
+    public func midday(of date: LocalDate) -> Date {
+        instant(date, at: TimeOfDay("12:00")!)
+    }
+
     /// The instant the area's clocks show `time` on `date`.
     func instant(_ date: LocalDate, at time: TimeOfDay, second: Int = 0) -> Date {
         calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day,

@@ -11,6 +11,8 @@ public struct PublishAnswer: Sendable, Codable, Equatable {
     public let id: UUID
     public let recipients: [String]
     public let audit: Audit
+    /// For a type with a delivery deadline: when each recipient must acknowledge, by agency id.
+    public var dueBy: [String: String]? = nil
 }
 
 /// The answer to a batch publish: one result per message, in the order sent.
@@ -22,6 +24,7 @@ public struct BatchPublishAnswer: Sendable, Decodable, Equatable {
         public let id: UUID?
         public let recipients: [String]?
         public let audit: PublishAnswer.Audit?
+        public let dueBy: [String: String]?
         /// True when this repeats the first answer to an identical resend.
         public let replayed: Bool?
         public let problem: Problem?
@@ -31,7 +34,7 @@ public struct BatchPublishAnswer: Sendable, Decodable, Equatable {
             guard status == 201, let id, let recipients, let audit else {
                 throw ShareClientError(status: status, problem: problem, reason: "The message was refused (\(status)).")
             }
-            return PublishAnswer(id: id, recipients: recipients, audit: audit)
+            return PublishAnswer(id: id, recipients: recipients, audit: audit, dueBy: dueBy)
         }
     }
 
@@ -54,6 +57,8 @@ public struct Delivery: Sendable, Codable, Equatable {
     public let expiresAt: String?
     /// For an information request: when the broker expects the answer.
     public let respondBy: String?
+    /// For a type with a delivery deadline: when the broker expects the acknowledgement.
+    public var dueBy: String? = nil
 }
 
 extension Delivery {
@@ -68,10 +73,11 @@ extension Delivery {
               let createdAt = json["createdAt"]?.stringValue, let deliveredAt = json["deliveredAt"]?.stringValue else { return nil }
         let expiresAt = json["expiresAt"]
         let respondBy = json["respondBy"]
-        guard expiresAt == nil || expiresAt?.stringValue != nil, respondBy == nil || respondBy?.stringValue != nil else { return nil }
+        let dueBy = json["dueBy"]
+        guard [expiresAt, respondBy, dueBy].allSatisfy({ $0 == nil || $0?.stringValue != nil }) else { return nil }
         self.init(id: id, messageId: messageId, type: type, sender: sender, jws: jws, attempt: whole,
                   createdAt: createdAt, deliveredAt: deliveredAt, expiresAt: expiresAt?.stringValue,
-                  respondBy: respondBy?.stringValue)
+                  respondBy: respondBy?.stringValue, dueBy: dueBy?.stringValue)
     }
 }
 
@@ -106,6 +112,8 @@ public struct StatusAnswer: Sendable, Codable {
         public let firstDeliveredAt: String?
         public let lastDeliveredAt: String?
         public let acknowledgedAt: String?
+        /// For a type with a delivery deadline: when the recipient must acknowledge.
+        public let dueBy: String?
     }
 
     /// A message that answers this one (its `inReplyTo`).
@@ -113,6 +121,8 @@ public struct StatusAnswer: Sendable, Codable {
         public let agency: String
         public let messageId: UUID
         public let receivedAt: String
+        /// True when it arrived after the request's `respondBy`.
+        public let late: Bool?
     }
 
     public let id: UUID

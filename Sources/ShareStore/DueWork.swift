@@ -9,14 +9,17 @@ public struct DueWork: Sendable {
     public let overdue: [OverdueRequest]
     /// Deliveries handed out the maximum number of times, visible again and never acknowledged.
     public let exhausted: [ExhaustedDelivery]
+    /// Deliveries not acknowledged by their `dueBy`, whose deadline has not been handled.
+    public let pastDue: [PastDueDelivery]
 
-    public init(expired: [ExpiredMessage], overdue: [OverdueRequest], exhausted: [ExhaustedDelivery]) {
+    public init(expired: [ExpiredMessage], overdue: [OverdueRequest], exhausted: [ExhaustedDelivery], pastDue: [PastDueDelivery] = []) {
         self.expired = expired
         self.overdue = overdue
         self.exhausted = exhausted
+        self.pastDue = pastDue
     }
 
-    public var isEmpty: Bool { expired.isEmpty && overdue.isEmpty && exhausted.isEmpty }
+    public var isEmpty: Bool { expired.isEmpty && overdue.isEmpty && exhausted.isEmpty && pastDue.isEmpty }
 }
 
 /// A stored message, as the timers need it.
@@ -91,6 +94,24 @@ public struct ExhaustedDelivery: Sendable {
         self.id = id
         self.message = message
         self.recipient = recipient
+        self.attempts = attempts
+    }
+}
+
+/// A delivery its recipient had not acknowledged when its `dueBy` passed.
+public struct PastDueDelivery: Sendable {
+    public let id: UUID
+    public let message: DueMessage
+    public let recipient: AgencyID
+    public let dueBy: Date
+    /// Hand-outs so far (0: the recipient has not fetched it).
+    public let attempts: Int
+
+    public init(id: UUID, message: DueMessage, recipient: AgencyID, dueBy: Date, attempts: Int) {
+        self.id = id
+        self.message = message
+        self.recipient = recipient
+        self.dueBy = dueBy
         self.attempts = attempts
     }
 }

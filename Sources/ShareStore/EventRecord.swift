@@ -76,12 +76,18 @@ public struct EventRecord: Sendable, Equatable, Codable {
     public let policyDigest: String?
     /// For `certificate-revoked`: the SHA-256 fingerprint (lowercase hex) of the certificate refused.
     public let certificate: String?
+    /// For `published`: the request the message answers (its `inReplyTo`).
+    public let inReplyTo: UUID?
+    /// For `published` of an information request: when answers are due.
+    public let respondBy: Date?
+    /// For `routed`: when the recipient must acknowledge (its type's delivery deadline).
+    public let dueBy: Date?
 
     public init(kind: Kind, at: Date, agency: AgencyID, messageID: UUID? = nil, deliveryID: UUID? = nil,
                 recipient: AgencyID? = nil, recipients: [AgencyID]? = nil, messageDigest: String? = nil, messageType: String? = nil,
                 area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil, query: String? = nil,
                 subjects: [String]? = nil, rule: String? = nil, subscriptionID: UUID? = nil, policyDigest: String? = nil,
-                certificate: String? = nil) {
+                certificate: String? = nil, inReplyTo: UUID? = nil, respondBy: Date? = nil, dueBy: Date? = nil) {
         self.kind = kind
         self.at = at
         self.agency = agency
@@ -100,11 +106,14 @@ public struct EventRecord: Sendable, Equatable, Codable {
         self.subscriptionID = subscriptionID
         self.policyDigest = policyDigest
         self.certificate = certificate
+        self.inReplyTo = inReplyTo
+        self.respondBy = respondBy
+        self.dueBy = dueBy
     }
 
     private enum CodingKeys: String, CodingKey {
         case kind, at, agency, messageID, deliveryID, recipient, recipients, messageDigest, messageType, area, disclosure, attempt, query
-        case subjects, rule, subscriptionID, policyDigest, certificate
+        case subjects, rule, subscriptionID, policyDigest, certificate, inReplyTo, respondBy, dueBy
     }
 
     /// Encodes every present field; ids are written in lowercase, as the API writes them.
@@ -128,6 +137,9 @@ public struct EventRecord: Sendable, Equatable, Codable {
         try container.encodeIfPresent(subscriptionID?.lowercasedString, forKey: .subscriptionID)
         try container.encodeIfPresent(policyDigest, forKey: .policyDigest)
         try container.encodeIfPresent(certificate, forKey: .certificate)
+        try container.encodeIfPresent(inReplyTo?.lowercasedString, forKey: .inReplyTo)
+        try container.encodeIfPresent(respondBy, forKey: .respondBy)
+        try container.encodeIfPresent(dueBy, forKey: .dueBy)
     }
 
     /// The canonical bytes stored for this event: what `encode(to:)` writes with
@@ -141,6 +153,8 @@ public struct EventRecord: Sendable, Equatable, Codable {
         entry.add("certificate", certificate)
         entry.add("deliveryID", deliveryID)
         if let disclosure { entry.add("disclosure", object: disclosure.write) }
+        entry.add("dueBy", dueBy.map(Timestamp.format))
+        entry.add("inReplyTo", inReplyTo)
         entry.add("kind", kind.rawValue)
         entry.add("messageDigest", messageDigest)
         entry.add("messageID", messageID)
@@ -149,6 +163,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         entry.add("query", query)
         entry.add("recipient", recipient?.rawValue)
         entry.add("recipients", recipients.map { .array($0.map { .string($0.rawValue) }) })
+        entry.add("respondBy", respondBy.map(Timestamp.format))
         entry.add("rule", rule)
         entry.add("subjects", subjects.map { .array($0.map(JSONValue.string)) })
         entry.add("subscriptionID", subscriptionID)

@@ -42,8 +42,9 @@ public import ShareModel
 public protocol Store: Service {
     /// Stores messages, each with its deliveries and its events, in one transaction, in the
     /// order given, and answers one outcome per message, in that order:
-    /// - `.stored`: the message is new. Its receipt lists its deliveries' recipients in order,
-    ///   and its `auditIndex` is the index of its first event (the `published` event). The
+    /// - `.stored`: the message is new. Its receipt lists its deliveries' recipients in order
+    ///   and the `dueBy` of those that have one, and its `auditIndex` is the index of its first
+    ///   event (the `published` event). The
     ///   subject tokens of that event are indexed for `events(matching:)`. A delivery with a
     ///   `handedOutUntil` is stored as handed out at `receivedAt` (attempt 1, hidden until then).
     /// - `.replayed`: a message with this id and the same digest is stored (perhaps earlier in
@@ -146,7 +147,9 @@ public protocol Store: Service {
     /// - `overdue`: requests with `respondBy <= now` whose deadline is not settled, earliest
     ///   first, with every recipient and each agency that has sent an answer;
     /// - `exhausted`: deliveries not acknowledged nor dead-lettered, handed out `maxAttempts`
-    ///   times or more and visible again at `now`, those visible longest first.
+    ///   times or more and visible again at `now`, those visible longest first;
+    /// - `pastDue`: deliveries not acknowledged with `dueBy <= now` whose deadline is not
+    ///   settled, earliest `dueBy` first (dead-lettered ones too: they were not acknowledged in time).
     func dueWork(now: Date, maxAttempts: Int, limit: Int) async throws -> DueWork
 
     /// Handles an expired message in one transaction: dead-letters its deliveries not
@@ -167,6 +170,13 @@ public protocol Store: Service {
     /// acknowledged or dead-lettered meanwhile, changes nothing and returns false (the caller
     /// looks again): safe to call twice. A dead-lettered delivery is never handed out again.
     func deadLetter(deliveries ids: [UUID], at time: Date, events: [EventRecord], notice: NewMessage?) async throws -> Bool
+
+    /// Settles the deadlines of deliveries (of one message) not acknowledged by their `dueBy`:
+    /// marks each settled and stores `notice` (the delivery-overdue message) with its deliveries
+    /// and events, in one transaction, and returns true. If any of them is unknown, was
+    /// acknowledged or had its deadline settled meanwhile, changes nothing and returns false
+    /// (the caller looks again): so the notice is stored once, however many nodes try.
+    func settlePastDue(deliveries ids: [UUID], at time: Date, notice: NewMessage) async throws -> Bool
 
     /// How many deliveries are neither acknowledged nor dead-lettered (settling an expired
     /// message dead-letters its unacknowledged deliveries). Cheap enough to ask on every

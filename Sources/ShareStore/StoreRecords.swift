@@ -37,6 +37,10 @@ public struct NewMessage: Sendable {
         self.respondBy = respondBy
         self.inReplyTo = inReplyTo
     }
+    /// Each delivery's due time, by recipient (those with a deadline), as its receipt lists them.
+    public var dueBy: [AgencyID: Date] {
+        Dictionary(deliveries.compactMap { delivery in delivery.dueBy.map { (delivery.recipient, $0) } }, uniquingKeysWith: { first, _ in first })
+    }
 }
 
 /// One copy of a message for one recipient.
@@ -47,11 +51,14 @@ public struct NewDelivery: Sendable {
     /// recipient's open streams: it is stored as delivered once (attempt 1), hidden from the
     /// inbox until this time. The message's events must then include its `delivered` event.
     public let handedOutUntil: Date?
+    /// When the recipient must have acknowledged it (the type's delivery deadline); nil for none.
+    public let dueBy: Date?
 
-    public init(id: UUID, recipient: AgencyID, handedOutUntil: Date? = nil) {
+    public init(id: UUID, recipient: AgencyID, handedOutUntil: Date? = nil, dueBy: Date? = nil) {
         self.id = id
         self.recipient = recipient
         self.handedOutUntil = handedOutUntil
+        self.dueBy = dueBy
     }
 }
 
@@ -75,11 +82,19 @@ public struct PublishReceipt: Sendable, Equatable, Codable {
     public let recipients: [AgencyID]
     /// Index in the event record of the message's `published` event.
     public let auditIndex: Int
+    /// Each delivery's due time, by recipient, for a type with a delivery deadline. Read back
+    /// from the deliveries, not from a stored receipt.
+    public var dueBy: [AgencyID: Date] = [:]
 
-    public init(id: UUID, recipients: [AgencyID], auditIndex: Int) {
+    private enum CodingKeys: String, CodingKey {
+        case id, recipients, auditIndex
+    }
+
+    public init(id: UUID, recipients: [AgencyID], auditIndex: Int, dueBy: [AgencyID: Date] = [:]) {
         self.id = id
         self.recipients = recipients
         self.auditIndex = auditIndex
+        self.dueBy = dueBy
     }
 }
 
@@ -110,9 +125,11 @@ public struct InboxDelivery: Sendable, Equatable {
     public let expiresAt: Date?
     /// For an information request: when answers are due (its own, or as its urgency allows).
     public let respondBy: Date?
+    /// When the recipient must have acknowledged it (the type's delivery deadline).
+    public let dueBy: Date?
 
     public init(id: UUID, sequence: Int, messageID: UUID, type: String, sender: AgencyID, jws: Data, attempt: Int,
-                createdAt: Date, deliveredAt: Date, expiresAt: Date?, respondBy: Date?) {
+                createdAt: Date, deliveredAt: Date, expiresAt: Date?, respondBy: Date?, dueBy: Date? = nil) {
         self.id = id
         self.sequence = sequence
         self.messageID = messageID
@@ -124,6 +141,7 @@ public struct InboxDelivery: Sendable, Equatable {
         self.deliveredAt = deliveredAt
         self.expiresAt = expiresAt
         self.respondBy = respondBy
+        self.dueBy = dueBy
     }
 }
 
@@ -146,9 +164,11 @@ public struct DeliveryStatus: Sendable, Equatable {
     public let firstDeliveredAt: Date?
     public let lastDeliveredAt: Date?
     public let acknowledgedAt: Date?
+    /// When the recipient must have acknowledged it (the type's delivery deadline).
+    public let dueBy: Date?
 
     public init(id: UUID, recipient: AgencyID, state: State, attempts: Int, createdAt: Date,
-                firstDeliveredAt: Date?, lastDeliveredAt: Date?, acknowledgedAt: Date?) {
+                firstDeliveredAt: Date?, lastDeliveredAt: Date?, acknowledgedAt: Date?, dueBy: Date? = nil) {
         self.id = id
         self.recipient = recipient
         self.state = state
@@ -157,6 +177,7 @@ public struct DeliveryStatus: Sendable, Equatable {
         self.firstDeliveredAt = firstDeliveredAt
         self.lastDeliveredAt = lastDeliveredAt
         self.acknowledgedAt = acknowledgedAt
+        self.dueBy = dueBy
     }
 }
 
@@ -217,6 +238,12 @@ public struct MessageAnswer: Sendable, Equatable {
         self.messageID = messageID
         self.agency = agency
         self.receivedAt = receivedAt
+    }
+
+    /// Whether an answer received at `receivedAt` is late for a request whose answers were due
+    /// at `respondBy`: received after it (one received at that very instant is in time).
+    public static func isLate(receivedAt: Date, respondBy: Date) -> Bool {
+        receivedAt > respondBy
     }
 }
 

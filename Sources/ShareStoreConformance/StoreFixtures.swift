@@ -19,16 +19,16 @@ public let t0 = Date(timeIntervalSince1970: 1_795_339_860)
 
 /// A message as the broker would build it: `published` first (carrying `subjects`), then one
 /// `routed` per recipient, then one `delivered` per recipient it is handed out to as it is
-/// published (`handedOutUntil`). `digest` stands in for SHA-256 of the JWS; a store only compares it.
+/// published (`handedOutUntil`); a recipient in `dueBy` must acknowledge by then. `digest` stands in for SHA-256 of the JWS; a store only compares it.
 public func newMessage(
     id: UUID = UUID(), sender: AgencyID = .hospitals, recipients: [AgencyID] = [.csc], deliveryIDs: [UUID]? = nil,
     jws: Data = Data("eyJhbGciOiJFUzI1NiJ9.e30.c2ln".utf8), digest: Data? = nil, receivedAt: Date = t0,
     expiresAt: Date? = nil, respondBy: Date? = nil, inReplyTo: UUID? = nil, subjects: [String]? = nil,
-    handedOutUntil: [AgencyID: Date] = [:]
+    handedOutUntil: [AgencyID: Date] = [:], dueBy: [AgencyID: Date] = [:]
 ) -> NewMessage {
     let digest = digest ?? Data(jws.reversed().prefix(32))
     let ids = deliveryIDs ?? recipients.map { _ in UUID() }
-    let deliveries = zip(ids, recipients).map { NewDelivery(id: $0, recipient: $1, handedOutUntil: handedOutUntil[$1]) }
+    let deliveries = zip(ids, recipients).map { NewDelivery(id: $0, recipient: $1, handedOutUntil: handedOutUntil[$1], dueBy: dueBy[$1]) }
     let published = EventRecord(kind: .published, at: receivedAt, agency: sender, messageID: id,
                                 messageDigest: digest.base64EncodedString(), messageType: "unborn-baby-referral/1",
                                 area: "E99999999", subjects: subjects)

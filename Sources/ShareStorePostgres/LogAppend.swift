@@ -65,6 +65,7 @@ struct LogAppend {
             deliveries.expiresAt.append(message.expiresAt?.millis)
             deliveries.attempts.append(streamed == nil ? 0 : 1)
             deliveries.streamedAt.append(streamed)
+            deliveries.dueBy.append(delivery.dueBy?.millis)
         }
         return offset
     }
@@ -79,7 +80,7 @@ struct LogAppend {
             // Before the lock: PostgreSQL sends it at the commit, whenever it was queued.
             try await ChangeNotice.send(.deliveries(deliveries.recipient.compactMap(AgencyID.init)), on: connection, logger: logger)
         }
-        var binds = PostgresBindings(capacity: 27)
+        var binds = PostgresBindings(capacity: 28)
         try events.bind(to: &binds)
         try messages.bind(to: &binds)
         try deliveries.bind(to: &binds)
@@ -119,13 +120,13 @@ struct LogAppend {
                 AS m(id, sender, type, area, digest, jws, received_at, expires_at, respond_by, in_reply_to, message_offset)
         ), new_deliveries AS (
             INSERT INTO deliveries (seq, id, message_id, message_index, recipient, visible_at, created_at, expires_at, attempts,
-                                    first_delivered_at, last_delivered_at, streamed_at)
+                                    first_delivered_at, last_delivered_at, streamed_at, due_by)
             SELECT head.first_seq + d.n - 1, d.id, d.message_id, head.first_index + d.message_offset, d.recipient, d.visible_at,
-                d.created_at, d.expires_at, d.attempts, d.streamed_at, d.streamed_at, d.streamed_at
+                d.created_at, d.expires_at, d.attempts, d.streamed_at, d.streamed_at, d.streamed_at, d.due_by
             FROM head, unnest($19::uuid[], $20::uuid[], $21::bigint[], $22::text[], $23::bigint[], $24::bigint[], $25::bigint[],
-                              $26::bigint[], $27::bigint[])
+                              $26::bigint[], $27::bigint[], $28::bigint[])
                 WITH ORDINALITY AS d(id, message_id, message_offset, recipient, visible_at, created_at, expires_at, attempts,
-                                     streamed_at, n)
+                                     streamed_at, due_by, n)
         )
         SELECT first_index FROM head
         """
@@ -191,6 +192,7 @@ private enum Columns {
         var expiresAt: [Int?] = []
         var attempts: [Int] = []
         var streamedAt: [Int?] = []
+        var dueBy: [Int?] = []
 
         func bind(to binds: inout PostgresBindings) throws {
             binds.append(id)
@@ -202,6 +204,7 @@ private enum Columns {
             try binds.append(NullableArray(expiresAt))
             binds.append(attempts)
             try binds.append(NullableArray(streamedAt))
+            try binds.append(NullableArray(dueBy))
         }
     }
 }

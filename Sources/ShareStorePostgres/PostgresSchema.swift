@@ -5,11 +5,22 @@ import ShareStore
 /// The tables of the PostgreSQL store and the migrations that make them. Times are BIGINT
 /// milliseconds since 1970 (UTC), ids UUIDs, agencies TEXT, bytes BYTEA.
 enum PostgresSchema {
-    static let version = 1
+    static let version = 2
 
     /// The statements that bring a database from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is an empty database).
-    static let migrations: [[String]] = [initial]
+    static let migrations: [[String]] = [initial, deliveryDeadlines]
+
+    /// Version 2: when each delivery must be acknowledged (its type's delivery deadline), and
+    /// when the timers settled a delivery not acknowledged by then.
+    static let deliveryDeadlines = [
+        "ALTER TABLE deliveries ADD COLUMN due_by BIGINT",
+        "ALTER TABLE deliveries ADD COLUMN due_handled_at BIGINT",
+        """
+        CREATE INDEX deliveries_past_due ON deliveries (due_by)
+            WHERE due_by IS NOT NULL AND due_handled_at IS NULL AND acknowledged_at IS NULL
+        """,
+    ]
 
     /// Any constant: the key of the advisory lock that makes two nodes migrating one database
     /// at once take turns (the second finds the schema made and does nothing).

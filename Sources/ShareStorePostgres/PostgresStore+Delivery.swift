@@ -128,8 +128,8 @@ extension PostgresStore {
     }
 
     /// The columns `delivery(_:attempt:deliveredAt:)` reads, from `d` (deliveries) and `m` (messages).
-    private static let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at, m.respond_by"
-    private static let deliveryColumnCount = 10
+    private static let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at, m.respond_by, d.due_by"
+    private static let deliveryColumnCount = 11
 
     /// The agency's deliveries that may still be handed out at `now` (not acknowledged, not
     /// expired, not dead-lettered) and meet `condition`, in sequence order: `deliveryColumns`
@@ -161,6 +161,6 @@ extension PostgresStore {
             type: try row[3].decode(String.self), sender: sender, jws: try row[5].decode(Data.self),
             attempt: attempt, createdAt: Date(millis: try row[7].decode(Int.self)),
             deliveredAt: deliveredAt, expiresAt: try row[8].decode(Int?.self).map(Date.init(millis:)),
-            respondBy: try row[9].decode(Int?.self).map(Date.init(millis:)))
+            respondBy: try row[9].decode(Int?.self).map(Date.init(millis:)), dueBy: try row[10].decode(Int?.self).map(Date.init(millis:)))
     }
 }

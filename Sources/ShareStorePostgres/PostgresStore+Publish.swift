@@ -21,7 +21,8 @@ extension PostgresStore {
                 } else {
                     let offset = append.add(message, entries: entries)
                     let receipt = { (first: Int) in
-                        PublishReceipt(id: message.id, recipients: message.deliveries.map(\.recipient), auditIndex: first + offset)
+                        PublishReceipt(id: message.id, recipients: message.deliveries.map(\.recipient), auditIndex: first + offset,
+                                       dueBy: message.dueBy)
                     }
                     added[message.id] = (message.digest, receipt)
                     outcomes.append { first in .stored(receipt(first)) }
@@ -45,13 +46,19 @@ extension PostgresStore {
         -> [UUID: (digest: Data, receipt: PublishReceipt)] {
         let rows = try await connection.rows("""
             SELECT m.id, m.digest, m.audit_index,
-                ARRAY(SELECT d.recipient FROM deliveries d WHERE d.message_index = m.audit_index ORDER BY d.seq)
+                ARRAY(SELECT d.recipient FROM deliveries d WHERE d.message_index = m.audit_index ORDER BY d.seq),
+                ARRAY(SELECT coalesce(d.due_by, -1) -- -1: no deadline
+                       FROM deliveries d WHERE d.message_index = m.audit_index ORDER BY d.seq)
             FROM messages m WHERE m.id = ANY(\(ids))
             """, logger: logger)
         var found: [UUID: (digest: Data, receipt: PublishReceipt)] = [:]
         for row in rows {
-            let (id, digest, auditIndex, recipients) = try row.decode((UUID, Data, Int, [String]).self)
-            found[id] = (digest, PublishReceipt(id: id, recipients: recipients.compactMap(AgencyID.init), auditIndex: auditIndex))
+            let (id, digest, auditIndex, recipients, dueBy) = try row.decode((UUID, Data, Int, [String], [Int]).self)
+            var receipt = PublishReceipt(id: id, recipients: recipients.compactMap(AgencyID.init), auditIndex: auditIndex)
+            for (recipient, due) in zip(recipients, dueBy) where due >= 0 {
+                AgencyID(recipient).map { receipt.dueBy[$0] = Date(millis: due) }
+            }
+            found[id] = (digest, receipt)
         }
         return found
     }

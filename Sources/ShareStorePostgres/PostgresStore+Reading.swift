@@ -46,13 +46,13 @@ extension PostgresStore {
             let expiry = expiresAt.map(Date.init(millis:))
             let rows = try await connection.rows("""
                 SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at, dead_lettered_at,
-                    visible_at
+                    visible_at, due_by
                 FROM deliveries WHERE message_index = \(auditIndex) ORDER BY seq
                 """, logger: logger)
             var deliveries: [DeliveryStatus] = []
             for row in rows {
-                let (deliveryID, recipient, attempts, createdAt, firstDelivered, lastDelivered, acknowledged, deadLettered, visibleAt) =
-                    try row.decode((UUID, String, Int, Int, Int?, Int?, Int?, Int?, Int).self)
+                let (deliveryID, recipient, attempts, createdAt, firstDelivered, lastDelivered, acknowledged, deadLettered, visibleAt, dueBy) =
+                    try row.decode((UUID, String, Int, Int, Int?, Int?, Int?, Int?, Int, Int?).self)
                 guard let recipient = AgencyID(recipient) else { continue }
                 let lifecycle = DeliveryLifecycle(
                     attempts: attempts, visibleAt: Date(millis: visibleAt), expiresAt: expiry,
@@ -61,7 +61,7 @@ extension PostgresStore {
                 deliveries.append(DeliveryStatus(
                     id: deliveryID, recipient: recipient, state: lifecycle.state(at: now), attempts: attempts, createdAt: Date(millis: createdAt),
                     firstDeliveredAt: firstDelivered.map(Date.init(millis:)), lastDeliveredAt: lastDelivered.map(Date.init(millis:)),
-                    acknowledgedAt: acknowledged.map(Date.init(millis:))))
+                    acknowledgedAt: acknowledged.map(Date.init(millis:)), dueBy: dueBy.map(Date.init(millis:))))
             }
             let replies = try await connection.rows("""
                 SELECT id, sender, received_at FROM messages WHERE in_reply_to = \(id) ORDER BY received_at, id

@@ -19,7 +19,8 @@ extension PostgresStore {
         try await read { [self] connection in
             DueWork(expired: try await expired(now: now, limit: limit, on: connection),
                     overdue: try await overdue(now: now, limit: limit, on: connection),
-                    exhausted: try await exhausted(now: now, maxAttempts: maxAttempts, limit: limit, on: connection))
+                    exhausted: try await exhausted(now: now, maxAttempts: maxAttempts, limit: limit, on: connection),
+                    pastDue: try await pastDue(now: now, limit: limit, on: connection))
         }
     }
 
@@ -50,13 +51,25 @@ extension PostgresStore {
     }
 
     public func deadLetter(deliveries ids: [UUID], at time: Date, events: [EventRecord], notice: NewMessage?) async throws -> Bool {
+        try await settle(ids, marking: "dead_lettered_at", at: time, events: events, notice: notice)
+    }
+
+    public func settlePastDue(deliveries ids: [UUID], at time: Date, notice: NewMessage) async throws -> Bool {
+        try await settle(ids, marking: "due_handled_at", at: time, events: [], notice: notice)
+    }
+
+    /// Sets column `mark` to `time` on the deliveries `ids` if none is acknowledged or has it set
+    /// (locking them meanwhile), and appends `events` and `notice`: true. Otherwise changes
+    /// nothing: false.
+    private func settle(_ ids: [UUID], marking mark: String, at time: Date, events: [EventRecord],
+                        notice: NewMessage?) async throws -> Bool {
         try await write { [self] connection in
             let open = try await connection.rows("""
-                SELECT id FROM deliveries WHERE id = ANY(\(ids)) AND dead_lettered_at IS NULL AND acknowledged_at IS NULL
+                SELECT id FROM deliveries WHERE id = ANY(\(ids)) AND \(unescaped: mark) IS NULL AND acknowledged_at IS NULL
                 ORDER BY seq FOR UPDATE
                 """, logger: logger)
             guard open.count == Set(ids).count else { return false }
-            try await connection.rows("UPDATE deliveries SET dead_lettered_at = \(time.millis) WHERE id = ANY(\(ids))", logger: logger)
+            try await connection.rows("UPDATE deliveries SET \(unescaped: mark) = \(time.millis) WHERE id = ANY(\(ids))", logger: logger)
             try await LogAppend.commit(events, then: notice, on: connection, logger: logger)
             return true
         }
@@ -126,6 +139,20 @@ extension PostgresStore {
                 OverdueRequest(message: $0, respondBy: Date(millis: try row[5].decode(Int.self)),
                                recipients: recipients[try row[6].decode(Int.self)] ?? [], answered: answered[$0.id] ?? [])
             }
+        }
+    }
+
+    private func pastDue(now: Date, limit: Int, on connection: PostgresConnection) async throws -> [PastDueDelivery] {
+        try await connection.rows("""
+            SELECT \(unescaped: Self.messageColumns), d.id, d.recipient, d.due_by, d.attempts
+            FROM deliveries d JOIN messages m ON m.id = d.message_id
+            WHERE d.due_by IS NOT NULL AND d.due_handled_at IS NULL AND d.acknowledged_at IS NULL AND d.due_by <= \(now.millis)
+            ORDER BY d.due_by, d.seq LIMIT \(limit)
+            """, logger: logger).compactMap { row in
+            let row = row.makeRandomAccess()
+            guard let message = try Self.dueMessage(row), let recipient = AgencyID(try row[6].decode(String.self)) else { return nil }
+            return PastDueDelivery(id: try row[5].decode(UUID.self), message: message, recipient: recipient,
+                                   dueBy: Date(millis: try row[7].decode(Int.self)), attempts: try row[8].decode(Int.self))
         }
     }
 

@@ -1,10 +1,21 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 11
+    static let version = 12
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish, oneRecipientIndex, byAuditIndex]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish, oneRecipientIndex, byAuditIndex, deliveryDeadlines]
+
+    /// Version 12: when each delivery must be acknowledged (its type's delivery deadline), and
+    /// when the timers settled a delivery not acknowledged by then.
+    static let deliveryDeadlines = [
+        "ALTER TABLE deliveries ADD COLUMN due_by INTEGER",
+        "ALTER TABLE deliveries ADD COLUMN due_handled_at INTEGER",
+        """
+        CREATE INDEX deliveries_past_due ON deliveries (due_by)
+            WHERE due_by IS NOT NULL AND due_handled_at IS NULL AND acknowledged_at IS NULL
+        """,
+    ]
 
     /// Version 11: a message's entries and deliveries are found by its audit index (that of
     /// its `published` entry), which grows with time, instead of by its id, which senders

@@ -21,7 +21,8 @@ extension SQLiteStore {
             return DueWork(
                 expired: try Self.expired(now: now, limit: limit, on: connection),
                 overdue: try Self.overdue(now: now, limit: limit, on: connection),
-                exhausted: try Self.exhausted(now: now, maxAttempts: maxAttempts, limit: limit, on: connection))
+                exhausted: try Self.exhausted(now: now, maxAttempts: maxAttempts, limit: limit, on: connection),
+                pastDue: try Self.pastDue(now: now, limit: limit, on: connection))
         }
     }
 
@@ -52,14 +53,25 @@ extension SQLiteStore {
     }
 
     public func deadLetter(deliveries ids: [UUID], at time: Date, events: [EventRecord], notice: NewMessage?) async throws -> Bool {
+        try await settle(ids, marking: "dead_lettered_at", at: time, events: events, notice: notice)
+    }
+
+    public func settlePastDue(deliveries ids: [UUID], at time: Date, notice: NewMessage) async throws -> Bool {
+        try await settle(ids, marking: "due_handled_at", at: time, events: [], notice: notice)
+    }
+
+    /// Sets column `mark` to `time` on the deliveries `ids` if none is acknowledged or has it
+    /// set, and appends `events` and `notice`: true. Otherwise changes nothing: false.
+    private func settle(_ ids: [UUID], marking mark: String, at time: Date, events: [EventRecord],
+                        notice: NewMessage?) async throws -> Bool {
         try await writer.run { connection in
             let open = try connection.statement(
-                "SELECT 1 FROM deliveries WHERE id = ? AND dead_lettered_at IS NULL AND acknowledged_at IS NULL")
+                "SELECT 1 FROM deliveries WHERE id = ? AND \(mark) IS NULL AND acknowledged_at IS NULL")
             for id in ids {
                 open.reset()
                 guard try open.bind(id).step() else { return false }
             }
-            let update = try connection.statement("UPDATE deliveries SET dead_lettered_at = ? WHERE id = ?")
+            let update = try connection.statement("UPDATE deliveries SET \(mark) = ? WHERE id = ?")
             for id in ids {
                 update.reset()
                 try update.bind(time.millis, id).run()
@@ -123,6 +135,24 @@ extension SQLiteStore {
             }
             found.append(OverdueRequest(message: message, respondBy: Date(millis: select.int(5)),
                                         recipients: try agencies(recipients), answered: try agencies(answered)))
+        }
+        return found
+    }
+
+    private static func pastDue(now: Date, limit: Int, on connection: SQLiteConnection) throws -> [PastDueDelivery] {
+        let select = try connection.statement("""
+            SELECT m.id, m.sender, m.type, m.area, m.jws, d.id, d.recipient, d.due_by, d.attempts
+            FROM deliveries d JOIN messages m ON m.id = d.message_id
+            WHERE d.due_by IS NOT NULL AND d.due_handled_at IS NULL AND d.acknowledged_at IS NULL AND d.due_by <= ?
+            ORDER BY d.due_by, d.seq LIMIT ?
+            """)
+            .bind(now.millis, limit)
+        var found: [PastDueDelivery] = []
+        while try select.step() {
+            guard let message = dueMessage(select), let id = UUID(text: select.text(5)),
+                  let recipient = AgencyID(select.text(6)) else { continue }
+            found.append(PastDueDelivery(id: id, message: message, recipient: recipient, dueBy: Date(millis: select.int(7)),
+                                         attempts: select.int(8)))
         }
         return found
     }

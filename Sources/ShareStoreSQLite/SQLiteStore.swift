@@ -118,7 +118,14 @@ public final class SQLiteStore: Store {
     private static func stored(_ id: UUID, on connection: SQLiteConnection) throws -> (digest: Data, receipt: PublishReceipt)? {
         let existing = try connection.statement("SELECT digest, receipt FROM messages WHERE id = ?").bind(id)
         guard try existing.step() else { return nil }
-        return (existing.data(0), try JSONDecoder().decode(PublishReceipt.self, from: existing.data(1)))
+        var receipt = try JSONDecoder().decode(PublishReceipt.self, from: existing.data(1))
+        let deliveries = try connection.statement("SELECT recipient, due_by FROM deliveries WHERE \(ofMessage) AND due_by IS NOT NULL")
+            .bind(id)
+        while try deliveries.step() {
+            guard let recipient = AgencyID(deliveries.text(0)) else { continue }
+            receipt.dueBy[recipient] = Date(millis: deliveries.int(1))
+        }
+        return (existing.data(0), receipt)
     }
 
     /// The receipt as stored for replays: the JSON its `Codable` decoding reads.
@@ -132,7 +139,8 @@ public final class SQLiteStore: Store {
     /// Stores a new message, its deliveries, its events and its subject tokens; returns its receipt.
     static func insert(_ message: NewMessage, entries: [Data]? = nil, on connection: SQLiteConnection) throws -> PublishReceipt {
         let firstIndex = try Self.appendEvents(message.events, entries: entries, on: connection)
-        let receipt = PublishReceipt(id: message.id, recipients: message.deliveries.map(\.recipient), auditIndex: firstIndex)
+        let receipt = PublishReceipt(id: message.id, recipients: message.deliveries.map(\.recipient), auditIndex: firstIndex,
+                                     dueBy: message.dueBy)
         try connection.statement("""
             INSERT INTO messages (id, sender, type, area, digest, jws, received_at, expires_at, receipt, respond_by, in_reply_to, audit_index)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -148,8 +156,8 @@ public final class SQLiteStore: Store {
         }
         let insert = try connection.statement("""
             INSERT INTO deliveries (id, message_id, message_index, recipient, visible_at, created_at, expires_at,
-                                    attempts, first_delivered_at, last_delivered_at, streamed_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                    attempts, first_delivered_at, last_delivered_at, streamed_at, due_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         for delivery in message.deliveries {
             insert.reset()
@@ -157,7 +165,7 @@ public final class SQLiteStore: Store {
             let streamed = delivery.handedOutUntil == nil ? nil : received
             try insert.bind(delivery.id, message.id, firstIndex, delivery.recipient.rawValue,
                             delivery.handedOutUntil?.millis ?? received, received, message.expiresAt?.millis,
-                            streamed == nil ? 0 : 1, streamed, streamed, streamed).run()
+                            streamed == nil ? 0 : 1, streamed, streamed, streamed, delivery.dueBy?.millis).run()
         }
         return receipt
     }
@@ -187,9 +195,9 @@ public final class SQLiteStore: Store {
                 .bind(now.millis, maxAttempts, sequence, agency.rawValue, limit)
             var candidates: [StreamCandidate] = []
             while try select.step() {
-                let current = select.int(10) == 1
+                let current = select.int(11) == 1
                 guard let delivery = Self.delivery(select, attempt: select.int(6),
-                                                   deliveredAt: current ? Date(millis: select.int(11)) : now) else { continue }
+                                                   deliveredAt: current ? Date(millis: select.int(12)) : now) else { continue }
                 candidates.append(StreamCandidate(delivery: delivery, handedOutAtPublish: current))
             }
             return candidates
@@ -201,7 +209,7 @@ public final class SQLiteStore: Store {
     static let ofMessage = "message_index = (SELECT audit_index FROM messages WHERE id = ?)"
 
     /// The columns `delivery(_:attempt:deliveredAt:)` reads, from the `d` and `m` of `openDeliveries`.
-    private static let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at, m.respond_by"
+    private static let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at, m.respond_by, d.due_by"
 
     /// A recipient's deliveries that may still be handed out at a time: not acknowledged, not
     /// expired, not dead-lettered. The recipient is parameter `?4`, the time `?1`.
@@ -220,7 +228,7 @@ public final class SQLiteStore: Store {
             id: id, sequence: select.int(0), messageID: messageID, type: select.text(3), sender: sender,
             jws: select.data(5), attempt: attempt, createdAt: Date(millis: select.int(7)),
             deliveredAt: deliveredAt, expiresAt: select.optionalInt(8).map(Date.init(millis:)),
-            respondBy: select.optionalInt(9).map(Date.init(millis:)))
+            respondBy: select.optionalInt(9).map(Date.init(millis:)), dueBy: select.optionalInt(10).map(Date.init(millis:)))
     }
 
     /// Hands out, in sequence order, up to `limit` of the agency's open deliveries that meet
@@ -242,14 +250,14 @@ public final class SQLiteStore: Store {
             var counted: [(sequence: Int, hiddenUntil: Int)] = []
             var auditIndexes: [UUID: Int] = [:]
             while try select.step() {
-                let lifecycle = DeliveryLifecycle(attempts: select.int(6), visibleAt: Date(millis: select.int(11)),
+                let lifecycle = DeliveryLifecycle(attempts: select.int(6), visibleAt: Date(millis: select.int(12)),
                                                   expiresAt: select.optionalInt(8).map(Date.init(millis:)))
                 let handOut = decide(lifecycle)
                 guard let attempt = handOut.attempt else { continue }
                 if let hiddenUntil = handOut.hiddenUntil { counted.append((select.int(0), hiddenUntil.millis)) }
                 guard let delivery = Self.delivery(select, attempt: attempt, deliveredAt: date) else { continue }
                 deliveries.append(delivery)
-                auditIndexes[delivery.messageID] = select.optionalInt(10)
+                auditIndexes[delivery.messageID] = select.optionalInt(11)
             }
             let update = try connection.statement("""
                 UPDATE deliveries SET attempts = attempts + 1, visible_at = ?, last_delivered_at = ?,
@@ -319,7 +327,7 @@ public final class SQLiteStore: Store {
             let respondBy = message.optionalInt(3).map(Date.init(millis:))
             let rows = try connection.statement("""
                 SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at,
-                    dead_lettered_at, visible_at
+                    dead_lettered_at, visible_at, due_by
                 FROM deliveries WHERE \(Self.ofMessage) ORDER BY seq
                 """)
                 .bind(id)
@@ -334,7 +342,8 @@ public final class SQLiteStore: Store {
                 deliveries.append(DeliveryStatus(
                     id: deliveryID, recipient: recipient, state: lifecycle.state(at: now), attempts: rows.int(2),
                     createdAt: Date(millis: rows.int(3)), firstDeliveredAt: firstDelivered,
-                    lastDeliveredAt: rows.optionalInt(5).map(Date.init(millis:)), acknowledgedAt: acknowledgedAt))
+                    lastDeliveredAt: rows.optionalInt(5).map(Date.init(millis:)), acknowledgedAt: acknowledgedAt,
+                    dueBy: rows.optionalInt(9).map(Date.init(millis:))))
             }
             let replies = try connection.statement(
                 "SELECT id, sender, received_at FROM messages WHERE in_reply_to = ? ORDER BY received_at, id")

@@ -22,7 +22,30 @@ struct PostgresStoreTests {
                 try await group.waitForAll()
             }
             let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
-            #expect(try versions.map { try $0.decode(Int.self) } == [1])
+            #expect(try versions.map { try $0.decode(Int.self) } == [2])
+        }
+    }
+
+    // A version-1 database (no delivery deadlines) upgrades on open: its deliveries have no
+    // dueBy, and new ones keep theirs.
+    @Test("a version-1 database upgrades to delivery deadlines, keeping what it holds")
+    func upgradesFromVersion1() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            let before = newMessage()
+            _ = try await TestPostgres.withStore(on: configuration) { store in try await publishStored(before, to: store) }
+            for statement in ["DROP INDEX deliveries_past_due", "ALTER TABLE deliveries DROP COLUMN due_by",
+                              "ALTER TABLE deliveries DROP COLUMN due_handled_at", "UPDATE schema_version SET version = 1"] {
+                _ = try await TestPostgres.run(statement, on: configuration)
+            }
+            try await TestPostgres.withStore(on: configuration) { store in
+                let after = newMessage(dueBy: [.csc: t0.addingTimeInterval(3600)])
+                try await publishStored(after, to: store)
+                #expect(try await store.messageStatus(id: before.id, sender: .hospitals, now: t0)?.deliveries.map(\.dueBy) == [nil])
+                #expect(try await store.messageStatus(id: after.id, sender: .hospitals, now: t0)?.deliveries.map(\.dueBy)
+                    == [t0.addingTimeInterval(3600)])
+            }
+            let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
+            #expect(try versions.map { try $0.decode(Int.self) } == [2])
         }
     }
 

@@ -8,8 +8,11 @@ import Testing
 @Suite("SQLite store: upgrading")
 struct SQLiteMigrationTests {
     /// Turns a current store file back into the version-10 layout: entries and deliveries
-    /// found by message id only.
+    /// found by message id only, and no delivery deadlines (version 12).
     private static let downgradeToVersion10 = """
+        DROP INDEX deliveries_past_due;
+        ALTER TABLE deliveries DROP COLUMN due_by;
+        ALTER TABLE deliveries DROP COLUMN due_handled_at;
         DROP INDEX deliveries_message_index;
         ALTER TABLE deliveries DROP COLUMN message_index;
         CREATE INDEX deliveries_message ON deliveries (message_id);
@@ -52,10 +55,11 @@ struct SQLiteMigrationTests {
         let status = try await store.messageStatus(id: before.id, sender: .hospitals, now: t0.addingTimeInterval(120))
         #expect(status?.deliveries.map(\.id) == [delivery])
         #expect(status?.deliveries.map(\.state) == [.acknowledged])
+        #expect(status?.deliveries.map(\.dueBy) == [nil], "a delivery from before version 12 has no deadline")
         #expect(try await store.messageStatus(id: after.id, sender: .hospitals, now: t0)?.deliveries.map(\.id) == after.deliveries.map(\.id))
         #expect(try await store.isParty(to: before.id, agency: .csc))
         #expect(try await store.isParty(to: after.id, agency: .csc))
-        #expect(try await sqlite3(path, "PRAGMA user_version").output.trimmingCharacters(in: .whitespacesAndNewlines) == "11")
+        #expect(try await sqlite3(path, "PRAGMA user_version").output.trimmingCharacters(in: .whitespacesAndNewlines) == "12")
         await store.close()
     }
 }

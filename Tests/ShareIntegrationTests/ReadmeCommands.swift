@@ -11,12 +11,12 @@ struct ReadmeCommand {
     /// Whether the README says it runs until it is stopped with Ctrl-C.
     var runsUntilStopped: Bool { comment.contains("Ctrl-C") }
 
-    /// The commands of the ```sh blocks under the README heading `## heading`, in order, up
-    /// to the next heading of any level.
+    /// The commands of the ```sh blocks under the README heading `heading` (of any level), in
+    /// order, up to the next heading of any level.
     static func commands(inSection heading: String) throws -> [ReadmeCommand] {
         let readme = try String(contentsOf: RepositoryPaths.root.appendingPathComponent("README.md"), encoding: .utf8)
         let lines = readme.components(separatedBy: "\n")
-        guard let start = lines.firstIndex(of: "## \(heading)") else { return [] }
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("#") && $0.drop { $0 == "#" } == " \(heading)" }) else { return [] }
         var commands: [ReadmeCommand] = []
         var fence: String?
         var comment: [String] = []

@@ -11,6 +11,8 @@ public struct SubjectReport: Sendable, Encodable {
         public let agency: String
         public let firstDeliveredAt: Date?
         public let acknowledgedAt: Date?
+        /// When it had to acknowledge, for a type with a delivery deadline.
+        public let dueBy: Date?
     }
 
     public struct Disclosed: Sendable, Encodable {
@@ -23,6 +25,13 @@ public struct SubjectReport: Sendable, Encodable {
         public let recipients: [Recipient]
         /// The message id of the decision not to share that this share reconsiders.
         public let reconsiders: String?
+        /// For an information request: when answers are due.
+        public let respondBy: Date?
+        /// For an answer: the request it answers.
+        public let inReplyTo: String?
+        /// For an answer to a request in this report: true when it was shared after the
+        /// request's `respondBy`.
+        public let late: Bool?
         /// Index of the `published` entry in the audit log.
         public let auditIndex: Int
     }
@@ -68,7 +77,13 @@ public struct SubjectReport: Sendable, Encodable {
                   let decision = entry.event.disclosure else { return nil }
             return Published(id: id, entry: entry, decision: decision, events: events)
         }.sorted { $0.entry.index < $1.entry.index }
-        disclosures = published.filter { !$0.isDecisionNotToShare }.map { $0.disclosed() }
+        let respondBy = Dictionary(published.compactMap { item in item.entry.event.respondBy.map { (item.id, $0) } },
+                                   uniquingKeysWith: { first, _ in first })
+        disclosures = published.filter { !$0.isDecisionNotToShare }.map { item in
+            item.disclosed(late: item.entry.event.inReplyTo.flatMap { respondBy[$0] }.map {
+                MessageAnswer.isLate(receivedAt: item.entry.event.at, respondBy: $0)
+            })
+        }
         decisionsNotToShare = published.filter(\.isDecisionNotToShare).map { decision in
             decision.notShared(reconsideredBy: published.filter { $0.decision.reconsiders == decision.id })
         }
@@ -83,11 +98,12 @@ public struct SubjectReport: Sendable, Encodable {
 
         var isDecisionNotToShare: Bool { entry.event.messageType == MessageType.decisionNotToShare.description }
 
-        func disclosed() -> Disclosed {
+        func disclosed(late: Bool?) -> Disclosed {
             Disclosed(
                 messageId: id.lowercasedString, type: entry.event.messageType ?? "", sharedBy: entry.event.agency.rawValue,
                 sharedAt: entry.event.at, area: entry.event.area ?? "", decision: decision, recipients: recipients(),
-                reconsiders: decision.reconsiders?.lowercasedString, auditIndex: entry.index)
+                reconsiders: decision.reconsiders?.lowercasedString, respondBy: entry.event.respondBy,
+                inReplyTo: entry.event.inReplyTo?.lowercasedString, late: late, auditIndex: entry.index)
         }
 
         func notShared(reconsideredBy later: [Published]) -> NotShared {
@@ -106,10 +122,12 @@ public struct SubjectReport: Sendable, Encodable {
         private func recipients() -> [Recipient] {
             var deliveries: [UUID: AgencyID] = [:]
             var recipients: [AgencyID] = []
+            var dueBy: [AgencyID: Date] = [:]
             for routed in events where routed.event.kind == .routed {
                 if let recipient = routed.event.recipient, let delivery = routed.event.deliveryID {
                     deliveries[delivery] = recipient
                     recipients.append(recipient)
+                    dueBy[recipient] = routed.event.dueBy
                 }
             }
             return recipients.map { recipient in
@@ -117,7 +135,7 @@ public struct SubjectReport: Sendable, Encodable {
                 return Recipient(
                     agency: recipient.rawValue,
                     firstDeliveredAt: mine.first { $0.event.kind == .delivered }?.event.at,
-                    acknowledgedAt: mine.first { $0.event.kind == .acknowledged }?.event.at)
+                    acknowledgedAt: mine.first { $0.event.kind == .acknowledged }?.event.at, dueBy: dueBy[recipient])
             }
         }
     }

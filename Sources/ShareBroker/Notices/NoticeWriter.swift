@@ -19,8 +19,8 @@ struct Notice {
     let recipients: [AgencyID]
 }
 
-/// Writes the broker's notices as signed envelopes of the catalogue's `delivery-failed/1` and
-/// `response-overdue/1`, each about the subject of the message it concerns.
+/// Writes the broker's notices as signed envelopes of the catalogue's `delivery-failed/1`,
+/// `delivery-overdue/1` and `response-overdue/1`, each about the subject of the message it concerns.
 struct NoticeWriter {
     let key: BrokerSigningKey
     let catalogue: MessageCatalogue
@@ -53,7 +53,26 @@ struct NoticeWriter {
         return try write(type: "delivery-failed/1", about: message, to: recipients, at: now, rationale: rationale, payload: payload)
     }
 
-    /// Tells the requester, and the policy's escalation recipient, who has not answered in time.
+    /// Tells the sender (and `recipients`) which recipients have not acknowledged a message by
+    /// their deliveries' `dueBy`.
+    func deliveryOverdue(_ message: DueMessage, _ pastDue: [PastDueDelivery], to recipients: [AgencyID], at now: Date) throws -> Notice {
+        let items = pastDue.map { item in
+            JSONValue.object([
+                "agency": .string(item.recipient.rawValue), "dueBy": .string(Timestamp.format(item.dueBy)),
+                "state": .string(item.attempts > 0 ? "delivered" : "pending"), "attempts": .number(Double(item.attempts)),
+            ])
+        }
+        return try write(
+            type: "delivery-overdue/1", about: message, to: recipients, at: now,
+            rationale: "The broker tells the sender which recipients have not acknowledged the message by its deadline.",
+            payload: [
+                "messageId": .string(message.id.lowercasedString), "messageType": .string(message.type),
+                "notAcknowledged": .array(items),
+            ])
+    }
+
+    /// Tells the requester, the policy's escalation recipient and the agencies that have not
+    /// answered (chasing them) who has not answered in time.
     func responseOverdue(_ request: OverdueRequest, notAnswered: [AgencyID], to recipients: [AgencyID], at now: Date) throws -> Notice {
         try write(
             type: "response-overdue/1", about: request.message, to: recipients, at: now,

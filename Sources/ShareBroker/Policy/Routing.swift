@@ -23,19 +23,25 @@ struct RoutingDecision {
     let expiresAt: Date?
     /// For an information request: its own `respondBy`, or as its urgency allows.
     let respondBy: Date?
+    /// When each recipient must have acknowledged, for a type with a delivery deadline.
+    var dueBy: [AgencyID: Date] = [:]
 }
 
 /// The one place that decides who receives a message: the agencies in `to` plus every agency
 /// with a matching subscription, each once, all as the sharing policy allows. Every decision
 /// weighs the sender's kind, each recipient's kind, the type and the area: the sender and
-/// every recipient must serve the message's `area`.
+/// every recipient must serve the message's `area`. Deadlines are counted on the calendar of
+/// each recipient's own area (the first its directory entry lists, where a school's terms are
+/// set), or of the message's `area` if the broker has none for it.
 struct Routing {
     let policy: SharingPolicy
     let directory: Directory
     let subscriptions: [Subscription]
+    let deadlines: DeadlineCounter
 
-    /// The recipients and deadlines. Throws `PolicyRefusal` (403) or `BrokerError` (422, `invalid-recipients`).
-    func route(_ envelope: Envelope, document: JSONValue, sender: Agency) throws -> RoutingDecision {
+    /// The recipients and deadlines of a message the broker accepts at `receivedAt`. Throws
+    /// `PolicyRefusal` (403) or `BrokerError` (422, `invalid-recipients` or `calendar-not-covered`).
+    func route(_ envelope: Envelope, document: JSONValue, sender: Agency, receivedAt: Date) throws -> RoutingDecision {
         let type = envelope.type
         guard let rule = policy.rule(for: type) else {
             throw PolicyRefusal(rule: "types", "The sharing policy does not allow '\(type)' at all; ask the partnership to add it to the policy.",
@@ -65,14 +71,17 @@ struct Routing {
             expiresAt = expiresAt ?? latest
         }
         var respondBy = envelope.respondBy
-        if let request = rule.request {
-            guard let due = request.respondBy(envelope, document: document) else {
+        if let request = rule.request, respondBy == nil {
+            guard let within = request.respondWithin(document) else {
                 throw PolicyRefusal(rule: "request", "'\(type)' is an information request: set 'respondBy', or give an urgency of \(request.respondWithin.keys.sorted().map(\.string).joined(separator: ", ")) at \(request.urgency).",
                                     pointer: request.urgency)
             }
-            respondBy = due
+            respondBy = try deadlines.dueBy(within, from: envelope.sentAt, areas: [envelope.area])
         }
         var recipients = try direct(envelope, rule: rule)
+        if let home = rule.educatedAtHome, home.applies(to: document) {
+            recipients = try insteadOfSchools(recipients, home, envelope, rule: rule)
+        }
         if rule.routing.contains(.subscription) {
             for subscription in subscriptions where matches(subscription, envelope, document) {
                 guard let agency = directory.agencies[subscription.agency], agency.status == .active,
@@ -85,7 +94,44 @@ struct Routing {
             throw BrokerError(.invalidRecipients, "The message would reach no recipient: no agency is named in 'to' and no subscription matches. Name the recipients in 'to'.",
                               problems: [ValidationProblem(pointer: "/to", message: "Name at least one recipient agency.")])
         }
-        return RoutingDecision(recipients: recipients, expiresAt: expiresAt, respondBy: respondBy)
+        var decision = RoutingDecision(recipients: recipients, expiresAt: expiresAt, respondBy: respondBy)
+        if let deadline = rule.deliveryDeadline {
+            decision.dueBy = try dueBy(deadline, for: recipients, of: envelope, receivedAt: receivedAt, expiresAt: expiresAt)
+        }
+        return decision
+    }
+
+    /// Each recipient's due time under the type's delivery deadline, counted from `receivedAt`
+    /// on its own area's calendar (else the message's). A due time after the message expires
+    /// is refused: the delivery would be withdrawn before it was due.
+    private func dueBy(_ deadline: Deadline, for recipients: [AgencyID], of envelope: Envelope, receivedAt: Date,
+                       expiresAt: Date?) throws -> [AgencyID: Date] {
+        var dueBy: [AgencyID: Date] = [:]
+        for recipient in recipients {
+            let home = directory.agencies[recipient]?.areas.first.map { [$0] } ?? []
+            let due = try deadlines.dueBy(deadline, from: receivedAt, areas: home + [envelope.area])
+            if let expiresAt, expiresAt < due {
+                throw BrokerError(.invalidEnvelope, "'\(recipient)' must acknowledge '\(envelope.type)' by \(Timestamp.format(due)) (\(deadline)), but the message expires at \(Timestamp.format(expiresAt)) and would be withdrawn first. Set a later 'expiresAt'.",
+                                  problems: [ValidationProblem(pointer: "/expiresAt", message: "Must be no earlier than \(Timestamp.format(due)).")])
+            }
+            dueBy[recipient] = due
+        }
+        return dueBy
+    }
+
+    /// For a child educated at home: the agencies of kind education in `to` are replaced by the
+    /// policy's `deliverTo` (the local authority), which must be active, allowed to receive the
+    /// type and serve the message's area; otherwise the message is refused, never left with nobody
+    /// to support the child.
+    private func insteadOfSchools(_ recipients: [AgencyID], _ rule: SharingPolicy.HomeEducationRule, _ envelope: Envelope,
+                                  rule typeRule: SharingPolicy.Rule) throws -> [AgencyID] {
+        guard let agency = directory.agencies[rule.deliverTo], agency.status == .active,
+              typeRule.recipients.contains(agency.kind), agency.areas.contains(envelope.area) else {
+            throw PolicyRefusal(rule: "educatedAtHome", "The child is educated at home, so '\(envelope.type)' goes to '\(rule.deliverTo)' instead of a school, but that agency cannot receive it now (unknown, suspended, of a kind the policy does not allow, or not serving area \(envelope.area)). Ask the partnership to correct the policy.",
+                                pointer: rule.pointer)
+        }
+        let others = recipients.filter { directory.agencies[$0]?.kind != .education && $0 != rule.deliverTo }
+        return [rule.deliverTo] + others
     }
 
     /// A record (such as a decision not to share) goes to nobody and never expires, so the

@@ -29,9 +29,26 @@ public struct SharingPolicy: Sendable {
         public let request: RequestRule?
         /// The agency told, besides the sender, when a delivery of this type fails (such as the MASH).
         public let failureNoticesTo: AgencyID?
+        /// When each recipient must have acknowledged its delivery, counted from when the broker
+        /// accepted the message; nil for no deadline.
+        public let deliveryDeadline: Deadline?
+        /// Where a message about a child educated at home goes instead of a school; nil for nowhere else.
+        public let educatedAtHome: HomeEducationRule?
 
         /// Whether the type is a record delivered to nobody.
         public var isRecord: Bool { routing == [.record] }
+    }
+
+    /// A message whose envelope says the child is educated at home (`true` at `pointer`) goes to
+    /// `deliverTo` (the local authority) instead of the agencies of kind education in its `to`.
+    public struct HomeEducationRule: Sendable, Equatable {
+        public let pointer: JSONPointer
+        public let deliverTo: AgencyID
+
+        /// Whether `document` is about a child educated at home.
+        public func applies(to document: JSONValue) -> Bool {
+            document.value(at: pointer) == .bool(true)
+        }
     }
 
     /// How answers to an information request are due.
@@ -39,16 +56,13 @@ public struct SharingPolicy: Sendable {
         /// Where the envelope gives the urgency, such as `/payload/urgency`.
         public let urgency: JSONPointer
         /// How long recipients have to answer, by urgency (such as red, amber, green), matched by code point.
-        public let respondWithin: [JSONKey: TimeInterval]
+        public let respondWithin: [JSONKey: Deadline]
         /// Who is told, besides the requester, when answers are overdue.
         public let escalateTo: AgencyID?
 
-        /// When answers to `envelope` are due: its own `respondBy`, or `sentAt` plus the time
-        /// its urgency allows; nil if it has neither.
-        public func respondBy(_ envelope: Envelope, document: JSONValue) -> Date? {
-            if let respondBy = envelope.respondBy { return respondBy }
-            guard let level = document.value(at: urgency)?.stringValue, let within = respondWithin[JSONKey(level)] else { return nil }
-            return envelope.sentAt.addingTimeInterval(within)
+        /// The time the urgency of `document` allows for answers; nil if it names none the policy knows.
+        public func respondWithin(_ document: JSONValue) -> Deadline? {
+            document.value(at: urgency)?.stringValue.flatMap { respondWithin[JSONKey($0)] }
         }
     }
 
@@ -88,9 +102,10 @@ public struct SharingPolicy: Sendable {
         guard let object = value.objectValue else {
             throw PolicyError(pointer: pointer, "Each type's policy must be an object with senders, recipients, routing and consent.")
         }
-        let known: Set<JSONKey> = ["senders", "recipients", "routing", "consent", "maxExpiryDays", "request", "failureNoticesTo", "$comment"]
+        let known: Set<JSONKey> = ["senders", "recipients", "routing", "consent", "maxExpiryDays", "request", "failureNoticesTo",
+                                   "deliveryDeadline", "educatedAtHome", "$comment"]
         for key in object.keys.sorted() where !known.contains(key) {
-            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request and failureNoticesTo.")
+            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request, failureNoticesTo, deliveryDeadline and educatedAtHome.")
         }
         let routing = try names(object, "routing", at: pointer, as: Routing.self)
         if routing.contains(.record) {
@@ -110,7 +125,13 @@ public struct SharingPolicy: Sendable {
             consent: try names(object, "consent", at: pointer, as: Consent.Status.self),
             maxExpiry: maxExpiry,
             request: try object["request"].map { value throws(PolicyError) in try request(value, at: pointer.appending("request")) },
-            failureNoticesTo: try agency(object, "failureNoticesTo", at: pointer))
+            failureNoticesTo: try agency(object, "failureNoticesTo", at: pointer),
+            deliveryDeadline: try object["deliveryDeadline"].map { value throws(PolicyError) in
+                try deadline(value, at: pointer.appending("deliveryDeadline"))
+            },
+            educatedAtHome: try object["educatedAtHome"].map { value throws(PolicyError) in
+                try homeEducation(value, at: pointer.appending("educatedAtHome"))
+            })
     }
 
     /// The rule of a record type (`"routing": ["record"]`): delivered to nobody, so it has no
@@ -122,13 +143,13 @@ public struct SharingPolicy: Sendable {
         if let recipients = object["recipients"], recipients.arrayValue?.isEmpty != true {
             throw PolicyError(pointer: pointer.appending("recipients"), "A record is delivered to nobody: write \"recipients\": [] or leave it out.")
         }
-        for key: JSONKey in ["maxExpiryDays", "request", "failureNoticesTo"] where object[key] != nil {
+        for key: JSONKey in ["maxExpiryDays", "request", "failureNoticesTo", "deliveryDeadline", "educatedAtHome"] where object[key] != nil {
             throw PolicyError(pointer: pointer.appending(key.string), "A record is delivered to nobody, so '\(key)' does not apply; leave it out.")
         }
         return Rule(
             senders: try names(object, "senders", at: pointer, as: AgencyKind.self), recipients: [], routing: routing,
             consent: try names(object, "consent", at: pointer, as: Consent.Status.self),
-            maxExpiry: nil, request: nil, failureNoticesTo: nil)
+            maxExpiry: nil, request: nil, failureNoticesTo: nil, deliveryDeadline: nil, educatedAtHome: nil)
     }
 
     /// The agency id that `object[key]` names.
@@ -142,26 +163,62 @@ public struct SharingPolicy: Sendable {
 
     private static func request(_ value: JSONValue, at pointer: JSONPointer) throws(PolicyError) -> RequestRule {
         guard let object = value.objectValue else {
-            throw PolicyError(pointer: pointer, "'request' must be an object with urgency, respondWithinHours and escalateTo.")
+            throw PolicyError(pointer: pointer, "'request' must be an object with urgency, respondWithin (or respondWithinHours) and escalateTo.")
         }
-        for key in object.keys.sorted() where !["urgency", "respondWithinHours", "escalateTo"].contains(key) {
-            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a request field; a request has urgency, respondWithinHours and escalateTo.")
+        for key in object.keys.sorted() where !["urgency", "respondWithin", "respondWithinHours", "escalateTo"].contains(key) {
+            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a request field; a request has urgency, respondWithin (or respondWithinHours) and escalateTo.")
         }
         guard let urgency = object["urgency"]?.stringValue, urgency.utf8.first == UInt8(ascii: "/") else {
             throw PolicyError(pointer: pointer.appending("urgency"), "'urgency' must be a JSON Pointer into the envelope, such as \"/payload/urgency\".")
         }
-        guard let hours = object["respondWithinHours"]?.objectValue, !hours.isEmpty else {
-            throw PolicyError(pointer: pointer.appending("respondWithinHours"), "'respondWithinHours' must map each urgency to hours, such as {\"red\": 4, \"amber\": 24, \"green\": 72}.")
-        }
-        var respondWithin: [JSONKey: TimeInterval] = [:]
-        for (level, value) in hours {
-            guard case .number(let count) = value, count > 0 else {
-                throw PolicyError(pointer: pointer.appending("respondWithinHours").appending(level.string), "Hours must be a number above 0.")
-            }
-            respondWithin[level] = count * 3600
-        }
         let escalateTo = try agency(object, "escalateTo", at: pointer)
-        return RequestRule(urgency: JSONPointer(stringLiteral: urgency), respondWithin: respondWithin, escalateTo: escalateTo)
+        return RequestRule(urgency: JSONPointer(stringLiteral: urgency), respondWithin: try respondWithin(object, at: pointer),
+                           escalateTo: escalateTo)
+    }
+
+    /// The time allowed per urgency: `respondWithin` maps each to a deadline (`hours:4`,
+    /// `working-days:3`), or `respondWithinHours` each to a number of hours; one of the two.
+    private static func respondWithin(_ object: [JSONKey: JSONValue], at pointer: JSONPointer) throws(PolicyError) -> [JSONKey: Deadline] {
+        let example = "{\"red\": \"hours:4\", \"amber\": \"hours:24\", \"green\": \"working-days:3\"}"
+        if object["respondWithin"] != nil, object["respondWithinHours"] != nil {
+            throw PolicyError(pointer: pointer.appending("respondWithinHours"), "Give 'respondWithin' or 'respondWithinHours', not both.")
+        }
+        let key: JSONKey = object["respondWithin"] != nil ? "respondWithin" : "respondWithinHours"
+        guard let levels = object[key]?.objectValue, !levels.isEmpty else {
+            throw PolicyError(pointer: pointer.appending("respondWithin"), "'respondWithin' must map each urgency to a deadline, such as \(example).")
+        }
+        var respondWithin: [JSONKey: Deadline] = [:]
+        for (level, value) in levels {
+            let at = pointer.appending(key.string).appending(level.string)
+            if key == "respondWithinHours" {
+                guard case .number(let count) = value, count > 0 else { throw PolicyError(pointer: at, "Hours must be a number above 0.") }
+                respondWithin[level] = .hours(count)
+            } else {
+                respondWithin[level] = try deadline(value, at: at)
+            }
+        }
+        return respondWithin
+    }
+
+    /// `{"pointer": "/payload/educatedAtHome", "deliverTo": "<agency id>"}`.
+    private static func homeEducation(_ value: JSONValue, at pointer: JSONPointer) throws(PolicyError) -> HomeEducationRule {
+        let shape = "{\"pointer\": \"/payload/educatedAtHome\", \"deliverTo\": \"<the local authority's agency id>\"}"
+        guard let object = value.objectValue, Set(object.keys) == ["pointer", "deliverTo"],
+              let target = object["pointer"]?.stringValue, target.utf8.first == UInt8(ascii: "/") else {
+            throw PolicyError(pointer: pointer, "'educatedAtHome' must be \(shape).")
+        }
+        guard let deliverTo = try agency(object, "deliverTo", at: pointer) else {
+            throw PolicyError(pointer: pointer.appending("deliverTo"), "'deliverTo' must be an agency id from the directory.")
+        }
+        return HomeEducationRule(pointer: JSONPointer(stringLiteral: target), deliverTo: deliverTo)
+    }
+
+    /// A deadline written in this field's units: `hours:N`, `next-school-day` or `working-days:N`.
+    private static func deadline(_ value: JSONValue, at pointer: JSONPointer) throws(PolicyError) -> Deadline {
+        guard let deadline = value.stringValue.flatMap(Deadline.init) else {
+            throw PolicyError(pointer: pointer, "A deadline must be one of: \(Deadline.names); such as \"next-school-day\" or \"working-days:5\".")
+        }
+        return deadline
     }
 
     /// A non-empty list of names of `Value`'s cases.

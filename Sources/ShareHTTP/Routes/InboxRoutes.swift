@@ -55,13 +55,16 @@ struct AcknowledgeManyRequest: Decodable {
 
 /// A delivery as JSON, the same wherever the broker hands one out (inbox, stream, webhook):
 /// its id, message id, type, sender, the JWS exactly as the sender signed it, the attempt and
-/// the times (`respondBy` for an information request: when the broker expects answers). Written directly, as it is written for every delivery.
+/// the times (`respondBy` for an information request: when the broker expects answers; `dueBy`
+/// for a type with a delivery deadline: when it expects the acknowledgement). Written directly,
+/// as it is written for every delivery.
 public enum DeliveryJSON {
     public static func encode(_ delivery: InboxDelivery) -> Data {
         var object = JSONObjectWriter(capacity: delivery.jws.count + 400)
         object.add("attempt", delivery.attempt)
         object.add("createdAt", Timestamp.format(delivery.createdAt))
         object.add("deliveredAt", Timestamp.format(delivery.deliveredAt))
+        object.add("dueBy", delivery.dueBy.map(Timestamp.format))
         object.add("expiresAt", delivery.expiresAt.map(Timestamp.format))
         object.add("id", delivery.id)
         object.add("jws", utf8: delivery.jws)

@@ -52,12 +52,17 @@ struct MessagesRoutes {
     }
 }
 
-/// The members of the 201 answer to a publish: the message id, its recipients and its audit log index.
+/// The members of the 201 answer to a publish: the message id, its recipients, its audit log
+/// index and, for a type with a delivery deadline, each recipient's `dueBy`.
 func publishAnswer(_ receipt: PublishReceipt) -> [JSONKey: JSONValue] {
-    [
+    var answer: [JSONKey: JSONValue] = [
         "id": .string(receipt.id.lowercasedString), "recipients": .array(receipt.recipients.map { .string($0.rawValue) }),
         "audit": .object(["index": .number(Double(receipt.auditIndex))]),
     ]
+    if !receipt.dueBy.isEmpty {
+        answer["dueBy"] = .object(Dictionary(uniqueKeysWithValues: receipt.dueBy.map { (JSONKey($0.key.rawValue), .string(Timestamp.format($0.value))) }))
+    }
+    return answer
 }
 
 /// A message's delivery state for its sender.
@@ -71,13 +76,16 @@ struct StatusAnswer: Encodable {
         let firstDeliveredAt: Date?
         let lastDeliveredAt: Date?
         let acknowledgedAt: Date?
+        /// For a type with a delivery deadline: when the recipient must acknowledge.
+        let dueBy: Date?
     }
 
-    /// A message that answers this one.
+    /// A message that answers this one; `late` when it arrived after the request's `respondBy`.
     struct Answer: Encodable {
         let agency: String
         let messageId: String
         let receivedAt: Date
+        let late: Bool?
     }
 
     let id: String
@@ -95,12 +103,13 @@ struct StatusAnswer: Encodable {
         expiresAt = status.expiresAt
         respondBy = status.respondBy
         answers = status.answers.map {
-            Answer(agency: $0.agency.rawValue, messageId: $0.messageID.lowercasedString, receivedAt: $0.receivedAt)
+            Answer(agency: $0.agency.rawValue, messageId: $0.messageID.lowercasedString, receivedAt: $0.receivedAt,
+                   late: status.respondBy.map { [receivedAt = $0.receivedAt] in MessageAnswer.isLate(receivedAt: receivedAt, respondBy: $0) })
         }
         recipients = status.deliveries.map {
             Recipient(agency: $0.recipient.rawValue, deliveryId: $0.id.lowercasedString, state: $0.state.rawValue, attempts: $0.attempts,
                       createdAt: $0.createdAt, firstDeliveredAt: $0.firstDeliveredAt,
-                      lastDeliveredAt: $0.lastDeliveredAt, acknowledgedAt: $0.acknowledgedAt)
+                      lastDeliveredAt: $0.lastDeliveredAt, acknowledgedAt: $0.acknowledgedAt, dueBy: $0.dueBy)
         }
     }
 }

@@ -10,9 +10,10 @@ enum SubjectReportPage {
         let disclosures = report.disclosures.map { item in
             let recipients = item.recipients.map { recipient in
                 "\(escape(recipient.agency)): received \(time(recipient.firstDeliveredAt)), acknowledged \(time(recipient.acknowledgedAt))"
+                    + (recipient.dueBy.map { ", due by \(time($0))" } ?? "")
             }.joined(separator: "<br>")
             return """
-                <tr id="\(anchor(item.messageId))"><td>\(time(item.sharedAt))</td><td>\(escape(item.sharedBy))</td><td>\(escape(item.type))</td>
+                <tr id="\(anchor(item.messageId))"><td>\(time(item.sharedAt))</td><td>\(escape(item.sharedBy))</td><td>\(escape(item.type))\(answerNote(item))</td>
                 <td>\(recipients)</td>\(decisionCells(item.decision))<td>\(link(item.reconsiders))</td><td>\(item.auditIndex)</td></tr>
                 """
         }.joined(separator: "\n")
@@ -45,6 +46,15 @@ enum SubjectReportPage {
             </table></body></html>
 
             """
+    }
+
+    /// Under a request's type, when answers are due; under an answer's, the request it answers
+    /// and, if it came after the request's `respondBy`, LATE.
+    private static func answerNote(_ item: SubjectReport.Disclosed) -> String {
+        var note = item.respondBy.map { "<br>answers due by \(time($0))" } ?? ""
+        if let request = item.inReplyTo { note += "<br>answers \(link(request))" }
+        if item.late == true { note += " <strong>LATE</strong>" }
+        return note
     }
 
     /// The cells of the decision a disclosure and a decision not to share both record.

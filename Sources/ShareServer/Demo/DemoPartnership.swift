@@ -99,6 +99,8 @@ public enum DemoPartnership {
         try write(DemoCalendar.text, to: calendars.appendingPathComponent("northshire.json"))
         try write(example("unborn-baby-referral-1", catalogue: schemas), to: examples.appendingPathComponent("unborn-baby-referral.json"))
         try write(example("decision-not-to-share-1", catalogue: schemas), to: examples.appendingPathComponent("decision-not-to-share.json"))
+        try write(example("domestic-abuse-notification-1", catalogue: schemas),
+                  to: examples.appendingPathComponent("domestic-abuse-notification.json"))
         try writeJSON(document, to: configuration)
         return (configuration, true)
     }

@@ -22,7 +22,7 @@ enum DemoPolicy {
               "routing": ["direct"],
               "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30,
               "request": {
-                "urgency": "/payload/urgency", "respondWithinHours": {"red": 4, "amber": 24, "green": 72},
+                "urgency": "/payload/urgency", "respondWithin": {"red": "hours:4", "amber": "hours:24", "green": "working-days:3"},
                 "escalateTo": "northshire-csc"
               }
             },
@@ -34,8 +34,9 @@ enum DemoPolicy {
             "domestic-abuse-notification/1": {
               "senders": ["police"], "recipients": ["education", "social-care"],
               "routing": ["direct"],
-              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30,
-              "failureNoticesTo": "northshire-mash"
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 60,
+              "failureNoticesTo": "northshire-mash", "deliveryDeadline": "next-school-day",
+              "educatedAtHome": {"pointer": "/payload/educatedAtHome", "deliverTo": "northshire-csc"}
             },
             "unscheduled-care-attendance/1": {
               "senders": ["health"], "recipients": ["social-care", "mash"],
@@ -62,7 +63,8 @@ enum DemoPolicy {
             "serious-incident-notification/1": {
               "senders": ["social-care"], "recipients": ["police", "health", "mash", "education", "social-care", "other"],
               "routing": ["direct"],
-              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 365
+              "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 365,
+              "deliveryDeadline": "working-days:5"
             },
             "decision-not-to-share/1": {
               "senders": ["health", "police", "social-care", "education", "mash", "probation", "youth-justice", "other"],
