@@ -64,7 +64,8 @@ struct ScenarioRun: Sendable {
             guard let delivery = found else { continue }
             let envelope = try await partnership.deliveryVerifier().verify(delivery)
             let acknowledgement = try await client.acknowledge(delivery: delivery.id)
-            let due = delivery.respondBy.map { ", answer due by \(ScenarioDraft.spoken($0))" } ?? ""
+            let due = (delivery.respondBy.map { ", answer due by \(ScenarioDraft.spoken($0))" } ?? "")
+                + (delivery.dueBy.map { ", due by \(ScenarioDraft.spoken($0))" } ?? "")
             transcript.line("\(agency) received \(message.type) from \(delivery.sender) (attempt \(delivery.attempt)\(due)), "
                 + "checked its signature, \(acknowledgement.state)")
             return try JSONValue(parsing: envelope)
