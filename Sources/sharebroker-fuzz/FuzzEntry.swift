@@ -8,7 +8,7 @@ public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     return 0
 }
 #else
-/// Built without fuzzing, it replays inputs (files, or every file in a folder) through the
+/// Built without fuzzing, it replays inputs (files, or every file directly in a folder) through the
 /// target that `SHAREBROKER_FUZZ_TARGET` names: how the regression tests run past findings.
 @main
 struct FuzzReplay {
@@ -27,8 +27,9 @@ struct FuzzReplay {
         let url = URL(fileURLWithPath: path)
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { return [url] }
-        return try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: nil)
-            .filter { !$0.lastPathComponent.hasPrefix(".") }.sorted { $0.path < $1.path }
+        return try FileManager.default.contentsOfDirectory(at: url, includingPropertiesForKeys: [.isRegularFileKey])
+            .filter { !$0.lastPathComponent.hasPrefix(".") && (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
+            .sorted { $0.path < $1.path }
     }
 }
 #endif
