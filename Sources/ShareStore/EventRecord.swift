@@ -38,12 +38,14 @@ public struct EventRecord: Sendable, Equatable, Codable {
         public static let policyLoaded = Kind("policy-loaded")
         /// The sender, or a recipient it had been delivered to, read a stored message again.
         public static let retrieved = Kind("retrieved")
+        /// An agency asked whether a subject has child-protection flags (one entry per owner told).
+        public static let flagQueried = Kind("flag-queried")
 
         /// Every kind the broker records, in the order they are listed in the README.
         public static let all: [Kind] = [
             .published, .routed, .delivered, .acknowledged, .retrieved, .expired, .deadLettered, .refused, .agencySuspended,
             .agencyReinstated, .auditQueried, .subscriptionCreated, .subscriptionRemoved, .webhookRegistered,
-            .webhookRemoved, .policyLoaded,
+            .webhookRemoved, .policyLoaded, .flagQueried,
         ]
     }
 
@@ -72,11 +74,17 @@ public struct EventRecord: Sendable, Equatable, Codable {
     public let subscriptionID: UUID?
     /// For `policy-loaded`: base64 SHA-256 of the policy file.
     public let policyDigest: String?
+    /// For `flag-queried`: the setting the query was made from, such as `emergency-department`.
+    public let setting: String?
+    /// For `flag-queried`: the flags (the ids of the messages that set them) the answer named
+    /// that belong to `recipient`, the owner told; absent when no flag was active.
+    public let flags: [UUID]?
 
     public init(kind: Kind, at: Date, agency: AgencyID, messageID: UUID? = nil, deliveryID: UUID? = nil,
                 recipient: AgencyID? = nil, recipients: [AgencyID]? = nil, messageDigest: String? = nil, messageType: String? = nil,
                 area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil, query: String? = nil,
-                subjects: [String]? = nil, rule: String? = nil, subscriptionID: UUID? = nil, policyDigest: String? = nil) {
+                subjects: [String]? = nil, rule: String? = nil, subscriptionID: UUID? = nil, policyDigest: String? = nil,
+                setting: String? = nil, flags: [UUID]? = nil) {
         self.kind = kind
         self.at = at
         self.agency = agency
@@ -94,11 +102,13 @@ public struct EventRecord: Sendable, Equatable, Codable {
         self.rule = rule
         self.subscriptionID = subscriptionID
         self.policyDigest = policyDigest
+        self.setting = setting
+        self.flags = flags
     }
 
     private enum CodingKeys: String, CodingKey {
         case kind, at, agency, messageID, deliveryID, recipient, recipients, messageDigest, messageType, area, disclosure, attempt, query
-        case subjects, rule, subscriptionID, policyDigest
+        case subjects, rule, subscriptionID, policyDigest, setting, flags
     }
 
     /// Encodes every present field; ids are written in lowercase, as the API writes them.
@@ -121,6 +131,8 @@ public struct EventRecord: Sendable, Equatable, Codable {
         try container.encodeIfPresent(rule, forKey: .rule)
         try container.encodeIfPresent(subscriptionID?.lowercasedString, forKey: .subscriptionID)
         try container.encodeIfPresent(policyDigest, forKey: .policyDigest)
+        try container.encodeIfPresent(setting, forKey: .setting)
+        try container.encodeIfPresent(flags?.map(\.lowercasedString), forKey: .flags)
     }
 
     /// The canonical bytes stored for this event: what `encode(to:)` writes with
@@ -133,6 +145,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         entry.add("attempt", attempt)
         entry.add("deliveryID", deliveryID)
         if let disclosure { entry.add("disclosure", object: disclosure.write) }
+        entry.add("flags", flags.map { .array($0.map { .string($0.lowercasedString) }) })
         entry.add("kind", kind.rawValue)
         entry.add("messageDigest", messageDigest)
         entry.add("messageID", messageID)
@@ -142,6 +155,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         entry.add("recipient", recipient?.rawValue)
         entry.add("recipients", recipients.map { .array($0.map { .string($0.rawValue) }) })
         entry.add("rule", rule)
+        entry.add("setting", setting)
         entry.add("subjects", subjects.map { .array($0.map(JSONValue.string)) })
         entry.add("subscriptionID", subscriptionID)
         return entry.finish()
