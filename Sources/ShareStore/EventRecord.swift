@@ -38,7 +38,9 @@ public struct EventRecord: Sendable, Equatable, Codable {
         public static let policyLoaded = Kind("policy-loaded")
         /// The sender, or a recipient it had been delivered to, read a stored message again.
         public static let retrieved = Kind("retrieved")
-        /// An agency asked whether a subject has child-protection flags (one entry per owner told).
+        /// An agency asked whether a subject has child-protection flags: one entry per owner told,
+        /// with the id of its `flag-accessed/1` notice; or one with a fresh id and no owner when no
+        /// flag was active. Either way its `subjects` are indexed, so it is found by the subject.
         public static let flagQueried = Kind("flag-queried")
 
         /// Every kind the broker records, in the order they are listed in the README.

@@ -99,6 +99,8 @@ struct ChildProtectionFlagTests {
             let second = try #require((recorded.json?["entries"] as? [[String: Any]])?.last?["event"] as? [String: Any])
             #expect(second["setting"] as? String == "urgent-treatment-centre")
             #expect(second["recipient"] == nil, "nobody to notify, but the query is recorded")
+            let bothBySubject = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/entries?nhsNumber=\(Self.riley)&kind=flag-queried")
+            #expect((bothBySubject.json?["entries"] as? [Any])?.count == 2, "a query that found nothing is found by the subject too")
         }
     }
 
