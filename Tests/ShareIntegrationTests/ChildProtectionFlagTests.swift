@@ -189,4 +189,29 @@ struct ChildProtectionFlagTests {
             #expect(mothers.contains(referral.id) && !mothers.contains(link.id), "the mother's record does not take in the child's")
         }
     }
+
+    @Test("on PostgreSQL, a flag and a birth link published through one node are found through the other, which notifies the owner")
+    func acrossNodesOnPostgres() async throws {
+        let clock = TestClock()
+        try await ClusterTests().withCluster(clocks: [clock, clock]) { a, b in
+            let plan = Self.setFlag("unborn-child-protection", on: Self.unborn)
+            #expect(try await a.publishRaw(plan, as: "northshire-csc").status == 201)
+            let link = EnvelopeBuilder().with("type", "birth-link/1").with("to", nil).with("expiresAt", nil)
+                .with("subject", ["nhsNumber": Self.baby])
+                .with("payload", ["unbornSubject": ["expectedDeliveryDate": "2027-02-14", "mother": ["nhsNumber": Self.mother]],
+                                  "bornOn": "2026-11-28"])
+            #expect(try await a.publishRaw(link, as: "northshire-hospitals").status == 201)
+
+            let answer = try await Self.query(["nhsNumber": Self.baby, "setting": "emergency-department"], as: "northshire-hospitals", on: b)
+            #expect(answer.status == 200)
+            #expect(Self.flagIDs(answer) == [plan.id])
+            let notices = try await TimerTests.notices(for: "northshire-csc", on: a)
+            #expect(notices.map { $0["type"] as? String } == ["flag-accessed/1"])
+            let accesses = try await a.client(as: "northshire-csc").send("GET", "/v1/flags/accesses")
+            #expect((accesses.json?["ofYourFlags"] as? [[String: Any]])?.map { $0["flags"] as? [String] } == [[plan.id]])
+            let report = try await b.client(as: "northshire-audit").send("GET", "/v1/audit/subjects/report?nhsNumber=\(Self.baby)")
+            let disclosed = (report.json?["disclosures"] as? [[String: Any]] ?? []).compactMap { $0["messageId"] as? String }
+            #expect(disclosed.contains(plan.id) && disclosed.contains(link.id))
+        }
+    }
 }
