@@ -3,41 +3,32 @@ import ShareTesting
 import Testing
 
 /// Runs the commands of the README's "Child-protection flags" and "From unborn baby to child"
-/// sections against the demo, as `ReadmeTryItTests` runs "Try it".
+/// sections against one demo, as `ReadmeTryItTests` runs "Try it".
 @Suite("README: Child-protection flags and birth links")
 struct ReadmeFlagTests {
-    /// Runs the `count` commands of the README section `heading` against a demo; each must succeed.
-    private static func withRuns(ofSection heading: String, count: Int, _ check: ([ReadmeRun]) throws -> Void) async throws {
-        let commands = try ReadmeCommand.commands(inSection: heading)
-        try #require(commands.count == count)
+    @Test("the commands of the README's Child-protection flags and From unborn baby to child sections work as written against the demo")
+    func commandsWork() async throws {
+        let flagCommands = try ReadmeCommand.commands(inSection: "Child-protection flags")
+        let linkCommands = try ReadmeCommand.commands(inSection: "From unborn baby to child")
+        try #require(flagCommands.count == 4 && linkCommands.count == 3)
         try await ReadmeRun.withDemo { folder, demo in
-            let runs = try await ReadmeRun.run(commands, in: folder, port: demo.port)
-            for run in runs {
+            let flagRuns = try await ReadmeRun.run(flagCommands, in: folder, port: demo.port)
+            let linkRuns = try await ReadmeRun.run(linkCommands, in: folder, port: demo.port)
+            for run in flagRuns + linkRuns {
                 #expect(run.status == 0, "\(run.command.text)\n\(run.stderr)")
             }
-            try check(runs)
-        }
-    }
 
-    @Test("the commands of the README's Child-protection flags section work as written against the demo")
-    func flagCommandsWork() async throws {
-        try await Self.withRuns(ofSection: "Child-protection flags", count: 4) { runs in
-            let id = try #require(runs[0].object["id"] as? String, "publish answer: \(runs[0].stdout) \(runs[0].stderr)")
-            let flags = runs[1].object["flags"] as? [[String: Any]]
-            #expect(flags?.map { $0["flag"] as? String } == [id], "\(runs[1].stdout)")
-            #expect(runs[2].stdout.contains("flag-accessed/1"), "\(runs[2].stdout)")
-            let accesses = runs[3].object["ofYourFlags"] as? [[String: Any]]
-            #expect(accesses?.map { $0["queriedBy"] as? String } == ["northshire-hospitals"], "\(runs[3].stdout)")
-        }
-    }
+            let id = try #require(flagRuns[0].object["id"] as? String, "publish answer: \(flagRuns[0].stdout) \(flagRuns[0].stderr)")
+            let flags = flagRuns[1].object["flags"] as? [[String: Any]]
+            #expect(flags?.map { $0["flag"] as? String } == [id], "\(flagRuns[1].stdout)")
+            #expect(flagRuns[2].stdout.contains("flag-accessed/1"), "\(flagRuns[2].stdout)")
+            let accesses = flagRuns[3].object["ofYourFlags"] as? [[String: Any]]
+            #expect(accesses?.map { $0["queriedBy"] as? String } == ["northshire-hospitals"], "\(flagRuns[3].stdout)")
 
-    @Test("the commands of the README's From unborn baby to child section work as written against the demo")
-    func birthLinkCommandsWork() async throws {
-        try await Self.withRuns(ofSection: "From unborn baby to child", count: 3) { runs in
-            let referral = try #require(runs[0].object["id"] as? String, "publish answer: \(runs[0].stdout) \(runs[0].stderr)")
-            let link = try #require(runs[1].object["id"] as? String, "publish answer: \(runs[1].stdout) \(runs[1].stderr)")
-            let disclosed = (runs[2].object["disclosures"] as? [[String: Any]])?.compactMap { $0["messageId"] as? String }
-            #expect(disclosed == [referral, link], "\(runs[2].stdout)")
+            let referral = try #require(linkRuns[0].object["id"] as? String, "publish answer: \(linkRuns[0].stdout) \(linkRuns[0].stderr)")
+            let link = try #require(linkRuns[1].object["id"] as? String, "publish answer: \(linkRuns[1].stdout) \(linkRuns[1].stderr)")
+            let disclosed = (linkRuns[2].object["disclosures"] as? [[String: Any]])?.compactMap { $0["messageId"] as? String }
+            #expect(disclosed == [referral, link], "\(linkRuns[2].stdout)")
         }
     }
 }
