@@ -86,7 +86,8 @@ extension Broker {
     }
 
     /// Entries matching `query`, in index order with their exact bytes. Auditors only; recorded
-    /// (with the subject's token, never the identifier asked about).
+    /// (with the subject's token, never the identifier asked about). A subject's entries include
+    /// those about the unborn subject that a birth link joins to it.
     public func auditEntries(_ query: AuditQuery, for agency: Agency) async throws -> [StoredEvent] {
         guard query.conditions.fromIndex >= 0, (1...1000).contains(query.limit) else {
             throw BrokerError(.badRequest, "'fromIndex' must be 0 or more and 'limit' from 1 to 1000.")
@@ -94,24 +95,27 @@ extension Broker {
         let filter = try eventFilter(query)
         try await recordAuditQuery(by: agency, "entries \(filter.recordedForm) limit=\(query.limit)")
         do {
-            return try await store.events(matching: filter, limit: query.limit)
+            guard let token = filter.subjectToken else { return try await store.events(matching: filter, limit: query.limit) }
+            return try await events(about: try await tokensJoinedByBirthLinks(to: token), matching: filter, limit: query.limit)
         } catch {
             throw storeFailure(error)
         }
     }
 
-    /// The disclosure chronology of the subject named in `query`. Auditors only; recorded.
+    /// The disclosure chronology of the subject named in `query`, with what was recorded about
+    /// the unborn subject a birth link joins to it. Auditors only; recorded.
     public func subjectReport(_ query: AuditQuery, for agency: Agency) async throws -> SubjectReport {
         let filter = try eventFilter(query)
-        guard filter.subjectToken != nil else {
+        guard let token = filter.subjectToken else {
             throw BrokerError(.badRequest, "Name the subject: 'nhsNumber', or 'system' and 'value' of a local identifier.")
         }
         try await recordAuditQuery(by: agency, "subject-report \(filter.recordedForm)")
         do {
+            let tokens = try await tokensJoinedByBirthLinks(to: token)
             var all: [StoredEvent] = []
             var next = filter
             while true {
-                let page = try await store.events(matching: next, limit: 1000)
+                let page = try await events(about: tokens, matching: next, limit: 1000)
                 all += page
                 guard page.count == 1000, let last = page.last else { break }
                 next.fromIndex = last.index + 1

@@ -28,7 +28,7 @@ extension Broker {
             try await store.record([EventRecord(
                 kind: .refused, at: time, agency: agency.id, messageID: envelope?.id,
                 recipients: envelope.flatMap { $0.to.isEmpty ? nil : $0.to }, messageType: envelope?.type.description,
-                area: envelope?.area, subjects: envelope.map { subjectTokens.tokens(of: $0.subject) }, rule: refusal.rule)])
+                area: envelope?.area, subjects: envelope.map { subjectTokens.tokens(of: $0) }, rule: refusal.rule)])
         } catch {
             throw storeFailure(error)
         }

@@ -93,7 +93,7 @@ extension Broker {
     }
 
     /// The checks of a publish before anything is stored: size, signature, envelope, expiry,
-    /// sharing policy, reply and the decision it reconsiders. An identical resend of a stored
+    /// sharing policy, reply, the decision it reconsiders and the flag it ends. An identical resend of a stored
     /// message is answered as a replay even when it would now be refused (it has expired since,
     /// or the policy or a recipient's status changed): the sender learns that the message was
     /// stored, and no refusal is recorded for it.
@@ -117,6 +117,7 @@ extension Broker {
             try refuseContradictoryDates(envelope, document: document)
             try await refuseUnreceivedReply(envelope)
             try await refuseUnknownReconsidered(envelope, at: now)
+            try await refuseUnknownFlagEnd(envelope)
             return .new(newMessage(envelope, jws: body, decision: decision, receivedAt: now))
         } catch let refusal as PolicyRefusal {
             if let receipt = try await replayedReceipt(of: envelope.id, jws: body) { return .replay(receipt) }
@@ -257,7 +258,7 @@ extension Broker {
         let published = EventRecord(
             kind: .published, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
             messageDigest: digest.base64EncodedString(), messageType: envelope.type.description, area: envelope.area,
-            disclosure: envelope.disclosure, subjects: subjectTokens.tokens(of: envelope.subject),
+            disclosure: envelope.disclosure, subjects: subjectTokens.tokens(of: envelope),
             inReplyTo: envelope.inReplyTo, respondBy: decision.respondBy)
         let routed = deliveries.map {
             EventRecord(kind: .routed, at: receivedAt, agency: envelope.sender, messageID: envelope.id,

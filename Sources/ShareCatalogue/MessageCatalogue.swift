@@ -112,6 +112,12 @@ public struct MessageCatalogue: Sendable {
         return problems
     }
 
+    /// Whether `value` is valid against the common definition `name`
+    /// (`urn:sharebroker:schema:common#/$defs/<name>`, such as `nhsNumber`); false for an unknown name.
+    public func isValid(_ value: JSONValue, commonDefinition name: String) -> Bool {
+        schemas.validator(for: "urn:sharebroker:schema:common#/$defs/\(name)")?.validate(value).isEmpty == true
+    }
+
     /// Whether `envelope` names a message type this catalogue does not have.
     public func isUnknownType(_ envelope: JSONValue) -> Bool {
         guard let type = envelope["type"]?.stringValue.flatMap(MessageType.init) else { return false }

@@ -20,6 +20,7 @@ public enum BrokerRouter {
         SubscriptionRoutes(broker: broker).register(on: v1)
         WebhookRoutes(broker: broker).register(on: v1)
         CalendarRoutes(broker: broker).register(on: v1)
+        FlagRoutes(broker: broker).register(on: v1)
         return router
     }
 }

@@ -36,6 +36,16 @@ public struct MessageType: Sendable, Hashable, CustomStringConvertible {
     /// The record of a decision not to share (or to share less), kept and delivered to nobody;
     /// later shares name it in `disclosure.reconsiders`.
     public static let decisionNotToShare = MessageType("decision-not-to-share/1")!
+    /// Sets or ends a child-protection flag on a subject: kept, queried by health, delivered to nobody.
+    public static let childProtectionFlag = MessageType("child-protection-flag/1")!
+    /// The broker's notice to a flag's owner that a health agency asked about the subject's flags.
+    public static let flagAccessed = MessageType("flag-accessed/1")!
+    /// Links a baby, after its birth, to the unborn subject of earlier messages.
+    public static let birthLink = MessageType("birth-link/1")!
+
+    /// The catalogue's record types: kept and audited, delivered to nobody, never expiring
+    /// (their schemas forbid `to` and `expiresAt`).
+    public static let records: Set<MessageType> = [.decisionNotToShare, .childProtectionFlag, .birthLink]
 }
 
 /// The sharing decision a practitioner made, as the law asks it to be recorded: to share, or

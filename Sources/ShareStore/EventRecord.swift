@@ -40,12 +40,16 @@ public struct EventRecord: Sendable, Equatable, Codable {
         public static let retrieved = Kind("retrieved")
         /// A request came with a client certificate that the partnership's CA has revoked; it was refused.
         public static let certificateRevoked = Kind("certificate-revoked")
+        /// An agency asked whether a subject has child-protection flags: one entry per owner told,
+        /// with the id of its `flag-accessed/1` notice; or one with a fresh id and no owner when no
+        /// flag was active. Either way its `subjects` are indexed, so it is found by the subject.
+        public static let flagQueried = Kind("flag-queried")
 
         /// Every kind the broker records, in the order they are listed in the README.
         public static let all: [Kind] = [
             .published, .routed, .delivered, .acknowledged, .retrieved, .expired, .deadLettered, .refused, .agencySuspended,
             .agencyReinstated, .auditQueried, .subscriptionCreated, .subscriptionRemoved, .webhookRegistered,
-            .webhookRemoved, .policyLoaded, .certificateRevoked,
+            .webhookRemoved, .policyLoaded, .certificateRevoked, .flagQueried,
         ]
     }
 
@@ -82,12 +86,18 @@ public struct EventRecord: Sendable, Equatable, Codable {
     public let respondBy: Date?
     /// For `routed`: when the recipient must acknowledge (its type's delivery deadline).
     public let dueBy: Date?
+    /// For `flag-queried`: the setting the query was made from, such as `emergency-department`.
+    public let setting: String?
+    /// For `flag-queried`: the flags (the ids of the messages that set them) the answer named
+    /// that belong to `recipient`, the owner told; absent when no flag was active.
+    public let flags: [UUID]?
 
     public init(kind: Kind, at: Date, agency: AgencyID, messageID: UUID? = nil, deliveryID: UUID? = nil,
                 recipient: AgencyID? = nil, recipients: [AgencyID]? = nil, messageDigest: String? = nil, messageType: String? = nil,
                 area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil, query: String? = nil,
                 subjects: [String]? = nil, rule: String? = nil, subscriptionID: UUID? = nil, policyDigest: String? = nil,
-                certificate: String? = nil, inReplyTo: UUID? = nil, respondBy: Date? = nil, dueBy: Date? = nil) {
+                certificate: String? = nil, inReplyTo: UUID? = nil, respondBy: Date? = nil, dueBy: Date? = nil,
+                setting: String? = nil, flags: [UUID]? = nil) {
         self.kind = kind
         self.at = at
         self.agency = agency
@@ -109,11 +119,13 @@ public struct EventRecord: Sendable, Equatable, Codable {
         self.inReplyTo = inReplyTo
         self.respondBy = respondBy
         self.dueBy = dueBy
+        self.setting = setting
+        self.flags = flags
     }
 
     private enum CodingKeys: String, CodingKey {
         case kind, at, agency, messageID, deliveryID, recipient, recipients, messageDigest, messageType, area, disclosure, attempt, query
-        case subjects, rule, subscriptionID, policyDigest, certificate, inReplyTo, respondBy, dueBy
+        case subjects, rule, subscriptionID, policyDigest, certificate, inReplyTo, respondBy, dueBy, setting, flags
     }
 
     /// Encodes every present field; ids are written in lowercase, as the API writes them.
@@ -140,6 +152,8 @@ public struct EventRecord: Sendable, Equatable, Codable {
         try container.encodeIfPresent(inReplyTo?.lowercasedString, forKey: .inReplyTo)
         try container.encodeIfPresent(respondBy, forKey: .respondBy)
         try container.encodeIfPresent(dueBy, forKey: .dueBy)
+        try container.encodeIfPresent(setting, forKey: .setting)
+        try container.encodeIfPresent(flags?.map(\.lowercasedString), forKey: .flags)
     }
 
     /// The canonical bytes stored for this event: what `encode(to:)` writes with
@@ -154,6 +168,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         entry.add("deliveryID", deliveryID)
         if let disclosure { entry.add("disclosure", object: disclosure.write) }
         entry.add("dueBy", dueBy.map(Timestamp.format))
+        entry.add("flags", flags.map { .array($0.map { .string($0.lowercasedString) }) })
         entry.add("inReplyTo", inReplyTo)
         entry.add("kind", kind.rawValue)
         entry.add("messageDigest", messageDigest)
@@ -165,6 +180,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         entry.add("recipients", recipients.map { .array($0.map { .string($0.rawValue) }) })
         entry.add("respondBy", respondBy.map(Timestamp.format))
         entry.add("rule", rule)
+        entry.add("setting", setting)
         entry.add("subjects", subjects.map { .array($0.map(JSONValue.string)) })
         entry.add("subscriptionID", subscriptionID)
         return entry.finish()

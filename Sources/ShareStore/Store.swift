@@ -105,6 +105,12 @@ public protocol Store: Service {
     /// anyone else or an unknown id.
     func retrieve(message id: UUID, by agency: AgencyID, at time: Date) async throws -> RetrievedMessage?
 
+    /// The stored messages with these ids, in the order given, unknown ids left out, read
+    /// without recording anything: for the broker's own reading of records (such as the
+    /// child-protection flags it answers queries from), never for handing a message to an
+    /// agency (`retrieve` does that, and records it).
+    func storedMessages(_ ids: [UUID]) async throws -> [RetrievedMessage]
+
     /// The message and its deliveries in the order they were created, if `sender` sent it;
     /// nil for anyone else or an unknown id. Read at one instant. A delivery's state at `now`
     /// is `acknowledged` once acknowledged; otherwise `expired` once the message's

@@ -15,7 +15,8 @@ public struct NewMessage: Sendable {
     public let expiresAt: Date?
     public let deliveries: [NewDelivery]
     /// The `published` event first, then one `routed` event per delivery, then a `delivered`
-    /// event per delivery handed out as it is published.
+    /// event per delivery handed out as it is published; then, for a notice, the event that
+    /// caused it (the `flag-queried` entry of a `flag-accessed/1` notice).
     public let events: [EventRecord]
     /// For an information request: when answers are due.
     public let respondBy: Date?

@@ -3,7 +3,7 @@ import ShareModel
 import ShareStore
 import Testing
 
-/// `messageStatus`, `isParty` and `retrieve`: who may read what, and what they see.
+/// `messageStatus`, `isParty`, `retrieve` and `storedMessages`: who may read what, and what they see.
 enum ReadingChecks {
     static let all = [
         StoreCheck("messageStatus answers the sender only", statusForSenderOnly),
@@ -14,6 +14,7 @@ enum ReadingChecks {
         StoreCheck("a read sees every change committed before it, also after a status read", readsSeeEarlierWrites),
         StoreCheck("isParty is true for the sender and each recipient, handed out or not, and nobody else", isParty),
         StoreCheck("retrieve answers the sender and recipients it was handed out to, recording each read; nobody else", retrieve),
+        StoreCheck("storedMessages reads messages in the order asked, leaving out unknown ids and recording nothing", storedMessages),
     ]
 
     static func statusForSenderOnly(_ store: any Store) async throws {
@@ -117,5 +118,21 @@ enum ReadingChecks {
             EventRecord(kind: .retrieved, at: t0 + 2, agency: .csc, messageID: message.id, deliveryID: message.deliveries[0].id),
             EventRecord(kind: .retrieved, at: t0 + 3, agency: .hospitals, messageID: message.id),
         ])
+    }
+
+    static func storedMessages(_ store: any Store) async throws {
+        let first = newMessage(expiresAt: t0 + 3600, respondBy: t0 + 1800)
+        let second = newMessage(recipients: [])
+        try await publishStored(first, to: store)
+        try await publishStored(second, to: store)
+        let size = try await allEvents(store).count
+        let read = try await store.storedMessages([second.id, UUID(), first.id])
+        #expect(read == [
+            RetrievedMessage(id: second.id, type: second.type, sender: .hospitals, receivedAt: t0, expiresAt: nil, respondBy: nil, jws: second.jws),
+            RetrievedMessage(id: first.id, type: first.type, sender: .hospitals, receivedAt: t0, expiresAt: t0 + 3600, respondBy: t0 + 1800,
+                             jws: first.jws),
+        ])
+        #expect(try await store.storedMessages([]).isEmpty)
+        #expect(try await allEvents(store).count == size, "reading records nothing")
     }
 }

@@ -36,6 +36,24 @@ extension PostgresStore {
         }
     }
 
+    public func storedMessages(_ ids: [UUID]) async throws -> [RetrievedMessage] {
+        try await read { [self] connection in
+            var messages: [RetrievedMessage] = []
+            for id in ids {
+                let rows = try await connection.rows("""
+                    SELECT type, sender, received_at, expires_at, respond_by, jws FROM messages WHERE id = \(id)
+                    """, logger: logger)
+                guard case let (type, senderName, receivedAt, expiresAt, respondBy, jws)? =
+                        try rows.first?.decode((String, String, Int, Int?, Int?, Data).self),
+                      let sender = AgencyID(senderName) else { continue }
+                messages.append(RetrievedMessage(
+                    id: id, type: type, sender: sender, receivedAt: Date(millis: receivedAt),
+                    expiresAt: expiresAt.map(Date.init(millis:)), respondBy: respondBy.map(Date.init(millis:)), jws: jws))
+            }
+            return messages
+        }
+    }
+
     public func messageStatus(id: UUID, sender: AgencyID, now: Date) async throws -> MessageStatus? {
         try await read { [self] connection in
             let message = try await connection.rows("""

@@ -2,8 +2,30 @@ public import Foundation
 public import ShareModel
 public import ShareStore
 
-/// Reading a stored message again: for its sender, and for a recipient it was delivered to.
+/// Reading a stored message again: for its sender, and for a recipient it was delivered to;
+/// and for the broker itself.
 extension SQLiteStore {
+    public func storedMessages(_ ids: [UUID]) async throws -> [RetrievedMessage] {
+        try await reader.run { connection in
+            try connection.execute("BEGIN")
+            defer { try? connection.execute("COMMIT") }
+            var messages: [RetrievedMessage] = []
+            for id in ids {
+                let select = try connection.statement(
+                    "SELECT type, sender, received_at, expires_at, respond_by, jws FROM messages WHERE id = ?")
+                    .bind(id)
+                if try select.step(), let sender = AgencyID(select.text(1)) {
+                    messages.append(RetrievedMessage(
+                        id: id, type: select.text(0), sender: sender, receivedAt: Date(millis: select.int(2)),
+                        expiresAt: select.optionalInt(3).map(Date.init(millis:)), respondBy: select.optionalInt(4).map(Date.init(millis:)),
+                        jws: select.data(5)))
+                }
+                select.reset()
+            }
+            return messages
+        }
+    }
+
     public func retrieve(message id: UUID, by agency: AgencyID, at time: Date) async throws -> RetrievedMessage? {
         try await writer.run { connection in
             let select = try connection.statement("""

@@ -60,7 +60,7 @@ func reportingFailures<T>(_ body: () async throws -> T) async throws -> T {
 }
 
 /// Reads an envelope file, filling `id`, `sentAt` and `expiresAt` (30 days) when absent; a
-/// decision not to share never expires, so it gets no `expiresAt`.
+/// record (such as a decision not to share) never expires, so it gets no `expiresAt`.
 func envelopeBytes(_ path: String) throws -> Data {
     guard let data = FileManager.default.contents(atPath: path) else {
         throw ValidationError("Cannot read the envelope file \(path).")
@@ -72,7 +72,8 @@ func envelopeBytes(_ path: String) throws -> Data {
     let format = Date.ISO8601FormatStyle(timeZone: .gmt)
     if envelope["id"] == nil { envelope["id"] = UUID().uuidString.lowercased() }
     if envelope["sentAt"] == nil { envelope["sentAt"] = now.formatted(format) }
-    if envelope["expiresAt"] == nil && envelope["type"] as? String != MessageType.decisionNotToShare.description {
+    let isRecord = (envelope["type"] as? String).flatMap(MessageType.init).map { MessageType.records.contains($0) } ?? false
+    if envelope["expiresAt"] == nil && !isRecord {
         envelope["expiresAt"] = now.addingTimeInterval(30 * 86400).formatted(format)
     }
     return try JSONSerialization.data(withJSONObject: envelope, options: [.sortedKeys, .withoutEscapingSlashes])
@@ -83,7 +84,7 @@ struct Sign: AsyncParsableCommand {
         abstract: "Sign an envelope file and print the compact JWS (to post with curl).")
 
     @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "The envelope JSON file. Missing id, sentAt and expiresAt (except for a decision not to share) are filled in.")
+    @Argument(help: "The envelope JSON file. Missing id, sentAt and expiresAt (except for a record such as a decision not to share) are filled in.")
     var envelope: String
 
     func run() async throws {
@@ -96,7 +97,7 @@ struct Publish: AsyncParsableCommand {
         abstract: "Sign an envelope file with your signing key and publish it.")
 
     @OptionGroup var connection: ConnectionOptions
-    @Argument(help: "The envelope JSON file. Missing id, sentAt and expiresAt (except for a decision not to share) are filled in.")
+    @Argument(help: "The envelope JSON file. Missing id, sentAt and expiresAt (except for a record such as a decision not to share) are filled in.")
     var envelope: String
 
     func run() async throws {

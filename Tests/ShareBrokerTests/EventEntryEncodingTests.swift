@@ -34,6 +34,8 @@ struct EventEntryEncodingTests {
                                            consent: Consent(status: .refused, reason: awkward),
                                            decidedBy: DecisionMaker(name: "n", role: "r"), decidedAt: t0, rationale: "r",
                                            reconsiders: UUID())),
+        EventRecord(kind: .flagQueried, at: t0, agency: .hospitals, messageID: UUID(), recipient: .csc,
+                    subjects: ["token-1"], setting: "emergency-department", flags: [UUID(), UUID()]),
     ]
 
     @Test(arguments: events.indices)

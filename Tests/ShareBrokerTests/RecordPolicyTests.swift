@@ -30,16 +30,27 @@ struct RecordPolicyTests {
                 .rule(for: .decisionNotToShare))
             #expect(rule.isRecord)
             #expect(rule.recipients.isEmpty && rule.senders == [.health] && rule.consent == [.refused])
-            #expect(rule.maxExpiry == nil && rule.request == nil && rule.failureNoticesTo == nil)
+            #expect(rule.maxExpiry == nil && rule.request == nil && rule.failureNoticesTo == nil && rule.queriedBy.isEmpty)
         }
     }
 
-    // A record cannot also be delivered, have recipients, expire, ask for answers or send failure notices.
+    // A record may name the kinds that may ask about it (as health asks about child-protection flags).
+    @Test func readsQueriedBy() throws {
+        let rule = try #require(try Self.policy(#"{"senders": ["social-care"], "routing": ["record"], "consent": ["not-required"], "queriedBy": ["health"]}"#)
+            .rule(for: .decisionNotToShare))
+        #expect(rule.queriedBy == [.health])
+        #expect(Self.refusal(#"{"senders": ["social-care"], "routing": ["record"], "consent": ["not-required"], "queriedBy": ["nurse"]}"#)
+            == "/types/decision-not-to-share~11/queriedBy/0")
+    }
+
+    // A record cannot also be delivered, have recipients, expire, ask for answers or send failure notices;
+    // only a record can be asked about.
     @Test(arguments: [
         (#""recipients": [], "routing": ["record", "direct"]"#, "/types/decision-not-to-share~11/routing"),
         (#""recipients": ["mash"], "routing": ["record"]"#, "/types/decision-not-to-share~11/recipients"),
         (#""routing": ["record"], "maxExpiryDays": 30"#, "/types/decision-not-to-share~11/maxExpiryDays"),
         (#""routing": ["record"], "failureNoticesTo": "northshire-mash""#, "/types/decision-not-to-share~11/failureNoticesTo"),
+        (#""recipients": ["mash"], "routing": ["direct"], "queriedBy": ["health"]"#, "/types/decision-not-to-share~11/queriedBy"),
     ])
     func refusesWhatCannotApply(fields: String, pointer: String) {
         #expect(Self.refusal(#"{"senders": ["health"], "consent": ["refused"], \#(fields)}"#) == pointer)

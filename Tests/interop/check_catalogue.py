@@ -59,9 +59,9 @@ UNSUPPORTED_PATTERN = re.compile(r"\(\?[=!<PimsxaLu]|\\[1-9]|\\[kpPbBAZzGQE]|[*+
 
 # The demo partnership (sharebroker demo): which agencies may appear as sender / in 'to'.
 DEMO_SENDERS = frozenset({"northshire-hospitals", "northshire-police", "northshire-csc", "northshire-mash", "oakfield-primary"})
-# The broker's own id: the sender of the notices it signs itself (delivery-failed/1, delivery-overdue/1, response-overdue/1).
+# The broker's own id: the sender of the notices it signs itself (delivery-failed/1, delivery-overdue/1, response-overdue/1, flag-accessed/1).
 BROKER = "sharebroker"
-BROKER_TYPES = frozenset({"delivery-failed/1", "delivery-overdue/1", "response-overdue/1"})
+BROKER_TYPES = frozenset({"delivery-failed/1", "delivery-overdue/1", "response-overdue/1", "flag-accessed/1"})
 DEMO_AGENCIES = DEMO_SENDERS | {"northshire-audit"}
 DEMO_AREA = "E99999999"
 

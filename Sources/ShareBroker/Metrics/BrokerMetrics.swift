@@ -35,7 +35,7 @@ public struct BrokerMetrics: Sendable {
     private let storePublish: Timer
 
     /// The message types of the broker's own notices.
-    static let noticeTypes = ["delivery-failed/1", "delivery-overdue/1", "response-overdue/1"]
+    static let noticeTypes = ["delivery-failed/1", "delivery-overdue/1", "response-overdue/1", "flag-accessed/1"]
 
     /// Makes every metric from `factory`.
     public init(factory: any MetricsFactory) {

@@ -20,7 +20,7 @@ struct Notice {
 }
 
 /// Writes the broker's notices as signed envelopes of the catalogue's `delivery-failed/1`,
-/// `delivery-overdue/1` and `response-overdue/1`, each about the subject of the message it concerns.
+/// `delivery-overdue/1`, `response-overdue/1` and `flag-accessed/1`, each about the subject of the message it concerns.
 struct NoticeWriter {
     let key: BrokerSigningKey
     let catalogue: MessageCatalogue
@@ -85,19 +85,40 @@ struct NoticeWriter {
             ])
     }
 
+    /// Tells a flag's owner that `agency` asked, from `setting`, about the subject of its `flags`
+    /// (all the owner's, on one subject) and was told of them.
+    func flagAccessed(_ flags: [ChildProtectionFlag], by agency: AgencyID, from setting: String, at now: Date) throws -> Notice {
+        try write(
+            type: MessageType.flagAccessed.description, subject: flags[0].subject, area: flags[0].area, to: [flags[0].owner], at: now,
+            consentReason: "A notice from the broker to the owner of a flag that the flag was looked at; no information about the subject is newly shared.",
+            rationale: "The broker tells the owner of a child-protection flag each time a health agency asks about it.",
+            payload: [
+                "accessedBy": .string(agency.rawValue), "accessedAt": .string(Timestamp.format(now)), "setting": .string(setting),
+                "flags": .array(flags.map { .object(["flag": .string($0.id.lowercasedString), "kind": .string($0.kind)]) }),
+            ])
+    }
+
     private func write(type: String, about message: DueMessage, to recipients: [AgencyID], at now: Date,
                        rationale: String, payload: [JSONKey: JSONValue]) throws -> Notice {
         let original = try JSONValue(parsing: try CompactJWS(compact: message.jws).payload)
+        return try write(
+            type: type, subject: original["subject"] ?? .object([:]), area: message.area, to: recipients, at: now,
+            consentReason: "A notice from the broker to an agency about its own message; no information about the subject is newly shared.",
+            rationale: rationale, payload: payload)
+    }
+
+    private func write(type: String, subject: JSONValue, area: String, to recipients: [AgencyID], at now: Date,
+                       consentReason: String, rationale: String, payload: [JSONKey: JSONValue]) throws -> Notice {
         let time = JSONValue.string(Timestamp.format(now))
         let document = JSONValue.object([
             "id": .string(UUID.random().lowercasedString), "type": .string(type), "sender": .string(AgencyID.broker.rawValue),
-            "to": .array(recipients.map { .string($0.rawValue) }), "area": .string(message.area),
-            "subject": original["subject"] ?? .object([:]),
+            "to": .array(recipients.map { .string($0.rawValue) }), "area": .string(area),
+            "subject": subject,
             "disclosure": .object([
                 "purpose": .string("notification"), "lawfulBasis": .string("public-task"),
                 "consent": .object([
                     "status": .string("not-required"),
-                    "reason": .string("A notice from the broker to an agency about its own message; no information about the subject is newly shared."),
+                    "reason": .string(consentReason),
                 ]),
                 "decidedBy": .object(["name": .string(AgencyID.broker.rawValue), "role": .string("Message broker")]),
                 "decidedAt": time, "rationale": .string(rationale),

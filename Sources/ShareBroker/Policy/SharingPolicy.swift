@@ -34,6 +34,8 @@ public struct SharingPolicy: Sendable {
         public let deliveryDeadline: Deadline?
         /// Where a message about a child educated at home goes instead of a school; nil for nowhere else.
         public let educatedAtHome: HomeEducationRule?
+        /// For a record type that agencies may ask about (child-protection flags): the kinds that may ask.
+        public let queriedBy: Set<AgencyKind>
 
         /// Whether the type is a record delivered to nobody.
         public var isRecord: Bool { routing == [.record] }
@@ -103,13 +105,16 @@ public struct SharingPolicy: Sendable {
             throw PolicyError(pointer: pointer, "Each type's policy must be an object with senders, recipients, routing and consent.")
         }
         let known: Set<JSONKey> = ["senders", "recipients", "routing", "consent", "maxExpiryDays", "request", "failureNoticesTo",
-                                   "deliveryDeadline", "educatedAtHome", "$comment"]
+                                   "deliveryDeadline", "educatedAtHome", "queriedBy", "$comment"]
         for key in object.keys.sorted() where !known.contains(key) {
-            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request, failureNoticesTo, deliveryDeadline and educatedAtHome.")
+            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request, failureNoticesTo, deliveryDeadline, educatedAtHome and queriedBy.")
         }
         let routing = try names(object, "routing", at: pointer, as: Routing.self)
         if routing.contains(.record) {
             return try record(object, routing: routing, at: pointer)
+        }
+        if object["queriedBy"] != nil {
+            throw PolicyError(pointer: pointer.appending("queriedBy"), "'queriedBy' names who may ask about a record type (\"routing\": [\"record\"]), such as child-protection-flag/1; leave it out here.")
         }
         var maxExpiry: TimeInterval?
         if let days = object["maxExpiryDays"] {
@@ -131,11 +136,12 @@ public struct SharingPolicy: Sendable {
             },
             educatedAtHome: try object["educatedAtHome"].map { value throws(PolicyError) in
                 try homeEducation(value, at: pointer.appending("educatedAtHome"))
-            })
+            },
+            queriedBy: [])
     }
 
     /// The rule of a record type (`"routing": ["record"]`): delivered to nobody, so it has no
-    /// recipients, expiry, answers or failure notices.
+    /// recipients, expiry, answers or failure notices; `queriedBy` may name the kinds that may ask about it.
     private static func record(_ object: [JSONKey: JSONValue], routing: Set<Routing>, at pointer: JSONPointer) throws(PolicyError) -> Rule {
         guard routing == [.record] else {
             throw PolicyError(pointer: pointer.appending("routing"), "'record' means delivered to nobody, so it cannot be combined with direct or subscription.")
@@ -149,7 +155,8 @@ public struct SharingPolicy: Sendable {
         return Rule(
             senders: try names(object, "senders", at: pointer, as: AgencyKind.self), recipients: [], routing: routing,
             consent: try names(object, "consent", at: pointer, as: Consent.Status.self),
-            maxExpiry: nil, request: nil, failureNoticesTo: nil, deliveryDeadline: nil, educatedAtHome: nil)
+            maxExpiry: nil, request: nil, failureNoticesTo: nil, deliveryDeadline: nil, educatedAtHome: nil,
+            queriedBy: object["queriedBy"] == nil ? [] : try names(object, "queriedBy", at: pointer, as: AgencyKind.self))
     }
 
     /// The agency id that `object[key]` names.

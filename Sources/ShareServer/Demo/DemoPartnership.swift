@@ -101,6 +101,8 @@ public enum DemoPartnership {
         try write(example("decision-not-to-share-1", catalogue: schemas), to: examples.appendingPathComponent("decision-not-to-share.json"))
         try write(example("domestic-abuse-notification-1", catalogue: schemas),
                   to: examples.appendingPathComponent("domestic-abuse-notification.json"))
+        try write(example("child-protection-flag-1", catalogue: schemas), to: examples.appendingPathComponent("child-protection-flag.json"))
+        try write(example("birth-link-1", catalogue: schemas), to: examples.appendingPathComponent("birth-link.json"))
         try writeJSON(document, to: configuration)
         return (configuration, true)
     }

@@ -70,6 +70,14 @@ enum DemoPolicy {
               "senders": ["health", "police", "social-care", "education", "mash", "probation", "youth-justice", "other"],
               "recipients": [], "routing": ["record"],
               "consent": ["given", "refused", "not-sought", "not-required"]
+            },
+            "child-protection-flag/1": {
+              "senders": ["social-care"], "recipients": [], "routing": ["record"], "queriedBy": ["health"],
+              "consent": ["given", "refused", "not-sought", "not-required"]
+            },
+            "birth-link/1": {
+              "senders": ["health", "social-care"], "recipients": [], "routing": ["record"],
+              "consent": ["given", "refused", "not-sought", "not-required"]
             }
           }
         }
