@@ -10,8 +10,8 @@ struct ScenarioTests {
     static let scenarios: [(name: String, shows: String)] = [
         ("unborn-baby-referral", "northshire-csc received relevant-history/1 from northshire-hospitals"),
         ("mash-enquiry", "northshire-mash sees 4 answers of 4"),
-        ("domestic-abuse-notification", "the calendar says: the next school day starts"),
-        ("unscheduled-care-attendance", "northshire-csc received unscheduled-care-attendance/1 from northshire-hospitals"),
+        ("domestic-abuse-notification", "oakfield-primary received domestic-abuse-notification/1 from northshire-police (attempt 1, due by "),
+        ("unscheduled-care-attendance", "northshire-csc received flag-accessed/1 from the broker"),
         ("was-not-brought", "northshire-health-visiting received was-not-brought/1"),
         ("strategy-discussion", "oakfield-primary received strategy-discussion-outcome/1 from northshire-csc"),
         ("serious-incident-notification", "national-panel received serious-incident-notification/1 from northshire-csc"),

@@ -1,5 +1,6 @@
 import Foundation
 import ShareClient
+import ShareModel
 
 /// One flow of docs/domain.md, played by the demo partnership's agencies.
 struct Scenario: Sendable {
@@ -89,15 +90,40 @@ private func domesticAbuseNotification(_ run: ScenarioRun) async throws {
 
 private func unscheduledCareAttendance(_ run: ScenarioRun) async throws {
     let now = Date()
+    var flag = try run.draft("child-protection-flag-1", "valid-child-protection-plan.json", from: Demo.socialCare, to: [])
+    flag.set("/payload/startDate", ScenarioDraft.localDate(now))
+    let flagged = try await run.publish(flag)
+    guard let nhsNumber = (flag.object["subject"] as? [String: Any])?["nhsNumber"] as? String else {
+        throw ScenarioFailure("the catalogue's flag example has no NHS number")
+    }
+
+    let answer = try await run.post("/v1/flags/query", ["nhsNumber": nhsNumber, "setting": "emergency-department"], as: Demo.hospital)
+    let found = answer["flags"]?.arrayValue?.first { $0["flag"]?.stringValue == flagged.id.lowercased }
+    guard let found, found["owner"]?["agency"]?.stringValue == Demo.socialCare else {
+        throw ScenarioFailure("the emergency department's query did not show the child protection plan just set")
+    }
+    run.transcript.line("\(Demo.hospital) asked from the emergency department whether the child is flagged: "
+        + "\(found["kind"]?.stringValue ?? "a") plan, owned by \(Demo.socialCare) (\(found["owningTeam"]?["name"]?.stringValue ?? "its team"))")
+    let notice = try await run.receiveNotice("flag-accessed/1", by: Demo.socialCare)
+    guard notice["accessedBy"]?.stringValue == Demo.hospital else {
+        throw ScenarioFailure("the access notice does not name \(Demo.hospital)")
+    }
+    let accesses = try await run.get("/v1/flags/accesses", as: Demo.socialCare)
+    guard accesses["ofYourFlags"]?.arrayValue?.contains(where: { $0["queriedBy"]?.stringValue == Demo.hospital }) == true else {
+        throw ScenarioFailure("\(Demo.socialCare) does not see the emergency department's access in its list")
+    }
+    run.transcript.line("\(Demo.socialCare) sees the access in GET /v1/flags/accesses")
+
     var attendance = try run.draft("unscheduled-care-attendance-1", "valid-emergency-department-injury.json",
-                                         from: Demo.hospital, to: [Demo.socialCare])
+                                   from: Demo.hospital, to: [Demo.socialCare])
+    attendance.set("/subject", flag.object["subject"] ?? [:])
     attendance.set("/payload/attendedAt", ScenarioDraft.instant(now.addingTimeInterval(-2 * 3_600)))
     attendance.set("/payload/dischargedAt", ScenarioDraft.instant(now.addingTimeInterval(-600)))
     attendance.set("/payload/informationAccessedBy/agency", Demo.hospital)
     let sent = try await run.publish(attendance)
     try await run.receive(sent, by: Demo.socialCare)
     _ = try await run.requireAcknowledged(sent)
-    try await run.auditTrail([sent])
+    try await run.auditTrail([flagged, sent])
 }
 
 private func wasNotBrought(_ run: ScenarioRun) async throws {

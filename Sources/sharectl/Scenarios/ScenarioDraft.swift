@@ -10,7 +10,8 @@ struct ScenarioDraft {
 
     /// The catalogue example `file` of the type folder `type` (such as `mash-enquiry-1`), with a
     /// new id, `sentAt` now, `expiresAt` in `expiresInDays`, and the decision made a few
-    /// minutes ago by `sender`.
+    /// minutes ago by `sender`. With no `recipients`, a record delivered to nobody: no `to`
+    /// and no `expiresAt`.
     init(catalogue: String, type: String, file: String, sender: String, to recipients: [String], expiresInDays: Int = 30) throws {
         let path = "\(catalogue)/examples/\(type)/\(file)"
         guard let data = FileManager.default.contents(atPath: path),
@@ -27,6 +28,10 @@ struct ScenarioDraft {
         set("/disclosure/decidedAt", Self.instant(now.addingTimeInterval(-300)))
         set("/disclosure/decidedBy/agency", sender)
         remove("/respondBy")
+        if recipients.isEmpty {
+            remove("/to")
+            remove("/expiresAt")
+        }
     }
 
     /// Sets the member at a JSON Pointer of object members (such as `/payload/incidentAt`),

@@ -62,6 +62,12 @@ actor ScenarioPartnership {
         return fetched[agency]?.remove(at: index)
     }
 
+    /// Takes the first delivery of `type` from `sender` to `agency` from those fetched, if there.
+    func take(type: String, from sender: String, for agency: String) -> Delivery? {
+        guard let index = fetched[agency]?.firstIndex(where: { $0.type == type && $0.sender == sender }) else { return nil }
+        return fetched[agency]?.remove(at: index)
+    }
+
     /// Closes every client.
     func shutdown() async throws {
         for client in clients.values { try await client.shutdown() }

@@ -73,6 +73,46 @@ struct ScenarioRun: Sendable {
         throw ScenarioFailure("\(agency) never received \(message.type) \(message.id.lowercased)")
     }
 
+    /// `agency` fetches its inbox until a notice of `type` from the broker is there (waiting up
+    /// to 15 seconds), verifies the broker's signature and acknowledges it. Returns its payload.
+    @discardableResult
+    func receiveNotice(_ type: String, by agency: String) async throws -> JSONValue {
+        let client = try await partnership.client(agency)
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < deadline {
+            var found = await partnership.take(type: type, from: DeliveryVerifier.broker, for: agency)
+            if found == nil {
+                await partnership.hold(try await client.inbox(limit: 100, wait: 2), for: agency)
+                found = await partnership.take(type: type, from: DeliveryVerifier.broker, for: agency)
+            }
+            guard let delivery = found else { continue }
+            let envelope = try JSONValue(parsing: try await partnership.deliveryVerifier().verify(delivery))
+            _ = try await client.acknowledge(delivery: delivery.id)
+            transcript.line("\(agency) received \(type) from the broker, checked its signature, acknowledged")
+            return envelope["payload"] ?? .null
+        }
+        throw ScenarioFailure("\(agency) never received a \(type) notice")
+    }
+
+    /// Sends `body` (JSON) as `agency` and answers the JSON of a 200.
+    func post(_ path: String, _ body: [String: Any], as agency: String) async throws -> JSONValue {
+        let response = try await partnership.client(agency).send(
+            "POST", path, body: try JSONSerialization.data(withJSONObject: body), contentType: "application/json")
+        guard response.status == 200 else {
+            throw ScenarioFailure("\(agency) was answered \(response.status) by POST \(path): \(String(decoding: response.body, as: UTF8.self))")
+        }
+        return try JSONValue(parsing: response.body)
+    }
+
+    /// GETs `path` as `agency` and answers the JSON of a 200.
+    func get(_ path: String, as agency: String) async throws -> JSONValue {
+        let response = try await partnership.client(agency).send("GET", path)
+        guard response.status == 200 else {
+            throw ScenarioFailure("\(agency) was answered \(response.status) by GET \(path)")
+        }
+        return try JSONValue(parsing: response.body)
+    }
+
     /// The sender's view of `message`: every recipient must have acknowledged it.
     func requireAcknowledged(_ message: Published) async throws -> StatusAnswer {
         let status = try await partnership.client(message.sender).status(message: message.id)
