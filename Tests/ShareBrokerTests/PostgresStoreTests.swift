@@ -22,7 +22,7 @@ struct PostgresStoreTests {
                 try await group.waitForAll()
             }
             let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
-            #expect(try versions.map { try $0.decode(Int.self) } == [1])
+            #expect(try versions.map { try $0.decode(Int.self) } == [2])
         }
     }
 
