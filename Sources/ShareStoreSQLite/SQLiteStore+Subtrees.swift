@@ -11,14 +11,23 @@ extension SQLiteStore {
         }
     }
 
+    /// Reads each run of consecutive indices of a level with one range scan, so that a check
+    /// reading every subtree of a chunk of entries makes a few dozen scans, not one per subtree.
     public func subtrees(_ ids: [SubtreeID]) async throws -> [SubtreeID: Hash] {
         try await reader.run { connection in
-            let select = try connection.statement("SELECT hash FROM subtrees WHERE level = ? AND idx = ?")
+            let select = try connection.statement("SELECT idx, hash FROM subtrees WHERE level = ? AND idx >= ? AND idx < ?")
             var found: [SubtreeID: Hash] = [:]
-            for id in ids {
-                select.reset()
-                try select.bind(id.level, id.index)
-                if try select.step() { found[id] = try Hash(bytes: select.data(0)) }
+            for (level, subtrees) in Dictionary(grouping: ids, by: \.level) {
+                let indices = subtrees.map(\.index).sorted()
+                var first = 0
+                while first < indices.count {
+                    var last = first
+                    while last + 1 < indices.count, indices[last + 1] <= indices[last] + 1 { last += 1 }
+                    select.reset()
+                    try select.bind(level, indices[first], indices[last] + 1)
+                    while try select.step() { found[SubtreeID(level: level, index: select.int(0))] = try Hash(bytes: select.data(1)) }
+                    first = last + 1
+                }
             }
             return found
         }

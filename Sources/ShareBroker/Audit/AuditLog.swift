@@ -41,16 +41,27 @@ public actor AuditLog {
 
     /// Brings the stored tree up to the end of the stored record; returns its size. Reads only
     /// the entries no process has added to the stored tree yet (all of them, once, the first
-    /// time a broker starts on a store made before the tree was stored: progress is logged).
+    /// time a broker starts on a store made before the tree was stored: progress is logged
+    /// every 2^20 entries).
     @discardableResult
     public func catchUp() async throws -> Int {
         // The actor is re-entered while this awaits the store: another call may have caught up
         // meanwhile, so the range kept is the larger; both stored the same subtrees.
         var range = head
+        if range.size == 0 {
+            range = try await storedRange(size: store.storedTreeSize())
+            if range.size > head.size { head = range }
+        }
+        var batch = try await store.entryBytes(from: range.size, limit: Self.batch)
+        // Nothing new: the stored tree, never longer than the record, ends here too. Otherwise
+        // another process may have stored the new entries' subtrees already.
+        guard !batch.isEmpty else { return head.size }
         let storedSize = try await store.storedTreeSize()
-        if storedSize > range.size { range = try await storedRange(size: storedSize) }
+        if storedSize > range.size {
+            range = try await storedRange(size: storedSize)
+            batch = try await store.entryBytes(from: range.size, limit: Self.batch)
+        }
         while true {
-            let batch = try await store.entryBytes(from: range.size, limit: Self.batch)
             var finished: [(id: SubtreeID, hash: Hash)] = []
             for event in batch {
                 guard event.index == range.size else {
@@ -61,7 +72,10 @@ public actor AuditLog {
             if !finished.isEmpty { try await store.saveSubtrees(finished) }
             if range.size > head.size { head = range }
             guard batch.count == Self.batch else { return head.size }
-            logger.info("Audit log: entries added to the stored Merkle tree", metadata: [ShareLogKey.count: "\(range.size)"])
+            if range.size % (1 << 20) == 0 {
+                logger.info("Audit log: entries added to the stored Merkle tree", metadata: [ShareLogKey.count: "\(range.size)"])
+            }
+            batch = try await store.entryBytes(from: range.size, limit: Self.batch)
         }
     }
 
@@ -69,6 +83,7 @@ public actor AuditLog {
 
     /// The compact range of the stored tree of `size` leaves, read from the store.
     private func storedRange(size: Int) async throws -> CompactRange {
+        guard size > 0 else { return CompactRange() }
         let ids = SubtreeID.compactRange(size: size)
         let stored = try await store.subtrees(ids)
         let hashes = ids.compactMap { stored[$0] }
