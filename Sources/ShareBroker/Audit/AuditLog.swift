@@ -115,10 +115,13 @@ public actor AuditLog {
     /// verify. It reads O(log n) subtrees; `verify()` then re-hashes every entry.
     @discardableResult
     public func checkLatestHead() async throws -> LogIntegrity {
+        // The head first: a head another node signs meanwhile is of entries it stored first,
+        // so the catch-up after it reaches the head's size.
+        let latestHead = try await store.latestTreeHead()
         let size = try await catchUp()
         var check = TreeHeadCheck(key: try verificationKey())
         var found: LogDisagreement?
-        if let latest = try await store.latestTreeHead() {
+        if let latest = latestHead {
             var root: Hash?
             if latest.treeSize <= size {
                 root = try await answer(size: size, "root") { try $0.rootHash(size: latest.treeSize) }

@@ -20,8 +20,11 @@ struct EntryRecheck {
     static let chunk = 16_384
 
     func run() async throws -> LogIntegrity {
+        // Heads signed (by another node) after this check began are left for the next one: the
+        // entries read may stop short of them.
+        let latestHead = try await store.latestTreeHead()?.treeSize ?? 0
         let storedSize = try await store.storedTreeSize()
-        var heads = KeptHeads(store: store)
+        var heads = KeptHeads(store: store, upTo: latestHead)
         var check = TreeHeadCheck(key: key)
         var rebuilt = CompactRange()
         var gap: Int?
@@ -80,15 +83,18 @@ struct EntryRecheck {
     }
 }
 
-/// The kept tree heads, smallest first, read a page at a time.
+/// The kept tree heads up to a size, smallest first, read a page at a time.
 private struct KeptHeads {
     let store: any Store
+    /// The largest size of a head to check.
+    let upTo: Int
     private var page: [SignedTreeHeadRecord] = []
     private var fromSize = 0
     private var exhausted = false
 
-    init(store: any Store) {
+    init(store: any Store, upTo: Int) {
         self.store = store
+        self.upTo = upTo
     }
 
     /// The next head not yet reached, if any (after `reached` has read its page).
@@ -100,7 +106,8 @@ private struct KeptHeads {
         var found: [SignedTreeHeadRecord] = []
         while true {
             if page.isEmpty, !exhausted {
-                page = try await store.treeHeads(fromSize: fromSize, limit: 1000)
+                let read = try await store.treeHeads(fromSize: fromSize, limit: 1000)
+                page = read.filter { $0.treeSize <= upTo }
                 exhausted = page.count < 1000
                 fromSize = (page.last?.treeSize ?? fromSize) + 1
             }
