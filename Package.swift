@@ -84,25 +84,25 @@ let package = Package(
         ),
         .target(
             name: "ShareStore",
-            dependencies: ["ShareModel", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            dependencies: ["ShareModel", "ShareAudit", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strictSettings
         ),
         // The Store contract as one suite of checks, run against every store by the tests.
         .target(
             name: "ShareStoreConformance",
-            dependencies: ["ShareStore", "ShareModel"],
+            dependencies: ["ShareStore", "ShareModel", "ShareAudit"],
             swiftSettings: strictSettings
         ),
         .target(
             name: "ShareStoreSQLite",
-            dependencies: ["CSQLite", "ShareStore", "ShareModel"],
+            dependencies: ["CSQLite", "ShareStore", "ShareModel", "ShareAudit"],
             swiftSettings: strictSettings
         ),
         // The Store on PostgreSQL, for several broker processes sharing one database.
         .target(
             name: "ShareStorePostgres",
             dependencies: [
-                "ShareStore", "ShareModel",
+                "ShareStore", "ShareModel", "ShareAudit",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

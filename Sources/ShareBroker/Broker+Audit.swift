@@ -33,33 +33,77 @@ extension Broker {
         }
     }
 
-    /// Checks the stored log against every tree head the broker signed (`AuditLog.verify()`),
-    /// at start and periodically. A disagreement is logged as a critical alarm naming the first
-    /// index that may have changed; from then on publishes and audit answers are refused
+    /// The check made at start, before the API opens: the quick check of the stored tree against
+    /// the latest kept tree head (`AuditLog.checkLatestHead`), then the full check
+    /// (`verifyAuditLog`), waited for at most `startCheckWait`. A log too large to re-hash in
+    /// that time is served meanwhile (the quick check passed) while the full check goes on.
+    public func checkAuditLogAtStart() async {
+        do {
+            if case .inconsistent = report(try await auditLog.checkLatestHead()) { return }
+        } catch {
+            logger.error("The audit log could not be checked at start", metadata: ["share.reason": "\(error)"])
+        }
+        let (outcome, signal) = AsyncStream<Bool>.makeStream()
+        Task { [self] in
+            await verifyAuditLog()
+            signal.yield(true)
+        }
+        let timer = Task {
+            try? await Task.sleep(for: Self.startCheckWait)
+            signal.yield(false)
+        }
+        var first = outcome.makeAsyncIterator()
+        let finished = await first.next() ?? false
+        timer.cancel()
+        signal.finish()
+        if !finished {
+            logger.info("Audit log: every entry is being re-hashed in the background (progress in the log and in sharebroker_audit_log_checked_entries)")
+        }
+    }
+
+    /// How long the start waits for the full check of the audit log before serving.
+    static let startCheckWait: Duration = .seconds(2)
+
+    /// Checks the stored log entry by entry against the stored tree and every tree head the
+    /// broker signed (`AuditLog.verify()`), at start and periodically, logging progress every
+    /// 2^20 entries. A disagreement is logged as a critical alarm naming the first index that
+    /// may have changed; from then on publishes and audit answers are refused
     /// (`audit-log-inconsistent`) and `/health` reports it. A store that cannot be read is
     /// logged and leaves the last result in force.
     @discardableResult
     public func verifyAuditLog() async -> LogIntegrity {
         do {
-            let result = try await auditLog.verify()
-            switch result {
-            case .inconsistent(let disagreement):
-                logger.critical("AUDIT LOG TAMPERED: the stored log disagrees with a tree head this broker signed; publishes and audit answers are refused until the store is restored from a backup", metadata: [
-                    "share.first_suspect_index": "\(disagreement.firstSuspectIndex)",
-                    "share.signed_tree_size": "\(disagreement.signedTreeSize)", "share.reason": "\(disagreement.reason)",
-                ])
-            case .consistent(let size, let heads):
-                logger.info("Audit log verified against its signed tree heads", metadata: [
-                    ShareLogKey.count: "\(size)", "share.tree_heads": "\(heads)",
-                ])
-            case .unchecked:
-                break
-            }
-            return result
+            return report(try await auditLog.verify { [logger, metrics] checked in
+                metrics.recordAuditEntriesChecked(checked)
+                if checked % (1 << 20) == 0 {
+                    logger.info("Audit log check: entries re-hashed", metadata: [ShareLogKey.count: "\(checked)"])
+                }
+            })
         } catch {
             logger.error("The audit log could not be checked; it is checked again at the next interval", metadata: ["share.reason": "\(error)"])
             return auditLog.integrity
         }
+    }
+
+    /// Logs what a check of the audit log found; returns it.
+    @discardableResult
+    private func report(_ result: LogIntegrity) -> LogIntegrity {
+        switch result {
+        case .inconsistent(let disagreement):
+            logger.critical("AUDIT LOG TAMPERED: the stored log disagrees with a tree head this broker signed; publishes and audit answers are refused until the store is restored from a backup", metadata: [
+                "share.first_suspect_index": "\(disagreement.firstSuspectIndex)",
+                "share.signed_tree_size": "\(disagreement.signedTreeSize)", "share.reason": "\(disagreement.reason)",
+            ])
+        case .consistent(let size, let heads):
+            logger.info("Audit log verified against its signed tree heads", metadata: [
+                ShareLogKey.count: "\(size)", "share.tree_heads": "\(heads)",
+            ])
+        case .provisional(let size):
+            logger.info("Audit log: the stored tree matches the latest signed tree head", metadata: [ShareLogKey.count: "\(size)"])
+        case .unchecked:
+            break
+        }
+        return result
     }
 
     /// Signs and keeps a tree head if the log grew; the periodic signer calls this.

@@ -18,7 +18,7 @@ extension Broker {
             return .notReady("The broker is starting: the audit log has not been checked yet.")
         case .inconsistent:
             return .notReady("The audit log disagrees with the tree heads the broker signed; publishes and audit answers are refused.")
-        case .consistent:
+        case .consistent, .provisional:
             break
         }
         let answered = await withTaskGroup(of: Bool.self) { race in

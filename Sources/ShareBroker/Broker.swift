@@ -74,7 +74,7 @@ public final class Broker: Sendable {
         self.store = store
         self.clock = clock
         self.logger = logger
-        self.auditLog = AuditLog(store: store, signingKey: auditSigningKey)
+        self.auditLog = AuditLog(store: store, signingKey: auditSigningKey, logger: logger)
         self.auditPublicKey = auditSigningKey.publicJWK
         self.subjectTokens = subjectTokens
     }

@@ -1,5 +1,6 @@
 public import Foundation
 public import ServiceLifecycle
+public import ShareAudit
 public import ShareModel
 
 /// Durable storage for messages, deliveries and the event record: all the state the broker
@@ -33,6 +34,10 @@ public import ShareModel
 /// - **Ids are unique.** Message ids are one namespace (`publish` answers a replay or a
 ///   conflict); a call that would store a delivery id, a notice's message id or a
 ///   subscription id that is already stored throws, having stored nothing.
+/// - **The stored tree follows the record.** The hashes of the Merkle tree's complete subtrees
+///   (`SubtreeID`) are kept beside the record, written by the broker (`saveSubtrees`) from the
+///   entries it read. They cover entries `[0, storedTreeSize())` with no gap, and are never
+///   changed once stored, so any process reads the same tree (see `AuditLog`).
 /// - **Times** are kept to the millisecond. A bound is reached when `now` equals it: a message
 ///   is expired when `expiresAt <= now`, and a delivery hidden until a time is visible at it.
 ///
@@ -200,12 +205,28 @@ public protocol Store: Service {
     /// most `limit`.
     func events(matching filter: EventFilter, limit: Int) async throws -> [StoredEvent]
 
+    /// How many leaves the stored Merkle tree holds: the stored subtree hashes cover entries
+    /// `[0, storedTreeSize())`, never more than the record.
+    func storedTreeSize() async throws -> Int
+
+    /// The stored hashes of these complete subtrees; one not stored is left out.
+    func subtrees(_ ids: [SubtreeID]) async throws -> [SubtreeID: Hash]
+
+    /// Stores complete-subtree hashes in one transaction, so that a process that dies leaves no
+    /// gap. The caller extends the stored tree from its end (every leaf below the first leaf
+    /// given is stored already); a subtree already stored keeps its first hash, so processes
+    /// storing the same subtrees at once are harmless to each other.
+    func saveSubtrees(_ subtrees: [(id: SubtreeID, hash: Hash)]) async throws
+
     /// Keeps a signed tree head (the broker's commitment to the log at that size).
     /// Saving a head for a size already kept is harmless; the first one stays.
     func saveTreeHead(_ head: SignedTreeHeadRecord) async throws
 
     /// Kept signed tree heads with `treeSize >= fromSize`, smallest first, at most `limit`.
     func treeHeads(fromSize: Int, limit: Int) async throws -> [SignedTreeHeadRecord]
+
+    /// The kept signed tree head of the largest size, if any.
+    func latestTreeHead() async throws -> SignedTreeHeadRecord?
 
     /// The changes other broker processes commit to this store from now on, each announced
     /// after its commit, until the store closes. A store only one process opens at a time

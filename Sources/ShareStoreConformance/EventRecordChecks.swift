@@ -18,6 +18,7 @@ enum EventRecordChecks {
         StoreCheck("entryBytes reads the exact stored bytes of each entry from an index", entryBytes),
         StoreCheck("saveTreeHead keeps the first head of a size; treeHeads lists from a size, smallest first, up to the limit",
                    treeHeads),
+        StoreCheck("latestTreeHead is nil before any head is kept", noLatestTreeHead),
     ]
 
     static func recordAppends(_ store: any Store) async throws {
@@ -134,6 +135,11 @@ enum EventRecordChecks {
         #expect(try await store.treeHeads(fromSize: 3, limit: 1) == [heads[0]])
         #expect(try await store.treeHeads(fromSize: 9, limit: 10) == [heads[2]])
         #expect(try await store.treeHeads(fromSize: 10, limit: 10).isEmpty)
+        #expect(try await store.latestTreeHead() == heads[2])
+    }
+
+    static func noLatestTreeHead(_ store: any Store) async throws {
+        #expect(try await store.latestTreeHead() == nil)
     }
 
     /// A `refused` event as the broker records it for a message never stored.

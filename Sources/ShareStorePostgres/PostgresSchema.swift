@@ -5,11 +5,11 @@ import ShareStore
 /// The tables of the PostgreSQL store and the migrations that make them. Times are BIGINT
 /// milliseconds since 1970 (UTC), ids UUIDs, agencies TEXT, bytes BYTEA.
 enum PostgresSchema {
-    static let version = 2
+    static let version = 3
 
     /// The statements that bring a database from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is an empty database).
-    static let migrations: [[String]] = [initial, deliveryDeadlines]
+    static let migrations: [[String]] = [initial, deliveryDeadlines, subtrees]
 
     /// Version 2: when each delivery must be acknowledged (its type's delivery deadline), and
     /// when the timers settled a delivery not acknowledged by then.
@@ -52,6 +52,28 @@ enum PostgresSchema {
             throw error
         }
     }
+
+    /// Version 3: the Merkle tree's complete subtrees (`SubtreeID`), so that no node holds or
+    /// rebuilds the whole tree. The broker fills it from the stored entries, in chunks that each
+    /// commit, the first time a node starts on the new version (`AuditLog.catchUp`).
+    static let subtrees = [
+        """
+        CREATE TABLE subtrees (
+            level BIGINT NOT NULL,
+            idx BIGINT NOT NULL,
+            hash BYTEA NOT NULL,
+            PRIMARY KEY (level, idx)
+        )
+        """,
+        """
+        CREATE FUNCTION subtrees_never_change() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'stored subtrees are never changed'; END $$
+        """,
+        """
+        CREATE TRIGGER subtrees_no_change BEFORE UPDATE OR DELETE OR TRUNCATE ON subtrees
+            FOR EACH STATEMENT EXECUTE FUNCTION subtrees_never_change()
+        """,
+    ]
 
     static let initial = [
         // The end of the event record and of the delivery sequence. Every transaction that

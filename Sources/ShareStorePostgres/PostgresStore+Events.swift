@@ -68,11 +68,21 @@ extension PostgresStore {
             try await connection.rows("""
                 SELECT tree_size, root_hash, timestamp, signed FROM tree_heads
                 WHERE tree_size >= \(fromSize) ORDER BY tree_size LIMIT \(limit)
-                """, logger: logger).map { row in
-                let (size, root, timestamp, signed) = try row.decode((Int, String, String, String).self)
-                return SignedTreeHeadRecord(treeSize: size, rootHash: root, timestamp: timestamp, signed: signed)
-            }
+                """, logger: logger).map(Self.treeHead)
         }
+    }
+
+    public func latestTreeHead() async throws -> SignedTreeHeadRecord? {
+        try await select { [self] connection in
+            try await connection.rows("""
+                SELECT tree_size, root_hash, timestamp, signed FROM tree_heads ORDER BY tree_size DESC LIMIT 1
+                """, logger: logger).first.map(Self.treeHead)
+        }
+    }
+
+    private static func treeHead(_ row: PostgresRow) throws -> SignedTreeHeadRecord {
+        let (size, root, timestamp, signed) = try row.decode((Int, String, String, String).self)
+        return SignedTreeHeadRecord(treeSize: size, rootHash: root, timestamp: timestamp, signed: signed)
     }
 }
 

@@ -1,10 +1,10 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 12
+    static let version = 13
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish, oneRecipientIndex, byAuditIndex, deliveryDeadlines]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish, oneRecipientIndex, byAuditIndex, deliveryDeadlines, subtrees]
 
     /// Version 12: when each delivery must be acknowledged (its type's delivery deadline), and
     /// when the timers settled a delivery not acknowledged by then.
@@ -14,6 +14,28 @@ enum SQLiteSchema {
         """
         CREATE INDEX deliveries_past_due ON deliveries (due_by)
             WHERE due_by IS NOT NULL AND due_handled_at IS NULL AND acknowledged_at IS NULL
+        """,
+    ]
+
+    /// Version 13: the Merkle tree's complete subtrees (`SubtreeID`), so that no process holds
+    /// or rebuilds the whole tree. The broker fills it from the stored entries, in chunks that
+    /// each commit, the first time it starts on the new version (`AuditLog.catchUp`).
+    static let subtrees = [
+        """
+        CREATE TABLE subtrees (
+            level INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            hash BLOB NOT NULL,
+            PRIMARY KEY (level, idx)
+        ) STRICT, WITHOUT ROWID
+        """,
+        """
+        CREATE TRIGGER subtrees_no_update BEFORE UPDATE ON subtrees
+        BEGIN SELECT RAISE(ABORT, 'stored subtrees are never changed'); END
+        """,
+        """
+        CREATE TRIGGER subtrees_no_delete BEFORE DELETE ON subtrees
+        BEGIN SELECT RAISE(ABORT, 'stored subtrees are never changed'); END
         """,
     ]
 

@@ -487,11 +487,22 @@ public final class SQLiteStore: Store {
                 .bind(fromSize, limit)
             var heads: [SignedTreeHeadRecord] = []
             while try select.step() {
-                heads.append(SignedTreeHeadRecord(treeSize: select.int(0), rootHash: select.text(1),
-                                                  timestamp: select.text(2), signed: select.text(3)))
+                heads.append(Self.treeHead(select))
             }
             return heads
         }
+    }
+
+    public func latestTreeHead() async throws -> SignedTreeHeadRecord? {
+        try await reader.run { connection in
+            let select = try connection.statement(
+                "SELECT tree_size, root_hash, timestamp, signed FROM tree_heads ORDER BY tree_size DESC LIMIT 1")
+            return try select.step() ? Self.treeHead(select) : nil
+        }
+    }
+
+    private static func treeHead(_ row: Statement) -> SignedTreeHeadRecord {
+        SignedTreeHeadRecord(treeSize: row.int(0), rootHash: row.text(1), timestamp: row.text(2), signed: row.text(3))
     }
 
     /// Appends events at the end of the record; returns the index of the first (or of the next,

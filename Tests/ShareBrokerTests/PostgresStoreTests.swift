@@ -22,7 +22,7 @@ struct PostgresStoreTests {
                 try await group.waitForAll()
             }
             let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
-            #expect(try versions.map { try $0.decode(Int.self) } == [2])
+            #expect(try versions.map { try $0.decode(Int.self) } == [3])
         }
     }
 
@@ -34,7 +34,8 @@ struct PostgresStoreTests {
             let before = newMessage()
             _ = try await TestPostgres.withStore(on: configuration) { store in try await publishStored(before, to: store) }
             for statement in ["DROP INDEX deliveries_past_due", "ALTER TABLE deliveries DROP COLUMN due_by",
-                              "ALTER TABLE deliveries DROP COLUMN due_handled_at", "UPDATE schema_version SET version = 1"] {
+                              "ALTER TABLE deliveries DROP COLUMN due_handled_at", "DROP TABLE subtrees", "DROP FUNCTION subtrees_never_change",
+                              "UPDATE schema_version SET version = 1"] {
                 _ = try await TestPostgres.run(statement, on: configuration)
             }
             try await TestPostgres.withStore(on: configuration) { store in
@@ -45,7 +46,7 @@ struct PostgresStoreTests {
                     == [t0.addingTimeInterval(3600)])
             }
             let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
-            #expect(try versions.map { try $0.decode(Int.self) } == [2])
+            #expect(try versions.map { try $0.decode(Int.self) } == [3])
         }
     }
 

@@ -135,6 +135,43 @@ struct AuditLogTests {
         }
     }
 
+    @Test("a broker restarted over its log gives the proofs it gave before for every entry of a signed head, and they verify")
+    func sameProofsAfterRestart() async throws {
+        try await withBroker { broker in
+            for _ in 0..<3 { _ = try await publish(broker) }
+            let head: Head = try await broker.auditGet("/v1/audit/tree-head")
+            let size = head.treeHead.treeSize
+            var proofs: [Inclusion] = []
+            for index in 0..<size { proofs.append(try await broker.auditGet("/v1/audit/proof/inclusion?index=\(index)&treeSize=\(size)")) }
+            try await broker.stop()
+            try await broker.start()
+            for (index, before) in proofs.enumerated() {
+                let after: Inclusion = try await broker.auditGet("/v1/audit/proof/inclusion?index=\(index)&treeSize=\(size)")
+                #expect(after.path == before.path && after.leafHash == before.leafHash)
+                #expect(ProofVerifier.isValidInclusion(leafIndex: index, treeSize: size, leafHash: try #require(Hash(base64: after.leafHash)),
+                                                       path: after.path.compactMap { Hash(base64: $0) }, rootHash: head.root))
+            }
+            #expect(broker.logs.text.contains("the stored tree matches the latest signed tree head"))
+        }
+    }
+
+    @Test("a stored subtree hash changed while the broker was stopped is found at its first leaf, and publishes refuse")
+    func changedSubtreeFound() async throws {
+        try await withBroker { broker in
+            for _ in 0..<3 { _ = try await publish(broker) }
+            _ = try await broker.auditGet("/v1/audit/tree-head") as Head
+            try await broker.stop()
+            let tampered = try await tamper(broker, """
+                DROP TRIGGER subtrees_no_update; UPDATE subtrees SET hash = zeroblob(32) WHERE level = 1 AND idx = 1;
+                """)
+            #expect(tampered.status == 0, "\(tampered.stderr)")
+            try await broker.start()
+            let refused = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
+            #expect(refused.problem?.type == "urn:sharebroker:problem:audit-log-inconsistent")
+            #expect(try await firstSuspectIndex(broker) == 2, "the subtree (level 1, index 1) covers entries 2 and 3")
+        }
+    }
+
     @Test("a tree head row rewritten to match an altered log is found: its signature no longer verifies")
     func rewrittenTreeHeadFound() async throws {
         try await withBroker { broker in
@@ -181,6 +218,13 @@ struct AuditLogTests {
             #expect(try await broker.curl("/health", as: "northshire-csc").status == 200)
             #expect(broker.logs.text.contains("Audit log verified against its signed tree heads"))
         }
+    }
+
+    /// The first suspect index `/health` reports for an audit log found changed.
+    func firstSuspectIndex(_ broker: TestBroker) async throws -> Int? {
+        let health = try await broker.curl("/health", as: "northshire-csc")
+        let state = try JSONSerialization.jsonObject(with: Data(health.body.utf8)) as? [String: Any]
+        return (state?["auditLog"] as? [String: Any])?["firstSuspectIndex"] as? Int
     }
 
     /// Runs SQL on the broker's store file with the sqlite3 tool, as someone with access to

@@ -25,13 +25,13 @@ struct AuditVerifyCommandTests {
     }
 
     /// Changes the stored log as an insider with the disk could, and also deletes the tree heads
-    /// the broker kept, so that its own check at start has nothing to compare with and it
-    /// serves the altered log (AuditLogTests shows it refusing when the heads are there): the
-    /// auditor's pinned tree head is then the only witness left.
+    /// and the stored Merkle tree the broker kept, so that its own checks have nothing to
+    /// compare with and it serves the altered log (AuditLogTests shows it refusing when they
+    /// are there): the auditor's pinned tree head is then the only witness left.
     func tamper(_ broker: TestBroker, _ sql: String) async throws {
         try await broker.stop()
         let result = try await Subprocess.run("sqlite3", [broker.folder.appendingPathComponent("broker.sqlite").path,
-                                                          sql + "; DELETE FROM tree_heads;"])
+                                                          sql + "; DELETE FROM tree_heads; DROP TRIGGER subtrees_no_delete; DELETE FROM subtrees;"])
         #expect(result.status == 0, "\(result.stderr)")
         try await broker.start()
     }

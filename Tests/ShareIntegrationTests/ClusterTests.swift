@@ -159,6 +159,43 @@ struct ClusterTests {
         }
     }
 
+    // The tree is in the database: a node restarted over it reads its subtrees and serves
+    // what the other node served; an entry changed behind both nodes' backs is found, at its
+    // own index, by the full check of the node that starts next.
+    @Test("a restarted node serves the proofs the other node served; an entry changed in the database is found at its index")
+    func restartedNodeServesStoredTree() async throws {
+        let cluster = try await TestCluster.start(nodes: 2)
+        do {
+            let (a, b) = (cluster.nodes[0], cluster.nodes[1])
+            for node in [a, b, a] { try await node.publish(EnvelopeBuilder()) }
+            let head = try await a.auditGet("/v1/audit/tree-head") as AuditLogTests.Head
+            let size = head.treeHead.treeSize
+            var proofs: [AuditLogTests.Inclusion] = []
+            for index in 0..<size { proofs.append(try await a.auditGet("/v1/audit/proof/inclusion?index=\(index)&treeSize=\(size)")) }
+            try await b.stop()
+            try await b.start()
+            for (index, before) in proofs.enumerated() {
+                let after: AuditLogTests.Inclusion = try await b.auditGet("/v1/audit/proof/inclusion?index=\(index)&treeSize=\(size)")
+                #expect(after.path == before.path && after.leafHash == before.leafHash)
+                #expect(ProofVerifier.isValidInclusion(leafIndex: index, treeSize: size, leafHash: try #require(Hash(base64: after.leafHash)),
+                                                       path: after.path.compactMap { Hash(base64: $0) }, rootHash: head.root))
+            }
+
+            try await b.stop()
+            try await TestPostgres.run("ALTER TABLE events DISABLE TRIGGER events_no_change", on: cluster.database.configuration)
+            try await TestPostgres.run("UPDATE events SET entry = '\\x7b7d' WHERE idx = 2", on: cluster.database.configuration)
+            try await b.start()
+            let refused = try await b.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
+            #expect(refused.problem?.type == "urn:sharebroker:problem:audit-log-inconsistent")
+            #expect(try await AuditLogTests().firstSuspectIndex(b) == 2)
+            #expect(b.logs.text.contains("the entry at index 2 no longer hashes"))
+        } catch {
+            try? await cluster.stop()
+            throw error
+        }
+        try await cluster.stop()
+    }
+
     @Test("nodes whose clocks differ by a minute follow the database's: nothing is handed out again early, nothing expires early")
     func clocksFollowTheDatabase() async throws {
         let followTheDatabase = { (document: inout [String: Any]) in

@@ -20,6 +20,8 @@ public struct MerkleError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let malformedHash = Code("malformed-hash")
         /// A tree head whose fields break the format documented on `TreeHead`.
         public static let malformedTreeHead = Code("malformed-tree-head")
+        /// A tree answering from stored subtree hashes lacks one a query needs.
+        public static let subtreeMissing = Code("subtree-missing")
 
         public var description: String { rawValue }
     }

@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import ShareAudit
 import Crypto
 import ShareJWS
@@ -9,102 +10,154 @@ import Synchronization
 /// The event record as an RFC 9162 Merkle tree: tree heads signed with the broker's audit
 /// key, inclusion and consistency proofs, and the exact entry bytes behind each leaf.
 ///
-/// The tree is rebuilt from the store's entries at start and catches up with new entries
-/// before every answer. Entries are appended only by the store, in index order, so catching
-/// up is reading the entries from the tree's size onwards.
+/// The tree lives in the store as the hashes of its complete subtrees (`Store.subtrees`),
+/// which every process sharing the store reads. `catchUp()` extends it from the entries
+/// appended since (in chunks that each commit, so a process that dies leaves no gap); this
+/// process keeps only the compact range of its end (at most 64 hashes). A proof or an earlier
+/// root reads the O(log n) subtrees it needs from the store in one call.
 ///
-/// `verify()` rebuilds the tree from the store and checks it against every tree head the
-/// broker signed before; once the log disagrees, no tree head is signed over it again.
+/// `verify()` re-hashes every stored entry (`EntryRecheck`) and checks the stored tree and
+/// every kept tree head against it; once the log disagrees, no tree head is signed over it again.
 public actor AuditLog {
     private let store: any Store
     private let signingKey: BrokerSigningKey
-    private var tree = MerkleTree()
+    private let logger: Logger
+    /// The compact range of the stored tree's end, as far as this process has caught up.
+    private var head = CompactRange()
     private var lastSignedSize = -1
+    private var running: Task<LogIntegrity, any Error>?
     private let state = Mutex(LogIntegrity.unchecked)
 
-    /// What the last `verify()` found; readable without waiting for the actor.
+    /// What the last check found; readable without waiting for the actor.
     public nonisolated var integrity: LogIntegrity {
         state.withLock { $0 }
     }
 
-    public init(store: any Store, signingKey: BrokerSigningKey) {
+    public init(store: any Store, signingKey: BrokerSigningKey, logger: Logger) {
         self.store = store
         self.signingKey = signingKey
+        self.logger = logger
     }
 
-    /// Brings the tree up to the end of the stored record; returns its size.
+    /// Brings the stored tree up to the end of the stored record; returns its size. Reads only
+    /// the entries no process has added to the stored tree yet (all of them, once, the first
+    /// time a broker starts on a store made before the tree was stored: progress is logged
+    /// every 2^20 entries).
     @discardableResult
     public func catchUp() async throws -> Int {
-        // The actor is re-entered while this awaits the store: another call may have appended
-        // entries meanwhile, so each batch is applied to the tree as it is then.
-        while try Self.append(await store.entryBytes(from: tree.count, limit: Self.batch), to: &tree) {}
-        return tree.count
-    }
-
-    private static let batch = 10_000
-
-    /// Appends to `tree` the entries of `batch` from its size onwards; whether more may follow.
-    private static func append(_ batch: [(index: Int, entry: Data)], to tree: inout MerkleTree) throws -> Bool {
-        for event in batch {
-            if event.index < tree.count { continue }
-            guard event.index == tree.count else {
-                throw BrokerError(.auditUnavailable, "The event record has a gap at index \(tree.count); it cannot be turned into a verifiable log.")
-            }
-            _ = tree.append(entry: event.entry)
+        // The actor is re-entered while this awaits the store: another call may have caught up
+        // meanwhile, so the range kept is the larger; both stored the same subtrees.
+        var range = head
+        if range.size == 0 {
+            range = try await storedRange(size: store.storedTreeSize())
+            if range.size > head.size { head = range }
         }
-        return batch.count == Self.batch
+        var batch = try await store.entryBytes(from: range.size, limit: Self.batch)
+        // Nothing new: the stored tree, never longer than the record, ends here too. Otherwise
+        // another process may have stored the new entries' subtrees already.
+        guard !batch.isEmpty else { return head.size }
+        let storedSize = try await store.storedTreeSize()
+        if storedSize > range.size {
+            range = try await storedRange(size: storedSize)
+            batch = try await store.entryBytes(from: range.size, limit: Self.batch)
+        }
+        while true {
+            var finished: [(id: SubtreeID, hash: Hash)] = []
+            for event in batch {
+                guard event.index == range.size else {
+                    throw BrokerError(.auditUnavailable, "The event record has a gap at index \(range.size); it cannot be turned into a verifiable log.")
+                }
+                finished += range.append(leafHash: MerkleHasher.leafHash(event.entry))
+            }
+            if !finished.isEmpty { try await store.saveSubtrees(finished) }
+            if range.size > head.size { head = range }
+            guard batch.count == Self.batch else { return head.size }
+            if range.size % (1 << 20) == 0 {
+                logger.info("Audit log: entries added to the stored Merkle tree", metadata: [ShareLogKey.count: "\(range.size)"])
+            }
+            batch = try await store.entryBytes(from: range.size, limit: Self.batch)
+        }
     }
 
-    /// Rebuilds the tree from every stored entry and checks it against every kept tree head
-    /// (see `TreeHeadCheck`) and against the tree this broker has been answering from. An
-    /// inconsistency is final for this process: the log must be restored, and the broker
-    /// restarted, before it signs or answers again. Throws only if the store cannot be read.
-    @discardableResult
-    public func verify() async throws -> LogIntegrity {
-        var fresh = MerkleTree()
-        var gap: Int?
+    private static let batch = 16_384
+
+    /// The compact range of the stored tree of `size` leaves, read from the store.
+    private func storedRange(size: Int) async throws -> CompactRange {
+        guard size > 0 else { return CompactRange() }
+        let ids = SubtreeID.compactRange(size: size)
+        let stored = try await store.subtrees(ids)
+        let hashes = ids.compactMap { stored[$0] }
+        guard hashes.count == ids.count else {
+            throw BrokerError(.auditUnavailable, "The stored Merkle tree lacks a subtree of its compact range at size \(size).")
+        }
+        return try CompactRange(size: size, hashes: hashes)
+    }
+
+    /// Answers `query` over the stored tree of `size` leaves, reading the subtrees it needs in
+    /// one store call. A query out of range is a 400 naming `what`.
+    private func answer<T>(size: Int, _ what: String, _ query: (any SubtreeHashes) throws -> T) async throws -> T {
+        let ids: Set<SubtreeID>
         do {
-            while try Self.append(await store.entryBytes(from: fresh.count, limit: Self.batch), to: &fresh) {}
-        } catch let error as BrokerError where error.code == .auditUnavailable {
-            gap = fresh.count
+            ids = try SubtreeReads.of(count: size) { _ = try query($0) }
+        } catch let error as MerkleError {
+            throw BrokerError(.badRequest, "No \(what): \(error.reason) The log now holds \(size) entries.")
         }
-        var check = TreeHeadCheck(key: VerificationKey(try signingKey.publicJWK.publicKey()), tree: fresh)
-        var fromSize = 0
+        let stored = try await store.subtrees(Array(ids))
+        do {
+            return try query(StoredSubtrees(count: size, hashes: stored))
+        } catch let error as MerkleError {
+            throw BrokerError(.auditUnavailable, "The stored Merkle tree cannot answer: \(error.reason)")
+        }
+    }
+
+    /// The quick check made at start, before anything is served: the stored tree (caught up)
+    /// must give the latest kept tree head's root at its size, and that head's signature must
+    /// verify. It reads O(log n) subtrees; `verify()` then re-hashes every entry.
+    @discardableResult
+    public func checkLatestHead() async throws -> LogIntegrity {
+        // The head first: a head another node signs meanwhile is of entries it stored first,
+        // so the catch-up after it reaches the head's size.
+        let latestHead = try await store.latestTreeHead()
+        let size = try await catchUp()
+        var check = TreeHeadCheck(key: try verificationKey())
         var found: LogDisagreement?
-        pages: while true {
-            let heads = try await store.treeHeads(fromSize: fromSize, limit: 1000)
-            for head in heads {
-                found = check.check(head)
-                if found != nil { break pages }
+        if let latest = latestHead {
+            var root: Hash?
+            if latest.treeSize <= size {
+                root = try await answer(size: size, "root") { try $0.rootHash(size: latest.treeSize) }
             }
-            guard heads.count == 1000, let last = heads.last else { break }
-            fromSize = last.treeSize + 1
+            found = check.check(latest, root: root, logSize: size) ?? check.finish()
         }
-        let result: LogIntegrity
-        if let gap, found == nil {
-            found = LogDisagreement(firstSuspectIndex: gap, signedTreeSize: check.latestTreeSize,
-                                    reason: "the store has no entry at index \(gap) but has later ones: entries were deleted.")
-        }
-        if let disagreement = found ?? check.finish() ?? Self.disagreement(of: tree, with: fresh, verifiedSize: check.verifiedSize) {
-            result = .inconsistent(disagreement)
-        } else {
-            if fresh.count > tree.count { tree = fresh }
-            result = .consistent(treeSize: fresh.count, treeHeads: check.checkedHeads)
-        }
-        return state.withLock { current in
+        return settle(found.map(LogIntegrity.inconsistent) ?? .provisional(treeSize: size))
+    }
+
+    /// Re-hashes every stored entry and checks the stored tree and every kept tree head against
+    /// it (`EntryRecheck`); `progress` hears how many entries are checked after each chunk. A
+    /// call made while a check runs waits for that check. An inconsistency is final for this
+    /// process: the log must be restored, and the broker restarted, before it signs or answers
+    /// again. Throws only if the store cannot be read.
+    @discardableResult
+    public func verify(progress: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> LogIntegrity {
+        if let running { return try await running.value }
+        let recheck = EntryRecheck(store: store, key: try verificationKey(), progress: progress)
+        let task = Task { try await recheck.run() }
+        running = task
+        let result = await task.result
+        running = nil
+        return settle(try result.get())
+    }
+
+    private func verificationKey() throws -> VerificationKey {
+        VerificationKey(try signingKey.publicJWK.publicKey())
+    }
+
+    /// Keeps `result` unless an inconsistency was found before.
+    private func settle(_ result: LogIntegrity) -> LogIntegrity {
+        state.withLock { current in
             if case .inconsistent = current { return current }
             current = result
             return result
         }
-    }
-
-    /// Whether the tree answered from until now and the one rebuilt from the store disagree
-    /// where both have entries (the store was changed while the broker ran).
-    private static func disagreement(of served: MerkleTree, with stored: MerkleTree, verifiedSize: Int) -> LogDisagreement? {
-        let size = min(served.count, stored.count)
-        guard size > 0, (try? served.rootHash(size: size)) != (try? stored.rootHash(size: size)) else { return nil }
-        return LogDisagreement(firstSuspectIndex: min(verifiedSize, size), signedTreeSize: served.count,
-                               reason: "the stored entries below index \(size) differ from those the broker read earlier: the store was changed while it ran.")
     }
 
     /// Throws `audit-log-inconsistent` once a check has found the log changed.
@@ -117,15 +170,18 @@ public actor AuditLog {
     public func signedTreeHead(at time: Date) async throws -> (head: TreeHead, signed: String) {
         try refuseIfInconsistent()
         try await catchUp()
-        let head = TreeHead(treeSize: tree.count, rootHash: tree.rootHash, timestamp: Timestamp.format(time))
+        let head = TreeHead(treeSize: head.size, rootHash: head.rootHash, timestamp: Timestamp.format(time))
         let payload = try Self.canonical(head)
         return (head, try signingKey.sign(payload))
     }
 
-    /// Signs and keeps a tree head if the log is not empty and grew since the last one this
-    /// broker signed.
+    /// Signs and keeps a tree head if the log has passed a check, is not empty and grew since
+    /// the last one this broker signed.
     public func signIfGrown(at time: Date) async throws -> TreeHead? {
-        guard case .consistent = integrity else { return nil }
+        switch integrity {
+        case .consistent, .provisional: break
+        case .unchecked, .inconsistent: return nil
+        }
         let size = try await catchUp()
         guard size > 0, size != lastSignedSize else { return nil }
         return try await signAndKeep(at: time).head
@@ -144,22 +200,18 @@ public actor AuditLog {
     /// RFC 9162 inclusion proof of leaf `index` in the tree of `treeSize` leaves.
     public func inclusionProof(index: Int, treeSize: Int) async throws -> (leafHash: Hash, path: [Hash]) {
         try refuseIfInconsistent()
-        try await catchUp()
-        do {
-            return (try tree.leafHash(at: index), try tree.inclusionProof(index: index, size: treeSize))
-        } catch {
-            throw BrokerError(.badRequest, "No inclusion proof for index \(index) in a tree of size \(treeSize): \(error.reason) The log now holds \(tree.count) entries.")
+        let size = try await catchUp()
+        return try await answer(size: size, "inclusion proof for index \(index) in a tree of size \(treeSize)") { tree in
+            (try tree.leafHash(at: index), try tree.inclusionProof(index: index, size: treeSize))
         }
     }
 
     /// RFC 9162 consistency proof between the trees of `first` and `second` leaves.
     public func consistencyProof(from first: Int, to second: Int) async throws -> [Hash] {
         try refuseIfInconsistent()
-        try await catchUp()
-        do {
-            return try tree.consistencyProof(from: first, to: second)
-        } catch {
-            throw BrokerError(.badRequest, "No consistency proof from size \(first) to \(second): \(error.reason) The log now holds \(tree.count) entries.")
+        let size = try await catchUp()
+        return try await answer(size: size, "consistency proof from size \(first) to \(second)") { tree in
+            try tree.consistencyProof(from: first, to: second)
         }
     }
 

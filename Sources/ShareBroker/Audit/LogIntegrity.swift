@@ -7,6 +7,9 @@ import ShareStore
 public enum LogIntegrity: Sendable, Equatable {
     /// Not checked yet.
     case unchecked
+    /// The stored tree agrees with the latest kept tree head, whose signature verifies; the
+    /// re-hashing of every entry against the stored tree and the kept heads is under way.
+    case provisional(treeSize: Int)
     /// The stored log agrees with every kept tree head (`treeHeads` of them), and its latest
     /// head's signature verifies.
     case consistent(treeSize: Int, treeHeads: Int)
@@ -30,8 +33,8 @@ public struct LogDisagreement: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The rule that compares a log, rebuilt from the store, with the tree heads the broker kept:
-/// pure, no I/O.
+/// The rule that compares a log, rebuilt from the store's entries, with the tree heads the
+/// broker kept: pure, no I/O.
 ///
 /// Each kept head's root must equal the rebuilt tree's root at its size; the first that does
 /// not locates the change (between the last matching head and it). A head's signature is
@@ -40,24 +43,24 @@ public struct LogDisagreement: Sendable, Equatable, CustomStringConvertible {
 /// before it, so a valid signature there and matching roots below prove the log unchanged).
 struct TreeHeadCheck {
     let key: VerificationKey
-    let tree: MerkleTree
     /// The size below which the log is known to match a signed head.
     private(set) var verifiedSize = 0
     private(set) var checkedHeads = 0
     private var latest: SignedTreeHeadRecord?
 
-    init(key: VerificationKey, tree: MerkleTree) {
+    init(key: VerificationKey) {
         self.key = key
-        self.tree = tree
     }
 
-    /// Checks the next kept head (heads come smallest first); a disagreement, or nil.
-    mutating func check(_ head: SignedTreeHeadRecord) -> LogDisagreement? {
+    /// Checks the next kept head (heads come smallest first) against `root`, the rebuilt
+    /// tree's root at the head's size, or nil when the log holds only `logSize` entries, fewer
+    /// than the head. A disagreement, or nil.
+    mutating func check(_ head: SignedTreeHeadRecord, root: Hash?, logSize: Int) -> LogDisagreement? {
         latest = head
-        guard head.treeSize <= tree.count else {
-            return disagreement(head, "the broker signed a tree of \(head.treeSize) entries but the store holds \(tree.count): entries were removed.")
+        guard let root else {
+            return disagreement(head, "the broker signed a tree of \(head.treeSize) entries but the store holds \(logSize): entries were removed.")
         }
-        guard let root = try? tree.rootHash(size: head.treeSize), root.base64 == head.rootHash else {
+        guard root.base64 == head.rootHash else {
             if let forged = signatureProblem(head) { return forged }
             return disagreement(head, "the entries from index \(verifiedSize) to \(head.treeSize - 1) no longer hash to the root the broker signed: at least one was changed.")
         }
@@ -84,6 +87,6 @@ struct TreeHeadCheck {
     }
 
     private func disagreement(_ head: SignedTreeHeadRecord, _ reason: String) -> LogDisagreement {
-        LogDisagreement(firstSuspectIndex: min(verifiedSize, tree.count), signedTreeSize: head.treeSize, reason: reason)
+        LogDisagreement(firstSuspectIndex: verifiedSize, signedTreeSize: head.treeSize, reason: reason)
     }
 }

@@ -33,6 +33,8 @@ public struct BrokerMetrics: Sendable {
     private let notices: [String: Counter]
     /// Time of each store commit of a publish (a batch is one commit).
     private let storePublish: Timer
+    /// Entries the running (or last) full check of the audit log has re-hashed.
+    private let auditEntriesChecked: Gauge
 
     /// The message types of the broker's own notices.
     static let noticeTypes = ["delivery-failed/1", "delivery-overdue/1", "response-overdue/1", "flag-accessed/1"]
@@ -59,6 +61,7 @@ public struct BrokerMetrics: Sendable {
             ($0, counter("sharebroker_notices_total", [("type", $0)]))
         })
         storePublish = Timer(label: "sharebroker_store_publish_seconds", factory: factory)
+        auditEntriesChecked = Gauge(label: "sharebroker_audit_log_checked_entries", factory: factory)
     }
 
     /// Metrics that record nothing.
@@ -108,6 +111,10 @@ public struct BrokerMetrics: Sendable {
     }
 
     /// Records how long a store commit took.
+    func recordAuditEntriesChecked(_ count: Int) {
+        auditEntriesChecked.record(count)
+    }
+
     func recordStorePublish(since start: ContinuousClock.Instant) {
         let (seconds, attoseconds) = (ContinuousClock.now - start).components
         storePublish.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)

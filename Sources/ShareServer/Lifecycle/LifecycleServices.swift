@@ -36,7 +36,7 @@ struct APIService<Application: Service>: Service {
     let application: Application
 
     func run() async throws {
-        await broker.verifyAuditLog()
+        await broker.checkAuditLogAtStart()
         try await broker.recordPolicyInForce()
         try await application.run()
     }

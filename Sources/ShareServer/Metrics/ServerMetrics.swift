@@ -60,10 +60,9 @@ final class ServerMetrics: Sendable {
         if let count = try? await broker.unacknowledgedDeliveries() { unacknowledged.set(to: Double(count)) }
         if let count = try? await broker.auditLog.catchUp() { auditEntries.set(to: Double(count)) }
         openStreams.set(to: Double(broker.openStreams))
-        if case .consistent = broker.auditLog.integrity {
-            auditConsistent.set(to: 1)
-        } else {
-            auditConsistent.set(to: 0)
+        switch broker.auditLog.integrity {
+        case .consistent, .provisional: auditConsistent.set(to: 1)
+        case .unchecked, .inconsistent: auditConsistent.set(to: 0)
         }
         return registry.emitToBuffer()
     }
