@@ -19,6 +19,8 @@ public final class BrokerServer: Sendable {
     /// Keeps this node's clock in step with the database's, when the store is shared.
     private let clockSync: ClockSyncService?
     private let metrics = ServerMetrics()
+    /// The OpenAPI document served at `/v1/openapi.json`, read from the catalogue folder at start.
+    private let apiDocument: Data?
     private let logger: Logger
 
     /// Opens the store and checks the TLS files; throws `ConfigurationError` or `StoreError`
@@ -26,6 +28,11 @@ public final class BrokerServer: Sendable {
     public init(settings: ServerSettings, clock: any BrokerClock = SystemClock(), logger: Logger) async throws {
         self.settings = settings
         self.logger = logger
+        apiDocument = APIDocument.load(schemasPath: settings.schemasPath)
+        if apiDocument == nil {
+            logger.warning("No OpenAPI document in the catalogue folder; /v1/openapi.json answers 404",
+                           metadata: ["share.file": "\(settings.schemasPath)/\(APIDocument.fileName)"])
+        }
         let directory = try settings.directory()
         _ = try TLSFactory.serverConfiguration(settings)
         metrics.recordCertificates(try CertificateExpiry.check(settings, now: clock.now(), logger: logger))
@@ -56,7 +63,7 @@ public final class BrokerServer: Sendable {
     public func serviceGroup(handleSignals: Bool, onReady: @escaping @Sendable (Int) async -> Void = { _ in },
                              onMetricsReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> ServiceGroup {
         let app = Application(
-            router: BrokerRouter.make(broker: broker, inFlight: requestsInFlight),
+            router: BrokerRouter.make(broker: broker, inFlight: requestsInFlight, apiDocument: apiDocument),
             server: GuardedHTTPChannel.server(
                 tls: try TLSFactory.serverConfiguration(settings), settings: settings.connections, logger: logger),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
