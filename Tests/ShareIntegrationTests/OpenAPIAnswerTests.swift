@@ -31,6 +31,9 @@ struct OpenAPIAnswerTests {
             try answers.add(inbox, "GET", "/v1/inbox", expecting: 200)
             let deliveries = try JSONDecoder().decode(InboxAnswer.self, from: inbox.body).deliveries
             try #require(deliveries.count == 2, "both messages reach children's social care")
+            let stream = try await broker.curl("/v1/stream", as: "northshire-csc", ["-N", "--max-time", "2"])
+            let event = try #require(stream.body.split(separator: "\n").first { $0.hasPrefix("data: ") }, "a delivery on the stream")
+            try answers.add(Data(event.dropFirst("data: ".count).utf8), component: "Delivery")
             let message = try #require(published.json?["id"] as? String)
             try answers.add(try await csc.send("GET", "/v1/messages/\(message)"), "GET", "/v1/messages/{id}", expecting: 200)
             try answers.add(try await hospital.send("GET", "/v1/messages/\(message)/status"), "GET", "/v1/messages/{id}/status", expecting: 200)
@@ -95,6 +98,13 @@ struct RecordedAnswers {
         try answer.body.write(to: file)
         let mediaType = (answer.header("Content-Type") ?? "").split(separator: ";").first.map(String.init) ?? ""
         cases.append(["method": method, "path": path, "status": answer.status, "contentType": mediaType, "body": file.path])
+    }
+
+    /// Something the document describes in words as `component`, such as a stream's event.
+    mutating func add(_ body: Data, component: String) throws {
+        let file = folder.appendingPathComponent("answer-\(cases.count)")
+        try body.write(to: file)
+        cases.append(["component": component, "body": file.path])
     }
 
     func check() async throws {

@@ -4,8 +4,11 @@
   check_answers.py DOCUMENT CASES   CASES is a JSON list of {"method", "path" (the document's
                                     template, such as /v1/messages/{id}), "status", "contentType",
                                     "body" (a file)}. Each body must match the schema the document
-                                    gives that operation, status and media type. Prints every
-                                    mismatch; exits 0 when there is none, 1 otherwise.
+                                    gives that operation, status and media type. A case of
+                                    {"component", "body"} is checked against that component schema
+                                    (for what the document describes in words, such as a stream's
+                                    events). Prints every mismatch; exits 0 when there is none, 1
+                                    otherwise.
 """
 import json
 import pathlib
@@ -23,6 +26,12 @@ def main() -> int:
     registry = Registry().with_resource(base, Resource.from_contents(document, default_specification=DRAFT202012))
     failures = []
     for case in json.loads(pathlib.Path(sys.argv[2]).read_text()):
+        if "component" in case:
+            schema = {"$ref": f"{base}#/components/schemas/{case['component']}"}
+            instance = json.loads(pathlib.Path(case["body"]).read_bytes())
+            for error in Draft202012Validator(schema, registry=registry).iter_errors(instance):
+                failures.append(f"{case['component']}: {error.message} at {error.json_path}")
+            continue
         where = f"{case['method']} {case['path']} {case['status']} {case['contentType']}"
         operation = document["paths"].get(case["path"], {}).get(case["method"].lower())
         if operation is None:
