@@ -27,6 +27,22 @@ struct OpenAPIContractTests {
         }
     }
 
+    @Test("a catalogue folder without the document: the broker starts, warns, and /v1/openapi.json is a 404 saying why")
+    func missingDocument() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("catalogue-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for name in try FileManager.default.contentsOfDirectory(atPath: RepositoryPaths.schemas.path) where name.hasSuffix(".schema.json") {
+            try FileManager.default.copyItem(at: RepositoryPaths.schemas.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        try await withBroker(configure: { $0["schemas"] = folder.path }) { broker in
+            let answer = try await broker.client(as: "oakfield-primary").send("GET", "/v1/openapi.json")
+            #expect(answer.status == 404)
+            #expect(answer.problem?.code == "not-found" && answer.problem?.detail.contains(APIDocument.fileName) == true)
+            #expect(broker.logs.text.contains("No OpenAPI document in the catalogue folder"))
+        }
+    }
+
     // Every operation as children's social care and the audit routes as the auditor (who alone
     // gets their answers; no link leads among them, so no stateful phase), 100 examples each, then every operation briefly as each other
     // agency, one run at a time. The broker is a `sharebroker demo` process of its own, so that

@@ -4,7 +4,7 @@ import NIOCore
 import ShareBroker
 
 /// `GET /v1/openapi.json`: the API's OpenAPI 3.1 document, byte for byte the file the broker
-/// read from its catalogue folder at start (README "The HTTP API (v1)").
+/// read from its catalogue folder at start (README "The OpenAPI document").
 struct OpenAPIRoute {
     /// The document's bytes; nil when the catalogue folder holds none.
     let document: Data?
