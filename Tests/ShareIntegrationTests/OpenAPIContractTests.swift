@@ -44,15 +44,18 @@ struct OpenAPIContractTests {
     }
 
     // Every operation as children's social care and the audit routes as the auditor (who alone
-    // gets their answers; no link leads among them, so no stateful phase), 100 examples each, then every operation briefly as each other
-    // agency, one run at a time. The broker is a `sharebroker demo` process of its own, so that
-    // its minutes of answering do not take this test process's threads from the other tests.
-    // The stream is left out: its answer does not end, so schemathesis could only time it out.
+    // gets their answers; no link leads among them, so no stateful phase), 100 examples each,
+    // then every operation briefly as each other agency, one run at a time. The broker is a
+    // `sharebroker demo` process of its own, so that its minutes of answering take none of this
+    // test process's threads, and it and schemathesis run at the lowest CPU priority, so that
+    // they take no time the other tests need. The stream is left out: its answer does not end,
+    // so schemathesis could only time it out.
     @Test("schemathesis as each agency: no 5xx, and every status, header and body as the document says")
     func schemathesis() async throws {
         let folder = try TestBroker(configure: Self.quickInbox).folder
         defer { try? FileManager.default.removeItem(at: folder) }
-        let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path])
+        let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path],
+                                               yielding: true)
         defer { demo.process.stopFromTest() }
         let run = SchemathesisRun(folder: folder, url: "https://127.0.0.1:\(demo.port)")
         try await run.as("northshire-csc", examples: 100)
@@ -88,8 +91,8 @@ struct SchemathesisRun {
         let checks = ["not_a_server_error", "status_code_conformance", "content_type_conformance",
                       "response_headers_conformance", "response_schema_conformance"]
         let phases = extra.contains("--phases") ? [] : ["--phases", "examples,coverage,fuzzing,stateful"]
-        let result = try await Subprocess.run("python3", [
-            "-m", "schemathesis.cli", "run", OpenAPIContractTests.document.path, "--url", url,
+        let result = try await Subprocess.run("nice", [
+            "-n", "19", "python3", "-m", "schemathesis.cli", "run", OpenAPIContractTests.document.path, "--url", url,
             "--tls-verify", pki.appendingPathComponent("ca.crt").path,
             "--request-cert", pki.appendingPathComponent("\(agency).crt").path,
             "--request-cert-key", pki.appendingPathComponent("\(agency).key").path,
