@@ -1,9 +1,11 @@
+public import Foundation
 public import Hummingbird
 public import ShareBroker
 
 /// Builds the HTTP API: problem rendering for every route, identity on every `/v1` route.
 public enum BrokerRouter {
-    public static func make(broker: Broker, inFlight: InFlightRequests) -> Router<BrokerRequestContext> {
+    /// `apiDocument` is served at `/v1/openapi.json` (see `APIDocument`).
+    public static func make(broker: Broker, inFlight: InFlightRequests, apiDocument: Data? = nil) -> Router<BrokerRequestContext> {
         let router = Router(context: BrokerRequestContext.self)
         router.add(middleware: inFlight.middleware(context: BrokerRequestContext.self))
         router.add(middleware: ProblemMiddleware())
@@ -21,6 +23,7 @@ public enum BrokerRouter {
         WebhookRoutes(broker: broker).register(on: v1)
         CalendarRoutes(broker: broker).register(on: v1)
         FlagRoutes(broker: broker).register(on: v1)
+        OpenAPIRoute(document: apiDocument).register(on: v1)
         return router
     }
 }

@@ -23,6 +23,8 @@ public final class BrokerServer: Sendable {
     public let timerRounds = ServiceRounds()
     /// The rounds the webhook pusher has completed.
     public let webhookRounds = ServiceRounds()
+    /// The OpenAPI document served at `/v1/openapi.json`, read from the catalogue folder at start.
+    private let apiDocument: Data?
     private let logger: Logger
 
     /// Opens the store and checks the TLS files; throws `ConfigurationError` or `StoreError`
@@ -30,6 +32,11 @@ public final class BrokerServer: Sendable {
     public init(settings: ServerSettings, clock: any BrokerClock = SystemClock(), logger: Logger) async throws {
         self.settings = settings
         self.logger = logger
+        apiDocument = APIDocument.load(schemasPath: settings.schemasPath)
+        if apiDocument == nil {
+            logger.warning("No OpenAPI document in the catalogue folder; /v1/openapi.json answers 404",
+                           metadata: ["share.file": "\(settings.schemasPath)/\(APIDocument.fileName)"])
+        }
         let directory = try settings.directory()
         _ = try TLSFactory.serverConfiguration(settings)
         let revocations = try settings.crlPath.map { try RevocationListWatcher.load($0, clientCAPath: settings.clientCAPath) }
@@ -64,7 +71,7 @@ public final class BrokerServer: Sendable {
     public func serviceGroup(handleSignals: Bool, onReady: @escaping @Sendable (Int) async -> Void = { _ in },
                              onMetricsReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> ServiceGroup {
         let app = Application(
-            router: BrokerRouter.make(broker: broker, inFlight: requestsInFlight),
+            router: BrokerRouter.make(broker: broker, inFlight: requestsInFlight, apiDocument: apiDocument),
             server: GuardedHTTPChannel.server(
                 tls: try TLSFactory.serverConfiguration(settings), settings: settings.connections, logger: logger),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),

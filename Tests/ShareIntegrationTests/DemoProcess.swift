@@ -12,10 +12,12 @@ struct DemoProcess {
     let port: Int
 
     /// Starts `sharebroker demo ARGUMENTS` in `folder` (default: this process's folder) and
-    /// waits up to 60 s for its banner.
-    static func start(_ arguments: [String], in folder: URL? = nil) async throws -> DemoProcess {
+    /// waits up to 60 s for its banner. With `yielding`, at the lowest CPU priority (`nice`), so
+    /// that a long run beside them does not slow the other tests.
+    static func start(_ arguments: [String], in folder: URL? = nil, yielding: Bool = false) async throws -> DemoProcess {
         let executable = try #require(Subprocess.productPath("sharebroker"), "build the sharebroker product first")
-        let process = try ChildProcess(executable, ["demo"] + arguments, directory: folder?.path,
+        let command = (yielding ? ["nice", "-n", "19"] : []) + [executable, "demo"] + arguments
+        let process = try ChildProcess(command[0], Array(command.dropFirst()), directory: folder?.path,
                                        standardOutput: .capture, standardError: .capture)
         let banner = try #require(process.standardOutput)
         let log = try #require(process.standardError)
