@@ -27,12 +27,12 @@ struct DirectoryRoutes {
     @Sendable func jwks(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         _ = try context.caller()
         let keys = broker.directory.sortedAgencies.flatMap { $0.signingKeys.map(Self.jwk) }
-            + [broker.noticePublicKey, broker.auditPublicKey].map { AgencyKey(kty: $0.kty, crv: $0.crv, x: $0.x, y: $0.y, kid: $0.thumbprint, retiredAt: nil) }
+            + [broker.noticePublicKey, broker.auditPublicKey].map { AgencyKey($0, retiredAt: nil) }
         return try jsonResponse(JWKSAnswer(keys: keys))
     }
 
     static func jwk(_ key: PublicSigningKey) -> AgencyKey {
-        AgencyKey(kty: "EC", crv: "P-256", x: key.x, y: key.y, kid: key.kid, retiredAt: key.retiredAt.map(Timestamp.format))
+        AgencyKey(JWK(kty: "EC", crv: "P-256", x: key.x, y: key.y, kid: key.kid), retiredAt: key.retiredAt)
     }
 }
 
@@ -43,8 +43,21 @@ struct AgencyKey: Encodable {
     let crv: String
     let x: String
     let y: String
-    let kid: String
+    let kid: String?
+    let use: String?
+    let alg: String?
     let retiredAt: String?
+
+    init(_ jwk: JWK, retiredAt: Date?) {
+        kty = jwk.kty
+        crv = jwk.crv
+        x = jwk.x
+        y = jwk.y
+        kid = jwk.kid
+        use = jwk.use
+        alg = jwk.alg
+        self.retiredAt = retiredAt.map(Timestamp.format)
+    }
 }
 
 struct DirectoryAnswer: Encodable {
