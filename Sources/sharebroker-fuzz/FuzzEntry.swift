@@ -1,11 +1,24 @@
 import Foundation
 
 #if FUZZING
-/// libFuzzer's entry point: `scripts/fuzz` builds this with `-sanitize=fuzzer,address`.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ bytes: UnsafePointer<UInt8>, _ count: Int) -> CInt {
-    FuzzTarget.selected.run(Data(bytes: bytes, count: count))
-    return 0
+/// libFuzzer's driver, from its runtime without a `main` (`libclang_rt.fuzzer_no_main`), which
+/// `scripts/fuzz` links: SwiftPM names the program's entry point after the module, so the
+/// program's own entry point starts the driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>,
+                     _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                     _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+/// The entry point SwiftPM links as `main`: runs libFuzzer on the selected target.
+@_cdecl("sharebroker_fuzz_main")
+func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    FuzzTarget.selected.prepare()
+    var count = argc
+    var arguments = argv
+    return runFuzzerDriver(&count, &arguments) { bytes, size in
+        FuzzTarget.selected.run(bytes.map { Data(bytes: $0, count: size) } ?? Data())
+        return 0
+    }
 }
 #else
 /// Built without fuzzing, it replays inputs (files, or every file directly in a folder) through the
