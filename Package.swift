@@ -203,6 +203,7 @@ let package = Package(
             dependencies: [
                 "ShareBroker", "ShareModel", "ShareJWS", "ShareSchema", "ShareCatalogue", "ShareCalendar",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictSettings
         ),

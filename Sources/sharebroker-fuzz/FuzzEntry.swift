@@ -1,4 +1,6 @@
 import Foundation
+import Logging
+import ShareBroker
 
 #if FUZZING
 /// libFuzzer's driver, from its runtime without a `main` (`libclang_rt.fuzzer_no_main`), which
@@ -26,6 +28,7 @@ func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CC
 @main
 struct FuzzReplay {
     static func main() throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
         var count = 0
         for path in CommandLine.arguments.dropFirst() {
             for file in try files(at: path) {
@@ -33,7 +36,9 @@ struct FuzzReplay {
                 count += 1
             }
         }
-        print("\(FuzzTarget.selected.rawValue): \(count) inputs replayed")
+        Logger(label: "sharebroker-fuzz").info("Inputs replayed", metadata: [
+            "share.target": "\(FuzzTarget.selected.rawValue)", ShareLogKey.count: "\(count)",
+        ])
     }
 
     private static func files(at path: String) throws -> [URL] {

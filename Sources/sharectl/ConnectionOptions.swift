@@ -66,16 +66,20 @@ struct ConnectionOptions: ParsableArguments {
             keyFile: try require(key ?? environment["SHARECTL_KEY"] ?? demoFile(".key"), "--key", "SHARECTL_KEY"))
     }
 
-    /// The broker URLs from `--url` (each may list several, separated by commas), else
-    /// `SHARECTL_URL`, else the demo folder's, else the default; each must be https.
     private func brokerURLs() throws -> [URL] {
+        try Self.brokerURLs(given: url) { try demoFolder.flatMap { try DemoFolder(path: $0).url } }
+    }
+
+    /// The broker URLs from `given` (`--url`, each may list several, separated by commas), else
+    /// `SHARECTL_URL`, else `demoURL()` (the demo folder's), else the default; each must be https.
+    static func brokerURLs(given flags: [String], demoURL: () throws -> String?) throws -> [URL] {
         let given: [String]
-        if !url.isEmpty {
-            given = url
-        } else if let variable = environment["SHARECTL_URL"] {
+        if !flags.isEmpty {
+            given = flags
+        } else if let variable = ProcessInfo.processInfo.environment["SHARECTL_URL"] {
             given = [variable]
         } else {
-            given = [try demoFolder.flatMap { try DemoFolder(path: $0).url } ?? "https://127.0.0.1:8443"]
+            given = [try demoURL() ?? "https://127.0.0.1:8443"]
         }
         return try given.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { part in
             let text = part.trimmingCharacters(in: .whitespaces)

@@ -15,15 +15,23 @@ struct FuzzRegressionTests {
         let inputs = Paths.repository.appendingPathComponent("Tests/fuzz-inputs/\(target)")
         let files = try FileManager.default.contentsOfDirectory(atPath: inputs.path).filter { !$0.hasPrefix(".") }
         #expect(!files.isEmpty, "the target has seeds")
-        var arguments = [inputs.path]
+        var folders = [inputs]
         if target == "json" || target == "schema" {
-            arguments += [RepositoryPaths.schemas.path] + (try FileManager.default.contentsOfDirectory(atPath: RepositoryPaths.examples.path))
-                .map { RepositoryPaths.examples.appendingPathComponent($0).path }
+            folders += [RepositoryPaths.schemas] + (try FileManager.default.contentsOfDirectory(atPath: RepositoryPaths.examples.path))
+                .map { RepositoryPaths.examples.appendingPathComponent($0) }
         }
-        let run = try await Subprocess.run(program, arguments, environment: [
+        let expected = try folders.reduce(0) { count, folder in
+            try count + FileManager.default.contentsOfDirectory(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+                .filter { file in
+                    let isFile = try file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true
+                    return isFile && !file.lastPathComponent.hasPrefix(".")
+                }.count
+        }
+        let run = try await Subprocess.run(program, folders.map(\.path), environment: [
             "SHAREBROKER_FUZZ_TARGET": target, "SHAREBROKER_SCHEMAS": RepositoryPaths.schemas.path,
         ])
         #expect(run.status == 0, "\(run.text)\(run.stderr)")
-        #expect(run.text.hasPrefix("\(target): "), "\(run.text)")
+        #expect(run.stderr.contains("Inputs replayed"), "\(run.stderr)")
+        #expect(run.stderr.contains("share.count=\(expected)"), "every input was replayed: \(run.stderr)")
     }
 }

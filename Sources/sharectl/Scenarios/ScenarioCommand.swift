@@ -31,8 +31,7 @@ struct ScenarioCommand: AsyncParsableCommand {
 
     func run() async throws {
         let folder = try DemoFolder(path: demoDir ?? ProcessInfo.processInfo.environment["SHARECTL_DEMO_DIR"] ?? "./demo-data")
-        let urls = url.isEmpty ? ProcessInfo.processInfo.environment["SHARECTL_URL"].map { [$0] } ?? [] : url
-        let partnership = try ScenarioPartnership(folder: folder, urls: urls)
+        let partnership = ScenarioPartnership(folder: folder, urls: try ConnectionOptions.brokerURLs(given: url) { folder.url })
         let chosen = name == "all" ? Scenario.all : Scenario.all.filter { $0.name == name }
         var failed: [String] = []
         for scenario in chosen {

@@ -12,17 +12,9 @@ actor ScenarioPartnership {
     /// fetch for the visibility timeout, so they are kept here for the step that waits for them.
     private var fetched: [String: [Delivery]] = [:]
 
-    /// With no `urls`, the demo folder's broker address.
-    init(folder: DemoFolder, urls: [String]) throws {
+    init(folder: DemoFolder, urls: [URL]) {
         self.folder = folder
-        let given = urls.isEmpty ? [folder.url ?? "https://127.0.0.1:8443"] : urls
-        self.urls = try given.flatMap { $0.split(separator: ",") }.map { part in
-            let text = part.trimmingCharacters(in: .whitespaces)
-            guard let url = URL(string: text), url.scheme == "https" else {
-                throw ScenarioFailure("The broker URL must be https://HOST:PORT, not '\(text)'.")
-            }
-            return url
-        }
+        self.urls = urls
     }
 
     /// The client of `agency`, made on first use; an agency the demo folder lacks is a usage error.
@@ -56,15 +48,9 @@ actor ScenarioPartnership {
         fetched[agency, default: []].append(contentsOf: deliveries)
     }
 
-    /// Takes the delivery of `message` to `agency` from those fetched, if there.
-    func take(_ message: UUID, for agency: String) -> Delivery? {
-        guard let index = fetched[agency]?.firstIndex(where: { $0.messageId == message }) else { return nil }
-        return fetched[agency]?.remove(at: index)
-    }
-
-    /// Takes the first delivery of `type` from `sender` to `agency` from those fetched, if there.
-    func take(type: String, from sender: String, for agency: String) -> Delivery? {
-        guard let index = fetched[agency]?.firstIndex(where: { $0.type == type && $0.sender == sender }) else { return nil }
+    /// Takes the first delivery to `agency` that `matches`, from those fetched, if there.
+    func take(for agency: String, where matches: @Sendable (Delivery) -> Bool) -> Delivery? {
+        guard let index = fetched[agency]?.firstIndex(where: matches) else { return nil }
         return fetched[agency]?.remove(at: index)
     }
 

@@ -49,49 +49,48 @@ struct ScenarioRun: Sendable {
         return Published(id: answer.id, type: draft.type, sender: sender, recipients: answer.recipients, auditIndex: answer.audit.index)
     }
 
-    /// `agency` fetches its inbox until the delivery of `message` is there (waiting up to 15
-    /// seconds), verifies the sender's signature and acknowledges it. Returns the verified envelope.
+    /// `agency` fetches its inbox until the delivery of `message` is there, verifies the
+    /// sender's signature and acknowledges it. Returns the verified envelope.
     @discardableResult
     func receive(_ message: Published, by agency: String) async throws -> JSONValue {
-        let client = try await partnership.client(agency)
-        let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < deadline {
-            var found = await partnership.take(message.id, for: agency)
-            if found == nil {
-                await partnership.hold(try await client.inbox(limit: 100, wait: 2), for: agency)
-                found = await partnership.take(message.id, for: agency)
-            }
-            guard let delivery = found else { continue }
-            let envelope = try await partnership.deliveryVerifier().verify(delivery)
-            let acknowledgement = try await client.acknowledge(delivery: delivery.id)
-            let due = (delivery.respondBy.map { ", answer due by \(ScenarioDraft.spoken($0))" } ?? "")
-                + (delivery.dueBy.map { ", due by \(ScenarioDraft.spoken($0))" } ?? "")
-            transcript.line("\(agency) received \(message.type) from \(delivery.sender) (attempt \(delivery.attempt)\(due)), "
-                + "checked its signature, \(acknowledgement.state)")
-            return try JSONValue(parsing: envelope)
-        }
-        throw ScenarioFailure("\(agency) never received \(message.type) \(message.id.lowercased)")
+        let id = message.id
+        let (delivery, envelope) = try await acknowledgeFirst(by: agency, "\(message.type) \(id.lowercased)") { $0.messageId == id }
+        let due = (delivery.respondBy.map { ", answer due by \(ScenarioDraft.spoken($0))" } ?? "")
+            + (delivery.dueBy.map { ", due by \(ScenarioDraft.spoken($0))" } ?? "")
+        transcript.line("\(agency) received \(message.type) from \(delivery.sender) (attempt \(delivery.attempt)\(due)), "
+            + "checked its signature, acknowledged")
+        return envelope
     }
 
-    /// `agency` fetches its inbox until a notice of `type` from the broker is there (waiting up
-    /// to 15 seconds), verifies the broker's signature and acknowledges it. Returns its payload.
+    /// `agency` fetches its inbox until a notice of `type` from the broker is there, verifies the
+    /// broker's signature and acknowledges it. Returns its payload.
     @discardableResult
     func receiveNotice(_ type: String, by agency: String) async throws -> JSONValue {
+        let (_, envelope) = try await acknowledgeFirst(by: agency, "a \(type) notice") {
+            $0.type == type && $0.sender == DeliveryVerifier.broker
+        }
+        transcript.line("\(agency) received \(type) from the broker, checked its signature, acknowledged")
+        return envelope["payload"] ?? .null
+    }
+
+    /// The first delivery to `agency` that `matches`, from its inbox (waiting up to 15 seconds),
+    /// with its signature verified and acknowledged; `what` names it when it never comes.
+    private func acknowledgeFirst(by agency: String, _ what: String,
+                                  where matches: @escaping @Sendable (Delivery) -> Bool) async throws -> (Delivery, JSONValue) {
         let client = try await partnership.client(agency)
         let deadline = ContinuousClock.now + .seconds(15)
         while ContinuousClock.now < deadline {
-            var found = await partnership.take(type: type, from: DeliveryVerifier.broker, for: agency)
+            var found = await partnership.take(for: agency, where: matches)
             if found == nil {
                 await partnership.hold(try await client.inbox(limit: 100, wait: 2), for: agency)
-                found = await partnership.take(type: type, from: DeliveryVerifier.broker, for: agency)
+                found = await partnership.take(for: agency, where: matches)
             }
             guard let delivery = found else { continue }
             let envelope = try JSONValue(parsing: try await partnership.deliveryVerifier().verify(delivery))
             _ = try await client.acknowledge(delivery: delivery.id)
-            transcript.line("\(agency) received \(type) from the broker, checked its signature, acknowledged")
-            return envelope["payload"] ?? .null
+            return (delivery, envelope)
         }
-        throw ScenarioFailure("\(agency) never received a \(type) notice")
+        throw ScenarioFailure("\(agency) never received \(what)")
     }
 
     /// Sends `body` (JSON) as `agency` and answers the JSON of a 200.
