@@ -57,9 +57,17 @@ public final class SQLiteStore: Store {
         await reader.close()
     }
 
-    /// Each connection's page cache, in SQLite's negative-means-KiB form: 64 MiB, so recent
-    /// messages and the indexes stay in memory instead of being read back from the file.
+    /// The reading connection's page cache, in SQLite's negative-means-KiB form: 64 MiB, so
+    /// recent messages and the indexes stay in memory instead of being read back from the file.
     private static let cachePages = -65_536
+
+    /// The writing connection's page cache: 16 MiB. Every commit that splits a B-tree page
+    /// leaves a page numbered past the end of the file in SQLite's cache (`balance_nonroot`
+    /// swaps page numbers through the one after the lock-byte page), so the end of the
+    /// transaction truncates the cache by scanning its whole hash table, one bucket per cached
+    /// page: 16,384 at 64 MiB, 15 % of the writer thread's time on a store of 25,000 messages.
+    /// A quarter of that cache took 10 % off the writer's CPU per message (BENCHMARKS.md).
+    private static let writerCachePages = -16_384
 
     private static func prepare(_ connection: SQLiteConnection, maxSizeBytes: Int?) throws {
         try connection.execute("PRAGMA journal_mode = WAL")
@@ -68,7 +76,7 @@ public final class SQLiteStore: Store {
         // Statement journals and sort buffers stay in memory instead of a temporary file per
         // transaction; they are small and never needed after a crash.
         try connection.execute("PRAGMA temp_store = MEMORY")
-        try connection.execute("PRAGMA cache_size = \(cachePages)")
+        try connection.execute("PRAGMA cache_size = \(writerCachePages)")
         let version = try connection.statement("PRAGMA user_version")
         let current = try version.step() ? version.int(0) : 0
         // Finished before migrating: a pending statement would make DROP fail as locked.

@@ -156,20 +156,22 @@ struct Latencies {
 /// children's social care, valid against the catalogue, its `summary` carrying the padding.
 enum BenchEnvelope {
     /// `count` envelopes with fresh ids and `payloadBytes` of padding, signed before any timing starts.
-    static func signed(_ count: Int, payloadBytes: Int, by signer: MessageSigner) throws -> [(id: String, jws: String)] {
+    /// The n-th message (from 0) is addressed to `recipient(n)`.
+    static func signed(_ count: Int, payloadBytes: Int, by signer: MessageSigner,
+                       to recipient: (Int) -> String = { _ in "northshire-csc" }) throws -> [(id: String, jws: String)] {
         FileHandle.standardError.write(Data("signing \(count) messages…\n".utf8))
         let padding = String(repeating: "x", count: payloadBytes)
-        return try (0..<count).map { _ in
+        return try (0..<count).map { index in
             let id = UUID().uuidString.lowercased()
-            return (id, try signer.sign(envelope: make(id: id, padding: padding)))
+            return (id, try signer.sign(envelope: make(id: id, padding: padding, to: recipient(index))))
         }
     }
 
-    static func make(id: String, padding: String) -> Data {
+    static func make(id: String, padding: String, to recipient: String) -> Data {
         let now = Date()
         let format = Date.ISO8601FormatStyle(timeZone: .gmt)
         let envelope: [String: Any] = [
-            "id": id, "type": "relevant-history/1", "sender": "northshire-hospitals", "to": ["northshire-csc"],
+            "id": id, "type": "relevant-history/1", "sender": "northshire-hospitals", "to": [recipient],
             "area": "E99999999", "subject": ["nhsNumber": "9990001235", "name": "Benchmark Example"],
             "disclosure": [
                 "purpose": "case-information", "lawfulBasis": "public-task",
