@@ -2,7 +2,7 @@ public import Foundation
 public import Hummingbird
 public import ShareBroker
 
-/// Builds the HTTP API: problem rendering for every route, identity on every `/v1` route.
+/// Builds the HTTP API: problem rendering for every route, identity on every `/v1` and `/workspace` route.
 public enum BrokerRouter {
     /// `apiDocument` is served at `/v1/openapi.json` (see `APIDocument`).
     public static func make(broker: Broker, inFlight: InFlightRequests, apiDocument: Data? = nil) -> Router<BrokerRequestContext> {
@@ -24,6 +24,7 @@ public enum BrokerRouter {
         CalendarRoutes(broker: broker).register(on: v1)
         FlagRoutes(broker: broker).register(on: v1)
         OpenAPIRoute(document: apiDocument).register(on: v1)
+        WorkspaceRoutes(broker: broker).register(on: router.group("workspace").add(middleware: IdentityMiddleware(broker: broker)))
         return router
     }
 }

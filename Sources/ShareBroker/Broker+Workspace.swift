@@ -1,0 +1,90 @@
+public import Foundation
+public import ShareAudit
+public import ShareModel
+public import ShareStore
+
+/// What the auditor's workspace pages read. Each call is for auditors only and is recorded in
+/// the log first, as every audit query is (with subjects as their keyed tokens).
+extension Broker {
+    /// Every entry about the subject named by any of `identifiers` (and the unborn subject a
+    /// birth link joins to each), in index order.
+    public func subjectRecord(_ identifiers: [SubjectIdentifier], for agency: Agency) async throws -> [StoredEvent] {
+        guard (1...10).contains(identifiers.count) else {
+            throw BrokerError(.badRequest, "Name the subject by one to ten identifiers: 'nhsNumber', 'system' and 'value', or 'mother' and 'edd'.")
+        }
+        let tokens = try identifiers.map { try subjectTokens.token(of: $0) }
+        try await recordAuditQuery(by: agency, "workspace subject subjects=\(tokens.joined(separator: ","))")
+        do {
+            var joined: Set<String> = []
+            for token in tokens { joined.formUnion(try await tokensJoinedByBirthLinks(to: token)) }
+            return try await allEvents(about: joined.sorted())
+        } catch {
+            throw storeFailure(error)
+        }
+    }
+
+    /// Every entry about one message, and the agencies its `to` addressed directly (nil if the
+    /// message is not stored, as for a refusal).
+    public func messageRecord(_ id: UUID, for agency: Agency) async throws -> (entries: [StoredEvent], addressed: [AgencyID]?) {
+        try await recordAuditQuery(by: agency, "workspace message messageId=\(id.lowercasedString)")
+        do {
+            let entries = try await allEvents(matching: EventFilter(messageID: id))
+            return (entries, try await storedEnvelopes([id]).first?.to)
+        } catch {
+            throw storeFailure(error)
+        }
+    }
+
+    /// Each agency's activity per month (in `timeZone`) from `from` to `to`.
+    public func agencyActivity(from: Date, to: Date, timeZone: TimeZone, for agency: Agency) async throws -> AgencyActivity {
+        guard from < to else { throw BrokerError(.badRequest, "'from' must be before 'to'.") }
+        try await recordAuditQuery(by: agency, "workspace activity from=\(Timestamp.format(from)) to=\(Timestamp.format(to))")
+        do {
+            let entries = try await allEvents(matching: EventFilter(from: from, to: to))
+            return AgencyActivity(entries: entries, now: clock.now(), timeZone: timeZone)
+        } catch {
+            throw storeFailure(error)
+        }
+    }
+
+    /// The current signed tree head, and what the broker's own check of the stored log found.
+    public func logHealth(for agency: Agency) async throws -> (head: TreeHead, signed: String, integrity: LogIntegrity) {
+        try await recordAuditQuery(by: agency, "workspace log-health")
+        do {
+            let (head, signed) = try await auditLog.signAndKeep(at: clock.now())
+            return (head, signed, auditLog.integrity)
+        } catch let error as BrokerError {
+            throw error
+        } catch {
+            throw storeFailure(error)
+        }
+    }
+
+    /// Every event matching `filter` (for any of `tokens` in place of its subject, when given),
+    /// read a thousand at a time.
+    func allEvents(about tokens: [String]? = nil, matching filter: EventFilter = EventFilter()) async throws -> [StoredEvent] {
+        var all: [StoredEvent] = []
+        var next = filter
+        while true {
+            let page = if let tokens { try await events(about: tokens, matching: next, limit: 1000) }
+                else { try await store.events(matching: next, limit: 1000) }
+            all += page
+            guard page.count == 1000, let last = page.last else { return all }
+            next.fromIndex = last.index + 1
+        }
+    }
+}
+
+extension Broker {
+    /// Records a view of a workspace page that reads nothing from the log (the search form).
+    public func recordWorkspaceView(_ page: String, for agency: Agency) async throws {
+        try await recordAuditQuery(by: agency, "workspace \(page)")
+    }
+}
+
+extension Broker {
+    /// The broker's clock now, for the time a page is generated.
+    public func now() -> Date {
+        clock.now()
+    }
+}
