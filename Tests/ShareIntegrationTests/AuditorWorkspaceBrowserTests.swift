@@ -17,11 +17,11 @@ struct AuditorWorkspaceBrowserTests {
     @Test("each entry verifies in the browser, and one changed in the store shows failed")
     func verifiesAndDetectsTampering() async throws {
         try await withBroker { broker in
-            let child: [String: Any] = ["nhsNumber": "9990001006", "name": "Riley Example", "dateOfBirth": "2020-03-02"]
-            let shared = EnvelopeBuilder().with("subject", child)
+            let child = AuditorWorkspaceTests.child(nhsNumber: "9990001006")
+            let shared = try AuditorWorkspaceTests.history(about: child, at: broker.clock.now())
             #expect(try await broker.publishRaw(shared, as: "northshire-hospitals").status == 201)
-            #expect(try await broker.publishRaw(EnvelopeBuilder().with("to", ["oakfield-primary"]).with("subject", child),
-                                                as: "northshire-hospitals").status == 403)
+            let refused = try AuditorWorkspaceTests.history(about: child, to: ["oakfield-primary"], at: broker.clock.now())
+            #expect(try await broker.publishRaw(refused, as: "northshire-hospitals").status == 403)
             let socialCare = try broker.client(as: "northshire-csc")
             for delivery in try await socialCare.inbox(limit: 10) { _ = try await socialCare.acknowledge(delivery: delivery.id) }
             let bundle = try #require(AuditorBrowserBundle.ensure(pki: broker.folder.appendingPathComponent("pki")),
@@ -33,6 +33,8 @@ struct AuditorWorkspaceBrowserTests {
             let pages = [subject, "/workspace/messages/\(shared.id)", "/workspace", "/workspace/activity", "/workspace/log"]
             let checked = try await Subprocess.run("python3", [Self.script, "check"] + common + pages)
             #expect(checked.status == 0, "\(checked.text) \(checked.stderr)")
+            #expect(checked.text.contains("Verified in this browser: 5 of 5 entries proved in the signed tree head"),
+                    "published, routed, delivered, acknowledged, and the refused attempt")
 
             let entries = try await broker.auditGet("/v1/audit/entries?messageId=\(shared.id)") as AuditEntries
             let routed = try #require(entries.entries.first { $0.event.kind == "routed" })

@@ -9,7 +9,8 @@ AutoSelectCertificateForUrls policy picks it without a prompt.
 
 Each PAGE is a path such as /workspace/subject?nhsNumber=9990001006. For each page it waits for
 the page's own verification, checks every entry's verdict, that the browser console holds no
-error, that nothing scrolls sideways at 320 px, and saves a screenshot (and for the first page
+error, that axe-core (bundled by axe-selenium-python) finds no WCAG 2 A or AA violation, that
+nothing scrolls sideways at 320 px, and saves a screenshot (and for the first page
 a PDF as printed) in OUT. The browser profile is kept in OUT, so a second run is a second visit
 (the last tree head verified is in its localStorage). Prints a JSON summary; exit 1 on failure.
 """
@@ -21,6 +22,7 @@ import re
 import subprocess
 import sys
 
+from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
@@ -84,13 +86,17 @@ def visit(driver, url, name, out):
     verdicts = [(int(item.get_attribute("data-index")), item.find_element(By.CSS_SELECTOR, ".verdict").get_attribute("data-verdict"))
                 for item in driver.find_elements(By.CSS_SELECTOR, "li.entry")]
     page = driver.find_element(By.ID, "verification").get_attribute("data-verdict")
-    consistency = driver.execute_script("const c = document.getElementById('consistency'); return c ? c.textContent : null")
+    axe = Axe(driver)
+    axe.inject()
+    checked = axe.run(options="{runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa']}}")
+    accessibility = [f"{violation['id']}: {violation['help']}" for violation in checked["violations"]]
+    status = driver.find_element(By.ID, "verification").text
     driver.save_screenshot(str(out / f"{name}.png"))
     driver.set_window_size(320, 900)
     sideways = driver.execute_script("return document.documentElement.scrollWidth > document.documentElement.clientWidth")
     driver.save_screenshot(str(out / f"{name}-320px.png"))
     errors = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
-    return {"page": page, "verdicts": verdicts, "errors": errors, "sideways": sideways, "consistency": consistency,
+    return {"page": page, "accessibility": accessibility, "verdicts": verdicts, "errors": errors, "sideways": sideways, "status": status,
             "text": driver.find_element(By.TAG_NAME, "body").text}
 
 
@@ -108,7 +114,7 @@ def main():
         for number, path in enumerate(rest):
             name = f"{mode}-{number + 1}-" + (re.sub(r"[^a-z]+", "-", path.split("?")[0].strip("/")) or "workspace")
             result = visit(driver, url + path, name, out)
-            summary[path] = {key: result[key] for key in ("page", "verdicts", "errors", "sideways", "consistency")}
+            summary[path] = {key: result[key] for key in ("page", "verdicts", "errors", "sideways", "status", "accessibility")}
             if number == 0:
                 pdf = driver.print_page()
                 (out / f"{name}.pdf").write_bytes(base64.b64decode(pdf))
@@ -119,6 +125,8 @@ def main():
     for path, result in summary.items():
         if result["errors"]:
             problems.append(f"{path}: console errors {result['errors']}")
+        if result["accessibility"]:
+            problems.append(f"{path}: axe-core finds {result['accessibility']}")
         if result["sideways"]:
             problems.append(f"{path}: scrolls sideways at 320 px")
         for index, verdict in result["verdicts"]:

@@ -8,7 +8,7 @@ enum WorkspaceAssets {
         a{color:#0b4f9c}a:focus,button:focus,input:focus,select:focus{outline:3px solid #d97706;outline-offset:2px}
         .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}
         nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}
-        h1{margin:.5rem 0}code,.jws{overflow-wrap:anywhere;word-break:break-all}
+        h1{margin:.5rem 0}p,li,dd,td,code{overflow-wrap:anywhere}
         .viewer,.record{margin:.3rem 0}.verification{padding:.4rem .6rem;background:#f1f5f9;border-left:4px solid #64748b}
         .verification.ok{border-color:#15803d;background:#f0fdf4}.verification.bad{border-color:#b91c1c;background:#fef2f2}
         form{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:end;margin:1rem 0}

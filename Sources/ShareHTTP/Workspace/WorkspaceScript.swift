@@ -79,6 +79,9 @@ enum WorkspaceScript {
             return null;
           }
 
+          const ukTime = (when) => new Date(when).toLocaleString("en-GB", { timeZone: "Europe/London", dateStyle: "medium",
+            timeStyle: "short" }) + " UK time";
+
           function say(element, verdict, text) {
             element.dataset.verdict = verdict;
             element.textContent = text;
@@ -114,12 +117,12 @@ enum WorkspaceScript {
               const proof = await getJSON("/v1/audit/proof/consistency?from=" + last.treeSize + "&to=" + head.treeSize);
               ok = await consistent(last.treeSize, head.treeSize, bytes(last.rootHash), root, proof.path.map(bytes));
               text = ok ? "Consistent with the tree head this browser verified before (" + last.treeSize + " entries, seen "
-                  + new Date(last.seenAt).toLocaleString("en-GB", { timeZone: "Europe/London" }) + ")."
+                  + ukTime(last.seenAt) + ")."
                 : "FAILED: the log is not an extension of the tree head this browser verified before (" + last.treeSize + " entries).";
             }
             if (ok) localStorage.setItem(storageKey, JSON.stringify({ treeSize: head.treeSize, rootHash: head.rootHash, seenAt: Date.now() }));
             if (place) { place.textContent = text; place.dataset.verdict = ok ? "verified" : "failed"; }
-            return ok;
+            return { ok, text };
           }
 
           async function run() {
@@ -131,18 +134,18 @@ enum WorkspaceScript {
               const head = await verifiedHead(answer.signed, directory.broker.auditKeys);
               if (!head) throw new Error("the tree head's signature does not verify with the broker's audit key");
               const root = bytes(head.rootHash);
-              const logOK = await checkConsistency(head, root);
+              const log = await checkConsistency(head, root);
               let failed = 0;
               for (let i = 0; i < entries.length; i += 6) {
                 const results = await Promise.all(entries.slice(i, i + 6).map((item) => checkEntry(item, head, root)));
                 failed += results.filter((ok) => !ok).length;
               }
-              const ok = logOK && failed === 0;
+              const ok = log.ok && failed === 0;
               status.className = "verification " + (ok ? "ok" : "bad");
               status.textContent = (ok ? "Verified in this browser: " : "VERIFICATION FAILED: ")
                 + (entries.length - failed) + " of " + entries.length + " entries proved in the signed tree head of "
-                + head.treeSize + " entries (root " + head.rootHash + ", signed " + head.timestamp + ")"
-                + (logOK ? "." : "; the log is not consistent with the tree head this browser verified before.");
+                + head.treeSize + " entries (root " + head.rootHash + ", signed " + ukTime(head.timestamp) + ")"
+                + ". " + log.text;
               status.dataset.verdict = ok ? "verified" : "failed";
             } catch (error) {
               status.className = "verification bad";
