@@ -1,14 +1,14 @@
 public import Foundation
 public import ShareAudit
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// What the auditor's workspace pages read. Each call is for auditors only and is recorded in
 /// the log first, as every audit query is (with subjects as their keyed tokens).
 extension Broker {
-    /// Every entry about the subject named by any of `identifiers` (and the unborn subject a
-    /// birth link joins to each), in index order.
-    public func subjectRecord(_ identifiers: [SubjectIdentifier], for agency: Agency) async throws -> [StoredEvent] {
+    /// The timeline of the subject named by any of `identifiers` (and of the unborn subject a
+    /// birth link joins to each), each delivery marked as addressed directly or by subscription.
+    public func subjectTimeline(_ identifiers: [SubjectIdentifier], for agency: Agency) async throws -> SubjectTimeline {
         guard (1...10).contains(identifiers.count) else {
             throw BrokerError(.badRequest, "Name the subject by one to ten identifiers: 'nhsNumber', 'system' and 'value', or 'mother' and 'edd'.")
         }
@@ -17,22 +17,29 @@ extension Broker {
         do {
             var joined: Set<String> = []
             for token in tokens { joined.formUnion(try await tokensJoinedByBirthLinks(to: token)) }
-            return try await allEvents(about: joined.sorted())
+            return try await routedTimeline(try await allEvents(about: joined.sorted()))
         } catch {
             throw storeFailure(error)
         }
     }
 
-    /// Every entry about one message, and the agencies its `to` addressed directly (nil if the
-    /// message is not stored, as for a refusal).
-    public func messageRecord(_ id: UUID, for agency: Agency) async throws -> (entries: [StoredEvent], addressed: [AgencyID]?) {
+    /// The timeline of one message: every entry about it, its deliveries marked as addressed
+    /// directly or by subscription (unknown for a refused message, which was never stored).
+    public func messageTimeline(_ id: UUID, for agency: Agency) async throws -> SubjectTimeline {
         try await recordAuditQuery(by: agency, "workspace message messageId=\(id.lowercasedString)")
         do {
-            let entries = try await allEvents(matching: EventFilter(messageID: id))
-            return (entries, try await storedEnvelopes([id]).first?.to)
+            return try await routedTimeline(try await allEvents(matching: EventFilter(messageID: id)))
         } catch {
             throw storeFailure(error)
         }
+    }
+
+    /// The timeline of `entries`, with the `to` of each stored message it names.
+    private func routedTimeline(_ entries: [StoredEvent]) async throws -> SubjectTimeline {
+        var timeline = SubjectTimeline(entries: entries)
+        let ids = timeline.items.filter { !$0.deliveries.isEmpty }.compactMap(\.messageID)
+        timeline.markRouting(addressed: Dictionary(try await storedEnvelopes(ids).map { ($0.id, $0.to) }, uniquingKeysWith: { first, _ in first }))
+        return timeline
     }
 
     /// Each agency's activity per month (in `timeZone`) from `from` to `to`.

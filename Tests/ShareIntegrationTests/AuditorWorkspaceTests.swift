@@ -57,7 +57,7 @@ struct AuditorWorkspaceTests {
             #expect(html.contains("Consent not sought: Seeking consent could increase the risk to the unborn baby"))
             #expect(html.contains("Relevant history shared into an existing case"), "the type by its title")
             #expect(html.contains("Safeguarding of children and of individuals at risk (DPA 2018 Schedule 1 paragraph 18)"))
-            #expect(html.contains("<td>Northshire Children&#39;s Social Care</td>"))
+            #expect(html.contains("<td>Northshire Children&#39;s Social Care</td><td>addressed directly</td>"))
             #expect(html.contains("acknowledged"), "children's social care acknowledged its copy")
             #expect(html.contains("delivered, not yet acknowledged") || html.contains("waiting to be delivered"),
                     "the MASH has not acknowledged")

@@ -65,7 +65,18 @@ public struct SubjectTimeline: Sendable {
         public var entries: [StoredEvent]
     }
 
-    public let items: [Item]
+    public private(set) var items: [Item]
+
+    /// Marks each delivery as addressed directly or found by a subscription, from the `to` of
+    /// each stored message (`addressed`, by message id); a message not in it is left unknown.
+    public mutating func markRouting(addressed: [UUID: [AgencyID]]) {
+        for item in items.indices {
+            guard let id = items[item].messageID, let to = addressed[id] else { continue }
+            for delivery in items[item].deliveries.indices {
+                items[item].deliveries[delivery].direct = to.contains(items[item].deliveries[delivery].recipient)
+            }
+        }
+    }
 
     /// Groups `entries` (in any order) into items, oldest first.
     public init(entries: [StoredEvent]) {

@@ -1,24 +1,23 @@
 import Foundation
 import ShareBroker
 import ShareModel
-import ShareStore
 
 /// One message's record: what it was, how it was routed, each delivery, and every audit entry about it.
 enum MessagePage {
-    static func html(entries: [StoredEvent], addressed: [AgencyID]?, words: Words, now: Date) -> String {
-        guard var item = SubjectTimeline(entries: entries).items.first else {
+    static func html(_ timeline: SubjectTimeline, words: Words, now: Date) -> String {
+        guard let item = timeline.items.first else {
             return "<p>The audit log holds nothing about this message.</p>"
         }
-        if let addressed {
-            for index in item.deliveries.indices { item.deliveries[index].direct = addressed.contains(item.deliveries[index].recipient) }
+        let direct = item.deliveries.filter { $0.direct == true }.map { words.agency($0.recipient) }
+        let routing = switch (item.category, item.deliveries.isEmpty) {
+        case (.refusal, _): "Refused by the sharing policy: it was never stored, so it was routed to nobody."
+        case (_, true): "Routed to nobody: a record kept for its sender and auditors."
+        case _ where direct.isEmpty: "Every recipient was found by a subscription."
+        default: "Addressed directly to \(direct.joined(separator: ", ")); any other recipient was found by a subscription."
         }
-        let routing = addressed.map { to in
-            to.isEmpty ? "Not addressed to anyone: every recipient below was found by a subscription (or, for a record, none)."
-                : "Addressed directly to \(to.map(words.agency).joined(separator: ", ")); any other recipient was found by a subscription."
-        } ?? "The message was not stored (it was refused), so it was routed to nobody."
         return """
             <p class="routing">\(HTML.escape(routing))</p>
-            <ol class="timeline">\(TimelineItemView(item: item, words: words, now: now).html())</ol>
+            <ol class="timeline">\(timeline.items.map { TimelineItemView(item: $0, words: words, now: now).html() }.joined(separator: "\n"))</ol>
             """
     }
 }

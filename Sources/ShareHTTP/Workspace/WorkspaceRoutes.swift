@@ -34,7 +34,7 @@ struct WorkspaceRoutes {
     @Sendable func subject(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         let viewer = try context.caller()
         let (identifiers, fields) = try Self.identifiers(request)
-        let entries = try await broker.subjectRecord(identifiers, for: viewer)
+        let timeline = try await broker.subjectTimeline(identifiers, for: viewer)
         let parameters = request.uri.queryParameters
         func text(_ name: String) -> String? { parameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         var filter = TimelineFilter(type: text("type"), fromText: text("from"), toText: text("to"))
@@ -42,7 +42,6 @@ struct WorkspaceRoutes {
             guard let id = AgencyID(agency) else { throw BrokerError(.badRequest, "'agency' must be an agency id.") }
             filter.agency = id
         }
-        let timeline = SubjectTimeline(entries: entries)
         let shown = timeline.filtered(agency: filter.agency, type: filter.type, from: filter.from, to: filter.to)
         let vocabulary = words
         let body = SubjectPages.filters(identifiers: fields, filter: filter, words: vocabulary, agencies: broker.directory.sortedAgencies,
@@ -57,8 +56,7 @@ struct WorkspaceRoutes {
         guard let id = UUID(uuidString: context.parameters.get("id") ?? "") else {
             throw BrokerError(.badRequest, "A message is named by its id, a UUID.")
         }
-        let (entries, addressed) = try await broker.messageRecord(id, for: viewer)
-        let body = MessagePage.html(entries: entries, addressed: addressed, words: words, now: broker.now())
+        let body = MessagePage.html(try await broker.messageTimeline(id, for: viewer), words: words, now: broker.now())
         return page(WorkspacePage(title: "Message detail", viewer: viewer, viewedAt: broker.now(),
                                   found: "the message \(id.lowercasedString), found by its id", body: body))
     }
