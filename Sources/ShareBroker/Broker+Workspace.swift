@@ -1,7 +1,7 @@
 public import Foundation
 public import ShareAudit
 public import ShareModel
-import ShareStore
+public import ShareStore
 
 /// What the auditor's workspace pages read. Each call is for auditors only and is recorded in
 /// the log first, as every audit query is (with subjects as their keyed tokens).
@@ -41,6 +41,36 @@ extension Broker {
         timeline.markRouting(addressed: Dictionary(try await storedEnvelopes(ids).map { ($0.id, $0.to) }, uniquingKeysWith: { first, _ in first }))
         return timeline
     }
+
+    /// The entries of a FHIR export: about the subject named by any of `identifiers` (with what a
+    /// birth link joins to it) when there are any, otherwise every entry; either way from `from`
+    /// (inclusive) to `to` (exclusive). At most `fhirExportLimit`; more is a 400 asking for a
+    /// narrower range.
+    public func auditTrail(_ identifiers: [SubjectIdentifier], from: Date?, to: Date?, for agency: Agency) async throws -> [StoredEvent] {
+        guard identifiers.count <= 10 else { throw BrokerError(.badRequest, "Name the subject by at most ten identifiers.") }
+        guard !identifiers.isEmpty || (from != nil && to != nil) else {
+            throw BrokerError(.badRequest, "Name a subject ('nhsNumber', 'system' and 'value', or 'mother' and 'edd'), or give both 'from' and 'to'.")
+        }
+        let tokens = try identifiers.map { try subjectTokens.token(of: $0) }
+        let range = EventFilter(from: from, to: to)
+        try await recordAuditQuery(by: agency, "fhir-export subjects=\(tokens.joined(separator: ",")) \(range.recordedForm)")
+        do {
+            var joined: Set<String> = []
+            for token in tokens { joined.formUnion(try await tokensJoinedByBirthLinks(to: token)) }
+            let entries = try await allEvents(about: tokens.isEmpty ? nil : joined.sorted(), matching: range)
+            guard entries.count <= Self.fhirExportLimit else {
+                throw BrokerError(.badRequest, "The export would hold \(entries.count) entries, more than \(Self.fhirExportLimit); give a narrower 'from' and 'to'.")
+            }
+            return entries
+        } catch let error as BrokerError {
+            throw error
+        } catch {
+            throw storeFailure(error)
+        }
+    }
+
+    /// The most entries one FHIR export holds.
+    public static let fhirExportLimit = 10_000
 
     /// Each agency's activity per month (in `timeZone`) from `from` to `to`.
     public func agencyActivity(from: Date, to: Date, timeZone: TimeZone, for agency: Agency) async throws -> AgencyActivity {

@@ -18,6 +18,7 @@ public enum BrokerRouter {
         StreamRoutes(broker: broker).register(on: v1)
         DirectoryRoutes(broker: broker).register(on: v1)
         AuditRoutes(broker: broker).register(on: v1)
+        FHIRRoute(broker: broker).register(on: v1)
         SchemaRoutes(broker: broker).register(on: v1)
         SubscriptionRoutes(broker: broker).register(on: v1)
         WebhookRoutes(broker: broker).register(on: v1)

@@ -17,13 +17,7 @@ struct AuditorWorkspaceBrowserTests {
     @Test("each entry verifies in the browser, and one changed in the store shows failed")
     func verifiesAndDetectsTampering() async throws {
         try await withBroker { broker in
-            let child = AuditorWorkspaceTests.child(nhsNumber: "9990001006")
-            let shared = try AuditorWorkspaceTests.history(about: child, at: broker.clock.now())
-            #expect(try await broker.publishRaw(shared, as: "northshire-hospitals").status == 201)
-            let refused = try AuditorWorkspaceTests.history(about: child, to: ["oakfield-primary"], at: broker.clock.now())
-            #expect(try await broker.publishRaw(refused, as: "northshire-hospitals").status == 403)
-            let socialCare = try broker.client(as: "northshire-csc")
-            for delivery in try await socialCare.inbox(limit: 10) { _ = try await socialCare.acknowledge(delivery: delivery.id) }
+            let shared = try await AuditorWorkspaceTests.shareAndRefuse(on: broker)
             let bundle = try #require(AuditorBrowserBundle.ensure(pki: broker.folder.appendingPathComponent("pki")),
                                       "openssl makes the auditor's PKCS#12 file")
             try? FileManager.default.removeItem(at: Self.artefacts)

@@ -23,6 +23,20 @@ struct AuditorWorkspaceTests {
             .with("subject", subject)
     }
 
+    /// The hospital shares a child's history (NHS number 9990001006) with children's social care,
+    /// which acknowledges it, and is refused sending it to a school; returns the shared message.
+    @discardableResult
+    static func shareAndRefuse(on broker: TestBroker) async throws -> EnvelopeBuilder {
+        let child = child(nhsNumber: "9990001006")
+        let shared = try history(about: child, at: broker.clock.now())
+        #expect(try await broker.publishRaw(shared, as: "northshire-hospitals").status == 201)
+        let refused = try history(about: child, to: ["oakfield-primary"], at: broker.clock.now())
+        #expect(try await broker.publishRaw(refused, as: "northshire-hospitals").status == 403)
+        let socialCare = try broker.client(as: "northshire-csc")
+        for delivery in try await socialCare.inbox(limit: 10) { _ = try await socialCare.acknowledge(delivery: delivery.id) }
+        return shared
+    }
+
     static func page(_ path: String, on broker: TestBroker, as agency: String = "northshire-audit") async throws
         -> (status: Int, html: String) {
         let answer = try await broker.client(as: agency).send("GET", path)
