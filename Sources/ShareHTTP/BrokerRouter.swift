@@ -25,7 +25,8 @@ public enum BrokerRouter {
         CalendarRoutes(broker: broker).register(on: v1)
         FlagRoutes(broker: broker).register(on: v1)
         OpenAPIRoute(document: apiDocument).register(on: v1)
-        WorkspaceRoutes(broker: broker).register(on: router.group("workspace").add(middleware: IdentityMiddleware(broker: broker)))
+        WorkspaceRoutes(broker: broker).register(on: router.group("workspace").add(middleware: WorkspaceErrorPage())
+            .add(middleware: IdentityMiddleware(broker: broker)))
         return router
     }
 }

@@ -148,9 +148,16 @@ struct AuditorWorkspaceTests {
                 #expect(answer.status == 403, "\(path)")
                 #expect(answer.problem?.code == "auditors-only", "\(path)")
             }
+            let inBrowser = try await broker.curl("/workspace/subject?nhsNumber=9990001235", as: "northshire-csc",
+                                                  ["-H", "Accept: text/html,application/xhtml+xml"])
+            #expect(inBrowser.status == 403)
+            #expect(inBrowser.body.contains("<h1>Auditors only</h1>"), "a page a browser shows")
+            #expect(inBrowser.body.contains("The audit API is for agencies of kind &#39;auditor&#39;"))
             let search = try await Self.page("/workspace", on: broker)
             #expect(search.status == 200)
             #expect(search.html.contains("Mother's NHS number"))
+            let badDate = try await Self.page("/workspace/subject?nhsNumber=9990001235&from=yesterday", on: broker)
+            #expect(badDate.status == 400, "a filter that cannot be read is refused, not ignored")
         }
     }
 }

@@ -38,6 +38,9 @@ struct WorkspaceRoutes {
         let parameters = request.uri.queryParameters
         func text(_ name: String) -> String? { parameters.get(name).flatMap { $0.isEmpty ? nil : $0 } }
         var filter = TimelineFilter(type: text("type"), fromText: text("from"), toText: text("to"))
+        guard (filter.fromText == nil || filter.from != nil), (filter.toText == nil || filter.to != nil) else {
+            throw BrokerError(.badRequest, "'from' and 'to' must be dates such as 2026-12-05.")
+        }
         if let agency = text("agency") {
             guard let id = AgencyID(agency) else { throw BrokerError(.badRequest, "'agency' must be an agency id.") }
             filter.agency = id
