@@ -6,7 +6,8 @@ import Testing
 
 /// The workspace in headless Chromium with the auditor's certificate from the demo's PKCS#12
 /// file (Tests/interop/workspace_browser.py): every entry verifies in the browser, an entry
-/// changed in the store shows failed on the next visit, the console stays clean, nothing
+/// changed in the store shows failed on the next visit, a kept tree head the log does not extend
+/// fails the consistency check, the console stays clean, nothing
 /// scrolls sideways at 320 px. Screenshots and a printed PDF are left in
 /// `.build/artefacts/workspace-browser/`.
 @Suite("Auditor's workspace in Chromium")
@@ -42,6 +43,10 @@ struct AuditorWorkspaceBrowserTests {
             #expect(second.status == 0, "\(second.text) \(second.stderr)")
             #expect(second.text.contains("Consistent with the tree head this browser verified before"),
                     "the second visit checks a consistency proof from the first")
+            let forged = try await Subprocess.run("python3", [Self.script, "forged"] + common + ["/workspace/log"])
+            #expect(forged.status == 0, "\(forged.text) \(forged.stderr)")
+            #expect(forged.text.contains("FAILED: the log is not an extension of the tree head this browser verified before"),
+                    "a kept tree head the log does not extend fails the consistency proof")
         }
     }
 }

@@ -6,6 +6,8 @@ AutoSelectCertificateForUrls policy picks it without a prompt.
 
     workspace_browser.py check URL P12 PASSWORD CA OUT PAGE...      every entry verifies
     workspace_browser.py tampered URL P12 PASSWORD CA OUT PAGE INDEX  that entry fails, the rest verify
+    workspace_browser.py forged URL P12 PASSWORD CA OUT PAGE...     the browser's kept tree head is replaced
+                                                                    by one with another root: the page fails
 
 Each PAGE is a path such as /workspace/subject?nhsNumber=9990001006. For each page it waits for
 the page's own verification, checks every entry's verdict, that the browser console holds no
@@ -100,6 +102,17 @@ def visit(driver, url, name, out):
             "text": driver.find_element(By.TAG_NAME, "body").text}
 
 
+def forge_kept_head(driver, url, out):
+    """Visits the workspace (which keeps the tree head it verifies), then puts in its place a head
+    of the same size with another root, as a log rewritten behind the browser's back would look."""
+    visit(driver, url + "/workspace", "forged-0-workspace", out)
+    driver.execute_script("""
+        const key = "sharebroker.treeHead." + location.host;
+        const kept = JSON.parse(localStorage.getItem(key));
+        kept.rootHash = btoa(String.fromCharCode(...new Uint8Array(32)));
+        localStorage.setItem(key, JSON.stringify(kept));""")
+
+
 def main():
     mode, url, p12, password, ca, out = sys.argv[1:7]
     out = pathlib.Path(out)
@@ -111,6 +124,8 @@ def main():
     driver = open_browser(out)
     summary = {}
     try:
+        if mode == "forged":
+            forge_kept_head(driver, url, out)
         for number, path in enumerate(rest):
             name = f"{mode}-{number + 1}-" + (re.sub(r"[^a-z]+", "-", path.split("?")[0].strip("/")) or "workspace")
             result = visit(driver, url + path, name, out)
@@ -133,7 +148,7 @@ def main():
             expected = "failed" if index == tampered_index else "verified"
             if verdict != expected:
                 problems.append(f"{path}: entry {index} is {verdict}, not {expected}")
-        if result["page"] != ("failed" if tampered_index is not None else "verified"):
+        if result["page"] != ("verified" if mode == "check" else "failed"):
             problems.append(f"{path}: the page's verdict is {result['page']}")
     print(json.dumps(summary))
     if problems:
