@@ -155,15 +155,7 @@ extension Broker {
         }
         try await recordAuditQuery(by: agency, "subject-report \(filter.recordedForm)")
         do {
-            let tokens = try await tokensJoinedByBirthLinks(to: token)
-            var all: [StoredEvent] = []
-            var next = filter
-            while true {
-                let page = try await events(about: tokens, matching: next, limit: 1000)
-                all += page
-                guard page.count == 1000, let last = page.last else { break }
-                next.fromIndex = last.index + 1
-            }
+            let all = try await allEvents(about: try await tokensJoinedByBirthLinks(to: token), matching: filter)
             return SubjectReport(entries: all, generatedAt: clock.now())
         } catch {
             throw storeFailure(error)
@@ -197,7 +189,7 @@ extension Broker {
         return filter
     }
 
-    private func recordAuditQuery(by agency: Agency, _ query: String) async throws {
+    func recordAuditQuery(by agency: Agency, _ query: String) async throws {
         guard agency.kind == .auditor else {
             throw BrokerError(.auditorsOnly, "The audit API is for agencies of kind 'auditor'; '\(agency.id)' is \(agency.kind.rawValue).")
         }

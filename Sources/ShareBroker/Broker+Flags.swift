@@ -101,7 +101,7 @@ extension Broker {
     }
 
     /// The envelopes of stored messages (the broker checked each when it was published).
-    private func storedEnvelopes(_ ids: [UUID]) async throws -> [Envelope] {
+    func storedEnvelopes(_ ids: [UUID]) async throws -> [Envelope] {
         try await store.storedMessages(ids).compactMap { message in
             guard let document = try? JSONValue(parsing: try CompactJWS(compact: message.jws).payload),
                   case .success(let envelope) = EnvelopeReader().read(document) else { return nil }

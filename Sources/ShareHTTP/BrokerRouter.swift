@@ -2,7 +2,7 @@ public import Foundation
 public import Hummingbird
 public import ShareBroker
 
-/// Builds the HTTP API: problem rendering for every route, identity on every `/v1` route.
+/// Builds the HTTP API: problem rendering for every route, identity on every `/v1` and `/workspace` route.
 public enum BrokerRouter {
     /// `apiDocument` is served at `/v1/openapi.json` (see `APIDocument`).
     public static func make(broker: Broker, inFlight: InFlightRequests, apiDocument: Data? = nil) -> Router<BrokerRequestContext> {
@@ -18,12 +18,15 @@ public enum BrokerRouter {
         StreamRoutes(broker: broker).register(on: v1)
         DirectoryRoutes(broker: broker).register(on: v1)
         AuditRoutes(broker: broker).register(on: v1)
+        FHIRRoute(broker: broker).register(on: v1)
         SchemaRoutes(broker: broker).register(on: v1)
         SubscriptionRoutes(broker: broker).register(on: v1)
         WebhookRoutes(broker: broker).register(on: v1)
         CalendarRoutes(broker: broker).register(on: v1)
         FlagRoutes(broker: broker).register(on: v1)
         OpenAPIRoute(document: apiDocument).register(on: v1)
+        WorkspaceRoutes(broker: broker).register(on: router.group("workspace").add(middleware: WorkspaceErrorPage())
+            .add(middleware: IdentityMiddleware(broker: broker)))
         return router
     }
 }

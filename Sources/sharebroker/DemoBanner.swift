@@ -4,7 +4,20 @@ import ShareServer
 
 /// What `sharebroker demo` tells a person once it is listening.
 enum DemoBanner {
-    static func text(folder: String, port: Int, metricsPort: Int?, created: Bool) -> String {
+    /// How a browser gets the auditor's certificate: the PKCS#12 file and its development password.
+    static func workspace(folder: String, bundle: URL?) -> String {
+        guard let bundle else {
+            let pki = URL(fileURLWithPath: folder).appendingPathComponent("pki")
+            return "make the auditor's certificate file for the browser with: "
+                + AuditorBrowserBundle.command(pki: pki, output: pki.appendingPathComponent("northshire-audit.p12")).joined(separator: " ")
+        }
+        return """
+            import \(bundle.path) into the browser's certificates (development password: \(AuditorBrowserBundle.password)),
+              and trust \(folder)/pki/ca.crt as an authority for websites (DEVELOPMENT ONLY)
+            """
+    }
+
+    static func text(folder: String, port: Int, metricsPort: Int?, created: Bool, browserBundle: URL?) -> String {
         let metrics = metricsPort.map {
             "\n  metrics        http://127.0.0.1:\($0)/metrics  (plain HTTP; also /livez and /readyz)"
         } ?? ""
@@ -34,6 +47,9 @@ enum DemoBanner {
 
               # the MASH subscribes to every referral in the area
               swift run sharectl subscriptions add --as northshire-mash --demo-dir \(folder) --type unborn-baby-referral/1 --area \(DemoPartnership.area)
+
+            The auditor's workspace in a browser: https://127.0.0.1:\(port)/workspace
+              \(workspace(folder: folder, bundle: browserBundle))
 
             Stop with Ctrl-C.
 

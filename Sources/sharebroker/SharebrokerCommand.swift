@@ -82,12 +82,14 @@ struct Demo: AsyncParsableCommand {
         let server: BrokerServer
         let created: Bool
         let configuration: URL
+        let browserBundle: URL?
         do {
             let prepared = try DemoPartnership.prepare(
                 dataDirectory: folder, port: port, schemas: URL(fileURLWithPath: schemas, isDirectory: true),
                 benchmarkAgencies: benchAgencies)
             created = prepared.created
             configuration = prepared.configuration
+            browserBundle = AuditorBrowserBundle.ensure(pki: folder.appendingPathComponent("pki"))
             var environment = ProcessInfo.processInfo.environment
             environment["SHAREBROKER_PORT"] = environment["SHAREBROKER_PORT"] ?? String(port)
             if let postgres {
@@ -116,7 +118,7 @@ struct Demo: AsyncParsableCommand {
             }
             let metricsPort = metricsWanted ? await metricsPorts.first { _ in true } : nil
             FileHandle.standardOutput.write(Data(DemoBanner.text(
-                folder: folder.path, port: port, metricsPort: metricsPort, created: created).utf8))
+                folder: folder.path, port: port, metricsPort: metricsPort, created: created, browserBundle: browserBundle).utf8))
         }, onMetricsReady: { port in metricsReady.yield(port) })
     }
 }

@@ -32,6 +32,22 @@ struct DemoFolderTests {
         }
     }
 
+    @Test("sharebroker demo writes the auditor's PKCS#12 file for a browser, and its banner names it, its password and the workspace")
+    func auditorCertificateForTheBrowser() async throws {
+        try await withDemoFolder(port: 1) { folder in
+            let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path])
+            defer { demo.process.stopFromTest() }
+            let file = folder.appendingPathComponent("pki/northshire-audit.p12").path
+            #expect(demo.banner.text.contains("https://127.0.0.1:\(demo.port)/workspace"))
+            #expect(demo.banner.text.contains("import \(file) into the browser's certificates (development password: northshire-dev)"))
+            let opened = try await Subprocess.run("openssl", ["pkcs12", "-in", file, "-passin", "pass:northshire-dev", "-nodes"])
+            #expect(opened.status == 0, "\(opened.stderr)")
+            #expect(opened.text.contains("subject=O = Northshire Safeguarding Partnership (DEVELOPMENT ONLY), CN = northshire-audit"))
+            #expect(opened.text.contains("-----BEGIN PRIVATE KEY-----"), "with its key")
+            #expect(try await demo.stop())
+        }
+    }
+
     @Test("sharectl --as with an agency the demo folder lacks exits 64 and names the agencies it has")
     func misspeltAgencyIsAUsageError() async throws {
         try await withDemoFolder(port: 1) { folder in

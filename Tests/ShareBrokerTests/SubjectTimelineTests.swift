@@ -1,0 +1,61 @@
+import Foundation
+import ShareBroker
+import ShareModel
+import ShareStore
+import Testing
+
+/// The workspace's timeline from log entries alone: every outcome of every copy is kept.
+@Suite("Subject timeline")
+struct SubjectTimelineTests {
+    let message = UUID()
+    let delivery = UUID()
+    let start = Date(timeIntervalSince1970: 1_800_000_000)
+    let hospital = AgencyID("northshire-hospitals")!
+    let school = AgencyID("oakfield-primary")!
+
+    func stored(_ events: [EventRecord]) -> [StoredEvent] {
+        events.enumerated().map { StoredEvent(index: $0.offset, event: $0.element, entry: $0.element.entryBytes()) }
+    }
+
+    func copy(_ kind: EventRecord.Kind, after seconds: TimeInterval, attempt: Int? = nil) -> EventRecord {
+        EventRecord(kind: kind, at: start.addingTimeInterval(seconds), agency: school, messageID: message, deliveryID: delivery, attempt: attempt)
+    }
+
+    @Test("a copy handed out three times and never acknowledged is dead-lettered and overdue, and says so")
+    func deadLetteredAndOverdue() throws {
+        let timeline = SubjectTimeline(entries: stored([
+            EventRecord(kind: .published, at: start, agency: hospital, messageID: message, messageType: "domestic-abuse-notification/1"),
+            EventRecord(kind: .routed, at: start, agency: hospital, messageID: message, deliveryID: delivery, recipient: school,
+                        dueBy: start.addingTimeInterval(3600)),
+            copy(.delivered, after: 10, attempt: 1), copy(.delivered, after: 100, attempt: 2), copy(.delivered, after: 200, attempt: 3),
+            copy(.deadLettered, after: 300),
+        ]))
+        let item = try #require(timeline.items.first)
+        #expect(timeline.items.count == 1 && item.category == .disclosure)
+        let copy = try #require(item.deliveries.first)
+        #expect(copy.recipient == school && copy.handOuts == 3 && copy.acknowledgedAt == nil)
+        #expect(copy.firstDeliveredAt == start.addingTimeInterval(10))
+        #expect(copy.deadLetteredAt == start.addingTimeInterval(300))
+        #expect(!copy.isOverdue(at: start.addingTimeInterval(3599)) && copy.isOverdue(at: start.addingTimeInterval(3601)))
+        #expect(item.entries.map(\.index) == Array(0...5), "every entry about it, to prove each one")
+    }
+
+    @Test("the broker's notices, refusals and decisions not to share are told apart from disclosures, and filters keep what matches")
+    func categoriesAndFilters() {
+        let refusal = UUID()
+        let decision = UUID()
+        let timeline = SubjectTimeline(entries: stored([
+            EventRecord(kind: .refused, at: start, agency: hospital, messageID: refusal, recipients: [school], messageType: "relevant-history/1",
+                        rule: "recipients"),
+            EventRecord(kind: .published, at: start.addingTimeInterval(60), agency: hospital, messageID: decision,
+                        messageType: "decision-not-to-share/1"),
+            EventRecord(kind: .published, at: start.addingTimeInterval(120), agency: .broker, messageID: message,
+                        messageType: "delivery-failed/1"),
+        ]))
+        #expect(timeline.items.map(\.category) == [.refusal, .decisionNotToShare, .notice])
+        #expect(timeline.items.first?.refusalRule == "recipients")
+        #expect(timeline.filtered(agency: school).map(\.category) == [.refusal], "the school was the refused addressee")
+        #expect(timeline.filtered(type: "decision-not-to-share/1").map(\.messageID) == [decision])
+        #expect(timeline.filtered(from: start.addingTimeInterval(61)).map(\.category) == [.notice])
+    }
+}
