@@ -23,12 +23,18 @@ extension PostgresStore {
                 SELECT m.type, m.sender, m.received_at, m.expires_at, m.respond_by, m.jws,
                     (SELECT d.id FROM deliveries d
                      WHERE d.message_index = m.audit_index AND d.recipient = \(agency.rawValue) AND d.first_delivered_at IS NOT NULL
-                     ORDER BY d.seq LIMIT 1)
+                     ORDER BY d.seq LIMIT 1),
+                    m.purged_at
                 FROM messages m WHERE m.id = \(id)
                 """, logger: logger)
-            guard case let (type, senderName, receivedAt, expiresAt, respondBy, jws, deliveryID)? =
-                    try rows.first?.decode((String, String, Int, Int?, Int?, Data, UUID?).self),
+            guard case let (type, senderName, receivedAt, expiresAt, respondBy, jws, deliveryID, purgedAt)? =
+                    try rows.first?.decode((String, String, Int, Int?, Int?, Data, UUID?, Int?).self),
                   let sender = AgencyID(senderName), sender == agency || deliveryID != nil else { return nil }
+            if let purgedAt {
+                return RetrievedMessage(id: id, type: type, sender: sender, receivedAt: Date(millis: receivedAt),
+                                        expiresAt: expiresAt.map(Date.init(millis:)), respondBy: respondBy.map(Date.init(millis:)),
+                                        jws: Data(), purgedAt: Date(millis: purgedAt))
+            }
             try await LogAppend.commit([EventRecord(kind: .retrieved, at: time, agency: agency, messageID: id, deliveryID: deliveryID)],
                                        on: connection, logger: logger)
             return RetrievedMessage(id: id, type: type, sender: sender, receivedAt: Date(millis: receivedAt),
@@ -41,7 +47,7 @@ extension PostgresStore {
             var messages: [RetrievedMessage] = []
             for id in ids {
                 let rows = try await connection.rows("""
-                    SELECT type, sender, received_at, expires_at, respond_by, jws FROM messages WHERE id = \(id)
+                    SELECT type, sender, received_at, expires_at, respond_by, jws FROM messages WHERE id = \(id) AND purged_at IS NULL
                     """, logger: logger)
                 guard case let (type, senderName, receivedAt, expiresAt, respondBy, jws)? =
                         try rows.first?.decode((String, String, Int, Int?, Int?, Data).self),

@@ -22,7 +22,7 @@ struct PostgresStoreTests {
                 try await group.waitForAll()
             }
             let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
-            #expect(try versions.map { try $0.decode(Int.self) } == [3])
+            #expect(try versions.map { try $0.decode(Int.self) } == [4])
         }
     }
 
@@ -46,7 +46,7 @@ struct PostgresStoreTests {
                     == [t0.addingTimeInterval(3600)])
             }
             let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
-            #expect(try versions.map { try $0.decode(Int.self) } == [3])
+            #expect(try versions.map { try $0.decode(Int.self) } == [4])
         }
     }
 
