@@ -33,7 +33,8 @@ struct PostgresStoreTests {
         try await TestPostgres.withDatabase { configuration in
             let before = newMessage()
             _ = try await TestPostgres.withStore(on: configuration) { store in try await publishStored(before, to: store) }
-            for statement in ["DROP INDEX deliveries_past_due", "ALTER TABLE deliveries DROP COLUMN due_by",
+            for statement in ["DROP INDEX messages_retention", "ALTER TABLE messages DROP COLUMN purged_at", "DROP TABLE legal_holds",
+                              "DROP INDEX deliveries_past_due", "ALTER TABLE deliveries DROP COLUMN due_by",
                               "ALTER TABLE deliveries DROP COLUMN due_handled_at", "DROP TABLE subtrees", "DROP FUNCTION subtrees_never_change",
                               "UPDATE schema_version SET version = 1"] {
                 _ = try await TestPostgres.run(statement, on: configuration)

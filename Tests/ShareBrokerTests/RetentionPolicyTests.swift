@@ -23,8 +23,8 @@ struct RetentionPolicyTests {
     @Test("a type's retentionDays is its retention period, records included; a type without one is kept for ever")
     func readsRetention() throws {
         let policy = try Self.policy(notification: #", "retentionDays": 90"#, decision: #", "retentionDays": 2555"#)
-        #expect(policy.rule(for: Self.notification)?.retention == 90 * 86_400)
-        #expect(policy.rule(for: Self.decision)?.retention == 2555 * 86_400)
+        #expect(policy.rule(for: Self.notification)?.retention == TimeInterval(90 * 86_400))
+        #expect(policy.rule(for: Self.decision)?.retention == TimeInterval(2555 * 86_400))
         #expect(try Self.policy(notification: "").rule(for: Self.notification)?.retention == nil)
     }
 
@@ -55,6 +55,6 @@ struct RetentionPolicyTests {
         let entry = Retention.purgedEntry(id, type: "domestic-abuse-notification/1", at: Date(timeIntervalSince1970: 1_800_000_000))
         #expect(entry.kind == .purged && entry.agency == .broker && entry.messageID == id && entry.rule == "retentionDays")
         #expect(String(decoding: entry.entryBytes(), as: UTF8.self)
-            == #"{"agency":"sharebroker","at":"2027-01-15T08:00:00Z","kind":"purged","messageID":"\#(id.lowercasedString)","messageType":"domestic-abuse-notification/1","rule":"retentionDays"}"#)
+            == #"{"agency":"sharebroker","at":"2027-01-15T08:00:00.000Z","kind":"purged","messageID":"\#(id.lowercasedString)","messageType":"domestic-abuse-notification/1","rule":"retentionDays"}"#)
     }
 }

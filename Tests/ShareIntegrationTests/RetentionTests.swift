@@ -77,7 +77,7 @@ struct RetentionTests {
             #expect(((status.json?["recipients"] as? [[String: Any]])?.first?["state"] as? String) == "acknowledged")
 
             let entries: AuditEntries = try await broker.auditGet("/v1/audit/entries?messageId=\(settled.id)")
-            #expect(entries.entries.map(\.event.kind) == ["published", "routed", "delivered", "acknowledged", "purged"])
+            #expect(entries.entries.map(\.event.kind) == ["published", "routed", "delivered", "acknowledged", "retrieved", "purged"])
             #expect(entries.entries.last?.event.agency == "sharebroker")
 
             let verified = try await Self.sharectl(broker, ["verify", "--full"])
@@ -91,7 +91,7 @@ struct RetentionTests {
         }
     }
 
-    @Test("a legal hold on the subject keeps a referral past its retention until an auditor lifts it; both are recorded and found by the subject")
+    @Test("a legal hold on the subject keeps a referral past its retention until an auditor lifts it; both are recorded and found by the subject, and every answer is as the OpenAPI document says")
     func legalHold() async throws {
         try await Self.withRetainingBroker { broker, clock in
             let hospital = try broker.client(as: "northshire-hospitals")
@@ -100,23 +100,27 @@ struct RetentionTests {
             let message = try await hospital.publish(jws: try broker.signer(for: "northshire-hospitals").sign(envelope: EnvelopeBuilder().data))
             _ = try await csc.acknowledge(delivery: try #require(try await csc.inbox(limit: 10).first).id)
 
-            let placed = try await auditor.send("POST", "/v1/audit/legal-holds?nhsNumber=9990001235")
-            #expect(placed.status == 201)
+            var answers = RecordedAnswers(folder: broker.folder)
+            let holds = "/v1/audit/legal-holds"
+            let placed = try await auditor.send("POST", "\(holds)?nhsNumber=9990001235")
+            try answers.add(placed, "POST", holds, expecting: 201)
             #expect(placed.json?["held"] as? Bool == true)
             let token = try #require(placed.json?["subject"] as? String)
-            #expect(try await auditor.send("POST", "/v1/audit/legal-holds?nhsNumber=999%20000%201235").status == 200, "in force already")
-            #expect(try await csc.send("POST", "/v1/audit/legal-holds?nhsNumber=9990001235").problem?.code == "auditors-only")
-            let holds = try await auditor.send("GET", "/v1/audit/legal-holds")
-            #expect((holds.json?["legalHolds"] as? [[String: Any]])?.compactMap { $0["subject"] as? String } == [token])
+            try answers.add(try await auditor.send("POST", "\(holds)?nhsNumber=999%20000%201235"), "POST", holds, expecting: 200)
+            try answers.add(try await csc.send("POST", "\(holds)?nhsNumber=9990001235"), "POST", holds, expecting: 403)
+            let listed = try await auditor.send("GET", holds)
+            try answers.add(listed, "GET", holds, expecting: 200)
+            #expect((listed.json?["legalHolds"] as? [[String: Any]])?.compactMap { $0["subject"] as? String } == [token])
 
             clock.advance(by: 11 * Self.day)
             try await broker.afterTimerRound()
             #expect(try await hospital.send("GET", "/v1/messages/\(message.id)").status == 200, "held past its retention")
 
-            #expect(try await auditor.send("DELETE", "/v1/audit/legal-holds?subject=\(token)").status == 200)
-            #expect(try await auditor.send("DELETE", "/v1/audit/legal-holds?subject=\(token)").status == 404)
+            try answers.add(try await auditor.send("DELETE", "\(holds)?subject=\(token)"), "DELETE", holds, expecting: 200)
+            try answers.add(try await auditor.send("DELETE", "\(holds)?subject=\(token)"), "DELETE", holds, expecting: 404)
             try await broker.afterTimerRound()
-            #expect(try await hospital.send("GET", "/v1/messages/\(message.id)").status == 410)
+            try answers.add(try await hospital.send("GET", "/v1/messages/\(message.id)"), "GET", "/v1/messages/{id}", expecting: 410)
+            try await answers.check()
 
             let report: AuditEntries = try await broker.auditGet("/v1/audit/entries?nhsNumber=9990001235")
             let kinds = report.entries.map(\.event.kind)
