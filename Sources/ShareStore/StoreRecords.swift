@@ -193,9 +193,11 @@ public struct MessageStatus: Sendable, Equatable {
     /// For an information request: when answers are due, and the answers so far.
     public let respondBy: Date?
     public let answers: [MessageAnswer]
+    /// When its retention ended and its content was destroyed; nil while it is kept.
+    public let purgedAt: Date?
 
     public init(id: UUID, type: String, sender: AgencyID, receivedAt: Date, expiresAt: Date?, deliveries: [DeliveryStatus],
-                respondBy: Date? = nil, answers: [MessageAnswer] = []) {
+                respondBy: Date? = nil, answers: [MessageAnswer] = [], purgedAt: Date? = nil) {
         self.id = id
         self.type = type
         self.sender = sender
@@ -204,6 +206,7 @@ public struct MessageStatus: Sendable, Equatable {
         self.deliveries = deliveries
         self.respondBy = respondBy
         self.answers = answers
+        self.purgedAt = purgedAt
     }
 }
 

@@ -63,10 +63,11 @@ extension PostgresStore {
     public func messageStatus(id: UUID, sender: AgencyID, now: Date) async throws -> MessageStatus? {
         try await read { [self] connection in
             let message = try await connection.rows("""
-                SELECT type, received_at, expires_at, respond_by, audit_index FROM messages WHERE id = \(id) AND sender = \(sender.rawValue)
+                SELECT type, received_at, expires_at, respond_by, audit_index, purged_at FROM messages
+                WHERE id = \(id) AND sender = \(sender.rawValue)
                 """, logger: logger)
-            guard case let (type, receivedAt, expiresAt, respondBy, auditIndex)? =
-                    try message.first?.decode((String, Int, Int?, Int?, Int).self) else { return nil }
+            guard case let (type, receivedAt, expiresAt, respondBy, auditIndex, purgedAt)? =
+                    try message.first?.decode((String, Int, Int?, Int?, Int, Int?).self) else { return nil }
             let expiry = expiresAt.map(Date.init(millis:))
             let rows = try await connection.rows("""
                 SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at, dead_lettered_at,
@@ -97,7 +98,8 @@ extension PostgresStore {
                 answers.append(MessageAnswer(messageID: replyID, agency: agency, receivedAt: Date(millis: receivedAt)))
             }
             return MessageStatus(id: id, type: type, sender: sender, receivedAt: Date(millis: receivedAt), expiresAt: expiry,
-                                 deliveries: deliveries, respondBy: respondBy.map(Date.init(millis:)), answers: answers)
+                                 deliveries: deliveries, respondBy: respondBy.map(Date.init(millis:)), answers: answers,
+                                 purgedAt: purgedAt.map(Date.init(millis:)))
         }
     }
 }

@@ -75,6 +75,7 @@ struct RetentionTests {
             let status = try await hospital.send("GET", "/v1/messages/\(settled.id)/status")
             #expect(status.status == 200)
             #expect(((status.json?["recipients"] as? [[String: Any]])?.first?["state"] as? String) == "acknowledged")
+            #expect(status.json?["purgedAt"] is String, "the sender sees when the content was destroyed")
 
             let entries: AuditEntries = try await broker.auditGet("/v1/audit/entries?messageId=\(settled.id)")
             #expect(entries.entries.map(\.event.kind) == ["published", "routed", "delivered", "acknowledged", "retrieved", "purged"])
