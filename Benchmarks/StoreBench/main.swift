@@ -66,12 +66,15 @@ let messages: [NewMessage] = (0..<count).map { _ in
 
 line("== store benchmark\(sealed ? " (bodies sealed)" : ""): \(count) messages, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Timestamp.format(Date()))")
 if sealed {
-    let sealStart = cpuSeconds()
-    for message in messages {
-        _ = try await keys.open(try await keys.seal(message.jws, messageID: message.id), messageID: message.id)
-    }
-    line(String(format: "seal and open   %.2f µs of CPU per message (%d bytes, one task)",
-                (cpuSeconds() - sealStart) / Double(count) * 1e6, body.count))
+    // Off the main actor, as the broker's handlers run: no executor hop per call.
+    let sealCPU = try await Task.detached {
+        let start = cpuSeconds()
+        for message in messages {
+            _ = try await keys.open(try await keys.seal(message.jws, messageID: message.id), messageID: message.id)
+        }
+        return cpuSeconds() - start
+    }.value
+    line(String(format: "seal and open   %.2f µs of CPU per message (%d bytes, one task)", sealCPU / Double(count) * 1e6, body.count))
 }
 let cpuStart = cpuSeconds()
 let start = ContinuousClock.now

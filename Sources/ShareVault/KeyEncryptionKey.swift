@@ -17,7 +17,9 @@ public protocol KeyEncryptionKey: Sendable {
 }
 
 /// A 256-bit key-encryption key read from a file (32 random bytes in base64, such as
-/// `openssl rand -base64 32` writes). It wraps each data key with AES-256-GCM.
+/// `openssl rand -base64 32` writes). It wraps each data key with AES Key Wrap (RFC 3394), the
+/// wrapping KMSs and HSMs offer (PKCS#11 `CKM_AES_KEY_WRAP`): deterministic, so it needs no
+/// nonce, and authenticated, so a changed wrapped key does not unwrap.
 public struct FileKeyEncryptionKey: KeyEncryptionKey {
     public let id: String
     /// The key's bytes (a `Sendable` copy; a `SymmetricKey` is made per use).
@@ -52,21 +54,16 @@ public struct FileKeyEncryptionKey: KeyEncryptionKey {
     }
 
     public func wrap(_ dataKey: Data) async throws -> Data {
-        let sealed = try AES.GCM.seal(dataKey, using: SymmetricKey(data: secret), authenticating: Self.label)
-        guard let combined = sealed.combined else { throw VaultError("AES-GCM gave no combined form.") }
-        return combined
+        try AES.KeyWrap.wrap(SymmetricKey(data: dataKey), using: SymmetricKey(data: secret))
     }
 
     public func unwrap(_ wrapped: Data) async throws -> Data {
         do {
-            return try AES.GCM.open(AES.GCM.SealedBox(combined: wrapped), using: SymmetricKey(data: secret), authenticating: Self.label)
+            return try AES.KeyWrap.unwrap(wrapped, using: SymmetricKey(data: secret)).withUnsafeBytes { Data($0) }
         } catch {
             throw VaultError("A data key did not unwrap under payload key \(id): the stored body was changed or belongs to another key.")
         }
     }
-
-    /// Bound to every wrapped data key, so that a wrapped key is never taken for anything else.
-    private static let label = Data("sharebroker data key v1".utf8)
 }
 
 /// Why a body could not be sealed or opened. Its description names keys by id only and never

@@ -17,8 +17,11 @@ public import Foundation
 /// | m | the wrapped data key |
 /// | rest | AES-256-GCM of the JWS under the data key: nonce (12), ciphertext, tag (16); the message id (16 bytes) is authenticated with it |
 ///
-/// Every body has a data key of its own, so destroying a body destroys the only copy of its
-/// key; authenticating the message id means a body moved to another row does not open.
+/// Every body has a data key of its own, drawn at random and used for that body alone, so
+/// destroying a body destroys the only copy of its key, and the nonce can be constant (zero):
+/// no key ever seals two plaintexts. Authenticating the message id means a body moved to
+/// another row does not open. Sealing asks the operating system for random bytes once (the
+/// data key); the wrap and the nonce need none.
 public struct PayloadKeys: Sendable {
     public let current: any KeyEncryptionKey
     private let byID: [String: any KeyEncryptionKey]
@@ -44,9 +47,10 @@ public struct PayloadKeys: Sendable {
 
     /// Encrypts a JWS under a fresh data key wrapped by the current key.
     public func seal(_ jws: Data, messageID: UUID) async throws -> Data {
-        let dataKey = SymmetricKey(size: .bits256)
-        let wrapped = try await current.wrap(dataKey.withUnsafeBytes { Data($0) })
-        let sealed = try AES.GCM.seal(jws, using: dataKey, authenticating: Self.bytes(of: messageID))
+        let dataKey = try SecureRandom.bytes(32)
+        let wrapped = try await current.wrap(dataKey)
+        let sealed = try AES.GCM.seal(jws, using: SymmetricKey(data: dataKey), nonce: try AES.GCM.Nonce(data: Self.zeroNonce),
+                                    authenticating: Self.bytes(of: messageID))
         guard let combined = sealed.combined else { throw VaultError("AES-GCM gave no combined form.") }
         return Self.body(keyID: current.id, wrapped: wrapped, combined: combined)
     }
@@ -88,6 +92,9 @@ public struct PayloadKeys: Sendable {
         try parts(of: body)?.keyID
     }
 
+    /// The nonce of every body: each data key seals one body only.
+    private static let zeroNonce = Data(count: 12)
+
     private static func body(keyID: String, wrapped: Data, combined: Data) -> Data {
         var body = Data(capacity: 4 + keyID.utf8.count + wrapped.count + combined.count)
         body.append(format)
@@ -109,8 +116,7 @@ public struct PayloadKeys: Sendable {
         let wrappedLength = Int(body[lengthAt]) << 8 | Int(body[lengthAt + 1])
         let combinedAt = lengthAt + 2 + wrappedLength
         guard body.endIndex >= combinedAt + 28 else { throw VaultError("A stored message body is cut short.") }
-        return (String(decoding: body[(start + 2)..<lengthAt], as: UTF8.self), Data(body[(lengthAt + 2)..<combinedAt]),
-                Data(body[combinedAt...]))
+        return (String(decoding: body[(start + 2)..<lengthAt], as: UTF8.self), body[(lengthAt + 2)..<combinedAt], body[combinedAt...])
     }
 
     private static func bytes(of id: UUID) -> Data {

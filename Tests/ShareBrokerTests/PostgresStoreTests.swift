@@ -196,6 +196,27 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("two nodes purging one message at once destroy its content and record it once")
+    func twoNodesPurgeOnce() async throws {
+        try await TestPostgres.withTwoNodes { first, second in
+            let message = newMessage()
+            _ = try await first.publish([message])
+            _ = try await first.fetchInbox(for: .csc, limit: 1, now: t0, visibilityTimeout: 30, maxAttempts: 10)
+            _ = try await first.acknowledge(deliveries: message.deliveries.map(\.id), by: .csc, at: t0 + 10)
+            let purged = EventRecord(kind: .purged, at: t0 + 60, agency: .broker, messageID: message.id,
+                                     messageType: message.type, rule: "retentionDays")
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for node in [first, second, first, second] {
+                    group.addTask { try await node.purge(message: message.id, cutoff: t0 + 50, at: t0 + 60, event: purged) }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+            #expect(try await second.events(matching: EventFilter(kind: .purged), limit: 10).map(\.event) == [purged])
+            #expect(try await first.retrieve(message: message.id, by: .hospitals, at: t0 + 60)?.purgedAt == t0 + 60)
+        }
+    }
+
     @Test("a connection lost in the middle of a publish fails it as unavailable, having stored nothing; the store goes on")
     func lostConnectionStoresNothing() async throws {
         try await TestPostgres.withDatabase { configuration in
