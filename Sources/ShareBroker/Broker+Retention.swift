@@ -72,7 +72,9 @@ extension Broker {
                                 messageID: UUID.timeOrdered(at: now), subjects: [token])
         do {
             let changed = try await store.setLegalHold(held, on: token, at: now, event: event)
-            logger.notice(held ? "Legal hold placed" : "Legal hold lifted", metadata: [ShareLogKey.agency: "\(agency.id)"])
+            if changed {
+                logger.notice(held ? "Legal hold placed" : "Legal hold lifted", metadata: [ShareLogKey.agency: "\(agency.id)"])
+            }
             return (token, changed)
         } catch {
             throw storeFailure(error)
