@@ -9,11 +9,9 @@ import Testing
 struct RetentionTests {
     static let day: TimeInterval = 86_400
 
-    /// Runs `body` against a fresh broker whose policy keeps unborn-baby referrals 10 days after
-    /// they are settled, and always stops it and removes its folder.
-    static func withRetainingBroker(_ body: (TestBroker, TestClock) async throws -> Void) async throws {
-        let clock = TestClock()
-        let broker = try TestBroker(clock: clock)
+    /// Writes into the broker's policy file that unborn-baby referrals are kept 10 days after
+    /// they are settled (it reads it at start and on reload).
+    static func retainReferrals(in broker: TestBroker) throws {
         let file = broker.folder.appendingPathComponent("policy.json")
         var policy = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as! [String: Any]
         var types = policy["types"] as! [String: Any]
@@ -22,6 +20,14 @@ struct RetentionTests {
         types["unborn-baby-referral/1"] = referral
         policy["types"] = types
         try JSONSerialization.data(withJSONObject: policy).write(to: file)
+    }
+
+    /// Runs `body` against a fresh broker that keeps referrals 10 days (`retainReferrals`), and
+    /// always stops it and removes its folder.
+    static func withRetainingBroker(_ body: (TestBroker, TestClock) async throws -> Void) async throws {
+        let clock = TestClock()
+        let broker = try TestBroker(clock: clock)
+        try retainReferrals(in: broker)
         try await broker.start()
         do {
             try await body(broker, clock)
