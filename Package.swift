@@ -110,6 +110,13 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // Message bodies encrypted at rest: data keys, the key-encryption keys that wrap them, and
+        // the store that seals and opens bodies around any other.
+        .target(
+            name: "ShareVault",
+            dependencies: ["ShareStore", "ShareModel", "ShareAudit", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictSettings
+        ),
         .target(
             name: "ShareBroker",
             dependencies: [
@@ -141,7 +148,7 @@ let package = Package(
             name: "ShareServer",
             dependencies: [
                 "ShareHTTP", "ShareBroker", "ShareStore", "ShareStoreSQLite", "ShareStorePostgres", "ShareModel", "ShareJWS", "ShareAudit", "ShareCatalogue",
-                "ShareCalendar",
+                "ShareCalendar", "ShareVault",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -182,7 +189,7 @@ let package = Package(
         .executableTarget(
             name: "sharebroker",
             dependencies: [
-                "ShareServer", "ShareModel",
+                "ShareServer", "ShareModel", "ShareStore", "ShareVault",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -221,7 +228,7 @@ let package = Package(
         // The store benchmark (Benchmarks/StoreBench); not a product.
         .executableTarget(
             name: "store-bench",
-            dependencies: ["ShareBroker", "ShareStoreSQLite", "ShareStore", "ShareModel"],
+            dependencies: ["ShareBroker", "ShareStoreSQLite", "ShareStore", "ShareModel", "ShareVault"],
             path: "Benchmarks/StoreBench",
             swiftSettings: strictSettings
         ),
@@ -278,7 +285,7 @@ let package = Package(
             name: "ShareBrokerTests",
             dependencies: [
                 "ShareBroker", "ShareModel", "ShareJWS", "ShareStore", "ShareStoreSQLite", "ShareStoreConformance", "ShareAudit", "ShareTesting",
-                "ShareStorePostgres",
+                "ShareStorePostgres", "ShareVault",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -289,7 +296,7 @@ let package = Package(
             name: "ShareIntegrationTests",
             dependencies: [
                 "ShareTesting", "ShareServer", "ShareHTTP", "ShareClient", "ShareJWS", "ShareModel", "ShareAudit",
-                "ShareCatalogue", "ShareStorePostgres",
+                "ShareCatalogue", "ShareStorePostgres", "ShareVault", "ShareStore", "ShareStoreSQLite",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

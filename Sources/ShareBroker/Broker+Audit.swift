@@ -164,7 +164,7 @@ extension Broker {
 
     /// The store's filter for `query`. A kind the broker never records, or an agency neither in
     /// the directory nor the broker itself, is a 400 naming what there is, not an empty answer.
-    private func eventFilter(_ query: AuditQuery) throws -> EventFilter {
+    func eventFilter(_ query: AuditQuery) throws -> EventFilter {
         if let kind = query.conditions.kind, !EventRecord.Kind.all.contains(kind) {
             throw BrokerError(.badRequest, "'kind' must be one of \(EventRecord.Kind.all.map(\.rawValue).joined(separator: ", ")), not '\(kind.rawValue.prefix(40))'.")
         }
@@ -190,14 +190,18 @@ extension Broker {
     }
 
     func recordAuditQuery(by agency: Agency, _ query: String) async throws {
-        guard agency.kind == .auditor else {
-            throw BrokerError(.auditorsOnly, "The audit API is for agencies of kind 'auditor'; '\(agency.id)' is \(agency.kind.rawValue).")
-        }
+        try refuseUnlessAuditor(agency)
         try auditLog.refuseIfInconsistent()
         do {
             try await store.record([EventRecord(kind: .auditQueried, at: clock.now(), agency: agency.id, query: query)])
         } catch {
             throw storeFailure(error)
+        }
+    }
+
+    func refuseUnlessAuditor(_ agency: Agency) throws {
+        guard agency.kind == .auditor else {
+            throw BrokerError(.auditorsOnly, "The audit API is for agencies of kind 'auditor'; '\(agency.id)' is \(agency.kind.rawValue).")
         }
     }
 }

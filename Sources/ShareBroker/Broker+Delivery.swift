@@ -97,7 +97,8 @@ extension Broker {
     /// Each recipient's state for a message, shown only to its sender.
     /// A stored message read again by its sender or by a recipient it was delivered to (one
     /// whose system lost it, say), recorded as `retrieved`. Anyone else gets 404, as if there
-    /// were no such message.
+    /// were no such message; a party to a message whose retention has ended gets 410
+    /// `message-purged` (its status and audit entries remain).
     public func retrieve(message idText: String, for agency: Agency) async throws -> RetrievedMessage {
         let notFound = BrokerError(.notFound, "No message '\(idText.prefix(64))' that '\(agency.id)' sent or was delivered. Only the sender and the recipients it was delivered to can read a message.")
         guard let id = UUID(text: idText) else { throw notFound }
@@ -108,7 +109,13 @@ extension Broker {
             throw storeFailure(error)
         }
         guard let message else { throw notFound }
+        if let purgedAt = message.purgedAt { throw Self.purged(message.id, at: purgedAt) }
         return message
+    }
+
+    /// The refusal of a message whose content was destroyed when its retention ended.
+    static func purged(_ id: UUID, at purgedAt: Date) -> BrokerError {
+        BrokerError(.messagePurged, "The content of message \(id.lowercasedString) was destroyed on \(Timestamp.format(purgedAt)) when its retention period ended; its delivery status and audit entries remain. Ask the sender if you still need it.")
     }
 
     public func status(message idText: String, for agency: Agency) async throws -> MessageStatus {

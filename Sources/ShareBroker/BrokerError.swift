@@ -58,6 +58,8 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let calendarNotCovered = Code("calendar-not-covered")
         /// No such resource for this agency.
         public static let notFound = Code("not-found")
+        /// The message's retention period ended and its content was destroyed.
+        public static let messagePurged = Code("message-purged")
         /// Only agencies of kind auditor may use the audit API.
         public static let auditorsOnly = Code("auditors-only")
         /// The audit log cannot answer (no signing key configured, or the record is damaged).
@@ -74,7 +76,7 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
             .unsupportedSignature, .unknownKey, .signingKeyRetired, .badSignature, .keyNotSenders, .invalidEnvelope, .unknownMessageType,
             .policyRefused, .invalidSubscription, .webhooksUnavailable,
             .invalidRecipients,
-            .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .calendarNotCovered, .notFound, .auditorsOnly,
+            .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .calendarNotCovered, .notFound, .messagePurged, .auditorsOnly,
             .auditUnavailable, .auditLogInconsistent, .storeUnavailable, .shuttingDown,
         ]
     }

@@ -133,6 +133,8 @@ public struct StatusAnswer: Sendable, Codable {
     public let respondBy: String?
     public let recipients: [Recipient]
     public let answers: [Answer]
+    /// When the message's retention ended and its content was destroyed; nil while it is kept.
+    public let purgedAt: String?
 }
 
 /// The partnership's agencies and their signing keys.

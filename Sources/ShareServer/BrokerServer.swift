@@ -7,6 +7,7 @@ public import ShareBroker
 import UnixSignals
 public import ShareHTTP
 import ShareStore
+import ShareVault
 
 /// The composition root: opens the store, builds the broker and its HTTPS API, and runs them
 /// as one `ServiceGroup` that shuts down in order (stop accepting, drain HTTP, close the store).
@@ -42,7 +43,12 @@ public final class BrokerServer: Sendable {
         let revocations = try settings.crlPath.map { try RevocationListWatcher.load($0, clientCAPath: settings.clientCAPath) }
         metrics.recordCertificates(try CertificateExpiry.check(settings, now: clock.now(), logger: logger))
         let opened = try await settings.store.open(logger: logger)
-        store = opened.store
+        if let keys = settings.payloadKeys {
+            store = SealingStore(opened.store, keys: keys)
+        } else {
+            store = opened.store
+            logger.warning("Message bodies are stored in clear: give /payloadKeys in the configuration to encrypt them at rest")
+        }
         var brokerClock = clock
         if let referenceTime = opened.referenceTime {
             let corrected = CorrectedClock(base: clock)

@@ -44,12 +44,18 @@ public struct EventRecord: Sendable, Equatable, Codable {
         /// with the id of its `flag-accessed/1` notice; or one with a fresh id and no owner when no
         /// flag was active. Either way its `subjects` are indexed, so it is found by the subject.
         public static let flagQueried = Kind("flag-queried")
+        /// A message's retention ended: its content was destroyed (its entries and proofs stay).
+        public static let purged = Kind("purged")
+        /// An auditor placed a legal hold on a subject (`subjects`): its messages are not purged.
+        public static let legalHoldPlaced = Kind("legal-hold-placed")
+        /// An auditor lifted a legal hold on a subject (`subjects`).
+        public static let legalHoldLifted = Kind("legal-hold-lifted")
 
         /// Every kind the broker records, in the order they are listed in the README.
         public static let all: [Kind] = [
             .published, .routed, .delivered, .acknowledged, .retrieved, .expired, .deadLettered, .refused, .agencySuspended,
             .agencyReinstated, .auditQueried, .subscriptionCreated, .subscriptionRemoved, .webhookRegistered,
-            .webhookRemoved, .policyLoaded, .certificateRevoked, .flagQueried,
+            .webhookRemoved, .policyLoaded, .certificateRevoked, .flagQueried, .purged, .legalHoldPlaced, .legalHoldLifted,
         ]
     }
 
@@ -71,9 +77,10 @@ public struct EventRecord: Sendable, Equatable, Codable {
     public let attempt: Int?
     /// For `audit-queried`: what was asked, such as `tree-head` or `entries fromIndex=0 limit=100`.
     public let query: String?
-    /// For `published`: keyed hashes of the subject's identifiers (never the identifiers).
+    /// For `published`, and legal holds: keyed hashes of the subject's identifiers (never the identifiers).
     public let subjects: [String]?
-    /// For `refused`: the policy rule that refused, such as `senders` or `recipients`.
+    /// For `refused`: the policy rule that refused, such as `senders` or `recipients`; for
+    /// `purged`, `retentionDays`.
     public let rule: String?
     public let subscriptionID: UUID?
     /// For `policy-loaded`: base64 SHA-256 of the policy file.

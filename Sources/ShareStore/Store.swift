@@ -194,6 +194,39 @@ public protocol Store: Service {
     /// metrics scrape and readiness check.
     func unsettledDeliveryCount() async throws -> Int
 
+    /// Up to `limit` messages whose retention may have ended, oldest audit index first: of a
+    /// type in `cutoffs`, with content not yet destroyed, settled at or before the type's cutoff
+    /// (every delivery acknowledged or dead-lettered, the last of them then; with no
+    /// deliveries, received then), their request deadline and their deliveries' deadlines
+    /// settled, and no subject token of theirs under a legal hold. Read without changing anything.
+    func retentionDue(cutoffs: [String: Date], limit: Int) async throws -> [RetentionCandidate]
+
+    /// Destroys a message's content (its stored body is emptied; a sealed body takes its data
+    /// key with it) and records `event`, in one transaction, if the message is still one
+    /// `retentionDue` would find with this `cutoff`; returns whether it did. Safe to call twice
+    /// and on several nodes at once: one destroys and records, the others change nothing.
+    /// Afterwards `retrieve` answers the message with `purgedAt` and no bytes (recording
+    /// nothing), and `storedMessages` leaves it out; its deliveries, status and entries stay.
+    func purge(message id: UUID, cutoff: Date, at time: Date, event: EventRecord) async throws -> Bool
+
+    /// Places (`held`) or lifts a legal hold on a subject token and records `event` (indexing its
+    /// `subjects` for its `messageID`, as `record` does), in one transaction; returns false,
+    /// recording nothing, when the hold was already so.
+    func setLegalHold(_ held: Bool, on token: String, at time: Date, event: EventRecord) async throws -> Bool
+
+    /// Every legal hold in force, oldest first.
+    func legalHolds() async throws -> [LegalHold]
+
+    /// Up to `limit` stored messages' bodies (the `jws` bytes as stored, sealed or not) in
+    /// audit-index order, from the message whose `published` event is at `index` on: what
+    /// `sharebroker rewrap` walks through. A body destroyed by retention is empty.
+    func storedBodies(fromAuditIndex index: Int, limit: Int) async throws -> [StoredBody]
+
+    /// Replaces a message's stored body with `new` if it is still `old`, and returns whether it
+    /// did; nothing is recorded (the message's bytes, as its digest names them, are unchanged).
+    /// A purge or another replacement in between wins: false, and nothing changed.
+    func replaceBody(of id: UUID, old: Data, new: Data) async throws -> Bool
+
     /// Up to `limit` events in index order, starting at `index`.
     func events(from index: Int, limit: Int) async throws -> [StoredEvent]
 

@@ -193,9 +193,11 @@ public struct MessageStatus: Sendable, Equatable {
     /// For an information request: when answers are due, and the answers so far.
     public let respondBy: Date?
     public let answers: [MessageAnswer]
+    /// When its retention ended and its content was destroyed; nil while it is kept.
+    public let purgedAt: Date?
 
     public init(id: UUID, type: String, sender: AgencyID, receivedAt: Date, expiresAt: Date?, deliveries: [DeliveryStatus],
-                respondBy: Date? = nil, answers: [MessageAnswer] = []) {
+                respondBy: Date? = nil, answers: [MessageAnswer] = [], purgedAt: Date? = nil) {
         self.id = id
         self.type = type
         self.sender = sender
@@ -204,6 +206,7 @@ public struct MessageStatus: Sendable, Equatable {
         self.deliveries = deliveries
         self.respondBy = respondBy
         self.answers = answers
+        self.purgedAt = purgedAt
     }
 }
 
@@ -215,10 +218,13 @@ public struct RetrievedMessage: Sendable, Equatable {
     public let receivedAt: Date
     public let expiresAt: Date?
     public let respondBy: Date?
-    /// The JWS exactly as the sender signed it.
+    /// The JWS exactly as the sender signed it; empty once its retention has ended.
     public let jws: Data
+    /// When its retention ended and its content was destroyed; nil while it is kept.
+    public let purgedAt: Date?
 
-    public init(id: UUID, type: String, sender: AgencyID, receivedAt: Date, expiresAt: Date?, respondBy: Date?, jws: Data) {
+    public init(id: UUID, type: String, sender: AgencyID, receivedAt: Date, expiresAt: Date?, respondBy: Date?, jws: Data,
+                purgedAt: Date? = nil) {
         self.id = id
         self.type = type
         self.sender = sender
@@ -226,6 +232,7 @@ public struct RetrievedMessage: Sendable, Equatable {
         self.expiresAt = expiresAt
         self.respondBy = respondBy
         self.jws = jws
+        self.purgedAt = purgedAt
     }
 }
 
@@ -259,5 +266,46 @@ public struct Acknowledgement: Sendable, Equatable {
         self.deliveryID = deliveryID
         self.acknowledgedAt = acknowledgedAt
         self.isFirst = isFirst
+    }
+}
+
+/// A message's body as the store holds it, for re-wrapping under a new key.
+public struct StoredBody: Sendable, Equatable {
+    public let id: UUID
+    /// The index of the message's `published` event.
+    public let auditIndex: Int
+    /// The bytes stored for the JWS: sealed, in clear (stored before encryption), or empty (destroyed).
+    public let body: Data
+
+    public init(id: UUID, auditIndex: Int, body: Data) {
+        self.id = id
+        self.auditIndex = auditIndex
+        self.body = body
+    }
+}
+
+/// A message whose retention may have ended.
+public struct RetentionCandidate: Sendable, Equatable {
+    public let id: UUID
+    public let type: String
+    /// When its last delivery was settled (acknowledged or dead-lettered), or it was received if it had none.
+    public let settledAt: Date
+
+    public init(id: UUID, type: String, settledAt: Date) {
+        self.id = id
+        self.type = type
+        self.settledAt = settledAt
+    }
+}
+
+/// A legal hold on a subject: while it is in force, no message about the subject is purged.
+public struct LegalHold: Sendable, Equatable {
+    /// The subject's token (see `SubjectTokens`), never its identifier.
+    public let token: String
+    public let placedAt: Date
+
+    public init(token: String, placedAt: Date) {
+        self.token = token
+        self.placedAt = placedAt
     }
 }

@@ -5,11 +5,11 @@ import ShareStore
 /// The tables of the PostgreSQL store and the migrations that make them. Times are BIGINT
 /// milliseconds since 1970 (UTC), ids UUIDs, agencies TEXT, bytes BYTEA.
 enum PostgresSchema {
-    static let version = 3
+    static let version = 4
 
     /// The statements that bring a database from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is an empty database).
-    static let migrations: [[String]] = [initial, deliveryDeadlines, subtrees]
+    static let migrations: [[String]] = [initial, deliveryDeadlines, subtrees, retention]
 
     /// Version 2: when each delivery must be acknowledged (its type's delivery deadline), and
     /// when the timers settled a delivery not acknowledged by then.
@@ -19,6 +19,19 @@ enum PostgresSchema {
         """
         CREATE INDEX deliveries_past_due ON deliveries (due_by)
             WHERE due_by IS NOT NULL AND due_handled_at IS NULL AND acknowledged_at IS NULL
+        """,
+    ]
+
+    /// Version 4: when a message's content was destroyed at the end of its retention, the
+    /// messages retention may still end for (by type and age), and the subjects under a legal hold.
+    static let retention = [
+        "ALTER TABLE messages ADD COLUMN purged_at BIGINT",
+        "CREATE INDEX messages_retention ON messages (type, received_at) WHERE purged_at IS NULL",
+        """
+        CREATE TABLE legal_holds (
+            token TEXT PRIMARY KEY,
+            placed_at BIGINT NOT NULL
+        )
         """,
     ]
 

@@ -23,12 +23,18 @@ extension PostgresStore {
                 SELECT m.type, m.sender, m.received_at, m.expires_at, m.respond_by, m.jws,
                     (SELECT d.id FROM deliveries d
                      WHERE d.message_index = m.audit_index AND d.recipient = \(agency.rawValue) AND d.first_delivered_at IS NOT NULL
-                     ORDER BY d.seq LIMIT 1)
+                     ORDER BY d.seq LIMIT 1),
+                    m.purged_at
                 FROM messages m WHERE m.id = \(id)
                 """, logger: logger)
-            guard case let (type, senderName, receivedAt, expiresAt, respondBy, jws, deliveryID)? =
-                    try rows.first?.decode((String, String, Int, Int?, Int?, Data, UUID?).self),
+            guard case let (type, senderName, receivedAt, expiresAt, respondBy, jws, deliveryID, purgedAt)? =
+                    try rows.first?.decode((String, String, Int, Int?, Int?, Data, UUID?, Int?).self),
                   let sender = AgencyID(senderName), sender == agency || deliveryID != nil else { return nil }
+            if let purgedAt {
+                return RetrievedMessage(id: id, type: type, sender: sender, receivedAt: Date(millis: receivedAt),
+                                        expiresAt: expiresAt.map(Date.init(millis:)), respondBy: respondBy.map(Date.init(millis:)),
+                                        jws: Data(), purgedAt: Date(millis: purgedAt))
+            }
             try await LogAppend.commit([EventRecord(kind: .retrieved, at: time, agency: agency, messageID: id, deliveryID: deliveryID)],
                                        on: connection, logger: logger)
             return RetrievedMessage(id: id, type: type, sender: sender, receivedAt: Date(millis: receivedAt),
@@ -41,7 +47,7 @@ extension PostgresStore {
             var messages: [RetrievedMessage] = []
             for id in ids {
                 let rows = try await connection.rows("""
-                    SELECT type, sender, received_at, expires_at, respond_by, jws FROM messages WHERE id = \(id)
+                    SELECT type, sender, received_at, expires_at, respond_by, jws FROM messages WHERE id = \(id) AND purged_at IS NULL
                     """, logger: logger)
                 guard case let (type, senderName, receivedAt, expiresAt, respondBy, jws)? =
                         try rows.first?.decode((String, String, Int, Int?, Int?, Data).self),
@@ -57,10 +63,11 @@ extension PostgresStore {
     public func messageStatus(id: UUID, sender: AgencyID, now: Date) async throws -> MessageStatus? {
         try await read { [self] connection in
             let message = try await connection.rows("""
-                SELECT type, received_at, expires_at, respond_by, audit_index FROM messages WHERE id = \(id) AND sender = \(sender.rawValue)
+                SELECT type, received_at, expires_at, respond_by, audit_index, purged_at FROM messages
+                WHERE id = \(id) AND sender = \(sender.rawValue)
                 """, logger: logger)
-            guard case let (type, receivedAt, expiresAt, respondBy, auditIndex)? =
-                    try message.first?.decode((String, Int, Int?, Int?, Int).self) else { return nil }
+            guard case let (type, receivedAt, expiresAt, respondBy, auditIndex, purgedAt)? =
+                    try message.first?.decode((String, Int, Int?, Int?, Int, Int?).self) else { return nil }
             let expiry = expiresAt.map(Date.init(millis:))
             let rows = try await connection.rows("""
                 SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at, dead_lettered_at,
@@ -91,7 +98,8 @@ extension PostgresStore {
                 answers.append(MessageAnswer(messageID: replyID, agency: agency, receivedAt: Date(millis: receivedAt)))
             }
             return MessageStatus(id: id, type: type, sender: sender, receivedAt: Date(millis: receivedAt), expiresAt: expiry,
-                                 deliveries: deliveries, respondBy: respondBy.map(Date.init(millis:)), answers: answers)
+                                 deliveries: deliveries, respondBy: respondBy.map(Date.init(millis:)), answers: answers,
+                                 purgedAt: purgedAt.map(Date.init(millis:)))
         }
     }
 }

@@ -1,10 +1,10 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 13
+    static let version = 14
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish, oneRecipientIndex, byAuditIndex, deliveryDeadlines, subtrees]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish, oneRecipientIndex, byAuditIndex, deliveryDeadlines, subtrees, retention]
 
     /// Version 12: when each delivery must be acknowledged (its type's delivery deadline), and
     /// when the timers settled a delivery not acknowledged by then.
@@ -36,6 +36,19 @@ enum SQLiteSchema {
         """
         CREATE TRIGGER subtrees_no_delete BEFORE DELETE ON subtrees
         BEGIN SELECT RAISE(ABORT, 'stored subtrees are never changed'); END
+        """,
+    ]
+
+    /// Version 14: when a message's content was destroyed at the end of its retention, the
+    /// messages retention may still end for (by type and age), and the subjects under a legal hold.
+    static let retention = [
+        "ALTER TABLE messages ADD COLUMN purged_at INTEGER",
+        "CREATE INDEX messages_retention ON messages (type, received_at) WHERE purged_at IS NULL",
+        """
+        CREATE TABLE legal_holds (
+            token TEXT PRIMARY KEY,
+            placed_at INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID
         """,
     ]
 

@@ -326,13 +326,14 @@ public final class SQLiteStore: Store {
             try connection.execute("BEGIN")
             defer { try? connection.execute("COMMIT") }
             let message = try connection.statement(
-                "SELECT type, received_at, expires_at, respond_by FROM messages WHERE id = ? AND sender = ?")
+                "SELECT type, received_at, expires_at, respond_by, purged_at FROM messages WHERE id = ? AND sender = ?")
                 .bind(id, sender.rawValue)
             guard try message.step() else { return nil }
             let type = message.text(0)
             let receivedAt = Date(millis: message.int(1))
             let expiresAt = message.optionalInt(2).map(Date.init(millis:))
             let respondBy = message.optionalInt(3).map(Date.init(millis:))
+            let purgedAt = message.optionalInt(4).map(Date.init(millis:))
             let rows = try connection.statement("""
                 SELECT id, recipient, attempts, created_at, first_delivered_at, last_delivered_at, acknowledged_at,
                     dead_lettered_at, visible_at, due_by
@@ -362,7 +363,7 @@ public final class SQLiteStore: Store {
                 answers.append(MessageAnswer(messageID: replyID, agency: agency, receivedAt: Date(millis: replies.int(2))))
             }
             return MessageStatus(id: id, type: type, sender: sender, receivedAt: receivedAt, expiresAt: expiresAt,
-                                 deliveries: deliveries, respondBy: respondBy, answers: answers)
+                                 deliveries: deliveries, respondBy: respondBy, answers: answers, purgedAt: purgedAt)
         }
     }
 

@@ -8,7 +8,7 @@ struct SharebrokerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sharebroker",
         abstract: "The safeguarding information-sharing broker.",
-        subcommands: [Serve.self, Demo.self])
+        subcommands: [Serve.self, Demo.self, Rewrap.self])
 }
 
 /// Sends logs to standard error at the level in SHAREBROKER_LOG_LEVEL (default info).

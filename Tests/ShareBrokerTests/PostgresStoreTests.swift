@@ -22,7 +22,7 @@ struct PostgresStoreTests {
                 try await group.waitForAll()
             }
             let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
-            #expect(try versions.map { try $0.decode(Int.self) } == [3])
+            #expect(try versions.map { try $0.decode(Int.self) } == [4])
         }
     }
 
@@ -33,7 +33,8 @@ struct PostgresStoreTests {
         try await TestPostgres.withDatabase { configuration in
             let before = newMessage()
             _ = try await TestPostgres.withStore(on: configuration) { store in try await publishStored(before, to: store) }
-            for statement in ["DROP INDEX deliveries_past_due", "ALTER TABLE deliveries DROP COLUMN due_by",
+            for statement in ["DROP INDEX messages_retention", "ALTER TABLE messages DROP COLUMN purged_at", "DROP TABLE legal_holds",
+                              "DROP INDEX deliveries_past_due", "ALTER TABLE deliveries DROP COLUMN due_by",
                               "ALTER TABLE deliveries DROP COLUMN due_handled_at", "DROP TABLE subtrees", "DROP FUNCTION subtrees_never_change",
                               "UPDATE schema_version SET version = 1"] {
                 _ = try await TestPostgres.run(statement, on: configuration)
@@ -46,7 +47,7 @@ struct PostgresStoreTests {
                     == [t0.addingTimeInterval(3600)])
             }
             let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
-            #expect(try versions.map { try $0.decode(Int.self) } == [3])
+            #expect(try versions.map { try $0.decode(Int.self) } == [4])
         }
     }
 
@@ -192,6 +193,27 @@ struct PostgresStoreTests {
             #expect(deadLettered.filter { $0 }.count == 1)
             #expect(try await second.events(matching: EventFilter(kind: .expired), limit: 10).map(\.event) == [expired])
             #expect(try await first.unsettledDeliveryCount() == 0)
+        }
+    }
+
+    @Test("two nodes purging one message at once destroy its content and record it once")
+    func twoNodesPurgeOnce() async throws {
+        try await TestPostgres.withTwoNodes { first, second in
+            let message = newMessage()
+            _ = try await first.publish([message])
+            _ = try await first.fetchInbox(for: .csc, limit: 1, now: t0, visibilityTimeout: 30, maxAttempts: 10)
+            _ = try await first.acknowledge(deliveries: message.deliveries.map(\.id), by: .csc, at: t0 + 10)
+            let purged = EventRecord(kind: .purged, at: t0 + 60, agency: .broker, messageID: message.id,
+                                     messageType: message.type, rule: "retentionDays")
+            let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for node in [first, second, first, second] {
+                    group.addTask { try await node.purge(message: message.id, cutoff: t0 + 50, at: t0 + 60, event: purged) }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+            #expect(try await second.events(matching: EventFilter(kind: .purged), limit: 10).map(\.event) == [purged])
+            #expect(try await first.retrieve(message: message.id, by: .hospitals, at: t0 + 60)?.purgedAt == t0 + 60)
         }
     }
 

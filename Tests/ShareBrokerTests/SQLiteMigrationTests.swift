@@ -8,8 +8,11 @@ import Testing
 @Suite("SQLite store: upgrading")
 struct SQLiteMigrationTests {
     /// Turns a current store file back into the version-10 layout: entries and deliveries
-    /// found by message id only, and no delivery deadlines (version 12).
+    /// found by message id only, no delivery deadlines (version 12), and no retention (version 14).
     private static let downgradeToVersion10 = """
+        DROP INDEX messages_retention;
+        ALTER TABLE messages DROP COLUMN purged_at;
+        DROP TABLE legal_holds;
         DROP INDEX deliveries_past_due;
         ALTER TABLE deliveries DROP COLUMN due_by;
         ALTER TABLE deliveries DROP COLUMN due_handled_at;
@@ -60,7 +63,7 @@ struct SQLiteMigrationTests {
         #expect(try await store.messageStatus(id: after.id, sender: .hospitals, now: t0)?.deliveries.map(\.id) == after.deliveries.map(\.id))
         #expect(try await store.isParty(to: before.id, agency: .csc))
         #expect(try await store.isParty(to: after.id, agency: .csc))
-        #expect(try await sqlite3(path, "PRAGMA user_version").output.trimmingCharacters(in: .whitespacesAndNewlines) == "13")
+        #expect(try await sqlite3(path, "PRAGMA user_version").output.trimmingCharacters(in: .whitespacesAndNewlines) == "14")
         await store.close()
     }
 }

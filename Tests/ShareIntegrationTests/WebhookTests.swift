@@ -1,5 +1,6 @@
 import Foundation
 import ShareClient
+import ShareServer
 import ShareTesting
 import Testing
 
@@ -77,6 +78,27 @@ struct WebhookTests {
             #expect(delivery["id"] as? String == last.deliveryID)
             #expect((delivery["jws"] as? String)?.split(separator: ".").count == 3)
             #expect(try await broker.client(as: "northshire-csc").inbox().isEmpty)
+        }
+    }
+
+    @Test("a referral pushed to a webhook is never pushed again once its retention has ended, and is then 410 message-purged")
+    func purgedAfterPush() async throws {
+        try await withWebhookBroker { broker, receiver in
+            try RetentionTests.retainReferrals(in: broker)
+            try await broker.server.reload()
+            #expect(try await register(receiver.url, for: "northshire-csc", on: broker).status == 200)
+            let referral = EnvelopeBuilder(sentAt: broker.clock.now())
+            #expect(try await broker.publishRaw(referral, as: "northshire-hospitals").status == 201)
+            let id = try #require(UUID(uuidString: referral.id))
+            let hospital = try broker.client(as: "northshire-hospitals")
+            #expect(try await eventually { try await hospital.status(message: id).recipients.first?.state == "acknowledged" })
+
+            broker.clock.advance(by: 11 * 86_400)
+            try await broker.afterTimerRound()
+            try await broker.afterWebhookRound()
+            #expect(receiver.received.count == 1, "pushed once, before its retention ended")
+            #expect(try await hospital.status(message: id).purgedAt != nil)
+            #expect(try await broker.client(as: "northshire-csc").send("GET", "/v1/messages/\(id)").problem?.code == "message-purged")
         }
     }
 

@@ -36,6 +36,8 @@ public struct SharingPolicy: Sendable {
         public let educatedAtHome: HomeEducationRule?
         /// For a record type that agencies may ask about (child-protection flags): the kinds that may ask.
         public let queriedBy: Set<AgencyKind>
+        /// How long a message's content is kept once it is settled (see `Retention`); nil: for ever.
+        public var retention: TimeInterval? = nil
 
         /// Whether the type is a record delivered to nobody.
         public var isRecord: Bool { routing == [.record] }
@@ -105,10 +107,25 @@ public struct SharingPolicy: Sendable {
             throw PolicyError(pointer: pointer, "Each type's policy must be an object with senders, recipients, routing and consent.")
         }
         let known: Set<JSONKey> = ["senders", "recipients", "routing", "consent", "maxExpiryDays", "request", "failureNoticesTo",
-                                   "deliveryDeadline", "educatedAtHome", "queriedBy", "$comment"]
+                                   "deliveryDeadline", "educatedAtHome", "queriedBy", "retentionDays", "$comment"]
         for key in object.keys.sorted() where !known.contains(key) {
-            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request, failureNoticesTo, deliveryDeadline, educatedAtHome and queriedBy.")
+            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request, failureNoticesTo, deliveryDeadline, educatedAtHome, queriedBy and retentionDays.")
         }
+        var rule = try unretained(object, at: pointer)
+        rule.retention = try retention(object, at: pointer)
+        return rule
+    }
+
+    /// `retentionDays`: a number of days above 0, or absent (kept for ever).
+    private static func retention(_ object: [JSONKey: JSONValue], at pointer: JSONPointer) throws(PolicyError) -> TimeInterval? {
+        guard let days = object["retentionDays"] else { return nil }
+        guard case .number(let count) = days, count > 0 else {
+            throw PolicyError(pointer: pointer.appending("retentionDays"), "'retentionDays' must be a number of days above 0: how long the content is kept once every delivery is settled.")
+        }
+        return count * 86_400
+    }
+
+    private static func unretained(_ object: [JSONKey: JSONValue], at pointer: JSONPointer) throws(PolicyError) -> Rule {
         let routing = try names(object, "routing", at: pointer, as: Routing.self)
         if routing.contains(.record) {
             return try record(object, routing: routing, at: pointer)

@@ -36,6 +36,7 @@ public enum ProblemCatalogue {
         .badRequest: Entry(status: .badRequest, title: "Bad request"),
         .calendarNotCovered: Entry(status: .unprocessableContent, title: "Deadline beyond the area's calendar"),
         .notFound: Entry(status: .notFound, title: "Not found"),
+        .messagePurged: Entry(status: .gone, title: "Message content destroyed at the end of its retention"),
         .auditorsOnly: Entry(status: .forbidden, title: "Auditors only"),
         .auditUnavailable: Entry(status: .serviceUnavailable, title: "Audit log unavailable"),
         .auditLogInconsistent: Entry(status: .serviceUnavailable, title: "Audit log inconsistent"),

@@ -18,6 +18,9 @@ struct AuditRoutes {
         group.get("audit/entries", use: entries)
         group.get("audit/tree-heads", use: treeHeads)
         group.get("audit/subjects/report", use: report)
+        group.get("audit/legal-holds", use: legalHolds)
+        group.post("audit/legal-holds", use: placeLegalHold)
+        group.delete("audit/legal-holds", use: liftLegalHold)
     }
 
     /// The query parameters `/v1/audit/entries` and the subject report take.
@@ -100,6 +103,44 @@ extension AuditRoutes {
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                         body: .init(byteBuffer: ByteBuffer(string: SubjectReportPage.html(report))))
     }
+}
+
+extension AuditRoutes {
+    /// `GET /v1/audit/legal-holds`: the holds in force, by subject token.
+    @Sendable func legalHolds(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        let holds = try await broker.legalHolds(for: try context.caller())
+        return try jsonResponse(LegalHoldsAnswer(legalHolds: holds.map { .init(subject: $0.token, placedAt: $0.placedAt) }))
+    }
+
+    /// `POST /v1/audit/legal-holds?nhsNumber=…` (or `system` and `value`, or `subject`): no message
+    /// about the subject is purged until the hold is lifted. 201 when placed, 200 when it was in force already.
+    @Sendable func placeLegalHold(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        let (token, placed) = try await broker.placeLegalHold(try query(request), by: try context.caller())
+        return try jsonResponse(LegalHoldAnswer(subject: token, held: true), status: placed ? .created : .ok)
+    }
+
+    /// `DELETE /v1/audit/legal-holds?…`: lifts the hold; the subject's messages are purged as their
+    /// retention ends. 404 when no hold was in force.
+    @Sendable func liftLegalHold(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        let (token, lifted) = try await broker.liftLegalHold(try query(request), by: try context.caller())
+        guard lifted else { throw BrokerError(.notFound, "No legal hold is in force on that subject; GET /v1/audit/legal-holds lists them.") }
+        return try jsonResponse(LegalHoldAnswer(subject: token, held: false))
+    }
+}
+
+struct LegalHoldAnswer: Encodable {
+    /// The subject's token, as its audit entries carry it.
+    let subject: String
+    let held: Bool
+}
+
+struct LegalHoldsAnswer: Encodable {
+    struct Hold: Encodable {
+        let subject: String
+        let placedAt: Date
+    }
+
+    let legalHolds: [Hold]
 }
 
 struct TreeHeadAnswer: Encodable {

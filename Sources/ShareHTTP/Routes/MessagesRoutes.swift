@@ -95,6 +95,8 @@ struct StatusAnswer: Encodable {
     let respondBy: Date?
     let recipients: [Recipient]
     let answers: [Answer]
+    /// When the message's retention ended and its content was destroyed.
+    let purgedAt: Date?
 
     init(_ status: MessageStatus) {
         id = status.id.lowercasedString
@@ -102,6 +104,7 @@ struct StatusAnswer: Encodable {
         receivedAt = status.receivedAt
         expiresAt = status.expiresAt
         respondBy = status.respondBy
+        purgedAt = status.purgedAt
         answers = status.answers.map {
             Answer(agency: $0.agency.rawValue, messageId: $0.messageID.lowercasedString, receivedAt: $0.receivedAt,
                    late: status.respondBy.map { [receivedAt = $0.receivedAt] in MessageAnswer.isLate(receivedAt: receivedAt, respondBy: $0) })

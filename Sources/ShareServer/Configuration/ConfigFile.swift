@@ -146,6 +146,15 @@ struct ConfigFile: Decodable {
         var retryMaxSeconds: Double?
     }
     var agencies: [AgencyEntry]
+    /// The keys that encrypt message bodies at rest; without them bodies are stored in clear.
+    var payloadKeys: PayloadKeyFiles?
+
+    /// Files of 32 random bytes in base64: `current` wraps the data key of every new body;
+    /// `previous` only unwraps (bodies not yet moved by `sharebroker rewrap`).
+    struct PayloadKeyFiles: Decodable {
+        var current: String
+        var previous: [String]?
+    }
 }
 
 /// Reads a configuration file, turning decoding failures into a sentence with a JSON Pointer.

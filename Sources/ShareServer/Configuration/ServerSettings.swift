@@ -4,6 +4,7 @@ public import ShareCatalogue
 import ShareCalendar
 import ShareJWS
 public import ShareModel
+public import ShareVault
 
 /// The files of the broker's outbound TLS identity for webhooks.
 public struct WebhookTLS: Sendable {
@@ -69,6 +70,8 @@ public struct ServerSettings: Sendable {
     /// How often the stored audit log is checked against the signed tree heads (also at start).
     public var auditCheckInterval: Duration = .seconds(3600)
     public var agencies: [Agency]
+    /// The keys that seal message bodies at rest; nil: bodies are stored in clear.
+    public var payloadKeys: PayloadKeys?
 
     /// Reads the file at `url` and applies overrides from `environment`:
     /// `SHAREBROKER_HOST`, `SHAREBROKER_PORT`, `SHAREBROKER_STORE_PATH`, `SHAREBROKER_POSTGRES_URL`,
@@ -178,6 +181,7 @@ public struct ServerSettings: Sendable {
             subjectTokens: try subjectKey(subjectKeyPath),
             agencies: try file.agencies.enumerated().map(agency))
         settings.connections = try ConnectionSettings(file.connections)
+        settings.payloadKeys = try file.payloadKeys.map { try payloadKeys($0, resolve: resolve) }
         if let metrics = file.metrics {
             let host = metrics.host ?? "127.0.0.1"
             guard !host.isEmpty else { throw ConfigurationError("/metrics/host must not be empty.") }
@@ -258,6 +262,23 @@ public struct ServerSettings: Sendable {
             throw ConfigurationError("/audit/subjectKey: \(path) must hold at least 32 random bytes in base64 (openssl rand -base64 32).")
         }
         return tokens
+    }
+
+    private static func payloadKeys(_ files: ConfigFile.PayloadKeyFiles, resolve: (String) -> String) throws -> PayloadKeys {
+        func key(_ path: String, at pointer: String) throws -> FileKeyEncryptionKey {
+            do {
+                return try FileKeyEncryptionKey(file: resolve(path))
+            } catch {
+                throw ConfigurationError("\(pointer): \(error)")
+            }
+        }
+        let current = try key(files.current, at: "/payloadKeys/current")
+        let previous = try (files.previous ?? []).enumerated().map { try key($1, at: "/payloadKeys/previous/\($0)") }
+        do {
+            return try PayloadKeys(current: current, previous: previous)
+        } catch {
+            throw ConfigurationError("/payloadKeys: \(error)")
+        }
     }
 
     private static func signingKey(_ path: String, at pointer: String) throws -> BrokerSigningKey {

@@ -2,6 +2,7 @@ public import Foundation
 import Crypto
 import ShareJWS
 public import ShareModel
+import ShareVault
 
 /// The fictional Northshire partnership that `sharebroker demo` runs: nine agencies in area
 /// E99999999, each with a TLS client certificate and a separate signing key, all generated
@@ -62,6 +63,7 @@ public enum DemoPartnership {
         try write(P256SigningKeyFile.generate().pem, to: pkiFolder.appendingPathComponent("broker-notices.signing.key"), secret: true)
         let subjectSecret = Data(SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }).base64EncodedString()
         try write(subjectSecret + "\n", to: pkiFolder.appendingPathComponent("broker-subject.key"), secret: true)
+        try write(FileKeyEncryptionKey.generateFileText(), to: pkiFolder.appendingPathComponent("broker-payload-1.key"), secret: true)
         var agencies: [[String: Any]] = []
         for member in members + benchmarkMembers(benchmarkAgencies) {
             let client = try pki.issueClient(agency: member.id)
@@ -88,6 +90,7 @@ public enum DemoPartnership {
             "signingKey": "pki/broker-notices.signing.key",
             "webhooks": ["clientCertificate": "pki/broker-client.crt", "clientKey": "pki/broker-client.key", "trustRoots": "pki/ca.crt"],
             "audit": ["signingKey": "pki/broker-audit.signing.key", "subjectKey": "pki/broker-subject.key"],
+            "payloadKeys": ["current": "pki/broker-payload-1.key"],
             "calendars": [area: "calendars/northshire.json"],
             "agencies": agencies,
         ]

@@ -76,7 +76,8 @@ struct ReloadOnHangupService: Service {
 }
 
 /// Runs the broker's timers every `interval`: expiries, response deadlines and exhausted
-/// deliveries. They are found from stored state, so a restart loses none of them.
+/// deliveries, then the ends of retention periods. They are found from stored state, so a
+/// restart loses none of them.
 struct TimerService: Service {
     let broker: Broker
     let interval: Duration
@@ -87,6 +88,7 @@ struct TimerService: Service {
         await repeatUntilShutdown(every: interval) {
             do {
                 while try await broker.processDueWork() {}
+                while try await broker.processRetention() {}
             } catch {
                 logger.error("Timer work failed; it is retried at the next interval", metadata: ["share.reason": "\(error)"])
             }
