@@ -74,8 +74,9 @@ public final class RawConnection: Sendable {
         try? await channel.close()
     }
 
+    /// Polls `condition` until it holds or `limit` (stretched under a sanitizer) passes.
     private func waitFor(within limit: Duration, _ condition: () -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + limit
+        let deadline = ContinuousClock.now + TestLimits.scaled(limit)
         while !condition() {
             guard ContinuousClock.now < deadline else { return false }
             try await Task.sleep(for: .milliseconds(20))
