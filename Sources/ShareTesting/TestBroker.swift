@@ -114,14 +114,22 @@ public final class TestBroker: @unchecked Sendable {
         }
     }
 
-    /// Graceful shutdown, as on SIGTERM; returns when every service has stopped.
+    /// Graceful shutdown, as on SIGTERM; returns when every service has stopped. The clients
+    /// are closed even when a service failed (a client dropped open stops the whole test run),
+    /// and then the failure is thrown.
     public func stop() async throws {
         await group?.triggerGracefulShutdown()
-        try await running?.value
+        var failure: (any Error)?
+        do {
+            try await running?.value
+        } catch {
+            failure = error
+        }
         group = nil
         running = nil
         for client in clients { try? await client.shutdown() }
         clients = []
+        if let failure { throw failure }
     }
 
     /// Stops the broker and removes its folder (unless it shares another broker's).
