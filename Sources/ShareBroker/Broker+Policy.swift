@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import Synchronization
+import ShareLocking
 import ShareModel
 import ShareStore
 

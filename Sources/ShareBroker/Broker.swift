@@ -5,7 +5,7 @@ public import ShareCalendar
 public import ShareCatalogue
 public import ShareJWS
 public import ShareStore
-import Synchronization
+import ShareLocking
 
 /// What the broker does, with no network in sight: identify callers, accept messages,
 /// hand deliveries to recipients, and report to senders. The HTTP layer only translates.
@@ -54,9 +54,9 @@ public final class Broker: Sendable {
     let noticeKey: BrokerSigningKey
     /// The schemas every envelope is validated against, by message type.
     public let catalogue: MessageCatalogue
-    private let currentDirectory: Mutex<Directory>
-    private let currentRevocations = Mutex(RevokedCertificates.none)
-    let currentPolicy: Mutex<SharingPolicy>
+    private let currentDirectory: Locked<Directory>
+    private let currentRevocations = Locked(RevokedCertificates.none)
+    let currentPolicy: Locked<SharingPolicy>
     /// Every subscription, loaded from the store on first use and kept in step with it.
     let subscriptionCache = StoreBackedCache<[Subscription]>()
     /// Every webhook endpoint, likewise.
@@ -69,8 +69,8 @@ public final class Broker: Sendable {
         self.metrics = metrics
         self.noticeKey = noticeKey
         self.catalogue = catalogue
-        self.currentPolicy = Mutex(policy)
-        self.currentDirectory = Mutex(directory)
+        self.currentPolicy = Locked(policy)
+        self.currentDirectory = Locked(directory)
         self.store = store
         self.clock = clock
         self.logger = logger

@@ -1,5 +1,5 @@
 public import Foundation
-import Synchronization
+import ShareLocking
 
 /// A clock that agrees with a reference clock elsewhere (the database's, which every node of
 /// a cluster shares): the base clock plus the offset last measured against the reference.
@@ -7,7 +7,7 @@ import Synchronization
 /// again or a message expires, to within a round trip to the reference.
 public final class CorrectedClock: BrokerClock {
     private let base: any BrokerClock
-    private let offset = Mutex<TimeInterval>(0)
+    private let offset = Locked<TimeInterval>(0)
 
     public init(base: any BrokerClock) {
         self.base = base

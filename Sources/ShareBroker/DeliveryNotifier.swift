@@ -1,5 +1,5 @@
+import ShareLocking
 import ShareModel
-import Synchronization
 
 /// Wakes long polls and delivery streams when deliveries for their agency are committed,
 /// and ends them all when the broker stops.
@@ -35,7 +35,7 @@ final class DeliveryNotifier: Sendable {
         var closed = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     func generation(of agency: AgencyID) -> UInt64 {
         state.withLock { $0.generations[agency, default: 0] }

@@ -1,4 +1,4 @@
-import Synchronization
+import ShareLocking
 
 /// A value read from the store on first use and then kept in step with it: the broker applies
 /// each change it makes after its transaction commits, and forgets the value when another
@@ -11,7 +11,7 @@ final class StoreBackedCache<Value: Sendable>: Sendable {
         var generation: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// The value, loaded with `load` when not kept.
     func get(loading load: () async throws -> Value) async throws -> Value {

@@ -1,11 +1,11 @@
+import ShareLocking
 import ShareModel
-import Synchronization
 
 /// Which agencies have a delivery stream open now. A message published to such an agency is
 /// handed out to its streams in the publish transaction itself, so each stream only has to
 /// read it, instead of every stream writing its own hand-out for every message.
 final class StreamRegistry: Sendable {
-    private let open = Mutex<[AgencyID: Int]>([:])
+    private let open = Locked<[AgencyID: Int]>([:])
 
     /// Counts a stream as open for as long as the returned lease exists.
     func lease(for agency: AgencyID) -> StreamLease {

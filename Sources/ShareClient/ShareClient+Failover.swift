@@ -1,7 +1,7 @@
 import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
-import Synchronization
+import ShareLocking
 
 extension ShareClient {
     /// An answer and the index in `urls` of the URL that gave it.

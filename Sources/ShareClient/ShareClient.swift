@@ -4,8 +4,8 @@ import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
+import ShareLocking
 import ShareModel
-import Synchronization
 
 /// A client of the broker for an agency's own systems: publish, inbox, acknowledge, status,
 /// directory. Every call uses mutual TLS 1.3 with the agency's certificate.
@@ -31,7 +31,7 @@ public final class ShareClient: Sendable {
     /// The broker's base URLs, without a trailing slash.
     let urls: [String]
     /// The index in `urls` of the URL that answered last, where the next request starts.
-    let preferred = Mutex(0)
+    let preferred = Locked(0)
 
     /// Builds the TLS client. Throws `ShareClientError` naming a file that cannot be read, or
     /// when `configuration` has no URL.

@@ -1,5 +1,5 @@
 public import Hummingbird
-import Synchronization
+import ShareLocking
 
 /// Counts requests being handled, so a shutdown can let them finish before connections close.
 ///
@@ -7,7 +7,7 @@ import Synchronization
 /// whose handler is still running; draining here first keeps in-flight publishes and long
 /// polls from being cut off.
 public final class InFlightRequests: Sendable {
-    private let count = Mutex(0)
+    private let count = Locked(0)
 
     public init() {}
 

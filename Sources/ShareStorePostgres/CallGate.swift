@@ -1,5 +1,5 @@
+import ShareLocking
 import ShareStore
-import Synchronization
 
 /// Lets calls into the store while it is open, and lets `close()` wait for those under way:
 /// a call that starts after closing began throws `StoreError.closed`.
@@ -10,7 +10,7 @@ final class CallGate: Sendable {
         var waiting: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     /// Runs `body` as one call; throws `StoreError.closed` without running it once closing began.
     func run<T>(_ body: () async throws -> T) async throws -> T {

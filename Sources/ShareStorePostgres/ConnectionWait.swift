@@ -1,5 +1,5 @@
+import ShareLocking
 import ShareStore
-import Synchronization
 
 /// One call's wait for a pooled connection, which either the call ends by getting its
 /// connection or a watchdog ends by giving up, never both: a call that has its connection
@@ -9,7 +9,7 @@ final class ConnectionWait: Sendable {
         case waiting, leased, abandoned
     }
 
-    private let state = Mutex(State.waiting)
+    private let state = Locked(State.waiting)
 
     /// Called with the connection in hand; throws if the wait was given up meanwhile.
     func leased() throws {

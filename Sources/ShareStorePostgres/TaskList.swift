@@ -1,8 +1,8 @@
-import Synchronization
+import ShareLocking
 
 /// Tasks a store started and ends when it closes.
 final class TaskList: Sendable {
-    private let tasks = Mutex<[Task<Void, Never>]>([])
+    private let tasks = Locked<[Task<Void, Never>]>([])
 
     func add(_ task: Task<Void, Never>) {
         tasks.withLock { $0.append(task) }

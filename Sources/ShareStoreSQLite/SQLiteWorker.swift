@@ -1,6 +1,6 @@
 import Foundation
+import ShareLocking
 import ShareStore
-import Synchronization
 
 /// A thread that owns one SQLite connection and runs jobs on it in order.
 ///
@@ -14,11 +14,11 @@ final class SQLiteWorker: Sendable {
         var closed = false
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let wakeUp = NSCondition()
     private let transactional: Bool
     private let maxGroupSize: Int
-    private let finished = Mutex<CheckedContinuation<Void, Never>?>(nil)
+    private let finished = Locked<CheckedContinuation<Void, Never>?>(nil)
 
     /// Runs `open` on the new thread to open the connection before any job. `name`
     /// names the thread for `top -H`, `ps` and profilers (at most 15 bytes, as Linux allows).
@@ -189,7 +189,7 @@ private struct Job: Sendable {
 /// Hands the outcome of opening the connection back to the creating thread.
 private final class OpenResult: Sendable {
     private let condition = NSCondition()
-    private let outcome = Mutex<(done: Bool, error: (any Error)?)>((false, nil))
+    private let outcome = Locked<(done: Bool, error: (any Error)?)>((false, nil))
 
     func signal(_ error: (any Error)?) {
         condition.lock()

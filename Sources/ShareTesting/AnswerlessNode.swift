@@ -2,7 +2,7 @@ public import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
-import Synchronization
+import ShareLocking
 
 /// A node that fails in the middle of a request: it listens on 127.0.0.1 with a broker's
 /// TLS certificate, reads each request, and closes the connection without answering, as a
@@ -54,7 +54,7 @@ public final class AnswerlessNode: Sendable {
 }
 
 private final class Dropped: Sendable {
-    let count = Mutex(0)
+    let count = Locked(0)
 }
 
 /// Closes the connection at the first bytes of a request, counting it once.

@@ -1,9 +1,9 @@
 public import Logging
-import Synchronization
+import ShareLocking
 
 /// Keeps every log line (message and metadata) so tests can check what the broker writes.
 public final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
+    private let lines = Locked<[String]>([])
 
     public init() {}
 

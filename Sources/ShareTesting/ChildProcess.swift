@@ -1,6 +1,6 @@
 public import Foundation
 import CSpawn
-import Synchronization
+import ShareLocking
 
 /// A program a test starts (curl, openssl, sqlite3, python3, our own executables), spawned
 /// with `posix_spawn` and reaped with `waitpid` on a thread of its own.
@@ -183,7 +183,7 @@ public enum ChildProcessError: Error, CustomStringConvertible {
 /// Everything a child wrote on one stream, read on a thread of its own until the child
 /// closes it.
 public final class CapturedOutput: Sendable {
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var data = Data()
@@ -237,7 +237,7 @@ public final class CapturedOutput: Sendable {
 
 /// A child's exit status, set once by the thread that reaps it.
 private final class ExitStatus: Sendable {
-    private let state = Mutex<(status: Int32?, waiting: [CheckedContinuation<Int32, Never>])>((nil, []))
+    private let state = Locked<(status: Int32?, waiting: [CheckedContinuation<Int32, Never>])>((nil, []))
 
     var value: Int32? { state.withLock { $0.status } }
 

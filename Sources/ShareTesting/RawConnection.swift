@@ -2,7 +2,7 @@ import Foundation
 import NIOCore
 import NIOPosix
 import NIOSSL
-import Synchronization
+import ShareLocking
 
 /// A connection to a test broker that does only what the test says: connect and send nothing,
 /// finish TLS and send half a request, send a body slowly. It keeps what the broker sends back
@@ -74,8 +74,9 @@ public final class RawConnection: Sendable {
         try? await channel.close()
     }
 
+    /// Polls `condition` until it holds or `limit` (stretched under a sanitizer) passes.
     private func waitFor(within limit: Duration, _ condition: () -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + limit
+        let deadline = ContinuousClock.now + TestLimits.scaled(limit)
         while !condition() {
             guard ContinuousClock.now < deadline else { return false }
             try await Task.sleep(for: .milliseconds(20))
@@ -86,7 +87,7 @@ public final class RawConnection: Sendable {
 
 /// What came back on a connection and when it closed.
 private final class Record: Sendable {
-    let state = Mutex<(received: Data, closedAt: ContinuousClock.Instant?)>((Data(), nil))
+    let state = Locked<(received: Data, closedAt: ContinuousClock.Instant?)>((Data(), nil))
 }
 
 /// Keeps every byte the broker sends; ends quietly when the broker closes or resets.

@@ -61,24 +61,27 @@ public final class TestBroker: @unchecked Sendable {
         self.group = group
         running = Task { try await group.run() }
         guard let port = await Self.first(of: ports) else {
-            throw TestBrokerError(reason: "the broker did not start listening within 20 seconds")
+            throw TestBrokerError(reason: "the broker did not start listening within \(Self.startLimit)")
         }
         self.port = port
         metricsPort = nil
         if settings.metrics != nil {
             guard let metricsPort = await Self.first(of: metricsPorts) else {
-                throw TestBrokerError(reason: "the metrics listener did not start within 20 seconds")
+                throw TestBrokerError(reason: "the metrics listener did not start within \(Self.startLimit)")
             }
             self.metricsPort = metricsPort
         }
     }
 
-    /// The first port `ports` yields, or nil after 20 seconds.
+    /// How long a start, or a round of a repeating service, may take.
+    private static let startLimit = TestLimits.scaled(.seconds(20))
+
+    /// The first port `ports` yields, or nil after `startLimit`.
     private static func first(of ports: AsyncStream<Int>) async -> Int? {
         await withTaskGroup(of: Int?.self) { race in
             race.addTask { await ports.first { _ in true } }
             race.addTask {
-                try? await Task.sleep(for: .seconds(20))
+                try? await Task.sleep(for: startLimit)
                 return nil
             }
             let first = await race.next() ?? nil
@@ -88,7 +91,7 @@ public final class TestBroker: @unchecked Sendable {
     }
 
     /// Waits until the timers have run a whole round that began after this call, so that what
-    /// they would do about the state now (and the clock now) has been done. Throws after 20 s.
+    /// they would do about the state now (and the clock now) has been done. Throws after `startLimit`.
     public func afterTimerRound() async throws {
         try await afterRound(of: server.timerRounds, "timer")
     }
@@ -102,23 +105,31 @@ public final class TestBroker: @unchecked Sendable {
     /// mean one began and ended after it.
     private func afterRound(of rounds: ServiceRounds, _ name: String) async throws {
         let target = rounds.completed + 2
-        let deadline = ContinuousClock.now + .seconds(20)
+        let deadline = ContinuousClock.now + Self.startLimit
         while rounds.completed < target {
             guard ContinuousClock.now < deadline else {
-                throw TestBrokerError(reason: "no \(name) round completed within 20 seconds")
+                throw TestBrokerError(reason: "no \(name) round completed within \(Self.startLimit)")
             }
             try await Task.sleep(for: .milliseconds(10))
         }
     }
 
-    /// Graceful shutdown, as on SIGTERM; returns when every service has stopped.
+    /// Graceful shutdown, as on SIGTERM; returns when every service has stopped. The clients
+    /// are closed even when a service failed (a client dropped open stops the whole test run),
+    /// and then the failure is thrown.
     public func stop() async throws {
         await group?.triggerGracefulShutdown()
-        try await running?.value
+        var failure: (any Error)?
+        do {
+            try await running?.value
+        } catch {
+            failure = error
+        }
         group = nil
         running = nil
         for client in clients { try? await client.shutdown() }
         clients = []
+        if let failure { throw failure }
     }
 
     /// Stops the broker and removes its folder (unless it shares another broker's).

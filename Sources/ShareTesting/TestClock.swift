@@ -1,13 +1,13 @@
 public import Foundation
 public import ShareBroker
-import Synchronization
+import ShareLocking
 
 /// A clock the test moves by hand, so deadlines and visibility timeouts need no sleeping.
 public final class TestClock: BrokerClock {
-    private let current: Mutex<Date>
+    private let current: Locked<Date>
 
     public init(_ start: Date = Date()) {
-        current = Mutex(start)
+        current = Locked(start)
     }
 
     public func now() -> Date {

@@ -5,7 +5,7 @@ import Logging
 import NIOCore
 import NIOSSL
 import ServiceLifecycle
-import Synchronization
+import ShareLocking
 import ShareServer
 
 /// A stand-in for an agency's HTTPS endpoint (outside the broker, so a fake is fair): it
@@ -26,10 +26,10 @@ public final class WebhookReceiver: Sendable {
             var received: [Received] = []
         }
 
-        let state: Mutex<State>
+        let state: Locked<State>
 
         init(script: [Int]) {
-            state = Mutex(State(script: script))
+            state = Locked(State(script: script))
         }
     }
 

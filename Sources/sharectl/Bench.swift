@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ShareClient
-import Synchronization
+import ShareLocking
 
 /// The load benchmark: signed publishes from many mutual-TLS connections, drained through
 /// the inbox with acknowledgements, measuring throughput, publish-to-inbox latency and the
@@ -96,7 +96,7 @@ final class BenchState: Sendable {
     }
 
     private let total: Int
-    private let counters = Mutex(Counters())
+    private let counters = Locked(Counters())
 
     init(total: Int) { self.total = total }
 

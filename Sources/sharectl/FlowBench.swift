@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import ShareClient
 import ShareModel
-import Synchronization
+import ShareLocking
 
 /// The one-message-per-request benchmark of issue 16: publishing connections each send one
 /// message per request, addressed in turn to one of N recipients; each recipient holds one
@@ -108,7 +108,7 @@ final class AckQueue: Sendable {
         var waiter: CheckedContinuation<Void, Never>?
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     func add(_ id: UUID) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -159,7 +159,7 @@ final class FlowBenchState: Sendable {
     }
 
     private let total: Int
-    private let counters = Mutex(Counters())
+    private let counters = Locked(Counters())
 
     init(total: Int) { self.total = total }
 

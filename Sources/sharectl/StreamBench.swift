@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import ShareClient
+import ShareLocking
 import ShareModel
-import Synchronization
 
 /// The fan-out benchmark: agencies subscribed to a type each hold a delivery stream open while
 /// messages are published at a fixed rate; it measures publish-to-stream latency over every
@@ -88,7 +88,7 @@ final class StreamBenchState: Sendable {
     }
 
     private let expected: Int
-    private let counters = Mutex(Counters())
+    private let counters = Locked(Counters())
 
     init(expected: Int) { self.expected = expected }
 

@@ -27,8 +27,11 @@ struct FuzzRegressionTests {
                     return isFile && !file.lastPathComponent.hasPrefix(".")
                 }.count
         }
+        // Under AddressSanitizer the program checks for leaks at exit, with scripts/fuzz's suppression.
+        let suppressions = Paths.repository.appendingPathComponent("scripts/fuzz.lsan-suppressions").path
         let run = try await Subprocess.run(program, folders.map(\.path), environment: [
             "SHAREBROKER_FUZZ_TARGET": target, "SHAREBROKER_SCHEMAS": RepositoryPaths.schemas.path,
+            "LSAN_OPTIONS": "suppressions=\(suppressions)",
         ])
         #expect(run.status == 0, "\(run.text)\(run.stderr)")
         #expect(run.stderr.contains("Inputs replayed"), "\(run.stderr)")

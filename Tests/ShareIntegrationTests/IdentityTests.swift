@@ -26,16 +26,17 @@ struct IdentityTests {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try impostor.certificatePEM.write(to: folder.appendingPathComponent("c.crt"), atomically: true, encoding: .utf8)
             try impostor.keyPEM.write(to: folder.appendingPathComponent("c.key"), atomically: true, encoding: .utf8)
-            let client = try ShareClient(configuration: ShareClientConfiguration(
+            try await ShareClient.with(ShareClientConfiguration(
                 baseURL: broker.baseURL, caFile: broker.pkiFile("ca.crt"),
-                certificateFile: folder.appendingPathComponent("c.crt").path, keyFile: folder.appendingPathComponent("c.key").path))
-            await #expect(throws: ShareClientError.self) { _ = try await client.directory() }
-            do {
-                _ = try await client.directory()
-            } catch let error as ShareClientError {
-                #expect(error.status == nil, "no HTTP response is given to a certificate from another CA")
+                certificateFile: folder.appendingPathComponent("c.crt").path, keyFile: folder.appendingPathComponent("c.key").path)
+            ) { client in
+                await #expect(throws: ShareClientError.self) { _ = try await client.directory() }
+                do {
+                    _ = try await client.directory()
+                } catch let error as ShareClientError {
+                    #expect(error.status == nil, "no HTTP response is given to a certificate from another CA")
+                }
             }
-            try await client.shutdown()
         }
     }
 

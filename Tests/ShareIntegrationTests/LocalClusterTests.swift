@@ -1,8 +1,8 @@
 import Foundation
 import ShareClient
+import ShareLocking
 import ShareStorePostgres
 import ShareTesting
-import Synchronization
 import Testing
 
 /// `Deploy/local-cluster` as an operator runs it: PostgreSQL, two `sharebroker` nodes and
@@ -159,7 +159,7 @@ struct LocalClusterTests {
 
 /// The ids of the messages answered 201, from several publishers at once.
 private final class Accepted: Sendable {
-    private let list = Mutex<[String]>([])
+    private let list = Locked<[String]>([])
 
     /// Adds one; answers how many there are now.
     func add(_ id: String) -> Int {

@@ -1,7 +1,7 @@
 import Foundation
 import ShareClient
+import ShareLocking
 import ShareTesting
-import Synchronization
 import Testing
 
 /// Reads a delivery stream in the background, keeping what arrives, until it ends or `stop()`.
@@ -12,8 +12,8 @@ final class StreamReader: Sendable {
         var failure: String?
     }
 
-    private let state = Mutex(State())
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let state = Locked(State())
+    private let task = Locked<Task<Void, Never>?>(nil)
 
     init(_ stream: StreamedDeliveries) {
         let reading = Task { [self] in await read(stream) }

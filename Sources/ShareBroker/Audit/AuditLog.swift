@@ -5,7 +5,7 @@ import Crypto
 import ShareJWS
 import ShareModel
 public import ShareStore
-import Synchronization
+import ShareLocking
 
 /// The event record as an RFC 9162 Merkle tree: tree heads signed with the broker's audit
 /// key, inclusion and consistency proofs, and the exact entry bytes behind each leaf.
@@ -26,7 +26,7 @@ public actor AuditLog {
     private var head = CompactRange()
     private var lastSignedSize = -1
     private var running: Task<LogIntegrity, any Error>?
-    private let state = Mutex(LogIntegrity.unchecked)
+    private let state = Locked(LogIntegrity.unchecked)
 
     /// What the last check found; readable without waiting for the actor.
     public nonisolated var integrity: LogIntegrity {

@@ -1,16 +1,16 @@
 import Logging
 import NIOCore
 import ShareBroker
-import Synchronization
+import ShareLocking
 
 /// Decides, for each accepted connection, whether the broker takes it (`ConnectionCount`), counts
 /// it until it closes, and writes the rate-limited warnings about refusals.
 final class ConnectionGate: Sendable {
-    private let count: Mutex<ConnectionCount>
+    private let count: Locked<ConnectionCount>
     private let logger: Logger
 
     init(_ settings: ConnectionSettings, logger: Logger) {
-        count = Mutex(ConnectionCount(maxOpen: settings.maxOpen, maxPerAddress: settings.maxPerAddress))
+        count = Locked(ConnectionCount(maxOpen: settings.maxOpen, maxPerAddress: settings.maxPerAddress))
         self.logger = logger
     }
 
