@@ -42,11 +42,12 @@ run() {
     local name="$1"; shift
     start_broker
     echo "== $name, round $round: load average $(cut -d' ' -f1-3 /proc/loadavg)"
-    "$bin/sharectl" bench-flow --demo-dir "$folder" --url "$url" --broker-pid "$broker" --http1 "$@" | tee /dev/stderr |
-        sed -n -e "s/^publishes\/s *\([0-9.]*\).*/$name publishes\/s \1/p" \
+    "$bin/sharectl" bench-flow --demo-dir "$folder" --url "$url" --broker-pid "$broker" --http1 "$@" > "$folder/report.txt"
+    cat "$folder/report.txt"
+    sed -n -e "s/^publishes\/s *\([0-9.]*\).*/$name publishes\/s \1/p" \
                -e "s/^publish→stream p50 *\([0-9.]*\).*/$name p50-ms \1/p" \
                -e "s/^publish→stream p99 *\([0-9.]*\).*/$name p99-ms \1/p" \
-               -e "s/^messages\/broker-CPU-s *\([0-9.]*\).*/$name messages-per-cpu-second \1/p" >> "$results"
+               -e "s/^messages\/broker-CPU-s *\([0-9.]*\).*/$name messages-per-cpu-second \1/p" "$folder/report.txt" >> "$results"
 }
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%d)"
 for round in $(seq "$rounds"); do
@@ -55,5 +56,5 @@ for round in $(seq "$rounds"); do
     run rate-2000 --messages 120000 --rate 2000
 done 2>&1
 echo "== medians of $rounds rounds"
-sort "$results" | awk '{ key = $1 " " $2; values[key] = values[key] " " $3 } END {
-    for (key in values) { n = split(values[key], v, " "); asort(v); printf "%-40s %s   (runs:%s)\n", key, v[int((n + 1) / 2)], values[key] } }' | sort
+sort -k1,1 -k2,2 -k3,3g "$results" | awk '{ key = $1 " " $2; n[key]++; v[key, n[key]] = $3; runs[key] = runs[key] " " $3 }
+    END { for (key in n) printf "%-40s %s   (runs:%s)\n", key, v[key, int((n[key] + 1) / 2)], runs[key] }' | sort
