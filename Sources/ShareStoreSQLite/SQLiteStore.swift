@@ -65,7 +65,8 @@ public final class SQLiteStore: Store {
     /// leaves a page numbered past the end of the file in SQLite's cache (`balance_nonroot`
     /// swaps page numbers through the one after the lock-byte page), so the end of the
     /// transaction truncates the cache by scanning its whole hash table, one bucket per cached
-    /// page: 16,384 at 64 MiB, 15 % of the writer thread's time on a store of 25,000 messages.
+    /// page: 16,384 at 64 MiB, 15 % of the writer thread's time on a store of about 12,000
+    /// messages (91 MB).
     /// A quarter of that cache took 10 % off the writer's CPU per message (BENCHMARKS.md).
     private static let writerCachePages = -16_384
 
