@@ -7,7 +7,7 @@ public enum BrokerRouter {
     /// `apiDocument` is served at `/v1/openapi.json` (see `APIDocument`).
     public static func make(broker: Broker, inFlight: InFlightRequests, apiDocument: Data? = nil) -> Router<BrokerRequestContext> {
         let router = Router(context: BrokerRequestContext.self)
-        router.add(middleware: inFlight.middleware(context: BrokerRequestContext.self))
+        router.add(middleware: inFlight.middleware())
         router.add(middleware: ProblemMiddleware())
         router.get("health") { _, _ in
             try healthResponse(broker)

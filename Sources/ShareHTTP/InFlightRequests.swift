@@ -1,40 +1,81 @@
-public import Hummingbird
+import Hummingbird
+import NIOCore
+import NIOSSL
 import ShareLocking
 
-/// Counts requests being handled, so a shutdown can let them finish before connections close.
+/// The requests being handled and the channels they arrived on, so a shutdown can let them
+/// finish before connections close, and close under them those that do not finish in time.
 ///
 /// The HTTP/2 server closes connections on graceful shutdown without waiting for streams
 /// whose handler is still running; draining here first keeps in-flight publishes and long
-/// polls from being cut off.
+/// polls from being cut off. The HTTP/1.1 server waits for a request's end however long it
+/// takes, which is why a request still unfinished after the drain is closed from here.
 public final class InFlightRequests: Sendable {
-    private let count = Locked(0)
+    private struct State {
+        var channels: [Int: any Channel] = [:]
+        var next = 0
+    }
+
+    private let state = Locked(State())
 
     public init() {}
 
-    public var current: Int { count.withLock { $0 } }
+    public var current: Int { state.withLock { $0.channels.count } }
 
-    /// Returns once no request is being handled, or after `timeout`.
-    public func waitUntilIdle(timeout: Duration) async {
+    /// Returns once no request is being handled (0), or after `timeout` with how many still are.
+    @discardableResult
+    public func waitUntilIdle(timeout: Duration) async -> Int {
         let deadline = ContinuousClock.now + timeout
         while current > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
+        return current
     }
 
-    fileprivate func begin() { count.withLock { $0 += 1 } }
-    fileprivate func end() { count.withLock { $0 -= 1 } }
+    /// Closes the connection (for HTTP/2, the stream) of every request still being handled.
+    public func closeUnfinished() {
+        for channel in state.withLock({ Array($0.channels.values) }) {
+            Self.closeBeneathTLS(channel)
+        }
+    }
+
+    /// Closes an HTTP/1.1 connection at the TCP level, skipping its TLS handler: a TLS close
+    /// waits for the client's close_notify (five seconds in NIOSSL), which a client that is not
+    /// reading never sends. An HTTP/2 stream has no TLS handler of its own and is reset.
+    static func closeBeneathTLS(_ channel: any Channel) {
+        channel.eventLoop.execute {
+            if let tls = try? channel.pipeline.syncOperations.context(handlerType: NIOSSLServerHandler.self) {
+                tls.close(promise: nil)
+            } else {
+                channel.close(promise: nil)
+            }
+        }
+    }
+
+    private func begin(on channel: any Channel) -> Int {
+        state.withLock { state in
+            state.next += 1
+            state.channels[state.next] = channel
+            return state.next
+        }
+    }
+
+    private func end(_ request: Int) {
+        state.withLock { _ = $0.channels.removeValue(forKey: request) }
+    }
 
     /// The middleware that does the counting.
-    public func middleware<Context: RequestContext>(context: Context.Type = Context.self) -> some RouterMiddleware<Context> {
+    func middleware() -> some RouterMiddleware<BrokerRequestContext> {
         Counter(requests: self)
     }
 
-    private struct Counter<Context: RequestContext>: RouterMiddleware {
+    private struct Counter: RouterMiddleware {
         let requests: InFlightRequests
 
-        func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-            requests.begin()
-            defer { requests.end() }
+        func handle(_ request: Request, context: BrokerRequestContext,
+                    next: (Request, BrokerRequestContext) async throws -> Response) async throws -> Response {
+            let id = requests.begin(on: context.channel)
+            defer { requests.end(id) }
             return try await next(request, context)
         }
     }

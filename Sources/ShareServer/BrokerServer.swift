@@ -90,7 +90,7 @@ public final class BrokerServer: Sendable {
             AuditLogCheckService(broker: broker, interval: settings.auditCheckInterval),
             TimerService(broker: broker, interval: settings.timerInterval, rounds: timerRounds, logger: logger),
             APIService(broker: broker, application: app),
-            StopAcceptingService(broker: broker, inFlight: requestsInFlight),
+            StopAcceptingService(broker: broker, inFlight: requestsInFlight, logger: logger),
         ]
         if let clockSync {
             services.insert(clockSync, at: 2)

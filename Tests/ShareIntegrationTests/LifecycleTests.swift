@@ -20,6 +20,7 @@ struct LifecycleTests {
         let answer = try await waited
         try await stopped
         #expect(answer.status == 200 || answer.status == 503)
+        #expect(!broker.logs.text.contains("Requests still in flight after the shutdown's drain"), "the long poll ended before the drain's limit")
         #expect(ContinuousClock.now - started < .seconds(10), "the 30 s long poll did not hold the shutdown")
     }
 
@@ -40,6 +41,22 @@ struct LifecycleTests {
         await late.close()
         await upload.close()
         try await stopped
+    }
+
+    @Test("a request still unfinished after the drain's ten seconds is cut off, and the log says so")
+    func drainLimit() async throws {
+        let broker = try await TestBroker.start()
+        let upload = try await RawConnection.open(to: broker, tlsAs: "northshire-hospitals")
+        try await upload.send("POST /v1/messages HTTP/1.1\r\nHost: broker\r\nContent-Type: application/jose\r\nContent-Length: 1000\r\n\r\neyJ")
+        #expect(try await eventually { broker.server.requestsInFlight.current == 1 }, "the slow upload holds the drain open")
+        let stopping = ContinuousClock.now
+        try await broker.stopAndRemove()
+        #expect(ContinuousClock.now - stopping < .seconds(40), "not held until the upload's own deadline (60 s for a body)")
+        let warning = broker.logs.text.split(separator: "\n").first { $0.contains("Requests still in flight after the shutdown's drain") }
+        #expect(warning?.hasPrefix("warning ") == true, "\(broker.logs.text.suffix(2000))")
+        #expect(warning?.contains("\"share.count\": 1") == true, "\(warning ?? "")")
+        #expect(try await upload.closedByBroker(within: .seconds(10)), "the upload's connection is closed")
+        await upload.close()
     }
 
     @Test("sharebroker serve: answers curl, reloads on SIGHUP, exits 0 on SIGTERM")

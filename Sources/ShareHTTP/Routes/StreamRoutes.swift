@@ -47,7 +47,7 @@ struct StreamRoutes {
             group.addTask {
                 await broker.untilStopping()
                 try await Task.sleep(for: stalledWriteGrace)
-                channel.close(promise: nil)
+                InFlightRequests.closeBeneathTLS(channel)
             }
             defer { group.cancelAll() }
             try await body()

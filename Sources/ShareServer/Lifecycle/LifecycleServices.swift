@@ -43,16 +43,23 @@ struct APIService<Application: Service>: Service {
 }
 
 /// The first thing a shutdown does: refuse new work, end waiting inbox calls, and let the
-/// requests in flight finish (at most `drainTimeout`) before the HTTP server closes connections.
+/// requests in flight finish (at most `drainTimeout`, after which their connections are
+/// closed under them) before the HTTP server closes connections.
 struct StopAcceptingService: Service {
     let broker: Broker
     let inFlight: InFlightRequests
+    let logger: Logger
     let drainTimeout: Duration = .seconds(10)
 
     func run() async throws {
         try? await gracefulShutdown()
         broker.beginShutdown()
-        await inFlight.waitUntilIdle(timeout: drainTimeout)
+        let unfinished = await inFlight.waitUntilIdle(timeout: drainTimeout)
+        if unfinished > 0 {
+            logger.warning("Requests still in flight after the shutdown's drain; their connections are closed under them",
+                           metadata: [ShareLogKey.count: "\(unfinished)", "share.drain_seconds": "\(drainTimeout.components.seconds)"])
+            inFlight.closeUnfinished()
+        }
         // The last answers are handed to the connections; give them a moment to be written.
         try? await Task.sleep(for: .milliseconds(50))
     }
