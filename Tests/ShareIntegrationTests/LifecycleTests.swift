@@ -28,10 +28,7 @@ struct LifecycleTests {
     // half-served by a broker that is going away.
     @Test("a request that arrives while the broker drains is answered 503 shutting-down")
     func requestDuringShutdown() async throws {
-        let broker = try await TestBroker.start()
-        let upload = try await RawConnection.open(to: broker, tlsAs: "northshire-hospitals")
-        try await upload.send("POST /v1/messages HTTP/1.1\r\nHost: broker\r\nContent-Type: application/jose\r\nContent-Length: 1000\r\n\r\neyJ")
-        #expect(try await eventually { broker.server.requestsInFlight.current == 1 }, "the slow upload holds the drain open")
+        let (broker, upload) = try await brokerWithSlowUpload()
         async let stopped: Void = broker.stopAndRemove()
         #expect(try await eventually { broker.server.broker.isStopping })
         let late = try await RawConnection.open(to: broker, tlsAs: "northshire-csc")
@@ -45,10 +42,7 @@ struct LifecycleTests {
 
     @Test("a request still unfinished after the drain's ten seconds is cut off, and the log says so")
     func drainLimit() async throws {
-        let broker = try await TestBroker.start()
-        let upload = try await RawConnection.open(to: broker, tlsAs: "northshire-hospitals")
-        try await upload.send("POST /v1/messages HTTP/1.1\r\nHost: broker\r\nContent-Type: application/jose\r\nContent-Length: 1000\r\n\r\neyJ")
-        #expect(try await eventually { broker.server.requestsInFlight.current == 1 }, "the slow upload holds the drain open")
+        let (broker, upload) = try await brokerWithSlowUpload()
         let stopping = ContinuousClock.now
         try await broker.stopAndRemove()
         #expect(ContinuousClock.now - stopping < .seconds(40), "not held until the upload's own deadline (60 s for a body)")
@@ -57,6 +51,15 @@ struct LifecycleTests {
         #expect(warning?.contains("\"share.count\": 1") == true, "\(warning ?? "")")
         #expect(try await upload.closedByBroker(within: .seconds(10)), "the upload's connection is closed")
         await upload.close()
+    }
+
+    /// A broker with one publish in flight whose body never finishes arriving.
+    private func brokerWithSlowUpload() async throws -> (TestBroker, RawConnection) {
+        let broker = try await TestBroker.start()
+        let upload = try await RawConnection.open(to: broker, tlsAs: "northshire-hospitals")
+        try await upload.send("POST /v1/messages HTTP/1.1\r\nHost: broker\r\nContent-Type: application/jose\r\nContent-Length: 1000\r\n\r\neyJ")
+        #expect(try await eventually { broker.server.requestsInFlight.current == 1 }, "the slow upload holds the drain open")
+        return (broker, upload)
     }
 
     @Test("sharebroker serve: answers curl, reloads on SIGHUP, exits 0 on SIGTERM")
