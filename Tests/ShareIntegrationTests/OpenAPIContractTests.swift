@@ -1,6 +1,7 @@
 import Foundation
 import ShareClient
 import ShareHTTP
+import ShareStore
 import ShareTesting
 import Testing
 
@@ -71,6 +72,42 @@ struct OpenAPIContractTests {
         var limits = configuration["limits"] as? [String: Any] ?? [:]
         limits["maxWaitSeconds"] = 0
         configuration["limits"] = limits
+    }
+
+    @Test("every kind the broker records is listed wherever the document names a kind, and is accepted as a filter")
+    func everyKindListed() async throws {
+        let recorded = EventRecord.Kind.all.map(\.rawValue)
+        let document = try JSONSerialization.jsonObject(with: Data(contentsOf: Self.document))
+        let lists = Self.kindLists(in: document, at: "")
+        #expect(lists.count >= 3, "the entry's kind and the two audit routes' kind filters: \(lists.map(\.pointer))")
+        for (pointer, listed) in lists {
+            #expect(Set(listed) == Set(recorded), "\(pointer): missing \(Set(recorded).subtracting(listed).sorted()), extra \(Set(listed).subtracting(recorded).sorted())")
+        }
+        try await withBroker { broker in
+            let auditor = try broker.client(as: "northshire-audit")
+            for kind in recorded {
+                #expect(try await auditor.send("GET", "/v1/audit/entries?kind=\(kind)").status == 200, "kind=\(kind)")
+            }
+        }
+    }
+
+    /// Every `enum` that lists kinds of entry: a `kind` property's or a `kind` parameter's, with its JSON Pointer.
+    static func kindLists(in value: Any, at pointer: String) -> [(pointer: String, kinds: [String])] {
+        if let array = value as? [Any] {
+            return array.enumerated().flatMap { kindLists(in: $1, at: "\(pointer)/\($0)") }
+        }
+        guard let object = value as? [String: Any] else { return [] }
+        var found: [(pointer: String, kinds: [String])] = []
+        if object["name"] as? String == "kind", let schema = object["schema"] as? [String: Any], let kinds = schema["enum"] as? [String] {
+            found.append((pointer, kinds))
+        }
+        if let kind = object["kind"] as? [String: Any], let kinds = kind["enum"] as? [String], kinds.contains("published") {
+            found.append(("\(pointer)/kind", kinds))
+        }
+        for (key, member) in object.sorted(by: { $0.key < $1.key }) {
+            found += kindLists(in: member, at: "\(pointer)/\(key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1"))")
+        }
+        return found
     }
 
     static func agencies(in folder: URL) throws -> [String] {
