@@ -1,7 +1,7 @@
 import Foundation
 
 /// How long tests wait for what they expect (a broker listening, a round of the timers, a
-/// condition to hold): the limit the test names, or ten times it in a build with
+/// condition to hold) and how long a suite may run (`.timeLimit`): the limit the test names, or ten times it in a build with
 /// ThreadSanitizer or AddressSanitizer, under which everything runs several times slower.
 /// Decided once, by whether a sanitizer's runtime is in this process, so normal runs keep
 /// their limits.

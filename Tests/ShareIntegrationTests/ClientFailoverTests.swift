@@ -3,7 +3,7 @@ import ShareClient
 import ShareTesting
 import Testing
 
-@Suite("Clients move between broker nodes", .timeLimit(.minutes(3)))
+@Suite("Clients move between broker nodes", .timeLimit(.minutes(3 * TestLimits.factor)))
 struct ClientFailoverTests {
     @Test("with a first URL where nothing listens, a client publishes, fetches, acknowledges and subscribes on the second")
     func unreachableFirstURL() async throws {

@@ -3,7 +3,7 @@ import ShareClient
 import ShareTesting
 import Testing
 
-@Suite("sharectl with several broker URLs", .timeLimit(.minutes(3)))
+@Suite("sharectl with several broker URLs", .timeLimit(.minutes(3 * TestLimits.factor)))
 struct SharectlFailoverTests {
     @Test("sharectl --url A --url B publishes on B when nothing listens at A")
     func repeatedURLOption() async throws {

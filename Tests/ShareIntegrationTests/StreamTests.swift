@@ -6,7 +6,7 @@ import ShareServer
 import ShareTesting
 import Testing
 
-@Suite("Delivery by stream (Server-Sent Events)", .timeLimit(.minutes(3)))
+@Suite("Delivery by stream (Server-Sent Events)", .timeLimit(.minutes(3 * TestLimits.factor)))
 struct StreamTests {
     @Test("a delivery published while the stream is open arrives at once, and counts as delivered")
     func livePush() async throws {
