@@ -1,6 +1,7 @@
 import Foundation
 import ShareBroker
 import ShareModel
+import ShareStore
 
 /// The search form, and a subject's timeline with its filters.
 enum SubjectPages {
@@ -49,7 +50,8 @@ enum SubjectPages {
             """
     }
 
-    static func timeline(_ items: [SubjectTimeline.Item], total: Int, words: Words, now: Date) -> String {
+    static func timeline(_ items: [SubjectTimeline.Item], total: Int, subscriptions: [UUID: Subscription], words: Words,
+                         now: Date) -> String {
         let counts = SubjectTimeline.Category.allCases.compactMap { category -> String? in
             let count = items.filter { $0.category == category }.count
             return count == 0 ? nil : "\(count) × \(Words.category(category).lowercased())"
@@ -59,7 +61,9 @@ enum SubjectPages {
         return """
             <h2>Chronology</h2>
             <p class="summary">\(HTML.escape(summary))\(shown)</p>
-            <ol class="timeline">\(items.map { TimelineItemView(item: $0, words: words, now: now).html() }.joined(separator: "\n"))</ol>
+            <ol class="timeline">\(items.map {
+                TimelineItemView(item: $0, words: words, now: now, subscriptions: subscriptions).html()
+            }.joined(separator: "\n"))</ol>
             """
     }
 }
