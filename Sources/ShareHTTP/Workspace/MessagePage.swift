@@ -14,7 +14,9 @@ enum MessagePage {
         default: routes(item.deliveries, words: words)
         }
         return """
+            <h2>Routing</h2>
             <p class="routing">\(HTML.escape(routing))</p>
+            <h2>What was recorded</h2>
             <ol class="timeline">\(timeline.items.map {
                 TimelineItemView(item: $0, words: words, now: now, subscriptions: timeline.subscriptions).html()
             }.joined(separator: "\n"))</ol>

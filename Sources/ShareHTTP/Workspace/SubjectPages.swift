@@ -41,10 +41,10 @@ enum SubjectPages {
         return """
             <form method="get" action="/workspace/subject" class="filters" aria-label="Filters">
             \(hidden.joined())
-            <label for="agency">Agency</label><select id="agency" name="agency"><option value="">Any agency</option>\(agencyOptions.joined())</select>
-            <label for="type">Type</label><select id="type" name="type"><option value="">Any type</option>\(typeOptions.joined())</select>
-            <label for="from">From (date)</label><input id="from" name="from" type="date" value="\(HTML.escape(filter.fromText ?? ""))">
-            <label for="to">To (date, inclusive)</label><input id="to" name="to" type="date" value="\(HTML.escape(filter.toText ?? ""))">
+            <div class="field"><label for="agency">Agency</label><select id="agency" name="agency"><option value="">Any agency</option>\(agencyOptions.joined())</select></div>
+            <div class="field"><label for="type">Type</label><select id="type" name="type"><option value="">Any type</option>\(typeOptions.joined())</select></div>
+            <div class="field"><label for="from">From (date)</label><input id="from" name="from" type="date" value="\(HTML.escape(filter.fromText ?? ""))"></div>
+            <div class="field"><label for="to">To (date, inclusive)</label><input id="to" name="to" type="date" value="\(HTML.escape(filter.toText ?? ""))"></div>
             <button type="submit">Filter</button>
             </form>
             """
