@@ -245,8 +245,9 @@ extension Broker {
     }
 
     /// The records of a message to store: the message, one delivery per recipient, and its
-    /// events. A recipient with a delivery stream open has its delivery handed out here, once,
-    /// for all its streams (see `StreamRegistry`).
+    /// events (each `routed` entry says why its recipient receives it: by which subscription, or
+    /// in place of a school; neither for one addressed directly). A recipient with a delivery
+    /// stream open has its delivery handed out here, once, for all its streams (see `StreamRegistry`).
     func newMessage(_ envelope: Envelope, jws: Data, decision: RoutingDecision, receivedAt: Date) -> NewMessage {
         let digest = Data(SHA256.hash(data: jws))
         let streaming = streams.streaming(among: decision.recipients)
@@ -261,8 +262,9 @@ extension Broker {
             disclosure: envelope.disclosure, subjects: subjectTokens.tokens(of: envelope),
             inReplyTo: envelope.inReplyTo, respondBy: decision.respondBy)
         let routed = deliveries.map {
-            EventRecord(kind: .routed, at: receivedAt, agency: envelope.sender, messageID: envelope.id,
-                        deliveryID: $0.id, recipient: $0.recipient, dueBy: $0.dueBy)
+            let route = (decision.routes[$0.recipient] ?? .direct).recorded
+            return EventRecord(kind: .routed, at: receivedAt, agency: envelope.sender, messageID: envelope.id, deliveryID: $0.id,
+                               recipient: $0.recipient, rule: route.rule, subscriptionID: route.subscriptionID, dueBy: $0.dueBy)
         }
         let delivered = deliveries.filter { $0.handedOutUntil != nil }.map {
             EventRecord(kind: .delivered, at: receivedAt, agency: $0.recipient, messageID: envelope.id, deliveryID: $0.id, attempt: 1)

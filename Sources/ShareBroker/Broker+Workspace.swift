@@ -7,7 +7,7 @@ public import ShareStore
 /// the log first, as every audit query is (with subjects as their keyed tokens).
 extension Broker {
     /// The timeline of the subject named by any of `identifiers` (and of the unborn subject a
-    /// birth link joins to each), each delivery marked as addressed directly or by subscription.
+    /// birth link joins to each), each delivery with why it went to its recipient.
     public func subjectTimeline(_ identifiers: [SubjectIdentifier], for agency: Agency) async throws -> SubjectTimeline {
         guard (1...10).contains(identifiers.count) else {
             throw BrokerError(.badRequest, "Name the subject by one to ten identifiers: 'nhsNumber', 'system' and 'value', or 'mother' and 'edd'.")
@@ -23,8 +23,8 @@ extension Broker {
         }
     }
 
-    /// The timeline of one message: every entry about it, its deliveries marked as addressed
-    /// directly or by subscription (unknown for a refused message, which was never stored).
+    /// The timeline of one message: every entry about it, each delivery with why it went to its
+    /// recipient (a refused message was never stored and has none).
     public func messageTimeline(_ id: UUID, for agency: Agency) async throws -> SubjectTimeline {
         try await recordAuditQuery(by: agency, "workspace message messageId=\(id.lowercasedString)")
         do {
@@ -34,11 +34,17 @@ extension Broker {
         }
     }
 
-    /// The timeline of `entries`, with the `to` of each stored message it names.
+    /// The timeline of `entries`, with the subscriptions its routed entries name that still
+    /// exist, and for entries that record no route, the `to` of their stored messages.
     private func routedTimeline(_ entries: [StoredEvent]) async throws -> SubjectTimeline {
         var timeline = SubjectTimeline(entries: entries)
-        let ids = timeline.items.filter { !$0.deliveries.isEmpty }.compactMap(\.messageID)
+        let ids = timeline.items.filter { $0.deliveries.contains { $0.reason == nil } }.compactMap(\.messageID)
         timeline.markRouting(addressed: Dictionary(try await storedEnvelopes(ids).map { ($0.id, $0.to) }, uniquingKeysWith: { first, _ in first }))
+        let named = timeline.routingSubscriptionIDs
+        if !named.isEmpty {
+            timeline.subscriptions = Dictionary(try await allSubscriptions().filter { named.contains($0.id) }.map { ($0.id, $0) },
+                                                uniquingKeysWith: { first, _ in first })
+        }
         return timeline
     }
 

@@ -80,8 +80,12 @@ public struct EventRecord: Sendable, Equatable, Codable {
     /// For `published`, and legal holds: keyed hashes of the subject's identifiers (never the identifiers).
     public let subjects: [String]?
     /// For `refused`: the policy rule that refused, such as `senders` or `recipients`; for
-    /// `purged`, `retentionDays`.
+    /// `purged`, `retentionDays`; for `routed`, `educatedAtHome` when the policy sent it to the
+    /// local authority in place of the schools in `to`.
     public let rule: String?
+    /// For `subscription-created` and `subscription-removed`: the subscription. For `routed`: the
+    /// subscription the recipient was found by; absent when `to` named it (or for the broker's
+    /// own notices), and in entries recorded before the broker named it.
     public let subscriptionID: UUID?
     /// For `policy-loaded`: base64 SHA-256 of the policy file.
     public let policyDigest: String?

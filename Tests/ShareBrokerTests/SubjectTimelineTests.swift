@@ -58,4 +58,27 @@ struct SubjectTimelineTests {
         #expect(timeline.filtered(type: "decision-not-to-share/1").map(\.messageID) == [decision])
         #expect(timeline.filtered(from: start.addingTimeInterval(61)).map(\.category) == [.notice])
     }
+
+    @Test("each copy's routing is read from its routed entry; an entry that records none is completed from the message's 'to'")
+    func routing() throws {
+        let subscription = UUID()
+        let recipients = ["northshire-csc", "northshire-mash", "northshire-police", "oakfield-primary"].map { AgencyID($0)! }
+        var timeline = SubjectTimeline(entries: stored([
+            EventRecord(kind: .published, at: start, agency: hospital, messageID: message, messageType: "relevant-history/1"),
+            EventRecord(kind: .routed, at: start, agency: hospital, messageID: message, deliveryID: UUID(), recipient: recipients[0]),
+            EventRecord(kind: .routed, at: start, agency: hospital, messageID: message, deliveryID: UUID(), recipient: recipients[1],
+                        subscriptionID: subscription),
+            EventRecord(kind: .routed, at: start, agency: hospital, messageID: message, deliveryID: UUID(), recipient: recipients[2]),
+            EventRecord(kind: .routed, at: start, agency: hospital, messageID: message, deliveryID: UUID(), recipient: recipients[3],
+                        rule: "educatedAtHome"),
+        ]))
+        let recorded = try #require(timeline.items.first).deliveries.map(\.reason)
+        #expect(recorded == [nil, .route(.subscription(subscription)), nil, .route(.educatedAtHome)])
+        #expect(timeline.routingSubscriptionIDs == [subscription])
+
+        timeline.markRouting(addressed: [message: [recipients[0], recipients[1]]])
+        let completed = try #require(timeline.items.first).deliveries.map(\.reason)
+        #expect(completed == [.route(.direct), .route(.subscription(subscription)), .unnamedSubscription, .route(.educatedAtHome)],
+                "named in 'to': direct; not named and no subscription recorded: an older entry's subscription")
+    }
 }

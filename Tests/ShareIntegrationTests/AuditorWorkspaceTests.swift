@@ -71,7 +71,7 @@ struct AuditorWorkspaceTests {
             #expect(html.contains("Consent not sought: Seeking consent could increase the risk to the unborn baby"))
             #expect(html.contains("Relevant history shared into an existing case"), "the type by its title")
             #expect(html.contains("Safeguarding of children and of individuals at risk (DPA 2018 Schedule 1 paragraph 18)"))
-            #expect(html.contains("<td>Northshire Children&#39;s Social Care</td><td>addressed directly</td>"))
+            #expect(html.contains("<td>Northshire Children&#39;s Social Care</td><td>directly</td>"))
             #expect(html.contains("acknowledged"), "children's social care acknowledged its copy")
             #expect(html.contains("delivered, not yet acknowledged") || html.contains("waiting to be delivered"),
                     "the MASH has not acknowledged")
@@ -120,8 +120,8 @@ struct AuditorWorkspaceTests {
 
             let detail = try await Self.page("/workspace/messages/\(message.id)", on: broker)
             #expect(detail.status == 200)
-            #expect(detail.html.contains("Addressed directly to Northshire Children&#39;s Social Care"))
-            #expect(detail.html.contains("<td>addressed directly</td>"))
+            #expect(detail.html.contains("Addressed directly to Northshire Children&#39;s Social Care."))
+            #expect(detail.html.contains("<td>Northshire Children&#39;s Social Care</td><td>directly</td>"))
             #expect(detail.html.contains("received and stored: Northshire Hospitals NHS Foundation Trust"))
             #expect(detail.html.contains("routed to a recipient: Northshire Hospitals NHS Foundation Trust → Northshire Children&#39;s Social Care"))
             #expect(detail.html.contains("<span class=\"index\">#"))
@@ -136,6 +136,49 @@ struct AuditorWorkspaceTests {
             #expect(log.html.contains("<dt>Entries in the log</dt>"))
             #expect(log.html.contains("Thu 1 Jul 2027, 12:30 BST"))
             #expect(log.html.contains("found them consistent with the"))
+        }
+    }
+
+    @Test("each recipient shows how it was routed: directly, or by which subscription and what it matches, since removed or not")
+    func routingBySubscription() async throws {
+        try await withBroker(clock: TestClock(Self.start)) { broker in
+            let consent = ["filters": [["pointer": "/disclosure/consent/status", "values": ["not-sought"]]]]
+            let first = try await broker.subscribe("northshire-mash", SubscriptionTests.referrals.merging(consent) { $1 })
+            let subscription = try #require(first.json?["id"] as? String)
+            #expect(try await broker.subscribe("northshire-mash", SubscriptionTests.referrals).status == 201, "a second that also matches")
+            #expect(try await broker.subscribe("northshire-csc", SubscriptionTests.referrals).status == 201, "named in 'to' as well")
+            let message = EnvelopeBuilder(sentAt: broker.clock.now())
+            let published = try await broker.publishRaw(message, as: "northshire-hospitals")
+            #expect(published.json?["recipients"] as? [String] == ["northshire-csc", "northshire-mash"])
+
+            let matches = "Unborn-baby referral with relevant health history in area E99999999, where /disclosure/consent/status is not-sought"
+            let detail = try await Self.page("/workspace/messages/\(message.id)", on: broker)
+            #expect(detail.html.contains("Addressed directly to Northshire Children&#39;s Social Care. "
+                                         + "Found by a subscription: Northshire Multi-Agency Safeguarding Hub."))
+            #expect(detail.html.contains("<td>Northshire Children&#39;s Social Care</td><td>directly</td>"), "'to' wins over its subscription")
+            #expect(detail.html.contains("<td>Northshire Multi-Agency Safeguarding Hub</td><td>by subscription \(subscription): \(matches)</td>"),
+                    "the first of the hub's two matching subscriptions")
+
+            let entries = try await broker.auditGet("/v1/audit/entries?messageId=\(message.id)&kind=routed") as AuditEntries
+            #expect(entries.entries.map(\.event.recipient) == ["northshire-csc", "northshire-mash"])
+            #expect(entries.entries.map(\.event.subscriptionID) == [nil, subscription], "the API's entries say it too")
+            let direct = String(decoding: try #require(Data(base64Encoded: entries.entries[0].leaf)), as: UTF8.self)
+            #expect(!direct.contains("subscriptionID") && !direct.contains("rule"), "a direct entry is written as before routes were recorded")
+            let report = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/subjects/report?nhsNumber=9990001235")
+            let disclosed = try #require((report.json?["disclosures"] as? [[String: Any]])?.first)
+            let recipients = try #require(disclosed["recipients"] as? [[String: Any]])
+            #expect(recipients.map { $0["subscriptionId"] as? String } == [nil, subscription])
+            let fhir = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/fhir?mother=9990001235&edd=2027-02-14")
+            let details = ((fhir.json?["entry"] as? [[String: Any]]) ?? []).flatMap { entry in
+                (((entry["resource"] as? [String: Any])?["entity"] as? [[String: Any]]) ?? []).flatMap { ($0["detail"] as? [[String: Any]]) ?? [] }
+            }
+            #expect(details.filter { $0["type"] as? String == "subscription" }.compactMap { $0["valueString"] as? String } == [subscription],
+                    "the FHIR export's routed event names it")
+
+            #expect(try await broker.client(as: "northshire-mash").send("DELETE", "/v1/subscriptions/\(subscription)").status == 204)
+            let timeline = try await Self.page("/workspace/subject?mother=9990001235&edd=2027-02-14", on: broker)
+            #expect(timeline.html.contains("<td>Northshire Children&#39;s Social Care</td><td>directly</td>"))
+            #expect(timeline.html.contains("<td>Northshire Multi-Agency Safeguarding Hub</td><td>by subscription \(subscription), since removed</td>"))
         }
     }
 

@@ -23,6 +23,12 @@ struct HomeEducationTests {
                 let recipient = educatedAtHome ? "northshire-csc" : "oakfield-primary"
                 #expect(published.json?["recipients"] as? [String] == [recipient])
                 #expect(published.json?["dueBy"] as? [String: String] == [recipient: "2026-12-14T08:30:00.000Z"])
+                let id = try InformationRequestTests.id(of: notification)
+                let routed = try await broker.auditGet("/v1/audit/entries?messageId=\(id)&kind=routed") as AuditEntries
+                #expect(routed.entries.map(\.event.rule) == [educatedAtHome ? "educatedAtHome" : nil], "the routed entry says why")
+                let detail = try await AuditorWorkspaceTests.page("/workspace/messages/\(id)", on: broker)
+                #expect(detail.html.contains(educatedAtHome
+                    ? "<td>in place of the school: the child is educated at home</td>" : "<td>directly</td>"))
             }
             #expect(try await broker.client(as: "northshire-csc").inbox().count == 1)
             #expect(try await broker.client(as: "oakfield-primary").inbox().count == 1)

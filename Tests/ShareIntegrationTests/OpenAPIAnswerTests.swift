@@ -47,6 +47,9 @@ struct OpenAPIAnswerTests {
             try answers.add(try await mash.send("POST", "/v1/subscriptions", body: subscription, contentType: "application/json"),
                             "POST", "/v1/subscriptions", expecting: 201)
             try answers.add(try await mash.send("GET", "/v1/subscriptions"), "GET", "/v1/subscriptions", expecting: 200)
+            let bySubscription = EnvelopeBuilder()
+            #expect(try await broker.publishRaw(bySubscription, as: "northshire-hospitals").json?["recipients"] as? [String]
+                    == ["northshire-csc", "northshire-mash"], "its routed entry and the report name the hub's subscription")
             try answers.add(try await csc.send("PUT", "/v1/webhook", body: Data(#"{"url": "https://csc.example/sharebroker"}"#.utf8),
                                                contentType: "application/json"), "PUT", "/v1/webhook", expecting: 200)
             try answers.add(try await csc.send("GET", "/v1/webhook"), "GET", "/v1/webhook", expecting: 200)
@@ -67,6 +70,7 @@ struct OpenAPIAnswerTests {
                 ("/v1/audit/proof/inclusion?index=1&treeSize=\(size)", "/v1/audit/proof/inclusion"),
                 ("/v1/audit/proof/consistency?from=2&to=\(size)", "/v1/audit/proof/consistency"),
                 ("/v1/audit/entries?messageId=\(message)", "/v1/audit/entries"),
+                ("/v1/audit/entries?messageId=\(bySubscription.id)", "/v1/audit/entries"),
                 ("/v1/audit/entries?kind=audit-queried", "/v1/audit/entries"),
                 ("/v1/audit/subjects/report?nhsNumber=9990001235", "/v1/audit/subjects/report"),
                 ("/v1/audit/subjects/report?nhsNumber=9990001235&format=html", "/v1/audit/subjects/report"),

@@ -75,6 +75,7 @@ struct AuditEntries: Decodable {
             let subjects: [String]?
             let rule: String?
             let policyDigest: String?
+            let subscriptionID: String?
         }
 
         let index: Int

@@ -13,6 +13,9 @@ public struct SubjectReport: Sendable, Encodable {
         public let acknowledgedAt: Date?
         /// When it had to acknowledge, for a type with a delivery deadline.
         public let dueBy: Date?
+        /// The subscription it was found by; absent when the message named it in `to` (and in
+        /// entries recorded before the broker named subscriptions).
+        public let subscriptionId: String?
     }
 
     public struct Disclosed: Sendable, Encodable {
@@ -118,16 +121,17 @@ public struct SubjectReport: Sendable, Encodable {
                 auditIndex: entry.index)
         }
 
-        /// Each recipient the message was routed to, with when it first received and acknowledged it.
+        /// Each recipient the message was routed to, with when it first received and acknowledged
+        /// it, and the subscription it was found by.
         private func recipients() -> [Recipient] {
             var deliveries: [UUID: AgencyID] = [:]
             var recipients: [AgencyID] = []
-            var dueBy: [AgencyID: Date] = [:]
-            for routed in events where routed.event.kind == .routed {
-                if let recipient = routed.event.recipient, let delivery = routed.event.deliveryID {
+            var routed: [AgencyID: EventRecord] = [:]
+            for entry in events where entry.event.kind == .routed {
+                if let recipient = entry.event.recipient, let delivery = entry.event.deliveryID {
                     deliveries[delivery] = recipient
                     recipients.append(recipient)
-                    dueBy[recipient] = routed.event.dueBy
+                    routed[recipient] = entry.event
                 }
             }
             return recipients.map { recipient in
@@ -135,7 +139,8 @@ public struct SubjectReport: Sendable, Encodable {
                 return Recipient(
                     agency: recipient.rawValue,
                     firstDeliveredAt: mine.first { $0.event.kind == .delivered }?.event.at,
-                    acknowledgedAt: mine.first { $0.event.kind == .acknowledged }?.event.at, dueBy: dueBy[recipient])
+                    acknowledgedAt: mine.first { $0.event.kind == .acknowledged }?.event.at, dueBy: routed[recipient]?.dueBy,
+                    subscriptionId: routed[recipient]?.subscriptionID?.lowercasedString)
             }
         }
     }

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import ShareModel
-import ShareStore
+public import ShareStore
 
 /// A message or subscription the sharing policy does not allow: the BrokerError to answer
 /// with, and the rule to record in the event record.
@@ -15,10 +15,47 @@ struct PolicyRefusal: Error {
     }
 }
 
+/// Why a message goes to one recipient, as its `routed` entry records it.
+public enum Route: Sendable, Equatable {
+    /// Named in the message's `to` (which wins over a subscription that also matches), or the
+    /// addressee of the broker's own notice.
+    case direct
+    /// Found by this subscription of the recipient's: the first of them that matches.
+    case subscription(UUID)
+    /// The local authority the policy's `educatedAtHome` rule names, in place of the schools in `to`.
+    case educatedAtHome
+
+    /// The routed entry's `subscriptionID` and `rule` for this route; a direct route records
+    /// neither, so a direct entry is written exactly as before routes were recorded.
+    var recorded: (subscriptionID: UUID?, rule: String?) {
+        switch self {
+        case .direct: (nil, nil)
+        case .subscription(let id): (id, nil)
+        case .educatedAtHome: (nil, Self.educatedAtHomeRule)
+        }
+    }
+
+    /// The route a routed entry records: nil for an entry with neither field, which is direct when
+    /// written by this broker but may be a subscription's when written before routes were recorded.
+    public init?(recordedIn event: EventRecord) {
+        if let id = event.subscriptionID {
+            self = .subscription(id)
+        } else if event.rule == Self.educatedAtHomeRule {
+            self = .educatedAtHome
+        } else {
+            return nil
+        }
+    }
+
+    static let educatedAtHomeRule = "educatedAtHome"
+}
+
 /// Where a message goes and its deadlines under the policy.
 struct RoutingDecision {
     /// In `to` order, then subscription order.
     let recipients: [AgencyID]
+    /// Why each recipient receives it; a recipient not listed was addressed directly.
+    var routes: [AgencyID: Route] = [:]
     /// Its own `expiresAt`, or `sentAt` plus the policy's longest expiry.
     let expiresAt: Date?
     /// For an information request: its own `respondBy`, or as its urgency allows.
@@ -28,7 +65,8 @@ struct RoutingDecision {
 }
 
 /// The one place that decides who receives a message: the agencies in `to` plus every agency
-/// with a matching subscription, each once, all as the sharing policy allows. Every decision
+/// with a matching subscription, each once (by the first of its subscriptions that matches, and
+/// not at all by subscription when `to` names it), all as the sharing policy allows. Every decision
 /// weighs the sender's kind, each recipient's kind, the type and the area: the sender and
 /// every recipient must serve the message's `area`. Deadlines are counted on the calendar of
 /// each recipient's own area (the first its directory entry lists, where a school's terms are
@@ -79,8 +117,10 @@ struct Routing {
             respondBy = try deadlines.dueBy(within, from: envelope.sentAt, areas: [envelope.area])
         }
         var recipients = try direct(envelope, rule: rule)
+        var routes: [AgencyID: Route] = [:]
         if let home = rule.educatedAtHome, home.applies(to: document) {
             recipients = try insteadOfSchools(recipients, home, envelope, rule: rule)
+            if !envelope.to.contains(home.deliverTo) { routes[home.deliverTo] = .educatedAtHome }
         }
         if rule.routing.contains(.subscription) {
             for subscription in subscriptions where matches(subscription, envelope, document) {
@@ -88,13 +128,14 @@ struct Routing {
                       agency.id != sender.id, rule.recipients.contains(agency.kind), agency.areas.contains(envelope.area),
                       !recipients.contains(agency.id) else { continue }
                 recipients.append(agency.id)
+                routes[agency.id] = .subscription(subscription.id)
             }
         }
         guard !recipients.isEmpty else {
             throw BrokerError(.invalidRecipients, "The message would reach no recipient: no agency is named in 'to' and no subscription matches. Name the recipients in 'to'.",
                               problems: [ValidationProblem(pointer: "/to", message: "Name at least one recipient agency.")])
         }
-        var decision = RoutingDecision(recipients: recipients, expiresAt: expiresAt, respondBy: respondBy)
+        var decision = RoutingDecision(recipients: recipients, routes: routes, expiresAt: expiresAt, respondBy: respondBy)
         if let deadline = rule.deliveryDeadline {
             decision.dueBy = try dueBy(deadline, for: recipients, of: envelope, receivedAt: receivedAt, expiresAt: expiresAt)
         }

@@ -20,9 +20,18 @@ public struct SubjectTimeline: Sendable {
 
     /// One recipient's copy of a message and what became of it.
     public struct Delivery: Sendable {
+        /// Why a message went to a recipient, as far as the log and the stored message tell.
+        public enum Reason: Sendable, Equatable {
+            case route(Route)
+            /// By a subscription its entry does not name: recorded before the broker named them.
+            case unnamedSubscription
+        }
+
         public let recipient: AgencyID
-        /// Addressed in the message's `to` (true), or routed by a subscription (false); nil when unknown.
-        public var direct: Bool?
+        /// As its `routed` entry records it; for an entry that records no route, from the
+        /// message's `to` (`markRouting`). Nil when unknown: no route recorded, and the message's
+        /// content (with its `to`) destroyed.
+        public var reason: Reason?
         public var firstDeliveredAt: Date?
         /// How many times it was handed out (more than one: redelivered after no acknowledgement).
         public var handOuts = 0
@@ -67,13 +76,28 @@ public struct SubjectTimeline: Sendable {
 
     public private(set) var items: [Item]
 
-    /// Marks each delivery as addressed directly or found by a subscription, from the `to` of
-    /// each stored message (`addressed`, by message id); a message not in it is left unknown.
+    /// The subscriptions that routed a delivery here and still exist, by id; one routed by a
+    /// subscription not in it has since been removed.
+    public var subscriptions: [UUID: Subscription] = [:]
+
+    /// The subscriptions the `routed` entries name.
+    public var routingSubscriptionIDs: Set<UUID> {
+        Set(items.flatMap(\.deliveries).compactMap { delivery in
+            guard case .route(.subscription(let id)) = delivery.reason else { return nil }
+            return id
+        })
+    }
+
+    /// Completes the routing of each delivery whose entry records no route from the `to` of its
+    /// stored message (`addressed`, by message id): named there, it was addressed directly;
+    /// otherwise a subscription found it before the log named subscriptions. A message not in
+    /// `addressed` is left unknown.
     public mutating func markRouting(addressed: [UUID: [AgencyID]]) {
         for item in items.indices {
             guard let id = items[item].messageID, let to = addressed[id] else { continue }
-            for delivery in items[item].deliveries.indices {
-                items[item].deliveries[delivery].direct = to.contains(items[item].deliveries[delivery].recipient)
+            for delivery in items[item].deliveries.indices where items[item].deliveries[delivery].reason == nil {
+                items[item].deliveries[delivery].reason = to.contains(items[item].deliveries[delivery].recipient)
+                    ? .route(.direct) : .unnamedSubscription
             }
         }
     }
@@ -125,7 +149,8 @@ public struct SubjectTimeline: Sendable {
                               owners: inout [UUID: (item: Int, delivery: Int)]) {
         if event.kind == .routed, let recipient = event.recipient, let id = event.deliveryID {
             owners[id] = (index, item.deliveries.count)
-            item.deliveries.append(Delivery(recipient: recipient, dueBy: event.dueBy))
+            item.deliveries.append(Delivery(recipient: recipient, reason: Route(recordedIn: event).map(Delivery.Reason.route),
+                                            dueBy: event.dueBy))
             return
         }
         guard let id = event.deliveryID, let owner = owners[id], owner.item == index else {

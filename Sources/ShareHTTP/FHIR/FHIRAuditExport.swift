@@ -68,7 +68,8 @@ struct FHIRAuditExport {
         FHIRReference(identifier: FHIRIdentifier(system: Self.agencySystem, value: id.rawValue), display: words.agency(id))
     }
 
-    /// The entry's place in the log, its exact bytes, and the disclosure decision in words.
+    /// The entry's place in the log, its exact bytes, the disclosure decision in words, and the
+    /// subscription it names (for a routed entry, the one that found the recipient).
     private func details(_ stored: StoredEvent) -> [FHIRAuditEvent.Entity.Detail] {
         var details = [
             FHIRAuditEvent.Entity.Detail(type: "auditIndex", valueString: String(stored.index)),
@@ -85,6 +86,9 @@ struct FHIRAuditExport {
             details += decisionDetails.compactMap { name, value in value.map { FHIRAuditEvent.Entity.Detail(type: name, valueString: $0) } }
         }
         if let dueBy = stored.event.dueBy { details.append(.init(type: "dueBy", valueString: Timestamp.format(dueBy))) }
+        if let subscription = stored.event.subscriptionID {
+            details.append(.init(type: "subscription", valueString: subscription.lowercasedString))
+        }
         return details
     }
 

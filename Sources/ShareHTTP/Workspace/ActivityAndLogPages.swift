@@ -17,8 +17,8 @@ enum ActivityAndLogPages {
         }
         return """
             <form method="get" action="/workspace/activity" class="filters" aria-label="Period">
-            <label for="from">From (date)</label><input id="from" name="from" type="date" value="\(HTML.escape(from))">
-            <label for="to">To (date, inclusive)</label><input id="to" name="to" type="date" value="\(HTML.escape(to))">
+            <div class="field"><label for="from">From (date)</label><input id="from" name="from" type="date" value="\(HTML.escape(from))"></div>
+            <div class="field"><label for="to">To (date, inclusive)</label><input id="to" name="to" type="date" value="\(HTML.escape(to))"></div>
             <button type="submit">Show</button>
             </form>
             <table class="activity"><caption>What each agency sent and received, per month (UK time)</caption>

@@ -1,6 +1,7 @@
 import Foundation
 import ShareBroker
 import ShareModel
+import ShareStore
 
 /// The search form, and a subject's timeline with its filters.
 enum SubjectPages {
@@ -40,16 +41,17 @@ enum SubjectPages {
         return """
             <form method="get" action="/workspace/subject" class="filters" aria-label="Filters">
             \(hidden.joined())
-            <label for="agency">Agency</label><select id="agency" name="agency"><option value="">Any agency</option>\(agencyOptions.joined())</select>
-            <label for="type">Type</label><select id="type" name="type"><option value="">Any type</option>\(typeOptions.joined())</select>
-            <label for="from">From (date)</label><input id="from" name="from" type="date" value="\(HTML.escape(filter.fromText ?? ""))">
-            <label for="to">To (date, inclusive)</label><input id="to" name="to" type="date" value="\(HTML.escape(filter.toText ?? ""))">
+            <div class="field"><label for="agency">Agency</label><select id="agency" name="agency"><option value="">Any agency</option>\(agencyOptions.joined())</select></div>
+            <div class="field"><label for="type">Type</label><select id="type" name="type"><option value="">Any type</option>\(typeOptions.joined())</select></div>
+            <div class="field"><label for="from">From (date)</label><input id="from" name="from" type="date" value="\(HTML.escape(filter.fromText ?? ""))"></div>
+            <div class="field"><label for="to">To (date, inclusive)</label><input id="to" name="to" type="date" value="\(HTML.escape(filter.toText ?? ""))"></div>
             <button type="submit">Filter</button>
             </form>
             """
     }
 
-    static func timeline(_ items: [SubjectTimeline.Item], total: Int, words: Words, now: Date) -> String {
+    static func timeline(_ items: [SubjectTimeline.Item], total: Int, subscriptions: [UUID: Subscription], words: Words,
+                         now: Date) -> String {
         let counts = SubjectTimeline.Category.allCases.compactMap { category -> String? in
             let count = items.filter { $0.category == category }.count
             return count == 0 ? nil : "\(count) × \(Words.category(category).lowercased())"
@@ -59,7 +61,9 @@ enum SubjectPages {
         return """
             <h2>Chronology</h2>
             <p class="summary">\(HTML.escape(summary))\(shown)</p>
-            <ol class="timeline">\(items.map { TimelineItemView(item: $0, words: words, now: now).html() }.joined(separator: "\n"))</ol>
+            <ol class="timeline">\(items.map {
+                TimelineItemView(item: $0, words: words, now: now, subscriptions: subscriptions).html()
+            }.joined(separator: "\n"))</ol>
             """
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import ShareBroker
 import ShareModel
+import ShareStore
 
 /// One item of a subject timeline: what happened, the decision recorded with it, each
 /// recipient's outcome, and the audit entries that prove it.
@@ -8,6 +9,8 @@ struct TimelineItemView {
     let item: SubjectTimeline.Item
     let words: Words
     let now: Date
+    /// The subscriptions that routed its deliveries and still exist.
+    let subscriptions: [UUID: Subscription]
 
     func html() -> String {
         let anchor = item.messageID.map { " id=\"message-\($0.lowercasedString)\"" } ?? ""
@@ -77,8 +80,8 @@ struct TimelineItemView {
     private func deliveries() -> String {
         guard !item.deliveries.isEmpty else { return "" }
         let rows = item.deliveries.map { delivery in
-            let routing = delivery.direct.map { $0 ? "addressed directly" : "by subscription" } ?? ""
-            return "<tr><td>\(HTML.escape(words.agency(delivery.recipient)))</td><td>\(routing)</td>"
+            let routing = words.routing(delivery.reason, subscriptions: subscriptions)
+            return "<tr><td>\(HTML.escape(words.agency(delivery.recipient)))</td><td>\(HTML.escape(routing))</td>"
                 + "<td>\(delivery.firstDeliveredAt.map(UKTime.text) ?? "not yet")</td>"
                 + "<td>\(delivery.acknowledgedAt.map(UKTime.text) ?? "not yet")</td>"
                 + "<td>\(HTML.escape(Self.outcome(delivery, now: now)))</td></tr>"

@@ -1,6 +1,8 @@
+import Foundation
 import ShareBroker
 import ShareCatalogue
 import ShareModel
+import ShareStore
 
 /// The codes of the log and the envelope, said in words for a reader who is not an engineer.
 /// A code with no entry is shown as it is, so that nothing recorded is hidden.
@@ -20,6 +22,29 @@ struct Words {
         guard let type = MessageType(code), let title = catalogue.entry(for: type)?.title else { return code }
         let short = title.split(separator: ":", maxSplits: 1).first.map(String.init) ?? title
         return type.version == 1 ? short : "\(short) (version \(type.version))"
+    }
+
+    /// Why a message went to a recipient: "directly", or "by subscription <id>: <what it
+    /// matches>" (or "since removed" when `subscriptions`, those that still exist, lacks it).
+    func routing(_ reason: SubjectTimeline.Delivery.Reason?, subscriptions: [UUID: Subscription]) -> String {
+        switch reason {
+        case .route(.direct): return "directly"
+        case .route(.subscription(let id)):
+            guard let subscription = subscriptions[id] else { return "by subscription \(id.lowercasedString), since removed" }
+            return "by subscription \(id.lowercasedString): \(matches(subscription))"
+        case .route(.educatedAtHome): return "in place of the school: the child is educated at home"
+        case .unnamedSubscription: return "by a subscription (recorded before the log named which)"
+        case nil: return "not known"
+        }
+    }
+
+    /// What a subscription asks for, such as "Unborn-baby referral in area E99999999, where
+    /// /disclosure/consent/status is given or refused".
+    func matches(_ subscription: Subscription) -> String {
+        let filters = subscription.filters.map { "\($0.pointer) is \($0.values.joined(separator: " or "))" }
+        return subscription.types.map(type).joined(separator: ", ")
+            + " in area\(subscription.areas.count == 1 ? "" : "s") \(subscription.areas.joined(separator: ", "))"
+            + (filters.isEmpty ? "" : ", where " + filters.joined(separator: " and "))
     }
 
     static func purpose(_ code: String) -> String {

@@ -2,17 +2,20 @@
 /// no build step and nothing fetched from elsewhere.
 enum WorkspaceAssets {
     /// Readable from 320 px wide without horizontal scrolling; on paper, the header (whose record,
-    /// who, when, the tree head) stays and the navigation and forms go.
+    /// who, when, the tree head) stays and the navigation and forms go. Whatever has the keyboard's
+    /// focus is outlined (a date field too, while its calendar button has focus), and the page
+    /// scrolls far enough to show the whole outline.
     static let stylesheet = """
         body{font-family:system-ui,sans-serif;line-height:1.45;margin:0 auto;max-width:60rem;padding:0 1rem;color:#1b1b1b;background:#fff}
-        a{color:#0b4f9c}a:focus,button:focus,input:focus,select:focus{outline:3px solid #d97706;outline-offset:2px}
+        a{color:#0b4f9c}a:focus,button:focus,input:focus-within,select:focus{outline:3px solid #d97706;outline-offset:2px}
+        a,button,input,select{scroll-margin:1rem}
         .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;padding:.5rem}
         nav ul{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1rem;margin:1rem 0}
         h1{margin:.5rem 0}p,li,dd,td,code{overflow-wrap:anywhere}
         .viewer,.record{margin:.3rem 0}.verification{padding:.4rem .6rem;background:#f1f5f9;border-left:4px solid #64748b}
         .verification.ok{border-color:#15803d;background:#f0fdf4}.verification.bad{border-color:#b91c1c;background:#fef2f2}
         form{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:end;margin:1rem 0}
-        form label{display:block;font-weight:600}fieldset{border:1px solid #94a3b8;flex:1 1 14rem;min-width:0}
+        form label{display:block;font-weight:600}.field{min-width:0;max-width:100%}fieldset{border:1px solid #94a3b8;flex:1 1 14rem;min-width:0}
         input,select,button{font:inherit;padding:.3rem;max-width:100%}button{background:#0b4f9c;color:#fff;border:0;padding:.45rem 1rem}
         ol.timeline{list-style:none;padding:0}li.item{border:1px solid #cbd5e1;border-left:6px solid #0b4f9c;padding:.5rem .8rem;margin:1rem 0}
         li.item.refusal{border-left-color:#b91c1c}li.item.decision-not-to-share{border-left-color:#7c3aed}

@@ -2,8 +2,9 @@ import Foundation
 import ShareModel
 
 /// The frame every workspace page shares: whose record it is and how it was found, who is
-/// viewing it and when (UK time), the navigation, and the note on verification that the page's
-/// script fills in. The print stylesheet keeps the header and drops the navigation.
+/// viewing it and when (UK time), the navigation (after a "Skip to content" link, the first
+/// thing Tab reaches), and the note on verification that the page's script fills in. The print
+/// stylesheet keeps the header and drops the navigation.
 struct WorkspacePage {
     let title: String
     let viewer: Agency
@@ -40,7 +41,7 @@ struct WorkspacePage {
             <main id="main">
             \(body)
             </main>
-            <footer><p>How to check this record: each entry below carries its index in the broker's audit log (an RFC 9162
+            <footer><p>How to check this record: each entry on this page carries its index in the broker's audit log (an RFC 9162
             Merkle tree). This browser fetched an inclusion proof for every entry and the signed tree head, and checked both
             with the broker's audit key; anyone can repeat the check offline with <code>sharectl audit verify</code>.</p></footer>
             </body></html>

@@ -49,7 +49,8 @@ struct WorkspaceRoutes {
         let vocabulary = words
         let body = SubjectPages.filters(identifiers: fields, filter: filter, words: vocabulary, agencies: broker.directory.sortedAgencies,
                                         types: broker.catalogue.messageTypes)
-            + SubjectPages.timeline(shown, total: timeline.items.count, words: vocabulary, now: broker.now())
+            + SubjectPages.timeline(shown, total: timeline.items.count, subscriptions: timeline.subscriptions, words: vocabulary,
+                                    now: broker.now())
         let found = "the subject found by " + identifiers.map(\.words).joined(separator: ", and by ")
         return page(WorkspacePage(title: "Subject timeline", viewer: viewer, viewedAt: broker.now(), found: found, body: body))
     }
