@@ -40,6 +40,43 @@ struct SubjectTimelineTests {
         #expect(item.entries.map(\.index) == Array(0...5), "every entry about it, to prove each one")
     }
 
+    @Test("each recipient of a request shows when it answered, late or in time, or that it has not answered by the date due")
+    func requestAnswers() throws {
+        let police = AgencyID("northshire-police")!
+        let dueBy = start.addingTimeInterval(86_400)
+        let (toSchool, toPolice) = (UUID(), UUID())
+        let (early, late) = (UUID(), UUID())
+        let timeline = SubjectTimeline(entries: stored([
+            EventRecord(kind: .published, at: start, agency: hospital, messageID: message, messageType: "information-request/1",
+                        respondBy: dueBy),
+            EventRecord(kind: .routed, at: start, agency: hospital, messageID: message, deliveryID: toSchool, recipient: school),
+            EventRecord(kind: .routed, at: start, agency: hospital, messageID: message, deliveryID: toPolice, recipient: police),
+            EventRecord(kind: .published, at: start.addingTimeInterval(3600), agency: school, messageID: early,
+                        messageType: "information-response/1", inReplyTo: message),
+            EventRecord(kind: .published, at: start.addingTimeInterval(7200), agency: school, messageID: late,
+                        messageType: "information-response/1", inReplyTo: message),
+        ]))
+        let request = try #require(timeline.items.first)
+        let school = try #require(request.deliveries.first { $0.recipient == self.school })
+        let unanswered = try #require(request.deliveries.first { $0.recipient == police })
+        #expect(school.answeredAt == start.addingTimeInterval(3600), "the first answer counts")
+        #expect(!school.isAnswerOverdue(respondBy: dueBy, at: dueBy.addingTimeInterval(1)))
+        #expect(unanswered.answeredAt == nil)
+        #expect(!unanswered.isAnswerOverdue(respondBy: dueBy, at: dueBy.addingTimeInterval(-1)))
+        #expect(unanswered.isAnswerOverdue(respondBy: dueBy, at: dueBy.addingTimeInterval(1)), "no answer after the date due")
+
+        let answeredLate = SubjectTimeline(entries: stored([
+            EventRecord(kind: .published, at: start, agency: hospital, messageID: message, messageType: "information-request/1",
+                        respondBy: dueBy),
+            EventRecord(kind: .routed, at: start, agency: hospital, messageID: message, deliveryID: toPolice, recipient: police),
+            EventRecord(kind: .published, at: dueBy.addingTimeInterval(60), agency: police, messageID: late,
+                        messageType: "information-response/1", inReplyTo: message),
+        ]))
+        let lateCopy = try #require(answeredLate.items.first?.deliveries.first)
+        #expect(lateCopy.answeredAt == dueBy.addingTimeInterval(60))
+        #expect(lateCopy.isAnswerOverdue(respondBy: dueBy, at: dueBy.addingTimeInterval(120)), "answered after the date due")
+    }
+
     @Test("the broker's notices, refusals and decisions not to share are told apart from disclosures, and filters keep what matches")
     func categoriesAndFilters() {
         let refusal = UUID()

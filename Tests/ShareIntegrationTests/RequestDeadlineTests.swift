@@ -73,6 +73,13 @@ struct RequestDeadlineTests {
             #expect(disclosures.first { $0["messageId"] as? String == enquiryID }?["respondBy"] as? String != nil)
             let page = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/subjects/report?nhsNumber=9990371113&format=html")
             #expect(String(decoding: page.body, as: UTF8.self).components(separatedBy: "LATE").count == 2, "one late answer on the page")
+
+            // The workspace's timeline says, for each agency asked, whether and when it answered.
+            let (workspaceStatus, timeline) = try await AuditorWorkspaceTests.page("/workspace/subject?nhsNumber=9990371113", on: broker)
+            #expect(workspaceStatus == 200)
+            #expect(timeline.components(separatedBy: ", LATE").count == 2, "the police answered after the date due")
+            #expect(timeline.components(separatedBy: "NOT ANSWERED: the answer was due by").count == 2, "the school has not answered")
+            #expect(timeline.components(separatedBy: "answered ").count >= 3, "the hospitals and the police answered")
         }
     }
 }

@@ -42,11 +42,19 @@ public struct SubjectTimeline: Sendable {
         public var dueBy: Date?
         /// The recipient read the message again after receiving it.
         public var retrievals = 0
+        /// For an information request: when this recipient first answered it (a message in this
+        /// timeline whose `inReplyTo` names the request).
+        public var answeredAt: Date?
 
         /// Past its `dueBy` (at `now`) without an acknowledgement in time.
         public func isOverdue(at now: Date) -> Bool {
             guard let dueBy else { return false }
             return acknowledgedAt.map { $0 > dueBy } ?? (now > dueBy)
+        }
+
+        /// For a request due by `respondBy`: answered after it, or not answered and `now` is past it.
+        public func isAnswerOverdue(respondBy: Date, at now: Date) -> Bool {
+            answeredAt.map { MessageAnswer.isLate(receivedAt: $0, respondBy: respondBy) } ?? (now > respondBy)
         }
     }
 
@@ -141,7 +149,18 @@ public struct SubjectTimeline: Sendable {
                 items[index].late = MessageAnswer.isLate(receivedAt: items[index].at, respondBy: due)
             }
         }
+        Self.markAnswers(in: &items, requests: byMessage)
         self.items = items
+    }
+
+    /// Sets each request recipient's `answeredAt` from the first answer it shared; `items` are oldest first.
+    private static func markAnswers(in items: inout [Item], requests: [UUID: Int]) {
+        for answer in items where answer.category == .disclosure {
+            guard let request = answer.inReplyTo.flatMap({ requests[$0] }), items[request].respondBy != nil,
+                  let position = items[request].deliveries.firstIndex(where: { $0.recipient == answer.agency }),
+                  items[request].deliveries[position].answeredAt == nil else { continue }
+            items[request].deliveries[position].answeredAt = answer.at
+        }
     }
 
     /// Adds a routing, hand-out, acknowledgement, expiry, dead letter or retrieval to its delivery.

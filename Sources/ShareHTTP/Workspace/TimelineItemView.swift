@@ -84,7 +84,7 @@ struct TimelineItemView {
             return "<tr><td>\(HTML.escape(words.agency(delivery.recipient)))</td><td>\(HTML.escape(routing))</td>"
                 + "<td>\(delivery.firstDeliveredAt.map(UKTime.text) ?? "not yet")</td>"
                 + "<td>\(delivery.acknowledgedAt.map(UKTime.text) ?? "not yet")</td>"
-                + "<td>\(HTML.escape(Self.outcome(delivery, now: now)))</td></tr>"
+                + "<td>\(HTML.escape(Self.outcome(delivery, respondBy: item.respondBy, now: now)))</td></tr>"
         }
         return """
             <table class="deliveries"><caption>Recipients</caption>
@@ -94,8 +94,9 @@ struct TimelineItemView {
             """
     }
 
-    /// What became of one delivery, in words: every outcome the log holds, none left out.
-    static func outcome(_ delivery: SubjectTimeline.Delivery, now: Date) -> String {
+    /// What became of one delivery, in words: every outcome the log holds, none left out; for
+    /// a request due by `respondBy`, whether and when the recipient answered.
+    static func outcome(_ delivery: SubjectTimeline.Delivery, respondBy: Date?, now: Date) -> String {
         var parts: [String] = []
         if let at = delivery.deadLetteredAt {
             parts.append("dead-lettered \(UKTime.text(at)): never acknowledged")
@@ -112,6 +113,11 @@ struct TimelineItemView {
         if delivery.retrievals > 0 { parts.append("read again \(delivery.retrievals) time\(delivery.retrievals == 1 ? "" : "s")") }
         if let dueBy = delivery.dueBy {
             parts.append(delivery.isOverdue(at: now) ? "OVERDUE: due by \(UKTime.text(dueBy))" : "due by \(UKTime.text(dueBy))")
+        }
+        if let respondBy {
+            let late = delivery.isAnswerOverdue(respondBy: respondBy, at: now)
+            parts.append(delivery.answeredAt.map { "answered \(UKTime.text($0))\(late ? ", LATE" : "")" }
+                ?? (late ? "NOT ANSWERED: the answer was due by \(UKTime.text(respondBy))" : "answer due by \(UKTime.text(respondBy))"))
         }
         return parts.joined(separator: "; ")
     }
