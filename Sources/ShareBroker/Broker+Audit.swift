@@ -120,6 +120,27 @@ extension Broker {
         return try await auditLog.inclusionProof(index: index, treeSize: treeSize)
     }
 
+    /// The most entries one call of `inclusionProofs` proves.
+    public static let maxProofsAtOnce = 1000
+
+    /// Inclusion proofs of several entries in one tree, in the order asked, recorded as one
+    /// query: a page that checks every entry it shows grows the log by one entry, not one per
+    /// entry. Auditors only.
+    public func inclusionProofs(indices: [Int], treeSize: Int?, for agency: Agency) async throws -> [(leafHash: Hash, path: [Hash])] {
+        guard let treeSize, !indices.isEmpty else {
+            throw BrokerError(.badRequest, "Give 'treeSize' (from a signed tree head) and at least one 'index' (repeat it for each entry).")
+        }
+        guard indices.count <= Self.maxProofsAtOnce else {
+            throw BrokerError(.badRequest, "At most \(Self.maxProofsAtOnce) 'index' values at once, not \(indices.count); ask again for the rest.")
+        }
+        try await recordAuditQuery(by: agency, "inclusion-proofs treeSize=\(treeSize) count=\(indices.count)")
+        var proofs: [(leafHash: Hash, path: [Hash])] = []
+        for index in indices {
+            proofs.append(try await auditLog.inclusionProof(index: index, treeSize: treeSize))
+        }
+        return proofs
+    }
+
     /// A consistency proof. Auditors only; recorded.
     public func consistencyProof(from first: Int?, to second: Int?, for agency: Agency) async throws -> [Hash] {
         guard let first, let second else {

@@ -155,6 +155,41 @@ struct AuditLogTests {
         }
     }
 
+    @Test("several inclusion proofs in one call are each entry's own proof, in the order asked, and the call is one entry of the log")
+    func severalProofsAtOnce() async throws {
+        struct Inclusions: Decodable {
+            let treeSize: Int
+            let proofs: [Inclusion]
+        }
+        try await withBroker { broker in
+            for _ in 0..<3 { _ = try await publish(broker) }
+            let head: Head = try await broker.auditGet("/v1/audit/tree-head")
+            let size = head.treeHead.treeSize
+            let asked = [size - 1, 0, 2]
+            let before: AuditEntries = try await broker.auditGet("/v1/audit/entries?kind=audit-queried&limit=1000")
+            let answer: Inclusions = try await broker.auditGet(
+                "/v1/audit/proof/inclusions?treeSize=\(size)" + asked.map { "&index=\($0)" }.joined())
+            #expect(answer.treeSize == size && answer.proofs.map(\.index) == asked)
+            for proof in answer.proofs {
+                let single: Inclusion = try await broker.auditGet("/v1/audit/proof/inclusion?index=\(proof.index)&treeSize=\(size)")
+                #expect(proof.path == single.path && proof.leafHash == single.leafHash)
+                #expect(ProofVerifier.isValidInclusion(leafIndex: proof.index, treeSize: size, leafHash: try #require(Hash(base64: proof.leafHash)),
+                                                       path: proof.path.compactMap { Hash(base64: $0) }, rootHash: head.root))
+            }
+            let after: AuditEntries = try await broker.auditGet("/v1/audit/entries?kind=audit-queried&limit=1000")
+            let recorded = after.entries.dropFirst(before.entries.count).first
+            #expect(recorded?.event.query == "inclusion-proofs treeSize=\(size) count=3", "one entry for the three proofs")
+
+            let auditor = try broker.client(as: "northshire-audit")
+            for bad in ["treeSize=\(size)", "index=0", "treeSize=\(size)&index=0&index=\(size)", "treeSize=\(size)&index=x",
+                        "treeSize=\(size)" + String(repeating: "&index=0", count: 1001)] {
+                let refused = try await auditor.send("GET", "/v1/audit/proof/inclusions?\(bad)")
+                #expect(refused.status == 400, "\(bad.prefix(60))")
+            }
+            #expect(try await broker.client(as: "northshire-hospitals").send("GET", "/v1/audit/proof/inclusions?treeSize=\(size)&index=0").status == 403)
+        }
+    }
+
     @Test("a stored subtree hash changed while the broker was stopped is found at its first leaf, and publishes refuse")
     func changedSubtreeFound() async throws {
         try await withBroker { broker in

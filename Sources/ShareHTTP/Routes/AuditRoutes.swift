@@ -14,6 +14,7 @@ struct AuditRoutes {
     func register(on group: RouterGroup<BrokerRequestContext>) {
         group.get("audit/tree-head", use: treeHead)
         group.get("audit/proof/inclusion", use: inclusion)
+        group.get("audit/proof/inclusions", use: inclusions)
         group.get("audit/proof/consistency", use: consistency)
         group.get("audit/entries", use: entries)
         group.get("audit/tree-heads", use: treeHeads)
@@ -78,6 +79,19 @@ struct AuditRoutes {
         let proof = try await broker.inclusionProof(index: index, treeSize: treeSize, for: try context.caller())
         return try jsonResponse(InclusionAnswer(index: index ?? 0, treeSize: treeSize ?? 0, leafHash: proof.leafHash.base64,
                                                 path: proof.path.map(\.base64)))
+    }
+
+    /// `GET /v1/audit/proof/inclusions?treeSize=N&index=I&index=J…`: several proofs, recorded once.
+    @Sendable func inclusions(_ request: Request, context: BrokerRequestContext) async throws -> Response {
+        let treeSize = try request.integerQuery("treeSize")
+        let indices = try request.uri.queryParameters.getAll("index").map { text in
+            guard let index = Int(text) else { throw HTTPError(.badRequest, message: "'index' must be a whole number, not '\(text.prefix(64))'.") }
+            return index
+        }
+        let proofs = try await broker.inclusionProofs(indices: indices, treeSize: treeSize, for: try context.caller())
+        return try jsonResponse(InclusionsAnswer(treeSize: treeSize ?? 0, proofs: zip(indices, proofs).map { index, proof in
+            InclusionAnswer(index: index, treeSize: treeSize ?? 0, leafHash: proof.leafHash.base64, path: proof.path.map(\.base64))
+        }))
     }
 
     @Sendable func consistency(_ request: Request, context: BrokerRequestContext) async throws -> Response {
@@ -158,6 +172,11 @@ struct InclusionAnswer: Encodable {
     let treeSize: Int
     let leafHash: String
     let path: [String]
+}
+
+struct InclusionsAnswer: Encodable {
+    let treeSize: Int
+    let proofs: [InclusionAnswer]
 }
 
 struct ConsistencyAnswer: Encodable {
