@@ -125,6 +125,9 @@ struct AuditorWorkspaceTests {
             #expect(detail.html.contains("received and stored: Northshire Hospitals NHS Foundation Trust"))
             #expect(detail.html.contains("routed to a recipient: Northshire Hospitals NHS Foundation Trust → Northshire Children&#39;s Social Care"))
             #expect(detail.html.contains("<span class=\"index\">#"))
+            #expect(!detail.html.contains("href=\"/workspace/messages/\(message.id.lowercased())\""), "the page does not link to itself")
+            let subject = try await Self.page("/workspace/subject?mother=9990001235&edd=2027-02-14", on: broker)
+            #expect(subject.html.contains("href=\"/workspace/messages/\(message.id.lowercased())\""), "the timeline links to it")
 
             let activity = try await Self.page("/workspace/activity?from=2027-07-01&to=2027-07-31", on: broker)
             #expect(activity.status == 200)

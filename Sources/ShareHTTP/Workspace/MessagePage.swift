@@ -18,7 +18,8 @@ enum MessagePage {
             <p class="routing">\(HTML.escape(routing))</p>
             <h2>What was recorded</h2>
             <ol class="timeline">\(timeline.items.map {
-                TimelineItemView(item: $0, words: words, now: now, subscriptions: timeline.subscriptions).html()
+                TimelineItemView(item: $0, words: words, now: now, subscriptions: timeline.subscriptions,
+                                 linksToMessagePage: false).html()
             }.joined(separator: "\n"))</ol>
             """
     }

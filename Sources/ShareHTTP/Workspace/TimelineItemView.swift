@@ -11,12 +11,14 @@ struct TimelineItemView {
     let now: Date
     /// The subscriptions that routed its deliveries and still exist.
     let subscriptions: [UUID: Subscription]
+    /// Whether to link to the message's own page (not on that page itself).
+    var linksToMessagePage = true
 
     func html() -> String {
         let anchor = item.messageID.map { " id=\"message-\($0.lowercasedString)\"" } ?? ""
         let title = item.category == .flagQuery ? Words.category(item.category)
             : "\(Words.category(item.category)): \(words.type(item.type))"
-        let detail = item.messageID.map {
+        let detail = (linksToMessagePage ? item.messageID : nil).map {
             " <a href=\"/workspace/messages/\($0.lowercasedString)\">Message detail</a>"
         } ?? ""
         return """
