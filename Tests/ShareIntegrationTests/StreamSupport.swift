@@ -9,6 +9,7 @@ final class StreamReader: Sendable {
     private struct State {
         var deliveries: [StreamedDelivery] = []
         var ended = false
+        var endedAt: ContinuousClock.Instant?
         var failure: String?
     }
 
@@ -28,12 +29,17 @@ final class StreamReader: Sendable {
         } catch {
             state.withLock { $0.failure = "\(error)" }
         }
-        state.withLock { $0.ended = true }
+        state.withLock {
+            $0.ended = true
+            $0.endedAt = .now
+        }
     }
 
     var deliveries: [StreamedDelivery] { state.withLock { $0.deliveries } }
     /// True once the stream is over, whether the broker ended it or it failed.
     var hasEnded: Bool { state.withLock { $0.ended } }
+    /// When the stream was over, once it is.
+    var endedAt: ContinuousClock.Instant? { state.withLock { $0.endedAt } }
     /// Why the stream failed, if it did not end cleanly.
     var failure: String? { state.withLock { $0.failure } }
     var messageIDs: [String] { deliveries.map { $0.delivery.messageId.uuidString.lowercased() } }
