@@ -18,10 +18,13 @@ struct LifecycleTests {
         let started = ContinuousClock.now
         async let stopped: Void = broker.stopAndRemove()
         let answer = try await waited
+        let answered = ContinuousClock.now - started
         try await stopped
         #expect(answer.status == 200 || answer.status == 503)
+        #expect(answered < .seconds(5), "the broker answers the waiting call at once")
         #expect(!broker.logs.text.contains("Requests still in flight after the shutdown's drain"), "the long poll ended before the drain's limit")
-        #expect(ContinuousClock.now - started < .seconds(10), "the 30 s long poll did not hold the shutdown")
+        // After the answer, a stop waits for the client's HTTP/2 closing handshake (cut at 5 s).
+        #expect(ContinuousClock.now - started < .seconds(20), "the 30 s long poll did not hold the shutdown")
     }
 
     // While the requests in flight drain, a new request is refused plainly rather than
