@@ -26,7 +26,7 @@ func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CC
 /// Built without fuzzing, it replays inputs (files, or every file directly in a folder) through the
 /// target that `SHAREBROKER_FUZZ_TARGET` names: how the regression tests run past findings. As
 /// under libFuzzer, what every input uses is loaded first (`prepare()`), which is what the leak
-/// suppression of `scripts/fuzz.lsan-suppressions` matches when the tests run under AddressSanitizer.
+/// suppression of `scripts/lsan-suppressions` matches when the tests run under AddressSanitizer.
 @main
 struct FuzzReplay {
     static func main() throws {

@@ -28,7 +28,7 @@ struct FuzzRegressionTests {
                 }.count
         }
         // Under AddressSanitizer the program checks for leaks at exit, with scripts/fuzz's suppression.
-        let suppressions = Paths.repository.appendingPathComponent("scripts/fuzz.lsan-suppressions").path
+        let suppressions = Paths.repository.appendingPathComponent("scripts/lsan-suppressions").path
         let run = try await Subprocess.run(program, folders.map(\.path), environment: [
             "SHAREBROKER_FUZZ_TARGET": target, "SHAREBROKER_SCHEMAS": RepositoryPaths.schemas.path,
             "LSAN_OPTIONS": "suppressions=\(suppressions)",
