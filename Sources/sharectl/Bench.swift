@@ -10,8 +10,7 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Load-test a demo broker: publish, drain and acknowledge; report rates, latency and broker CPU.")
 
-    @Option(help: "The demo data folder of the broker under test.") var demoDir = "./demo-data"
-    @Option(help: "The broker's base URL (default: the demo's configured port).") var url: String?
+    @OptionGroup var target: BenchTargetOptions
     @Option(help: "The base URL the consumers use (default: --url); another node of a cluster, to measure the path between nodes.") var consumerUrl: String?
     @Option(help: "Concurrent publishing connections.") var publishers = 32
     @Option(help: "Concurrent inbox consumers.") var consumers = 4
@@ -19,7 +18,6 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Payload size in bytes.") var payloadBytes = 1024
     @Option(help: "Publishes per second in total; 0 publishes as fast as possible.") var rate = 0
     @Option(help: "Messages per publish request; above 1, each request is a batch publish (POST /v1/messages/batch).") var batch = 1
-    @Flag(help: "Use HTTP/1.1 connections instead of HTTP/2.") var http1 = false
     @OptionGroup var cpu: BenchCPUOptions
 
     func validate() throws {
@@ -27,16 +25,11 @@ struct Bench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let publisherOptions = try ConnectionOptions.parse(["--as", "northshire-hospitals", "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
-        let consumerOptions = try ConnectionOptions.parse(["--as", "northshire-csc", "--demo-dir", demoDir] + ((consumerUrl ?? url).map { ["--url", $0] } ?? []))
+        let publisherOptions = try target.connection(as: "northshire-hospitals")
+        let consumerOptions = try target.connection(as: "northshire-csc", at: consumerUrl)
         let prepared = try BenchEnvelope.signed(messages, payloadBytes: payloadBytes, by: try publisherOptions.signer())
-        func client(_ options: ConnectionOptions) throws -> ShareClient {
-            var configuration = try options.clientConfiguration()
-            configuration.http1Only = http1
-            return try ShareClient(configuration: configuration)
-        }
-        let publishClients = try (0..<publishers).map { _ in try client(publisherOptions) }
-        let consumerClients = try (0..<consumers).map { _ in try client(consumerOptions) }
+        let publishClients = try (0..<publishers).map { _ in try target.client(publisherOptions) }
+        let consumerClients = try (0..<consumers).map { _ in try target.client(consumerOptions) }
         // Open every connection before measuring.
         for client in publishClients + consumerClients { _ = try await client.send("GET", "/health") }
 

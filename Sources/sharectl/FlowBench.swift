@@ -15,15 +15,13 @@ struct FlowBench: AsyncParsableCommand {
         commandName: "bench-flow",
         abstract: "Load-test one message per request delivered by stream and acknowledged in batches; report rates, latency and broker CPU.")
 
-    @Option(help: "The demo data folder of the broker under test (made with --bench-agencies).") var demoDir = "./demo-data"
-    @Option(help: "The broker's base URL (default: the demo's configured port).") var url: String?
+    @OptionGroup var target: BenchTargetOptions
     @Option(help: "Publishing connections, one request at a time each.") var publishers = 4
     @Option(help: "Recipient agencies, each with one open stream; messages are addressed to them in turn.") var recipients = 4
     @Option(help: "Messages to publish.") var messages = 20_000
     @Option(help: "Payload size in bytes (2,000 makes a JWS of about 3.7 KB).") var payloadBytes = 2000
     @Option(help: "Publishes per second in total, open loop; 0 publishes as fast as possible.") var rate = 0
     @Option(help: "The most deliveries acknowledged in one request.") var ackBatch = 100
-    @Flag(help: "Use HTTP/1.1 connections instead of HTTP/2.") var http1 = false
     @OptionGroup var cpu: BenchCPUOptions
 
     func validate() throws {
@@ -33,20 +31,12 @@ struct FlowBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        func options(_ agency: String) throws -> ConnectionOptions {
-            try ConnectionOptions.parse(["--as", agency, "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
-        }
-        func client(_ options: ConnectionOptions) throws -> ShareClient {
-            var configuration = try options.clientConfiguration()
-            configuration.http1Only = http1
-            return try ShareClient(configuration: configuration)
-        }
-        let publisher = try options("northshire-hospitals")
+        let publisher = try target.connection(as: "northshire-hospitals")
         let names = (1...recipients).map { String(format: "bench-social-care-%02d", $0) }
         let prepared = try BenchEnvelope.signed(messages, payloadBytes: payloadBytes, by: try publisher.signer(),
                                                 to: { names[$0 % names.count] })
-        let publishClients = try (0..<publishers).map { _ in try client(publisher) }
-        let recipientClients = try names.map { try client(try options($0)) }
+        let publishClients = try (0..<publishers).map { _ in try target.client(publisher) }
+        let recipientClients = try names.map { try target.client(try target.connection(as: $0)) }
         for each in publishClients + recipientClients { _ = try await each.send("GET", "/health") }
 
         let state = FlowBenchState(total: messages)

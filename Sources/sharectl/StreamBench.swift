@@ -13,31 +13,21 @@ struct StreamBench: AsyncParsableCommand {
         commandName: "bench-stream",
         abstract: "Load-test delivery streams: N subscribed agencies streaming while messages are published at a rate.")
 
-    @Option(help: "The demo data folder of the broker under test (made with --bench-agencies).") var demoDir = "./demo-data"
-    @Option(help: "The broker's base URL (default: the demo's configured port).") var url: String?
+    @OptionGroup var target: BenchTargetOptions
     @Option(help: "The base URL the streaming agencies use (default: --url); another node of a cluster, to measure the path between nodes.") var consumerUrl: String?
     @Option(help: "Subscribed agencies, each with one open stream.") var agencies = 10
     @Option(help: "Messages to publish.") var messages = 5_000
     @Option(help: "Publishes per second in total.") var rate = 500
     @Option(help: "Concurrent publishing connections.") var publishers = 16
     @Option(help: "Payload size in bytes.") var payloadBytes = 1024
-    @Flag(help: "Use HTTP/1.1 connections instead of HTTP/2.") var http1 = false
     @OptionGroup var cpu: BenchCPUOptions
 
     func run() async throws {
-        func options(_ agency: String, url: String?) throws -> ConnectionOptions {
-            try ConnectionOptions.parse(["--as", agency, "--demo-dir", demoDir] + (url.map { ["--url", $0] } ?? []))
-        }
-        func client(_ options: ConnectionOptions) throws -> ShareClient {
-            var configuration = try options.clientConfiguration()
-            configuration.http1Only = http1
-            return try ShareClient(configuration: configuration)
-        }
-        let publisher = try options("northshire-hospitals", url: url)
+        let publisher = try target.connection(as: "northshire-hospitals")
         let prepared = try BenchEnvelope.signed(messages, payloadBytes: payloadBytes, by: try publisher.signer())
         let names = (1...agencies).map { String(format: "bench-social-care-%02d", $0) }
-        let subscribers = try names.map { try client(try options($0, url: consumerUrl ?? url)) }
-        let publishClients = try (0..<publishers).map { _ in try client(publisher) }
+        let subscribers = try names.map { try target.client(try target.connection(as: $0, at: consumerUrl)) }
+        let publishClients = try (0..<publishers).map { _ in try target.client(publisher) }
         for client in subscribers {
             _ = try await client.subscribe(types: ["relevant-history/1"], areas: ["E99999999"])
         }
