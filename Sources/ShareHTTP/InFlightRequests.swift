@@ -1,6 +1,5 @@
 import Hummingbird
 import NIOCore
-import NIOSSL
 import ShareLocking
 
 /// The requests being handled and the channels they arrived on, so a shutdown can let them
@@ -35,20 +34,7 @@ public final class InFlightRequests: Sendable {
     /// Closes the connection (for HTTP/2, the stream) of every request still being handled.
     public func closeUnfinished() {
         for channel in state.withLock({ Array($0.channels.values) }) {
-            Self.closeBeneathTLS(channel)
-        }
-    }
-
-    /// Closes an HTTP/1.1 connection at the TCP level, skipping its TLS handler: a TLS close
-    /// waits for the client's close_notify (five seconds in NIOSSL), which a client that is not
-    /// reading never sends. An HTTP/2 stream has no TLS handler of its own and is reset.
-    static func closeBeneathTLS(_ channel: any Channel) {
-        channel.eventLoop.execute {
-            if let tls = try? channel.pipeline.syncOperations.context(handlerType: NIOSSLServerHandler.self) {
-                tls.close(promise: nil)
-            } else {
-                channel.close(promise: nil)
-            }
+            channel.closeBeneathTLS()
         }
     }
 

@@ -47,7 +47,7 @@ struct StreamRoutes {
             group.addTask {
                 await broker.untilStopping()
                 try await Task.sleep(for: stalledWriteGrace)
-                InFlightRequests.closeBeneathTLS(channel)
+                channel.closeBeneathTLS()
             }
             defer { group.cancelAll() }
             try await body()
