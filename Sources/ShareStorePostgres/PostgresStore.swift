@@ -149,7 +149,12 @@ public final class PostgresStore: Store {
                         throw error
                     }
                 }
-            } catch let error where tries < 4 && (PostgresFailure.isContention(error) || error is StaleConnection) {
+            } catch let error where tries < 4 && PostgresFailure.isContention(error) {
+                continue
+            } catch is StaleConnection where tries < 4 {
+                // The pool learns that a connection closed only when its channel does; a moment's
+                // wait keeps the next try from being handed the same dead connection.
+                try await Task.sleep(for: .milliseconds(20 * tries))
                 continue
             } catch let error where tries == 1 && retryingUniqueViolation && PostgresFailure.isUniqueViolation(error) {
                 continue
