@@ -17,15 +17,21 @@ struct LogAppend {
     private var events = Columns.Events()
     private var messages = Columns.Messages()
     private var deliveries = Columns.Deliveries()
+    private var subjects = Columns.Subjects()
     /// Offsets in this append of the `published` entries of messages added so far.
     private var publishedOffsets: [UUID: Int] = [:]
 
     var isEmpty: Bool { events.kind.isEmpty }
 
     /// Appends events after those added so far. An event about a message records the
-    /// message's audit index: that of a message added to this append, or else of a stored one.
+    /// message's audit index: that of a message added to this append, or else of a stored one;
+    /// its subject tokens are indexed for `events(matching:)`, each pair once.
     mutating func add(_ records: [EventRecord], entries: [Data]? = nil) {
         for (offset, event) in records.enumerated() {
+            if let messageID = event.messageID, let tokens = event.subjects {
+                subjects.token += tokens
+                subjects.messageID += tokens.map { _ in messageID }
+            }
             if event.kind == .published, let id = event.messageID { publishedOffsets[id] = events.kind.count }
             events.kind.append(event.kind.rawValue)
             events.at.append(event.at.millis)
@@ -70,21 +76,22 @@ struct LogAppend {
         return offset
     }
 
-    /// Writes the append, and the notice of its deliveries to the other nodes (`ChangeNotice`);
-    /// answers the index of its first event, or nil (and takes no lock) when it has none. Must
-    /// be the transaction's last statement.
+    /// Writes the append, its subject index, and the notice of its deliveries to the other
+    /// nodes (`ChangeNotice`) in one prepared statement; answers the index of its first event,
+    /// or nil (and takes no lock) when it has none. Must be the transaction's last statement.
     @discardableResult
     func commit(on connection: PostgresConnection, logger: Logger) async throws -> Int? {
         guard !isEmpty else { return nil }
-        if !deliveries.recipient.isEmpty {
-            // Before the lock: PostgreSQL sends it at the commit, whenever it was queued.
-            try await ChangeNotice.send(.deliveries(deliveries.recipient.compactMap(AgencyID.init)), on: connection, logger: logger)
-        }
-        var binds = PostgresBindings(capacity: 28)
+        var binds = PostgresBindings(capacity: 31)
         try events.bind(to: &binds)
         try messages.bind(to: &binds)
         try deliveries.bind(to: &binds)
-        let rows = try await connection.rows(PostgresQuery(unsafeSQL: Self.statement, binds: binds), logger: logger)
+        let notice = deliveries.recipient.isEmpty
+            ? nil : ChangeNotice.payload(of: .deliveries(deliveries.recipient.compactMap(AgencyID.init)))
+        binds.append(notice)
+        binds.append(subjects.token)
+        binds.append(subjects.messageID)
+        let rows = try await connection.rows(Statement(bindings: binds), logger: logger)
         if let first = try rows.first?.decode(Int.self) { return first }
         throw StoreError(.unavailable, "The event record has no head row; nothing was stored.")
     }
@@ -99,7 +106,12 @@ struct LogAppend {
         try await append.commit(on: connection, logger: logger)
     }
 
-    private static let statement = """
+    /// The append as a prepared statement. Its notice (`$29`, null for none) is queued by the
+    /// statement and sent by PostgreSQL at the commit, and only if the transaction commits.
+    private struct Statement: PreparedQuery {
+        let bindings: PostgresBindings
+
+        static let sql = """
         WITH head AS (
             UPDATE log_head SET next_index = next_index + cardinality($1::text[]), next_seq = next_seq + cardinality($19::uuid[])
             WHERE id = 1
@@ -127,9 +139,16 @@ struct LogAppend {
                               $26::bigint[], $27::bigint[], $28::bigint[])
                 WITH ORDINALITY AS d(id, message_id, message_offset, recipient, visible_at, created_at, expires_at, attempts,
                                      streamed_at, due_by, n)
+        ), new_subjects AS (
+            INSERT INTO event_subjects (token, message_id)
+            SELECT * FROM unnest($30::text[], $31::uuid[])
+            ON CONFLICT DO NOTHING
         )
-        SELECT first_index FROM head
+        SELECT first_index,
+            CASE WHEN $29::text IS NULL THEN NULL ELSE pg_notify('\(ChangeNotice.channel)', $29::text)::text END
+        FROM head
         """
+    }
 }
 
 /// The columns of an append, one array parameter each.
@@ -180,6 +199,11 @@ private enum Columns {
             try binds.append(NullableArray(inReplyTo))
             binds.append(offset)
         }
+    }
+
+    struct Subjects {
+        var token: [String] = []
+        var messageID: [UUID] = []
     }
 
     struct Deliveries {

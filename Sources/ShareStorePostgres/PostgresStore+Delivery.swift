@@ -9,8 +9,7 @@ extension PostgresStore {
                            maxAttempts: Int) async throws -> [InboxDelivery] {
         // Skips deliveries another transaction is handing out (or acknowledging) right now:
         // two fetches never wait for each other and never take the same delivery.
-        try await handOut(to: agency, matching: "d.visible_at <= $1 AND d.attempts < $2", locking: "FOR UPDATE OF d SKIP LOCKED",
-                          now: now, maxAttempts: maxAttempts, limit: limit) {
+        try await handOut(InboxHandOut.self, to: agency, now: now, maxAttempts: maxAttempts, limit: limit) {
             $0.inboxHandOut(at: now, visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts)
         }
     }
@@ -19,8 +18,7 @@ extension PostgresStore {
                                  visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {
         // Waits for deliveries another transaction holds, then reads them as it left them: a
         // stream resuming after a sequence must not pass over one.
-        try await handOut(to: agency, matching: "d.seq > $3 AND (d.attempts < $2 OR d.visible_at > $1)", locking: "FOR UPDATE OF d",
-                          now: now, maxAttempts: maxAttempts, after: sequence, limit: limit) {
+        try await handOut(StreamHandOut.self, to: agency, now: now, maxAttempts: maxAttempts, after: sequence, limit: limit) {
             $0.streamHandOut(at: now, visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts)
         }
     }
@@ -28,10 +26,8 @@ extension PostgresStore {
     public func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
                                  maxAttempts: Int) async throws -> [StreamCandidate] {
         try await select { [self] connection in
-            let current = "d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > $1"
-            let rows = try await connection.rows(Self.deliveries(
-                "\(current), d.last_delivered_at", matching: "d.seq > $3 AND (d.attempts < $2 OR d.visible_at > $1)", locking: "",
-                now: now, maxAttempts: maxAttempts, after: sequence, agency: agency, limit: limit), logger: logger)
+            let rows = try await connection.rows(StreamCandidates(now: now, maxAttempts: maxAttempts, after: sequence, agency: agency,
+                                                                 limit: limit), logger: logger)
             var candidates: [StreamCandidate] = []
             for row in rows {
                 let cells = row.makeRandomAccess()
@@ -48,10 +44,10 @@ extension PostgresStore {
 
     public func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement] {
         try await write { [self] connection in
-            let rows = try await connection.rows("""
-                SELECT id, message_id, acknowledged_at FROM deliveries WHERE id = ANY(\(ids)) AND recipient = \(agency.rawValue)
-                ORDER BY seq FOR UPDATE
-                """, logger: logger)
+            var binds = PostgresBindings(capacity: 2)
+            binds.append(ids)
+            binds.append(agency.rawValue)
+            let rows = try await connection.rows(AcknowledgementLock(bindings: binds), logger: logger)
             var found: [UUID: (messageID: UUID, acknowledgedAt: Int?)] = [:]
             for row in rows {
                 let (id, messageID, acknowledgedAt) = try row.decode((UUID, UUID, Int?).self)
@@ -70,9 +66,10 @@ extension PostgresStore {
                 acknowledgements.append(Acknowledgement(deliveryID: id, acknowledgedAt: Date(millis: time.millis), isFirst: true))
             }
             guard !events.isEmpty else { return acknowledgements }
-            try await connection.rows("""
-                UPDATE deliveries SET acknowledged_at = \(time.millis) WHERE id = ANY(\(events.compactMap(\.deliveryID)))
-                """, logger: logger)
+            var update = PostgresBindings(capacity: 2)
+            update.append(time.millis)
+            update.append(events.compactMap(\.deliveryID))
+            try await connection.rows(Acknowledging(bindings: update), logger: logger)
             try await LogAppend.commit(events, on: connection, logger: logger)
             return acknowledgements
         }
@@ -86,18 +83,17 @@ extension PostgresStore {
         }
     }
 
-    /// Hands out, in sequence order, up to `limit` of the agency's open deliveries that meet
-    /// `condition` (in which `$1` is now, `$2` the most attempts and `$3` the sequence),
-    /// locking them with `locking`, as `decide` (a `DeliveryLifecycle` rule) says: a counted
-    /// hand-out hides the delivery and counts its attempt, a repeated one changes nothing.
-    /// Each is recorded as `delivered`, all in one transaction.
-    private func handOut(to agency: AgencyID, matching condition: String, locking: String, now: Date, maxAttempts: Int,
-                         after sequence: Int = 0, limit: Int,
-                         decide: @escaping @Sendable (DeliveryLifecycle) -> DeliveryLifecycle.HandOut) async throws -> [InboxDelivery] {
+    /// Hands out, in sequence order, up to `limit` of the agency's open deliveries that `Query`
+    /// selects and locks, as `decide` (a `DeliveryLifecycle` rule) says: a counted hand-out
+    /// hides the delivery and counts its attempt, a repeated one changes nothing. Each is
+    /// recorded as `delivered`, all in one transaction.
+    private func handOut<Query: DeliveriesQuery>(_ query: Query.Type, to agency: AgencyID, now: Date, maxAttempts: Int,
+                                                 after sequence: Int = 0, limit: Int,
+                                                 decide: @escaping @Sendable (DeliveryLifecycle) -> DeliveryLifecycle.HandOut)
+        async throws -> [InboxDelivery] {
         try await write { [self] connection in
-            let rows = try await connection.rows(Self.deliveries(
-                "d.visible_at", matching: condition, locking: locking, now: now, maxAttempts: maxAttempts, after: sequence,
-                agency: agency, limit: limit), logger: logger)
+            let rows = try await connection.rows(Query(now: now, maxAttempts: maxAttempts, after: sequence, agency: agency,
+                                                       limit: limit), logger: logger)
             var deliveries: [InboxDelivery] = []
             var counted: [Int: [Int]] = [:]
             for row in rows {
@@ -114,11 +110,11 @@ extension PostgresStore {
                 deliveries.append(delivery)
             }
             for (hiddenUntil, sequences) in counted {
-                try await connection.rows("""
-                    UPDATE deliveries SET attempts = attempts + 1, visible_at = \(hiddenUntil), last_delivered_at = \(now.millis),
-                        first_delivered_at = coalesce(first_delivered_at, \(now.millis))
-                    WHERE seq = ANY(\(sequences))
-                    """, logger: logger)
+                var binds = PostgresBindings(capacity: 3)
+                binds.append(hiddenUntil)
+                binds.append(now.millis)
+                binds.append(sequences)
+                try await connection.rows(CountedHandOut(bindings: binds), logger: logger)
             }
             try await LogAppend.commit(deliveries.map {
                 EventRecord(kind: .delivered, at: now, agency: agency, messageID: $0.messageID, deliveryID: $0.id, attempt: $0.attempt)
@@ -127,30 +123,8 @@ extension PostgresStore {
         }
     }
 
-    /// The columns `delivery(_:attempt:deliveredAt:)` reads, from `d` (deliveries) and `m` (messages).
-    private static let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at, m.respond_by, d.due_by"
+    /// How many columns `delivery(_:attempt:deliveredAt:)` reads (`deliveryColumns`).
     private static let deliveryColumnCount = 11
-
-    /// The agency's deliveries that may still be handed out at `now` (not acknowledged, not
-    /// expired, not dead-lettered) and meet `condition`, in sequence order: `deliveryColumns`
-    /// and then `extra`. Parameters: `$1` now, `$2` the most attempts, `$3` the sequence,
-    /// `$4` the agency, `$5` the limit.
-    private static func deliveries(_ extra: String, matching condition: String, locking: String, now: Date, maxAttempts: Int,
-                                   after sequence: Int, agency: AgencyID, limit: Int) -> PostgresQuery {
-        var binds = PostgresBindings(capacity: 5)
-        binds.append(now.millis)
-        binds.append(maxAttempts)
-        binds.append(sequence)
-        binds.append(agency.rawValue)
-        binds.append(limit)
-        return PostgresQuery(unsafeSQL: """
-            SELECT \(deliveryColumns), \(extra)
-            FROM deliveries d JOIN messages m ON m.id = d.message_id
-            WHERE d.recipient = $4 AND d.acknowledged_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > $1)
-              AND d.dead_lettered_at IS NULL AND \(condition)
-            ORDER BY d.seq LIMIT $5 \(locking)
-            """, binds: binds)
-    }
 
     /// The delivery in the first `deliveryColumns` of `row`, handed out as `attempt`; nil for a
     /// row that does not read back.
@@ -163,4 +137,87 @@ extension PostgresStore {
             deliveredAt: deliveredAt, expiresAt: try row[8].decode(Int?.self).map(Date.init(millis:)),
             respondBy: try row[9].decode(Int?.self).map(Date.init(millis:)), dueBy: try row[10].decode(Int?.self).map(Date.init(millis:)))
     }
+}
+
+/// The columns `PostgresStore.delivery(_:attempt:deliveredAt:)` reads, from `d` (deliveries) and `m` (messages).
+private let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at, m.respond_by, d.due_by"
+
+/// A recipient's deliveries that may still be handed out (not acknowledged, not expired, not
+/// dead-lettered) and meet a condition, in sequence order: `deliveryColumns` and then more.
+/// Parameters: `$1` now, `$2` the most attempts, `$3` the sequence, `$4` the agency, `$5` the limit.
+private protocol DeliveriesQuery: PreparedQuery {
+    init(bindings: PostgresBindings)
+}
+
+extension DeliveriesQuery {
+    init(now: Date, maxAttempts: Int, after sequence: Int, agency: AgencyID, limit: Int) {
+        var binds = PostgresBindings(capacity: 5)
+        binds.append(now.millis)
+        binds.append(maxAttempts)
+        binds.append(sequence)
+        binds.append(agency.rawValue)
+        binds.append(limit)
+        self.init(bindings: binds)
+    }
+
+    /// The statement that reads `extra` after `deliveryColumns` for the deliveries that meet
+    /// `condition`, locked as `locking` says.
+    static func selecting(_ extra: String, matching condition: String, locking: String) -> String {
+        """
+        SELECT \(deliveryColumns), \(extra)
+        FROM deliveries d JOIN messages m ON m.id = d.message_id
+        WHERE d.recipient = $4::text AND d.acknowledged_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > $1::bigint)
+          AND d.dead_lettered_at IS NULL AND \(condition)
+        ORDER BY d.seq LIMIT $5::bigint \(locking)
+        """
+    }
+}
+
+/// An inbox fetch: visible deliveries with attempts left, skipping those another transaction
+/// is handing out or acknowledging right now (two fetches never wait for each other and never
+/// take the same delivery); then when each becomes visible.
+private struct InboxHandOut: DeliveriesQuery {
+    let bindings: PostgresBindings
+    static let sql = selecting("d.visible_at", matching: "d.visible_at <= $1::bigint AND d.attempts < $2::bigint",
+                               locking: "FOR UPDATE OF d SKIP LOCKED")
+}
+
+/// A stream's hand-out after a sequence: waits for deliveries another transaction holds, then
+/// reads them as it left them (a stream resuming after a sequence must not pass over one).
+private struct StreamHandOut: DeliveriesQuery {
+    let bindings: PostgresBindings
+    static let sql = selecting("d.visible_at", matching: streamCondition, locking: "FOR UPDATE OF d")
+}
+
+/// What a stream may send after a sequence, without handing anything out; then whether the
+/// publish handed the delivery out to this stream already, and when it was last handed out.
+private struct StreamCandidates: DeliveriesQuery {
+    let bindings: PostgresBindings
+    static let sql = selecting("d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > $1::bigint, d.last_delivered_at",
+                               matching: streamCondition, locking: "")
+}
+
+/// The deliveries a stream sends: after its sequence, with attempts left or handed out and still hidden.
+private let streamCondition = "d.seq > $3::bigint AND (d.attempts < $2::bigint OR d.visible_at > $1::bigint)"
+
+/// Counts a hand-out of the deliveries `$3`: hidden until `$1`, handed out at `$2`.
+private struct CountedHandOut: PreparedQuery {
+    let bindings: PostgresBindings
+    static let sql = """
+        UPDATE deliveries SET attempts = attempts + 1, visible_at = $1::bigint, last_delivered_at = $2::bigint,
+            first_delivered_at = coalesce(first_delivered_at, $2::bigint)
+        WHERE seq = ANY($3::bigint[])
+        """
+}
+
+/// Locks the deliveries `$1` of the recipient `$2` for their acknowledgement.
+private struct AcknowledgementLock: PreparedQuery {
+    let bindings: PostgresBindings
+    static let sql = "SELECT id, message_id, acknowledged_at FROM deliveries WHERE id = ANY($1::uuid[]) AND recipient = $2::text ORDER BY seq FOR UPDATE"
+}
+
+/// Records the acknowledgement at `$1` of the deliveries `$2`.
+private struct Acknowledging: PreparedQuery {
+    let bindings: PostgresBindings
+    static let sql = "UPDATE deliveries SET acknowledged_at = $1::bigint WHERE id = ANY($2::uuid[])"
 }

@@ -7,9 +7,6 @@ public import ShareStore
 extension PostgresStore {
     public func record(_ events: [EventRecord]) async throws {
         try await write { [self] connection in
-            try await indexSubjects(events.flatMap { event in
-                event.messageID.map { id in (event.subjects ?? []).map { (token: $0, messageID: id) } } ?? []
-            }, on: connection)
             try await LogAppend.commit(events, on: connection, logger: logger)
         }
     }

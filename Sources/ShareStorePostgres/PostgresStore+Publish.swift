@@ -12,7 +12,6 @@ extension PostgresStore {
             var append = LogAppend()
             var added: [UUID: (digest: Data, receipt: (Int) -> PublishReceipt)] = [:]
             var outcomes: [(Int) -> PublishOutcome] = []
-            var subjects: [(token: String, messageID: UUID)] = []
             for (message, entries) in zip(messages, entries) {
                 if let stored = stored[message.id] {
                     outcomes.append { _ in stored.digest == message.digest ? .replayed(stored.receipt) : .conflict }
@@ -26,10 +25,8 @@ extension PostgresStore {
                     }
                     added[message.id] = (message.digest, receipt)
                     outcomes.append { first in .stored(receipt(first)) }
-                    subjects += (message.events.first?.subjects ?? []).map { ($0, message.id) }
                 }
             }
-            try await indexSubjects(subjects, on: connection)
             let first = try await append.commit(on: connection, logger: logger) ?? 0
             return outcomes.map { $0(first) }
         }
@@ -44,13 +41,9 @@ extension PostgresStore {
     /// The digest and first receipt of each stored message among `ids`.
     private func storedReceipts(_ ids: [UUID], on connection: PostgresConnection) async throws
         -> [UUID: (digest: Data, receipt: PublishReceipt)] {
-        let rows = try await connection.rows("""
-            SELECT m.id, m.digest, m.audit_index,
-                ARRAY(SELECT d.recipient FROM deliveries d WHERE d.message_index = m.audit_index ORDER BY d.seq),
-                ARRAY(SELECT coalesce(d.due_by, -1) -- -1: no deadline
-                       FROM deliveries d WHERE d.message_index = m.audit_index ORDER BY d.seq)
-            FROM messages m WHERE m.id = ANY(\(ids))
-            """, logger: logger)
+        var binds = PostgresBindings(capacity: 1)
+        binds.append(ids)
+        let rows = try await connection.rows(StoredReceipts(bindings: binds), logger: logger)
         var found: [UUID: (digest: Data, receipt: PublishReceipt)] = [:]
         for row in rows {
             let (id, digest, auditIndex, recipients, dueBy) = try row.decode((UUID, Data, Int, [String], [Int]).self)
@@ -62,14 +55,17 @@ extension PostgresStore {
         }
         return found
     }
+}
 
-    /// Indexes subject tokens for `events(matching:)`, each pair once.
-    func indexSubjects(_ subjects: [(token: String, messageID: UUID)], on connection: PostgresConnection) async throws {
-        guard !subjects.isEmpty else { return }
-        try await connection.rows("""
-            INSERT INTO event_subjects (token, message_id)
-            SELECT * FROM unnest(\(subjects.map(\.token)), \(subjects.map(\.messageID)))
-            ON CONFLICT DO NOTHING
-            """, logger: logger)
-    }
+/// The digest, audit index and recipients (with their deadlines, -1 for none) of each stored
+/// message among the ids `$1`.
+private struct StoredReceipts: PreparedQuery {
+    let bindings: PostgresBindings
+
+    static let sql = """
+        SELECT m.id, m.digest, m.audit_index,
+            ARRAY(SELECT d.recipient FROM deliveries d WHERE d.message_index = m.audit_index ORDER BY d.seq),
+            ARRAY(SELECT coalesce(d.due_by, -1) FROM deliveries d WHERE d.message_index = m.audit_index ORDER BY d.seq)
+        FROM messages m WHERE m.id = ANY($1::uuid[])
+        """
 }

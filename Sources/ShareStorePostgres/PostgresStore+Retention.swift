@@ -65,9 +65,6 @@ extension PostgresStore {
                     """, logger: logger)
                 : try await connection.rows("DELETE FROM legal_holds WHERE token = \(token) RETURNING token", logger: logger)
             guard !changed.isEmpty else { return false }
-            if let messageID = event.messageID {
-                try await indexSubjects((event.subjects ?? []).map { (token: $0, messageID: messageID) }, on: connection)
-            }
             try await LogAppend.commit([event], on: connection, logger: logger)
             return true
         }
