@@ -18,6 +18,8 @@ enum ConcurrencyChecks {
                    exclusiveHandOut),
         StoreCheck("concurrent acknowledgements of one delivery: exactly one is first, all report its time", oneFirstAcknowledgement),
         StoreCheck("concurrent settlements of one message settle it once", settlementsHappenOnce),
+        StoreCheck("one message published by several calls at once is stored once, every other call answered as a replay with its receipt",
+                   concurrentResendsAreReplays),
     ]
 
     static func concurrentPublishesAreContiguous(_ store: any Store) async throws {
@@ -114,6 +116,26 @@ enum ConcurrencyChecks {
         #expect(settled.filter { $0 }.count == 1, "one dead-lettering succeeds")
         #expect(try await store.recorded(.expired) == events)
         #expect(try await store.fetch(.hospitals, at: t0 + 61).count == 2, "one notice each")
+    }
+
+    static func concurrentResendsAreReplays(_ store: any Store) async throws {
+        let message = newMessage(recipients: [.csc, .police])
+        let others = (0..<6).map { _ in newMessage() }
+        let outcomes = try await withThrowingTaskGroup(of: (UUID, PublishOutcome).self) { group in
+            for message in [message, message, message, message] + others {
+                group.addTask { (message.id, try await store.publish(message)) }
+            }
+            return try await group.reduce(into: [(UUID, PublishOutcome)]()) { $0.append($1) }
+        }
+        let copies = outcomes.filter { $0.0 == message.id }.map(\.1)
+        let stored = try #require(copies.compactMap(\.storedReceipt).first, "one copy is stored: \(copies)")
+        #expect(copies.filter { $0 == .stored(stored) }.count == 1)
+        #expect(copies.filter { $0 == .replayed(stored) }.count == 3, "the others answered with the stored copy's receipt")
+        #expect(outcomes.filter { $0.0 != message.id }.allSatisfy { $0.1.storedReceipt != nil })
+        let events = try await allEvents(store)
+        #expect(events.filter { $0.event.kind == .published }.count == 1 + others.count, "stored once")
+        #expect(events.map(\.index) == Array(0..<events.count))
+        #expect(try await store.fetch(.police, at: t0 + 1).map(\.messageID) == [message.id], "one delivery to each recipient")
     }
 
     /// Publishes `messages` concurrently while calling `step` over and over from `start`, then

@@ -4,8 +4,9 @@ import PostgresNIO
 import ShareModel
 import ShareStore
 
-/// What one transaction adds at the end of the event record (and, for new messages, of the
-/// delivery sequence), written by one statement that takes the lock on `log_head` last.
+/// What one transaction (a group of write calls, see `WriteGroups`) adds at the end of the
+/// event record (and, for new messages, of the delivery sequence), written by one statement
+/// that takes the lock on `log_head` last.
 ///
 /// Indexes and sequences are assigned from the locked `log_head` row and the row is advanced
 /// in the same statement, so a transaction appends only after the one before it committed:
@@ -20,6 +21,8 @@ struct LogAppend {
     private var subjects = Columns.Subjects()
     /// Offsets in this append of the `published` entries of messages added so far.
     private var publishedOffsets: [UUID: Int] = [:]
+    /// The new messages added so far, with the offsets of their `published` entries.
+    private var addedMessages: [UUID: (message: NewMessage, offset: Int)] = [:]
 
     var isEmpty: Bool { events.kind.isEmpty }
 
@@ -59,6 +62,7 @@ struct LogAppend {
         messages.respondBy.append(message.respondBy?.millis)
         messages.inReplyTo.append(message.inReplyTo)
         messages.offset.append(offset)
+        addedMessages[message.id] = (message, offset)
         let received = message.receivedAt.millis
         for delivery in message.deliveries {
             let streamed = delivery.handedOutUntil == nil ? nil : received
@@ -96,14 +100,16 @@ struct LogAppend {
         throw StoreError(.unavailable, "The event record has no head row; nothing was stored.")
     }
 
-    /// Appends `events` and then `message` (if any) with its deliveries and events, as the
-    /// last statement of a transaction.
-    static func commit(_ events: [EventRecord], then message: NewMessage? = nil, on connection: PostgresConnection,
-                       logger: Logger) async throws {
-        var append = LogAppend()
-        append.add(events)
-        if let message { _ = append.add(message) }
-        try await append.commit(on: connection, logger: logger)
+    /// Appends `events` and then `message` (if any) with its deliveries and events.
+    mutating func add(_ events: [EventRecord], then message: NewMessage?) {
+        add(events)
+        if let message { _ = add(message) }
+    }
+
+    /// A new message added to this append (by this call or an earlier one of its group), and
+    /// the offset of its `published` entry.
+    func added(_ id: UUID) -> (message: NewMessage, offset: Int)? {
+        addedMessages[id]
     }
 
     /// The append as a prepared statement. Its notice (`$29`, null for none) is queued by the

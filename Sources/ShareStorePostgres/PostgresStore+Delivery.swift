@@ -43,7 +43,7 @@ extension PostgresStore {
     }
 
     public func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement] {
-        try await write { [self] connection in
+        try await write { [self] connection, append in
             var binds = PostgresBindings(capacity: 2)
             binds.append(ids)
             binds.append(agency.rawValue)
@@ -70,7 +70,7 @@ extension PostgresStore {
             update.append(time.millis)
             update.append(events.compactMap(\.deliveryID))
             try await connection.rows(Acknowledging(bindings: update), logger: logger)
-            try await LogAppend.commit(events, on: connection, logger: logger)
+            append.add(events)
             return acknowledgements
         }
     }
@@ -91,7 +91,7 @@ extension PostgresStore {
                                                  after sequence: Int = 0, limit: Int,
                                                  decide: @escaping @Sendable (DeliveryLifecycle) -> DeliveryLifecycle.HandOut)
         async throws -> [InboxDelivery] {
-        try await write { [self] connection in
+        try await write { [self] connection, append in
             let rows = try await connection.rows(Query(now: now, maxAttempts: maxAttempts, after: sequence, agency: agency,
                                                        limit: limit), logger: logger)
             var deliveries: [InboxDelivery] = []
@@ -116,9 +116,9 @@ extension PostgresStore {
                 binds.append(sequences)
                 try await connection.rows(CountedHandOut(bindings: binds), logger: logger)
             }
-            try await LogAppend.commit(deliveries.map {
+            append.add(deliveries.map {
                 EventRecord(kind: .delivered, at: now, agency: agency, messageID: $0.messageID, deliveryID: $0.id, attempt: $0.attempt)
-            }, on: connection, logger: logger)
+            })
             return deliveries
         }
     }

@@ -6,8 +6,8 @@ public import ShareStore
 /// The event record: appending, reading, searching, and the signed tree heads.
 extension PostgresStore {
     public func record(_ events: [EventRecord]) async throws {
-        try await write { [self] connection in
-            try await LogAppend.commit(events, on: connection, logger: logger)
+        try await write { _, append in
+            append.add(events)
         }
     }
 

@@ -7,29 +7,29 @@ public import ShareStore
 extension PostgresStore {
     public func publish(_ messages: [NewMessage]) async throws -> [PublishOutcome] {
         let entries = messages.map { $0.events.map { $0.entryBytes() } }
-        return try await write { [self] connection in
+        return try await write(indexed: { [self] connection, append in
             let stored = try await storedReceipts(messages.map(\.id), on: connection)
-            var append = LogAppend()
-            var added: [UUID: (digest: Data, receipt: (Int) -> PublishReceipt)] = [:]
-            var outcomes: [(Int) -> PublishOutcome] = []
+            var outcomes: [@Sendable (Int) -> PublishOutcome] = []
             for (message, entries) in zip(messages, entries) {
                 if let stored = stored[message.id] {
                     outcomes.append { _ in stored.digest == message.digest ? .replayed(stored.receipt) : .conflict }
-                } else if let earlier = added[message.id] {
-                    outcomes.append { first in earlier.digest == message.digest ? .replayed(earlier.receipt(first)) : .conflict }
+                } else if let (earlier, offset) = append.added(message.id) {
+                    // Added by this call or by an earlier call of its group.
+                    outcomes.append { first in
+                        earlier.digest == message.digest ? .replayed(Self.receipt(of: earlier, auditIndex: first + offset)) : .conflict
+                    }
                 } else {
                     let offset = append.add(message, entries: entries)
-                    let receipt = { (first: Int) in
-                        PublishReceipt(id: message.id, recipients: message.deliveries.map(\.recipient), auditIndex: first + offset,
-                                       dueBy: message.dueBy)
-                    }
-                    added[message.id] = (message.digest, receipt)
-                    outcomes.append { first in .stored(receipt(first)) }
+                    outcomes.append { first in .stored(Self.receipt(of: message, auditIndex: first + offset)) }
                 }
             }
-            let first = try await append.commit(on: connection, logger: logger) ?? 0
-            return outcomes.map { $0(first) }
-        }
+            return { [outcomes] first in outcomes.map { $0(first) } }
+        })
+    }
+
+    /// The receipt for a message stored now whose `published` entry is at `auditIndex`.
+    private static func receipt(of message: NewMessage, auditIndex: Int) -> PublishReceipt {
+        PublishReceipt(id: message.id, recipients: message.deliveries.map(\.recipient), auditIndex: auditIndex, dueBy: message.dueBy)
     }
 
     public func replayedReceipt(of id: UUID, digest: Data) async throws -> PublishReceipt? {

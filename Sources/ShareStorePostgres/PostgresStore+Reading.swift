@@ -18,7 +18,7 @@ extension PostgresStore {
     }
 
     public func retrieve(message id: UUID, by agency: AgencyID, at time: Date) async throws -> RetrievedMessage? {
-        try await write { [self] connection in
+        try await write { [self] connection, append in
             let rows = try await connection.rows("""
                 SELECT m.type, m.sender, m.received_at, m.expires_at, m.respond_by, m.jws,
                     (SELECT d.id FROM deliveries d
@@ -35,8 +35,7 @@ extension PostgresStore {
                                         expiresAt: expiresAt.map(Date.init(millis:)), respondBy: respondBy.map(Date.init(millis:)),
                                         jws: Data(), purgedAt: Date(millis: purgedAt))
             }
-            try await LogAppend.commit([EventRecord(kind: .retrieved, at: time, agency: agency, messageID: id, deliveryID: deliveryID)],
-                                       on: connection, logger: logger)
+            append.add([EventRecord(kind: .retrieved, at: time, agency: agency, messageID: id, deliveryID: deliveryID)])
             return RetrievedMessage(id: id, type: type, sender: sender, receivedAt: Date(millis: receivedAt),
                                     expiresAt: expiresAt.map(Date.init(millis:)), respondBy: respondBy.map(Date.init(millis:)), jws: jws)
         }

@@ -43,7 +43,7 @@ extension PostgresStore {
     }
 
     public func purge(message id: UUID, cutoff: Date, at time: Date, event: EventRecord) async throws -> Bool {
-        try await write { [self] connection in
+        try await write { [self] connection, append in
             var binds = PostgresBindings(capacity: 3)
             binds.append(id)
             binds.append(cutoff.millis)
@@ -52,20 +52,20 @@ extension PostgresStore {
                 UPDATE messages AS m SET jws = ''::bytea, purged_at = $3 WHERE m.id = $1 AND \(Self.purgeable) RETURNING m.id
                 """, binds: binds), logger: logger)
             guard !purged.isEmpty else { return false }
-            try await LogAppend.commit([event], on: connection, logger: logger)
+            append.add([event])
             return true
         }
     }
 
     public func setLegalHold(_ held: Bool, on token: String, at time: Date, event: EventRecord) async throws -> Bool {
-        try await write { [self] connection in
+        try await write { [self] connection, append in
             let changed = held
                 ? try await connection.rows("""
                     INSERT INTO legal_holds (token, placed_at) VALUES (\(token), \(time.millis)) ON CONFLICT DO NOTHING RETURNING token
                     """, logger: logger)
                 : try await connection.rows("DELETE FROM legal_holds WHERE token = \(token) RETURNING token", logger: logger)
             guard !changed.isEmpty else { return false }
-            try await LogAppend.commit([event], on: connection, logger: logger)
+            append.add([event])
             return true
         }
     }

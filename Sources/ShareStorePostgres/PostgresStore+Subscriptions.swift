@@ -7,24 +7,24 @@ public import ShareStore
 extension PostgresStore {
     public func addSubscription(_ subscription: Subscription, event: EventRecord) async throws {
         let document = try Self.subscriptionEncoder.encode(subscription)
-        try await write { [self] connection in
+        try await write { [self] connection, append in
             try await connection.rows("""
                 INSERT INTO subscriptions (id, agency, document)
                 VALUES (\(subscription.id), \(subscription.agency.rawValue), \(ByteBuffer(bytes: document)))
                 """, logger: logger)
             try await ChangeNotice.send(.subscriptions, on: connection, logger: logger)
-            try await LogAppend.commit([event], on: connection, logger: logger)
+            append.add([event])
         }
     }
 
     public func removeSubscription(id: UUID, agency: AgencyID, event: EventRecord) async throws -> Bool {
-        try await write { [self] connection in
+        try await write { [self] connection, append in
             let removed = try await connection.rows("""
                 DELETE FROM subscriptions WHERE id = \(id) AND agency = \(agency.rawValue) RETURNING id
                 """, logger: logger)
             guard !removed.isEmpty else { return false }
             try await ChangeNotice.send(.subscriptions, on: connection, logger: logger)
-            try await LogAppend.commit([event], on: connection, logger: logger)
+            append.add([event])
             return true
         }
     }
@@ -41,7 +41,7 @@ extension PostgresStore {
     private static let subscriptionDecoder = ShareJSON.decoder()
 
     public func setWebhook(_ url: String?, for agency: AgencyID, at time: Date, event: EventRecord) async throws {
-        try await write { [self] connection in
+        try await write { [self] connection, append in
             if let url {
                 try await connection.rows("""
                     INSERT INTO webhooks (agency, url, registered_at) VALUES (\(agency.rawValue), \(url), \(time.millis))
@@ -51,7 +51,7 @@ extension PostgresStore {
                 try await connection.rows("DELETE FROM webhooks WHERE agency = \(agency.rawValue)", logger: logger)
             }
             try await ChangeNotice.send(.webhooks, on: connection, logger: logger)
-            try await LogAppend.commit([event], on: connection, logger: logger)
+            append.add([event])
         }
     }
 

@@ -25,7 +25,7 @@ extension PostgresStore {
     }
 
     public func settleExpiry(of messageID: UUID, at time: Date, events: [EventRecord], notice: NewMessage?) async throws {
-        try await write { [self] connection in
+        try await write { [self] connection, append in
             let marked = try await connection.rows("""
                 UPDATE messages SET expiry_handled_at = \(time.millis) WHERE id = \(messageID) AND expiry_handled_at IS NULL
                 RETURNING audit_index
@@ -35,18 +35,18 @@ extension PostgresStore {
                 UPDATE deliveries SET dead_lettered_at = \(time.millis)
                 WHERE message_index = \(auditIndex) AND acknowledged_at IS NULL AND dead_lettered_at IS NULL
                 """, logger: logger)
-            try await LogAppend.commit(events, then: notice, on: connection, logger: logger)
+            append.add(events, then: notice)
         }
     }
 
     public func settleDeadline(of messageID: UUID, at time: Date, notice: NewMessage?) async throws {
-        try await write { [self] connection in
+        try await write { [self] connection, append in
             let marked = try await connection.rows("""
                 UPDATE messages SET deadline_handled_at = \(time.millis) WHERE id = \(messageID) AND deadline_handled_at IS NULL
                 RETURNING id
                 """, logger: logger)
             guard !marked.isEmpty else { return }
-            try await LogAppend.commit([], then: notice, on: connection, logger: logger)
+            append.add([], then: notice)
         }
     }
 
@@ -63,14 +63,14 @@ extension PostgresStore {
     /// nothing: false.
     private func settle(_ ids: [UUID], marking mark: String, at time: Date, events: [EventRecord],
                         notice: NewMessage?) async throws -> Bool {
-        try await write { [self] connection in
+        try await write { [self] connection, append in
             let open = try await connection.rows("""
                 SELECT id FROM deliveries WHERE id = ANY(\(ids)) AND \(unescaped: mark) IS NULL AND acknowledged_at IS NULL
                 ORDER BY seq FOR UPDATE
                 """, logger: logger)
             guard open.count == Set(ids).count else { return false }
             try await connection.rows("UPDATE deliveries SET \(unescaped: mark) = \(time.millis) WHERE id = ANY(\(ids))", logger: logger)
-            try await LogAppend.commit(events, then: notice, on: connection, logger: logger)
+            append.add(events, then: notice)
             return true
         }
     }

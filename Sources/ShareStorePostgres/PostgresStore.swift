@@ -20,6 +20,8 @@ public final class PostgresStore: Store {
     /// How long a call waits for a pooled connection before it fails as unavailable, if limited.
     private let connectionWait: Duration?
     let gate = CallGate()
+    /// The write calls waiting for their group's transaction.
+    private let groups = WriteGroups()
     /// The tasks that listen for changes (`changes()`), ended by `close()`.
     let changeListeners = TaskList()
     private let running: Task<Void, Never>
@@ -71,60 +73,134 @@ public final class PostgresStore: Store {
         await running.value
     }
 
-    /// Runs `body` in one read-write transaction (READ COMMITTED: a row lock waited for is then
-    /// read as committed) and commits it. Tries again, from the start, when PostgreSQL rolled it
-    /// back for a deadlock, when its connection had closed before it began (up to 4 tries in
-    /// all), or once when it stored a key another transaction committed
-    /// meanwhile (the second try sees that transaction's rows: a replayed message is answered
-    /// as such, a taken id throws).
+    /// Runs `body` as one write call, in the next group of this node's write calls (see
+    /// `WriteGroups`): one read-write transaction (READ COMMITTED: a row lock waited for is then
+    /// read as committed) with one append and one commit for the group. Answers once the group
+    /// has committed. The group is tried again, from the start, when PostgreSQL rolled it back
+    /// for a deadlock or when its connection had closed before it began (up to 4 tries in all).
+    /// A call that throws is answered with its error, and the others of its group run again
+    /// without it; when the group's append fails, each call runs again alone. A call that stored
+    /// a key another transaction committed meanwhile is tried once more (it then sees that
+    /// transaction's rows: a replayed message is answered as such, a taken id throws).
+    func write<T: Sendable>(indexed body: @escaping GroupedWrite<T>) async throws -> T {
+        try await gate.run {
+            try await withCheckedThrowingContinuation { continuation in
+                let member = WriteGroups.Member(run: { connection, append in
+                    let result = try await body(connection, &append)
+                    return { first in continuation.resume(returning: result(first)) }
+                }, fail: { continuation.resume(throwing: $0) })
+                if groups.add(member) {
+                    Task { await runGroups() }
+                }
+            }
+        }
+    }
+
+    /// Runs `body` as one write call whose result does not depend on where its events are
+    /// appended; see `write(indexed:)`.
     @discardableResult
-    func write<T: Sendable>(_ body: @escaping Body<T>) async throws -> T {
-        try await transaction("BEGIN", retryingUniqueViolation: true, body)
+    func write<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, inout LogAppend) async throws -> T) async throws -> T {
+        try await write(indexed: { connection, append in
+            let result = try await body(connection, &append)
+            return { _ in result }
+        })
+    }
+
+    /// Runs groups of waiting write calls until none waits.
+    private func runGroups() async {
+        while let group = groups.next() {
+            var members = group
+            while !members.isEmpty {
+                members = await run(members)
+            }
+        }
+    }
+
+    /// Runs `members` in one transaction; answers the calls to run again in a new one.
+    private func run(_ members: [WriteGroups.Member]) async -> [WriteGroups.Member] {
+        do {
+            let (results, first) = try await transaction("BEGIN") { [self] connection in
+                var append = LogAppend()
+                var results: [@Sendable (Int) -> Void] = []
+                for (position, member) in members.enumerated() {
+                    do {
+                        results.append(try await member.run(connection, &append))
+                    } catch where !GroupFailure.isTransient(error) {
+                        throw GroupFailure(position: position, error: error)
+                    }
+                }
+                do {
+                    return (results, try await append.commit(on: connection, logger: logger) ?? 0)
+                } catch where !GroupFailure.isTransient(error) {
+                    throw GroupFailure(position: nil, error: error)
+                }
+            }
+            results.forEach { $0(first) }
+            return []
+        } catch let failure as GroupFailure {
+            guard let position = failure.position ?? (members.count == 1 ? 0 : nil) else {
+                for member in members {
+                    var alone = [member]
+                    while !alone.isEmpty { alone = await run(alone) }
+                }
+                return []
+            }
+            var members = members
+            if PostgresFailure.isUniqueViolation(failure.error), !members[position].triedAgain {
+                members[position].triedAgain = true
+            } else {
+                members.remove(at: position).fail(PostgresFailure.storeError(failure.error))
+            }
+            return members
+        } catch {
+            members.forEach { $0.fail(error) }
+            return []
+        }
     }
 
     /// Runs `body` in one read-only transaction that reads one snapshot.
     func read<T: Sendable>(_ body: @escaping Body<T>) async throws -> T {
-        try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", retryingUniqueViolation: false, body)
+        try await gate.run {
+            try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
+        }
     }
 
     /// Runs `body`, one statement that commits on its own, on a pooled connection.
     @discardableResult
     func select<T: Sendable>(_ body: @escaping Body<T>) async throws -> T {
-        try await transaction(nil, retryingUniqueViolation: false, body)
+        try await gate.run {
+            try await transaction(nil, body)
+        }
     }
 
     /// The work of one call on its connection.
     typealias Body<T> = @Sendable (PostgresConnection) async throws -> T
 
-    /// Runs `body` as one call. The call runs to its end even when its caller's task is
-    /// cancelled, as the SQLite store's calls do: it commits or rolls back whole, and its caller
-    /// learns which.
-    private func transaction<T: Sendable>(_ begin: PostgresQuery?, retryingUniqueViolation: Bool,
-                                          _ body: @escaping Body<T>) async throws -> T {
-        try await gate.run {
-            let wait = ConnectionWait()
-            let work = Task {
-                try await attempts(begin, retryingUniqueViolation: retryingUniqueViolation, wait: wait, body)
+    /// Runs `body` as one transaction (or, without `begin`, one statement), inside a call that
+    /// `gate` admitted. It runs to its end even when its caller's task is cancelled, as the
+    /// SQLite store's calls do: it commits or rolls back whole, and its caller learns which.
+    private func transaction<T: Sendable>(_ begin: PostgresQuery?, _ body: @escaping Body<T>) async throws -> T {
+        let wait = ConnectionWait()
+        let work = Task {
+            try await attempts(begin, wait: wait, body)
+        }
+        let watchdog = connectionWait.map { limit in
+            Task {
+                try await Task.sleep(for: limit)
+                if wait.abandon() { work.cancel() }
             }
-            let watchdog = connectionWait.map { limit in
-                Task {
-                    try await Task.sleep(for: limit)
-                    if wait.abandon() { work.cancel() }
-                }
-            }
-            defer { watchdog?.cancel() }
-            do {
-                return try await work.value
-            } catch where wait.isAbandoned {
-                throw StoreError(.unavailable, "No connection to PostgreSQL within \(connectionWait ?? .zero): it cannot be reached, or every connection is busy; nothing was stored.")
-            }
+        }
+        defer { watchdog?.cancel() }
+        do {
+            return try await work.value
+        } catch where wait.isAbandoned {
+            throw StoreError(.unavailable, "No connection to PostgreSQL within \(connectionWait ?? .zero): it cannot be reached, or every connection is busy; nothing was stored.")
         }
     }
 
     /// Runs `body` on a pooled connection, inside `begin` and a commit unless `begin` is nil,
-    /// trying again as `write(_:)` says.
-    private func attempts<T: Sendable>(_ begin: PostgresQuery?, retryingUniqueViolation: Bool, wait: ConnectionWait,
-                                       _ body: Body<T>) async throws -> T {
+    /// trying again as `write(indexed:)` says.
+    private func attempts<T: Sendable>(_ begin: PostgresQuery?, wait: ConnectionWait, _ body: Body<T>) async throws -> T {
         var tries = 0
         while true {
             tries += 1
@@ -156,8 +232,8 @@ public final class PostgresStore: Store {
                 // wait keeps the next try from being handed the same dead connection.
                 try await Task.sleep(for: .milliseconds(20 * tries))
                 continue
-            } catch let error where tries == 1 && retryingUniqueViolation && PostgresFailure.isUniqueViolation(error) {
-                continue
+            } catch let failure as GroupFailure {
+                throw failure
             } catch {
                 throw PostgresFailure.storeError(error)
             }
