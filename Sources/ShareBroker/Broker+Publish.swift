@@ -118,6 +118,7 @@ extension Broker {
             try await refuseUnreceivedReply(envelope)
             try await refuseUnknownReconsidered(envelope, at: now)
             try await refuseUnknownFlagEnd(envelope)
+            try await refuseUnuploadedAttachments(envelope)
             return .new(newMessage(envelope, jws: body, decision: decision, receivedAt: now))
         } catch let refusal as PolicyRefusal {
             if let receipt = try await replayedReceipt(of: envelope.id, jws: body) { return .replay(receipt) }
@@ -273,6 +274,6 @@ extension Broker {
             id: envelope.id, sender: envelope.sender, type: envelope.type.description, area: envelope.area,
             digest: digest, jws: jws, receivedAt: receivedAt, expiresAt: decision.expiresAt,
             deliveries: deliveries, events: [published] + routed + delivered, respondBy: decision.respondBy,
-            inReplyTo: envelope.inReplyTo)
+            inReplyTo: envelope.inReplyTo, attachments: envelope.attachments.map(\.digest))
     }
 }

@@ -22,9 +22,12 @@ public struct NewMessage: Sendable {
     public let respondBy: Date?
     /// For an answer: the request it answers.
     public let inReplyTo: UUID?
+    /// The digests of the attachments it references (its sender's uploads), each once.
+    public let attachments: [AttachmentDigest]
 
     public init(id: UUID, sender: AgencyID, type: String, area: String, digest: Data, jws: Data, receivedAt: Date,
-                expiresAt: Date?, deliveries: [NewDelivery], events: [EventRecord], respondBy: Date? = nil, inReplyTo: UUID? = nil) {
+                expiresAt: Date?, deliveries: [NewDelivery], events: [EventRecord], respondBy: Date? = nil, inReplyTo: UUID? = nil,
+                attachments: [AttachmentDigest] = []) {
         self.id = id
         self.sender = sender
         self.type = type
@@ -37,6 +40,7 @@ public struct NewMessage: Sendable {
         self.events = events
         self.respondBy = respondBy
         self.inReplyTo = inReplyTo
+        self.attachments = attachments
     }
     /// Each delivery's due time, by recipient (those with a deadline), as its receipt lists them.
     public var dueBy: [AgencyID: Date] {

@@ -13,6 +13,7 @@ extension PostgresStore {
             var added: [UUID: (digest: Data, receipt: (Int) -> PublishReceipt)] = [:]
             var outcomes: [(Int) -> PublishOutcome] = []
             var subjects: [(token: String, messageID: UUID)] = []
+            var references: [(messageID: UUID, digest: AttachmentDigest)] = []
             for (message, entries) in zip(messages, entries) {
                 if let stored = stored[message.id] {
                     outcomes.append { _ in stored.digest == message.digest ? .replayed(stored.receipt) : .conflict }
@@ -27,9 +28,11 @@ extension PostgresStore {
                     added[message.id] = (message.digest, receipt)
                     outcomes.append { first in .stored(receipt(first)) }
                     subjects += (message.events.first?.subjects ?? []).map { ($0, message.id) }
+                    references += message.attachments.map { (message.id, $0) }
                 }
             }
             try await indexSubjects(subjects, on: connection)
+            try await recordReferences(references, on: connection)
             let first = try await append.commit(on: connection, logger: logger) ?? 0
             return outcomes.map { $0(first) }
         }

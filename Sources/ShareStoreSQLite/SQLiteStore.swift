@@ -163,6 +163,11 @@ public final class SQLiteStore: Store {
             subject.reset()
             try subject.bind(token, message.id).run()
         }
+        let reference = try connection.statement("INSERT OR IGNORE INTO message_attachments (message_index, digest) VALUES (?, ?)")
+        for digest in message.attachments {
+            reference.reset()
+            try reference.bind(firstIndex, digest.bytes).run()
+        }
         let insert = try connection.statement("""
             INSERT INTO deliveries (id, message_id, message_index, recipient, visible_at, created_at, expires_at,
                                     attempts, first_delivered_at, last_delivered_at, streamed_at, due_by)

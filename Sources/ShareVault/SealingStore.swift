@@ -168,6 +168,36 @@ public final class SealingStore: Store {
         try await base.legalHolds()
     }
 
+    public func saveAttachmentChunk(upload: UUID, index: Int, bytes: Data, at time: Date) async throws {
+        let sealed = try await vault { try await keys.seal(chunk: bytes, upload: upload, index: index) }
+        try await base.saveAttachmentChunk(upload: upload, index: index, bytes: sealed, at: time)
+    }
+
+    public func completeAttachment(_ attachment: NewAttachment, event: EventRecord) async throws -> StoredAttachment {
+        try await base.completeAttachment(attachment, event: event)
+    }
+
+    public func discardAttachmentUpload(_ upload: UUID) async throws {
+        try await base.discardAttachmentUpload(upload)
+    }
+
+    public func attachments(_ digests: [AttachmentDigest], uploader: AgencyID) async throws -> [StoredAttachment] {
+        try await base.attachments(digests, uploader: uploader)
+    }
+
+    public func retrieveAttachment(_ digest: AttachmentDigest, message id: UUID, by agency: AgencyID, at time: Date) async throws -> StoredAttachment? {
+        try await base.retrieveAttachment(digest, message: id, by: agency, at: time)
+    }
+
+    public func attachmentChunk(upload: UUID, index: Int) async throws -> Data? {
+        guard let sealed = try await base.attachmentChunk(upload: upload, index: index) else { return nil }
+        return try await vault { try await keys.open(chunk: sealed, upload: upload, index: index) }
+    }
+
+    public func removeUnreferencedAttachments(uploadedBefore cutoff: Date, limit: Int) async throws -> Int {
+        try await base.removeUnreferencedAttachments(uploadedBefore: cutoff, limit: limit)
+    }
+
     public func events(from index: Int, limit: Int) async throws -> [StoredEvent] {
         try await base.events(from: index, limit: limit)
     }
@@ -227,7 +257,8 @@ public final class SealingStore: Store {
         let body = try await vault { try await keys.seal(message.jws, messageID: message.id) }
         return NewMessage(id: message.id, sender: message.sender, type: message.type, area: message.area, digest: message.digest,
                           jws: body, receivedAt: message.receivedAt, expiresAt: message.expiresAt, deliveries: message.deliveries,
-                          events: message.events, respondBy: message.respondBy, inReplyTo: message.inReplyTo)
+                          events: message.events, respondBy: message.respondBy, inReplyTo: message.inReplyTo,
+                          attachments: message.attachments)
     }
 
     private func open(_ deliveries: [InboxDelivery]) async throws -> [InboxDelivery] {

@@ -1,0 +1,140 @@
+public import Foundation
+import NIOCore
+import PostgresNIO
+public import ShareModel
+public import ShareStore
+
+/// Attachments: uploads kept in chunks, and who may read them through the messages that
+/// reference them. Removing an attachment locks its row, so a purge on one node and a removal
+/// on another remove it once.
+extension PostgresStore {
+    public func saveAttachmentChunk(upload: UUID, index: Int, bytes: Data, at time: Date) async throws {
+        try await select { [self] connection in
+            try await connection.rows("""
+                INSERT INTO attachment_chunks (upload, idx, written_at, bytes) VALUES (\(upload), \(index), \(time.millis), \(bytes))
+                ON CONFLICT (upload, idx) DO UPDATE SET written_at = excluded.written_at, bytes = excluded.bytes
+                """, logger: logger)
+        }
+    }
+
+    public func completeAttachment(_ attachment: NewAttachment, event: EventRecord) async throws -> StoredAttachment {
+        try await write { [self] connection in
+            let inserted = try await connection.rows("""
+                INSERT INTO attachments (uploader, digest, upload, media_type, size, chunks, uploaded_at)
+                VALUES (\(attachment.uploader.rawValue), \(attachment.digest.bytes), \(attachment.upload), \(attachment.mediaType),
+                        \(attachment.size), \(attachment.chunks), \(attachment.uploadedAt.millis))
+                ON CONFLICT (uploader, digest) DO NOTHING RETURNING upload
+                """, logger: logger)
+            if !inserted.isEmpty {
+                try await LogAppend.commit([event], on: connection, logger: logger)
+                return attachment
+            }
+            try await connection.rows("DELETE FROM attachment_chunks WHERE upload = \(attachment.upload)", logger: logger)
+            guard let stored = try await attachments([attachment.digest], uploader: attachment.uploader, on: connection).first else {
+                throw StoreError(.unavailable, "An attachment was neither stored nor found.")
+            }
+            return stored
+        }
+    }
+
+    public func discardAttachmentUpload(_ upload: UUID) async throws {
+        try await select { [self] connection in
+            try await connection.rows("""
+                DELETE FROM attachment_chunks WHERE upload = \(upload) AND NOT EXISTS (SELECT 1 FROM attachments WHERE upload = \(upload))
+                """, logger: logger)
+        }
+    }
+
+    public func attachments(_ digests: [AttachmentDigest], uploader: AgencyID) async throws -> [StoredAttachment] {
+        try await select { [self] connection in
+            try await attachments(digests, uploader: uploader, on: connection)
+        }
+    }
+
+    private func attachments(_ digests: [AttachmentDigest], uploader: AgencyID,
+                             on connection: PostgresConnection) async throws -> [StoredAttachment] {
+        let rows = try await connection.rows("""
+            SELECT digest, upload, media_type, size, chunks, uploaded_at FROM attachments
+            WHERE uploader = \(uploader.rawValue) AND digest = ANY(\(digests.map { ByteBuffer(bytes: $0.bytes) }))
+            """, logger: logger)
+        return try rows.compactMap { row in
+            let (digest, upload, mediaType, size, chunks, uploadedAt) = try row.decode((Data, UUID, String, Int, Int, Int).self)
+            return AttachmentDigest(bytes: digest).map {
+                StoredAttachment(upload: upload, uploader: uploader, digest: $0, mediaType: mediaType, size: size, chunks: chunks,
+                                 uploadedAt: Date(millis: uploadedAt))
+            }
+        }
+    }
+
+    public func retrieveAttachment(_ digest: AttachmentDigest, message id: UUID, by agency: AgencyID, at time: Date) async throws -> StoredAttachment? {
+        try await write { [self] connection in
+            let rows = try await connection.rows("""
+                SELECT m.sender, (SELECT d.id FROM deliveries d
+                     WHERE d.message_index = m.audit_index AND d.recipient = \(agency.rawValue) AND d.first_delivered_at IS NOT NULL
+                     ORDER BY d.seq LIMIT 1),
+                    a.upload, a.media_type, a.size, a.chunks, a.uploaded_at
+                FROM messages m
+                JOIN message_attachments r ON r.message_id = m.id AND r.digest = \(digest.bytes)
+                JOIN attachments a ON a.uploader = m.sender AND a.digest = r.digest
+                WHERE m.id = \(id) AND m.purged_at IS NULL
+                """, logger: logger)
+            guard case let (senderName, deliveryID, upload, mediaType, size, chunks, uploadedAt)? =
+                    try rows.first?.decode((String, UUID?, UUID, String, Int, Int, Int).self),
+                  let sender = AgencyID(senderName), sender == agency || deliveryID != nil else { return nil }
+            try await LogAppend.commit([.attachmentRetrieved(digest, message: id, by: agency, delivery: deliveryID, at: time)],
+                                       on: connection, logger: logger)
+            return StoredAttachment(upload: upload, uploader: sender, digest: digest, mediaType: mediaType, size: size, chunks: chunks,
+                                    uploadedAt: Date(millis: uploadedAt))
+        }
+    }
+
+    public func attachmentChunk(upload: UUID, index: Int) async throws -> Data? {
+        try await select { [self] connection in
+            try await connection.rows("SELECT bytes FROM attachment_chunks WHERE upload = \(upload) AND idx = \(index)", logger: logger)
+                .first?.decode(Data.self)
+        }
+    }
+
+    public func removeUnreferencedAttachments(uploadedBefore cutoff: Date, limit: Int) async throws -> Int {
+        try await write { [self] connection in
+            let removed = try await connection.rows("""
+                DELETE FROM attachments WHERE upload IN (SELECT a.upload FROM attachments a WHERE a.uploaded_at <= \(cutoff.millis)
+                    AND NOT EXISTS (SELECT 1 FROM message_attachments r JOIN messages m ON m.id = r.message_id
+                        WHERE r.digest = a.digest AND m.sender = a.uploader AND m.purged_at IS NULL)
+                    LIMIT \(limit) FOR UPDATE SKIP LOCKED)
+                RETURNING upload
+                """, logger: logger)
+            let uploads = try removed.map { try $0.decode(UUID.self) }
+            try await connection.rows("""
+                DELETE FROM attachment_chunks c WHERE c.upload = ANY(\(uploads))
+                    OR (c.written_at <= \(cutoff.millis) AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.upload = c.upload))
+                """, logger: logger)
+            return uploads.count
+        }
+    }
+
+    /// Removes the sender's attachments that message `id` (just purged) references and that no
+    /// other message of the sender still holding its content references.
+    func removeAttachments(ofPurged id: UUID, sender: String, on connection: PostgresConnection) async throws {
+        let removed = try await connection.rows("""
+            DELETE FROM attachments a WHERE a.uploader = \(sender)
+                AND a.digest IN (SELECT digest FROM message_attachments WHERE message_id = \(id))
+                AND NOT EXISTS (SELECT 1 FROM message_attachments r JOIN messages m ON m.id = r.message_id
+                    WHERE r.digest = a.digest AND m.sender = a.uploader AND m.purged_at IS NULL)
+            RETURNING upload
+            """, logger: logger)
+        let uploads = try removed.map { try $0.decode(UUID.self) }
+        guard !uploads.isEmpty else { return }
+        try await connection.rows("DELETE FROM attachment_chunks WHERE upload = ANY(\(uploads))", logger: logger)
+    }
+
+    /// Records which attachments new messages reference.
+    func recordReferences(_ references: [(messageID: UUID, digest: AttachmentDigest)], on connection: PostgresConnection) async throws {
+        guard !references.isEmpty else { return }
+        try await connection.rows("""
+            INSERT INTO message_attachments (message_id, digest)
+            SELECT * FROM unnest(\(references.map(\.messageID)), \(references.map { ByteBuffer(bytes: $0.digest.bytes) }))
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+    }
+}
