@@ -68,8 +68,6 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let auditLogInconsistent = Code("audit-log-inconsistent")
         /// An uploaded document's content does not have the digest it was uploaded under.
         public static let attachmentDigestMismatch = Code("attachment-digest-mismatch")
-        /// An attachment's stored content cannot be served whole: a chunk is missing or was changed.
-        public static let attachmentUnreadable = Code("attachment-unreadable")
         /// The store cannot accept writes now.
         public static let storeUnavailable = Code("store-unavailable")
         /// The broker is shutting down.
@@ -81,7 +79,7 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
             .policyRefused, .invalidSubscription, .webhooksUnavailable,
             .invalidRecipients,
             .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .calendarNotCovered, .notFound, .messagePurged, .auditorsOnly,
-            .auditUnavailable, .auditLogInconsistent, .attachmentDigestMismatch, .attachmentUnreadable, .storeUnavailable, .shuttingDown,
+            .auditUnavailable, .auditLogInconsistent, .attachmentDigestMismatch, .storeUnavailable, .shuttingDown,
         ]
     }
 

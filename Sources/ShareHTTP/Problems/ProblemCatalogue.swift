@@ -41,7 +41,6 @@ public enum ProblemCatalogue {
         .auditUnavailable: Entry(status: .serviceUnavailable, title: "Audit log unavailable"),
         .auditLogInconsistent: Entry(status: .serviceUnavailable, title: "Audit log inconsistent"),
         .attachmentDigestMismatch: Entry(status: .unprocessableContent, title: "Attachment does not match its digest"),
-        .attachmentUnreadable: Entry(status: .internalServerError, title: "Attachment cannot be served whole"),
         .storeUnavailable: Entry(status: .serviceUnavailable, title: "Storage unavailable"),
         .shuttingDown: Entry(status: .serviceUnavailable, title: "Broker shutting down"),
     ]

@@ -42,19 +42,14 @@ struct AttachmentRoutes {
 
     /// The document, streamed chunk by chunk with its `Content-Length` and `Repr-Digest`
     /// (RFC 9530). The first chunk is read before answering, so a document that cannot be read
-    /// at all is a 500 problem; one that fails part-way has its connection closed before the
+    /// at all is a 500 `internal-error` (the broker logs its digest); one that fails part-way has its connection closed before the
     /// body is complete, so no client takes it for the whole document.
     @Sendable func download(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         let agency = try context.caller()
         let attachment = try await broker.retrieveAttachment(try context.parameters.require("digest"),
                                                              message: try context.parameters.require("id"), for: agency)
         var chunks = broker.attachmentChunks(attachment).makeAsyncIterator()
-        let first: Data?
-        do {
-            first = try await chunks.next()
-        } catch is AttachmentUnreadable {
-            throw BrokerError(.attachmentUnreadable, "The document's stored content cannot be read whole (a part of it is missing or fails its integrity check), so none of it was sent. The operators can see the digest in the broker's log.")
-        }
+        let first = try await chunks.next()
         let body = ResponseBody { [chunks] writer in
             var chunks = chunks
             if let first { try await writer.write(ByteBuffer(data: first)) }
