@@ -237,7 +237,7 @@ struct AttachmentTests {
         try await cluster.stop()
     }
 
-    @Test("a document is destroyed with the last message holding it when its retention ends, and an upload no message references is removed after /attachments/unreferencedDays")
+    @Test("a document is destroyed with the last message holding it when its retention ends (not while a legal hold keeps the message), and an upload no message references is removed after /attachments/unreferencedDays")
     func retainedAsTheMessage() async throws {
         let clock = TestClock()
         let broker = try TestBroker(clock: clock)
@@ -260,7 +260,12 @@ struct AttachmentTests {
                     "the upload no message references is gone; the referenced one stays")
             #expect(try await csc.send("GET", path).status == 200)
 
+            let auditor = try broker.client(as: "northshire-audit")
+            #expect(try await auditor.send("POST", "/v1/audit/legal-holds?nhsNumber=9990001235").status == 201)
             clock.advance(by: 7 * RetentionTests.day)
+            try await broker.afterTimerRound()
+            #expect(try await csc.send("GET", path).status == 200, "a legal hold on the subject keeps the message, and so its document")
+            #expect(try await auditor.send("DELETE", "/v1/audit/legal-holds?nhsNumber=9990001235").status == 200)
             try await broker.afterTimerRound()
             #expect(try await csc.send("GET", path).status == 404, "destroyed with the message's content")
             #expect(try await Subprocess.run("sqlite3", [database, counts]).text.split(separator: "\n") == ["0", "0"])
