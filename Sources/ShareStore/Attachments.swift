@@ -37,3 +37,26 @@ extension EventRecord {
         EventRecord(kind: .attachmentRetrieved, at: time, agency: agency, messageID: id, deliveryID: delivery, attachment: digest.description)
     }
 }
+
+/// Where a chunk is: its upload and its index in it.
+public struct ChunkPosition: Sendable, Equatable {
+    public let upload: UUID
+    public let index: Int
+
+    public init(upload: UUID, index: Int) {
+        self.upload = upload
+        self.index = index
+    }
+}
+
+/// A chunk as the store holds it, for re-wrapping under a new key.
+public struct StoredChunk: Sendable, Equatable {
+    public let position: ChunkPosition
+    /// The bytes as stored: sealed, or in clear (stored before encryption was configured).
+    public let bytes: Data
+
+    public init(position: ChunkPosition, bytes: Data) {
+        self.position = position
+        self.bytes = bytes
+    }
+}

@@ -259,6 +259,15 @@ public protocol Store: Service {
     /// The bytes of one chunk of an upload as stored; nil when it is not (or no longer) held.
     func attachmentChunk(upload: UUID, index: Int) async throws -> Data?
 
+    /// Up to `limit` stored attachment chunks (their bytes as stored, sealed or not) in the order
+    /// of (upload, index), from the one after `position` on (from the first, for nil): what
+    /// `sharebroker rewrap` walks through. Chunks of uploads not completed are included.
+    func storedChunks(after position: ChunkPosition?, limit: Int) async throws -> [StoredChunk]
+
+    /// Replaces a chunk's stored bytes with `new` if they are still `old`, and returns whether it
+    /// did; nothing is recorded. A removal or another replacement in between wins.
+    func replaceChunk(at position: ChunkPosition, old: Data, new: Data) async throws -> Bool
+
     /// Removes up to `limit` attachments uploaded at or before `cutoff` that no message has
     /// ever referenced, and the chunks of uploads never completed that were written at or
     /// before it; returns how many attachments it removed. Attachments a message referenced

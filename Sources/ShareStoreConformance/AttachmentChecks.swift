@@ -14,6 +14,8 @@ enum AttachmentChecks {
         StoreCheck("retrieveAttachment answers the sender and recipients handed a message that references it, recording who read it, and no one else",
                    retrieve),
         StoreCheck("purge removes the attachments no other message of the sender still holding its content references", purgeRemoves),
+        StoreCheck("storedChunks walks every chunk in (upload, index) order, a batch at a time; replaceChunk replaces one only if it is unchanged",
+                   walkAndReplace),
         StoreCheck("removeUnreferencedAttachments removes old uploads no message holding its content references, and stray chunks",
                    removeUnreferenced),
     ]
@@ -116,6 +118,30 @@ enum AttachmentChecks {
         #expect(try await store.retrieveAttachment(shared.digest, message: early.id, by: .hospitals, at: cutoff) == nil,
                 "not through a purged message")
         #expect(try await store.retrieveAttachment(shared.digest, message: later.id, by: .hospitals, at: cutoff) == shared)
+    }
+
+    static func walkAndReplace(_ store: any Store) async throws {
+        let first = try await upload(parts, to: store)
+        let second = try await upload([Data("second".utf8)], to: store)
+        let incomplete = UUID()
+        try await store.saveAttachmentChunk(upload: incomplete, index: 0, bytes: Data("incomplete".utf8), at: t0)
+        var walked: [StoredChunk] = []
+        var after: ChunkPosition?
+        while case let batch = try await store.storedChunks(after: after, limit: 2), let last = batch.last {
+            #expect(batch.count <= 2)
+            walked += batch
+            after = last.position
+        }
+        #expect(walked.count == 5, "every chunk once, an incomplete upload's too")
+        #expect(Set(walked.map(\.position.upload)) == [first.upload, second.upload, incomplete])
+        #expect(walked.filter { $0.position.upload == first.upload }.map(\.bytes) == parts, "in index order")
+        #expect(walked.filter { $0.position.upload == first.upload }.map(\.position.index) == [0, 1, 2])
+
+        let position = ChunkPosition(upload: first.upload, index: 1)
+        #expect(try await store.replaceChunk(at: position, old: parts[0], new: Data("new".utf8)) == false, "not what is stored")
+        #expect(try await store.replaceChunk(at: position, old: parts[1], new: Data("new".utf8)))
+        #expect(try await chunks(of: first, in: store) == [parts[0], Data("new".utf8), parts[2]])
+        #expect(try await store.replaceChunk(at: ChunkPosition(upload: UUID(), index: 0), old: parts[0], new: parts[1]) == false)
     }
 
     static func removeUnreferenced(_ store: any Store) async throws {

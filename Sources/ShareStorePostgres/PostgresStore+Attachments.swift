@@ -95,6 +95,28 @@ extension PostgresStore {
         }
     }
 
+    public func storedChunks(after position: ChunkPosition?, limit: Int) async throws -> [StoredChunk] {
+        let start = position ?? ChunkPosition(upload: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), index: -1)
+        return try await select { [self] connection in
+            try await connection.rows("""
+                SELECT upload, idx, bytes FROM attachment_chunks WHERE (upload, idx) > (\(start.upload), \(start.index))
+                ORDER BY upload, idx LIMIT \(limit)
+                """, logger: logger).map { row in
+                let (upload, index, bytes) = try row.decode((UUID, Int, Data).self)
+                return StoredChunk(position: ChunkPosition(upload: upload, index: index), bytes: bytes)
+            }
+        }
+    }
+
+    public func replaceChunk(at position: ChunkPosition, old: Data, new: Data) async throws -> Bool {
+        try await select { [self] connection in
+            !(try await connection.rows("""
+                UPDATE attachment_chunks SET bytes = \(new) WHERE upload = \(position.upload) AND idx = \(position.index) AND bytes = \(old)
+                RETURNING idx
+                """, logger: logger).isEmpty)
+        }
+    }
+
     public func removeUnreferencedAttachments(uploadedBefore cutoff: Date, limit: Int) async throws -> Int {
         try await write { [self] connection in
             let removed = try await connection.rows("""

@@ -97,6 +97,33 @@ extension SQLiteStore {
         }
     }
 
+    public func storedChunks(after position: ChunkPosition?, limit: Int) async throws -> [StoredChunk] {
+        try await reader.run { connection in
+            let select = try connection.statement("""
+                SELECT upload, idx, bytes FROM attachment_chunks WHERE (upload, idx) > (?, ?) ORDER BY upload, idx LIMIT ?
+                """)
+                .bind(position.map(\.upload.uppercasedString) ?? "", position?.index ?? -1, limit)
+            var chunks: [StoredChunk] = []
+            while try select.step() {
+                guard let upload = UUID(text: select.text(0)) else { continue }
+                chunks.append(StoredChunk(position: ChunkPosition(upload: upload, index: select.int(1)), bytes: select.data(2)))
+            }
+            return chunks
+        }
+    }
+
+    public func replaceChunk(at position: ChunkPosition, old: Data, new: Data) async throws -> Bool {
+        try await writer.run { connection in
+            let update = try connection.statement("""
+                UPDATE attachment_chunks SET bytes = ? WHERE upload = ? AND idx = ? AND bytes = ? RETURNING 1
+                """)
+                .bind(new, position.upload, position.index, old)
+            let replaced = try update.step()
+            update.reset()
+            return replaced
+        }
+    }
+
     public func removeUnreferencedAttachments(uploadedBefore cutoff: Date, limit: Int) async throws -> Int {
         try await writer.run { connection in
             let remove = try connection.statement("""

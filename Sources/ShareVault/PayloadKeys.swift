@@ -95,8 +95,18 @@ public struct PayloadKeys: Sendable {
     /// is), or a body stored in clear sealed; nil when there is nothing to do: sealed under the
     /// current key already, or destroyed.
     public func rewrap(_ body: Data, messageID: UUID) async throws -> Data? {
+        try await rewrap(body, authenticating: Self.bytes(of: messageID))
+    }
+
+    /// A chunk of an attachment with its data key wrapped again by the current key, or a chunk
+    /// stored in clear sealed; nil when it is under the current key already.
+    public func rewrap(chunk: Data, upload: UUID, index: Int) async throws -> Data? {
+        try await rewrap(chunk, authenticating: Self.bytes(of: upload, index: index))
+    }
+
+    private func rewrap(_ body: Data, authenticating context: Data) async throws -> Data? {
         guard let parts = try Self.parts(of: body) else {
-            return body.isEmpty ? nil : try await seal(body, messageID: messageID)
+            return body.isEmpty ? nil : try await seal(body, authenticating: context)
         }
         guard parts.keyID != current.id else { return nil }
         guard let key = byID[parts.keyID] else {

@@ -194,6 +194,14 @@ public final class SealingStore: Store {
         return try await vault { try await keys.open(chunk: sealed, upload: upload, index: index) }
     }
 
+    public func storedChunks(after position: ChunkPosition?, limit: Int) async throws -> [StoredChunk] {
+        try await base.storedChunks(after: position, limit: limit)
+    }
+
+    public func replaceChunk(at position: ChunkPosition, old: Data, new: Data) async throws -> Bool {
+        try await base.replaceChunk(at: position, old: old, new: new)
+    }
+
     public func removeUnreferencedAttachments(uploadedBefore cutoff: Date, limit: Int) async throws -> Int {
         try await base.removeUnreferencedAttachments(uploadedBefore: cutoff, limit: limit)
     }

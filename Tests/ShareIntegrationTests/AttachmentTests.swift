@@ -3,6 +3,7 @@ import Foundation
 import ShareClient
 import ShareModel
 import ShareTesting
+import ShareVault
 import Testing
 
 /// Documents a message references by digest: uploaded by the sender first, downloaded by the
@@ -274,5 +275,37 @@ struct AttachmentTests {
             throw error
         }
         try await broker.stopAndRemove()
+    }
+
+    @Test("a document sealed under the old payload key is served after a rotation, sharebroker rewrap moves its chunks to the new key, and it is served whole once the old key is gone")
+    func rotation() async throws {
+        try await withBroker { broker in
+            let shared = try await Self.shared(broker)
+            let newKey = broker.folder.appendingPathComponent("pki/broker-payload-2.key")
+            try FileKeyEncryptionKey.generateFileText().write(to: newKey, atomically: true, encoding: .utf8)
+            try await broker.stop()
+            try broker.editConfiguration { document in
+                document["payloadKeys"] = ["current": "pki/broker-payload-2.key", "previous": ["pki/broker-payload-1.key"]]
+            }
+            try await broker.start()
+            let target = broker.folder.appendingPathComponent("received.pdf")
+            let csc = try broker.client(as: "northshire-csc")
+            try await csc.downloadAttachment(shared.reference.digest, message: shared.id, to: target)
+
+            let rewrap = try await Subprocess.run(
+                try #require(Subprocess.productPath("sharebroker")), ["rewrap", "--config", broker.configurationFile.path, "--batch", "2"])
+            #expect(rewrap.status == 0, "\(rewrap.stderr)")
+            let current = try FileKeyEncryptionKey(file: newKey.path).id
+            #expect(rewrap.text.contains("2 document chunks read: 2 re-wrapped, 0 under \(current) already"), "\(rewrap.text)")
+            #expect(rewrap.text.contains("3 document chunks read: 3 re-wrapped"), "600 000 bytes are 3 chunks")
+            #expect(rewrap.text.contains("and every document chunk (3 re-wrapped)"))
+
+            try await broker.stop()
+            try broker.editConfiguration { document in document["payloadKeys"] = ["current": "pki/broker-payload-2.key"] }
+            try await broker.start()
+            try FileManager.default.removeItem(at: target)
+            try await broker.client(as: "northshire-csc").downloadAttachment(shared.reference.digest, message: shared.id, to: target)
+            #expect(try Data(contentsOf: target) == (try Data(contentsOf: shared.file)))
+        }
     }
 }
