@@ -74,7 +74,7 @@ extension Broker {
 
     private func saveChunk(_ bytes: Data, upload: UUID, index: Int) async throws {
         do {
-            try await store.saveAttachmentChunk(upload: upload, index: index, bytes: bytes, at: clock.now())
+            try await store.saveAttachmentChunk(upload: upload, index: index, bytes: ChunkBytes(bytes, sealed: false), at: clock.now())
         } catch {
             throw storeFailure(error)
         }
@@ -173,7 +173,7 @@ public struct AttachmentChunks: AsyncSequence, Sendable {
             }
             let chunk: Data?
             do {
-                chunk = try await chunks.store.attachmentChunk(upload: attachment.upload, index: index)
+                chunk = try await chunks.store.attachmentChunk(upload: attachment.upload, index: index)?.bytes
             } catch {
                 throw unreadable("a chunk could not be read or opened (\(error))")
             }

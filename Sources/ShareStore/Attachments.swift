@@ -49,14 +49,27 @@ public struct ChunkPosition: Sendable, Equatable {
     }
 }
 
+/// A chunk's bytes, and whether they are sealed (`SealingStore`) or in clear. Stored with the
+/// bytes: a document's bytes can begin with anything, so unlike a body (a JWS in clear always
+/// begins with `e`) a chunk in clear cannot be told from a sealed one by its bytes.
+public struct ChunkBytes: Sendable, Equatable {
+    public let bytes: Data
+    public let sealed: Bool
+
+    public init(_ bytes: Data, sealed: Bool) {
+        self.bytes = bytes
+        self.sealed = sealed
+    }
+}
+
 /// A chunk as the store holds it, for re-wrapping under a new key.
 public struct StoredChunk: Sendable, Equatable {
     public let position: ChunkPosition
     /// The bytes as stored: sealed, or in clear (stored before encryption was configured).
-    public let bytes: Data
+    public let stored: ChunkBytes
 
-    public init(position: ChunkPosition, bytes: Data) {
+    public init(position: ChunkPosition, stored: ChunkBytes) {
         self.position = position
-        self.bytes = bytes
+        self.stored = stored
     }
 }

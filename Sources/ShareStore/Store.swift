@@ -233,7 +233,7 @@ public protocol Store: Service {
     /// no one until `completeAttachment` names them; those of an upload never completed are
     /// removed by `discardAttachmentUpload` or, once older than its cutoff, by
     /// `removeUnreferencedAttachments`. Storing a chunk again replaces it.
-    func saveAttachmentChunk(upload: UUID, index: Int, bytes: Data, at time: Date) async throws
+    func saveAttachmentChunk(upload: UUID, index: Int, bytes: ChunkBytes, at time: Date) async throws
 
     /// Records a complete upload (its chunks `0..<chunks` stored) as its uploader's attachment
     /// with this digest, and `event` (its `attachment-uploaded` entry), in one transaction, and
@@ -256,16 +256,16 @@ public protocol Store: Service {
     /// is a recipient), in one transaction. Nil, recording nothing, for anything else.
     func retrieveAttachment(_ digest: AttachmentDigest, message id: UUID, by agency: AgencyID, at time: Date) async throws -> StoredAttachment?
 
-    /// The bytes of one chunk of an upload as stored; nil when it is not (or no longer) held.
-    func attachmentChunk(upload: UUID, index: Int) async throws -> Data?
+    /// One chunk of an upload as stored (with whether it is sealed); nil when it is not (or no longer) held.
+    func attachmentChunk(upload: UUID, index: Int) async throws -> ChunkBytes?
 
     /// Up to `limit` stored attachment chunks (their bytes as stored, sealed or not) in the order
     /// of (upload, index), from the one after `position` on (from the first, for nil): what
     /// `sharebroker rewrap` walks through. Chunks of uploads not completed are included.
     func storedChunks(after position: ChunkPosition?, limit: Int) async throws -> [StoredChunk]
 
-    /// Replaces a chunk's stored bytes with `new` if they are still `old`, and returns whether it
-    /// did; nothing is recorded. A removal or another replacement in between wins.
+    /// Replaces a chunk's stored bytes with `new`, sealed, if they are still `old`, and returns
+    /// whether it did; nothing is recorded. A removal or another replacement in between wins.
     func replaceChunk(at position: ChunkPosition, old: Data, new: Data) async throws -> Bool
 
     /// Removes up to `limit` attachments uploaded at or before `cutoff` that no message has

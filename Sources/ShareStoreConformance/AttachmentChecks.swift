@@ -25,7 +25,7 @@ enum AttachmentChecks {
                        at time: Date = t0) async throws -> StoredAttachment {
         let upload = UUID()
         for (index, chunk) in chunks.enumerated() {
-            try await store.saveAttachmentChunk(upload: upload, index: index, bytes: chunk, at: time)
+            try await store.saveAttachmentChunk(upload: upload, index: index, bytes: ChunkBytes(chunk, sealed: false), at: time)
         }
         let content = chunks.reduce(Data(), +)
         let digest = AttachmentDigest(bytes: Data(SHA256.hash(data: content)))!
@@ -41,7 +41,7 @@ enum AttachmentChecks {
 
     static func chunks(of attachment: StoredAttachment, in store: any Store) async throws -> [Data?] {
         var chunks: [Data?] = []
-        for index in 0..<attachment.chunks { chunks.append(try await store.attachmentChunk(upload: attachment.upload, index: index)) }
+        for index in 0..<attachment.chunks { chunks.append(try await store.attachmentChunk(upload: attachment.upload, index: index)?.bytes) }
         return chunks
     }
 
@@ -64,7 +64,7 @@ enum AttachmentChecks {
 
     static func discard(_ store: any Store) async throws {
         let incomplete = UUID()
-        try await store.saveAttachmentChunk(upload: incomplete, index: 0, bytes: parts[0], at: t0)
+        try await store.saveAttachmentChunk(upload: incomplete, index: 0, bytes: ChunkBytes(parts[0], sealed: false), at: t0)
         try await store.discardAttachmentUpload(incomplete)
         #expect(try await store.attachmentChunk(upload: incomplete, index: 0) == nil)
         let complete = try await upload(parts, to: store)
@@ -124,7 +124,7 @@ enum AttachmentChecks {
         let first = try await upload(parts, to: store)
         let second = try await upload([Data("second".utf8)], to: store)
         let incomplete = UUID()
-        try await store.saveAttachmentChunk(upload: incomplete, index: 0, bytes: Data("incomplete".utf8), at: t0)
+        try await store.saveAttachmentChunk(upload: incomplete, index: 0, bytes: ChunkBytes(Data("incomplete".utf8), sealed: true), at: t0)
         var walked: [StoredChunk] = []
         var after: ChunkPosition?
         while case let batch = try await store.storedChunks(after: after, limit: 2), let last = batch.last {
@@ -134,13 +134,16 @@ enum AttachmentChecks {
         }
         #expect(walked.count == 5, "every chunk once, an incomplete upload's too")
         #expect(Set(walked.map(\.position.upload)) == [first.upload, second.upload, incomplete])
-        #expect(walked.filter { $0.position.upload == first.upload }.map(\.bytes) == parts, "in index order")
+        #expect(walked.filter { $0.position.upload == first.upload }.map(\.stored) == parts.map { ChunkBytes($0, sealed: false) },
+                "in index order")
+        #expect(walked.first { $0.position.upload == incomplete }?.stored.sealed == true, "whether a chunk is sealed is kept with it")
         #expect(walked.filter { $0.position.upload == first.upload }.map(\.position.index) == [0, 1, 2])
 
         let position = ChunkPosition(upload: first.upload, index: 1)
         #expect(try await store.replaceChunk(at: position, old: parts[0], new: Data("new".utf8)) == false, "not what is stored")
         #expect(try await store.replaceChunk(at: position, old: parts[1], new: Data("new".utf8)))
         #expect(try await chunks(of: first, in: store) == [parts[0], Data("new".utf8), parts[2]])
+        #expect(try await store.attachmentChunk(upload: first.upload, index: 1)?.sealed == true, "a replacement is sealed")
         #expect(try await store.replaceChunk(at: ChunkPosition(upload: UUID(), index: 0), old: parts[0], new: parts[1]) == false)
     }
 
@@ -150,7 +153,7 @@ enum AttachmentChecks {
         let recent = try await upload([Data("recent".utf8)], to: store, at: t0.addingTimeInterval(100))
         try await publishStored(newMessage(attachments: [referenced.digest]), to: store)
         let stray = UUID()
-        try await store.saveAttachmentChunk(upload: stray, index: 0, bytes: Data("stray".utf8), at: t0)
+        try await store.saveAttachmentChunk(upload: stray, index: 0, bytes: ChunkBytes(Data("stray".utf8), sealed: false), at: t0)
 
         #expect(try await store.removeUnreferencedAttachments(uploadedBefore: t0.addingTimeInterval(50), limit: 10) == 1)
         #expect(try await store.attachments([old.digest, referenced.digest, recent.digest], uploader: .hospitals)

@@ -44,6 +44,7 @@ enum PostgresSchema {
             upload UUID NOT NULL,
             idx INTEGER NOT NULL,
             written_at BIGINT NOT NULL,
+            sealed BOOLEAN NOT NULL,
             bytes BYTEA NOT NULL,
             PRIMARY KEY (upload, idx)
         )

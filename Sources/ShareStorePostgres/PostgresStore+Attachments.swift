@@ -8,11 +8,12 @@ public import ShareStore
 /// reference them. Removing an attachment locks its row, so a purge on one node and a removal
 /// on another remove it once.
 extension PostgresStore {
-    public func saveAttachmentChunk(upload: UUID, index: Int, bytes: Data, at time: Date) async throws {
+    public func saveAttachmentChunk(upload: UUID, index: Int, bytes: ChunkBytes, at time: Date) async throws {
         try await select { [self] connection in
             try await connection.rows("""
-                INSERT INTO attachment_chunks (upload, idx, written_at, bytes) VALUES (\(upload), \(index), \(time.millis), \(bytes))
-                ON CONFLICT (upload, idx) DO UPDATE SET written_at = excluded.written_at, bytes = excluded.bytes
+                INSERT INTO attachment_chunks (upload, idx, written_at, sealed, bytes)
+                VALUES (\(upload), \(index), \(time.millis), \(bytes.sealed), \(bytes.bytes))
+                ON CONFLICT (upload, idx) DO UPDATE SET written_at = excluded.written_at, sealed = excluded.sealed, bytes = excluded.bytes
                 """, logger: logger)
         }
     }
@@ -88,10 +89,14 @@ extension PostgresStore {
         }
     }
 
-    public func attachmentChunk(upload: UUID, index: Int) async throws -> Data? {
+    public func attachmentChunk(upload: UUID, index: Int) async throws -> ChunkBytes? {
         try await select { [self] connection in
-            try await connection.rows("SELECT bytes FROM attachment_chunks WHERE upload = \(upload) AND idx = \(index)", logger: logger)
-                .first?.decode(Data.self)
+            let row = try await connection.rows("SELECT bytes, sealed FROM attachment_chunks WHERE upload = \(upload) AND idx = \(index)",
+                                                logger: logger).first
+            return try row.map { row in
+                let (bytes, sealed) = try row.decode((Data, Bool).self)
+                return ChunkBytes(bytes, sealed: sealed)
+            }
         }
     }
 
@@ -99,11 +104,11 @@ extension PostgresStore {
         let start = position ?? ChunkPosition(upload: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)), index: -1)
         return try await select { [self] connection in
             try await connection.rows("""
-                SELECT upload, idx, bytes FROM attachment_chunks WHERE (upload, idx) > (\(start.upload), \(start.index))
+                SELECT upload, idx, bytes, sealed FROM attachment_chunks WHERE (upload, idx) > (\(start.upload), \(start.index))
                 ORDER BY upload, idx LIMIT \(limit)
                 """, logger: logger).map { row in
-                let (upload, index, bytes) = try row.decode((UUID, Int, Data).self)
-                return StoredChunk(position: ChunkPosition(upload: upload, index: index), bytes: bytes)
+                let (upload, index, bytes, sealed) = try row.decode((UUID, Int, Data, Bool).self)
+                return StoredChunk(position: ChunkPosition(upload: upload, index: index), stored: ChunkBytes(bytes, sealed: sealed))
             }
         }
     }
@@ -111,7 +116,7 @@ extension PostgresStore {
     public func replaceChunk(at position: ChunkPosition, old: Data, new: Data) async throws -> Bool {
         try await select { [self] connection in
             !(try await connection.rows("""
-                UPDATE attachment_chunks SET bytes = \(new) WHERE upload = \(position.upload) AND idx = \(position.index) AND bytes = \(old)
+                UPDATE attachment_chunks SET bytes = \(new), sealed = TRUE WHERE upload = \(position.upload) AND idx = \(position.index) AND bytes = \(old)
                 RETURNING idx
                 """, logger: logger).isEmpty)
         }

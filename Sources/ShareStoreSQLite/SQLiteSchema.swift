@@ -61,6 +61,7 @@ enum SQLiteSchema {
             upload TEXT NOT NULL,
             idx INTEGER NOT NULL,
             written_at INTEGER NOT NULL,
+            sealed INTEGER NOT NULL,
             bytes BLOB NOT NULL,
             UNIQUE (upload, idx)
         ) STRICT

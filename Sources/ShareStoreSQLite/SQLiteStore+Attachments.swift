@@ -4,13 +4,13 @@ public import ShareStore
 
 /// Attachments: uploads kept in chunks, and who may read them through the messages that reference them.
 extension SQLiteStore {
-    public func saveAttachmentChunk(upload: UUID, index: Int, bytes: Data, at time: Date) async throws {
+    public func saveAttachmentChunk(upload: UUID, index: Int, bytes: ChunkBytes, at time: Date) async throws {
         try await writer.run { connection in
             try connection.statement("""
-                INSERT INTO attachment_chunks (upload, idx, written_at, bytes) VALUES (?1, ?2, ?3, ?4)
-                ON CONFLICT (upload, idx) DO UPDATE SET written_at = ?3, bytes = ?4
+                INSERT INTO attachment_chunks (upload, idx, written_at, sealed, bytes) VALUES (?1, ?2, ?3, ?4, ?5)
+                ON CONFLICT (upload, idx) DO UPDATE SET written_at = ?3, sealed = ?4, bytes = ?5
                 """)
-                .bind(upload, index, time.millis, bytes).run()
+                .bind(upload, index, time.millis, bytes.sealed, bytes.bytes).run()
         }
     }
 
@@ -90,23 +90,24 @@ extension SQLiteStore {
         }
     }
 
-    public func attachmentChunk(upload: UUID, index: Int) async throws -> Data? {
+    public func attachmentChunk(upload: UUID, index: Int) async throws -> ChunkBytes? {
         try await reader.run { connection in
-            let select = try connection.statement("SELECT bytes FROM attachment_chunks WHERE upload = ? AND idx = ?").bind(upload, index)
-            return try select.step() ? select.data(0) : nil
+            let select = try connection.statement("SELECT bytes, sealed FROM attachment_chunks WHERE upload = ? AND idx = ?").bind(upload, index)
+            return try select.step() ? ChunkBytes(select.data(0), sealed: select.int(1) != 0) : nil
         }
     }
 
     public func storedChunks(after position: ChunkPosition?, limit: Int) async throws -> [StoredChunk] {
         try await reader.run { connection in
             let select = try connection.statement("""
-                SELECT upload, idx, bytes FROM attachment_chunks WHERE (upload, idx) > (?, ?) ORDER BY upload, idx LIMIT ?
+                SELECT upload, idx, bytes, sealed FROM attachment_chunks WHERE (upload, idx) > (?, ?) ORDER BY upload, idx LIMIT ?
                 """)
                 .bind(position.map(\.upload.uppercasedString) ?? "", position?.index ?? -1, limit)
             var chunks: [StoredChunk] = []
             while try select.step() {
                 guard let upload = UUID(text: select.text(0)) else { continue }
-                chunks.append(StoredChunk(position: ChunkPosition(upload: upload, index: select.int(1)), bytes: select.data(2)))
+                chunks.append(StoredChunk(position: ChunkPosition(upload: upload, index: select.int(1)),
+                                          stored: ChunkBytes(select.data(2), sealed: select.int(3) != 0)))
             }
             return chunks
         }
@@ -115,7 +116,7 @@ extension SQLiteStore {
     public func replaceChunk(at position: ChunkPosition, old: Data, new: Data) async throws -> Bool {
         try await writer.run { connection in
             let update = try connection.statement("""
-                UPDATE attachment_chunks SET bytes = ? WHERE upload = ? AND idx = ? AND bytes = ? RETURNING 1
+                UPDATE attachment_chunks SET bytes = ?, sealed = 1 WHERE upload = ? AND idx = ? AND bytes = ? RETURNING 1
                 """)
                 .bind(new, position.upload, position.index, old)
             let replaced = try update.step()

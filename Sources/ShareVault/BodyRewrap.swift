@@ -60,11 +60,11 @@ public enum BodyRewrap {
             guard let last = chunks.last else { return done }
             for chunk in chunks {
                 done.read += 1
-                guard let new = try await keys.rewrap(chunk: chunk.bytes, upload: chunk.position.upload, index: chunk.position.index) else {
+                guard let new = try await keys.rewrap(chunk: chunk.stored, upload: chunk.position.upload, index: chunk.position.index) else {
                     done.current += 1
                     continue
                 }
-                if try await store.replaceChunk(at: chunk.position, old: chunk.bytes, new: new) {
+                if try await store.replaceChunk(at: chunk.position, old: chunk.stored.bytes, new: new) {
                     done.rewrapped += 1
                 } else {
                     done.skipped += 1

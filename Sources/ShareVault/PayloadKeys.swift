@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+public import ShareStore
 
 /// The key-encryption keys the broker holds: the current one, which wraps the data key of every
 /// new body, and earlier ones still named in the configuration, which only unwrap (a rotation:
@@ -56,10 +57,11 @@ public struct PayloadKeys: Sendable {
         try await seal(chunk, authenticating: Self.bytes(of: upload, index: index))
     }
 
-    /// The bytes of a chunk sealed by `seal(chunk:upload:index:)`; a chunk stored in clear is
-    /// returned as it is. Throws when its key is not held or it was changed.
+    /// The bytes of a chunk sealed by `seal(chunk:upload:index:)`. Throws when its key is not
+    /// held or it was changed (or is not sealed: the store says which chunks are).
     public func open(chunk: Data, upload: UUID, index: Int) async throws -> Data {
-        try await open(chunk, authenticating: Self.bytes(of: upload, index: index), what: "An attachment's stored chunk")
+        guard try Self.parts(of: chunk) != nil else { throw VaultError("An attachment's stored chunk is not sealed; it was changed.") }
+        return try await open(chunk, authenticating: Self.bytes(of: upload, index: index), what: "An attachment's stored chunk")
     }
 
     private func seal(_ plaintext: Data, authenticating context: Data) async throws -> Data {
@@ -99,9 +101,11 @@ public struct PayloadKeys: Sendable {
     }
 
     /// A chunk of an attachment with its data key wrapped again by the current key, or a chunk
-    /// stored in clear sealed; nil when it is under the current key already.
-    public func rewrap(chunk: Data, upload: UUID, index: Int) async throws -> Data? {
-        try await rewrap(chunk, authenticating: Self.bytes(of: upload, index: index))
+    /// stored in clear (`sealed` false) sealed; nil when it is under the current key already.
+    public func rewrap(chunk: ChunkBytes, upload: UUID, index: Int) async throws -> Data? {
+        guard chunk.sealed else { return try await seal(chunk: chunk.bytes, upload: upload, index: index) }
+        guard try Self.parts(of: chunk.bytes) != nil else { throw VaultError("An attachment's stored chunk is not sealed; it was changed.") }
+        return try await rewrap(chunk.bytes, authenticating: Self.bytes(of: upload, index: index))
     }
 
     private func rewrap(_ body: Data, authenticating context: Data) async throws -> Data? {

@@ -168,9 +168,9 @@ public final class SealingStore: Store {
         try await base.legalHolds()
     }
 
-    public func saveAttachmentChunk(upload: UUID, index: Int, bytes: Data, at time: Date) async throws {
-        let sealed = try await vault { try await keys.seal(chunk: bytes, upload: upload, index: index) }
-        try await base.saveAttachmentChunk(upload: upload, index: index, bytes: sealed, at: time)
+    public func saveAttachmentChunk(upload: UUID, index: Int, bytes: ChunkBytes, at time: Date) async throws {
+        let sealed = try await vault { try await keys.seal(chunk: bytes.bytes, upload: upload, index: index) }
+        try await base.saveAttachmentChunk(upload: upload, index: index, bytes: ChunkBytes(sealed, sealed: true), at: time)
     }
 
     public func completeAttachment(_ attachment: NewAttachment, event: EventRecord) async throws -> StoredAttachment {
@@ -189,9 +189,11 @@ public final class SealingStore: Store {
         try await base.retrieveAttachment(digest, message: id, by: agency, at: time)
     }
 
-    public func attachmentChunk(upload: UUID, index: Int) async throws -> Data? {
-        guard let sealed = try await base.attachmentChunk(upload: upload, index: index) else { return nil }
-        return try await vault { try await keys.open(chunk: sealed, upload: upload, index: index) }
+    /// A chunk opened (or one stored in clear, as it is).
+    public func attachmentChunk(upload: UUID, index: Int) async throws -> ChunkBytes? {
+        guard let stored = try await base.attachmentChunk(upload: upload, index: index) else { return nil }
+        guard stored.sealed else { return stored }
+        return ChunkBytes(try await vault { try await keys.open(chunk: stored.bytes, upload: upload, index: index) }, sealed: false)
     }
 
     public func storedChunks(after position: ChunkPosition?, limit: Int) async throws -> [StoredChunk] {

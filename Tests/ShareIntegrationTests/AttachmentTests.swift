@@ -10,11 +10,16 @@ import Testing
 /// message's recipients over the same mutual TLS, checked against the digest the signed message carries.
 @Suite("Attachments")
 struct AttachmentTests {
-    /// A file of `size` random bytes in the broker's folder; its reference as `application/pdf`.
-    static func document(_ broker: TestBroker, size: Int, name: String = "summary.pdf") throws -> (file: URL, reference: AttachmentAnswer) {
+    /// A file of `size` random bytes in the broker's folder, each 256 KiB chunk of it beginning
+    /// with `chunkStart` if given; its reference as `application/pdf`.
+    static func document(_ broker: TestBroker, size: Int, name: String = "summary.pdf",
+                         chunkStart: UInt8? = nil) throws -> (file: URL, reference: AttachmentAnswer) {
         var bytes = Data(count: size)
         bytes.withUnsafeMutableBytes { buffer in
             for index in buffer.indices { buffer[index] = UInt8.random(in: 0...255) }
+        }
+        if let chunkStart {
+            for start in stride(from: 0, to: size, by: 262_144) { bytes[start] = chunkStart }
         }
         let file = broker.folder.appendingPathComponent(name)
         try bytes.write(to: file)
@@ -37,9 +42,9 @@ struct AttachmentTests {
 
     /// Uploads a document as the hospitals, publishes a referral referencing it, and hands the
     /// delivery to children's social care; returns the document, the message id and the delivery's JWS.
-    static func shared(_ broker: TestBroker, size: Int = 600_000) async throws
+    static func shared(_ broker: TestBroker, size: Int = 600_000, chunkStart: UInt8? = nil) async throws
         -> (file: URL, reference: AttachmentAnswer, id: UUID, jws: String, delivery: UUID) {
-        let (file, reference) = try document(broker, size: size)
+        let (file, reference) = try document(broker, size: size, chunkStart: chunkStart)
         let hospitals = try broker.client(as: "northshire-hospitals")
         #expect(try await hospitals.uploadAttachment(file: file, mediaType: "application/pdf") == reference)
         let answer = try await hospitals.publish(jws: try broker.jws(envelope([reference])))
@@ -281,13 +286,7 @@ struct AttachmentTests {
     func rotation() async throws {
         try await withBroker { broker in
             let shared = try await Self.shared(broker)
-            let newKey = broker.folder.appendingPathComponent("pki/broker-payload-2.key")
-            try FileKeyEncryptionKey.generateFileText().write(to: newKey, atomically: true, encoding: .utf8)
-            try await broker.stop()
-            try broker.editConfiguration { document in
-                document["payloadKeys"] = ["current": "pki/broker-payload-2.key", "previous": ["pki/broker-payload-1.key"]]
-            }
-            try await broker.start()
+            let newKey = try await PayloadsAtRestTests.rotateToSecondKey(broker)
             let target = broker.folder.appendingPathComponent("received.pdf")
             let csc = try broker.client(as: "northshire-csc")
             try await csc.downloadAttachment(shared.reference.digest, message: shared.id, to: target)
@@ -303,6 +302,29 @@ struct AttachmentTests {
             try await broker.stop()
             try broker.editConfiguration { document in document["payloadKeys"] = ["current": "pki/broker-payload-2.key"] }
             try await broker.start()
+            try FileManager.default.removeItem(at: target)
+            try await broker.client(as: "northshire-csc").downloadAttachment(shared.reference.digest, message: shared.id, to: target)
+            #expect(try Data(contentsOf: target) == (try Data(contentsOf: shared.file)))
+        }
+    }
+
+    @Test("a document uploaded before payload keys were configured is served in clear, then sealed by sharebroker rewrap, even when its chunks begin with the byte a sealed chunk begins with")
+    func uploadedInClear() async throws {
+        try await withBroker(configure: { $0["payloadKeys"] = nil }) { broker in
+            let shared = try await Self.shared(broker, chunkStart: 1)
+            try await broker.stop()
+            try broker.editConfiguration { $0["payloadKeys"] = ["current": "pki/broker-payload-1.key"] }
+            try await broker.start()
+            let target = broker.folder.appendingPathComponent("received.pdf")
+            try await broker.client(as: "northshire-csc").downloadAttachment(shared.reference.digest, message: shared.id, to: target)
+
+            let rewrap = try await Subprocess.run(
+                try #require(Subprocess.productPath("sharebroker")), ["rewrap", "--config", broker.configurationFile.path])
+            #expect(rewrap.status == 0, "\(rewrap.stderr)")
+            #expect(rewrap.text.contains("and every document chunk (3 re-wrapped)"), "\(rewrap.text)")
+            let inClear = try await Subprocess.run("sqlite3", [broker.folder.appendingPathComponent("broker.sqlite").path,
+                                                               "SELECT count(*) FROM attachment_chunks WHERE sealed = 0"])
+            #expect(inClear.text.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "every chunk is sealed now")
             try FileManager.default.removeItem(at: target)
             try await broker.client(as: "northshire-csc").downloadAttachment(shared.reference.digest, message: shared.id, to: target)
             #expect(try Data(contentsOf: target) == (try Data(contentsOf: shared.file)))
