@@ -152,6 +152,13 @@ extension Broker {
             return .success(PublishResult(receipt: receipt, replayed: true))
         case .conflict:
             return .failure(Self.idTaken(message.id))
+        case .attachmentsMissing(let digests):
+            return .failure(BrokerError(.invalidEnvelope, "The message references \(digests.count) document(s) that were removed while it was being published; upload them again, then publish the message again.",
+                                        problems: digests.map { digest in
+                                            let index = message.attachments.firstIndex(of: digest) ?? 0
+                                            return ValidationProblem(pointer: JSONPointer(["attachments", String(index), "digest"]),
+                                                                     message: "'\(message.sender)' no longer holds a document with this digest; PUT it to /v1/attachments/\(digest) again.")
+                                        }))
         }
     }
 

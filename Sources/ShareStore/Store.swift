@@ -55,6 +55,11 @@ public protocol Store: Service {
     /// - `.replayed`: a message with this id and the same digest is stored (perhaps earlier in
     ///   this batch); answered with its first receipt, and nothing of this one is stored.
     /// - `.conflict`: the id is taken by a message with another digest; nothing is stored.
+    /// - `.attachmentsMissing`: the message is new but references attachments its sender does
+    ///   not hold (removed since the broker checked); nothing of it is stored. The check and the
+    ///   message's references are made under the attachments' row locks, so a removal
+    ///   (`purge`, `removeUnreferencedAttachments`) either sees the reference and keeps the
+    ///   attachment, or removes it first and the publish answers this.
     ///
     /// Throws, having stored none of the messages, if the store cannot write
     /// (`StoreError.unavailable`) or a delivery id is taken.

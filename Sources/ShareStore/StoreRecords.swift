@@ -111,6 +111,9 @@ public enum PublishOutcome: Sendable, Equatable {
     case replayed(PublishReceipt)
     /// The id is taken by a message with different bytes.
     case conflict
+    /// The message references documents (`NewMessage.attachments`) its sender does not hold,
+    /// these, in the message's order; nothing of it was stored.
+    case attachmentsMissing([AttachmentDigest])
 }
 
 /// A delivery handed to its recipient.

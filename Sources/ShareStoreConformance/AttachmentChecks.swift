@@ -13,6 +13,8 @@ enum AttachmentChecks {
         StoreCheck("discardAttachmentUpload removes an incomplete upload's chunks and leaves a completed one alone", discard),
         StoreCheck("retrieveAttachment answers the sender and recipients handed a message that references it, recording who read it, and no one else",
                    retrieve),
+        StoreCheck("publish stores nothing of a message referencing attachments its sender does not hold, answering which, and stores the others",
+                   publishNeedsAttachments),
         StoreCheck("purge removes the attachments no other message of the sender still holding its content references", purgeRemoves),
         StoreCheck("storedChunks walks every chunk in (upload, index) order, a batch at a time; replaceChunk replaces one only if it is unchanged",
                    walkAndReplace),
@@ -95,6 +97,21 @@ enum AttachmentChecks {
             .attachmentRetrieved(attachment.digest, message: message.id, by: .hospitals, delivery: nil, at: at),
         ])
         #expect(events.allSatisfy { $0.attachment == attachment.digest.description })
+    }
+
+    static func publishNeedsAttachments(_ store: any Store) async throws {
+        let held = try await upload(parts, to: store)
+        let policeOwn = try await upload([Data("police".utf8)], to: store, by: .police)
+        let unknown = AttachmentDigest(bytes: Data(repeating: 9, count: 32))!
+        let missing = newMessage(attachments: [held.digest, unknown, policeOwn.digest])
+        let fine = newMessage(attachments: [held.digest])
+        let recorded = try await allEvents(store).count
+        let outcomes = try await store.publish([missing, fine])
+        #expect(outcomes.first == .attachmentsMissing([unknown, policeOwn.digest]), "another uploader's is not the sender's")
+        #expect(outcomes.last?.storedReceipt != nil)
+        #expect(try await store.messageStatus(id: missing.id, sender: .hospitals, now: t0) == nil)
+        #expect(try await allEvents(store).count == recorded + 2, "only the stored message's published and routed entries")
+        #expect(try await store.publish(missing) == .attachmentsMissing([unknown, policeOwn.digest]), "not a replay: nothing was stored")
     }
 
     static func purgeRemoves(_ store: any Store) async throws {

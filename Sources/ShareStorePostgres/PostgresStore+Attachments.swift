@@ -5,8 +5,10 @@ public import ShareModel
 public import ShareStore
 
 /// Attachments: uploads kept in chunks, and who may read them through the messages that
-/// reference them. Removing an attachment locks its row, so a purge on one node and a removal
-/// on another remove it once.
+/// reference them. A publish locks the attachments it references (`FOR SHARE`) before it stores
+/// its references; a removal locks its candidates (`FOR UPDATE`) and then, in a statement of its
+/// own (a new snapshot), removes those that nothing references: so a publish committed first is
+/// seen and keeps its attachments, and one that comes after a removal finds them gone.
 extension PostgresStore {
     public func saveAttachmentChunk(upload: UUID, index: Int, bytes: ChunkBytes, at time: Date) async throws {
         try await select { [self] connection in
@@ -124,14 +126,14 @@ extension PostgresStore {
 
     public func removeUnreferencedAttachments(uploadedBefore cutoff: Date, limit: Int) async throws -> Int {
         try await write { [self] connection in
-            let removed = try await connection.rows("""
-                DELETE FROM attachments WHERE upload IN (SELECT a.upload FROM attachments a WHERE a.uploaded_at <= \(cutoff.millis)
-                    AND NOT EXISTS (SELECT 1 FROM message_attachments r JOIN messages m ON m.id = r.message_id
-                        WHERE r.digest = a.digest AND m.sender = a.uploader AND m.purged_at IS NULL)
-                    LIMIT \(limit) FOR UPDATE SKIP LOCKED)
-                RETURNING upload
-                """, logger: logger)
-            let uploads = try removed.map { try $0.decode(UUID.self) }
+            var binds = PostgresBindings(capacity: 2)
+            binds.append(cutoff.millis)
+            binds.append(limit)
+            let locked = try await connection.rows(PostgresQuery(unsafeSQL: """
+                SELECT a.upload FROM attachments a WHERE a.uploaded_at <= $1 AND \(Self.unreferenced)
+                LIMIT $2 FOR UPDATE SKIP LOCKED
+                """, binds: binds), logger: logger)
+            let uploads = try await removeUnreferenced(try locked.map { try $0.decode(UUID.self) }, on: connection)
             try await connection.rows("""
                 DELETE FROM attachment_chunks c WHERE c.upload = ANY(\(uploads))
                     OR (c.written_at <= \(cutoff.millis) AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.upload = c.upload))
@@ -143,16 +145,43 @@ extension PostgresStore {
     /// Removes the sender's attachments that message `id` (just purged) references and that no
     /// other message of the sender still holding its content references.
     func removeAttachments(ofPurged id: UUID, sender: String, on connection: PostgresConnection) async throws {
-        let removed = try await connection.rows("""
-            DELETE FROM attachments a WHERE a.uploader = \(sender)
+        let locked = try await connection.rows("""
+            SELECT a.upload FROM attachments a WHERE a.uploader = \(sender)
                 AND a.digest IN (SELECT digest FROM message_attachments WHERE message_id = \(id))
-                AND NOT EXISTS (SELECT 1 FROM message_attachments r JOIN messages m ON m.id = r.message_id
-                    WHERE r.digest = a.digest AND m.sender = a.uploader AND m.purged_at IS NULL)
-            RETURNING upload
+            FOR UPDATE
             """, logger: logger)
-        let uploads = try removed.map { try $0.decode(UUID.self) }
+        let uploads = try await removeUnreferenced(try locked.map { try $0.decode(UUID.self) }, on: connection)
         guard !uploads.isEmpty else { return }
         try await connection.rows("DELETE FROM attachment_chunks WHERE upload = ANY(\(uploads))", logger: logger)
+    }
+
+    /// No message of the attachment's uploader that still holds its content references attachment `a`.
+    private static let unreferenced = """
+        NOT EXISTS (SELECT 1 FROM message_attachments r JOIN messages m ON m.id = r.message_id
+            WHERE r.digest = a.digest AND m.sender = a.uploader AND m.purged_at IS NULL)
+        """
+
+    /// Removes those of the attachments `uploads` (locked by the caller) that nothing references
+    /// now, read afresh after the lock; returns their uploads.
+    private func removeUnreferenced(_ uploads: [UUID], on connection: PostgresConnection) async throws -> [UUID] {
+        guard !uploads.isEmpty else { return [] }
+        var binds = PostgresBindings(capacity: 1)
+        binds.append(uploads)
+        return try await connection.rows(PostgresQuery(unsafeSQL: """
+            DELETE FROM attachments a WHERE a.upload = ANY($1) AND \(Self.unreferenced) RETURNING upload
+            """, binds: binds), logger: logger).map { try $0.decode(UUID.self) }
+    }
+
+    /// The attachments `message` references that its sender does not hold, in its order; those
+    /// it holds are locked (`FOR SHARE`) until the publish commits.
+    func missingAttachments(of message: NewMessage, on connection: PostgresConnection) async throws -> [AttachmentDigest] {
+        guard !message.attachments.isEmpty else { return [] }
+        let rows = try await connection.rows("""
+            SELECT digest FROM attachments WHERE uploader = \(message.sender.rawValue)
+                AND digest = ANY(\(message.attachments.map { ByteBuffer(bytes: $0.bytes) })) FOR SHARE
+            """, logger: logger)
+        let held = Set(try rows.compactMap { AttachmentDigest(bytes: try $0.decode(Data.self)) })
+        return message.attachments.filter { !held.contains($0) }
     }
 
     /// Records which attachments new messages reference.

@@ -19,6 +19,8 @@ extension PostgresStore {
                     outcomes.append { _ in stored.digest == message.digest ? .replayed(stored.receipt) : .conflict }
                 } else if let earlier = added[message.id] {
                     outcomes.append { first in earlier.digest == message.digest ? .replayed(earlier.receipt(first)) : .conflict }
+                } else if case let missing = try await missingAttachments(of: message, on: connection), !missing.isEmpty {
+                    outcomes.append { _ in .attachmentsMissing(missing) }
                 } else {
                     let offset = append.add(message, entries: entries)
                     let receipt = { (first: Int) in

@@ -51,6 +51,14 @@ extension SQLiteStore {
         }
     }
 
+    /// The attachments `message` references that its sender does not hold, in its order. The one
+    /// writer runs this and the removals in turn, so a removal cannot come between it and the insert.
+    static func missingAttachments(of message: NewMessage, on connection: SQLiteConnection) throws -> [AttachmentDigest] {
+        guard !message.attachments.isEmpty else { return [] }
+        let held = Set(try attachments(message.attachments, uploader: message.sender, on: connection).map(\.digest))
+        return message.attachments.filter { !held.contains($0) }
+    }
+
     private static func attachments(_ digests: [AttachmentDigest], uploader: AgencyID,
                                     on connection: SQLiteConnection) throws -> [StoredAttachment] {
         let select = try connection.statement("""

@@ -114,6 +114,8 @@ public final class SQLiteStore: Store {
         if let stored = try stored(message.id, on: connection) {
             return stored.digest == message.digest ? .replayed(stored.receipt) : .conflict
         }
+        let missing = try missingAttachments(of: message, on: connection)
+        guard missing.isEmpty else { return .attachmentsMissing(missing) }
         return .stored(try insert(message, entries: entries, on: connection))
     }
 
