@@ -96,7 +96,7 @@ let package = Package(
         // The Store contract as one suite of checks, run against every store by the tests.
         .target(
             name: "ShareStoreConformance",
-            dependencies: ["ShareStore", "ShareModel", "ShareAudit"],
+            dependencies: ["ShareStore", "ShareModel", "ShareAudit", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         .target(

@@ -118,6 +118,7 @@ extension Broker {
             try await refuseUnreceivedReply(envelope)
             try await refuseUnknownReconsidered(envelope, at: now)
             try await refuseUnknownFlagEnd(envelope)
+            try await refuseUnuploadedAttachments(envelope)
             return .new(newMessage(envelope, jws: body, decision: decision, receivedAt: now))
         } catch let refusal as PolicyRefusal {
             if let receipt = try await replayedReceipt(of: envelope.id, jws: body) { return .replay(receipt) }
@@ -151,6 +152,13 @@ extension Broker {
             return .success(PublishResult(receipt: receipt, replayed: true))
         case .conflict:
             return .failure(Self.idTaken(message.id))
+        case .attachmentsMissing(let digests):
+            return .failure(BrokerError(.invalidEnvelope, "The message references \(digests.count) document(s) that were removed while it was being published; upload them again, then publish the message again.",
+                                        problems: digests.map { digest in
+                                            let index = message.attachments.firstIndex(of: digest) ?? 0
+                                            return ValidationProblem(pointer: JSONPointer(["attachments", String(index), "digest"]),
+                                                                     message: "'\(message.sender)' no longer holds a document with this digest; PUT it to /v1/attachments/\(digest) again.")
+                                        }))
         }
     }
 
@@ -273,6 +281,6 @@ extension Broker {
             id: envelope.id, sender: envelope.sender, type: envelope.type.description, area: envelope.area,
             digest: digest, jws: jws, receivedAt: receivedAt, expiresAt: decision.expiresAt,
             deliveries: deliveries, events: [published] + routed + delivered, respondBy: decision.respondBy,
-            inReplyTo: envelope.inReplyTo)
+            inReplyTo: envelope.inReplyTo, attachments: envelope.attachments.map(\.digest))
     }
 }

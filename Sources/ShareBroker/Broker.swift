@@ -32,6 +32,9 @@ public final class Broker: Sendable {
         public var streamHeartbeat: Duration = .seconds(15)
         /// Each area's calendar (time zone, bank holidays, school terms), by ONS area code.
         public var calendars: [String: AreaCalendar] = [:]
+        /// Documents messages reference by digest: how large, of which media types, how long an
+        /// upload no message references is kept.
+        public var attachments = AttachmentLimits()
 
         public init() {}
     }

@@ -66,6 +66,8 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let auditUnavailable = Code("audit-unavailable")
         /// The stored audit log disagrees with a tree head the broker signed: it was changed.
         public static let auditLogInconsistent = Code("audit-log-inconsistent")
+        /// An uploaded document's content does not have the digest it was uploaded under.
+        public static let attachmentDigestMismatch = Code("attachment-digest-mismatch")
         /// The store cannot accept writes now.
         public static let storeUnavailable = Code("store-unavailable")
         /// The broker is shutting down.
@@ -77,7 +79,7 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
             .policyRefused, .invalidSubscription, .webhooksUnavailable,
             .invalidRecipients,
             .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .calendarNotCovered, .notFound, .messagePurged, .auditorsOnly,
-            .auditUnavailable, .auditLogInconsistent, .storeUnavailable, .shuttingDown,
+            .auditUnavailable, .auditLogInconsistent, .attachmentDigestMismatch, .storeUnavailable, .shuttingDown,
         ]
     }
 

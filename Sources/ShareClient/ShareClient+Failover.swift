@@ -13,8 +13,9 @@ extension ShareClient {
     /// Sends a request to each URL in turn until one answers, as `FailoverRule` allows,
     /// starting with the URL that answered last or, with `after`, with the URL after that one.
     /// A 503 that is moved past is kept, and returned if no later URL answers.
+    /// `streamed`, when given, makes the body afresh for each URL tried (a file read again).
     func exchange(_ method: String, _ path: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil,
-                  after skipped: Int? = nil) async throws -> Exchange {
+                  streamed: (@Sendable () throws -> HTTPClientRequest.Body)? = nil, after skipped: Int? = nil) async throws -> Exchange {
         let rule = FailoverRule(method: method, path: path)
         let first = skipped.map { ($0 + 1) % urls.count } ?? preferred.withLock { $0 }
         var failures: [String] = []
@@ -24,6 +25,7 @@ extension ShareClient {
             request.method = HTTPMethod(rawValue: method)
             request.headers = headers
             if let body { request.body = .bytes(body) }
+            if let streamed { request.body = try streamed() }
             let response: HTTPClientResponse
             do {
                 response = try await http.execute(request, timeout: .seconds(330))

@@ -14,6 +14,7 @@ public enum BrokerRouter {
         }
         let v1 = router.group("v1").add(middleware: IdentityMiddleware(broker: broker))
         MessagesRoutes(broker: broker).register(on: v1)
+        AttachmentRoutes(broker: broker).register(on: v1)
         InboxRoutes(broker: broker).register(on: v1)
         StreamRoutes(broker: broker).register(on: v1)
         DirectoryRoutes(broker: broker).register(on: v1)

@@ -16,6 +16,8 @@ public struct Envelope: Sendable, Equatable {
     public let inReplyTo: UUID?
     public let respondBy: Date?
     public let payload: JSONValue
+    /// Documents the message references by digest, each once (empty when it has none).
+    public let attachments: [AttachmentReference]
 }
 
 /// A message type and version, written `name/version` (e.g. `unborn-baby-referral/1`).

@@ -46,6 +46,7 @@ public struct EnvelopeReader: Sendable {
         if let sentAt, let decidedAt = disclosure?.decidedAt, decidedAt > sentAt {
             cursor.problem("/disclosure/decidedAt", "'decidedAt' must not be later than 'sentAt': the decision to share is made before sharing.")
         }
+        let attachments = cursor.attachments(root)
         let payload = root["payload"]
         if payload == nil {
             cursor.problem("/payload", "'payload' is required: the type-specific content of the message (an object).")
@@ -61,11 +62,12 @@ public struct EnvelopeReader: Sendable {
         }
         return .success(Envelope(
             id: id, type: type, sender: sender, to: to, area: area, subject: subject, disclosure: disclosure,
-            sentAt: sentAt, expiresAt: expiresAt, inReplyTo: inReplyTo, respondBy: respondBy, payload: payload))
+            sentAt: sentAt, expiresAt: expiresAt, inReplyTo: inReplyTo, respondBy: respondBy, payload: payload,
+            attachments: attachments))
     }
 
     private static let fields: Set<JSONKey> = ["id", "type", "sender", "to", "area", "subject", "disclosure", "sentAt",
-                                              "expiresAt", "inReplyTo", "respondBy", "payload"]
+                                              "expiresAt", "inReplyTo", "respondBy", "payload", "attachments"]
 
     /// Whether `text` is an ONS area code: E, W, S or N and eight digits.
     public static func isAreaCode(_ text: String) -> Bool {
@@ -160,6 +162,45 @@ private struct Cursor {
             } else {
                 result.append(id)
             }
+        }
+        return result
+    }
+
+    /// The documents referenced by digest: each `{digest, mediaType, size, title?}`, each digest once.
+    mutating func attachments(_ root: [JSONKey: JSONValue]) -> [AttachmentReference] {
+        guard let value = root["attachments"] else { return [] }
+        guard let items = value.arrayValue, !items.isEmpty else {
+            problem("/attachments", "'attachments' must be a non-empty list of {digest, mediaType, size}, not \(value.typeName).")
+            return []
+        }
+        var result: [AttachmentReference] = []
+        for (index, item) in items.enumerated() {
+            let base = JSONPointer(["attachments", String(index)])
+            guard let object = item.objectValue else {
+                problem(base, "Each attachment must be an object {digest, mediaType, size}, not \(item.typeName).")
+                continue
+            }
+            let digestText = string(object, "digest", at: base)
+            let digest = digestText.flatMap(AttachmentDigest.init(text:))
+            if digestText != nil && digest == nil {
+                problem(base.appending("digest"), "'digest' must be 'sha-256:' and 64 lowercase hexadecimal digits (the document's SHA-256, as sha256sum prints it).")
+            }
+            if let digest, result.contains(where: { $0.digest == digest }) {
+                problem(base.appending("digest"), "This document is listed more than once.")
+            }
+            let mediaType = string(object, "mediaType", at: base)
+            var size: Int?
+            if case .number(let number)? = object["size"], number >= 0, number <= 9_007_199_254_740_991, number.rounded() == number {
+                size = Int(number)
+            } else {
+                problem(base.appending("size"), "'size' is required: the document's length in bytes, a whole number.")
+            }
+            let title = object["title"] == nil ? nil : string(object, "title", at: base)
+            for key in object.keys.sorted() where !["digest", "mediaType", "size", "title"].contains(key) {
+                problem(base.appending(key.string), "'\(key)' is not an attachment field (digest, mediaType, size, title).")
+            }
+            guard let digest, let mediaType, let size, object["title"] == nil || title != nil else { continue }
+            result.append(AttachmentReference(digest: digest, mediaType: mediaType, size: size, title: title))
         }
         return result
     }

@@ -50,12 +50,18 @@ public struct EventRecord: Sendable, Equatable, Codable {
         public static let legalHoldPlaced = Kind("legal-hold-placed")
         /// An auditor lifted a legal hold on a subject (`subjects`).
         public static let legalHoldLifted = Kind("legal-hold-lifted")
+        /// An agency uploaded a document (`attachment`, its digest) for its messages to reference.
+        public static let attachmentUploaded = Kind("attachment-uploaded")
+        /// The sender, or a recipient the message was delivered to, downloaded a document the
+        /// message references (`attachment`).
+        public static let attachmentRetrieved = Kind("attachment-retrieved")
 
         /// Every kind the broker records, in the order they are listed in the README.
         public static let all: [Kind] = [
             .published, .routed, .delivered, .acknowledged, .retrieved, .expired, .deadLettered, .refused, .agencySuspended,
             .agencyReinstated, .auditQueried, .subscriptionCreated, .subscriptionRemoved, .webhookRegistered,
             .webhookRemoved, .policyLoaded, .certificateRevoked, .flagQueried, .purged, .legalHoldPlaced, .legalHoldLifted,
+            .attachmentUploaded, .attachmentRetrieved,
         ]
     }
 
@@ -102,13 +108,16 @@ public struct EventRecord: Sendable, Equatable, Codable {
     /// For `flag-queried`: the flags (the ids of the messages that set them) the answer named
     /// that belong to `recipient`, the owner told; absent when no flag was active.
     public let flags: [UUID]?
+    /// For `attachment-uploaded` and `attachment-retrieved`: the document's digest
+    /// (`sha-256:` and lowercase hex), never its content.
+    public let attachment: String?
 
     public init(kind: Kind, at: Date, agency: AgencyID, messageID: UUID? = nil, deliveryID: UUID? = nil,
                 recipient: AgencyID? = nil, recipients: [AgencyID]? = nil, messageDigest: String? = nil, messageType: String? = nil,
                 area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil, query: String? = nil,
                 subjects: [String]? = nil, rule: String? = nil, subscriptionID: UUID? = nil, policyDigest: String? = nil,
                 certificate: String? = nil, inReplyTo: UUID? = nil, respondBy: Date? = nil, dueBy: Date? = nil,
-                setting: String? = nil, flags: [UUID]? = nil) {
+                setting: String? = nil, flags: [UUID]? = nil, attachment: String? = nil) {
         self.kind = kind
         self.at = at
         self.agency = agency
@@ -132,11 +141,12 @@ public struct EventRecord: Sendable, Equatable, Codable {
         self.dueBy = dueBy
         self.setting = setting
         self.flags = flags
+        self.attachment = attachment
     }
 
     private enum CodingKeys: String, CodingKey {
         case kind, at, agency, messageID, deliveryID, recipient, recipients, messageDigest, messageType, area, disclosure, attempt, query
-        case subjects, rule, subscriptionID, policyDigest, certificate, inReplyTo, respondBy, dueBy, setting, flags
+        case subjects, rule, subscriptionID, policyDigest, certificate, inReplyTo, respondBy, dueBy, setting, flags, attachment
     }
 
     /// Encodes every present field; ids are written in lowercase, as the API writes them.
@@ -165,6 +175,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         try container.encodeIfPresent(dueBy, forKey: .dueBy)
         try container.encodeIfPresent(setting, forKey: .setting)
         try container.encodeIfPresent(flags?.map(\.lowercasedString), forKey: .flags)
+        try container.encodeIfPresent(attachment, forKey: .attachment)
     }
 
     /// The canonical bytes stored for this event: what `encode(to:)` writes with
@@ -174,6 +185,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         entry.add("agency", agency.rawValue)
         entry.add("area", area)
         entry.add("at", Timestamp.format(at))
+        entry.add("attachment", attachment)
         entry.add("attempt", attempt)
         entry.add("certificate", certificate)
         entry.add("deliveryID", deliveryID)

@@ -55,6 +55,11 @@ public protocol Store: Service {
     /// - `.replayed`: a message with this id and the same digest is stored (perhaps earlier in
     ///   this batch); answered with its first receipt, and nothing of this one is stored.
     /// - `.conflict`: the id is taken by a message with another digest; nothing is stored.
+    /// - `.attachmentsMissing`: the message is new but references attachments its sender does
+    ///   not hold (removed since the broker checked); nothing of it is stored. The check and the
+    ///   message's references are made under the attachments' row locks, so a removal
+    ///   (`purge`, `removeUnreferencedAttachments`) either sees the reference and keeps the
+    ///   attachment, or removes it first and the publish answers this.
     ///
     /// Throws, having stored none of the messages, if the store cannot write
     /// (`StoreError.unavailable`) or a delivery id is taken.
@@ -202,7 +207,8 @@ public protocol Store: Service {
     func retentionDue(cutoffs: [String: Date], limit: Int) async throws -> [RetentionCandidate]
 
     /// Destroys a message's content (its stored body is emptied; a sealed body takes its data
-    /// key with it) and records `event`, in one transaction, if the message is still one
+    /// key with it; each attachment it references that no other message of its sender still
+    /// holding its content references is removed, chunks and all) and records `event`, in one transaction, if the message is still one
     /// `retentionDue` would find with this `cutoff`; returns whether it did. Safe to call twice
     /// and on several nodes at once: one destroys and records, the others change nothing.
     /// Afterwards `retrieve` answers the message with `purgedAt` and no bytes (recording
@@ -226,6 +232,52 @@ public protocol Store: Service {
     /// did; nothing is recorded (the message's bytes, as its digest names them, are unchanged).
     /// A purge or another replacement in between wins: false, and nothing changed.
     func replaceBody(of id: UUID, old: Data, new: Data) async throws -> Bool
+
+    /// Stores one chunk (`index` from 0) of an attachment being uploaded under the id `upload`,
+    /// committed on its own, so that an upload is never held whole in memory. Chunks belong to
+    /// no one until `completeAttachment` names them; those of an upload never completed are
+    /// removed by `discardAttachmentUpload` or, once older than its cutoff, by
+    /// `removeUnreferencedAttachments`. Storing a chunk again replaces it.
+    func saveAttachmentChunk(upload: UUID, index: Int, bytes: ChunkBytes, at time: Date) async throws
+
+    /// Records a complete upload (its chunks `0..<chunks` stored) as its uploader's attachment
+    /// with this digest, and `event` (its `attachment-uploaded` entry), in one transaction, and
+    /// returns it. When the uploader holds an attachment with this digest already, that one is
+    /// returned, this upload's chunks are removed and nothing is recorded: uploading again is
+    /// harmless, however many nodes do it at once.
+    func completeAttachment(_ attachment: NewAttachment, event: EventRecord) async throws -> StoredAttachment
+
+    /// Removes the chunks of an upload that was not completed (its content did not match its
+    /// digest, was too large, or the client went away); a completed upload is left alone.
+    func discardAttachmentUpload(_ upload: UUID) async throws
+
+    /// The uploader's attachments with these digests, those it holds, in no set order.
+    func attachments(_ digests: [AttachmentDigest], uploader: AgencyID) async throws -> [StoredAttachment]
+
+    /// The attachment with this digest that message `id` references (its sender's upload),
+    /// if `agency` sent the message or the message was handed out to it at least once, the
+    /// message's content is not destroyed, and the attachment is still held; with an
+    /// `attachment-retrieved` event recording who read it (naming the agency's delivery, if it
+    /// is a recipient), in one transaction. Nil, recording nothing, for anything else.
+    func retrieveAttachment(_ digest: AttachmentDigest, message id: UUID, by agency: AgencyID, at time: Date) async throws -> StoredAttachment?
+
+    /// One chunk of an upload as stored (with whether it is sealed); nil when it is not (or no longer) held.
+    func attachmentChunk(upload: UUID, index: Int) async throws -> ChunkBytes?
+
+    /// Up to `limit` stored attachment chunks (their bytes as stored, sealed or not) in the order
+    /// of (upload, index), from the one after `position` on (from the first, for nil): what
+    /// `sharebroker rewrap` walks through. Chunks of uploads not completed are included.
+    func storedChunks(after position: ChunkPosition?, limit: Int) async throws -> [StoredChunk]
+
+    /// Replaces a chunk's stored bytes with `new`, sealed, if they are still `old`, and returns
+    /// whether it did; nothing is recorded. A removal or another replacement in between wins.
+    func replaceChunk(at position: ChunkPosition, old: Data, new: Data) async throws -> Bool
+
+    /// Removes up to `limit` attachments uploaded at or before `cutoff` that no message has
+    /// ever referenced, and the chunks of uploads never completed that were written at or
+    /// before it; returns how many attachments it removed. Attachments a message referenced
+    /// are removed with the content of the last message still holding it (`purge`).
+    func removeUnreferencedAttachments(uploadedBefore cutoff: Date, limit: Int) async throws -> Int
 
     /// Up to `limit` events in index order, starting at `index`.
     func events(from index: Int, limit: Int) async throws -> [StoredEvent]

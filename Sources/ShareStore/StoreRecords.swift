@@ -22,9 +22,12 @@ public struct NewMessage: Sendable {
     public let respondBy: Date?
     /// For an answer: the request it answers.
     public let inReplyTo: UUID?
+    /// The digests of the attachments it references (its sender's uploads), each once.
+    public let attachments: [AttachmentDigest]
 
     public init(id: UUID, sender: AgencyID, type: String, area: String, digest: Data, jws: Data, receivedAt: Date,
-                expiresAt: Date?, deliveries: [NewDelivery], events: [EventRecord], respondBy: Date? = nil, inReplyTo: UUID? = nil) {
+                expiresAt: Date?, deliveries: [NewDelivery], events: [EventRecord], respondBy: Date? = nil, inReplyTo: UUID? = nil,
+                attachments: [AttachmentDigest] = []) {
         self.id = id
         self.sender = sender
         self.type = type
@@ -37,6 +40,7 @@ public struct NewMessage: Sendable {
         self.events = events
         self.respondBy = respondBy
         self.inReplyTo = inReplyTo
+        self.attachments = attachments
     }
     /// Each delivery's due time, by recipient (those with a deadline), as its receipt lists them.
     public var dueBy: [AgencyID: Date] {
@@ -107,6 +111,9 @@ public enum PublishOutcome: Sendable, Equatable {
     case replayed(PublishReceipt)
     /// The id is taken by a message with different bytes.
     case conflict
+    /// The message references documents (`NewMessage.attachments`) its sender does not hold,
+    /// these, in the message's order; nothing of it was stored.
+    case attachmentsMissing([AttachmentDigest])
 }
 
 /// A delivery handed to its recipient.

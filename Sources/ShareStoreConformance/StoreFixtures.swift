@@ -24,7 +24,7 @@ public func newMessage(
     id: UUID = UUID(), sender: AgencyID = .hospitals, recipients: [AgencyID] = [.csc], deliveryIDs: [UUID]? = nil,
     jws: Data = Data("eyJhbGciOiJFUzI1NiJ9.e30.c2ln".utf8), digest: Data? = nil, receivedAt: Date = t0,
     expiresAt: Date? = nil, respondBy: Date? = nil, inReplyTo: UUID? = nil, subjects: [String]? = nil,
-    handedOutUntil: [AgencyID: Date] = [:], dueBy: [AgencyID: Date] = [:]
+    handedOutUntil: [AgencyID: Date] = [:], dueBy: [AgencyID: Date] = [:], attachments: [AttachmentDigest] = []
 ) -> NewMessage {
     let digest = digest ?? Data(jws.reversed().prefix(32))
     let ids = deliveryIDs ?? recipients.map { _ in UUID() }
@@ -40,7 +40,8 @@ public func newMessage(
     }
     return NewMessage(id: id, sender: sender, type: "unborn-baby-referral/1", area: "E99999999", digest: digest,
                       jws: jws, receivedAt: receivedAt, expiresAt: expiresAt, deliveries: deliveries,
-                      events: [published] + routed + delivered, respondBy: respondBy, inReplyTo: inReplyTo)
+                      events: [published] + routed + delivered, respondBy: respondBy, inReplyTo: inReplyTo,
+                      attachments: attachments)
 }
 
 /// A notice from the broker to the hospitals, as the timers store one.

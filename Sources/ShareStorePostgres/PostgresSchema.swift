@@ -5,11 +5,11 @@ import ShareStore
 /// The tables of the PostgreSQL store and the migrations that make them. Times are BIGINT
 /// milliseconds since 1970 (UTC), ids UUIDs, agencies TEXT, bytes BYTEA.
 enum PostgresSchema {
-    static let version = 4
+    static let version = 5
 
     /// The statements that bring a database from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is an empty database).
-    static let migrations: [[String]] = [initial, deliveryDeadlines, subtrees, retention]
+    static let migrations: [[String]] = [initial, deliveryDeadlines, subtrees, retention, attachments]
 
     /// Version 2: when each delivery must be acknowledged (its type's delivery deadline), and
     /// when the timers settled a delivery not acknowledged by then.
@@ -33,6 +33,44 @@ enum PostgresSchema {
             placed_at BIGINT NOT NULL
         )
         """,
+    ]
+
+    /// Version 5: documents uploaded for messages to reference by digest, kept in chunks (each
+    /// sealed on its own when payloads are encrypted; stored uncompressed, as sealed bytes do not
+    /// compress), and which messages reference which.
+    static let attachments = [
+        """
+        CREATE TABLE attachment_chunks (
+            upload UUID NOT NULL,
+            idx INTEGER NOT NULL,
+            written_at BIGINT NOT NULL,
+            sealed BOOLEAN NOT NULL,
+            bytes BYTEA NOT NULL,
+            PRIMARY KEY (upload, idx)
+        )
+        """,
+        "ALTER TABLE attachment_chunks ALTER COLUMN bytes SET STORAGE EXTERNAL",
+        "CREATE INDEX attachment_chunks_written ON attachment_chunks (written_at)",
+        """
+        CREATE TABLE attachments (
+            uploader TEXT NOT NULL,
+            digest BYTEA NOT NULL,
+            upload UUID NOT NULL UNIQUE,
+            media_type TEXT NOT NULL,
+            size BIGINT NOT NULL,
+            chunks INTEGER NOT NULL,
+            uploaded_at BIGINT NOT NULL,
+            PRIMARY KEY (uploader, digest)
+        )
+        """,
+        """
+        CREATE TABLE message_attachments (
+            message_id UUID NOT NULL,
+            digest BYTEA NOT NULL,
+            PRIMARY KEY (message_id, digest)
+        )
+        """,
+        "CREATE INDEX message_attachments_digest ON message_attachments (digest)",
     ]
 
     /// Any constant: the key of the advisory lock that makes two nodes migrating one database

@@ -10,6 +10,7 @@ extension PostgresStore {
         return try await write(indexed: { [self] connection, append in
             let stored = try await storedReceipts(messages.map(\.id), on: connection)
             var outcomes: [@Sendable (Int) -> PublishOutcome] = []
+            var references: [(messageID: UUID, digest: AttachmentDigest)] = []
             for (message, entries) in zip(messages, entries) {
                 if let stored = stored[message.id] {
                     outcomes.append { _ in stored.digest == message.digest ? .replayed(stored.receipt) : .conflict }
@@ -18,11 +19,15 @@ extension PostgresStore {
                     outcomes.append { first in
                         earlier.digest == message.digest ? .replayed(Self.receipt(of: earlier, auditIndex: first + offset)) : .conflict
                     }
+                } else if case let missing = try await missingAttachments(of: message, on: connection), !missing.isEmpty {
+                    outcomes.append { _ in .attachmentsMissing(missing) }
                 } else {
                     let offset = append.add(message, entries: entries)
                     outcomes.append { first in .stored(Self.receipt(of: message, auditIndex: first + offset)) }
+                    references += message.attachments.map { (message.id, $0) }
                 }
             }
+            try await recordReferences(references, on: connection)
             return { [outcomes] first in outcomes.map { $0(first) } }
         })
     }

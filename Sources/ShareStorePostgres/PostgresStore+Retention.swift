@@ -49,9 +49,10 @@ extension PostgresStore {
             binds.append(cutoff.millis)
             binds.append(time.millis)
             let purged = try await connection.rows(PostgresQuery(unsafeSQL: """
-                UPDATE messages AS m SET jws = ''::bytea, purged_at = $3 WHERE m.id = $1 AND \(Self.purgeable) RETURNING m.id
+                UPDATE messages AS m SET jws = ''::bytea, purged_at = $3 WHERE m.id = $1 AND \(Self.purgeable) RETURNING m.sender
                 """, binds: binds), logger: logger)
-            guard !purged.isEmpty else { return false }
+            guard let sender = try purged.first?.decode(String.self) else { return false }
+            try await removeAttachments(ofPurged: id, sender: sender, on: connection)
             append.add([event])
             return true
         }

@@ -1,10 +1,10 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 14
+    static let version = 15
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish, oneRecipientIndex, byAuditIndex, deliveryDeadlines, subtrees, retention]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish, oneRecipientIndex, byAuditIndex, deliveryDeadlines, subtrees, retention, attachments]
 
     /// Version 12: when each delivery must be acknowledged (its type's delivery deadline), and
     /// when the timers settled a delivery not acknowledged by then.
@@ -50,6 +50,43 @@ enum SQLiteSchema {
             placed_at INTEGER NOT NULL
         ) STRICT, WITHOUT ROWID
         """,
+    ]
+
+    /// Version 15: documents uploaded for messages to reference by digest, kept in chunks (each
+    /// sealed on its own when payloads are encrypted), and which messages reference which.
+    /// Chunks are ordinary rowid rows: large values sit badly in a table without one.
+    static let attachments = [
+        """
+        CREATE TABLE attachment_chunks (
+            upload TEXT NOT NULL,
+            idx INTEGER NOT NULL,
+            written_at INTEGER NOT NULL,
+            sealed INTEGER NOT NULL,
+            bytes BLOB NOT NULL,
+            UNIQUE (upload, idx)
+        ) STRICT
+        """,
+        "CREATE INDEX attachment_chunks_written ON attachment_chunks (written_at)",
+        """
+        CREATE TABLE attachments (
+            uploader TEXT NOT NULL,
+            digest BLOB NOT NULL,
+            upload TEXT NOT NULL UNIQUE,
+            media_type TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            chunks INTEGER NOT NULL,
+            uploaded_at INTEGER NOT NULL,
+            PRIMARY KEY (uploader, digest)
+        ) STRICT
+        """,
+        """
+        CREATE TABLE message_attachments (
+            message_index INTEGER NOT NULL,
+            digest BLOB NOT NULL,
+            PRIMARY KEY (message_index, digest)
+        ) STRICT, WITHOUT ROWID
+        """,
+        "CREATE INDEX message_attachments_digest ON message_attachments (digest)",
     ]
 
     /// Version 11: a message's entries and deliveries are found by its audit index (that of

@@ -43,12 +43,14 @@ extension SQLiteStore {
     public func purge(message id: UUID, cutoff: Date, at time: Date, event: EventRecord) async throws -> Bool {
         try await writer.run { connection in
             let update = try connection.statement("""
-                UPDATE messages AS m SET jws = X'', purged_at = ?3 WHERE m.id = ?1 AND \(Self.purgeable) RETURNING audit_index
+                UPDATE messages AS m SET jws = X'', purged_at = ?3 WHERE m.id = ?1 AND \(Self.purgeable) RETURNING audit_index, sender
                 """)
                 .bind(id, cutoff.millis, time.millis)
             guard try update.step() else { return false }
             let auditIndex = update.int(0)
+            let sender = update.text(1)
             update.reset()
+            try Self.removeAttachments(ofPurged: auditIndex, sender: sender, on: connection)
             _ = try Self.appendEvents([event], auditIndexes: [id: auditIndex], on: connection)
             return true
         }

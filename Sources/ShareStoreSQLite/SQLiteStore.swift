@@ -114,6 +114,8 @@ public final class SQLiteStore: Store {
         if let stored = try stored(message.id, on: connection) {
             return stored.digest == message.digest ? .replayed(stored.receipt) : .conflict
         }
+        let missing = try missingAttachments(of: message, on: connection)
+        guard missing.isEmpty else { return .attachmentsMissing(missing) }
         return .stored(try insert(message, entries: entries, on: connection))
     }
 
@@ -162,6 +164,11 @@ public final class SQLiteStore: Store {
         for token in message.events.first?.subjects ?? [] {
             subject.reset()
             try subject.bind(token, message.id).run()
+        }
+        let reference = try connection.statement("INSERT OR IGNORE INTO message_attachments (message_index, digest) VALUES (?, ?)")
+        for digest in message.attachments {
+            reference.reset()
+            try reference.bind(firstIndex, digest.bytes).run()
         }
         let insert = try connection.statement("""
             INSERT INTO deliveries (id, message_id, message_index, recipient, visible_at, created_at, expires_at,

@@ -1,6 +1,6 @@
 public import ShareStore
 
-/// Moves every stored message body under the current key-encryption key: each data key is
+/// Moves every stored message body, and every chunk of an uploaded document, under the current key-encryption key: each data key is
 /// unwrapped by the key that wrapped it and wrapped again by the current one (the ciphertext
 /// is kept), and a body stored in clear is sealed. It runs beside a serving broker: each body
 /// is replaced only if it is unchanged since it was read, so a purge in between wins. Once it
@@ -45,6 +45,32 @@ public enum BodyRewrap {
                 }
             }
             next = last.auditIndex + 1
+            progress(done)
+        }
+    }
+
+    /// Walks every stored chunk of every uploaded document the same way, `batch` chunks at a
+    /// time (each up to 256 KiB, so keep it small), calling `progress` after each batch.
+    public static func runChunks(_ store: any Store, keys: PayloadKeys, batch: Int = 16,
+                                 progress: (Progress) -> Void = { _ in }) async throws -> Progress {
+        var done = Progress()
+        var after: ChunkPosition?
+        while true {
+            let chunks = try await store.storedChunks(after: after, limit: batch)
+            guard let last = chunks.last else { return done }
+            for chunk in chunks {
+                done.read += 1
+                guard let new = try await keys.rewrap(chunk: chunk.stored, upload: chunk.position.upload, index: chunk.position.index) else {
+                    done.current += 1
+                    continue
+                }
+                if try await store.replaceChunk(at: chunk.position, old: chunk.stored.bytes, new: new) {
+                    done.rewrapped += 1
+                } else {
+                    done.skipped += 1
+                }
+            }
+            after = last.position
             progress(done)
         }
     }

@@ -1,5 +1,6 @@
 import Crypto
 public import Foundation
+public import ShareStore
 
 /// The key-encryption keys the broker holds: the current one, which wraps the data key of every
 /// new body, and earlier ones still named in the configuration, which only unwrap (a rotation:
@@ -47,10 +48,27 @@ public struct PayloadKeys: Sendable {
 
     /// Encrypts a JWS under a fresh data key wrapped by the current key.
     public func seal(_ jws: Data, messageID: UUID) async throws -> Data {
+        try await seal(jws, authenticating: Self.bytes(of: messageID))
+    }
+
+    /// Encrypts one chunk of an attachment, as a body is sealed, authenticating the upload it
+    /// belongs to and its place in it, so that a chunk moved to another upload or place does not open.
+    public func seal(chunk: Data, upload: UUID, index: Int) async throws -> Data {
+        try await seal(chunk, authenticating: Self.bytes(of: upload, index: index))
+    }
+
+    /// The bytes of a chunk sealed by `seal(chunk:upload:index:)`. Throws when its key is not
+    /// held or it was changed (or is not sealed: the store says which chunks are).
+    public func open(chunk: Data, upload: UUID, index: Int) async throws -> Data {
+        guard try Self.parts(of: chunk) != nil else { throw VaultError("An attachment's stored chunk is not sealed; it was changed.") }
+        return try await open(chunk, authenticating: Self.bytes(of: upload, index: index), what: "An attachment's stored chunk")
+    }
+
+    private func seal(_ plaintext: Data, authenticating context: Data) async throws -> Data {
         let dataKey = try SecureRandom.bytes(32)
         let wrapped = try await current.wrap(dataKey)
-        let sealed = try AES.GCM.seal(jws, using: SymmetricKey(data: dataKey), nonce: try AES.GCM.Nonce(data: Self.zeroNonce),
-                                    authenticating: Self.bytes(of: messageID))
+        let sealed = try AES.GCM.seal(plaintext, using: SymmetricKey(data: dataKey), nonce: try AES.GCM.Nonce(data: Self.zeroNonce),
+                                    authenticating: context)
         guard let combined = sealed.combined else { throw VaultError("AES-GCM gave no combined form.") }
         return Self.body(keyID: current.id, wrapped: wrapped, combined: combined)
     }
@@ -59,16 +77,19 @@ public struct PayloadKeys: Sendable {
     /// returned as it is, and an empty one (destroyed by retention) stays empty. Throws when
     /// the body's key is not held or the body was changed.
     public func open(_ body: Data, messageID: UUID) async throws -> Data {
+        try await open(body, authenticating: Self.bytes(of: messageID), what: "A stored message body")
+    }
+
+    private func open(_ body: Data, authenticating context: Data, what: String) async throws -> Data {
         guard let parts = try Self.parts(of: body) else { return body }
         guard let key = byID[parts.keyID] else {
-            throw VaultError("A stored message body is sealed under payload key \(parts.keyID), which the configuration does not hold (it holds \(ids.joined(separator: ", "))); add that key to /payloadKeys/previous.")
+            throw VaultError("\(what) is sealed under payload key \(parts.keyID), which the configuration does not hold (it holds \(ids.joined(separator: ", "))); add that key to /payloadKeys/previous.")
         }
         let dataKey = SymmetricKey(data: try await key.unwrap(parts.wrapped))
         do {
-            return try AES.GCM.open(AES.GCM.SealedBox(combined: parts.combined), using: dataKey,
-                                    authenticating: Self.bytes(of: messageID))
+            return try AES.GCM.open(AES.GCM.SealedBox(combined: parts.combined), using: dataKey, authenticating: context)
         } catch {
-            throw VaultError("A stored message body does not open under its data key: it was changed, or belongs to another message.")
+            throw VaultError("\(what) does not open under its data key: it was changed, or belongs to another message or place.")
         }
     }
 
@@ -76,8 +97,20 @@ public struct PayloadKeys: Sendable {
     /// is), or a body stored in clear sealed; nil when there is nothing to do: sealed under the
     /// current key already, or destroyed.
     public func rewrap(_ body: Data, messageID: UUID) async throws -> Data? {
+        try await rewrap(body, authenticating: Self.bytes(of: messageID))
+    }
+
+    /// A chunk of an attachment with its data key wrapped again by the current key, or a chunk
+    /// stored in clear (`sealed` false) sealed; nil when it is under the current key already.
+    public func rewrap(chunk: ChunkBytes, upload: UUID, index: Int) async throws -> Data? {
+        guard chunk.sealed else { return try await seal(chunk: chunk.bytes, upload: upload, index: index) }
+        guard try Self.parts(of: chunk.bytes) != nil else { throw VaultError("An attachment's stored chunk is not sealed; it was changed.") }
+        return try await rewrap(chunk.bytes, authenticating: Self.bytes(of: upload, index: index))
+    }
+
+    private func rewrap(_ body: Data, authenticating context: Data) async throws -> Data? {
         guard let parts = try Self.parts(of: body) else {
-            return body.isEmpty ? nil : try await seal(body, messageID: messageID)
+            return body.isEmpty ? nil : try await seal(body, authenticating: context)
         }
         guard parts.keyID != current.id else { return nil }
         guard let key = byID[parts.keyID] else {
@@ -121,5 +154,12 @@ public struct PayloadKeys: Sendable {
 
     private static func bytes(of id: UUID) -> Data {
         withUnsafeBytes(of: id.uuid) { Data($0) }
+    }
+
+    /// An upload's id and a chunk's index (8 bytes, big-endian): what a sealed chunk authenticates.
+    private static func bytes(of upload: UUID, index: Int) -> Data {
+        var bytes = Self.bytes(of: upload)
+        withUnsafeBytes(of: UInt64(index).bigEndian) { bytes.append(contentsOf: $0) }
+        return bytes
     }
 }

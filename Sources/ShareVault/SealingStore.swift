@@ -168,6 +168,46 @@ public final class SealingStore: Store {
         try await base.legalHolds()
     }
 
+    public func saveAttachmentChunk(upload: UUID, index: Int, bytes: ChunkBytes, at time: Date) async throws {
+        let sealed = try await vault { try await keys.seal(chunk: bytes.bytes, upload: upload, index: index) }
+        try await base.saveAttachmentChunk(upload: upload, index: index, bytes: ChunkBytes(sealed, sealed: true), at: time)
+    }
+
+    public func completeAttachment(_ attachment: NewAttachment, event: EventRecord) async throws -> StoredAttachment {
+        try await base.completeAttachment(attachment, event: event)
+    }
+
+    public func discardAttachmentUpload(_ upload: UUID) async throws {
+        try await base.discardAttachmentUpload(upload)
+    }
+
+    public func attachments(_ digests: [AttachmentDigest], uploader: AgencyID) async throws -> [StoredAttachment] {
+        try await base.attachments(digests, uploader: uploader)
+    }
+
+    public func retrieveAttachment(_ digest: AttachmentDigest, message id: UUID, by agency: AgencyID, at time: Date) async throws -> StoredAttachment? {
+        try await base.retrieveAttachment(digest, message: id, by: agency, at: time)
+    }
+
+    /// A chunk opened (or one stored in clear, as it is).
+    public func attachmentChunk(upload: UUID, index: Int) async throws -> ChunkBytes? {
+        guard let stored = try await base.attachmentChunk(upload: upload, index: index) else { return nil }
+        guard stored.sealed else { return stored }
+        return ChunkBytes(try await vault { try await keys.open(chunk: stored.bytes, upload: upload, index: index) }, sealed: false)
+    }
+
+    public func storedChunks(after position: ChunkPosition?, limit: Int) async throws -> [StoredChunk] {
+        try await base.storedChunks(after: position, limit: limit)
+    }
+
+    public func replaceChunk(at position: ChunkPosition, old: Data, new: Data) async throws -> Bool {
+        try await base.replaceChunk(at: position, old: old, new: new)
+    }
+
+    public func removeUnreferencedAttachments(uploadedBefore cutoff: Date, limit: Int) async throws -> Int {
+        try await base.removeUnreferencedAttachments(uploadedBefore: cutoff, limit: limit)
+    }
+
     public func events(from index: Int, limit: Int) async throws -> [StoredEvent] {
         try await base.events(from: index, limit: limit)
     }
@@ -227,7 +267,8 @@ public final class SealingStore: Store {
         let body = try await vault { try await keys.seal(message.jws, messageID: message.id) }
         return NewMessage(id: message.id, sender: message.sender, type: message.type, area: message.area, digest: message.digest,
                           jws: body, receivedAt: message.receivedAt, expiresAt: message.expiresAt, deliveries: message.deliveries,
-                          events: message.events, respondBy: message.respondBy, inReplyTo: message.inReplyTo)
+                          events: message.events, respondBy: message.respondBy, inReplyTo: message.inReplyTo,
+                          attachments: message.attachments)
     }
 
     private func open(_ deliveries: [InboxDelivery]) async throws -> [InboxDelivery] {

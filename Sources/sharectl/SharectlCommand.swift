@@ -9,7 +9,7 @@ struct SharectlCommand: AsyncParsableCommand {
         commandName: "sharectl",
         abstract: "Publish, receive and inspect safeguarding information shares on a sharebroker.",
         discussion: "Exit status: 0 done, 1 the broker refused or failed, 64 a usage or file error ('schema validate': 2).",
-        subcommands: [Sign.self, Publish.self, Inbox.self, StreamCommand.self, Ack.self, Status.self, DirectoryCommand.self,
+        subcommands: [Sign.self, Publish.self, Inbox.self, StreamCommand.self, Ack.self, Status.self, AttachmentCommand.self, DirectoryCommand.self,
                       AuditCommand.self, SubscriptionsCommand.self, SchemaCommand.self, ScenarioCommand.self, Bench.self, StreamBench.self, FlowBench.self])
 
     /// Runs the command; a usage error in `schema validate` exits with 2, as that command documents.

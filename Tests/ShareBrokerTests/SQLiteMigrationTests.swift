@@ -8,8 +8,12 @@ import Testing
 @Suite("SQLite store: upgrading")
 struct SQLiteMigrationTests {
     /// Turns a current store file back into the version-10 layout: entries and deliveries
-    /// found by message id only, no delivery deadlines (version 12), and no retention (version 14).
+    /// found by message id only, no delivery deadlines (version 12), no retention (version 14)
+    /// and no attachments (version 15).
     private static let downgradeToVersion10 = """
+        DROP TABLE attachment_chunks;
+        DROP TABLE attachments;
+        DROP TABLE message_attachments;
         DROP INDEX messages_retention;
         ALTER TABLE messages DROP COLUMN purged_at;
         DROP TABLE legal_holds;
@@ -63,7 +67,7 @@ struct SQLiteMigrationTests {
         #expect(try await store.messageStatus(id: after.id, sender: .hospitals, now: t0)?.deliveries.map(\.id) == after.deliveries.map(\.id))
         #expect(try await store.isParty(to: before.id, agency: .csc))
         #expect(try await store.isParty(to: after.id, agency: .csc))
-        #expect(try await sqlite3(path, "PRAGMA user_version").output.trimmingCharacters(in: .whitespacesAndNewlines) == "14")
+        #expect(try await sqlite3(path, "PRAGMA user_version").output.trimmingCharacters(in: .whitespacesAndNewlines) == "15")
         await store.close()
     }
 }

@@ -63,7 +63,7 @@ struct SQLiteStoreDurabilityTests {
 
     // A full store refuses the write as unavailable, and what was stored before stays whole.
     @Test func fullStoreFailsCleanly() async throws {
-        try await withStore(maxSizeBytes: 128 * 1024) { store, _ in
+        try await withStore(maxSizeBytes: 160 * 1024) { store, _ in
             var stored: [NewMessage] = []
             var failure: StoreError?
             var failed: NewMessage?
@@ -78,7 +78,7 @@ struct SQLiteStoreDurabilityTests {
                     break
                 }
             }
-            let error = try #require(failure, "64 messages of 8 KiB fitted in 128 KiB")
+            let error = try #require(failure, "64 messages of 8 KiB fitted in 160 KiB")
             let lost = try #require(failed)
             #expect(error.code == .unavailable)
             #expect(!stored.isEmpty)

@@ -37,6 +37,19 @@ struct PayloadsAtRestTests {
         try await broker.client(as: "northshire-hospitals").send("GET", "/v1/messages/\(id)").json?["jws"] as? String
     }
 
+    /// Writes a second payload key and restarts the broker with it as the current key and the
+    /// demo's as a previous one; returns the new key's file.
+    static func rotateToSecondKey(_ broker: TestBroker) async throws -> URL {
+        let newKey = broker.folder.appendingPathComponent("pki/broker-payload-2.key")
+        try FileKeyEncryptionKey.generateFileText().write(to: newKey, atomically: true, encoding: .utf8)
+        try await broker.stop()
+        try broker.editConfiguration { document in
+            document["payloadKeys"] = ["current": "pki/broker-payload-2.key", "previous": ["pki/broker-payload-1.key"]]
+        }
+        try await broker.start()
+        return newKey
+    }
+
     @Test("the demo's broker stores every body sealed: its store file holds no piece of the payload, yet the recipient and the sender get the exact JWS")
     func sealedAtRest() async throws {
         try await withBroker { broker in
@@ -53,13 +66,7 @@ struct PayloadsAtRestTests {
     func rotation() async throws {
         try await withBroker { broker in
             let before = try await Self.publish(broker)
-            let newKey = broker.folder.appendingPathComponent("pki/broker-payload-2.key")
-            try FileKeyEncryptionKey.generateFileText().write(to: newKey, atomically: true, encoding: .utf8)
-            try await broker.stop()
-            try broker.editConfiguration { document in
-                document["payloadKeys"] = ["current": "pki/broker-payload-2.key", "previous": ["pki/broker-payload-1.key"]]
-            }
-            try await broker.start()
+            let newKey = try await Self.rotateToSecondKey(broker)
             let after = try await Self.publish(broker)
             #expect(try await Self.readBack(before.id, broker) == before.jws, "sealed under the old key, read with it as a previous key")
             #expect(try await Self.readBack(after.id, broker) == after.jws)

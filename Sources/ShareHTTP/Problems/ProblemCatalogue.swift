@@ -40,6 +40,7 @@ public enum ProblemCatalogue {
         .auditorsOnly: Entry(status: .forbidden, title: "Auditors only"),
         .auditUnavailable: Entry(status: .serviceUnavailable, title: "Audit log unavailable"),
         .auditLogInconsistent: Entry(status: .serviceUnavailable, title: "Audit log inconsistent"),
+        .attachmentDigestMismatch: Entry(status: .unprocessableContent, title: "Attachment does not match its digest"),
         .storeUnavailable: Entry(status: .serviceUnavailable, title: "Storage unavailable"),
         .shuttingDown: Entry(status: .serviceUnavailable, title: "Broker shutting down"),
     ]

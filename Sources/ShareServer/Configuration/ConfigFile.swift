@@ -44,6 +44,13 @@ struct ConfigFile: Decodable {
         var maxWaitSeconds: Int?
     }
 
+    /// Documents messages reference by digest (see `AttachmentLimits`).
+    struct Attachments: Decodable {
+        var maxBytes: Int?
+        var mediaTypes: [String]?
+        var unreferencedDays: Double?
+    }
+
     struct Delivery: Decodable {
         var visibilityTimeoutSeconds: Double?
         var maxAttempts: Int?
@@ -121,6 +128,7 @@ struct ConfigFile: Decodable {
     var connections: Connections?
     var tls: TLS
     var limits: Limits?
+    var attachments: Attachments?
     var delivery: Delivery?
     var store: Store
     /// Required: the audit trail is always on (ServerSettings says what is missing).

@@ -103,6 +103,20 @@ public struct ServerSettings: Sendable {
             guard (0...300).contains(value) else { throw ConfigurationError("/limits/maxWaitSeconds must be from 0 to 300.") }
             broker.maxWaitSeconds = value
         }
+        if let value = file.attachments?.maxBytes {
+            guard value >= 1 else { throw ConfigurationError("/attachments/maxBytes must be at least 1.") }
+            broker.attachments.maxBytes = value
+        }
+        if let value = file.attachments?.mediaTypes {
+            if let bad = value.first(where: { !$0.contains("/") || $0 != $0.lowercased() || $0.contains(";") }) {
+                throw ConfigurationError("/attachments/mediaTypes must list lowercase media types without parameters, such as \"application/pdf\", not \"\(bad)\".")
+            }
+            broker.attachments.mediaTypes = Set(value)
+        }
+        if let value = file.attachments?.unreferencedDays {
+            guard value > 0 else { throw ConfigurationError("/attachments/unreferencedDays must be more than 0.") }
+            broker.attachments.unreferencedPeriod = value * 86_400
+        }
         if let value = file.delivery?.maxAttempts {
             guard value >= 1 else { throw ConfigurationError("/delivery/maxAttempts must be at least 1.") }
             broker.maxAttempts = value

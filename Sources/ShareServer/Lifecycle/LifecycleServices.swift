@@ -83,7 +83,8 @@ struct ReloadOnHangupService: Service {
 }
 
 /// Runs the broker's timers every `interval`: expiries, response deadlines and exhausted
-/// deliveries, then the ends of retention periods. They are found from stored state, so a
+/// deliveries, then the ends of retention periods, then uploads no message referenced in time.
+/// They are found from stored state, so a
 /// restart loses none of them.
 struct TimerService: Service {
     let broker: Broker
@@ -96,6 +97,7 @@ struct TimerService: Service {
             do {
                 while try await broker.processDueWork() {}
                 while try await broker.processRetention() {}
+                while try await broker.removeUnreferencedAttachments() {}
             } catch {
                 logger.error("Timer work failed; it is retried at the next interval", metadata: ["share.reason": "\(error)"])
             }
