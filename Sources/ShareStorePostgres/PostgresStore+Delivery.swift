@@ -27,7 +27,7 @@ extension PostgresStore {
                                  maxAttempts: Int) async throws -> [StreamCandidate] {
         try await select { [self] connection in
             let rows = try await connection.rows(StreamCandidates(now: now, maxAttempts: maxAttempts, after: sequence, agency: agency,
-                                                                 limit: limit), logger: logger)
+                                                                 limit: limit).query, logger: logger)
             var candidates: [StreamCandidate] = []
             for row in rows {
                 let cells = row.makeRandomAccess()
@@ -93,7 +93,7 @@ extension PostgresStore {
         async throws -> [InboxDelivery] {
         try await write { [self] connection, append in
             let rows = try await connection.rows(Query(now: now, maxAttempts: maxAttempts, after: sequence, agency: agency,
-                                                       limit: limit), logger: logger)
+                                                       limit: limit).query, logger: logger)
             var deliveries: [InboxDelivery] = []
             var counted: [Int: [Int]] = [:]
             for row in rows {
@@ -145,7 +145,14 @@ private let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jw
 /// A recipient's deliveries that may still be handed out (not acknowledged, not expired, not
 /// dead-lettered) and meet a condition, in sequence order: `deliveryColumns` and then more.
 /// Parameters: `$1` now, `$2` the most attempts, `$3` the sequence, `$4` the agency, `$5` the limit.
-private protocol DeliveriesQuery: PreparedQuery {
+///
+/// Sent unnamed, not prepared (`PreparedQuery`): its best plan depends on the values. Planned
+/// with them, it reads the agency's deliveries by `deliveries_stream (recipient, seq)`; a
+/// generic plan, which PostgreSQL adopts for a prepared statement when it looks no dearer,
+/// scans every agency's deliveries in sequence order from `$3` and filters them.
+private protocol DeliveriesQuery: Sendable {
+    static var sql: String { get }
+    var bindings: PostgresBindings { get }
     init(bindings: PostgresBindings)
 }
 
@@ -159,6 +166,8 @@ extension DeliveriesQuery {
         binds.append(limit)
         self.init(bindings: binds)
     }
+
+    var query: PostgresQuery { PostgresQuery(unsafeSQL: Self.sql, binds: bindings) }
 
     /// The statement that reads `extra` after `deliveryColumns` for the deliveries that meet
     /// `condition`, locked as `locking` says.
