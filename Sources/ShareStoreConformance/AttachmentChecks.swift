@@ -20,6 +20,8 @@ enum AttachmentChecks {
                    walkAndReplace),
         StoreCheck("removeUnreferencedAttachments removes old uploads no message holding its content references, and stray chunks",
                    removeUnreferenced),
+        StoreCheck("an upload that a publish references while the removal of unreferenced uploads runs is either kept with the message or refused to it, never lost under it",
+                   publishDuringRemoval),
     ]
 
     /// Stores `chunks` under a fresh upload id and completes it as the hospitals' attachment.
@@ -178,5 +180,23 @@ enum AttachmentChecks {
         #expect(try await chunks(of: old, in: store) == [nil])
         #expect(try await store.attachmentChunk(upload: stray, index: 0) == nil)
         #expect(try await chunks(of: recent, in: store) == [Data("recent".utf8)])
+    }
+
+    static func publishDuringRemoval(_ store: any Store) async throws {
+        for round in 0..<10 {
+            let old = try await upload([Data("round \(round)".utf8)], to: store, at: t0)
+            let message = newMessage(attachments: [old.digest])
+            async let published = store.publish(message)
+            async let removed = store.removeUnreferencedAttachments(uploadedBefore: t0.addingTimeInterval(50), limit: 10)
+            let (outcome, _) = try await (published, removed)
+            let kept = try await store.attachments([old.digest], uploader: .hospitals)
+            if outcome.storedReceipt != nil {
+                #expect(kept.map(\.upload) == [old.upload], "round \(round): the stored message's document is kept")
+                #expect(try await chunks(of: old, in: store) == [Data("round \(round)".utf8)])
+            } else {
+                #expect(outcome == .attachmentsMissing([old.digest]), "round \(round): \(outcome)")
+                #expect(kept.isEmpty)
+            }
+        }
     }
 }
