@@ -85,6 +85,19 @@ struct SelectiveDisclosureTests {
             }
             let entries = try await broker.client(as: "northshire-audit").send("GET", "/v1/audit/entries?messageId=\(id)")
             #expect(!String(decoding: entries.body, as: UTF8.self).contains("NARRATIVE"), "the log holds pointers, never values")
+
+            let school = "received incidentAt and keyAdultGuidance, not incidentNarrative"
+            let query = "/v1/audit/subjects/report?system=northshire-csc&value=CSC-000457"
+            let report = try await broker.client(as: "northshire-audit").send("GET", query)
+            let disclosure = try #require((report.json?["disclosures"] as? [[String: Any]])?.first)
+            let members = (disclosure["recipients"] as? [[String: Any]])?.first { $0["agency"] as? String == "oakfield-primary" }?["members"]
+            #expect((members as? [String: [String]])?["withheld"] == ["/payload/incidentNarrative"])
+            let printable = try await broker.client(as: "northshire-audit").send("GET", query + "&format=html")
+            #expect(String(decoding: printable.body, as: UTF8.self).contains("oakfield-primary: received"))
+            #expect(String(decoding: printable.body, as: UTF8.self).contains(school))
+            let page = try await AuditorWorkspaceTests.page("/workspace/messages/\(id)", on: broker)
+            #expect(page.html.contains(school))
+            #expect(page.html.contains("received all 3 selectively disclosable members"), "social care and the MASH")
         }
     }
 
