@@ -62,16 +62,27 @@ extension SDJWT {
         }
 
         mutating func process(_ value: JSONValue, at pointer: JSONPointer, parent: Int?) throws -> JSONValue {
-            switch value {
+            guard Self.holdsDigests(value) else { return value }
+            return switch value {
             case .object(let members): try object(members, at: pointer, parent: parent)
             case .array(let elements): try array(elements, at: pointer, parent: parent)
             default: value
             }
         }
 
+        /// Whether `value` holds an `_sd` array or an array digest anywhere: the parts that do
+        /// not are kept as they are, without walking them again (most of an envelope).
+        private static func holdsDigests(_ value: JSONValue) -> Bool {
+            switch value {
+            case .object(let members): members["_sd"] != nil || (members.count == 1 && members["..."] != nil) || members.values.contains(where: holdsDigests)
+            case .array(let elements): elements.contains(where: holdsDigests)
+            default: false
+            }
+        }
+
         private mutating func object(_ members: [JSONKey: JSONValue], at pointer: JSONPointer, parent: Int?) throws -> JSONValue {
             var result: [JSONKey: JSONValue] = [:]
-            for (key, value) in members.sorted(by: { $0.key < $1.key }) where key != "_sd" {
+            for (key, value) in members where key != "_sd" {
                 result[key] = try process(value, at: pointer.appending(key.string), parent: parent)
             }
             guard let digests = members["_sd"] else { return .object(result) }

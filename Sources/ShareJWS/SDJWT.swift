@@ -25,29 +25,32 @@ public struct SDJWT: Sendable {
 
     /// Whether `data` is in the SD-JWT form rather than a plain compact JWS: only SD-JWT has `~`.
     public static func isSDJWT(_ data: Data) -> Bool {
-        data.contains(UInt8(ascii: "~"))
+        data.withUnsafeBytes { $0.contains(UInt8(ascii: "~")) }
     }
 
     /// Splits an SD-JWT and decodes its disclosures. Throws `SDJWTError` saying what is wrong.
     public init(compact data: Data) throws {
-        let parts = data.split(separator: UInt8(ascii: "~"), omittingEmptySubsequences: false)
-        guard parts.count >= 2, let last = parts.last, last.isEmpty else {
+        let bytes = [UInt8](data)
+        let tilde = UInt8(ascii: "~")
+        guard let first = bytes.firstIndex(of: tilde), bytes.last == tilde else {
             throw SDJWTError("An SD-JWT is the issuer-signed JWS and its disclosures, each followed by '~'; this one ends with something after the last '~' (a key-binding JWT, which the broker does not take).")
         }
         do {
-            jws = try CompactJWS(compact: Data(parts[0]))
+            jws = try CompactJWS(compact: Data(bytes[..<first]))
         } catch let error as JWSError {
             throw SDJWTError("The issuer-signed part (before the first '~') is not a compact JWS: \(error.reason)")
         }
-        issuerSigned = Data(parts[0])
+        issuerSigned = Data(bytes[..<first])
         var disclosures: [Disclosure] = []
-        for (index, part) in parts.dropFirst().dropLast().enumerated() {
-            disclosures.append(try Self.disclosure(Data(part), number: index + 1))
+        var start = first + 1
+        while start < bytes.count, let end = bytes[start...].firstIndex(of: tilde) {
+            disclosures.append(try Self.disclosure(bytes[start..<end], number: disclosures.count + 1))
+            start = end + 1
         }
         self.disclosures = disclosures
     }
 
-    private static func disclosure(_ bytes: Data, number: Int) throws -> Disclosure {
+    private static func disclosure(_ bytes: ArraySlice<UInt8>, number: Int) throws -> Disclosure {
         let place = "Disclosure \(number) (counting from 1 after the JWS)"
         guard let decoded = Base64URL.decode(bytes: bytes), let array = (try? JSONValue(parsing: decoded))?.arrayValue else {
             throw SDJWTError("\(place) is not base64url-encoded JSON array.")
@@ -62,7 +65,8 @@ public struct SDJWT: Sendable {
             name = text
         }
         let encoded = String(decoding: bytes, as: UTF8.self)
-        return Disclosure(encoded: encoded, digest: digest(of: encoded), name: name, value: array[array.count - 1])
+        return Disclosure(encoded: encoded, digest: Base64URL.encode(Data(SHA256.hash(data: Data(bytes)))), name: name,
+                          value: array[array.count - 1])
     }
 
     /// base64url SHA-256 of a disclosure's text.

@@ -1,5 +1,5 @@
 public import Foundation
-import ShareJWS
+public import ShareJWS
 public import ShareModel
 
 /// What one recipient receives of a stored message: the one decision, made wherever a body is
@@ -31,7 +31,7 @@ public struct RecipientCopy: Sendable, Equatable {
 
     /// The copy of an SD-JWT already reconstructed: a disclosure goes when the rule allows its
     /// place to `kind` and the disclosure holding it (if any) goes too.
-    init(_ sdjwt: SDJWT, _ reconstruction: SDJWT.Reconstruction, rule: DisclosureRule?, for kind: AgencyKind?) {
+    public init(_ sdjwt: SDJWT, _ reconstruction: SDJWT.Reconstruction, rule: DisclosureRule?, for kind: AgencyKind?) {
         var kept: [Bool?] = Array(repeating: nil, count: sdjwt.disclosures.count)
         func keeps(_ index: Int) -> Bool {
             if let known = kept[index] { return known }
