@@ -45,11 +45,14 @@ extension SDJWT {
         let byDigest: [String: Int]
         var seen: Set<String> = []
         var places: [(pointer: JSONPointer, parent: Int?)?]
+        /// How deep each disclosure placed so far is nested in others (1: in the signed payload).
+        var depths: [Int]
 
         init(disclosures: [Disclosure]) {
             self.disclosures = disclosures
             byDigest = Dictionary(disclosures.enumerated().map { ($1.digest, $0) }, uniquingKeysWith: { first, _ in first })
             places = Array(repeating: nil, count: disclosures.count)
+            depths = Array(repeating: 0, count: disclosures.count)
         }
 
         /// The disclosure a digest names (nil for a decoy), once per digest.
@@ -59,6 +62,20 @@ extension SDJWT {
             }
             guard let index = byDigest[digest] else { return nil }
             return index
+        }
+
+        /// Disclosures nested deeper than this are refused: the walk (and every later decision
+        /// about the message) recurses once per level, and no message needs more.
+        static let maxNesting = 16
+
+        /// Records where disclosure `index` goes, refusing one nested too deep.
+        private mutating func place(_ index: Int, at pointer: JSONPointer, parent: Int?) throws {
+            let depth = (parent.map { depths[$0] } ?? 0) + 1
+            guard depth <= Self.maxNesting else {
+                throw SDJWTError("Disclosures are nested more than \(Self.maxNesting) deep; nest fewer inside one another.", at: pointer)
+            }
+            places[index] = (pointer, parent)
+            depths[index] = depth
         }
 
         mutating func process(_ value: JSONValue, at pointer: JSONPointer, parent: Int?) throws -> JSONValue {
@@ -98,7 +115,7 @@ extension SDJWT {
                 guard result[JSONKey(name)] == nil else {
                     throw SDJWTError("Disclosure \(index + 1) discloses '\(name)', which the object already has.", at: place)
                 }
-                places[index] = (place, parent)
+                try self.place(index, at: place, parent: parent)
                 result[JSONKey(name)] = try process(disclosures[index].value, at: place, parent: index)
             }
             return .object(result)
@@ -116,7 +133,7 @@ extension SDJWT {
                     throw SDJWTError("Disclosure \(index + 1) is an object member but its digest stands for an array element.", at: pointer)
                 }
                 let place = pointer.appending(result.count)
-                places[index] = (place, parent)
+                try self.place(index, at: place, parent: parent)
                 result.append(try process(disclosures[index].value, at: place, parent: index))
             }
             return .array(result)

@@ -89,6 +89,11 @@ struct SelectiveDisclosurePolicyTests {
                 (error as? SDJWTError)?.reason.contains(words) == true
             }
         }
+        for (depth, accepted) in [(16, true), (17, false)] {
+            let document = (0..<depth).reduce("1") { inner, _ in #"{"a": \#(inner)}"# }
+            let body = try Self.sdjwt(#"{"payload": \#(document)}"#, (1...depth).map { JSONPointer(["payload"] + Array(repeating: "a", count: $0)) })
+            #expect(((try? SDJWT(compact: body).reconstruct()) != nil) == accepted, "disclosures nested \(depth) deep")
+        }
         let reconstructed = try signed(#"{"_sd_alg": "sha-256", "payload": {"_sd": ["\#(digest)", "decoy"]}}"#, [member]).reconstruct()
         #expect(reconstructed.document == .object(["payload": .object(["name": .string("value")])]))
         #expect(reconstructed.places.map(\.pointer.description) == ["/payload/name"])
