@@ -238,6 +238,13 @@ let package = Package(
             path: "Benchmarks/StoreBench",
             swiftSettings: strictSettings
         ),
+        // The selective disclosure benchmark (Benchmarks/DisclosureBench); not a product.
+        .executableTarget(
+            name: "disclosure-bench",
+            dependencies: ["ShareBroker", "ShareJWS", "ShareModel", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Benchmarks/DisclosureBench",
+            swiftSettings: strictSettings
+        ),
         // The schema validation benchmark (Benchmarks/SchemaBench); not a product.
         .executableTarget(
             name: "schema-bench",

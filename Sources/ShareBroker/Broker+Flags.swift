@@ -103,7 +103,7 @@ extension Broker {
     /// The envelopes of stored messages (the broker checked each when it was published).
     func storedEnvelopes(_ ids: [UUID]) async throws -> [Envelope] {
         try await store.storedMessages(ids).compactMap { message in
-            guard let document = try? JSONValue(parsing: try CompactJWS(compact: message.jws).payload),
+            guard let document = try? SignedBody(message.jws).opened().document,
                   case .success(let envelope) = EnvelopeReader().read(document) else { return nil }
             return envelope
         }

@@ -101,7 +101,7 @@ extension Broker {
         guard body.count <= configuration.maxMessageBytes else {
             throw BrokerError(.tooLarge, "The message is \(body.count) bytes; the limit is \(configuration.maxMessageBytes). Share large documents by reference.")
         }
-        let (envelope, document, signer) = try verifiedEnvelope(body, from: agency)
+        let (envelope, document, signer, opened) = try verifiedEnvelope(body, from: agency)
         let now = clock.now()
         do {
             if let retiredAt = signer.retiredAt, retiredAt <= now {
@@ -119,7 +119,7 @@ extension Broker {
             try await refuseUnknownReconsidered(envelope, at: now)
             try await refuseUnknownFlagEnd(envelope)
             try await refuseUnuploadedAttachments(envelope)
-            return .new(newMessage(envelope, jws: body, decision: decision, receivedAt: now))
+            return .new(newMessage(envelope, jws: body, decision: decision, receivedAt: now, opened: opened))
         } catch let refusal as PolicyRefusal {
             if let receipt = try await replayedReceipt(of: envelope.id, jws: body) { return .replay(receipt) }
             try await recordRefusal(refusal, by: agency, at: now, of: envelope)
@@ -169,15 +169,12 @@ extension Broker {
         BrokerError(.idConflict, "Message id \(id.lowercasedString) is taken, so this message was not stored. Give every new message a new random id (UUID version 4); to retry a publish whose answer was lost, resend the identical bytes.")
     }
 
-    /// Checks the JWS and its signer, and reads the envelope.
-    private func verifiedEnvelope(_ body: Data, from agency: Agency) throws -> (Envelope, JSONValue, Directory.Signer) {
-        let jws: CompactJWS
+    /// Checks the JWS (or the SD-JWT: its JWS and its disclosures, see `SignedBody`) and its
+    /// signer, and reads the envelope (for an SD-JWT, the envelope with every disclosure put back).
+    private func verifiedEnvelope(_ body: Data, from agency: Agency) throws -> (Envelope, JSONValue, Directory.Signer, OpenedBody) {
+        let signed = try SignedBody(body)
+        let jws = signed.jws
         let kid: String
-        do {
-            jws = try CompactJWS(compact: body)
-        } catch let error as JWSError {
-            throw BrokerError(.malformedMessage, "The body is not a JWS in compact serialization: \(error.reason)")
-        }
         do {
             kid = try jws.requireES256()
         } catch let error as JWSError {
@@ -191,12 +188,8 @@ extension Broker {
         } catch {
             throw BrokerError(.badSignature, "The signature does not verify with key '\(kid)': the message was changed after signing, or signed with another key.")
         }
-        let document: JSONValue
-        do {
-            document = try JSONValue(parsing: jws.payload)
-        } catch {
-            throw BrokerError(.malformedMessage, "The signed payload must be the envelope as one JSON object. \(error)")
-        }
+        let opened = try signed.opened()
+        let document = opened.document
         guard document.objectValue != nil else {
             throw BrokerError(.malformedMessage, "The signed payload must be the envelope as one JSON object, not a JSON \(document.typeName).")
         }
@@ -223,7 +216,16 @@ extension Broker {
         guard signer.agency == envelope.sender else {
             throw BrokerError(.keyNotSenders, "Key '\(kid)' belongs to agency '\(signer.agency)', not to the sender '\(envelope.sender)'. Sign with one of your own agency's keys.")
         }
-        return (envelope, document, signer)
+        try refuseUnruledDisclosures(opened, type: envelope.type)
+        return (envelope, document, signer, opened)
+    }
+
+    /// Refuses disclosures in a message whose type's policy names no `selectiveDisclosure`:
+    /// nobody could be given them, which is surely not what the sender meant.
+    private func refuseUnruledDisclosures(_ opened: OpenedBody, type: MessageType) throws {
+        guard let first = opened.places.first, let rule = policy.rule(for: type), rule.selectiveDisclosure == nil else { return }
+        throw BrokerError(.invalidDisclosures, "The sharing policy for '\(type)' says nothing about selectively disclosable members ('selectiveDisclosure'), so no recipient could be given them. Send the message as a plain JWS, or ask for the policy to name what each kind of recipient may see.",
+                          problems: [ValidationProblem(pointer: first, message: "Disclosable here, but the policy gives this type no selective disclosure.")])
     }
 
     /// Refuses (422, each date's pointer) a payload whose dates contradict the deadline they
@@ -256,7 +258,9 @@ extension Broker {
     /// events (each `routed` entry says why its recipient receives it: by which subscription, or
     /// in place of a school; neither for one addressed directly). A recipient with a delivery
     /// stream open has its delivery handed out here, once, for all its streams (see `StreamRegistry`).
-    func newMessage(_ envelope: Envelope, jws: Data, decision: RoutingDecision, receivedAt: Date) -> NewMessage {
+    /// For an SD-JWT (`opened`), each `routed` entry names the disclosures its recipient
+    /// receives and those withheld from it (`RecipientCopy`), by pointer, never by value.
+    func newMessage(_ envelope: Envelope, jws: Data, decision: RoutingDecision, receivedAt: Date, opened: OpenedBody? = nil) -> NewMessage {
         let digest = Data(SHA256.hash(data: jws))
         let streaming = streams.streaming(among: decision.recipients)
         let hiddenUntil = receivedAt.addingTimeInterval(configuration.visibilityTimeout)
@@ -269,10 +273,14 @@ extension Broker {
             messageDigest: digest.base64EncodedString(), messageType: envelope.type.description, area: envelope.area,
             disclosure: envelope.disclosure, subjects: subjectTokens.tokens(of: envelope),
             inReplyTo: envelope.inReplyTo, respondBy: decision.respondBy)
+        let disclosureRule = policy.rule(for: envelope.type)?.selectiveDisclosure
         let routed = deliveries.map {
             let route = (decision.routes[$0.recipient] ?? .direct).recorded
+            let copy = opened?.copy(rule: disclosureRule, for: directory.agencies[$0.recipient]?.kind)
             return EventRecord(kind: .routed, at: receivedAt, agency: envelope.sender, messageID: envelope.id, deliveryID: $0.id,
-                               recipient: $0.recipient, rule: route.rule, subscriptionID: route.subscriptionID, dueBy: $0.dueBy)
+                               recipient: $0.recipient, rule: route.rule, subscriptionID: route.subscriptionID, dueBy: $0.dueBy,
+                               disclosed: copy.map { $0.disclosed.map(\.description).sorted() },
+                               withheld: copy.map { $0.withheld.map(\.description).sorted() })
         }
         let delivered = deliveries.filter { $0.handedOutUntil != nil }.map {
             EventRecord(kind: .delivered, at: receivedAt, agency: $0.recipient, messageID: envelope.id, deliveryID: $0.id, attempt: 1)

@@ -34,14 +34,14 @@ extension Broker {
             let handedOut = candidates.prefix(while: \.handedOutAtPublish).map(\.delivery)
             if !handedOut.isEmpty || candidates.isEmpty {
                 metrics.countHandedOut(handedOut.count, by: .stream)
-                return handedOut
+                return recipientCopies(handedOut, for: agency)
             }
             let deliveries = try await store.streamDeliveries(
                 for: agency, after: sequence, limit: limit, now: clock.now(), visibilityTimeout: configuration.visibilityTimeout,
                 maxAttempts: configuration.maxAttempts)
             metrics.countHandedOut(deliveries.count, by: .stream)
             logHandedOut(deliveries, to: agency, by: "stream")
-            return deliveries
+            return recipientCopies(deliveries, for: agency)
         } catch {
             throw storeFailure(error)
         }

@@ -34,6 +34,9 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
         public static let keyNotSenders = Code("key-not-senders")
         /// The envelope is missing fields or has badly formed values.
         public static let invalidEnvelope = Code("invalid-envelope")
+        /// An SD-JWT's disclosures break RFC 9901, lie outside the envelope's `payload`, or are
+        /// sent for a type whose policy says nothing about selective disclosure.
+        public static let invalidDisclosures = Code("invalid-disclosures")
         /// The envelope's `type` names no schema in the broker's catalogue.
         public static let unknownMessageType = Code("unknown-message-type")
         /// The sharing policy does not allow this message or subscription.
@@ -75,7 +78,7 @@ public struct BrokerError: Error, Sendable, CustomStringConvertible {
 
         public static let allCases: [Code] = [
             .certificateRequired, .unknownAgency, .certificateRevoked, .agencySuspended, .senderMismatch, .malformedMessage,
-            .unsupportedSignature, .unknownKey, .signingKeyRetired, .badSignature, .keyNotSenders, .invalidEnvelope, .unknownMessageType,
+            .unsupportedSignature, .unknownKey, .signingKeyRetired, .badSignature, .keyNotSenders, .invalidEnvelope, .invalidDisclosures, .unknownMessageType,
             .policyRefused, .invalidSubscription, .webhooksUnavailable,
             .invalidRecipients,
             .expired, .idConflict, .tooLarge, .unsupportedMediaType, .badRequest, .calendarNotCovered, .notFound, .messagePurged, .auditorsOnly,

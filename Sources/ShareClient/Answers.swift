@@ -49,7 +49,8 @@ public struct Delivery: Sendable, Codable, Equatable {
     public let messageId: UUID
     public let type: String
     public let sender: String
-    /// The JWS exactly as the sender signed it; verify it with `DeliveryVerifier`.
+    /// The JWS exactly as the sender signed it (for an SD-JWT, with the disclosures this
+    /// recipient may see); verify it with `DeliveryVerifier`.
     public let jws: String
     public let attempt: Int
     public let createdAt: String

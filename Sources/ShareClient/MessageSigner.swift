@@ -33,6 +33,24 @@ public struct MessageSigner {
     public func sign(envelope: Data) throws -> String {
         try ES256.sign(payload: envelope, with: key, kid: kid)
     }
+
+    /// An SD-JWT (RFC 9901, no key binding) of the envelope, signed once, in which each member
+    /// at a pointer in `disclosable` (such as `/payload/incidentNarrative`; only members inside
+    /// `payload` are accepted by the broker) is a disclosure with a random 128-bit salt, so that
+    /// the broker can hand each recipient only those its policy allows.
+    public func sign(envelope: Data, disclosable: [String]) throws -> String {
+        let document: JSONValue
+        do {
+            document = try JSONValue(parsing: envelope)
+        } catch {
+            throw ShareClientError(status: nil, problem: nil, reason: "The envelope is not JSON: \(error)")
+        }
+        do {
+            return try SDJWT.issue(document, disclosable: disclosable.map(JSONPointer.init(stringLiteral:)), key: key, kid: kid)
+        } catch let error as SDJWTError {
+            throw ShareClientError(status: nil, problem: nil, reason: error.reason)
+        }
+    }
 }
 
 /// Checks that a delivery was signed by a key the directory lists for its sender, so a
@@ -55,12 +73,16 @@ public struct DeliveryVerifier: Sendable {
         self.keys = keys
     }
 
-    /// The verified envelope bytes. Throws `ShareClientError` if the signature, key or sender is wrong.
+    /// The verified envelope bytes; for an SD-JWT, the envelope with the disclosures received
+    /// put back (each checked against the signed digests). Throws `ShareClientError` if the
+    /// signature, key, sender or a disclosure is wrong.
     public func verify(_ delivery: Delivery) throws -> Data {
         func refuse(_ reason: String) -> ShareClientError {
             ShareClientError(status: nil, problem: nil, reason: "Delivery \(delivery.id): \(reason)")
         }
-        let jws = try CompactJWS(compact: Data(delivery.jws.utf8))
+        let body = Data(delivery.jws.utf8)
+        let sdjwt = SDJWT.isSDJWT(body) ? try SDJWT(compact: body) : nil
+        let jws = try sdjwt?.jws ?? CompactJWS(compact: body)
         let kid = try jws.requireES256()
         guard let signer = keys[kid] else { throw refuse("no directory key has kid '\(kid)'.") }
         guard signer.agency == delivery.sender else {
@@ -74,6 +96,11 @@ public struct DeliveryVerifier: Sendable {
         } catch {
             throw refuse("the signature does not verify.")
         }
-        return jws.payload
+        guard let sdjwt else { return jws.payload }
+        do {
+            return JSONWriter.data(try sdjwt.reconstruct().document)
+        } catch let error as SDJWTError {
+            throw refuse("its disclosures do not fit the signed payload: \(error.reason)")
+        }
     }
 }

@@ -78,9 +78,11 @@ public final class ShareClient: Sendable {
         }
     }
 
-    /// Publishes a compact JWS. Returns the broker's answer (the first answer again for an identical resend).
+    /// Publishes a compact JWS, or an SD-JWT (`MessageSigner.sign(envelope:disclosable:)`). Returns
+    /// the broker's answer (the first answer again for an identical resend).
     public func publish(jws: String) async throws -> PublishAnswer {
-        try decode(try await send("POST", "/v1/messages", body: Data(jws.utf8), contentType: "application/jose"), expect: 201)
+        let contentType = jws.utf8.contains(UInt8(ascii: "~")) ? "application/sd-jwt" : "application/jose"
+        return try decode(try await send("POST", "/v1/messages", body: Data(jws.utf8), contentType: contentType), expect: 201)
     }
 
     /// Publishes several messages in one request; each is accepted or refused on its own.

@@ -12,10 +12,11 @@ public enum ES256 {
         }
     }
 
-    /// Signs `payload` and returns the compact serialization, with header `{"alg":"ES256","kid":…,"typ":"JOSE"}`.
-    public static func sign(payload: Data, with key: P256.Signing.PrivateKey, kid: String) throws -> String {
+    /// Signs `payload` and returns the compact serialization, with header `{"alg":"ES256","kid":…,"typ":…}`
+    /// (`typ` "JOSE" unless given).
+    public static func sign(payload: Data, with key: P256.Signing.PrivateKey, kid: String, type: String = "JOSE") throws -> String {
         let header = try JSONSerialization.data(
-            withJSONObject: ["alg": "ES256", "kid": kid, "typ": "JOSE"], options: [.sortedKeys])
+            withJSONObject: ["alg": "ES256", "kid": kid, "typ": type], options: [.sortedKeys])
         let signingInput = Base64URL.encode(header) + "." + Base64URL.encode(payload)
         let signature = try key.signature(for: Data(signingInput.utf8))
         return signingInput + "." + Base64URL.encode(signature.rawRepresentation)

@@ -111,13 +111,19 @@ public struct EventRecord: Sendable, Equatable, Codable {
     /// For `attachment-uploaded` and `attachment-retrieved`: the document's digest
     /// (`sha-256:` and lowercase hex), never its content.
     public let attachment: String?
+    /// For `routed` of an SD-JWT message: where (JSON Pointers into the envelope, never values)
+    /// the selectively disclosable members the recipient receives are; empty when none.
+    public let disclosed: [String]?
+    /// For `routed` of an SD-JWT message: where the disclosable members withheld from the recipient are.
+    public let withheld: [String]?
 
     public init(kind: Kind, at: Date, agency: AgencyID, messageID: UUID? = nil, deliveryID: UUID? = nil,
                 recipient: AgencyID? = nil, recipients: [AgencyID]? = nil, messageDigest: String? = nil, messageType: String? = nil,
                 area: String? = nil, disclosure: Disclosure? = nil, attempt: Int? = nil, query: String? = nil,
                 subjects: [String]? = nil, rule: String? = nil, subscriptionID: UUID? = nil, policyDigest: String? = nil,
                 certificate: String? = nil, inReplyTo: UUID? = nil, respondBy: Date? = nil, dueBy: Date? = nil,
-                setting: String? = nil, flags: [UUID]? = nil, attachment: String? = nil) {
+                setting: String? = nil, flags: [UUID]? = nil, attachment: String? = nil, disclosed: [String]? = nil,
+                withheld: [String]? = nil) {
         self.kind = kind
         self.at = at
         self.agency = agency
@@ -142,11 +148,14 @@ public struct EventRecord: Sendable, Equatable, Codable {
         self.setting = setting
         self.flags = flags
         self.attachment = attachment
+        self.disclosed = disclosed
+        self.withheld = withheld
     }
 
     private enum CodingKeys: String, CodingKey {
         case kind, at, agency, messageID, deliveryID, recipient, recipients, messageDigest, messageType, area, disclosure, attempt, query
         case subjects, rule, subscriptionID, policyDigest, certificate, inReplyTo, respondBy, dueBy, setting, flags, attachment
+        case disclosed, withheld
     }
 
     /// Encodes every present field; ids are written in lowercase, as the API writes them.
@@ -176,6 +185,8 @@ public struct EventRecord: Sendable, Equatable, Codable {
         try container.encodeIfPresent(setting, forKey: .setting)
         try container.encodeIfPresent(flags?.map(\.lowercasedString), forKey: .flags)
         try container.encodeIfPresent(attachment, forKey: .attachment)
+        try container.encodeIfPresent(disclosed, forKey: .disclosed)
+        try container.encodeIfPresent(withheld, forKey: .withheld)
     }
 
     /// The canonical bytes stored for this event: what `encode(to:)` writes with
@@ -189,6 +200,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         entry.add("attempt", attempt)
         entry.add("certificate", certificate)
         entry.add("deliveryID", deliveryID)
+        entry.add("disclosed", disclosed.map { .array($0.map(JSONValue.string)) })
         if let disclosure { entry.add("disclosure", object: disclosure.write) }
         entry.add("dueBy", dueBy.map(Timestamp.format))
         entry.add("flags", flags.map { .array($0.map { .string($0.lowercasedString) }) })
@@ -206,6 +218,7 @@ public struct EventRecord: Sendable, Equatable, Codable {
         entry.add("setting", setting)
         entry.add("subjects", subjects.map { .array($0.map(JSONValue.string)) })
         entry.add("subscriptionID", subscriptionID)
+        entry.add("withheld", withheld.map { .array($0.map(JSONValue.string)) })
         return entry.finish()
     }
 

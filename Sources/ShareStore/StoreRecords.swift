@@ -151,6 +151,12 @@ public struct InboxDelivery: Sendable, Equatable {
         self.respondBy = respondBy
         self.dueBy = dueBy
     }
+
+    /// The same delivery with another body (opened from its sealed form, or a recipient's copy).
+    public func replacingJWS(_ jws: Data) -> InboxDelivery {
+        InboxDelivery(id: id, sequence: sequence, messageID: messageID, type: type, sender: sender, jws: jws, attempt: attempt,
+                      createdAt: createdAt, deliveredAt: deliveredAt, expiresAt: expiresAt, respondBy: respondBy, dueBy: dueBy)
+    }
 }
 
 /// The state of one delivery as its sender may see it.
@@ -240,6 +246,12 @@ public struct RetrievedMessage: Sendable, Equatable {
         self.respondBy = respondBy
         self.jws = jws
         self.purgedAt = purgedAt
+    }
+
+    /// The same message with another body (opened from its sealed form, or a recipient's copy).
+    public func replacingJWS(_ jws: Data) -> RetrievedMessage {
+        RetrievedMessage(id: id, type: type, sender: sender, receivedAt: receivedAt, expiresAt: expiresAt, respondBy: respondBy,
+                         jws: jws, purgedAt: purgedAt)
     }
 }
 

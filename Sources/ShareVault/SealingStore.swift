@@ -279,17 +279,11 @@ public final class SealingStore: Store {
     }
 
     private func open(_ delivery: InboxDelivery) async throws -> InboxDelivery {
-        let jws = try await vault { try await keys.open(delivery.jws, messageID: delivery.messageID) }
-        return InboxDelivery(id: delivery.id, sequence: delivery.sequence, messageID: delivery.messageID, type: delivery.type,
-                             sender: delivery.sender, jws: jws, attempt: delivery.attempt, createdAt: delivery.createdAt,
-                             deliveredAt: delivery.deliveredAt, expiresAt: delivery.expiresAt, respondBy: delivery.respondBy,
-                             dueBy: delivery.dueBy)
+        delivery.replacingJWS(try await vault { try await keys.open(delivery.jws, messageID: delivery.messageID) })
     }
 
     private func open(_ message: RetrievedMessage) async throws -> RetrievedMessage {
-        let jws = try await vault { try await keys.open(message.jws, messageID: message.id) }
-        return RetrievedMessage(id: message.id, type: message.type, sender: message.sender, receivedAt: message.receivedAt,
-                                expiresAt: message.expiresAt, respondBy: message.respondBy, jws: jws, purgedAt: message.purgedAt)
+        message.replacingJWS(try await vault { try await keys.open(message.jws, messageID: message.id) })
     }
 
     private func open(_ message: DueMessage) async throws -> DueMessage {

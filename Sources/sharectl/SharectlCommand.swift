@@ -81,14 +81,27 @@ func envelopeBytes(_ path: String) throws -> Data {
 
 struct Sign: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Sign an envelope file and print the compact JWS (to post with curl).")
+        abstract: "Sign an envelope file and print the compact JWS, or the SD-JWT with --disclosable (to post with curl).")
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var disclosure: DisclosableOption
     @Argument(help: "The envelope JSON file. Missing id, sentAt and expiresAt (except for a record such as a decision not to share) are filled in.")
     var envelope: String
 
     func run() async throws {
-        print(try connection.signer().sign(envelope: try envelopeBytes(envelope)))
+        print(try disclosure.sign(try envelopeBytes(envelope), with: try connection.signer()))
+    }
+}
+
+/// `--disclosable POINTER` (repeatable): the payload members to make selectively disclosable.
+struct DisclosableOption: ParsableArguments {
+    @Option(name: .customLong("disclosable"),
+            help: "A payload member to make selectively disclosable, as a JSON Pointer such as /payload/incidentNarrative (repeat for more): the message is then an SD-JWT, and the broker gives each recipient only the members its policy allows.")
+    var pointers: [String] = []
+
+    /// The compact JWS of `envelope`, or its SD-JWT when members are named.
+    func sign(_ envelope: Data, with signer: MessageSigner) throws -> String {
+        pointers.isEmpty ? try signer.sign(envelope: envelope) : try signer.sign(envelope: envelope, disclosable: pointers)
     }
 }
 
@@ -97,11 +110,12 @@ struct Publish: AsyncParsableCommand {
         abstract: "Sign an envelope file with your signing key and publish it.")
 
     @OptionGroup var connection: ConnectionOptions
+    @OptionGroup var disclosure: DisclosableOption
     @Argument(help: "The envelope JSON file. Missing id, sentAt and expiresAt (except for a record such as a decision not to share) are filled in.")
     var envelope: String
 
     func run() async throws {
-        let jws = try connection.signer().sign(envelope: try envelopeBytes(envelope))
+        let jws = try disclosure.sign(try envelopeBytes(envelope), with: try connection.signer())
         let answer = try await reportingFailures { try await connection.withClient { try await $0.publish(jws: jws) } }
         try printJSON(answer)
     }

@@ -25,6 +25,8 @@ struct EventEntryEncodingTests {
                     subscriptionID: UUID()),
         EventRecord(kind: .routed, at: t0, agency: .hospitals, messageID: UUID(), deliveryID: UUID(), recipient: .csc,
                     rule: "educatedAtHome"),
+        EventRecord(kind: .routed, at: t0, agency: .police, messageID: UUID(), deliveryID: UUID(), recipient: .csc,
+                    disclosed: ["/payload/incidentAt", "/payload/a~1b"], withheld: ["/payload/incidentNarrative"]),
         EventRecord(kind: .delivered, at: t0.addingTimeInterval(0.5), agency: .csc, messageID: UUID(), deliveryID: UUID(), attempt: 3),
         EventRecord(kind: .auditQueried, at: t0, agency: .police, query: "entries fromIndex=0 limit=100 \(awkward)"),
         EventRecord(kind: .refused, at: t0, agency: .police, messageID: UUID(), messageType: "x/1", rule: "senders",

@@ -82,6 +82,30 @@ struct OpenAPIAnswerTests {
             try await answers.check()
         }
     }
+
+    @Test("the answers about an SD-JWT message (each recipient's copy, the routed entries, the report, a refusal) match the document")
+    func selectiveDisclosureAnswersMatch() async throws {
+        try await withBroker { broker in
+            var answers = RecordedAnswers(folder: broker.folder)
+            let envelope = try SelectiveDisclosureTests.notification(broker)
+            let sdjwt = try broker.signer(for: "northshire-police").sign(envelope: envelope, disclosable: SelectiveDisclosureTests.disclosable)
+            let published = try await broker.postJWS(sdjwt, as: "northshire-police", contentType: "application/sd-jwt")
+            try answers.add(published, "POST", "/v1/messages", expecting: 201)
+            let message = try #require(published.json?["id"] as? String)
+            let school = try broker.client(as: "oakfield-primary")
+            try answers.add(try await school.send("GET", "/v1/inbox"), "GET", "/v1/inbox", expecting: 200)
+            try answers.add(try await school.send("GET", "/v1/messages/\(message)"), "GET", "/v1/messages/{id}", expecting: 200)
+            let auditor = try broker.client(as: "northshire-audit")
+            try answers.add(try await auditor.send("GET", "/v1/audit/entries?messageId=\(message)"), "GET", "/v1/audit/entries", expecting: 200)
+            try answers.add(try await auditor.send("GET", "/v1/audit/subjects/report?system=northshire-csc&value=CSC-000457"),
+                            "GET", "/v1/audit/subjects/report", expecting: 200)
+            let outside = try broker.signer(for: "northshire-police").sign(envelope: try SelectiveDisclosureTests.notification(broker),
+                                                                            disclosable: ["/subject/name"])
+            try answers.add(try await broker.postJWS(outside, as: "northshire-police", contentType: "application/sd-jwt"),
+                            "POST", "/v1/messages", expecting: 422)
+            try await answers.check()
+        }
+    }
 }
 
 /// The JSON of the first delivery `agency`'s stream sends, as curl receives it.

@@ -76,6 +76,8 @@ struct AuditEntries: Decodable {
             let rule: String?
             let policyDigest: String?
             let subscriptionID: String?
+            let disclosed: [String]?
+            let withheld: [String]?
         }
 
         let index: Int

@@ -16,6 +16,8 @@ public struct SubjectReport: Sendable, Encodable {
         /// The subscription it was found by; absent when the message named it in `to` (and in
         /// entries recorded before the broker named subscriptions).
         public let subscriptionId: String?
+        /// For a message sent as an SD-JWT: the disclosable members it received and those withheld.
+        public let members: DisclosedMembers?
     }
 
     public struct Disclosed: Sendable, Encodable {
@@ -140,7 +142,8 @@ public struct SubjectReport: Sendable, Encodable {
                     agency: recipient.rawValue,
                     firstDeliveredAt: mine.first { $0.event.kind == .delivered }?.event.at,
                     acknowledgedAt: mine.first { $0.event.kind == .acknowledged }?.event.at, dueBy: routed[recipient]?.dueBy,
-                    subscriptionId: routed[recipient]?.subscriptionID?.lowercasedString)
+                    subscriptionId: routed[recipient]?.subscriptionID?.lowercasedString,
+                    members: DisclosedMembers(received: routed[recipient]?.disclosed, withheld: routed[recipient]?.withheld))
             }
         }
     }

@@ -100,7 +100,7 @@ struct NoticeWriter {
 
     private func write(type: String, about message: DueMessage, to recipients: [AgencyID], at now: Date,
                        rationale: String, payload: [JSONKey: JSONValue]) throws -> Notice {
-        let original = try JSONValue(parsing: try CompactJWS(compact: message.jws).payload)
+        let original = try SignedBody(message.jws).opened().document
         return try write(
             type: type, subject: original["subject"] ?? .object([:]), area: message.area, to: recipients, at: now,
             consentReason: "A notice from the broker to an agency about its own message; no information about the subject is newly shared.",

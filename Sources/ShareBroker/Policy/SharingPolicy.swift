@@ -38,6 +38,9 @@ public struct SharingPolicy: Sendable {
         public let queriedBy: Set<AgencyKind>
         /// How long a message's content is kept once it is settled (see `Retention`); nil: for ever.
         public var retention: TimeInterval? = nil
+        /// Which selectively disclosable payload members each recipient kind receives; nil when
+        /// the type takes no SD-JWT messages (see `DisclosureRule`).
+        public var selectiveDisclosure: DisclosureRule? = nil
 
         /// Whether the type is a record delivered to nobody.
         public var isRecord: Bool { routing == [.record] }
@@ -107,12 +110,16 @@ public struct SharingPolicy: Sendable {
             throw PolicyError(pointer: pointer, "Each type's policy must be an object with senders, recipients, routing and consent.")
         }
         let known: Set<JSONKey> = ["senders", "recipients", "routing", "consent", "maxExpiryDays", "request", "failureNoticesTo",
-                                   "deliveryDeadline", "educatedAtHome", "queriedBy", "retentionDays", "$comment"]
+                                   "deliveryDeadline", "educatedAtHome", "queriedBy", "retentionDays", "selectiveDisclosure", "$comment"]
         for key in object.keys.sorted() where !known.contains(key) {
-            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request, failureNoticesTo, deliveryDeadline, educatedAtHome, queriedBy and retentionDays.")
+            throw PolicyError(pointer: pointer.appending(key.string), "'\(key)' is not a policy field; a type has senders, recipients, routing, consent, maxExpiryDays, request, failureNoticesTo, deliveryDeadline, educatedAtHome, queriedBy, retentionDays and selectiveDisclosure.")
         }
         var rule = try unretained(object, at: pointer)
         rule.retention = try retention(object, at: pointer)
+        if let value = object["selectiveDisclosure"] {
+            rule.selectiveDisclosure = try DisclosureRule(parsing: value, recipients: rule.recipients,
+                                                          at: pointer.appending("selectiveDisclosure"))
+        }
         return rule
     }
 

@@ -45,6 +45,8 @@ public struct SubjectTimeline: Sendable {
         /// For an information request: when this recipient first answered it (a message in this
         /// timeline whose `inReplyTo` names the request).
         public var answeredAt: Date?
+        /// For a message sent as an SD-JWT: the disclosable members it received and those withheld.
+        public var members: DisclosedMembers?
 
         /// Past its `dueBy` (at `now`) without an acknowledgement in time.
         public func isOverdue(at now: Date) -> Bool {
@@ -169,7 +171,8 @@ public struct SubjectTimeline: Sendable {
         if event.kind == .routed, let recipient = event.recipient, let id = event.deliveryID {
             owners[id] = (index, item.deliveries.count)
             item.deliveries.append(Delivery(recipient: recipient, reason: Route(recordedIn: event).map(Delivery.Reason.route),
-                                            dueBy: event.dueBy))
+                                            dueBy: event.dueBy,
+                                            members: DisclosedMembers(received: event.disclosed, withheld: event.withheld)))
             return
         }
         guard let id = event.deliveryID, let owner = owners[id], owner.item == index else {

@@ -24,6 +24,7 @@ public enum ProblemCatalogue {
         .badSignature: Entry(status: .unprocessableContent, title: "Signature does not verify"),
         .keyNotSenders: Entry(status: .unprocessableContent, title: "Signing key belongs to another agency"),
         .invalidEnvelope: Entry(status: .unprocessableContent, title: "Message does not match its schema"),
+        .invalidDisclosures: Entry(status: .unprocessableContent, title: "Selective disclosures do not fit"),
         .unknownMessageType: Entry(status: .unprocessableContent, title: "Unknown message type"),
         .policyRefused: Entry(status: .forbidden, title: "Refused by the sharing policy"),
         .invalidSubscription: Entry(status: .unprocessableContent, title: "Invalid subscription"),

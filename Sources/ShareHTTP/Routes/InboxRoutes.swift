@@ -54,7 +54,8 @@ struct AcknowledgeManyRequest: Decodable {
 
 
 /// A delivery as JSON, the same wherever the broker hands one out (inbox, stream, webhook):
-/// its id, message id, type, sender, the JWS exactly as the sender signed it, the attempt and
+/// its id, message id, type, sender, the JWS exactly as the sender signed it (for an SD-JWT, with
+/// only the disclosures the recipient may see: `RecipientCopy`), the attempt and
 /// the times (`respondBy` for an information request: when the broker expects answers; `dueBy`
 /// for a type with a delivery deadline: when it expects the acknowledgement). Written directly,
 /// as it is written for every delivery.

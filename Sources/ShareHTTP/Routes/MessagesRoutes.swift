@@ -21,8 +21,8 @@ struct MessagesRoutes {
 
     @Sendable func publish(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         let agency = try context.caller()
-        guard request.mediaType == "application/jose" else {
-            throw BrokerError(.unsupportedMediaType, "Send the message as a compact JWS with 'Content-Type: application/jose' (got '\(request.headers[.contentType] ?? "none")').")
+        guard request.mediaType == "application/jose" || request.mediaType == "application/sd-jwt" else {
+            throw BrokerError(.unsupportedMediaType, "Send the message as a compact JWS with 'Content-Type: application/jose', or as an SD-JWT with 'Content-Type: application/sd-jwt' (got '\(request.headers[.contentType] ?? "none")').")
         }
         let body = try await request.readBody(upTo: broker.configuration.maxMessageBytes, what: "message")
         // Whitespace after the JWS (a file's final newline, sent by `curl --data-binary @file`) is

@@ -11,6 +11,7 @@ enum SubjectReportPage {
             let recipients = item.recipients.map { recipient in
                 "\(escape(recipient.agency)): received \(time(recipient.firstDeliveredAt)), acknowledged \(time(recipient.acknowledgedAt))"
                     + (recipient.dueBy.map { ", due by \(time($0))" } ?? "")
+                    + (recipient.members.map { "; \(escape($0.words))" } ?? "")
             }.joined(separator: "<br>")
             return """
                 <tr id="\(anchor(item.messageId))"><td>\(time(item.sharedAt))</td><td>\(escape(item.sharedBy))</td><td>\(escape(item.type))\(answerNote(item))</td>

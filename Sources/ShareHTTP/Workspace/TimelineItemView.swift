@@ -113,6 +113,7 @@ struct TimelineItemView {
         }
         if delivery.handOuts > 1 { parts.append("handed out \(delivery.handOuts) times") }
         if delivery.retrievals > 0 { parts.append("read again \(delivery.retrievals) time\(delivery.retrievals == 1 ? "" : "s")") }
+        if let members = delivery.members { parts.append(members.words) }
         if let dueBy = delivery.dueBy {
             parts.append(delivery.isOverdue(at: now) ? "OVERDUE: due by \(UKTime.text(dueBy))" : "due by \(UKTime.text(dueBy))")
         }

@@ -104,6 +104,8 @@ public enum DemoPartnership {
         try write(example("decision-not-to-share-1", catalogue: schemas), to: examples.appendingPathComponent("decision-not-to-share.json"))
         try write(example("domestic-abuse-notification-1", catalogue: schemas),
                   to: examples.appendingPathComponent("domestic-abuse-notification.json"))
+        try write(example("domestic-abuse-notification-1", file: "valid-with-incident-narrative.json", catalogue: schemas),
+                  to: examples.appendingPathComponent("domestic-abuse-notification-with-narrative.json"))
         try write(example("child-protection-flag-1", catalogue: schemas), to: examples.appendingPathComponent("child-protection-flag.json"))
         try write(example("birth-link-1", catalogue: schemas), to: examples.appendingPathComponent("birth-link.json"))
         try writeJSON(document, to: configuration)
@@ -165,12 +167,12 @@ public enum DemoPartnership {
         }
     }
 
-    /// The first valid example of the catalogue's examples folder `name`, without `id`, `sentAt`
-    /// and `expiresAt` so that `sharectl` fills them in when it is published.
-    static func example(_ name: String, catalogue schemas: URL) throws -> String {
+    /// The valid example `file` (by default the first) of the catalogue's examples folder `name`,
+    /// without `id`, `sentAt` and `expiresAt` so that `sharectl` fills them in when it is published.
+    static func example(_ name: String, file chosen: String? = nil, catalogue schemas: URL) throws -> String {
         let folder = schemas.appendingPathComponent("examples/\(name)")
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        guard let file = names.filter({ $0.hasPrefix("valid-") && $0.hasSuffix(".json") }).sorted().first,
+        guard let file = chosen ?? names.filter({ $0.hasPrefix("valid-") && $0.hasSuffix(".json") }).sorted().first,
               let data = FileManager.default.contents(atPath: folder.appendingPathComponent(file).path),
               var envelope = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw DemoError("No valid example in \(folder.path); is \(schemas.path) the repository's Schemas/ folder?")

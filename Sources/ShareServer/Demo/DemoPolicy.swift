@@ -32,11 +32,17 @@ enum DemoPolicy {
               "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 30
             },
             "domestic-abuse-notification/1": {
-              "senders": ["police"], "recipients": ["education", "social-care"],
+              "senders": ["police"], "recipients": ["education", "social-care", "mash"],
               "routing": ["direct"],
               "consent": ["given", "refused", "not-sought", "not-required"], "maxExpiryDays": 60,
               "failureNoticesTo": "northshire-mash", "deliveryDeadline": "next-school-day",
-              "educatedAtHome": {"pointer": "/payload/educatedAtHome", "deliverTo": "northshire-csc"}
+              "educatedAtHome": {"pointer": "/payload/educatedAtHome", "deliverTo": "northshire-csc"},
+              "selectiveDisclosure": {
+                "education": ["/payload/incidentReference", "/payload/incidentAt", "/payload/childPresent", "/payload/educatedAtHome",
+                              "/payload/nextSchoolDay", "/payload/sentBeforeNextSchoolDay", "/payload/lateReason",
+                              "/payload/keyAdultGuidance", "/payload/policeContact"],
+                "social-care": ["/payload"], "mash": ["/payload"]
+              }
             },
             "unscheduled-care-attendance/1": {
               "senders": ["health"], "recipients": ["social-care", "mash"],
