@@ -30,7 +30,7 @@ extension Broker {
             if !deliveries.isEmpty || remaining <= .zero || notifier.isClosed || Task.isCancelled {
                 metrics.countHandedOut(deliveries.count, by: .inbox)
                 logHandedOut(deliveries, to: agency.id, by: "inbox")
-                return recipientCopies(deliveries, for: agency.id)
+                return try await recipientCopies(deliveries, for: agency.id)
             }
             await notifier.wait(.inbox, for: agency.id, after: generation, timeout: remaining)
         }
@@ -110,7 +110,7 @@ extension Broker {
         }
         guard let message else { throw notFound }
         if let purgedAt = message.purgedAt { throw Self.purged(message.id, at: purgedAt) }
-        return recipientCopy(message, for: agency.id)
+        return try await recipientCopy(message, for: agency.id)
     }
 
     /// The refusal of a message whose content was destroyed when its retention ended.

@@ -28,23 +28,25 @@ extension Broker {
     /// its streams as they were published are read; from the first that was not, the stream
     /// hands them out itself, each recorded as delivered.
     func nextForStream(_ agency: AgencyID, after sequence: Int, limit: Int) async throws -> [InboxDelivery] {
+        let deliveries: [InboxDelivery]
         do {
             let candidates = try await store.streamCandidates(
                 for: agency, after: sequence, limit: limit, now: clock.now(), maxAttempts: configuration.maxAttempts)
             let handedOut = candidates.prefix(while: \.handedOutAtPublish).map(\.delivery)
             if !handedOut.isEmpty || candidates.isEmpty {
                 metrics.countHandedOut(handedOut.count, by: .stream)
-                return recipientCopies(handedOut, for: agency)
+                deliveries = handedOut
+            } else {
+                deliveries = try await store.streamDeliveries(
+                    for: agency, after: sequence, limit: limit, now: clock.now(), visibilityTimeout: configuration.visibilityTimeout,
+                    maxAttempts: configuration.maxAttempts)
+                metrics.countHandedOut(deliveries.count, by: .stream)
+                logHandedOut(deliveries, to: agency, by: "stream")
             }
-            let deliveries = try await store.streamDeliveries(
-                for: agency, after: sequence, limit: limit, now: clock.now(), visibilityTimeout: configuration.visibilityTimeout,
-                maxAttempts: configuration.maxAttempts)
-            metrics.countHandedOut(deliveries.count, by: .stream)
-            logHandedOut(deliveries, to: agency, by: "stream")
-            return recipientCopies(deliveries, for: agency)
         } catch {
             throw storeFailure(error)
         }
+        return try await recipientCopies(deliveries, for: agency)
     }
 
     /// Logs deliveries handed out (ids and counts only).

@@ -81,7 +81,7 @@ extension Broker {
         let deliveries = try await store.fetchInbox(for: agency, limit: limit, now: clock.now(),
                                                     visibilityTimeout: webhooks.timeout * 3, maxAttempts: configuration.maxAttempts)
         metrics.countHandedOut(deliveries.count, by: .webhook)
-        return recipientCopies(deliveries, for: agency)
+        return try await recipientCopies(deliveries, for: agency)
     }
 
     /// The endpoint answered 2xx: that is the acknowledgement.

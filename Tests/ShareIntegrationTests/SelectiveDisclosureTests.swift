@@ -1,6 +1,8 @@
 import Foundation
 import ShareClient
 import ShareJWS
+import ShareModel
+import ShareServer
 import ShareTesting
 import Testing
 
@@ -68,6 +70,34 @@ struct SelectiveDisclosureTests {
             try Self.expectSchoolCopy(try #require(retrieved.json?["jws"] as? String))
             let own = try await broker.client(as: "northshire-police").send("GET", "/v1/messages/\(id)")
             #expect(own.json?["jws"] as? String == sdjwt, "the sender reads its own message whole")
+        }
+    }
+
+    @Test("a recipient gets what its routed entry recorded at publish even after a reload changes the policy; the new policy applies to messages published after it")
+    func decisionRecordedAtPublishHolds() async throws {
+        try await withBroker { broker in
+            let (_, before) = try await Self.publish(broker, to: ["oakfield-primary"])
+            let configuration = try JSONSerialization.jsonObject(with: Data(contentsOf: broker.configurationFile)) as! [String: Any]
+            let policyFile = URL(fileURLWithPath: configuration["policy"] as! String,
+                                 relativeTo: broker.configurationFile.deletingLastPathComponent())
+            var policy = try JSONSerialization.jsonObject(with: Data(contentsOf: policyFile)) as! [String: Any]
+            var types = policy["types"] as! [String: Any]
+            var rule = types["domestic-abuse-notification/1"] as! [String: Any]
+            rule["selectiveDisclosure"] = ["education": ["/payload"], "social-care": ["/payload"], "mash": ["/payload"]]
+            types["domestic-abuse-notification/1"] = rule
+            policy["types"] = types
+            try JSONSerialization.data(withJSONObject: policy).write(to: policyFile, options: .atomic)
+            try await broker.server.reload()
+
+            let (_, after) = try await Self.publish(broker, to: ["oakfield-primary"])
+            let school = try broker.client(as: "oakfield-primary")
+            let deliveries = try await school.inbox()
+            try Self.expectSchoolCopy(try #require(deliveries.first { $0.messageId.lowercasedString == before }).jws)
+            let retrieved = try await school.send("GET", "/v1/messages/\(before)")
+            try Self.expectSchoolCopy(try #require(retrieved.json?["jws"] as? String))
+            let widened = try #require(deliveries.first { $0.messageId.lowercasedString == after })
+            #expect(try await Self.payload(of: widened, broker, as: "oakfield-primary")["incidentNarrative"] as? String == Self.narrative,
+                    "published after the reload: the school's routed entry records the narrative as disclosed")
         }
     }
 

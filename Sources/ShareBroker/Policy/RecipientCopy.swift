@@ -2,11 +2,13 @@ public import Foundation
 public import ShareJWS
 public import ShareModel
 
-/// What one recipient receives of a stored message: the one decision, made wherever a body is
-/// handed to an agency (inbox, stream, webhook, retrieval). A plain JWS goes to everyone as
-/// it is. An SD-JWT goes with only the disclosures the type's `selectiveDisclosure` lets the
-/// recipient's kind see (none when the type has no such rule, or the kind is not named), so
-/// the issuer's signature still verifies over what it gets; its sender gets it whole.
+/// What one recipient receives of a stored message. A plain JWS goes to everyone as it is. An
+/// SD-JWT goes with only the disclosures the type's `selectiveDisclosure` lets the recipient's
+/// kind see (none when the type has no such rule, or the kind is not named), so the issuer's
+/// signature still verifies over what it gets; its sender gets it whole. The decision is made
+/// once, when the message is routed, and recorded in the recipient's `routed` entry; wherever a
+/// body is handed to the agency later (inbox, stream, webhook, retrieval), the copy hands over
+/// what that entry records, whatever the policy or the directory say by then.
 public struct RecipientCopy: Sendable, Equatable {
     /// The body to hand over.
     public let body: Data
@@ -17,6 +19,22 @@ public struct RecipientCopy: Sendable, Equatable {
 
     /// The copy of `body` (as stored: verified when published) for an agency of `kind`.
     public init(of body: Data, rule: DisclosureRule?, for kind: AgencyKind?) {
+        self.init(of: body) { rule?.allows($0, to: kind) ?? false }
+    }
+
+    /// The copy of `body` that hands over the disclosures at `pointers` (those a `routed`
+    /// entry recorded for its recipient) and withholds the others.
+    public init(of body: Data, disclosing pointers: Set<String>) {
+        self.init(of: body) { pointers.contains($0.description) }
+    }
+
+    /// The copy of an SD-JWT already reconstructed: a disclosure goes when the rule allows its
+    /// place to `kind` and the disclosure holding it (if any) goes too.
+    public init(_ sdjwt: SDJWT, _ reconstruction: SDJWT.Reconstruction, rule: DisclosureRule?, for kind: AgencyKind?) {
+        self.init(sdjwt, reconstruction) { rule?.allows($0, to: kind) ?? false }
+    }
+
+    private init(of body: Data, allows: (JSONPointer) -> Bool) {
         guard SDJWT.isSDJWT(body) else {
             self.init(body: body, disclosed: [], withheld: [])
             return
@@ -26,17 +44,16 @@ public struct RecipientCopy: Sendable, Equatable {
             self.init(body: Data(body.prefix { $0 != UInt8(ascii: "~") }) + Data("~".utf8), disclosed: [], withheld: [])
             return
         }
-        self.init(sdjwt, reconstruction, rule: rule, for: kind)
+        self.init(sdjwt, reconstruction, allows: allows)
     }
 
-    /// The copy of an SD-JWT already reconstructed: a disclosure goes when the rule allows its
-    /// place to `kind` and the disclosure holding it (if any) goes too.
-    public init(_ sdjwt: SDJWT, _ reconstruction: SDJWT.Reconstruction, rule: DisclosureRule?, for kind: AgencyKind?) {
+    /// A disclosure goes when `allows` its place and the disclosure holding it (if any) goes too.
+    private init(_ sdjwt: SDJWT, _ reconstruction: SDJWT.Reconstruction, allows: (JSONPointer) -> Bool) {
         var kept: [Bool?] = Array(repeating: nil, count: sdjwt.disclosures.count)
         func keeps(_ index: Int) -> Bool {
             if let known = kept[index] { return known }
             let place = reconstruction.places[index]
-            let decision = (place.parent.map(keeps) ?? true) && (rule?.allows(place.pointer, to: kind) ?? false)
+            let decision = (place.parent.map(keeps) ?? true) && allows(place.pointer)
             kept[index] = decision
             return decision
         }
