@@ -7,21 +7,25 @@
 # on) serves every PostgreSQL run, each on a database of its own made for it; every run has a
 # fresh demo folder (and so a fresh SQLite store). Each round runs, over HTTP/2:
 #   sqlite, 1 node     throughput in batches of 10, one message per request, inbox latency at
-#                      500 publishes/s, fan-out to 10 streaming agencies at 500 publishes/s
-#   postgres, 1 node   the same four
+#                      500 publishes/s, fan-out to 10 streaming agencies at 500 publishes/s, and
+#                      one message per request delivered by stream and acknowledged in batches
+#   postgres, 1 node   the same four, and one message per request by stream as fast as it goes
+#                      (`sharectl bench-flow`, HTTP/1.1: issue 16's workload)
 #   postgres, 2 nodes  inbox latency and fan-out at 500 publishes/s, publishing on node A while
 #                      the consumers (inbox long polls, streams) are on node B
 # CPU is read from /proc before and after each run: the broker nodes', and PostgreSQL's (its
 # postmaster, every process it started that is running and every one that ended).
 # Prints each run's report, the load average before it, and at the end the median of each
 # figure over the rounds.
-# Usage: Benchmarks/run-postgres.sh [ROUNDS] [MESSAGES]   (defaults 3 and 10000; the runs at 500/s
-# publish half as many). Stops everything it starts.
+# Usage: Benchmarks/run-postgres.sh [ROUNDS] [MESSAGES] [ONLY]   (defaults 3, 10000 and every run;
+# the runs at 500/s publish half as many; ONLY, a bash regular expression, runs only the
+# configurations whose name matches it, such as 'by stream'). Stops everything it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-3}"
 messages="${2:-10000}"
 paced=$((messages / 2))
+only="${3:-}"
 swift build -c release --product sharebroker >&2
 swift build -c release --product sharectl >&2
 bin="$(swift build -c release --show-bin-path)"
@@ -91,6 +95,7 @@ start() {
 # Runs one measured command for a configuration, printing and recording its figures.
 measure() {
     local configuration="$1"; shift
+    [[ "$configuration" =~ $only ]] || return 0
     local load output
     load="$(cut -d' ' -f1 /proc/loadavg)"
     echo "== $configuration (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -124,6 +129,9 @@ for round in $(seq "$rounds"); do
         start "$store"
         measure "$store 1 node: fan-out to 10 streams at 500/s, round $round" \
             "$bin/sharectl" bench-stream --demo-dir "$folder" --url "${urls[0]}" --agencies 10 --messages "$paced" --rate 500 "${cpu[@]}"
+        start "$store"
+        measure "$store 1 node: one message per request by stream, as fast as it goes, round $round" \
+            "$bin/sharectl" bench-flow --demo-dir "$folder" --url "${urls[0]}" --http1 --messages "$messages" "${cpu[@]}"
     done
     start postgres 2
     measure "postgres 2 nodes (publish on A, inbox on B): inbox at 500/s, round $round" \
