@@ -1,7 +1,7 @@
 public import Foundation
 public import ShareAudit
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// What the auditor's workspace pages read. Each call is for auditors only and is recorded in
 /// the log first, as every audit query is (with subjects as their keyed tokens).

@@ -1,6 +1,6 @@
 public import Foundation
 import PostgresNIO
-import ShareModel
+public import ShareModel
 public import ShareStore
 
 /// The event record: appending, reading, searching, and the signed tree heads.

@@ -1,5 +1,6 @@
 public import Foundation
 import PostgresNIO
+public import ShareModel
 public import ShareStore
 
 /// Retention: finding messages whose content may be destroyed, destroying it, and legal holds.

@@ -1,6 +1,6 @@
 public import Foundation
 import PostgresNIO
-import ShareModel
+public import ShareModel
 public import ShareStore
 
 /// The timers' work: found from stored state, settled one item per transaction. Each

@@ -1,5 +1,5 @@
 public import Foundation
-import ShareModel
+public import ShareModel
 public import ShareStore
 
 /// Retention: finding messages whose content may be destroyed, destroying it, and legal holds.

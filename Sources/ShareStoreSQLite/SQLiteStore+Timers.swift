@@ -1,5 +1,5 @@
 public import Foundation
-import ShareModel
+public import ShareModel
 public import ShareStore
 
 /// The timers' work: found from stored state, settled one item per transaction.

@@ -1,6 +1,6 @@
 public import Foundation
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// Agencies' webhook endpoints, and the backoff of webhook retries.
 extension SQLiteStore {

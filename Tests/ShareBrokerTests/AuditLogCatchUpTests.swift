@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ShareAudit
 import ShareBroker
+import ShareModel
 import ShareStore
 import ShareStoreConformance
 import ShareStoreSQLite

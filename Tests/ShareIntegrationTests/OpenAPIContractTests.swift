@@ -1,6 +1,7 @@
 import Foundation
 import ShareClient
 import ShareHTTP
+import ShareModel
 import ShareStore
 import ShareTesting
 import Testing

@@ -1,6 +1,6 @@
 public import Foundation
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// The chronology of every disclosure about one subject, as a data protection officer would
 /// hand it over: who shared what, with whom, when, why and on what basis, and when each

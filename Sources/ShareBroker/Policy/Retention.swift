@@ -1,6 +1,6 @@
 public import Foundation
-import ShareModel
-public import ShareStore
+public import ShareModel
+import ShareStore
 
 /// When a message's content is destroyed: its type's `retentionDays` after the message was
 /// settled, that is when its last delivery was acknowledged, expired or dead-lettered (when

@@ -1,6 +1,6 @@
 public import Foundation
-import ShareModel
-public import ShareStore
+public import ShareModel
+import ShareStore
 
 /// A message or subscription the sharing policy does not allow: the BrokerError to answer
 /// with, and the rule to record in the event record.

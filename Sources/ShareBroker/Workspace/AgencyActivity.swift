@@ -1,6 +1,6 @@
 public import Foundation
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// What each agency did per month: messages sent and received by type, its refusals, and its
 /// deliveries still unacknowledged or acknowledged after their `dueBy`. Months are counted in

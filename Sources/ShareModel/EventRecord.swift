@@ -1,5 +1,4 @@
 public import Foundation
-public import ShareModel
 
 /// One entry of the append-only event record that the audit trail is built on.
 ///
