@@ -136,7 +136,7 @@ let package = Package(
         .target(
             name: "ShareHTTP",
             dependencies: [
-                "ShareBroker", "ShareLocking", "ShareModel", "ShareStore", "ShareJWS", "ShareAudit", "ShareCatalogue", "ShareCalendar",
+                "ShareBroker", "ShareLocking", "ShareModel", "ShareJWS", "ShareAudit", "ShareCatalogue", "ShareCalendar",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -2,7 +2,7 @@ import Crypto
 public import Foundation
 import Logging
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// An upload's outcome: the attachment as stored, and whether this upload stored it (false
 /// when the agency had uploaded the same content before).

@@ -2,7 +2,7 @@ import Foundation
 import Logging
 public import ShareAudit
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 extension Broker {
     /// The latest tree head, signed. Auditors only; the query is recorded first, so the head

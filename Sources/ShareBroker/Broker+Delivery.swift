@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 extension Broker {
     /// Up to `limit` deliveries for `agency`, waiting up to `wait` seconds for the first one.

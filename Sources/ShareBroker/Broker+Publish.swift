@@ -4,7 +4,7 @@ import Logging
 import ShareCatalogue
 import ShareJWS
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// The answer to a publish.
 public struct PublishResult: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 extension Broker {
     /// Destroys the content of messages whose retention has ended (see `Retention`), each in its

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// What an agency asks to subscribe to, as sent in `POST /v1/subscriptions`.
 public struct SubscriptionRequest: Sendable, Decodable {

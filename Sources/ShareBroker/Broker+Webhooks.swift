@@ -1,7 +1,7 @@
 public import Foundation
 import Logging
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// How the broker pushes deliveries to agencies' webhooks.
 public struct WebhookConfiguration: Sendable {

@@ -1,5 +1,5 @@
-import ShareModel
-public import ShareStore
+public import ShareModel
+import ShareStore
 
 /// What a delivery stream sends next.
 public enum StreamEvent: Sendable, Equatable {

@@ -1,4 +1,5 @@
 public import Foundation
+public import ShareModel
 
 /// The rules of a delivery's life, in one place for every store: plain values in, a decision
 /// out, no I/O (as postgres-nio's `ConnectionStateMachine` keeps its protocol's rules).

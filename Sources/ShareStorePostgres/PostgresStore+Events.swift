@@ -1,7 +1,7 @@
 public import Foundation
 import PostgresNIO
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// The event record: appending, reading, searching, and the signed tree heads.
 extension PostgresStore {

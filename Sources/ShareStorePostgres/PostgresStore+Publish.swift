@@ -1,6 +1,6 @@
 public import Foundation
 import PostgresNIO
-import ShareModel
+public import ShareModel
 public import ShareStore
 
 /// Publishing: new messages, identical resends and taken ids.

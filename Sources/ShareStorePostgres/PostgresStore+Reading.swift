@@ -1,7 +1,7 @@
 public import Foundation
 import PostgresNIO
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// Who may read a message, reading it again, and its status as its sender sees it.
 extension PostgresStore {

@@ -1,7 +1,7 @@
 public import Foundation
 import PostgresNIO
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// Agencies' subscriptions and webhook endpoints.
 extension PostgresStore {

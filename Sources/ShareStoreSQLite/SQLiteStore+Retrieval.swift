@@ -1,6 +1,6 @@
 public import Foundation
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// Reading a stored message again: for its sender, and for a recipient it was delivered to;
 /// and for the broker itself.

@@ -1,6 +1,7 @@
 import Foundation
 import ShareStore
 import Testing
+import ShareModel
 
 /// The rules of a delivery's life, without a store: each hand-out, state and exhaustion rule
 /// from a delivery's values and the time.

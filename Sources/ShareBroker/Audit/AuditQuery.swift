@@ -1,5 +1,5 @@
-import ShareModel
-public import ShareStore
+public import ShareModel
+import ShareStore
 
 /// What an auditor asks the log for: the store's event conditions, plus the subject named by
 /// an identifier (turned into its keyed token by the broker) and a page size.

@@ -2,6 +2,7 @@ import Foundation
 import ShareAudit
 import ShareJWS
 import ShareStore
+import ShareModel
 
 /// The full check of the stored log: every entry read again in chunks, re-hashed, and compared
 /// with the stored tree (`Store.subtrees`) and with every kept tree head (`TreeHeadCheck`).

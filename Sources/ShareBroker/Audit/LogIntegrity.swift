@@ -2,6 +2,7 @@ import Foundation
 import ShareAudit
 import ShareJWS
 import ShareStore
+import ShareModel
 
 /// What the last check of the stored log against the tree heads the broker signed found.
 public enum LogIntegrity: Sendable, Equatable {

@@ -1,6 +1,6 @@
 public import Foundation
 public import ShareModel
-public import ShareStore
+import ShareStore
 
 /// Everything the log holds about one subject, one item per message (or refused attempt), in
 /// the order it happened: disclosures, decisions not to share, the broker's own notices,

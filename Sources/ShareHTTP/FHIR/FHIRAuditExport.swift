@@ -1,7 +1,6 @@
 import Foundation
 import ShareBroker
 import ShareModel
-import ShareStore
 
 /// The audit log's entries as FHIR R4 AuditEvent resources in a `collection` Bundle, so that a
 /// trust's audit tooling can import them. Each event keeps the entry's index and exact bytes

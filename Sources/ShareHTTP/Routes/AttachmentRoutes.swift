@@ -5,7 +5,6 @@ import NIOCore
 import NIOFoundationCompat
 import ShareBroker
 import ShareModel
-import ShareStore
 
 /// `PUT /v1/attachments/{digest}` and `GET /v1/messages/{id}/attachments/{digest}`: documents
 /// messages reference by digest, streamed in and out chunk by chunk.

@@ -4,7 +4,6 @@ import NIOCore
 import ShareAudit
 import ShareBroker
 import ShareModel
-import ShareStore
 
 /// `GET /v1/audit/...`: the signed tree head, proofs, and entries, for auditors. Every call
 /// is itself recorded in the log.

@@ -1,10 +1,9 @@
 public import Foundation
 import NIOCore
 import NIOFoundationCompat
-import ShareModel
+public import ShareModel
 import Hummingbird
 import ShareBroker
-public import ShareStore
 
 /// `GET /v1/inbox` and `POST /v1/deliveries/{id}/ack`.
 struct InboxRoutes {

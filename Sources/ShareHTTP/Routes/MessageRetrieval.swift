@@ -1,7 +1,6 @@
 import Hummingbird
 import ShareBroker
 import ShareModel
-import ShareStore
 
 extension MessagesRoutes {
     /// `GET /v1/messages/{id}`: the message again, for its sender and the recipients it was

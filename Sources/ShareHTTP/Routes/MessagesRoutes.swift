@@ -6,7 +6,6 @@ import NIOCore
 import ShareBroker
 import ShareJWS
 import ShareModel
-import ShareStore
 
 /// `POST /v1/messages`, `POST /v1/messages/batch`, `GET /v1/messages/{id}` and `GET /v1/messages/{id}/status`.
 struct MessagesRoutes {

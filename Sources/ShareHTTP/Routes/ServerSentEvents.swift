@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
 import ShareBroker
-import ShareStore
+import ShareModel
 
 /// The `text/event-stream` framing of a delivery stream: each delivery is an event with
 /// `id: <sequence>`, `event: delivery` and its inbox JSON on one `data:` line; a heartbeat is

@@ -3,7 +3,6 @@ import HTTPTypes
 import Hummingbird
 import ShareBroker
 import ShareModel
-import ShareStore
 
 /// `POST /v1/subscriptions`, `GET /v1/subscriptions` and `DELETE /v1/subscriptions/{id}`: the
 /// caller's standing requests for message types in its areas.

@@ -1,6 +1,5 @@
 import Foundation
 import ShareModel
-import ShareStore
 
 /// Audit entries as a list the page's script checks one by one: each item carries the entry's
 /// index and its exact bytes (base64), whose leaf hash the script recomputes and proves

@@ -1,7 +1,6 @@
 import Foundation
 import ShareBroker
 import ShareModel
-import ShareStore
 
 /// The search form, and a subject's timeline with its filters.
 enum SubjectPages {

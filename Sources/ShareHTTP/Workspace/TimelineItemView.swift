@@ -1,7 +1,6 @@
 import Foundation
 import ShareBroker
 import ShareModel
-import ShareStore
 
 /// One item of a subject timeline: what happened, the decision recorded with it, each
 /// recipient's outcome, and the audit entries that prove it.

@@ -2,7 +2,6 @@ import Foundation
 import ShareBroker
 import ShareCatalogue
 import ShareModel
-import ShareStore
 
 /// The codes of the log and the envelope, said in words for a reader who is not an engineer.
 /// A code with no entry is shown as it is, so that nothing recorded is hidden.

@@ -1,5 +1,4 @@
 public import Foundation
-public import ShareModel
 
 /// Conditions on events; each one given must hold.
 public struct EventFilter: Sendable, Equatable {

@@ -1,5 +1,4 @@
 public import Foundation
-public import ShareModel
 
 /// An agency's standing request to receive every message of some types in some areas,
 /// optionally narrowed by filters on envelope fields.
