@@ -8,7 +8,8 @@
 #   fast   MESSAGES messages as fast as they go
 #   500    MESSAGES/2 messages at 500 publishes/s, open loop (latency from the intended send time)
 #   2000   120,000 messages at 2,000 publishes/s (one minute), open loop
-# Prints each run's report with the load average before it, then the median of each figure.
+# Prints each run's report with the load average before it (and after each fast run the store's
+# size per message), then the median of each figure.
 # Usage: Benchmarks/run-flow.sh [ROUNDS] [MESSAGES]   (defaults 3 and 20000). Stops everything it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,6 +45,12 @@ run() {
     echo "== $name, round $round: load average $(cut -d' ' -f1-3 /proc/loadavg)"
     "$bin/sharectl" bench-flow --demo-dir "$folder" --url "$url" --broker-pid "$broker" --http1 "$@" > "$folder/report.txt"
     cat "$folder/report.txt"
+    if [ "$name" = fast ]; then
+        # What the store keeps per message (its deliveries, audit entries and sealed body), with
+        # the write-ahead log folded into the file first.
+        echo "checkpoint (busy, log, checkpointed): $(sqlite3 "$folder/broker.sqlite" 'PRAGMA wal_checkpoint(TRUNCATE);')"
+        echo "$name store-bytes-per-message $(( $(stat -c %s "$folder/broker.sqlite") / messages ))" | tee -a "$results"
+    fi
     sed -n -e "s/^publishes\/s *\([0-9.]*\).*/$name publishes\/s \1/p" \
                -e "s/^publish→stream p50 *\([0-9.]*\).*/$name p50-ms \1/p" \
                -e "s/^publish→stream p99 *\([0-9.]*\).*/$name p99-ms \1/p" \
