@@ -88,6 +88,24 @@ public protocol Store: Service {
     func streamDeliveries(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
                           visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery]
 
+    /// Records that the broker process `node` has delivery streams open for `agencies` (none:
+    /// it has none open), replacing what it recorded before, for `lease` seconds from now as
+    /// the store's clock tells (for a shared store, the database server's, so that the nodes'
+    /// own clocks do not matter): a process that dies without recording again is counted out
+    /// once its lease ends. Announces `.streamPresence` through `changes()` when the agencies
+    /// differ from those of its presence still in force; a renewal announces nothing. Records
+    /// no event. Only ever a shortcut: a broker that hands a delivery out at publish to an
+    /// agency with no stream left (`NewDelivery.handedOutUntil`) has it handed out again
+    /// once its visibility period ends, and one that does not leaves it to the stream's own
+    /// hand-out (`streamDeliveries`).
+    func holdStreamPresence(node: UUID, agencies: Set<AgencyID>, lease: TimeInterval) async throws
+
+    /// The agencies with delivery streams open on broker processes other than `node`, as
+    /// their presence in force now records (`holdStreamPresence`), each with how many seconds
+    /// the longest of those leases still runs. A store only one process opens (SQLite) keeps
+    /// presence in that process's memory, where a restart rightly forgets it.
+    func streamPresence(otherThan node: UUID) async throws -> [AgencyID: TimeInterval]
+
     /// Reads, without changing or recording anything, the deliveries `streamDeliveries` would
     /// hand out at `now` (the same ones, in the same order, at most `limit`). A candidate is
     /// `handedOutAtPublish` while the hand-out made as it was published
