@@ -11,11 +11,12 @@ extension Broker {
     static let streamPresenceRenewal: Duration = .seconds(5)
 
     /// Keeps this process's stream presence in the store and its view of the other processes'
-    /// up to date, until cancelled: at once when its first stream for an agency opens or its
+    /// up to date, until cancelled: at start, when its first stream for an agency opens or its
     /// last one closes, when another process announces a change, and every
     /// `streamPresenceRenewal`. Each round records this process's agencies and then rereads
     /// the others', so one round's reading never overtakes another's.
     public func keepStreamPresence() async {
+        streams.nudge()
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [streams] in
                 while (try? await Task.sleep(for: Self.streamPresenceRenewal)) != nil {
