@@ -38,11 +38,12 @@ public import ShareModel
 ///   (`SubtreeID`) are kept beside the record, written by the broker (`saveSubtrees`) from the
 ///   entries it read. They cover entries `[0, storedTreeSize())` with no gap, and are never
 ///   changed once stored, so any process reads the same tree (see `AuditLog`).
-/// - **Stream presence is a lease on the store's clock.** Which agencies stream on which
-///   broker process (`holdStreamPresence`) is the one source the broker decides from which
-///   deliveries to hand out at publish (`StreamRegistry` keeps the answer with its own
-///   streams). It is a hint, never needed for a delivery to arrive (see `holdStreamPresence`),
-///   so a store may answer it a moment late; a lease ends by the store's clock, not a node's.
+/// - **Stream presence is a lease on the store's clock.** Which agencies stream on the other
+///   broker processes is what the store records of them (`holdStreamPresence`); the broker
+///   decides who is streaming in one place (`StreamRegistry`: its own open streams, and the
+///   others' presence). It is a hint, never needed for a delivery to arrive (see
+///   `holdStreamPresence`), so a store may answer it a moment late; a lease ends by the
+///   store's clock, not a node's.
 /// - **Times** are kept to the millisecond. A bound is reached when `now` equals it: a message
 ///   is expired when `expiresAt <= now`, and a delivery hidden until a time is visible at it.
 ///
