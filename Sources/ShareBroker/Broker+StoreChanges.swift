@@ -4,7 +4,8 @@ extension Broker {
     /// Applies what other broker processes sharing the store announce (see `Store.changes()`)
     /// until the store stops announcing or the task is cancelled: new deliveries wake this
     /// process's streams and long polls for their agencies, a changed subscription or webhook
-    /// makes it reread them on next use, and a node's reloaded configuration calls
+    /// makes it reread them on next use, a change of stream presence makes it
+    /// reread who streams where, and a node's reloaded configuration calls
     /// `reloadConfiguration` (the broker does not read files itself).
     public func followStoreChanges(reloadConfiguration: @escaping @Sendable () async -> Void) async {
         for await change in store.changes() {
@@ -32,9 +33,12 @@ extension Broker {
             subscriptionCache.forget()
         case .webhooks:
             webhookCache.forget()
+        case .streamPresence:
+            streams.nudge()
         case .unknown:
             subscriptionCache.forget()
             webhookCache.forget()
+            streams.nudge()
             notifier.signal(Array(directory.agencies.keys))
         }
     }

@@ -86,6 +86,7 @@ public final class BrokerServer: Sendable {
         var services: [any Service] = [
             store,
             StoreChangesService(server: self, logger: logger),
+            StreamPresenceService(broker: broker),
             TreeHeadSignerService(broker: broker, interval: settings.treeHeadInterval, logger: logger),
             AuditLogCheckService(broker: broker, interval: settings.auditCheckInterval),
             TimerService(broker: broker, interval: settings.timerInterval, rounds: timerRounds, logger: logger),

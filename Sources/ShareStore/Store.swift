@@ -38,6 +38,12 @@ public import ShareModel
 ///   (`SubtreeID`) are kept beside the record, written by the broker (`saveSubtrees`) from the
 ///   entries it read. They cover entries `[0, storedTreeSize())` with no gap, and are never
 ///   changed once stored, so any process reads the same tree (see `AuditLog`).
+/// - **Stream presence is a lease on the store's clock.** Which agencies stream on the other
+///   broker processes is what the store records of them (`holdStreamPresence`); the broker
+///   decides who is streaming in one place (`StreamRegistry`: its own open streams, and the
+///   others' presence). It is a hint, never needed for a delivery to arrive (see
+///   `holdStreamPresence`), so a store may answer it a moment late; a lease ends by the
+///   store's clock, not a node's.
 /// - **Times** are kept to the millisecond. A bound is reached when `now` equals it: a message
 ///   is expired when `expiresAt <= now`, and a delivery hidden until a time is visible at it.
 ///
@@ -87,6 +93,24 @@ public protocol Store: Service {
     /// most once per visibility period. Each gets a `delivered` event; one transaction.
     func streamDeliveries(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
                           visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery]
+
+    /// Records that the broker process `node` has delivery streams open for `agencies` (none:
+    /// it has none open), replacing what it recorded before, for `lease` seconds from now as
+    /// the store's clock tells (for a shared store, the database server's, so that the nodes'
+    /// own clocks do not matter): a process that dies without recording again is counted out
+    /// once its lease ends. Announces `.streamPresence` through `changes()` when the agencies
+    /// differ from those of its presence still in force; a renewal announces nothing. Records
+    /// no event. Only ever a shortcut: a broker that hands a delivery out at publish to an
+    /// agency with no stream left (`NewDelivery.handedOutUntil`) has it handed out again
+    /// once its visibility period ends, and one that does not leaves it to the stream's own
+    /// hand-out (`streamDeliveries`).
+    func holdStreamPresence(node: UUID, agencies: Set<AgencyID>, lease: TimeInterval) async throws
+
+    /// The agencies with delivery streams open on broker processes other than `node`, as
+    /// their presence in force now records (`holdStreamPresence`), each with how many seconds
+    /// the longest of those leases still runs. A store only one process opens (SQLite) keeps
+    /// presence in that process's memory, where a restart rightly forgets it.
+    func streamPresence(otherThan node: UUID) async throws -> [AgencyID: TimeInterval]
 
     /// Reads, without changing or recording anything, the deliveries `streamDeliveries` would
     /// hand out at `now` (the same ones, in the same order, at most `limit`). A candidate is

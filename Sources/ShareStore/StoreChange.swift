@@ -10,6 +10,9 @@ public enum StoreChange: Sendable, Equatable {
     case subscriptions
     /// A webhook endpoint was set or removed.
     case webhooks
+    /// A node's delivery streams opened for an agency with none there before, or closed for
+    /// the last time (`Store.holdStreamPresence`): every node rereads who streams where.
+    case streamPresence
     /// A node reloaded its configuration (agency directory, sharing policy): every node
     /// reloads its own copy, so that a suspension takes effect on all of them at once.
     case configuration

@@ -8,7 +8,7 @@ public enum StoreConformance {
     /// Every check, by the requirements they exercise.
     public static let checks: [StoreCheck] =
         PublishChecks.all + InboxChecks.all + StreamChecks.all + AcknowledgementChecks.all + ReadingChecks.all
-        + EventRecordChecks.all + BodyChecks.all + RetentionChecks.all + AttachmentChecks.all + SubtreeChecks.all + SubscriptionAndWebhookChecks.all + TimerChecks.all + DeadlineChecks.all + ConcurrencyChecks.all
+        + EventRecordChecks.all + BodyChecks.all + RetentionChecks.all + AttachmentChecks.all + SubtreeChecks.all + SubscriptionAndWebhookChecks.all + TimerChecks.all + DeadlineChecks.all + StreamPresenceChecks.all + ConcurrencyChecks.all
 }
 
 /// One promise of the `Store` contract, checked against a fresh, empty store.

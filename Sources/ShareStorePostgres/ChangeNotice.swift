@@ -7,7 +7,7 @@ import ShareStore
 /// the transaction commits (and never for one rolled back).
 ///
 /// The payload is a word and, for deliveries, the agencies they are for:
-/// `deliveries csc mash`, `subscriptions`, `webhooks`, `configuration`. PostgreSQL refuses payloads of 8000
+/// `deliveries csc mash`, `subscriptions`, `webhooks`, `streams`, `configuration`. PostgreSQL refuses payloads of 8000
 /// bytes or more; a longer list of agencies is sent as `unknown` (every node wakes everyone).
 enum ChangeNotice {
     static let channel = "sharebroker_changes"
@@ -25,6 +25,7 @@ enum ChangeNotice {
             return text.utf8.count < longestPayload ? text : "unknown"
         case .subscriptions: return "subscriptions"
         case .webhooks: return "webhooks"
+        case .streamPresence: return "streams"
         case .configuration: return "configuration"
         case .unknown: return "unknown"
         }
@@ -37,6 +38,7 @@ enum ChangeNotice {
         case "deliveries": return .deliveries(words.dropFirst().compactMap { AgencyID(String($0)) })
         case "subscriptions": return .subscriptions
         case "webhooks": return .webhooks
+        case "streams": return .streamPresence
         case "configuration": return .configuration
         default: return .unknown
         }

@@ -5,11 +5,11 @@ import ShareStore
 /// The tables of the PostgreSQL store and the migrations that make them. Times are BIGINT
 /// milliseconds since 1970 (UTC), ids UUIDs, agencies TEXT, bytes BYTEA.
 enum PostgresSchema {
-    static let version = 5
+    static let version = 6
 
     /// The statements that bring a database from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is an empty database).
-    static let migrations: [[String]] = [initial, deliveryDeadlines, subtrees, retention, attachments]
+    static let migrations: [[String]] = [initial, deliveryDeadlines, subtrees, retention, attachments, streamPresence]
 
     /// Version 2: when each delivery must be acknowledged (its type's delivery deadline), and
     /// when the timers settled a delivery not acknowledged by then.
@@ -71,6 +71,20 @@ enum PostgresSchema {
         )
         """,
         "CREATE INDEX message_attachments_digest ON message_attachments (digest)",
+    ]
+
+    /// Version 6: which node has delivery streams open for which agency, until when by the
+    /// database's clock (`PostgresStore.holdStreamPresence`), so that a node publishing a
+    /// message hands it out to streams open on any node.
+    static let streamPresence = [
+        """
+        CREATE TABLE stream_presence (
+            node UUID NOT NULL,
+            agency TEXT NOT NULL,
+            expires_at BIGINT NOT NULL,
+            PRIMARY KEY (node, agency)
+        )
+        """,
     ]
 
     /// Any constant: the key of the advisory lock that makes two nodes migrating one database

@@ -158,6 +158,14 @@ public final class PostgresStore: Store {
         }
     }
 
+    /// Runs `body` in one read-write transaction of its own, outside the write groups: for a
+    /// change that records no event.
+    func update<T: Sendable>(_ body: @escaping Body<T>) async throws -> T {
+        try await gate.run {
+            try await transaction("BEGIN", body)
+        }
+    }
+
     /// Runs `body` in one read-only transaction that reads one snapshot.
     func read<T: Sendable>(_ body: @escaping Body<T>) async throws -> T {
         try await gate.run {

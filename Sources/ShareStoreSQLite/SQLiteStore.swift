@@ -20,6 +20,8 @@ public final class SQLiteStore: Store {
 
     let writer: SQLiteWorker
     let reader: SQLiteWorker
+    /// Which of this process's delivery streams are open (see `holdStreamPresence`).
+    let presence = StreamPresenceMemory()
 
     /// Opens (creating if needed) the store file and brings its schema up to date.
     public init(configuration: Configuration) throws {

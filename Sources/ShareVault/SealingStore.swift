@@ -244,6 +244,14 @@ public final class SealingStore: Store {
         try await base.latestTreeHead()
     }
 
+    public func holdStreamPresence(node: UUID, agencies: Set<AgencyID>, lease: TimeInterval) async throws {
+        try await base.holdStreamPresence(node: node, agencies: agencies, lease: lease)
+    }
+
+    public func streamPresence(otherThan node: UUID) async throws -> [AgencyID: TimeInterval] {
+        try await base.streamPresence(otherThan: node)
+    }
+
     public func changes() -> AsyncStream<StoreChange> {
         base.changes()
     }

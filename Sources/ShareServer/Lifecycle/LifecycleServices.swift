@@ -28,6 +28,20 @@ struct StoreChangesService: Service {
     }
 }
 
+/// Keeps this node's delivery streams in the store's stream presence, so that a node sharing
+/// the store hands out at publish for them (`Broker.keepStreamPresence`). It stops after the
+/// API, once the streams have closed, and then withdraws the presence.
+struct StreamPresenceService: Service {
+    let broker: Broker
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            await broker.keepStreamPresence()
+        }
+        await broker.withdrawStreamPresence()
+    }
+}
+
 /// The HTTPS API, opened only once the audit log has been checked against the tree heads the
 /// broker signed before, and the sharing policy in force is in the event record, so the record
 /// shows which policy governed every decision made after it.
