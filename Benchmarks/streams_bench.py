@@ -218,6 +218,7 @@ async def main():
     per = lambda total: (total - before) * 1024 / arguments.streams
     report("per open idle stream", f"{per(opened):.1f} KiB")
     report("kept after closing, per stream", f"{per(after):.1f} KiB")
+    report("given back after closing, per stream", f"{(broadcast - after) * 1024 / arguments.streams:.1f} KiB")
     return 0 if len(latencies) == arguments.streams else 1
 
 

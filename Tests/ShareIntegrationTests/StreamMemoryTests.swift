@@ -27,15 +27,16 @@ struct StreamMemoryTests {
         let run = try await Subprocess.run("python3", [
             RepositoryPaths.root.appendingPathComponent("Benchmarks/streams_bench.py").path,
             "--demo-dir", folder.path, "--url", "https://127.0.0.1:\(demo.port)", "--broker-pid", "\(demo.process.pid)",
-            "--sharectl", sharectl, "--streams", "\(Self.streams)", "--settle", "2", "--after-close", "35",
+            "--sharectl", sharectl, "--streams", "\(Self.streams)", "--settle", "2", "--after-close", "50",
         ])
         #expect(run.status == 0, "\(run.text)\(run.stderr)")
         #expect(run.text.contains("streams that received it           \(Self.streams) of \(Self.streams)"), "\(run.text)")
         let open = try #require(Self.figure("per open idle stream", in: run.text), "\(run.text)")
-        let kept = try #require(Self.figure("kept after closing, per stream", in: run.text), "\(run.text)")
-        // Before the broker returned freed memory, all of it was kept (about 60 KiB per stream).
+        let givenBack = try #require(Self.figure("given back after closing, per stream", in: run.text), "\(run.text)")
+        // Before, nothing came back (RSS the same 35 s after they closed). What the store
+        // added for the 200 subscriptions and deliveries stays, so the whole cannot come back.
         #expect(open > 20, "the streams were open and cost memory:\n\(run.text)")
-        #expect(kept < open / 2, "\(kept) KiB per stream kept 35 s after they closed, of \(open) while open:\n\(run.text)")
+        #expect(givenBack > open * 0.4, "\(givenBack) KiB per stream given back after they closed, of \(open) while open:\n\(run.text)")
         #expect(try await demo.stop())
     }
 }
