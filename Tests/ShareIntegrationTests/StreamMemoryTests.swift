@@ -27,7 +27,7 @@ struct StreamMemoryTests {
         let run = try await Subprocess.run("python3", [
             RepositoryPaths.root.appendingPathComponent("Benchmarks/streams_bench.py").path,
             "--demo-dir", folder.path, "--url", "https://127.0.0.1:\(demo.port)", "--broker-pid", "\(demo.process.pid)",
-            "--sharectl", sharectl, "--streams", "\(Self.streams)", "--settle", "2", "--after-close", "50",
+            "--sharectl", sharectl, "--streams", "\(Self.streams)", "--settle", "2", "--after-close", "60",
         ])
         #expect(run.status == 0, "\(run.text)\(run.stderr)")
         #expect(run.text.contains("streams that received it           \(Self.streams) of \(Self.streams)"), "\(run.text)")
