@@ -50,6 +50,8 @@ let package = Package(
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         // The few GNU C library calls the tests' child processes need that Swift does not import.
         .target(name: "CSpawn"),
+        // glibc's malloc.h (malloc_trim), which Swift's Glibc module does not import.
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "ShareModel",
             swiftSettings: strictSettings
@@ -154,7 +156,7 @@ let package = Package(
             name: "ShareServer",
             dependencies: [
                 "ShareHTTP", "ShareBroker", "ShareStore", "ShareStoreSQLite", "ShareStorePostgres", "ShareModel", "ShareJWS", "ShareAudit", "ShareCatalogue",
-                "ShareCalendar", "ShareVault", "ShareLocking",
+                "ShareCalendar", "ShareVault", "ShareLocking", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),

@@ -76,10 +76,11 @@ public final class BrokerServer: Sendable {
     /// With `handleSignals`, SIGTERM and SIGINT shut down gracefully and SIGHUP reloads.
     public func serviceGroup(handleSignals: Bool, onReady: @escaping @Sendable (Int) async -> Void = { _ in },
                              onMetricsReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> ServiceGroup {
+        let gate = ConnectionGate(settings.connections, logger: logger)
         let app = Application(
             router: BrokerRouter.make(broker: broker, inFlight: requestsInFlight, apiDocument: apiDocument),
             server: GuardedHTTPChannel.server(
-                tls: try TLSFactory.serverConfiguration(settings), settings: settings.connections, logger: logger),
+                tls: try TLSFactory.serverConfiguration(settings), gate: gate, settings: settings.connections, logger: logger),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)
@@ -92,6 +93,7 @@ public final class BrokerServer: Sendable {
             TimerService(broker: broker, interval: settings.timerInterval, rounds: timerRounds, logger: logger),
             APIService(broker: broker, application: app),
             StopAcceptingService(broker: broker, inFlight: requestsInFlight, logger: logger),
+            MemoryReleaseService(gate: gate, settle: settings.broker.streamHeartbeat + .seconds(5), logger: logger),
         ]
         if let clockSync {
             services.insert(clockSync, at: 2)

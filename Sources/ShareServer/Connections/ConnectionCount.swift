@@ -20,6 +20,8 @@ struct ConnectionCount {
     let maxPerAddress: Int
     let warningInterval: Duration
     private(set) var open = 0
+    /// Admitted connections closed since `takeClosed()` was last called.
+    private(set) var closedSinceTaken = 0
     private var perAddress: [String: Int] = [:]
     private var unreported: [Limit: (count: Int, lastWarning: ContinuousClock.Instant?)] = [:]
 
@@ -51,7 +53,14 @@ struct ConnectionCount {
     /// An admitted connection from `address` closed.
     mutating func closed(from address: String) {
         open -= 1
+        closedSinceTaken += 1
         let remaining = perAddress[address, default: 1] - 1
         perAddress[address] = remaining > 0 ? remaining : nil
+    }
+
+    /// The admitted connections closed since the last call, and starts counting again.
+    mutating func takeClosed() -> Int {
+        defer { closedSinceTaken = 0 }
+        return closedSinceTaken
     }
 }

@@ -32,4 +32,9 @@ final class ConnectionGate: Sendable {
             return false
         }
     }
+
+    /// Connections closed since the last call.
+    func takeClosed() -> Int {
+        count.withLock { $0.takeClosed() }
+    }
 }

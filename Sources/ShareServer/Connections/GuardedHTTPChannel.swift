@@ -25,11 +25,10 @@ struct GuardedHTTPChannel: ServerChildChannel {
     let gate: ConnectionGate
     let settings: ConnectionSettings
 
-    /// The server of `Application(router:server:)`: TLS from `tls`, limits and deadlines from
-    /// `settings`; warns when the open-file limit is too low for them.
-    static func server(tls: TLSConfiguration, settings: ConnectionSettings, logger: Logger) -> HTTPServerBuilder {
+    /// The server of `Application(router:server:)`: TLS from `tls`, limits from `gate`, deadlines
+    /// from `settings`; warns when the open-file limit is too low for them.
+    static func server(tls: TLSConfiguration, gate: ConnectionGate, settings: ConnectionSettings, logger: Logger) -> HTTPServerBuilder {
         OpenFileLimit.warnIfTooLow(for: settings, logger: logger)
-        let gate = ConnectionGate(settings, logger: logger)
         // On shutdown, a client that keeps its HTTP/2 connection open after the final GOAWAY is
         // cut off after five seconds.
         let configuration = HTTP2UpgradeChannel.Configuration(
