@@ -14,8 +14,9 @@ public enum TestLimits {
         limit * factor
     }
 
-    /// Whether ThreadSanitizer's or AddressSanitizer's runtime is linked into this process.
-    private static var sanitized: Bool {
+    /// Whether ThreadSanitizer's or AddressSanitizer's runtime is linked into this process (and
+    /// so into the programs built beside it): they replace the C library's allocator.
+    public static var sanitized: Bool {
         let process = dlopen(nil, RTLD_NOW)
         let entryPoints: [String] = ["__tsan_init", "__asan_init"]
         return entryPoints.contains { dlsym(process, $0) != nil }

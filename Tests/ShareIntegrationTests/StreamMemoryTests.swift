@@ -36,7 +36,12 @@ struct StreamMemoryTests {
         // Before, nothing came back (RSS the same 35 s after they closed). What the store
         // added for the 200 subscriptions and deliveries stays, so the whole cannot come back.
         #expect(open > 20, "the streams were open and cost memory:\n\(run.text)")
-        #expect(givenBack > open * 0.4, "\(givenBack) KiB per stream given back after they closed, of \(open) while open:\n\(run.text)")
+        // The memory given back is the C library allocator's (malloc_trim). Under a sanitizer
+        // the broker allocates through the sanitizer's own allocator, which keeps freed memory
+        // in quarantine to catch use after free, so there is nothing of this to check there.
+        if !TestLimits.sanitized {
+            #expect(givenBack > open * 0.4, "\(givenBack) KiB per stream given back after they closed, of \(open) while open:\n\(run.text)")
+        }
         #expect(try await demo.stop())
     }
 }
