@@ -5,9 +5,12 @@
 //       `published` and a `routed` entry), then measures filling the stored Merkle tree from
 //       them (once, as after an upgrade), a new process's start check, the full check, and
 //       inclusion proofs and subject reports, with the resident memory each adds;
-//   audit-bench tree LEAVES   stores the subtrees of a tree of LEAVES synthetic leaves
+//   audit-bench tree LEAVES [FOLDER]   stores the subtrees of a tree of LEAVES synthetic leaves
 //       directly (no entries, so that 10^7 and more fit in minutes), then measures inclusion
-//       and consistency proofs through the audit log at that size.
+//       and consistency proofs through the audit log at that size. With FOLDER (which must not
+//       exist yet) the store is kept there instead of in a temporary folder removed at the end;
+//   audit-bench proofs FOLDER   measures the proofs again over a tree kept by `tree`, so that
+//       a tree that took long to store can be measured several times, when the machine is quiet.
 import Crypto
 import Foundation
 import Logging
@@ -20,11 +23,20 @@ import ShareStoreSQLite
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 let treeOnly = arguments.first == "tree"
-let entries = arguments.last.flatMap(Int.init) ?? 1_000_000
+let proofsOnly = arguments.first == "proofs"
+let entries = arguments.dropFirst(treeOnly ? 1 : 0).first.flatMap(Int.init) ?? 1_000_000
 let subjects = max(1, entries / 20)
-let folder = FileManager.default.temporaryDirectory.appendingPathComponent("audit-bench-\(UUID().uuidString)")
-try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: folder) }
+let keptFolder = treeOnly ? arguments.dropFirst(2).first : proofsOnly ? arguments.dropFirst().first : nil
+if proofsOnly && keptFolder == nil {
+    FileHandle.standardError.write(Data("usage: audit-bench proofs FOLDER (a folder kept by 'audit-bench tree LEAVES FOLDER')\n".utf8))
+    exit(64)
+}
+let folder = keptFolder.map { URL(fileURLWithPath: $0, isDirectory: true) }
+    ?? FileManager.default.temporaryDirectory.appendingPathComponent("audit-bench-\(UUID().uuidString)")
+if !proofsOnly {
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: keptFolder == nil)
+}
+defer { if keptFolder == nil { try? FileManager.default.removeItem(at: folder) } }
 
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
@@ -49,6 +61,11 @@ func measure<T>(_ label: String, _ body: () async throws -> T) async rethrows ->
     let result = try await body()
     line(String(format: "%@ %.3f s, resident memory %+.1f MiB", label, seconds(ContinuousClock.now - start), residentMiB() - memory))
     return result
+}
+
+/// The machine's load average over 1, 5 and 15 minutes (/proc/loadavg).
+func loadAverage() -> String {
+    ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).joined(separator: " ")
 }
 
 /// p50 and p99 in milliseconds of `count` runs of `body`.
@@ -94,7 +111,12 @@ func makeBroker() throws -> Broker {
            noticeKey: noticeKey, auditSigningKey: auditKey, subjectTokens: tokens)
 }
 
-if treeOnly {
+if proofsOnly {
+    line("== audit log benchmark (proofs over the stored tree in \(folder.path)), \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Timestamp.format(Date())), load average \(loadAverage())")
+    let broker = try makeBroker()
+    let size = try await broker.auditLog.catchUp()
+    try await proofs(broker, size: size)
+} else if treeOnly {
     line("== audit log benchmark (stored tree only): \(entries) leaves, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Timestamp.format(Date()))")
     try await measure("store the subtrees") {
         var range = CompactRange()
