@@ -1,3 +1,4 @@
+import Dispatch
 import ShareLocking
 import ShareModel
 
@@ -73,23 +74,18 @@ final class DeliveryNotifier: Sendable {
 
     /// Returns when the agency's generation has moved past `generation` (at once if it already
     /// has) and this waiter is woken, after `timeout`, on cancellation, or when the notifier
-    /// closes, whichever is first.
+    /// closes, whichever is first. One continuation and one timer per wait, no child tasks:
+    /// streams wait after nearly every delivery.
     func wait(_ waiter: Waiter, for agency: AgencyID, after generation: UInt64, timeout: Duration) async {
-        let topic: Topic = waiter == .stream ? .stream(agency) : .inbox(agency)
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.waitForSignal(topic, after: generation) }
-            group.addTask { try? await Task.sleep(for: timeout) }
-            await group.next()
-            group.cancelAll()
-        }
+        await waitForSignal(waiter == .stream ? .stream(agency) : .inbox(agency), after: generation, timeout: timeout)
     }
 
     /// Returns when the notifier closes, or on cancellation.
     func waitUntilClosed() async {
-        await waitForSignal(.closing, after: 0)
+        await waitForSignal(.closing, after: 0, timeout: nil)
     }
 
-    private func waitForSignal(_ topic: Topic, after generation: UInt64) async {
+    private func waitForSignal(_ topic: Topic, after generation: UInt64, timeout: Duration?) async {
         let id = state.withLock { state in
             state.nextWaiter += 1
             return state.nextWaiter
@@ -109,7 +105,15 @@ final class DeliveryNotifier: Sendable {
                     state.waiters[topic, default: [:]][id] = continuation
                     return false
                 }
-                if resumeNow { continuation.resume() }
+                if resumeNow {
+                    continuation.resume()
+                } else if let timeout {
+                    let (seconds, attoseconds) = timeout.components
+                    let nanoseconds = min(max(0, seconds), 1 << 30) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
+                    DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) {
+                        self.endWait(id, topic)
+                    }
+                }
             }
         } onCancel: {
             let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
@@ -120,5 +124,10 @@ final class DeliveryNotifier: Sendable {
             continuation?.resume()
         }
         state.withLock { _ = $0.cancelled.remove(id) }
+    }
+
+    /// Resumes waiter `id` if it is still waiting (its timeout has come).
+    private func endWait(_ id: Int, _ topic: Topic) {
+        state.withLock { $0.waiters[topic]?.removeValue(forKey: id) }?.resume()
     }
 }

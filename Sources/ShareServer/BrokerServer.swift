@@ -16,6 +16,8 @@ public final class BrokerServer: Sendable {
     public let broker: Broker
     /// The requests being handled now.
     public let requestsInFlight = InFlightRequests()
+    /// The client certificate of each open connection, recorded at its TLS handshake.
+    public let connectionCertificates = ConnectionCertificates()
     private let store: any Store
     /// Keeps this node's clock in step with the database's, when the store is shared.
     private let clockSync: ClockSyncService?
@@ -78,9 +80,9 @@ public final class BrokerServer: Sendable {
                              onMetricsReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> ServiceGroup {
         let gate = ConnectionGate(settings.connections, logger: logger)
         let app = Application(
-            router: BrokerRouter.make(broker: broker, inFlight: requestsInFlight, apiDocument: apiDocument),
+            router: BrokerRouter.make(broker: broker, inFlight: requestsInFlight, certificates: connectionCertificates, apiDocument: apiDocument),
             server: GuardedHTTPChannel.server(
-                tls: try TLSFactory.serverConfiguration(settings), gate: gate, settings: settings.connections, logger: logger),
+                tls: try TLSFactory.serverConfiguration(settings), gate: gate, certificates: connectionCertificates, settings: settings.connections, logger: logger),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
             onServerRunning: { channel in await onReady(channel.localAddress?.port ?? 0) },
             logger: logger)

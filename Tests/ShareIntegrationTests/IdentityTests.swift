@@ -1,5 +1,6 @@
 import Foundation
 import ShareClient
+import ShareHTTP
 import ShareServer
 import ShareTesting
 import Testing
@@ -37,6 +38,31 @@ struct IdentityTests {
                     #expect(error.status == nil, "no HTTP response is given to a certificate from another CA")
                 }
             }
+        }
+    }
+
+    @Test("each connection's certificate is read at its handshake, identifies every request on it (HTTP/1.1 and HTTP/2), and is forgotten when it closes")
+    func certificateReadOncePerConnection() async throws {
+        try await withBroker { broker in
+            let recorded = broker.server.connectionCertificates
+            let before = recorded.count
+            async let stream = Subprocess.run("curl", [
+                "-sS", "-N", "--max-time", "3", "--cacert", broker.pkiFile("ca.crt"),
+                "--cert", broker.pkiFile("oakfield-primary.crt"), "--key", broker.pkiFile("oakfield-primary.key"),
+                "https://127.0.0.1:\(broker.port)/v1/stream",
+            ])
+            #expect(try await eventually { recorded.count == before + 1 }, "the streaming connection is recorded while it is open")
+            for http in ["--http1.1", "--http2"] {
+                let answers = try await Subprocess.run("curl", [
+                    "-sS", http, "--cacert", broker.pkiFile("ca.crt"),
+                    "--cert", broker.pkiFile("northshire-hospitals.crt"), "--key", broker.pkiFile("northshire-hospitals.key"),
+                    "-w", "%{http_code} %{num_connects}\n", "-o", "/dev/null", "-o", "/dev/null",
+                    "https://127.0.0.1:\(broker.port)/v1/directory", "https://127.0.0.1:\(broker.port)/v1/inbox?limit=1",
+                ])
+                #expect(answers.text == "200 1\n200 0\n", "both requests answered on one \(http) connection: \(answers.text)")
+            }
+            _ = try await stream
+            #expect(try await eventually { recorded.count == before }, "no certificate is kept for a closed connection")
         }
     }
 

@@ -1,51 +1,43 @@
-import Crypto
 import Logging
 import ShareModel
 public import Hummingbird
 import NIOCore
 import NIOSSL
 public import ShareBroker
-import SwiftASN1
-import X509
 
 /// Maps the verified client certificate to an agency on every request, so that suspending an
 /// agency, or revoking one of its certificates, takes effect on connections it already has open.
 public struct IdentityMiddleware: RouterMiddleware {
     public typealias Context = BrokerRequestContext
     let broker: Broker
+    let certificates: ConnectionCertificates
 
-    public init(broker: Broker) {
+    public init(broker: Broker, certificates: ConnectionCertificates) {
         self.broker = broker
+        self.certificates = certificates
     }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let certificate = try await Self.presentedCertificate(context.channel, revocations: broker.revocations)
+        let certificate = try await presentedCertificate(context.channel)
         context.agency = try await broker.identify(certificate)
         context.logger[metadataKey: ShareLogKey.agency] = "\(context.agency!.id)"
         return try await next(request, context)
     }
 
     /// The peer's certificate: the lowercase hex SHA-256 of its DER, its serial number and, only
-    /// when `revocations` lists that serial number, its issuer; nil if it sent none.
+    /// when the revocation list names that serial number, its issuer; nil if it sent none.
     /// On HTTP/1.1 the TLS handler is on the request's channel (the connection, whose parent
     /// is the listening channel); on HTTP/2 it is on the parent of the stream's channel (the
-    /// connection). Asking the right channel first costs one trip to its event loop, not two.
-    static func presentedCertificate(_ channel: any Channel, revocations: RevokedCertificates) async throws -> PresentedCertificate? {
+    /// connection). The certificate recorded at the connection's handshake is used; a connection
+    /// not recorded is asked on its event loop.
+    func presentedCertificate(_ channel: any Channel) async throws -> PresentedCertificate? {
         let connection = channel.parent.flatMap { $0.parent == nil ? nil : $0 } ?? channel
-        let certificate = try? await connection.nioSSL_peerCertificate().get()
-        guard let certificate, let der = try? certificate.toDERBytes() else { return nil }
-        let serialNumber = certificate.serialNumber
-        return PresentedCertificate(
-            fingerprint: Hex.encode(SHA256.hash(data: der)), serialNumber: serialNumber,
-            issuer: revocations.lists(serialNumber: serialNumber) ? issuer(der) : nil)
-    }
-
-    /// The DER of the certificate's issuer name.
-    private static func issuer(_ der: [UInt8]) -> [UInt8]? {
-        guard let certificate = try? Certificate(derEncoded: der) else { return nil }
-        var serializer = DER.Serializer()
-        guard (try? serializer.serialize(certificate.issuer)) != nil else { return nil }
-        return serializer.serializedBytes
+        let revocations = broker.revocations
+        if let recorded = certificates.presented(on: connection, revocations: revocations) {
+            return recorded
+        }
+        guard let certificate = try? await connection.nioSSL_peerCertificate().get() else { return nil }
+        return ConnectionCertificates.entry(certificate)?.presented(revocations: revocations)
     }
 }

@@ -3,6 +3,7 @@ import HummingbirdHTTP2
 import Logging
 import NIOCore
 import NIOSSL
+import ShareHTTP
 
 /// The broker's HTTPS connections: Hummingbird's HTTP/1.1 and HTTP/2 (by ALPN) channel behind
 /// the connection limits (`ConnectionGate`) and the TLS handshake deadline; the request
@@ -23,11 +24,14 @@ struct GuardedHTTPChannel: ServerChildChannel {
 
     let http: HTTP2UpgradeChannel
     let gate: ConnectionGate
+    let certificates: ConnectionCertificates
     let settings: ConnectionSettings
 
-    /// The server of `Application(router:server:)`: TLS from `tls`, limits from `gate`, deadlines
+    /// The server of `Application(router:server:)`: TLS from `tls`, limits from `gate`, each
+    /// connection's client certificate recorded in `certificates` at its handshake, deadlines
     /// from `settings`; warns when the open-file limit is too low for them.
-    static func server(tls: TLSConfiguration, gate: ConnectionGate, settings: ConnectionSettings, logger: Logger) -> HTTPServerBuilder {
+    static func server(tls: TLSConfiguration, gate: ConnectionGate, certificates: ConnectionCertificates, settings: ConnectionSettings,
+                       logger: Logger) -> HTTPServerBuilder {
         OpenFileLimit.warnIfTooLow(for: settings, logger: logger)
         // On shutdown, a client that keeps its HTTP/2 connection open after the final GOAWAY is
         // cut off after five seconds.
@@ -37,7 +41,7 @@ struct GuardedHTTPChannel: ServerChildChannel {
         return HTTPServerBuilder { responder in
             GuardedHTTPChannel(
                 http: try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: configuration, responder: responder),
-                gate: gate, settings: settings)
+                gate: gate, certificates: certificates, settings: settings)
         }
     }
 
@@ -51,8 +55,8 @@ struct GuardedHTTPChannel: ServerChildChannel {
         let admitted = http.setup(channel: channel, logger: logger)
         do {
             let tlsHandler = try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)
-            try channel.pipeline.syncOperations.addHandler(
-                HandshakeTimeoutHandler(timeout: settings.handshakeTimeout, logger: logger), position: .after(tlsHandler))
+            try channel.pipeline.syncOperations.addHandlers(
+                [HandshakeTimeoutHandler(timeout: settings.handshakeTimeout, logger: logger), certificates.recorder()], position: .after(tlsHandler))
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
