@@ -71,19 +71,44 @@ extension Broker {
         } catch {
             throw storeFailure(error)
         }
+        var pushed: [PushedDelivery] = []
         let results = checked.map { check in
             check.flatMap { accepted -> Result<PublishResult, any Error> in
                 switch accepted {
-                case .new(let message): answer(outcomes.next()!, to: message, from: agency)
-                case .replay(let receipt): .success(PublishResult(receipt: receipt, replayed: true))
+                case .new(let message):
+                    let outcome = outcomes.next()!
+                    if case .stored(_, let handedOut) = outcome {
+                        pushed += Self.pushed(handedOut, of: message)
+                    }
+                    return answer(outcome, to: message, from: agency)
+                case .replay(let receipt):
+                    return .success(PublishResult(receipt: receipt, replayed: true))
                 }
             }
         }
         notifier.signal(results.flatMap { result -> [AgencyID] in
             guard case .success(let published) = result, !published.replayed else { return [] }
             return published.receipt.recipients
-        })
+        }, pushed: pushed)
         return results
+    }
+
+    /// The deliveries of `message` the store handed out at publish, as the recipient's streams
+    /// would read them from the store (`Store.streamCandidates`).
+    private static func pushed(_ handedOut: [StreamHandOut], of message: NewMessage) -> [PushedDelivery] {
+        handedOut.compactMap { handOut in
+            guard let delivery = message.deliveries.first(where: { $0.id == handOut.deliveryID }),
+                  let hiddenUntil = delivery.handedOutUntil else { return nil }
+            let received = PushedDelivery.asStored(message.receivedAt)
+            return PushedDelivery(
+                recipient: handOut.recipient,
+                delivery: InboxDelivery(
+                    id: delivery.id, sequence: handOut.sequence, messageID: message.id, type: message.type, sender: message.sender,
+                    jws: message.jws, attempt: 1, createdAt: received, deliveredAt: received,
+                    expiresAt: message.expiresAt.map(PushedDelivery.asStored), respondBy: message.respondBy.map(PushedDelivery.asStored),
+                    dueBy: delivery.dueBy.map(PushedDelivery.asStored)),
+                previous: handOut.previous, hiddenUntil: hiddenUntil)
+        }
     }
 
     /// A checked message: new, with the records to store, or an identical resend of a stored one.
@@ -142,7 +167,7 @@ extension Broker {
     /// A stored message's answer: its receipt, the first receipt for a replay, or the refusal of a conflict.
     private func answer(_ outcome: PublishOutcome, to message: NewMessage, from agency: Agency) -> Result<PublishResult, any Error> {
         switch outcome {
-        case .stored(let receipt):
+        case .stored(let receipt, _):
             logger.info("Message published", metadata: [
                 ShareLogKey.agency: "\(agency.id)", ShareLogKey.messageID: "\(message.id.lowercasedString)",
                 ShareLogKey.messageType: "\(message.type)", ShareLogKey.count: "\(receipt.recipients.count)",

@@ -49,6 +49,12 @@ extension Broker {
         return try await recipientCopies(deliveries, for: agency)
     }
 
+    /// Deliveries handed out at publish and pushed to a stream of the agency, as it sends them.
+    func pushedToStream(_ deliveries: [InboxDelivery], for agency: AgencyID) async throws -> [InboxDelivery] {
+        metrics.countHandedOut(deliveries.count, by: .stream)
+        return try await recipientCopies(deliveries, for: agency)
+    }
+
     /// Logs deliveries handed out (ids and counts only).
     func logHandedOut(_ deliveries: [InboxDelivery], to agency: AgencyID, by route: String) {
         guard !deliveries.isEmpty else { return }

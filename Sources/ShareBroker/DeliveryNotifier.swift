@@ -28,8 +28,22 @@ final class DeliveryNotifier: Sendable {
         case inbox
     }
 
+    /// What a stream's mailbox holds: deliveries pushed from publishes since the stream last
+    /// looked, and whether anything else happened that only the store can tell.
+    struct Mail {
+        var deliveries: [PushedDelivery] = []
+        /// A signal came without a delivery pushed for each of its recipients (from another
+        /// process, a timer, or a publish not handed out to streams), or the mailbox overflowed.
+        var needsRead = false
+    }
+
+    /// Pushed deliveries a mailbox holds at most; beyond, it is emptied and the stream reads
+    /// the store (a stream whose client does not keep up holds no more memory than this).
+    static let mailboxLimit = 64
+
     private struct State {
         var generations: [AgencyID: UInt64] = [:]
+        var mailboxes: [AgencyID: [Int: Mail]] = [:]
         var waiters: [Topic: [Int: CheckedContinuation<Void, Never>]] = [:]
         var cancelled: Set<Int> = []
         var nextWaiter = 0
@@ -45,10 +59,15 @@ final class DeliveryNotifier: Sendable {
     var isClosed: Bool { state.withLock { $0.closed } }
 
     /// One new delivery for each of these agencies: wakes all their streams and, for each,
-    /// the inbox poller that has waited longest.
-    func signal(_ agencies: [AgencyID]) {
+    /// the inbox poller that has waited longest. `pushed` are those of the deliveries handed out
+    /// at publish that the streams' mailboxes receive; a recipient with fewer pushed than
+    /// signalled has its mailboxes told to read the store.
+    func signal(_ agencies: [AgencyID], pushed: [PushedDelivery] = []) {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             var woken: [CheckedContinuation<Void, Never>] = []
+            if !state.mailboxes.isEmpty {
+                Self.post(agencies, pushed: pushed, to: &state.mailboxes)
+            }
             for agency in agencies {
                 state.generations[agency, default: 0] &+= 1
                 woken += state.waiters.removeValue(forKey: .stream(agency))?.values.map { $0 } ?? []
@@ -60,6 +79,51 @@ final class DeliveryNotifier: Sendable {
             return woken
         }
         woken.forEach { $0.resume() }
+    }
+
+    /// Puts each pushed delivery in its recipient's mailboxes, and marks the mailboxes of a
+    /// recipient signalled more often than pushed to as needing a read.
+    private static func post(_ agencies: [AgencyID], pushed: [PushedDelivery], to mailboxes: inout [AgencyID: [Int: Mail]]) {
+        var signalled: [AgencyID: Int] = [:]
+        for agency in agencies where mailboxes[agency] != nil {
+            signalled[agency, default: 0] += 1
+        }
+        for (agency, count) in signalled {
+            let mine = pushed.filter { $0.recipient == agency }
+            for id in mailboxes[agency]!.keys {
+                mailboxes[agency]![id]!.deliveries += mine
+                if mine.count < count || mailboxes[agency]![id]!.deliveries.count > mailboxLimit {
+                    mailboxes[agency]![id] = Mail(needsRead: true)
+                }
+            }
+        }
+    }
+
+    /// Opens a mailbox for one of the agency's streams: from now on it receives the agency's
+    /// pushed deliveries until it is closed.
+    func openMailbox(for agency: AgencyID) -> Int {
+        state.withLock { state in
+            state.nextWaiter += 1
+            state.mailboxes[agency, default: [:]][state.nextWaiter] = Mail()
+            return state.nextWaiter
+        }
+    }
+
+    /// Empties mailbox `id` of the agency, returning what it held.
+    func takeMail(_ id: Int, for agency: AgencyID) -> Mail {
+        state.withLock { state in
+            guard let mail = state.mailboxes[agency]?[id] else { return Mail(needsRead: true) }
+            state.mailboxes[agency]![id] = Mail()
+            return mail
+        }
+    }
+
+    /// Closes mailbox `id` of the agency.
+    func closeMailbox(_ id: Int, for agency: AgencyID) {
+        state.withLock { state in
+            state.mailboxes[agency]?.removeValue(forKey: id)
+            if state.mailboxes[agency]?.isEmpty == true { state.mailboxes.removeValue(forKey: agency) }
+        }
     }
 
     /// Ends every wait now and every later wait at once: the broker is stopping.

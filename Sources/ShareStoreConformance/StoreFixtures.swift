@@ -52,7 +52,7 @@ func newNotice(id: UUID = UUID(), at time: Date) -> NewMessage {
 extension PublishOutcome {
     /// The receipt when the message was newly stored; nil for a replay or a conflict.
     public var storedReceipt: PublishReceipt? {
-        if case .stored(let receipt) = self { return receipt }
+        if case .stored(let receipt, _) = self { return receipt }
         return nil
     }
 }

@@ -17,6 +17,8 @@ enum StreamChecks {
                    candidatesChangeNothing),
         StoreCheck("streamCandidates marks a hand-out made at publish while it is the latest and still hides the delivery",
                    candidatesMarkHandOutAtPublish),
+        StoreCheck("publish places each hand-out at publish it reports after the recipient's latest unacknowledged delivery",
+                   placesHandOutsInSequence),
     ]
 
     static func handsOutAfterSequence(_ store: any Store) async throws {
@@ -101,5 +103,48 @@ enum StreamChecks {
         _ = try await store.fetch(.csc, at: t0 + 30)
         #expect(try await candidates(at: t0 + 31).map(\.handedOutAtPublish) == [false, false],
                 "handed out again since: no longer the latest hand-out")
+    }
+
+    /// A store may report no hand-outs (streams then read it); one that reports them must
+    /// place each exactly, or a stream would skip or repeat a delivery.
+    static func placesHandOutsInSequence(_ store: any Store) async throws {
+        func published(_ message: NewMessage) async throws -> [StreamHandOut] {
+            let outcome = try await store.publish(message)
+            guard case .stored(_, let handedOut) = outcome else {
+                Issue.record("not stored: \(outcome)")
+                return []
+            }
+            return handedOut
+        }
+        let first = newMessage(recipients: [.csc, .police], handedOutUntil: [.csc: t0 + 30])
+        let firstHandOuts = try await published(first)
+        guard !firstHandOuts.isEmpty else { return }
+        func sequence(of message: NewMessage) async throws -> Int {
+            let candidates = try await store.streamCandidates(for: .csc, after: 0, limit: 100, now: t0 + 1, maxAttempts: 10)
+            return try #require(candidates.first { $0.delivery.messageID == message.id }).delivery.sequence
+        }
+        #expect(firstHandOuts == [StreamHandOut(deliveryID: first.deliveries[0].id, recipient: .csc,
+                                                sequence: try await sequence(of: first), previous: 0)],
+                "only the delivery handed out, numbered as streams read it, with no delivery before it")
+
+        let waiting = newMessage()
+        try await publishStored(waiting, to: store)
+        let second = newMessage(handedOutUntil: [.csc: t0 + 30])
+        #expect(try await published(second).map(\.previous) == [try await sequence(of: waiting)],
+                "after the delivery not handed out at publish")
+
+        _ = try await store.acknowledge(delivery: second.deliveries[0].id, by: .csc, at: t0 + 2)
+        _ = try await store.acknowledge(delivery: waiting.deliveries[0].id, by: .csc, at: t0 + 2)
+        let third = newMessage(handedOutUntil: [.csc: t0 + 30])
+        #expect(try await published(third).map(\.previous) == [try await sequence(of: first)],
+                "acknowledged deliveries are passed over")
+        let batch = [newMessage(handedOutUntil: [.csc: t0 + 30]), newMessage(handedOutUntil: [.csc: t0 + 30])]
+        let handOuts = try await store.publish(batch).flatMap { outcome -> [StreamHandOut] in
+            if case .stored(_, let handedOut) = outcome { return handedOut }
+            return []
+        }
+        #expect(handOuts.map(\.previous) == [try await sequence(of: third), try await sequence(of: batch[0])],
+                "in one transaction, each after the one before")
+        #expect(handOuts.map(\.sequence) == [try await sequence(of: batch[0]), try await sequence(of: batch[1])])
     }
 }

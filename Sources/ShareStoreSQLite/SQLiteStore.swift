@@ -118,7 +118,8 @@ public final class SQLiteStore: Store {
         }
         let missing = try missingAttachments(of: message, on: connection)
         guard missing.isEmpty else { return .attachmentsMissing(missing) }
-        return .stored(try insert(message, entries: entries, on: connection))
+        let (receipt, handedOut) = try insert(message, entries: entries, on: connection)
+        return .stored(receipt, handedOut: handedOut)
     }
 
     public func replayedReceipt(of id: UUID, digest: Data) async throws -> PublishReceipt? {
@@ -149,8 +150,10 @@ public final class SQLiteStore: Store {
         ]))
     }
 
-    /// Stores a new message, its deliveries, its events and its subject tokens; returns its receipt.
-    static func insert(_ message: NewMessage, entries: [Data]? = nil, on connection: SQLiteConnection) throws -> PublishReceipt {
+    /// Stores a new message, its deliveries, its events and its subject tokens; returns its
+    /// receipt and where each delivery handed out at publish stands in its recipient's sequence.
+    static func insert(_ message: NewMessage, entries: [Data]? = nil, on connection: SQLiteConnection) throws
+        -> (receipt: PublishReceipt, handedOut: [StreamHandOut]) {
         let firstIndex = try Self.appendEvents(message.events, entries: entries, on: connection)
         let receipt = PublishReceipt(id: message.id, recipients: message.deliveries.map(\.recipient), auditIndex: firstIndex,
                                      dueBy: message.dueBy)
@@ -176,16 +179,34 @@ public final class SQLiteStore: Store {
             INSERT INTO deliveries (id, message_id, message_index, recipient, visible_at, created_at, expires_at,
                                     attempts, first_delivered_at, last_delivered_at, streamed_at, due_by)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            RETURNING seq
             """)
+        // The recipient's latest unacknowledged delivery, from the end of `deliveries_stream`.
+        let latest = try connection.statement("""
+            SELECT seq FROM deliveries WHERE recipient = ? AND acknowledged_at IS NULL ORDER BY seq DESC LIMIT 1
+            """)
+        var handedOut: [StreamHandOut] = []
         for delivery in message.deliveries {
+            var previous = 0
+            if delivery.handedOutUntil != nil {
+                latest.reset()
+                try latest.bind(delivery.recipient.rawValue)
+                previous = try latest.step() ? latest.int(0) : 0
+            }
             insert.reset()
             let received = message.receivedAt.millis
             let streamed = delivery.handedOutUntil == nil ? nil : received
             try insert.bind(delivery.id, message.id, firstIndex, delivery.recipient.rawValue,
                             delivery.handedOutUntil?.millis ?? received, received, message.expiresAt?.millis,
-                            streamed == nil ? 0 : 1, streamed, streamed, streamed, delivery.dueBy?.millis).run()
+                            streamed == nil ? 0 : 1, streamed, streamed, streamed, delivery.dueBy?.millis)
+            guard try insert.step() else { throw StoreError(.unavailable, "The store did not number a new delivery.") }
+            let sequence = insert.int(0)
+            try insert.run()
+            if delivery.handedOutUntil != nil {
+                handedOut.append(StreamHandOut(deliveryID: delivery.id, recipient: delivery.recipient, sequence: sequence, previous: previous))
+            }
         }
-        return receipt
+        return (receipt, handedOut)
     }
 
     public func fetchInbox(for agency: AgencyID, limit: Int, now: Date, visibilityTimeout: TimeInterval, maxAttempts: Int) async throws -> [InboxDelivery] {

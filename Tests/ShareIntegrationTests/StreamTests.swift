@@ -37,6 +37,43 @@ struct StreamTests {
         }
     }
 
+    @Test("deliveries published at once by six concurrent publishers reach an open stream once each, in event id order, exactly as a stream reading them from the store sends them")
+    func concurrentPublishesStreamInOrder() async throws {
+        try await withBroker { broker in
+            let socialCare = try broker.client(as: "northshire-csc")
+            let live = StreamReader(try await socialCare.stream())
+            defer { live.stop() }
+            #expect(try await eventually { broker.streamsOpened(1) })
+            let published = try await withThrowingTaskGroup(of: [String].self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        var ids: [String] = []
+                        for _ in 0..<15 {
+                            let envelope = EnvelopeBuilder()
+                            let status = try await broker.publish(envelope).status
+                            #expect(status == 201)
+                            ids.append(envelope.id)
+                        }
+                        return ids
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0 += $1 }
+            }
+            #expect(try await eventually { live.deliveries.count >= published.count })
+            let eventIDs = live.deliveries.map(\.eventID)
+            #expect(eventIDs == eventIDs.sorted() && Set(eventIDs).count == eventIDs.count, "in increasing event id order, none twice")
+            #expect(Set(live.messageIDs) == Set(published) && live.deliveries.count == published.count, "every message once")
+
+            // A second stream opened now reads the same deliveries from the store (still within
+            // their hand-out's visibility period): what the first was sent as they were published
+            // must be what the store holds, field for field.
+            let fromStore = StreamReader(try await socialCare.stream())
+            defer { fromStore.stop() }
+            #expect(try await eventually { fromStore.deliveries.count >= published.count })
+            #expect(fromStore.deliveries == live.deliveries)
+        }
+    }
+
     @Test("reconnecting with Last-Event-ID sends exactly the rest; acknowledged deliveries are never sent again")
     func resumeAfterLastEventID() async throws {
         try await withBroker { broker in
