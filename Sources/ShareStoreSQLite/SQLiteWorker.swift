@@ -7,7 +7,8 @@ import ShareStore
 /// A writer worker commits in groups: it takes every job waiting, runs them in one
 /// transaction (each inside its own savepoint, so one failing job does not undo the others),
 /// commits once (one fsync for the group), and only then answers each job. A job's caller is
-/// answered only after the commit that holds its change.
+/// answered only after the commit that holds its change. A job run with `patience` may wait
+/// that long for another job to share its commit, while only such jobs are waiting.
 final class SQLiteWorker: Sendable {
     private struct State {
         var queue: [Job] = []
@@ -53,9 +54,11 @@ final class SQLiteWorker: Sendable {
     }
 
     /// Runs `body` on the worker's connection and returns its result once it is committed.
-    func run<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+    /// With `patience`, the job waits up to that long for a job without patience to commit
+    /// with it (it is run at once if one is already waiting).
+    func run<T: Sendable>(patience: Duration? = nil, _ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            let job = Job(body: body, continuation: continuation)
+            let job = Job(body: body, continuation: continuation, patientUntil: patience.map { ContinuousClock.now + $0 })
             let accepted = state.withLock { state -> Bool in
                 guard !state.closed else { return false }
                 state.queue.append(job)
@@ -84,19 +87,38 @@ final class SQLiteWorker: Sendable {
 
     private func takeJobs() -> [Job]? {
         while true {
-            let (jobs, closed) = state.withLock { state -> ([Job], Bool) in
+            let (jobs, closed, until) = state.withLock { state -> ([Job], Bool, ContinuousClock.Instant?) in
+                if !state.closed, let until = Self.patientUntil(state.queue), ContinuousClock.now < until {
+                    return ([], false, until)
+                }
                 let count = min(state.queue.count, maxGroupSize)
                 let jobs = Array(state.queue.prefix(count))
                 state.queue.removeFirst(count)
-                return (jobs, state.closed)
+                return (jobs, state.closed, nil)
             }
             if !jobs.isEmpty { return jobs }
             if closed { return nil }
             wakeUp.lock()
-            let empty = state.withLock { $0.queue.isEmpty && !$0.closed }
-            if empty { _ = wakeUp.wait(until: Date().addingTimeInterval(1)) }
+            let unchanged = state.withLock { state in
+                !state.closed && (until == nil ? state.queue.isEmpty : Self.patientUntil(state.queue) != nil)
+            }
+            if unchanged {
+                let wait = until.map { ContinuousClock.now.duration(to: $0) } ?? .seconds(1)
+                _ = wakeUp.wait(until: Date().addingTimeInterval(Double(wait.components.attoseconds) / 1e18 + Double(wait.components.seconds)))
+            }
             wakeUp.unlock()
         }
+    }
+
+    /// When the first of `queue`'s jobs stops waiting for company, if every job in it is patient.
+    private static func patientUntil(_ queue: [Job]) -> ContinuousClock.Instant? {
+        guard !queue.isEmpty else { return nil }
+        var earliest: ContinuousClock.Instant?
+        for job in queue {
+            guard let until = job.patientUntil else { return nil }
+            earliest = min(earliest ?? until, until)
+        }
+        return earliest
     }
 
     private func loop(_ connection: SQLiteConnection) {
@@ -166,8 +188,12 @@ final class SQLiteWorker: Sendable {
 private struct Job: Sendable {
     let execute: @Sendable (SQLiteConnection) -> Result<any Sendable, any Error>
     let complete: @Sendable (Result<any Sendable, any Error>) -> Void
+    /// Until when the job waits for a job without patience to share its commit (nil: it does not wait).
+    let patientUntil: ContinuousClock.Instant?
 
-    init<T: Sendable>(body: @escaping @Sendable (SQLiteConnection) throws -> T, continuation: CheckedContinuation<T, any Error>) {
+    init<T: Sendable>(body: @escaping @Sendable (SQLiteConnection) throws -> T, continuation: CheckedContinuation<T, any Error>,
+                      patientUntil: ContinuousClock.Instant?) {
+        self.patientUntil = patientUntil
         execute = { connection in Result { try body(connection) } }
         complete = { result in
             continuation.resume(with: result.map { $0 as! T }.mapError { SQLiteWorker.storeError($0) })

@@ -3,6 +3,7 @@ import ShareModel
 import ShareStore
 import ShareStoreConformance
 import ShareStoreSQLite
+import ShareTesting
 import Testing
 
 @Suite("SQLite store: durability")
@@ -29,6 +30,40 @@ struct SQLiteStoreDurabilityTests {
         let police = try await reopened.fetchInbox(for: .police, limit: 10, now: t0 + 4, visibilityTimeout: 30, maxAttempts: 10)
         #expect(police.map(\.jws) == [message.jws])
         await reopened.close()
+    }
+
+    // An acknowledgement may wait for another write to share its commit, but with nothing
+    // else to write it is committed after its short patience, not held until one comes.
+    @Test func acknowledgementAloneIsCommittedPromptly() async throws {
+        try await withStore { store, path in
+            let message = newMessage(recipients: [.csc, .police])
+            _ = try await publishStored(message, to: store)
+            let start = ContinuousClock.now
+            let acknowledged = try await store.acknowledge(deliveries: [message.deliveries[0].id], by: .csc, at: t0 + 1)
+            let waited = ContinuousClock.now - start
+            #expect(acknowledged.map(\.isFirst) == [true])
+            #expect(waited < TestLimits.scaled(.milliseconds(500)), "answered in \(waited), not held for company")
+            let stored = try await sqlite3(path, "SELECT count(*) FROM deliveries WHERE acknowledged_at IS NOT NULL")
+            #expect(stored.output.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "committed before it was answered")
+
+            // Acknowledgements and publishes at once: each answered once its own commit is done.
+            let others = (0..<20).map { _ in newMessage(recipients: [.csc]) }
+            for other in others { _ = try await publishStored(other, to: store) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (index, other) in others.enumerated() {
+                    group.addTask {
+                        let answer = try await store.acknowledge(deliveries: [other.deliveries[0].id], by: .csc, at: t0 + 2)
+                        #expect(answer.map(\.isFirst) == [true])
+                    }
+                    if index % 2 == 0 {
+                        group.addTask { _ = try await publishStored(newMessage(recipients: [.police]), to: store) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let all = try await sqlite3(path, "SELECT count(*) FROM deliveries WHERE acknowledged_at IS NOT NULL")
+            #expect(all.output.trimmingCharacters(in: .whitespacesAndNewlines) == "21")
+        }
     }
 
     // The event record cannot be changed or shortened, even with SQL on the file itself.
