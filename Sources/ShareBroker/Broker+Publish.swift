@@ -96,9 +96,10 @@ extension Broker {
     /// The deliveries of `message` the store handed out at publish, as the recipient's streams
     /// would read them from the store (`Store.streamCandidates`).
     private static func pushed(_ handedOut: [StreamHandOut], of message: NewMessage) -> [PushedDelivery] {
-        handedOut.compactMap { handOut in
-            guard let delivery = message.deliveries.first(where: { $0.id == handOut.deliveryID }),
-                  let hiddenUntil = delivery.handedOutUntil else { return nil }
+        guard !handedOut.isEmpty else { return [] }
+        let deliveries = Dictionary(message.deliveries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return handedOut.compactMap { handOut in
+            guard let delivery = deliveries[handOut.deliveryID], let hiddenUntil = delivery.handedOutUntil else { return nil }
             let received = PushedDelivery.asStored(message.receivedAt)
             return PushedDelivery(
                 recipient: handOut.recipient,

@@ -88,8 +88,10 @@ final class DeliveryNotifier: Sendable {
         for agency in agencies where mailboxes[agency] != nil {
             signalled[agency, default: 0] += 1
         }
+        guard !signalled.isEmpty else { return }
+        let byRecipient = Dictionary(grouping: pushed, by: \.recipient)
         for (agency, count) in signalled {
-            let mine = pushed.filter { $0.recipient == agency }
+            let mine = byRecipient[agency] ?? []
             for id in mailboxes[agency]!.keys {
                 mailboxes[agency]![id]!.deliveries += mine
                 if mine.count < count || mailboxes[agency]![id]!.deliveries.count > mailboxLimit {
