@@ -100,14 +100,13 @@ extension Broker {
         let deliveries = Dictionary(message.deliveries.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         return handedOut.compactMap { handOut in
             guard let delivery = deliveries[handOut.deliveryID], let hiddenUntil = delivery.handedOutUntil else { return nil }
-            let received = PushedDelivery.asStored(message.receivedAt)
+            let received = message.receivedAt.asStored
             return PushedDelivery(
                 recipient: handOut.recipient,
                 delivery: InboxDelivery(
                     id: delivery.id, sequence: handOut.sequence, messageID: message.id, type: message.type, sender: message.sender,
                     jws: message.jws, attempt: 1, createdAt: received, deliveredAt: received,
-                    expiresAt: message.expiresAt.map(PushedDelivery.asStored), respondBy: message.respondBy.map(PushedDelivery.asStored),
-                    dueBy: delivery.dueBy.map(PushedDelivery.asStored)),
+                    expiresAt: message.expiresAt?.asStored, respondBy: message.respondBy?.asStored, dueBy: delivery.dueBy?.asStored),
                 previous: handOut.previous, hiddenUntil: hiddenUntil)
         }
     }

@@ -92,11 +92,10 @@ final class DeliveryNotifier: Sendable {
         let byRecipient = Dictionary(grouping: pushed, by: \.recipient)
         for (agency, count) in signalled {
             let mine = byRecipient[agency] ?? []
-            for id in mailboxes[agency]!.keys {
-                mailboxes[agency]![id]!.deliveries += mine
-                if mine.count < count || mailboxes[agency]![id]!.deliveries.count > mailboxLimit {
-                    mailboxes[agency]![id] = Mail(needsRead: true)
-                }
+            mailboxes[agency] = mailboxes[agency]?.mapValues { mail in
+                let deliveries = mail.deliveries + mine
+                guard mine.count == count, deliveries.count <= mailboxLimit else { return Mail(needsRead: true) }
+                return Mail(deliveries: deliveries, needsRead: mail.needsRead)
             }
         }
     }

@@ -12,11 +12,6 @@ struct PushedDelivery: Sendable {
     /// The end of the visibility period of its hand-out at publish.
     let hiddenUntil: Date
 
-    /// `date` as a store keeps it: to the millisecond, rounded down (see `Store`).
-    static func asStored(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-    }
-
     /// True while the hand-out at publish is still the delivery's latest and its message has
     /// not expired: what a stream may send without asking the store.
     func isCurrent(at now: Date) -> Bool {

@@ -582,12 +582,3 @@ public final class SQLiteStore: Store {
         return try select.step() ? select.optionalInt(0) : nil
     }
 }
-
-extension Date {
-    /// Milliseconds since 1970, as the store keeps times.
-    var millis: Int { Int((timeIntervalSince1970 * 1000).rounded(.down)) }
-
-    init(millis: Int) {
-        self.init(timeIntervalSince1970: Double(millis) / 1000)
-    }
-}

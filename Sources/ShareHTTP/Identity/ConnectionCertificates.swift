@@ -39,8 +39,8 @@ public final class ConnectionCertificates: Sendable {
     }
 
     /// The certificate `connection` presented, with its issuer only when `revocations` lists
-    /// its serial number; nil when the connection is not recorded (it sent no certificate, has
-    /// closed, or came through a listener without the recorder).
+    /// its serial number; nil when the connection is not recorded (it has closed, or came
+    /// through a listener without the recorder): the request is then refused as presenting none.
     func presented(on connection: any Channel, revocations: RevokedCertificates) -> PresentedCertificate? {
         entries.withLock { $0[ObjectIdentifier(connection)] }?.presented(revocations: revocations)
     }
@@ -51,7 +51,7 @@ public final class ConnectionCertificates: Sendable {
     }
 
     /// The certificate's lowercase hex SHA-256 of its DER, serial number and issuer.
-    static func entry(_ certificate: NIOSSLCertificate) -> Entry? {
+    fileprivate static func entry(_ certificate: NIOSSLCertificate) -> Entry? {
         guard let der = try? certificate.toDERBytes() else { return nil }
         return Entry(fingerprint: Hex.encode(SHA256.hash(data: der)), serialNumber: certificate.serialNumber, issuer: issuer(der))
     }

@@ -2,7 +2,6 @@ import Logging
 import ShareModel
 public import Hummingbird
 import NIOCore
-import NIOSSL
 public import ShareBroker
 
 /// Maps the verified client certificate to an agency on every request, so that suspending an
@@ -19,7 +18,7 @@ public struct IdentityMiddleware: RouterMiddleware {
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let certificate = try await presentedCertificate(context.channel)
+        let certificate = presentedCertificate(context.channel)
         context.agency = try await broker.identify(certificate)
         context.logger[metadataKey: ShareLogKey.agency] = "\(context.agency!.id)"
         return try await next(request, context)
@@ -29,15 +28,9 @@ public struct IdentityMiddleware: RouterMiddleware {
     /// when the revocation list names that serial number, its issuer; nil if it sent none.
     /// On HTTP/1.1 the TLS handler is on the request's channel (the connection, whose parent
     /// is the listening channel); on HTTP/2 it is on the parent of the stream's channel (the
-    /// connection). The certificate recorded at the connection's handshake is used; a connection
-    /// not recorded is asked on its event loop.
-    func presentedCertificate(_ channel: any Channel) async throws -> PresentedCertificate? {
+    /// connection), whose certificate was recorded when its handshake completed.
+    func presentedCertificate(_ channel: any Channel) -> PresentedCertificate? {
         let connection = channel.parent.flatMap { $0.parent == nil ? nil : $0 } ?? channel
-        let revocations = broker.revocations
-        if let recorded = certificates.presented(on: connection, revocations: revocations) {
-            return recorded
-        }
-        guard let certificate = try? await connection.nioSSL_peerCertificate().get() else { return nil }
-        return ConnectionCertificates.entry(certificate)?.presented(revocations: revocations)
+        return certificates.presented(on: connection, revocations: broker.revocations)
     }
 }
