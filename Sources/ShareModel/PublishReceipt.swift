@@ -25,8 +25,8 @@ public struct PublishReceipt: Sendable, Equatable, Codable {
 /// The result of committing a publish.
 public enum PublishOutcome: Sendable, Equatable {
     /// Newly stored and durable. `handedOut` places each delivery handed out in the publish
-    /// transaction (to the recipient's streams) in its recipient's sequence, for a store that
-    /// can say so; it is empty for a store that does not.
+    /// transaction (to the recipient's streams) in its recipient's sequence; empty when the
+    /// message has none.
     case stored(PublishReceipt, handedOut: [StreamHandOut] = [])
     /// The same id and the same bytes were stored before; this is the first answer.
     case replayed(PublishReceipt)

@@ -58,11 +58,10 @@ public protocol Store: Service {
     ///   event (the `published` event). The
     ///   subject tokens of that event are indexed for `events(matching:)`. A delivery with a
     ///   `handedOutUntil` is stored as handed out at `receivedAt` (attempt 1, hidden until then).
-    ///   A store may report, for each such delivery, its sequence and the sequence of the
-    ///   recipient's latest delivery before it not acknowledged at that moment
+    ///   The outcome reports, for each such delivery, its sequence and the sequence of the
+    ///   recipient's latest delivery before it not acknowledged when it committed
     ///   (`StreamHandOut`), so that the broker can pass it to its own streams without their
-    ///   reading it back; if it reports them, they must be exact. PostgreSQL, whose sequences
-    ///   several nodes assign, reports none.
+    ///   reading it back. Both must be exact, whatever other process shares the store.
     /// - `.replayed`: a message with this id and the same digest is stored (perhaps earlier in
     ///   this batch); answered with its first receipt, and nothing of this one is stored.
     /// - `.conflict`: the id is taken by a message with another digest; nothing is stored.

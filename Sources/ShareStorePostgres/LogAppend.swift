@@ -23,6 +23,8 @@ struct LogAppend {
     private var publishedOffsets: [UUID: Int] = [:]
     /// The new messages added so far, with the offsets of their `published` entries.
     private var addedMessages: [UUID: (message: NewMessage, offset: Int)] = [:]
+    /// The offsets in this append's deliveries of those handed out at publish.
+    private var handOutOffsets: [Int] = []
 
     var isEmpty: Bool { events.kind.isEmpty }
 
@@ -66,6 +68,7 @@ struct LogAppend {
         let received = message.receivedAt.millis
         for delivery in message.deliveries {
             let streamed = delivery.handedOutUntil == nil ? nil : received
+            if streamed != nil { handOutOffsets.append(deliveries.id.count) }
             deliveries.id.append(delivery.id)
             deliveries.messageID.append(message.id)
             deliveries.messageOffset.append(offset)
@@ -81,10 +84,10 @@ struct LogAppend {
     }
 
     /// Writes the append, its subject index, and the notice of its deliveries to the other
-    /// nodes (`ChangeNotice`) in one prepared statement; answers the index of its first event,
-    /// or nil (and takes no lock) when it has none. Must be the transaction's last statement.
-    @discardableResult
-    func commit(on connection: PostgresConnection, logger: Logger) async throws -> Int? {
+    /// nodes (`ChangeNotice`) in one prepared statement, then places each delivery handed out
+    /// at publish in its recipient's sequence; answers where the append went, or nil (and takes
+    /// no lock) when it has nothing. Must be the transaction's last work.
+    func commit(on connection: PostgresConnection, logger: Logger) async throws -> Appended? {
         guard !isEmpty else { return nil }
         var binds = PostgresBindings(capacity: 31)
         try events.bind(to: &binds)
@@ -96,8 +99,45 @@ struct LogAppend {
         binds.append(subjects.token)
         binds.append(subjects.messageID)
         let rows = try await connection.rows(Statement(bindings: binds), logger: logger)
-        if let first = try rows.first?.decode(Int.self) { return first }
-        throw StoreError(.unavailable, "The event record has no head row; nothing was stored.")
+        guard let (firstIndex, firstSeq) = try rows.first?.decode((Int, Int).self) else {
+            throw StoreError(.unavailable, "The event record has no head row; nothing was stored.")
+        }
+        guard !handOutOffsets.isEmpty else { return Appended(firstIndex: firstIndex, handedOut: [:]) }
+        return Appended(firstIndex: firstIndex,
+                        handedOut: try await placeHandOuts(firstSeq: firstSeq, on: connection, logger: logger))
+    }
+
+    /// Each delivery handed out at publish, keyed by its id, placed after its recipient's
+    /// latest delivery not acknowledged: an earlier one of this append, or else a stored one.
+    ///
+    /// The stored ones are read by a statement of their own, after the append: it holds the
+    /// lock on `log_head` until the commit, so every append before it has committed and this
+    /// statement's snapshot (READ COMMITTED) sees all of them and their acknowledgements, and
+    /// none can come between. The append's own statement could not: its snapshot was taken
+    /// before it waited for the lock.
+    private func placeHandOuts(firstSeq: Int, on connection: PostgresConnection, logger: Logger) async throws
+        -> [UUID: StreamHandOut] {
+        let recipients = Array(Set(handOutOffsets.map { deliveries.recipient[$0] }))
+        var binds = PostgresBindings(capacity: 2)
+        binds.append(recipients)
+        binds.append(firstSeq)
+        var stored: [String: Int] = [:]
+        for row in try await connection.rows(LatestUnacknowledged(bindings: binds), logger: logger) {
+            let (recipient, sequence) = try row.decode((String, Int?).self)
+            stored[recipient] = sequence
+        }
+        var latest = stored
+        var handedOut: [UUID: StreamHandOut] = [:]
+        var next = handOutOffsets[...]
+        for (offset, recipient) in deliveries.recipient.enumerated() {
+            if next.first == offset, let agency = AgencyID(recipient) {
+                next.removeFirst()
+                handedOut[deliveries.id[offset]] = StreamHandOut(deliveryID: deliveries.id[offset], recipient: agency,
+                                                                 sequence: firstSeq + offset, previous: latest[recipient] ?? 0)
+            }
+            latest[recipient] = firstSeq + offset
+        }
+        return handedOut
     }
 
     /// Appends `events` and then `message` (if any) with its deliveries and events.
@@ -150,11 +190,31 @@ struct LogAppend {
             SELECT * FROM unnest($30::text[], $31::uuid[])
             ON CONFLICT DO NOTHING
         )
-        SELECT first_index,
+        SELECT first_index, first_seq,
             CASE WHEN $29::text IS NULL THEN NULL ELSE pg_notify('\(ChangeNotice.channel)', $29::text)::text END
         FROM head
         """
     }
+
+    /// Each recipient among `$1` with its latest delivery before the sequence `$2` that is not
+    /// acknowledged (null for none), from the end of `deliveries_stream`.
+    private struct LatestUnacknowledged: PreparedQuery {
+        let bindings: PostgresBindings
+
+        static let sql = """
+        SELECT r.recipient, (SELECT d.seq FROM deliveries d
+                             WHERE d.recipient = r.recipient AND d.acknowledged_at IS NULL AND d.seq < $2::bigint
+                             ORDER BY d.seq DESC LIMIT 1)
+        FROM unnest($1::text[]) AS r(recipient)
+        """
+    }
+}
+
+/// Where a committed append went: the index of its first event, and each delivery handed out
+/// at publish placed in its recipient's sequence (`StreamHandOut`), keyed by delivery id.
+struct Appended: Sendable {
+    let firstIndex: Int
+    let handedOut: [UUID: StreamHandOut]
 }
 
 /// The columns of an append, one array parameter each.

@@ -9,26 +9,30 @@ extension PostgresStore {
         let entries = messages.map { $0.events.map { $0.entryBytes() } }
         return try await write(indexed: { [self] connection, append in
             let stored = try await storedReceipts(messages.map(\.id), on: connection)
-            var outcomes: [@Sendable (Int) -> PublishOutcome] = []
+            var outcomes: [@Sendable (Appended) -> PublishOutcome] = []
             var references: [(messageID: UUID, digest: AttachmentDigest)] = []
             for (message, entries) in zip(messages, entries) {
                 if let stored = stored[message.id] {
                     outcomes.append { _ in stored.digest == message.digest ? .replayed(stored.receipt) : .conflict }
                 } else if let (earlier, offset) = append.added(message.id) {
                     // Added by this call or by an earlier call of its group.
-                    outcomes.append { first in
-                        earlier.digest == message.digest ? .replayed(Self.receipt(of: earlier, auditIndex: first + offset)) : .conflict
+                    outcomes.append { appended in
+                        earlier.digest == message.digest
+                            ? .replayed(Self.receipt(of: earlier, auditIndex: appended.firstIndex + offset)) : .conflict
                     }
                 } else if case let missing = try await missingAttachments(of: message, on: connection), !missing.isEmpty {
                     outcomes.append { _ in .attachmentsMissing(missing) }
                 } else {
                     let offset = append.add(message, entries: entries)
-                    outcomes.append { first in .stored(Self.receipt(of: message, auditIndex: first + offset)) }
+                    outcomes.append { appended in
+                        .stored(Self.receipt(of: message, auditIndex: appended.firstIndex + offset),
+                                handedOut: message.deliveries.compactMap { appended.handedOut[$0.id] })
+                    }
                     references += message.attachments.map { (message.id, $0) }
                 }
             }
             try await recordReferences(references, on: connection)
-            return { [outcomes] first in outcomes.map { $0(first) } }
+            return { [outcomes] appended in outcomes.map { $0(appended) } }
         })
     }
 

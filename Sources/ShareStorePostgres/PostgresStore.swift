@@ -87,7 +87,7 @@ public final class PostgresStore: Store {
             try await withCheckedThrowingContinuation { continuation in
                 let member = WriteGroups.Member(run: { connection, append in
                     let result = try await body(connection, &append)
-                    return { first in continuation.resume(returning: result(first)) }
+                    return { appended in continuation.resume(returning: result(appended)) }
                 }, fail: { continuation.resume(throwing: $0) })
                 if groups.add(member) {
                     Task { await runGroups() }
@@ -119,9 +119,9 @@ public final class PostgresStore: Store {
     /// Runs `members` in one transaction; answers the calls to run again in a new one.
     private func run(_ members: [WriteGroups.Member]) async -> [WriteGroups.Member] {
         do {
-            let (results, first) = try await transaction("BEGIN") { [self] connection in
+            let (results, appended) = try await transaction("BEGIN") { [self] connection in
                 var append = LogAppend()
-                var results: [@Sendable (Int) -> Void] = []
+                var results: [@Sendable (Appended) -> Void] = []
                 for (position, member) in members.enumerated() {
                     do {
                         results.append(try await member.run(connection, &append))
@@ -130,12 +130,12 @@ public final class PostgresStore: Store {
                     }
                 }
                 do {
-                    return (results, try await append.commit(on: connection, logger: logger) ?? 0)
+                    return (results, try await append.commit(on: connection, logger: logger) ?? Appended(firstIndex: 0, handedOut: [:]))
                 } catch where !GroupFailure.isTransient(error) {
                     throw GroupFailure(position: nil, error: error)
                 }
             }
-            results.forEach { $0(first) }
+            results.forEach { $0(appended) }
             return []
         } catch let failure as GroupFailure {
             guard let position = failure.position ?? (members.count == 1 ? 0 : nil) else {

@@ -3,8 +3,8 @@ import ShareLocking
 
 /// One write call's work in a group's transaction: its statements on the group's connection,
 /// and what it adds to the group's `LogAppend`. It answers how to make the call's result from
-/// the index of the group's first appended event, once the group has committed.
-typealias GroupedWrite<T> = @Sendable (PostgresConnection, inout LogAppend) async throws -> @Sendable (Int) -> T
+/// where the group's append went (`Appended`), once the group has committed.
+typealias GroupedWrite<T> = @Sendable (PostgresConnection, inout LogAppend) async throws -> @Sendable (Appended) -> T
 
 /// The write calls waiting for a transaction, which one node commits in groups.
 ///
@@ -18,7 +18,7 @@ final class WriteGroups: Sendable {
     /// A waiting call.
     struct Member: Sendable {
         /// Runs the call's work in the group; answers how to give its result after the commit.
-        let run: @Sendable (PostgresConnection, inout LogAppend) async throws -> @Sendable (Int) -> Void
+        let run: @Sendable (PostgresConnection, inout LogAppend) async throws -> @Sendable (Appended) -> Void
         /// Gives the call an error instead.
         let fail: @Sendable (any Error) -> Void
         /// Whether the call has been tried again already after storing a key that another

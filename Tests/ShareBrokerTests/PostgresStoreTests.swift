@@ -172,6 +172,29 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("hand-outs at publish from two nodes at once each follow the one before them in the recipient's sequence")
+    func twoNodesPlaceHandOutsInSequence() async throws {
+        try await TestPostgres.withTwoNodes { first, second in
+            let messages = (0..<60).map { _ in newMessage(recipients: [.csc, .police], handedOutUntil: [.csc: t0 + 30]) }
+            let handOuts = try await withThrowingTaskGroup(of: [StreamHandOut].self) { group in
+                for (offset, message) in messages.enumerated() {
+                    group.addTask {
+                        let outcome = try await (offset.isMultiple(of: 2) ? first : second).publish(message)
+                        guard case .stored(_, let handedOut) = outcome else { throw StoreError(.unavailable, "not stored: \(outcome)") }
+                        return handedOut
+                    }
+                }
+                return try await group.reduce(into: [StreamHandOut]()) { $0 += $1 }.sorted { $0.sequence < $1.sequence }
+            }
+            #expect(handOuts.count == messages.count, "each message's delivery to the streaming recipient, and only it")
+            #expect(handOuts.map(\.previous) == [0] + handOuts.dropLast().map(\.sequence),
+                    "none acknowledged, so each comes straight after the one before, whichever node stored it")
+            let stored = try await second.streamCandidates(for: .csc, after: 0, limit: 100, now: t0 + 1, maxAttempts: 10)
+            #expect(handOuts.map(\.sequence) == stored.map(\.delivery.sequence))
+            #expect(handOuts.map(\.deliveryID) == stored.map(\.delivery.id))
+        }
+    }
+
     @Test("two nodes settling one expiry and dead-lettering one delivery at once do each once")
     func twoNodesSettleOnce() async throws {
         try await TestPostgres.withTwoNodes { first, second in
