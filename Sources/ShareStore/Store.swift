@@ -345,8 +345,11 @@ public protocol Store: Service {
     /// after its commit, until the store closes. A store only one process opens at a time
     /// (SQLite) finishes the sequence at once: every change is then made by this process,
     /// which knows of it already. A store several processes share announces this process's
-    /// own changes too (they are harmless to apply twice) and, after an interruption in
-    /// which changes may have been missed, `.unknown`.
+    /// own changes too (they are harmless to apply twice), except its new deliveries: the
+    /// broker signals those as it stores them, and a signal with nothing pushed would make
+    /// each stream read again what it was just given. After an interruption in which changes
+    /// may have been missed, or a commit of this process's whose outcome it could not learn,
+    /// it announces `.unknown`.
     func changes() -> AsyncStream<StoreChange>
 
     /// Tells the other processes sharing the store of a change made outside it (such as a

@@ -6,9 +6,13 @@ import ShareStore
 /// channel, sent by the transaction itself, so that PostgreSQL delivers it only if and when
 /// the transaction commits (and never for one rolled back).
 ///
-/// The payload is a word and, for deliveries, the agencies they are for:
-/// `deliveries csc mash`, `subscriptions`, `webhooks`, `streams`, `configuration`. PostgreSQL refuses payloads of 8000
-/// bytes or more; a longer list of agencies is sent as `unknown` (every node wakes everyone).
+/// The payload is a word and, for deliveries, the store that committed them (`@` and its
+/// `noticeSource`) and the agencies they are for: `deliveries @3f2a9c01be7d csc mash`,
+/// `subscriptions`, `webhooks`, `streams`, `configuration`. PostgreSQL refuses payloads of
+/// 8000 bytes or more; a longer list of agencies is sent as `unknown` (every node wakes
+/// everyone). A store skips the notices of its own deliveries: its broker signalled them as
+/// it stored them, and a signal with nothing pushed would make each stream read again what it
+/// was just given.
 enum ChangeNotice {
     static let channel = "sharebroker_changes"
     private static let longestPayload = 7000
@@ -18,10 +22,12 @@ enum ChangeNotice {
         try await connection.query("SELECT pg_notify(\(channel), \(payload(of: change)))", logger: logger)
     }
 
-    static func payload(of change: StoreChange) -> String {
+    /// The payload announcing `change`, made by the store whose `noticeSource` is `source`.
+    static func payload(of change: StoreChange, from source: String? = nil) -> String {
         switch change {
         case .deliveries(let agencies):
-            let text = (["deliveries"] + Set(agencies).map(\.rawValue).sorted()).joined(separator: " ")
+            let text = (["deliveries"] + (source.map { ["@" + $0] } ?? []) + Set(agencies).map(\.rawValue).sorted())
+                .joined(separator: " ")
             return text.utf8.count < longestPayload ? text : "unknown"
         case .subscriptions: return "subscriptions"
         case .webhooks: return "webhooks"
@@ -31,11 +37,14 @@ enum ChangeNotice {
         }
     }
 
-    /// The change a payload announces; `unknown` for one this version does not know.
-    static func change(from payload: String) -> StoreChange {
+    /// The change a payload announces; `unknown` for one this version does not know, and nil
+    /// for new deliveries the store whose `noticeSource` is `skipping` committed.
+    static func change(from payload: String, skipping own: String) -> StoreChange? {
         let words = payload.split(separator: " ")
         switch words.first {
-        case "deliveries": return .deliveries(words.dropFirst().compactMap { AgencyID(String($0)) })
+        case "deliveries":
+            if words.count > 1, words[1] == "@" + own { return nil }
+            return .deliveries(words.dropFirst().filter { !$0.hasPrefix("@") }.compactMap { AgencyID(String($0)) })
         case "subscriptions": return .subscriptions
         case "webhooks": return .webhooks
         case "streams": return .streamPresence

@@ -87,14 +87,14 @@ struct LogAppend {
     /// nodes (`ChangeNotice`) in one prepared statement, then places each delivery handed out
     /// at publish in its recipient's sequence; answers where the append went, or nil (and takes
     /// no lock) when it has nothing. Must be the transaction's last work.
-    func commit(on connection: PostgresConnection, logger: Logger) async throws -> Appended? {
+    func commit(on connection: PostgresConnection, source: String, logger: Logger) async throws -> Appended? {
         guard !isEmpty else { return nil }
         var binds = PostgresBindings(capacity: 31)
         try events.bind(to: &binds)
         try messages.bind(to: &binds)
         try deliveries.bind(to: &binds)
         let notice = deliveries.recipient.isEmpty
-            ? nil : ChangeNotice.payload(of: .deliveries(deliveries.recipient.compactMap(AgencyID.init)))
+            ? nil : ChangeNotice.payload(of: .deliveries(deliveries.recipient.compactMap(AgencyID.init)), from: source)
         binds.append(notice)
         binds.append(subjects.token)
         binds.append(subjects.messageID)

@@ -1,15 +1,19 @@
 import Logging
 import PostgresNIO
+import ShareLocking
 public import ShareStore
 
 extension PostgresStore {
-    /// The changes every node of the cluster commits (this one's too), from PostgreSQL
-    /// notifications (`ChangeNotice`) on a connection of the pool kept for listening. When
-    /// that connection is lost, it listens again on another, a second later, and then yields
-    /// `.unknown`: notices sent meanwhile are lost. Finishes when the store closes.
+    /// The changes every node of the cluster commits (this one's too, except its new
+    /// deliveries, which the broker signalled as it stored them), from PostgreSQL notifications
+    /// (`ChangeNotice`) on a connection of the pool kept for listening. When that connection is
+    /// lost, it listens again on another, a second later, and then yields `.unknown`: notices
+    /// sent meanwhile are lost. So does a commit of this store's whose outcome it could not
+    /// learn. Finishes when the store closes.
     public func changes() -> AsyncStream<StoreChange> {
         let (stream, continuation) = AsyncStream<StoreChange>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
-        let listening = Task { [client, gate, logger] in
+        ownFeeds.withLock { $0.append(continuation) }
+        let listening = Task { [client, gate, logger, noticeSource] in
             var interrupted = false
             while !Task.isCancelled && !gate.isClosed {
                 do {
@@ -18,7 +22,8 @@ extension PostgresStore {
                             if interrupted { continuation.yield(.unknown) }
                             interrupted = true
                             for try await notice in notices {
-                                continuation.yield(ChangeNotice.change(from: notice.payload))
+                                guard let change = ChangeNotice.change(from: notice.payload, skipping: noticeSource) else { continue }
+                                continuation.yield(change)
                             }
                         }
                     }

@@ -1,7 +1,9 @@
+import Foundation
 public import Logging
 import NIOCore
 import NIOSSL
 import PostgresNIO
+import ShareLocking
 public import ShareStore
 
 /// The store for a cluster: every broker process of the cluster keeps its state in one
@@ -24,6 +26,11 @@ public final class PostgresStore: Store {
     private let groups = WriteGroups()
     /// The tasks that listen for changes (`changes()`), ended by `close()`.
     let changeListeners = TaskList()
+    /// The feeds `changes()` returned, for what this store must tell its own process.
+    let ownFeeds = Locked<[AsyncStream<StoreChange>.Continuation]>([])
+    /// Marks the notices of this store's own new deliveries (`ChangeNotice`), which its
+    /// process has signalled already and so does not take back.
+    let noticeSource = String(UUID().uuidString.filter(\.isHexDigit).prefix(12)).lowercased()
     private let running: Task<Void, Never>
 
     /// Opens the database and brings its schema up to date, then starts the connection pool.
@@ -69,6 +76,7 @@ public final class PostgresStore: Store {
     public func close() async {
         await gate.close()
         await changeListeners.cancelAll()
+        ownFeeds.withLock { $0 = [] }
         running.cancel()
         await running.value
     }
@@ -130,7 +138,7 @@ public final class PostgresStore: Store {
                     }
                 }
                 do {
-                    return (results, try await append.commit(on: connection, logger: logger) ?? Appended(firstIndex: 0, handedOut: [:]))
+                    return (results, try await append.commit(on: connection, source: noticeSource, logger: logger) ?? Appended(firstIndex: 0, handedOut: [:]))
                 } catch where !GroupFailure.isTransient(error) {
                     throw GroupFailure(position: nil, error: error)
                 }
@@ -226,7 +234,14 @@ public final class PostgresStore: Store {
                     }
                     do {
                         let result = try await body(connection)
-                        try await connection.rows("COMMIT", logger: logger)
+                        do {
+                            try await connection.rows("COMMIT", logger: logger)
+                        } catch {
+                            // It may have committed: whatever it announced may never reach
+                            // this process, which skips its own notices of new deliveries.
+                            ownFeeds.withLock { $0.forEach { $0.yield(.unknown) } }
+                            throw error
+                        }
                         return result
                     } catch {
                         await connection.rollBack(after: error, logger: logger)

@@ -195,6 +195,35 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("each node hears the other's new deliveries, and not its own, which its broker signalled as it stored them")
+    func nodesSkipTheirOwnDeliveryNotices() async throws {
+        try await TestPostgres.withTwoNodes { first, second in
+            var firstFeed = first.changes().makeAsyncIterator()
+            var secondFeed = second.changes().makeAsyncIterator()
+            // Both feeds are listening once each has heard an announcement made after it started.
+            let announcing = Task {
+                while !Task.isCancelled {
+                    try await second.announce(.webhooks)
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            while await firstFeed.next() != .webhooks {}
+            while await secondFeed.next() != .webhooks {}
+            announcing.cancel()
+            _ = await announcing.result
+            try await publishStored(newMessage(recipients: [.csc]), to: first)
+            try await publishStored(newMessage(recipients: [.police]), to: second)
+            func nextDeliveries(_ feed: inout AsyncStream<StoreChange>.Iterator) async -> StoreChange? {
+                while let change = await feed.next() {
+                    if change != .webhooks { return change }
+                }
+                return nil
+            }
+            #expect(await nextDeliveries(&firstFeed) == .deliveries([.police]), "the other node's, and not its own before it")
+            #expect(await nextDeliveries(&secondFeed) == .deliveries([.csc]))
+        }
+    }
+
     @Test("two nodes settling one expiry and dead-lettering one delivery at once do each once")
     func twoNodesSettleOnce() async throws {
         try await TestPostgres.withTwoNodes { first, second in
