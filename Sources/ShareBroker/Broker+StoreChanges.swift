@@ -1,19 +1,50 @@
+import ShareModel
 import ShareStore
 
 extension Broker {
     /// Applies what other broker processes sharing the store announce (see `Store.changes()`)
     /// until the store stops announcing or the task is cancelled: new deliveries wake this
-    /// process's streams and long polls for their agencies, a changed subscription or webhook
-    /// makes it reread them on next use, a change of stream presence makes it
-    /// reread who streams where, and a node's reloaded configuration calls
+    /// process's streams and long polls for their agencies (those handed out at publish to
+    /// agencies streaming here are read once for all their streams and pushed to them), a
+    /// changed subscription or webhook makes it reread them on next use, a change of stream
+    /// presence makes it reread who streams where, and a node's reloaded configuration calls
     /// `reloadConfiguration` (the broker does not read files itself).
     public func followStoreChanges(reloadConfiguration: @escaping @Sendable () async -> Void) async {
-        for await change in store.changes() {
-            if change == .configuration {
-                await reloadConfiguration()
-            } else {
-                apply(change)
+        await withDiscardingTaskGroup { group in
+            for await change in store.changes() {
+                switch change {
+                case .configuration:
+                    await reloadConfiguration()
+                case .deliveries(let agencies, let placed) where !placed.isEmpty:
+                    group.addTask { await self.push(agencies, placed: placed) }
+                default:
+                    apply(change)
+                }
             }
+        }
+    }
+
+    /// Another process's new deliveries for `agencies`, of which `placed` were handed out to
+    /// their recipients' streams as they were published: those for agencies with a stream
+    /// here are read in one call and pushed to the streams, which send them without reading
+    /// the store when they follow what each sent last (`DeliveryStream`). A stream reads the
+    /// store when one it was signalled for is not pushed (no longer current, or the read failed).
+    func push(_ agencies: [AgencyID], placed: [PlacedHandOut]) async {
+        let streaming = placed.filter { notifier.hasMailboxes(for: $0.recipient) }
+        let placedRecipients = Set(placed.map(\.recipient))
+        let signalled = agencies.filter { !placedRecipients.contains($0) } + placed.map(\.recipient)
+        guard !streaming.isEmpty else { return notifier.signal(signalled) }
+        let places = Dictionary(streaming.map { ($0.sequence, $0) }, uniquingKeysWith: { first, _ in first })
+        do {
+            let read = try await store.handedOutAtPublish(sequences: streaming.map(\.sequence), now: clock.now())
+            let pushed = read.compactMap { handOut -> PushedDelivery? in
+                guard let place = places[handOut.delivery.sequence], place.recipient == handOut.recipient else { return nil }
+                return PushedDelivery(recipient: place.recipient, delivery: handOut.delivery, previous: place.previous,
+                                      hiddenUntil: handOut.hiddenUntil)
+            }
+            notifier.signal(signalled, pushed: pushed)
+        } catch {
+            notifier.signal(signalled)
         }
     }
 
@@ -27,7 +58,7 @@ extension Broker {
         switch change {
         case .configuration:
             break
-        case .deliveries(let agencies):
+        case .deliveries(let agencies, _):
             notifier.signal(agencies)
         case .subscriptions:
             subscriptionCache.forget()

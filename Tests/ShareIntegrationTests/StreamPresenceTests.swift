@@ -58,6 +58,56 @@ struct StreamPresenceTests {
         }
     }
 
+    @Test("publishes on both nodes at once reach a stream on one of them in sequence order, each once, as the store holds them")
+    func concurrentPublishesOnBothNodesStreamInOrder() async throws {
+        try await withCluster(nodes: 2) { cluster in
+            let (a, b) = (cluster.nodes[0], cluster.nodes[1])
+            let socialCare = try b.client(as: "northshire-csc")
+            let live = StreamReader(try await socialCare.stream())
+            defer { live.stop() }
+            #expect(try await eventually { b.streamsOpened(1) })
+            #expect(try await eventually(within: 10) { try await a.handedOutAtPublish(try await a.publishOne()) })
+            // Node a's deliveries reach b's stream pushed with the notice of their commit (one
+            // read for all of b's streams); b's own from its publishes; both interleaved.
+            let published = try await withThrowingTaskGroup(of: [String].self) { group in
+                for publisher in 0..<6 {
+                    group.addTask {
+                        var ids: [String] = []
+                        for _ in 0..<30 { ids.append(try await (publisher < 4 ? a : b).publishOne().id) }
+                        return ids
+                    }
+                }
+                return try await group.reduce(into: [String]()) { $0 += $1 }
+            }
+            func those(_ deliveries: [StreamedDelivery]) -> [StreamedDelivery] {
+                deliveries.filter { published.contains($0.delivery.messageId.uuidString.lowercased()) }
+            }
+            #expect(try await eventually(within: 10) { those(live.deliveries).count >= published.count })
+            let eventIDs = live.deliveries.map(\.eventID)
+            let streamed = those(live.deliveries)
+            #expect(eventIDs == eventIDs.sorted() && Set(eventIDs).count == eventIDs.count, "in increasing event id order, none twice")
+            #expect(Set(streamed.map { $0.delivery.messageId.uuidString.lowercased() }) == Set(published)
+                        && streamed.count == published.count, "every message once")
+
+            // A second stream, on the other node, reads them back from the store. The deliveries
+            // before them (some published before node a knew of the stream, so not handed out at
+            // publish) are acknowledged first, or the second stream would hand them all out anew.
+            _ = try await socialCare.acknowledge(deliveries: live.deliveries.filter { !streamed.contains($0) }.map(\.delivery.id))
+            let fromStore = StreamReader(try await a.client(as: "northshire-csc").stream())
+            defer { fromStore.stop() }
+            #expect(try await eventually(within: 10) { those(fromStore.deliveries).count >= streamed.count })
+            let reread = those(fromStore.deliveries)
+            #expect(reread.map(\.eventID) == streamed.map(\.eventID))
+            for (sent, stored) in zip(streamed, reread) where sent != stored {
+                Issue.record("""
+                    event \(sent.eventID) as sent: attempt \(sent.delivery.attempt), delivered \(sent.delivery.deliveredAt), \
+                    created \(sent.delivery.createdAt); as stored: attempt \(stored.delivery.attempt), \
+                    delivered \(stored.delivery.deliveredAt), created \(stored.delivery.createdAt)
+                    """)
+            }
+        }
+    }
+
     @Test("a node that dies with a stream open is counted out when its lease ends; what was handed out to its stream meanwhile reaches the agency after the visibility period")
     func deadNodePresenceLapses() async throws {
         let shortVisibility = { (document: inout [String: Any]) in document["delivery"] = ["visibilityTimeoutSeconds": 30] }
