@@ -100,11 +100,6 @@ final class DeliveryNotifier: Sendable {
         }
     }
 
-    /// True while one of the agency's streams has a mailbox open here.
-    func hasMailboxes(for agency: AgencyID) -> Bool {
-        state.withLock { $0.mailboxes[agency] != nil }
-    }
-
     /// Opens a mailbox for one of the agency's streams: from now on it receives the agency's
     /// pushed deliveries until it is closed.
     func openMailbox(for agency: AgencyID) -> Int {

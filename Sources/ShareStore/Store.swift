@@ -125,14 +125,6 @@ public protocol Store: Service {
     func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
                           maxAttempts: Int) async throws -> [StreamCandidate]
 
-    /// Reads, without changing or recording anything, the deliveries among `sequences` whose
-    /// hand-out at publish is still their latest and still hides them at `now`, in sequence
-    /// order, each as `streamCandidates` reads it then (`handedOutAtPublish`), with its
-    /// recipient and the end of that hand-out; the others are left out. For the deliveries
-    /// another process announces as placed (`StoreChange.deliveries`): one read for every
-    /// stream of this process they are for.
-    func handedOutAtPublish(sequences: [Int], now: Date) async throws -> [PublishedHandOut]
-
     /// Acknowledges deliveries on behalf of their recipient, recording an `acknowledged` event
     /// for each first acknowledgement, all in one transaction. Returns one acknowledgement per
     /// id addressed to `agency`, in the order given; other ids (unknown, or another agency's)

@@ -81,22 +81,6 @@ public struct StreamCandidate: Sendable, Equatable {
     }
 }
 
-/// A delivery whose hand-out at publish is still its latest and current, as a stream sends it
-/// (`Store.handedOutAtPublish`).
-public struct PublishedHandOut: Sendable, Equatable {
-    public let recipient: AgencyID
-    /// As `streamCandidates` reads it when it is `handedOutAtPublish`.
-    public let delivery: InboxDelivery
-    /// The end of that hand-out's visibility period.
-    public let hiddenUntil: Date
-
-    public init(recipient: AgencyID, delivery: InboxDelivery, hiddenUntil: Date) {
-        self.recipient = recipient
-        self.delivery = delivery
-        self.hiddenUntil = hiddenUntil
-    }
-}
-
 /// A message's body as the store holds it, for re-wrapping under a new key.
 public struct StoredBody: Sendable, Equatable {
     public let id: UUID

@@ -19,8 +19,6 @@ enum StreamChecks {
                    candidatesMarkHandOutAtPublish),
         StoreCheck("publish places each hand-out at publish it reports after the recipient's latest unacknowledged delivery",
                    placesHandOutsInSequence),
-        StoreCheck("handedOutAtPublish reads a hand-out at publish as streamCandidates does while it is current, and nothing else",
-                   readsCurrentHandOutsAtPublish),
     ]
 
     static func handsOutAfterSequence(_ store: any Store) async throws {
@@ -147,31 +145,5 @@ enum StreamChecks {
         #expect(handOuts.map(\.previous) == [try await sequence(of: third), try await sequence(of: batch[0])],
                 "in one transaction, each after the one before")
         #expect(handOuts.map(\.sequence) == [try await sequence(of: batch[0]), try await sequence(of: batch[1])])
-    }
-
-    static func readsCurrentHandOutsAtPublish(_ store: any Store) async throws {
-        let message = newMessage(recipients: [.csc, .police], handedOutUntil: [.csc: t0 + 30])
-        try await publishStored(message, to: store)
-        let streamed = try #require(try await store.streamCandidates(for: .csc, after: 0, limit: 10, now: t0 + 1, maxAttempts: 10).first)
-        let waiting = try #require(try await store.streamCandidates(for: .police, after: 0, limit: 10, now: t0 + 1, maxAttempts: 10).first)
-        #expect(streamed.handedOutAtPublish && !waiting.handedOutAtPublish)
-        let sequences = [waiting.delivery.sequence, streamed.delivery.sequence, streamed.delivery.sequence + 1_000]
-        #expect(try await store.handedOutAtPublish(sequences: sequences, now: t0 + 1)
-                    == [PublishedHandOut(recipient: .csc, delivery: streamed.delivery, hiddenUntil: t0 + 30)],
-                "the hand-out at publish only, as a stream reads it, with its recipient and the end of its hand-out")
-        #expect(try await store.handedOutAtPublish(sequences: sequences, now: t0 + 30).isEmpty, "its visibility has ended")
-        #expect(try await store.handedOutAtPublish(sequences: [], now: t0 + 1).isEmpty)
-
-        let acknowledged = newMessage(handedOutUntil: [.csc: t0 + 30])
-        let handedOutAgain = newMessage(handedOutUntil: [.csc: t0 + 30])
-        let later = try await store.publish([acknowledged, handedOutAgain]).flatMap { outcome -> [Int] in
-            if case .stored(_, let handedOut) = outcome { return handedOut.map(\.sequence) }
-            return []
-        }
-        #expect(later.count == 2)
-        _ = try await store.acknowledge(delivery: acknowledged.deliveries[0].id, by: .csc, at: t0 + 2)
-        #expect(try await store.stream(.csc, after: streamed.delivery.sequence, at: t0 + 40).map(\.id) == [handedOutAgain.deliveries[0].id])
-        #expect(try await store.handedOutAtPublish(sequences: later, now: t0 + 20).isEmpty,
-                "neither an acknowledged delivery nor one handed out again since")
     }
 }

@@ -7,9 +7,7 @@ import ShareStore
 /// the transaction commits (and never for one rolled back).
 ///
 /// The payload is a word and, for deliveries, the store that committed them (`@` and its
-/// `noticeSource`), the agencies they are for, and each delivery handed out at publish placed in
-/// its recipient's sequence (`recipient:sequence:previous`, see `PlacedHandOut`):
-/// `deliveries @3f2a9c01be7d csc mash csc:120:118`,
+/// `noticeSource`) and the agencies they are for: `deliveries @3f2a9c01be7d csc mash`,
 /// `subscriptions`, `webhooks`, `streams`, `configuration`. PostgreSQL refuses payloads of
 /// 8000 bytes or more; a longer list of agencies is sent as `unknown` (every node wakes
 /// everyone). A store skips the notices of its own deliveries: its broker signalled them as
@@ -17,8 +15,7 @@ import ShareStore
 /// was just given.
 enum ChangeNotice {
     static let channel = "sharebroker_changes"
-    /// Payloads are kept shorter than this many bytes.
-    static let longestPayload = 7000
+    private static let longestPayload = 7000
 
     /// Queues the notice of `change` in the transaction on `connection`.
     static func send(_ change: StoreChange, on connection: PostgresConnection, logger: Logger) async throws {
@@ -28,7 +25,7 @@ enum ChangeNotice {
     /// The payload announcing `change`, made by the store whose `noticeSource` is `source`.
     static func payload(of change: StoreChange, from source: String? = nil) -> String {
         switch change {
-        case .deliveries(let agencies, _):
+        case .deliveries(let agencies):
             let text = (["deliveries"] + (source.map { ["@" + $0] } ?? []) + Set(agencies).map(\.rawValue).sorted())
                 .joined(separator: " ")
             return text.utf8.count < longestPayload ? text : "unknown"
@@ -47,18 +44,7 @@ enum ChangeNotice {
         switch words.first {
         case "deliveries":
             if words.count > 1, words[1] == "@" + own { return nil }
-            var agencies: [AgencyID] = []
-            var placed: [PlacedHandOut] = []
-            for word in words.dropFirst() where !word.hasPrefix("@") {
-                let parts = word.split(separator: ":")
-                if parts.count == 1 {
-                    AgencyID(String(word)).map { agencies.append($0) }
-                } else if parts.count == 3, let recipient = AgencyID(String(parts[0])), let sequence = Int(parts[1]),
-                          let previous = Int(parts[2]) {
-                    placed.append(PlacedHandOut(recipient: recipient, sequence: sequence, previous: previous))
-                }
-            }
-            return .deliveries(agencies, placed: placed)
+            return .deliveries(words.dropFirst().filter { !$0.hasPrefix("@") }.compactMap { AgencyID(String($0)) })
         case "subscriptions": return .subscriptions
         case "webhooks": return .webhooks
         case "streams": return .streamPresence

@@ -84,10 +84,9 @@ struct LogAppend {
     }
 
     /// Writes the append, its subject index, and the notice of its deliveries to the other
-    /// nodes (`ChangeNotice`) in one prepared statement; when it hands deliveries out at
-    /// publish, a second statement places each in its recipient's sequence and sends the
-    /// notice with those places. Answers where the append went, or nil (and takes no lock)
-    /// when it has nothing. Must be the transaction's last work.
+    /// nodes (`ChangeNotice`) in one prepared statement, then places each delivery handed out
+    /// at publish in its recipient's sequence; answers where the append went, or nil (and takes
+    /// no lock) when it has nothing. Must be the transaction's last work.
     func commit(on connection: PostgresConnection, source: String, logger: Logger) async throws -> Appended? {
         guard !isEmpty else { return nil }
         var binds = PostgresBindings(capacity: 31)
@@ -96,53 +95,47 @@ struct LogAppend {
         try deliveries.bind(to: &binds)
         let notice = deliveries.recipient.isEmpty
             ? nil : ChangeNotice.payload(of: .deliveries(deliveries.recipient.compactMap(AgencyID.init)), from: source)
-        binds.append(handOutOffsets.isEmpty ? notice : nil)
+        binds.append(notice)
         binds.append(subjects.token)
         binds.append(subjects.messageID)
         let rows = try await connection.rows(Statement(bindings: binds), logger: logger)
         guard let (firstIndex, firstSeq) = try rows.first?.decode((Int, Int).self) else {
             throw StoreError(.unavailable, "The event record has no head row; nothing was stored.")
         }
-        guard let notice, !handOutOffsets.isEmpty else { return Appended(firstIndex: firstIndex, handedOut: [:]) }
+        guard !handOutOffsets.isEmpty else { return Appended(firstIndex: firstIndex, handedOut: [:]) }
         return Appended(firstIndex: firstIndex,
-                        handedOut: try await placeHandOuts(firstSeq: firstSeq, notice: notice, on: connection, logger: logger))
+                        handedOut: try await placeHandOuts(firstSeq: firstSeq, on: connection, logger: logger))
     }
 
     /// Each delivery handed out at publish, keyed by its id, placed after its recipient's
-    /// latest delivery not acknowledged: an earlier one of this append, or else a stored one;
-    /// and the notice `notice` of the append's deliveries sent with those places.
+    /// latest delivery not acknowledged: an earlier one of this append, or else a stored one.
     ///
     /// The stored ones are read by a statement of their own, after the append: it holds the
     /// lock on `log_head` until the commit, so every append before it has committed and this
     /// statement's snapshot (READ COMMITTED) sees all of them and their acknowledgements, and
     /// none can come between. The append's own statement could not: its snapshot was taken
     /// before it waited for the lock.
-    private func placeHandOuts(firstSeq: Int, notice: String, on connection: PostgresConnection, logger: Logger) async throws
+    private func placeHandOuts(firstSeq: Int, on connection: PostgresConnection, logger: Logger) async throws
         -> [UUID: StreamHandOut] {
-        var latest: [String: Int] = [:]
-        var earlier: [Int?] = []
+        let recipients = Array(Set(handOutOffsets.map { deliveries.recipient[$0] }))
+        var binds = PostgresBindings(capacity: 2)
+        binds.append(recipients)
+        binds.append(firstSeq)
+        var stored: [String: Int] = [:]
+        for row in try await connection.rows(LatestUnacknowledged(bindings: binds), logger: logger) {
+            let (recipient, sequence) = try row.decode((String, Int?).self)
+            stored[recipient] = sequence
+        }
+        var latest = stored
+        var handedOut: [UUID: StreamHandOut] = [:]
         var next = handOutOffsets[...]
         for (offset, recipient) in deliveries.recipient.enumerated() {
-            if next.first == offset {
+            if next.first == offset, let agency = AgencyID(recipient) {
                 next.removeFirst()
-                earlier.append(latest[recipient])
+                handedOut[deliveries.id[offset]] = StreamHandOut(deliveryID: deliveries.id[offset], recipient: agency,
+                                                                 sequence: firstSeq + offset, previous: latest[recipient] ?? 0)
             }
             latest[recipient] = firstSeq + offset
-        }
-        var binds = PostgresBindings(capacity: 6)
-        binds.append(handOutOffsets.map { deliveries.recipient[$0] })
-        binds.append(handOutOffsets.map { firstSeq + $0 })
-        binds.append(firstSeq)
-        try binds.append(NullableArray(earlier))
-        binds.append(notice)
-        binds.append(notice == ChangeNotice.payload(of: .unknown) ? 0 : ChangeNotice.longestPayload)
-        let rows = try await connection.rows(PlacedHandOuts(bindings: binds), logger: logger)
-        var handedOut: [UUID: StreamHandOut] = [:]
-        for (offset, row) in zip(handOutOffsets, rows) {
-            guard let agency = AgencyID(deliveries.recipient[offset]) else { continue }
-            let (sequence, previous) = try row.decode((Int, Int).self)
-            handedOut[deliveries.id[offset]] = StreamHandOut(deliveryID: deliveries.id[offset], recipient: agency,
-                                                             sequence: sequence, previous: previous)
         }
         return handedOut
     }
@@ -203,27 +196,16 @@ struct LogAppend {
         """
     }
 
-    /// The deliveries handed out at publish (recipients `$1`, sequences `$2`), each placed
-    /// after the one before it in this append (`$4`, null for none) or else after its
-    /// recipient's latest delivery before the append (which begins at `$3`) not acknowledged,
-    /// 0 for none; answered in the order given. Sends the notice `$5` with those places
-    /// (`recipient:sequence:previous`), or without them when that would reach `$6` bytes.
-    private struct PlacedHandOuts: PreparedQuery {
+    /// Each recipient among `$1` with its latest delivery before the sequence `$2` that is not
+    /// acknowledged (null for none), from the end of `deliveries_stream`.
+    private struct LatestUnacknowledged: PreparedQuery {
         let bindings: PostgresBindings
 
         static let sql = """
-        WITH placed AS (
-            SELECT h.n, h.recipient, h.seq,
-                coalesce(h.previous, (SELECT d.seq FROM deliveries d
-                                      WHERE d.recipient = h.recipient AND d.acknowledged_at IS NULL AND d.seq < $3::bigint
-                                      ORDER BY d.seq DESC LIMIT 1), 0) AS previous
-            FROM unnest($1::text[], $2::bigint[], $4::bigint[]) WITH ORDINALITY AS h(recipient, seq, previous, n)
-        ), notice AS (
-            SELECT pg_notify('\(ChangeNotice.channel)', CASE WHEN octet_length(p.text) < $6::bigint THEN p.text ELSE $5::text END)
-            FROM (SELECT $5::text || ' ' || string_agg(recipient || ':' || seq || ':' || previous, ' ' ORDER BY n) AS text
-                  FROM placed) p
-        )
-        SELECT placed.seq, placed.previous FROM placed, notice ORDER BY placed.n
+        SELECT r.recipient, (SELECT d.seq FROM deliveries d
+                             WHERE d.recipient = r.recipient AND d.acknowledged_at IS NULL AND d.seq < $2::bigint
+                             ORDER BY d.seq DESC LIMIT 1)
+        FROM unnest($1::text[]) AS r(recipient)
         """
     }
 }

@@ -42,27 +42,6 @@ extension PostgresStore {
         }
     }
 
-    public func handedOutAtPublish(sequences: [Int], now: Date) async throws -> [PublishedHandOut] {
-        guard !sequences.isEmpty else { return [] }
-        return try await select { [self] connection in
-            var binds = PostgresBindings(capacity: 2)
-            binds.append(now.millis)
-            binds.append(Array(Set(sequences)))
-            var found: [PublishedHandOut] = []
-            for row in try await connection.rows(PostgresQuery(unsafeSQL: handedOutAtPublishSQL, binds: binds), logger: logger) {
-                let cells = row.makeRandomAccess()
-                let lastDelivered = try cells[Self.deliveryColumnCount].decode(Int.self)
-                guard let recipient = AgencyID(try cells[Self.deliveryColumnCount + 2].decode(String.self)),
-                      let delivery = try Self.delivery(cells, attempt: try cells[6].decode(Int.self),
-                                                       deliveredAt: Date(millis: lastDelivered))
-                else { continue }
-                found.append(PublishedHandOut(recipient: recipient, delivery: delivery,
-                                              hiddenUntil: Date(millis: try cells[Self.deliveryColumnCount + 1].decode(Int.self))))
-            }
-            return found
-        }
-    }
-
     public func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement] {
         try await write { [self] connection, append in
             var binds = PostgresBindings(capacity: 3)
@@ -225,21 +204,6 @@ private struct StreamCandidates: DeliveriesQuery {
 
 /// The deliveries a stream sends: after its sequence, with attempts left or handed out and still hidden.
 private let streamCondition = "d.seq > $3::bigint AND (d.attempts < $2::bigint OR d.visible_at > $1::bigint)"
-
-/// The deliveries `$2` whose hand-out at publish is still their latest and hides them at `$1`
-/// (as `StreamCandidates` reads them), with when that hand-out ends and their recipient.
-///
-/// Sent unnamed, not prepared (`PreparedQuery`), for the reason `DeliveriesQuery` gives: a
-/// generic plan chosen while the tables were small joined them by scanning (10 ms a call
-/// after 2,500 messages), where planned with the sequences it looks each up by primary key.
-private let handedOutAtPublishSQL = """
-    SELECT \(deliveryColumns), d.last_delivered_at, d.visible_at, d.recipient
-    FROM deliveries d JOIN messages m ON m.id = d.message_id
-    WHERE d.seq = ANY($2::bigint[]) AND d.acknowledged_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > $1::bigint)
-      AND d.dead_lettered_at IS NULL AND d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at
-      AND d.visible_at > $1::bigint
-    ORDER BY d.seq
-    """
 
 /// Counts a hand-out of the deliveries `$3`: hidden until `$1`, handed out at `$2`.
 private struct CountedHandOut: PreparedQuery {

@@ -230,8 +230,9 @@ public final class SQLiteStore: Store {
     public func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
                                  maxAttempts: Int) async throws -> [StreamCandidate] {
         try await reader.run { connection in
+            let current = "d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > ?1"
             let select = try connection.statement("""
-                SELECT \(Self.deliveryColumns), \(Self.currentHandOutAtPublish), d.last_delivered_at
+                SELECT \(Self.deliveryColumns), \(current), d.last_delivered_at
                 \(Self.openDeliveries) AND d.seq > ?3 AND (d.attempts < ?2 OR d.visible_at > ?1)
                 ORDER BY d.seq LIMIT ?5
                 """)
@@ -246,32 +247,6 @@ public final class SQLiteStore: Store {
             return candidates
         }
     }
-
-    public func handedOutAtPublish(sequences: [Int], now: Date) async throws -> [PublishedHandOut] {
-        guard !sequences.isEmpty else { return [] }
-        return try await reader.run { connection in
-            let select = try connection.statement("""
-                SELECT \(Self.deliveryColumns), d.last_delivered_at, d.visible_at, d.recipient
-                FROM deliveries d JOIN messages m ON m.id = d.message_id
-                WHERE d.seq = ?2 AND d.acknowledged_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > ?1)
-                  AND d.dead_lettered_at IS NULL AND \(Self.currentHandOutAtPublish)
-                """)
-            var found: [PublishedHandOut] = []
-            for sequence in Set(sequences).sorted() {
-                select.reset()
-                try select.bind(now.millis, sequence)
-                guard try select.step(), let recipient = AgencyID(select.text(13)),
-                      let delivery = Self.delivery(select, attempt: select.int(6), deliveredAt: Date(millis: select.int(11)))
-                else { continue }
-                found.append(PublishedHandOut(recipient: recipient, delivery: delivery, hiddenUntil: Date(millis: select.int(12))))
-            }
-            return found
-        }
-    }
-
-    /// A delivery whose hand-out at publish is still its latest and hides it at `?1`.
-    private static let currentHandOutAtPublish =
-        "d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > ?1"
 
     /// Selects the deliveries of the message whose id is bound: by its audit index, which
     /// grows with time, so `deliveries_message_index` is written at its end.

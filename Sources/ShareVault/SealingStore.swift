@@ -50,15 +50,6 @@ public final class SealingStore: Store {
         return opened
     }
 
-    public func handedOutAtPublish(sequences: [Int], now: Date) async throws -> [PublishedHandOut] {
-        var opened: [PublishedHandOut] = []
-        for handOut in try await base.handedOutAtPublish(sequences: sequences, now: now) {
-            opened.append(PublishedHandOut(recipient: handOut.recipient, delivery: try await open(handOut.delivery),
-                                           hiddenUntil: handOut.hiddenUntil))
-        }
-        return opened
-    }
-
     public func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement] {
         try await base.acknowledge(deliveries: ids, by: agency, at: time)
     }

@@ -67,8 +67,8 @@ struct StreamPresenceTests {
             defer { live.stop() }
             #expect(try await eventually { b.streamsOpened(1) })
             #expect(try await eventually(within: 10) { try await a.handedOutAtPublish(try await a.publishOne()) })
-            // Node a's deliveries reach b's stream pushed with the notice of their commit (one
-            // read for all of b's streams); b's own from its publishes; both interleaved.
+            // Node a's deliveries reach b's stream through the notice of their commit and a read;
+            // b's own are pushed to it from its publishes; the two interleave.
             let published = try await withThrowingTaskGroup(of: [String].self) { group in
                 for publisher in 0..<6 {
                     group.addTask {
