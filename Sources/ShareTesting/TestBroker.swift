@@ -1,6 +1,7 @@
 public import Foundation
 import Logging
 import ServiceLifecycle
+import ShareLocking
 public import ShareClient
 public import ShareServer
 
@@ -8,7 +9,9 @@ public import ShareServer
 /// real mutual TLS on 127.0.0.1 with an ephemeral port, a real SQLite store, a hand-moved clock.
 /// Always `stop()` it.
 public final class TestBroker: @unchecked Sendable {
-    // @unchecked Sendable: mutated only by the test that owns it, between awaits, never concurrently.
+    // @unchecked Sendable: started and stopped by the test that owns it, between awaits, never
+    // concurrently; the clients it hands out, which concurrent tasks of a test ask for, are
+    // kept under a lock.
     public let folder: URL
     public let configurationFile: URL
     public let clock: TestClock
@@ -19,7 +22,7 @@ public final class TestBroker: @unchecked Sendable {
     public private(set) var metricsPort: Int?
     private var group: ServiceGroup?
     private var running: Task<Void, any Error>?
-    private var clients: [ShareClient] = []
+    private let clients = Locked<[ShareClient]>([])
     private let ownsFolder: Bool
 
     /// Creates the folder and configuration; `configure` may edit the configuration document.
@@ -127,8 +130,11 @@ public final class TestBroker: @unchecked Sendable {
         }
         group = nil
         running = nil
-        for client in clients { try? await client.shutdown() }
-        clients = []
+        let open = clients.withLock { clients in
+            defer { clients = [] }
+            return clients
+        }
+        for client in open { try? await client.shutdown() }
         if let failure { throw failure }
     }
 
@@ -153,7 +159,7 @@ public final class TestBroker: @unchecked Sendable {
         let client = try ShareClient(configuration: ShareClientConfiguration(
             baseURL: baseURL, caFile: pkiFile("ca.crt"), certificateFile: pkiFile("\(agency).crt"),
             keyFile: pkiFile("\(agency).key")))
-        clients.append(client)
+        clients.withLock { $0.append(client) }
         return client
     }
 
