@@ -19,8 +19,9 @@
 # Prints each run's report, the load average before it, and at the end the median of each
 # figure over the rounds.
 # Usage: Benchmarks/run-postgres.sh [ROUNDS] [MESSAGES] [ONLY]   (defaults 3, 10000 and every run;
-# the runs at 500/s publish half as many, the run at 200/s a fifth; ONLY, a bash regular expression, runs only the
-# configurations whose name matches it, such as 'by stream'). Stops everything it starts.
+# the runs at 500/s publish half as many, the run at 200/s a fifth; ONLY, a bash regular
+# expression, runs only the configurations whose name matches it, such as 'by stream').
+# Stops everything it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-3}"

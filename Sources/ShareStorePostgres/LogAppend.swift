@@ -102,7 +102,7 @@ struct LogAppend {
         guard let (firstIndex, firstSeq) = try rows.first?.decode((Int, Int).self) else {
             throw StoreError(.unavailable, "The event record has no head row; nothing was stored.")
         }
-        guard !handOutOffsets.isEmpty else { return Appended(firstIndex: firstIndex, handedOut: [:]) }
+        guard !handOutOffsets.isEmpty else { return Appended(firstIndex: firstIndex) }
         return Appended(firstIndex: firstIndex,
                         handedOut: try await placeHandOuts(firstSeq: firstSeq, on: connection, logger: logger))
     }
@@ -121,12 +121,11 @@ struct LogAppend {
         var binds = PostgresBindings(capacity: 2)
         binds.append(recipients)
         binds.append(firstSeq)
-        var stored: [String: Int] = [:]
+        var latest: [String: Int] = [:]
         for row in try await connection.rows(LatestUnacknowledged(bindings: binds), logger: logger) {
             let (recipient, sequence) = try row.decode((String, Int?).self)
-            stored[recipient] = sequence
+            latest[recipient] = sequence
         }
-        var latest = stored
         var handedOut: [UUID: StreamHandOut] = [:]
         var next = handOutOffsets[...]
         for (offset, recipient) in deliveries.recipient.enumerated() {
@@ -214,7 +213,7 @@ struct LogAppend {
 /// at publish placed in its recipient's sequence (`StreamHandOut`), keyed by delivery id.
 struct Appended: Sendable {
     let firstIndex: Int
-    let handedOut: [UUID: StreamHandOut]
+    var handedOut: [UUID: StreamHandOut] = [:]
 }
 
 /// The columns of an append, one array parameter each.

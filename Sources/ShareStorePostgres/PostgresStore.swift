@@ -138,7 +138,8 @@ public final class PostgresStore: Store {
                     }
                 }
                 do {
-                    return (results, try await append.commit(on: connection, source: noticeSource, logger: logger) ?? Appended(firstIndex: 0, handedOut: [:]))
+                    let appended = try await append.commit(on: connection, source: noticeSource, logger: logger)
+                    return (results, appended ?? Appended(firstIndex: 0))
                 } catch where !GroupFailure.isTransient(error) {
                     throw GroupFailure(position: nil, error: error)
                 }
