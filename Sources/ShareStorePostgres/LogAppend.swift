@@ -84,12 +84,13 @@ struct LogAppend {
     }
 
     /// Writes the append, its subject index, and the notice of its deliveries to the other
-    /// nodes (`ChangeNotice`) in one prepared statement, then places each delivery handed out
+    /// nodes (`ChangeNotice`) in one prepared statement, and places each delivery handed out
     /// at publish in its recipient's sequence; answers where the append went, or nil (and takes
     /// no lock) when it has nothing. Must be the transaction's last work.
     func commit(on connection: PostgresConnection, source: String, logger: Logger) async throws -> Appended? {
         guard !isEmpty else { return nil }
-        var binds = PostgresBindings(capacity: 31)
+        let recipients = Array(Set(handOutOffsets.map { deliveries.recipient[$0] }))
+        var binds = PostgresBindings(capacity: 32)
         try events.bind(to: &binds)
         try messages.bind(to: &binds)
         try deliveries.bind(to: &binds)
@@ -98,34 +99,41 @@ struct LogAppend {
         binds.append(notice)
         binds.append(subjects.token)
         binds.append(subjects.messageID)
+        binds.append(recipients)
         let rows = try await connection.rows(Statement(bindings: binds), logger: logger)
-        guard let (firstIndex, firstSeq) = try rows.first?.decode((Int, Int).self) else {
+        guard let (firstIndex, firstSeq, _, unwaited, seen) = try rows.first?.decode((Int, Int, String?, Bool, [Int]).self) else {
             throw StoreError(.unavailable, "The event record has no head row; nothing was stored.")
         }
         guard !handOutOffsets.isEmpty else { return Appended(firstIndex: firstIndex) }
-        return Appended(firstIndex: firstIndex,
-                        handedOut: try await placeHandOuts(firstSeq: firstSeq, on: connection, logger: logger))
+        let latest = unwaited
+            ? Dictionary(zip(recipients, seen), uniquingKeysWith: { $1 })
+            : try await latestUnacknowledged(of: recipients, before: firstSeq, on: connection, logger: logger)
+        return Appended(firstIndex: firstIndex, handedOut: placeHandOuts(firstSeq: firstSeq, after: latest))
     }
 
-    /// Each delivery handed out at publish, keyed by its id, placed after its recipient's
-    /// latest delivery not acknowledged: an earlier one of this append, or else a stored one.
-    ///
-    /// The stored ones are read by a statement of their own, after the append: it holds the
-    /// lock on `log_head` until the commit, so every append before it has committed and this
+    /// Each recipient's latest delivery before the sequence `firstSeq` that is not acknowledged
+    /// (0 for none), read by a statement sent after the append: the append holds the lock on
+    /// `log_head` until the commit, so every append before it has committed and this
     /// statement's snapshot (READ COMMITTED) sees all of them and their acknowledgements, and
-    /// none can come between. The append's own statement could not: its snapshot was taken
-    /// before it waited for the lock.
-    private func placeHandOuts(firstSeq: Int, on connection: PostgresConnection, logger: Logger) async throws
-        -> [UUID: StreamHandOut] {
-        let recipients = Array(Set(handOutOffsets.map { deliveries.recipient[$0] }))
+    /// none can come between.
+    private func latestUnacknowledged(of recipients: [String], before firstSeq: Int, on connection: PostgresConnection,
+                                      logger: Logger) async throws -> [String: Int] {
         var binds = PostgresBindings(capacity: 2)
         binds.append(recipients)
         binds.append(firstSeq)
         var latest: [String: Int] = [:]
         for row in try await connection.rows(LatestUnacknowledged(bindings: binds), logger: logger) {
             let (recipient, sequence) = try row.decode((String, Int?).self)
-            latest[recipient] = sequence
+            latest[recipient] = sequence ?? 0
         }
+        return latest
+    }
+
+    /// Each delivery handed out at publish, keyed by its id, placed after its recipient's
+    /// latest delivery not acknowledged: an earlier one of this append, or else the stored one
+    /// in `latest` (0 for none).
+    private func placeHandOuts(firstSeq: Int, after latest: [String: Int]) -> [UUID: StreamHandOut] {
+        var latest = latest
         var handedOut: [UUID: StreamHandOut] = [:]
         var next = handOutOffsets[...]
         for (offset, recipient) in deliveries.recipient.enumerated() {
@@ -153,11 +161,22 @@ struct LogAppend {
 
     /// The append as a prepared statement. Its notice (`$29`, null for none) is queued by the
     /// statement and sent by PostgreSQL at the commit, and only if the transaction commits.
+    ///
+    /// It also reads, for each recipient among `$32` (those handed a delivery at publish), the
+    /// latest delivery not acknowledged before the append (0 for none), from the statement's
+    /// snapshot, and says whether that snapshot is the state the lock was taken on: whether
+    /// the `log_head` the snapshot shows (`seen`) is the one the lock found. Under READ
+    /// COMMITTED the snapshot is taken when the statement starts, before it waits for the
+    /// lock, so it misses whatever an append committed meanwhile (on another node); every
+    /// transaction that adds a delivery or acknowledges one appends, and so moves `log_head`.
+    /// When it moved, the caller reads again after the lock (`LatestUnacknowledged`).
     private struct Statement: PreparedQuery {
         let bindings: PostgresBindings
 
         static let sql = """
-        WITH head AS (
+        WITH seen AS (
+            SELECT next_index FROM log_head WHERE id = 1
+        ), head AS (
             UPDATE log_head SET next_index = next_index + cardinality($1::text[]), next_seq = next_seq + cardinality($19::uuid[])
             WHERE id = 1
             RETURNING next_index - cardinality($1::text[]) AS first_index, next_seq - cardinality($19::uuid[]) AS first_seq
@@ -190,8 +209,13 @@ struct LogAppend {
             ON CONFLICT DO NOTHING
         )
         SELECT first_index, first_seq,
-            CASE WHEN $29::text IS NULL THEN NULL ELSE pg_notify('\(ChangeNotice.channel)', $29::text)::text END
-        FROM head
+            CASE WHEN $29::text IS NULL THEN NULL ELSE pg_notify('\(ChangeNotice.channel)', $29::text)::text END,
+            seen.next_index = first_index,
+            ARRAY(SELECT coalesce((SELECT d.seq FROM deliveries d
+                                   WHERE d.recipient = r.recipient AND d.acknowledged_at IS NULL
+                                   ORDER BY d.seq DESC LIMIT 1), 0)
+                  FROM unnest($32::text[]) WITH ORDINALITY AS r(recipient, n) ORDER BY r.n)
+        FROM head, seen
         """
     }
 

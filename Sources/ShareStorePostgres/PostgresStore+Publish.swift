@@ -5,15 +5,19 @@ public import ShareStore
 
 /// Publishing: new messages, identical resends and taken ids.
 extension PostgresStore {
+    /// Stores each message as new without first looking for its id: resends are rare, and the
+    /// `messages` key refuses a stored id, which runs the call again (`write(indexed:)`), this
+    /// time looking for its ids first to answer a replay or a conflict. That saves a statement
+    /// per message on the way every new message takes.
     public func publish(_ messages: [NewMessage]) async throws -> [PublishOutcome] {
         let entries = messages.map { $0.events.map { $0.entryBytes() } }
-        return try await write(indexed: { [self] connection, append in
-            let stored = try await storedReceipts(messages.map(\.id), on: connection)
+        return try await write(indexed: { [self] connection, append, keyTaken in
+            let stored = keyTaken ? try await storedReceipts(messages.map(\.id), on: connection) : [:]
             var outcomes: [@Sendable (Appended) -> PublishOutcome] = []
             var references: [(messageID: UUID, digest: AttachmentDigest)] = []
             for (message, entries) in zip(messages, entries) {
                 if let stored = stored[message.id] {
-                    outcomes.append { _ in stored.digest == message.digest ? .replayed(stored.receipt) : .conflict }
+                    outcomes.append { _ in Self.resent(message, stored: stored) }
                 } else if let (earlier, offset) = append.added(message.id) {
                     // Added by this call or by an earlier call of its group.
                     outcomes.append { appended in
@@ -21,7 +25,9 @@ extension PostgresStore {
                             ? .replayed(Self.receipt(of: earlier, auditIndex: appended.firstIndex + offset)) : .conflict
                     }
                 } else if case let missing = try await missingAttachments(of: message, on: connection), !missing.isEmpty {
-                    outcomes.append { _ in .attachmentsMissing(missing) }
+                    // A resend is answered as one even when its documents are gone.
+                    let stored = keyTaken ? nil : try await storedReceipts([message.id], on: connection)[message.id]
+                    outcomes.append { _ in stored.map { Self.resent(message, stored: $0) } ?? .attachmentsMissing(missing) }
                 } else {
                     let offset = append.add(message, entries: entries)
                     outcomes.append { appended in
@@ -34,6 +40,12 @@ extension PostgresStore {
             try await recordReferences(references, on: connection)
             return { [outcomes] appended in outcomes.map { $0(appended) } }
         })
+    }
+
+    /// The answer to `message` sent again with the id of a stored one: a replay when the bytes
+    /// are the same, else a conflict.
+    private static func resent(_ message: NewMessage, stored: (digest: Data, receipt: PublishReceipt)) -> PublishOutcome {
+        stored.digest == message.digest ? .replayed(stored.receipt) : .conflict
     }
 
     /// The receipt for a message stored now whose `published` entry is at `auditIndex`.

@@ -88,13 +88,14 @@ public final class PostgresStore: Store {
     /// for a deadlock or when its connection had closed before it began (up to 4 tries in all).
     /// A call that throws is answered with its error, and the others of its group run again
     /// without it; when the group's append fails, each call runs again alone. A call that stored
-    /// a key another transaction committed meanwhile is tried once more (it then sees that
-    /// transaction's rows: a replayed message is answered as such, a taken id throws).
+    /// a key already taken (committed by another transaction, meanwhile or before) is tried once
+    /// more, told so (it then looks for the key first: a replayed message is answered as such, a
+    /// taken id throws).
     func write<T: Sendable>(indexed body: @escaping GroupedWrite<T>) async throws -> T {
         try await gate.run {
             try await withCheckedThrowingContinuation { continuation in
-                let member = WriteGroups.Member(run: { connection, append in
-                    let result = try await body(connection, &append)
+                let member = WriteGroups.Member(run: { connection, append, triedAgain in
+                    let result = try await body(connection, &append, triedAgain)
                     return { appended in continuation.resume(returning: result(appended)) }
                 }, fail: { continuation.resume(throwing: $0) })
                 if groups.add(member) {
@@ -108,7 +109,7 @@ public final class PostgresStore: Store {
     /// appended; see `write(indexed:)`.
     @discardableResult
     func write<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, inout LogAppend) async throws -> T) async throws -> T {
-        try await write(indexed: { connection, append in
+        try await write(indexed: { connection, append, _ in
             let result = try await body(connection, &append)
             return { _ in result }
         })
@@ -132,7 +133,7 @@ public final class PostgresStore: Store {
                 var results: [@Sendable (Appended) -> Void] = []
                 for (position, member) in members.enumerated() {
                     do {
-                        results.append(try await member.run(connection, &append))
+                        results.append(try await member.run(connection, &append, member.triedAgain))
                     } catch where !GroupFailure.isTransient(error) {
                         throw GroupFailure(position: position, error: error)
                     }

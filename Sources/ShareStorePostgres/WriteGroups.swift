@@ -3,8 +3,10 @@ import ShareLocking
 
 /// One write call's work in a group's transaction: its statements on the group's connection,
 /// and what it adds to the group's `LogAppend`. It answers how to make the call's result from
-/// where the group's append went (`Appended`), once the group has committed.
-typealias GroupedWrite<T> = @Sendable (PostgresConnection, inout LogAppend) async throws -> @Sendable (Appended) -> T
+/// where the group's append went (`Appended`), once the group has committed. The `Bool` says
+/// whether the call runs again because a key it stored was taken (see `Member.triedAgain`):
+/// until then a call may store keys without looking for them first.
+typealias GroupedWrite<T> = @Sendable (PostgresConnection, inout LogAppend, Bool) async throws -> @Sendable (Appended) -> T
 
 /// The write calls waiting for a transaction, which one node commits in groups.
 ///
@@ -18,11 +20,12 @@ final class WriteGroups: Sendable {
     /// A waiting call.
     struct Member: Sendable {
         /// Runs the call's work in the group; answers how to give its result after the commit.
-        let run: @Sendable (PostgresConnection, inout LogAppend) async throws -> @Sendable (Appended) -> Void
+        let run: GroupedWrite<Void>
         /// Gives the call an error instead.
         let fail: @Sendable (any Error) -> Void
-        /// Whether the call has been tried again already after storing a key that another
-        /// transaction committed meanwhile.
+        /// Whether the call has been tried again already after storing a key that was taken
+        /// (committed by another transaction meanwhile, or before it when the call stored it
+        /// without looking).
         var triedAgain = false
     }
 
