@@ -35,6 +35,9 @@ extension PostgresStore {
         public var connectionWait: Duration?
         /// By default `verifyFull` against the system's CA certificates (Debian's bundle).
         public var tls: TLSMode
+        /// How long an acknowledgement waits for a write without patience to share its
+        /// transaction and commit, while only acknowledgements wait (`CommitSharing`).
+        public var acknowledgementPatience = CommitSharing.acknowledgementPatience
 
         public init(host: String, port: Int = 5432, database: String, username: String, password: String? = nil,
                     poolSize: Int = 10, tls: TLSMode = .verifyFull(caFile: "/etc/ssl/certs/ca-certificates.crt")) {

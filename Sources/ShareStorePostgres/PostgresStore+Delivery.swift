@@ -43,7 +43,7 @@ extension PostgresStore {
     }
 
     public func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement] {
-        try await write { [self] connection, append in
+        try await write(patience: acknowledgementPatience) { [self] connection, append in
             var binds = PostgresBindings(capacity: 3)
             binds.append(ids)
             binds.append(agency.rawValue)

@@ -21,6 +21,8 @@ public final class PostgresStore: Store {
     let logger: Logger
     /// How long a call waits for a pooled connection before it fails as unavailable, if limited.
     private let connectionWait: Duration?
+    /// How long an acknowledgement waits for company in its write group.
+    let acknowledgementPatience: Duration
     let gate = CallGate()
     /// The write calls waiting for their group's transaction.
     private let groups = WriteGroups()
@@ -61,12 +63,14 @@ public final class PostgresStore: Store {
             throw StoreError(.cannotOpen, "Cannot open \(configuration): \(reason)")
         }
         return PostgresStore(client: PostgresClient(configuration: tls.clientConfiguration(configuration), backgroundLogger: logger),
-                             connectionWait: configuration.connectionWait, logger: logger)
+                             connectionWait: configuration.connectionWait,
+                             acknowledgementPatience: configuration.acknowledgementPatience, logger: logger)
     }
 
-    private init(client: PostgresClient, connectionWait: Duration?, logger: Logger) {
+    private init(client: PostgresClient, connectionWait: Duration?, acknowledgementPatience: Duration, logger: Logger) {
         self.client = client
         self.connectionWait = connectionWait
+        self.acknowledgementPatience = acknowledgementPatience
         self.logger = logger
         running = Task { await client.run() }
     }
@@ -91,13 +95,13 @@ public final class PostgresStore: Store {
     /// a key already taken (committed by another transaction, meanwhile or before) is tried once
     /// more, told so (it then looks for the key first: a replayed message is answered as such, a
     /// taken id throws).
-    func write<T: Sendable>(indexed body: @escaping GroupedWrite<T>) async throws -> T {
+    func write<T: Sendable>(patience: Duration? = nil, indexed body: @escaping GroupedWrite<T>) async throws -> T {
         try await gate.run {
             try await withCheckedThrowingContinuation { continuation in
                 let member = WriteGroups.Member(run: { connection, append, triedAgain in
                     let result = try await body(connection, &append, triedAgain)
                     return { appended in continuation.resume(returning: result(appended)) }
-                }, fail: { continuation.resume(throwing: $0) })
+                }, fail: { continuation.resume(throwing: $0) }, patientUntil: patience.map { .now + $0 })
                 if groups.add(member) {
                     Task { await runGroups() }
                 }
@@ -108,8 +112,9 @@ public final class PostgresStore: Store {
     /// Runs `body` as one write call whose result does not depend on where its events are
     /// appended; see `write(indexed:)`.
     @discardableResult
-    func write<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection, inout LogAppend) async throws -> T) async throws -> T {
-        try await write(indexed: { connection, append, _ in
+    func write<T: Sendable>(patience: Duration? = nil,
+                            _ body: @escaping @Sendable (PostgresConnection, inout LogAppend) async throws -> T) async throws -> T {
+        try await write(patience: patience, indexed: { connection, append, _ in
             let result = try await body(connection, &append)
             return { _ in result }
         })
@@ -117,10 +122,15 @@ public final class PostgresStore: Store {
 
     /// Runs groups of waiting write calls until none waits.
     private func runGroups() async {
-        while let group = groups.next() {
-            var members = group
-            while !members.isEmpty {
-                members = await run(members)
+        while let next = groups.next() {
+            switch next {
+            case .run(let group):
+                var members = group
+                while !members.isEmpty {
+                    members = await run(members)
+                }
+            case .wait(let until):
+                await groups.pause(until: until)
             }
         }
     }

@@ -23,6 +23,9 @@ final class WriteGroups: Sendable {
         let run: GroupedWrite<Void>
         /// Gives the call an error instead.
         let fail: @Sendable (any Error) -> Void
+        /// Until when the call may wait for a call without patience to share its group, while
+        /// only calls with patience wait (`CommitSharing`); nil: it waits for none.
+        let patientUntil: ContinuousClock.Instant?
         /// Whether the call has been tried again already after storing a key that was taken
         /// (committed by another transaction meanwhile, or before it when the call stored it
         /// without looking).
@@ -32,6 +35,16 @@ final class WriteGroups: Sendable {
     private struct State {
         var waiting: [Member] = []
         var running = false
+        /// The runner, while it waits for company for patient calls (`pause(until:)`).
+        var paused: CheckedContinuation<Void, Never>?
+    }
+
+    /// What the runner does next.
+    enum Next {
+        /// Runs these calls, oldest first, in one group.
+        case run([Member])
+        /// Waits (`pause(until:)`): every waiting call is patient until then.
+        case wait(until: ContinuousClock.Instant)
     }
 
     /// The most calls in one group: enough that a busy node commits many at once, few enough
@@ -40,27 +53,67 @@ final class WriteGroups: Sendable {
     private let state = Locked(State())
 
     /// Adds a call to those waiting; true when no group is running, and the caller must start
-    /// the runner (`next()` until it answers nil).
+    /// the runner (`next()` until it answers nil). A call without patience wakes a paused runner.
     func add(_ member: Member) -> Bool {
-        state.withLock { state in
+        let (start, paused) = state.withLock { state -> (Bool, CheckedContinuation<Void, Never>?) in
             state.waiting.append(member)
-            guard !state.running else { return false }
+            guard !state.running else {
+                guard member.patientUntil == nil else { return (false, nil) }
+                defer { state.paused = nil }
+                return (false, state.paused)
+            }
             state.running = true
-            return true
+            return (true, nil)
         }
+        paused?.resume()
+        return start
     }
 
-    /// The calls for the next group, oldest first; nil, when none waits, ends the runner.
-    func next() -> [Member]? {
+    /// What the runner does next; nil, when no call waits, ends the runner.
+    func next() -> Next? {
         state.withLock { state in
             guard !state.waiting.isEmpty else {
                 state.running = false
                 return nil
             }
+            if let until = Self.patientUntil(state.waiting), ContinuousClock.now < until {
+                return .wait(until: until)
+            }
             let group = Array(state.waiting.prefix(largest))
             state.waiting.removeFirst(group.count)
-            return group
+            return .run(group)
         }
+    }
+
+    /// Returns at `deadline`, or sooner when a call without patience comes.
+    func pause(until deadline: ContinuousClock.Instant) async {
+        let alarm = Task { [self] in
+            guard (try? await Task.sleep(until: deadline, clock: .continuous)) != nil else { return }
+            state.withLock { state in
+                defer { state.paused = nil }
+                return state.paused
+            }?.resume()
+        }
+        await withCheckedContinuation { continuation in
+            // The alarm finds no one to wake only once the deadline has passed.
+            let waits = state.withLock { state in
+                guard ContinuousClock.now < deadline, Self.patientUntil(state.waiting) != nil else { return false }
+                state.paused = continuation
+                return true
+            }
+            if !waits { continuation.resume() }
+        }
+        alarm.cancel()
+    }
+
+    /// When the first of `waiting` stops waiting for company, if every one of them is patient.
+    private static func patientUntil(_ waiting: [Member]) -> ContinuousClock.Instant? {
+        var earliest: ContinuousClock.Instant?
+        for member in waiting {
+            guard let until = member.patientUntil else { return nil }
+            earliest = min(earliest ?? until, until)
+        }
+        return earliest
     }
 }
 

@@ -72,10 +72,6 @@ public final class SQLiteStore: Store {
     /// A quarter of that cache took 10 % off the writer's CPU per message (BENCHMARKS.md).
     private static let writerCachePages = -16_384
 
-    /// How long an acknowledgement waits for a publish (or any other write) to share its
-    /// commit while nothing else is waiting to be written: at a moderate rate each delivery's
-    /// acknowledgement would otherwise cost a commit and an fsync of its own.
-    static let acknowledgementPatience = Duration.milliseconds(2)
 
     private static func prepare(_ connection: SQLiteConnection, maxSizeBytes: Int?) throws {
         try connection.execute("PRAGMA journal_mode = WAL")
@@ -321,7 +317,7 @@ public final class SQLiteStore: Store {
     }
 
     public func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement] {
-        try await writer.run(patience: Self.acknowledgementPatience) { connection in
+        try await writer.run(patience: CommitSharing.acknowledgementPatience) { connection in
             let select = try connection.statement(
                 "SELECT message_id, acknowledged_at, message_index FROM deliveries WHERE id = ? AND recipient = ?")
             let update = try connection.statement("UPDATE deliveries SET acknowledged_at = ? WHERE id = ?")

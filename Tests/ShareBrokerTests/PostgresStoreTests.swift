@@ -172,6 +172,40 @@ struct PostgresStoreTests {
         }
     }
 
+    // An acknowledgement waits, up to its patience, for a publish to share its transaction
+    // and commit; with nothing else to write it is committed when its patience ends, not held.
+    @Test("an acknowledgement shares the commit of a publish that comes within its patience, and alone is committed after it")
+    func acknowledgementsShareCommits() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            var patient = configuration
+            patient.acknowledgementPatience = .seconds(3)
+            try await TestPostgres.withStore(on: patient) { store in
+                let first = newMessage(recipients: [.csc])
+                let second = newMessage(recipients: [.csc])
+                _ = try await publishStored(first, to: store)
+                let started = ContinuousClock.now
+                async let acknowledged = store.acknowledge(deliveries: [first.deliveries[0].id], by: .csc, at: t0 + 1)
+                try await Task.sleep(for: .milliseconds(200))
+                _ = try await publishStored(second, to: store)
+                #expect(try await acknowledged.map(\.isFirst) == [true])
+                #expect(ContinuousClock.now - started < .seconds(3), "answered with the publish, before its patience ended")
+                let transactions = try await TestPostgres.run("""
+                    SELECT (SELECT xmin::text FROM deliveries WHERE id = '\(first.deliveries[0].id)'),
+                           (SELECT xmin::text FROM messages WHERE id = '\(second.id)')
+                    """, on: configuration)
+                let (acknowledgedIn, publishedIn) = try transactions[0].decode((String, String).self)
+                #expect(acknowledgedIn == publishedIn, "the acknowledgement and the publish in one transaction")
+
+                let alone = ContinuousClock.now
+                #expect(try await store.acknowledge(deliveries: [second.deliveries[0].id], by: .csc, at: t0 + 2).map(\.isFirst) == [true])
+                let waited = ContinuousClock.now - alone
+                #expect(waited >= .seconds(3) && waited < TestLimits.scaled(.seconds(10)), "waited its patience, then committed: \(waited)")
+                let committed = try await TestPostgres.run("SELECT count(*) FROM deliveries WHERE acknowledged_at IS NOT NULL", on: configuration)
+                #expect(try committed[0].decode(Int.self) == 2, "committed before it was answered")
+            }
+        }
+    }
+
     @Test("hand-outs at publish from two nodes at once each follow the one before them in the recipient's sequence")
     func twoNodesPlaceHandOutsInSequence() async throws {
         try await TestPostgres.withTwoNodes { first, second in
