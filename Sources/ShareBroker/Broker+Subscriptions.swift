@@ -11,9 +11,13 @@ public struct SubscriptionRequest: Sendable, Decodable {
 }
 
 extension Broker {
-    /// Every subscription, oldest first.
+    /// Every subscription, oldest first; `store-unavailable` when they must be read and cannot be.
     func allSubscriptions() async throws -> [Subscription] {
-        try await subscriptionCache.get { try await store.subscriptions() }
+        do {
+            return try await subscriptionCache.get { try await store.subscriptions() }
+        } catch {
+            throw storeFailure(error)
+        }
     }
 
     /// The agency's subscriptions, oldest first.

@@ -27,9 +27,13 @@ public struct WebhookRequest: Sendable, Decodable {
 }
 
 extension Broker {
-    /// Every registered endpoint, by agency.
+    /// Every registered endpoint, by agency; `store-unavailable` when they must be read and cannot be.
     public func webhooks() async throws -> [AgencyID: String] {
-        try await webhookCache.get { try await store.webhooks() }
+        do {
+            return try await webhookCache.get { try await store.webhooks() }
+        } catch {
+            throw storeFailure(error)
+        }
     }
 
     /// The agency's endpoint, if it registered one.

@@ -264,7 +264,9 @@ public final class PostgresStore: Store {
                 continue
             } catch is StaleConnection where tries < 4 {
                 // The pool learns that a connection closed only when its channel does; a moment's
-                // wait keeps the next try from being handed the same dead connection.
+                // wait keeps the next try from being handed the same dead connection. The call
+                // waits for a connection again, within the limit of its first wait.
+                try wait.released()
                 try await Task.sleep(for: .milliseconds(20 * tries))
                 continue
             } catch let failure as GroupFailure {
