@@ -94,10 +94,14 @@ start() {
     done
 }
 
+# Whether the configuration named $1 is to run (ONLY): one that is not starts no broker.
+wanted() {
+    [[ "$1" =~ $only ]]
+}
+
 # Runs one measured command for a configuration, printing and recording its figures.
 measure() {
     local configuration="$1"; shift
-    [[ "$configuration" =~ $only ]] || return 0
     local load output
     load="$(cut -d' ' -f1 /proc/loadavg)"
     echo "== $configuration (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -119,31 +123,55 @@ echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d
 echo "== PostgreSQL $(psql -At -h 127.0.0.1 -p "$postgres_port" -U postgres -c 'SHOW server_version' postgres), fsync $(psql -At -h 127.0.0.1 -p "$postgres_port" -U postgres -c 'SHOW fsync' postgres), synchronous_commit $(psql -At -h 127.0.0.1 -p "$postgres_port" -U postgres -c 'SHOW synchronous_commit' postgres)"
 for round in $(seq "$rounds"); do
     for store in sqlite postgres; do
-        start "$store"
-        measure "$store 1 node: batches of 10, round $round" \
-            "$bin/sharectl" bench --demo-dir "$folder" --url "${urls[0]}" --messages "$messages" --batch 10 --consumers 8 "${cpu[@]}"
-        start "$store"
-        measure "$store 1 node: one message per request, round $round" \
-            "$bin/sharectl" bench --demo-dir "$folder" --url "${urls[0]}" --messages "$messages" "${cpu[@]}"
-        start "$store"
-        measure "$store 1 node: inbox at 500/s, round $round" \
-            "$bin/sharectl" bench --demo-dir "$folder" --url "${urls[0]}" --messages "$paced" --rate 500 "${cpu[@]}"
-        start "$store"
-        measure "$store 1 node: fan-out to 10 streams at 500/s, round $round" \
-            "$bin/sharectl" bench-stream --demo-dir "$folder" --url "${urls[0]}" --agencies 10 --messages "$paced" --rate 500 "${cpu[@]}"
-        start "$store"
-        measure "$store 1 node: one message per request by stream, as fast as it goes, round $round" \
-            "$bin/sharectl" bench-flow --demo-dir "$folder" --url "${urls[0]}" --http1 --messages "$messages" "${cpu[@]}"
+        name="$store 1 node: batches of 10"
+        if wanted "$name"; then
+            start "$store"
+            measure "$name, round $round" \
+                "$bin/sharectl" bench --demo-dir "$folder" --url "${urls[0]}" --messages "$messages" --batch 10 --consumers 8 "${cpu[@]}"
+        fi
+        name="$store 1 node: one message per request"
+        if wanted "$name"; then
+            start "$store"
+            measure "$name, round $round" \
+                "$bin/sharectl" bench --demo-dir "$folder" --url "${urls[0]}" --messages "$messages" "${cpu[@]}"
+        fi
+        name="$store 1 node: inbox at 500/s"
+        if wanted "$name"; then
+            start "$store"
+            measure "$name, round $round" \
+                "$bin/sharectl" bench --demo-dir "$folder" --url "${urls[0]}" --messages "$paced" --rate 500 "${cpu[@]}"
+        fi
+        name="$store 1 node: fan-out to 10 streams at 500/s"
+        if wanted "$name"; then
+            start "$store"
+            measure "$name, round $round" \
+                "$bin/sharectl" bench-stream --demo-dir "$folder" --url "${urls[0]}" --agencies 10 --messages "$paced" --rate 500 "${cpu[@]}"
+        fi
+        name="$store 1 node: one message per request by stream, as fast as it goes"
+        if wanted "$name"; then
+            start "$store"
+            measure "$name, round $round" \
+                "$bin/sharectl" bench-flow --demo-dir "$folder" --url "${urls[0]}" --http1 --messages "$messages" "${cpu[@]}"
+        fi
     done
-    start postgres 2
-    measure "postgres 2 nodes (publish on A, inbox on B): inbox at 500/s, round $round" \
-        "$bin/sharectl" bench --demo-dir "$folder" --url "${urls[0]}" --consumer-url "${urls[1]}" --messages "$paced" --rate 500 "${cpu[@]}"
-    start postgres 2
-    measure "postgres 2 nodes (publish on A, streams on B): fan-out to 10 streams at 500/s, round $round" \
-        "$bin/sharectl" bench-stream --demo-dir "$folder" --url "${urls[0]}" --consumer-url "${urls[1]}" --agencies 10 --messages "$paced" --rate 500 "${cpu[@]}"
-    start postgres 2
-    measure "postgres 2 nodes (publish on A, streams on B): fan-out to 10 streams at 200/s, round $round" \
-        "$bin/sharectl" bench-stream --demo-dir "$folder" --url "${urls[0]}" --consumer-url "${urls[1]}" --agencies 10 --messages "$((paced * 2 / 5))" --rate 200 "${cpu[@]}"
+    name="postgres 2 nodes (publish on A, inbox on B): inbox at 500/s"
+    if wanted "$name"; then
+        start postgres 2
+        measure "$name, round $round" \
+            "$bin/sharectl" bench --demo-dir "$folder" --url "${urls[0]}" --consumer-url "${urls[1]}" --messages "$paced" --rate 500 "${cpu[@]}"
+    fi
+    name="postgres 2 nodes (publish on A, streams on B): fan-out to 10 streams at 500/s"
+    if wanted "$name"; then
+        start postgres 2
+        measure "$name, round $round" \
+            "$bin/sharectl" bench-stream --demo-dir "$folder" --url "${urls[0]}" --consumer-url "${urls[1]}" --agencies 10 --messages "$paced" --rate 500 "${cpu[@]}"
+    fi
+    name="postgres 2 nodes (publish on A, streams on B): fan-out to 10 streams at 200/s"
+    if wanted "$name"; then
+        start postgres 2
+        measure "$name, round $round" \
+            "$bin/sharectl" bench-stream --demo-dir "$folder" --url "${urls[0]}" --consumer-url "${urls[1]}" --agencies 10 --messages "$((paced * 2 / 5))" --rate 200 "${cpu[@]}"
+    fi
 done
 stop_brokers
 
