@@ -68,23 +68,10 @@ for round in $(seq "$rounds"); do
         output="$("$sharectl" bench-flow --demo-dir "$folder" --url "$url" --http1 --messages "$messages" \
             --broker-pid "$broker" --database-pid "$postmaster" 2>&1)"
         echo "$output"
-        echo "$output" | awk -v c="$name" '
-            /^publishes\/s|^publish→stream p(50|99)|^messages\/broker-CPU-s|^messages\/CPU-s, broker and database/ {
-                figure = $0; sub(/ +[0-9].*$/, "", figure)
-                value = substr($0, length(figure) + 1); sub(/^ +/, "", value); sub(/ .*$/, "", value)
-                print c "\t" figure "\t" value
-            }' >> "$results"
+        echo "$output" | awk -v name="$name" -f Benchmarks/figures.awk >> "$results"
         stop_run
     done
 done
 
 echo "== medians over $rounds rounds (build, figure, median, every round's value)"
-sort -t$'\t' -k1,1 -k2,2 -s "$results" | awk -F'\t' '
-    function flush() {
-        if (key == "") return
-        n = split(values, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-        median = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-        printf "%s | %s | %s | %s\n", build, figure, median, values
-    }
-    { if ($1 "\t" $2 != key) { flush(); key = $1 "\t" $2; build = $1; figure = $2; values = "" } values = values (values == "" ? "" : " ") $3 }
-    END { flush() }'
+sort -t$'\t' -k1,1 -k2,2 -s "$results" | awk -f Benchmarks/medians.awk

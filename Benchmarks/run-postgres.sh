@@ -110,12 +110,7 @@ measure() {
     echo "$output"
     {
         echo "$configuration	load average before	$load"
-        echo "$output" | awk -v c="$configuration" '
-            /^publishes\/s|^publish→(inbox|stream) p(50|99)|^messages\/broker-CPU-s|^messages\/CPU-s, broker and database|^broker CPU  |^database CPU  |^stream deliveries/ {
-                name = $0; sub(/ +[0-9].*$/, "", name)
-                value = substr($0, length(name) + 1); sub(/^ +/, "", value); sub(/ .*$/, "", value)
-                print c "\t" name "\t" value
-            }'
+        echo "$output" | awk -v name="$configuration" -f Benchmarks/figures.awk
     } >> "$results"
 }
 
@@ -176,12 +171,4 @@ done
 stop_brokers
 
 echo "== medians over $rounds rounds (configuration, figure, median, every round's value)"
-sed 's/, round [0-9]*\t/\t/' "$results" | sort -t$'\t' -k1,1 -k2,2 -s | awk -F'\t' '
-    function flush() {
-        if (key == "") return
-        n = split(values, v, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] + 0 < v[i] + 0) { t = v[i]; v[i] = v[j]; v[j] = t }
-        median = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-        printf "%s | %s | %s | %s\n", configuration, figure, median, values
-    }
-    { if ($1 "\t" $2 != key) { flush(); key = $1 "\t" $2; configuration = $1; figure = $2; values = "" } values = values (values == "" ? "" : " ") $3 }
-    END { flush() }'
+sed 's/, round [0-9]*\t/\t/' "$results" | sort -t$'\t' -k1,1 -k2,2 -s | awk -f Benchmarks/medians.awk

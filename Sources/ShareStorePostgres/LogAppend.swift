@@ -101,11 +101,11 @@ struct LogAppend {
         binds.append(subjects.messageID)
         binds.append(recipients)
         let rows = try await connection.rows(Statement(bindings: binds), logger: logger)
-        guard let (firstIndex, firstSeq, _, unwaited, seen) = try rows.first?.decode((Int, Int, String?, Bool, [Int]).self) else {
+        guard let (firstIndex, firstSeq, _, snapshotIsCurrent, seen) = try rows.first?.decode((Int, Int, String?, Bool, [Int]).self) else {
             throw StoreError(.unavailable, "The event record has no head row; nothing was stored.")
         }
         guard !handOutOffsets.isEmpty else { return Appended(firstIndex: firstIndex) }
-        let latest = unwaited
+        let latest = snapshotIsCurrent
             ? Dictionary(zip(recipients, seen), uniquingKeysWith: { $1 })
             : try await latestUnacknowledged(of: recipients, before: firstSeq, on: connection, logger: logger)
         return Appended(firstIndex: firstIndex, handedOut: placeHandOuts(firstSeq: firstSeq, after: latest))

@@ -217,7 +217,9 @@ private struct CountedHandOut: PreparedQuery {
 
 /// Acknowledges at `$3` those of the deliveries `$1` of the recipient `$2` not acknowledged
 /// yet, under their row locks, in one round trip; answers each with its acknowledgement time
-/// as it was before (null: acknowledged now).
+/// as it was before (null: acknowledged now). Its caller appends an `acknowledged` entry for
+/// each delivery it acknowledges, in the same transaction: `LogAppend` relies on every change
+/// of `acknowledged_at` moving `log_head`.
 private struct Acknowledging: PreparedQuery {
     let bindings: PostgresBindings
     static let sql = """
