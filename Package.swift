@@ -301,6 +301,7 @@ let package = Package(
             name: "ShareBrokerTests",
             dependencies: [
                 "ShareBroker", "ShareModel", "ShareJWS", "ShareStore", "ShareStoreSQLite", "ShareStoreConformance", "ShareAudit", "ShareTesting",
+                "ShareLocking",
                 "ShareStorePostgres", "ShareVault",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

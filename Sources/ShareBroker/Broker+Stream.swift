@@ -24,21 +24,21 @@ extension Broker {
         await notifier.waitUntilClosed()
     }
 
-    /// The agency's next deliveries after `sequence` for a stream: those already handed out to
-    /// its streams as they were published are read; from the first that was not, the stream
-    /// hands them out itself, each recorded as delivered.
-    func nextForStream(_ agency: AgencyID, after sequence: Int, limit: Int) async throws -> [InboxDelivery] {
+    /// The agency's next deliveries after `sequence` for a stream, at most
+    /// `DeliveryStream.batchSize`: those already handed out to its streams as they were
+    /// published are read (with other streams' reads, `StreamReads`); from the first that was
+    /// not, the stream hands them out itself, each recorded as delivered.
+    func nextForStream(_ agency: AgencyID, after sequence: Int) async throws -> [InboxDelivery] {
         let deliveries: [InboxDelivery]
         do {
-            let candidates = try await store.streamCandidates(
-                for: agency, after: sequence, limit: limit, now: clock.now(), maxAttempts: configuration.maxAttempts)
+            let candidates = try await streamReads.candidates(for: StreamCursor(agency: agency, after: sequence))
             let handedOut = candidates.prefix(while: \.handedOutAtPublish).map(\.delivery)
             if !handedOut.isEmpty || candidates.isEmpty {
                 metrics.countHandedOut(handedOut.count, by: .stream)
                 deliveries = handedOut
             } else {
                 deliveries = try await store.streamDeliveries(
-                    for: agency, after: sequence, limit: limit, now: clock.now(), visibilityTimeout: configuration.visibilityTimeout,
+                    for: agency, after: sequence, limit: DeliveryStream.batchSize, now: clock.now(), visibilityTimeout: configuration.visibilityTimeout,
                     maxAttempts: configuration.maxAttempts)
                 metrics.countHandedOut(deliveries.count, by: .stream)
                 logHandedOut(deliveries, to: agency, by: "stream")

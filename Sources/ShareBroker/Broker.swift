@@ -45,6 +45,8 @@ public final class Broker: Sendable {
     let logger: Logger
     let notifier = DeliveryNotifier()
     let streams = StreamRegistry()
+    /// The streams' reads of the store, gathered into shared round trips.
+    let streamReads: StreamReads
     /// What the broker counts (see `BrokerMetrics`).
     let metrics: BrokerMetrics
     /// The event record as a verifiable Merkle log.
@@ -80,6 +82,9 @@ public final class Broker: Sendable {
         self.auditLog = AuditLog(store: store, signingKey: auditSigningKey, logger: logger)
         self.auditPublicKey = auditSigningKey.publicJWK
         self.subjectTokens = subjectTokens
+        self.streamReads = StreamReads { [store, clock, maxAttempts = configuration.maxAttempts] cursors in
+            try await store.streamCandidates(for: cursors, limit: DeliveryStream.batchSize, now: clock.now(), maxAttempts: maxAttempts)
+        }
     }
 
     /// The public key that verifies the broker's notices.

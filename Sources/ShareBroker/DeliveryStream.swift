@@ -76,7 +76,7 @@ public struct DeliveryStream: AsyncSequence, Sendable {
                     continue
                 }
                 if !caughtUp {
-                    pending = try await broker.nextForStream(agency, after: after, limit: DeliveryStream.batchSize)[...]
+                    pending = try await broker.nextForStream(agency, after: after)[...]
                     if let last = pending.last {
                         after = last.sequence
                     } else {

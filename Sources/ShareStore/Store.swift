@@ -116,14 +116,16 @@ public protocol Store: Service {
     /// presence in that process's memory, where a restart rightly forgets it.
     func streamPresence(otherThan node: UUID) async throws -> [AgencyID: TimeInterval]
 
-    /// Reads, without changing or recording anything, the deliveries `streamDeliveries` would
-    /// hand out at `now` (the same ones, in the same order, at most `limit`). A candidate is
-    /// `handedOutAtPublish` while the hand-out made as it was published
+    /// Reads, without changing or recording anything, for each of `streams` the deliveries
+    /// `streamDeliveries` would hand out to its agency after its sequence at `now` (the same
+    /// ones, in the same order, at most `limit`): one list per stream, in the order given, all
+    /// read in one round trip, so that a process waking many streams at once reads once. A
+    /// candidate is `handedOutAtPublish` while the hand-out made as it was published
     /// (`NewDelivery.handedOutUntil`) is still its latest and still hides it at `now`; its
     /// `attempt` and `deliveredAt` are then that hand-out's. Any other candidate must be handed
     /// out with `streamDeliveries` before it is sent; its `attempt` is the count so far.
-    func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
-                          maxAttempts: Int) async throws -> [StreamCandidate]
+    func streamCandidates(for streams: [StreamCursor], limit: Int, now: Date,
+                          maxAttempts: Int) async throws -> [[StreamCandidate]]
 
     /// Acknowledges deliveries on behalf of their recipient, recording an `acknowledged` event
     /// for each first acknowledgement, all in one transaction. Returns one acknowledgement per
@@ -372,6 +374,13 @@ extension Store {
     /// Stores one message (see `publish(_:)` for several).
     public func publish(_ message: NewMessage) async throws -> PublishOutcome {
         try await publish([message])[0]
+    }
+
+    /// The candidates of one stream (see `streamCandidates(for:limit:now:maxAttempts:)`).
+    public func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
+                                 maxAttempts: Int) async throws -> [StreamCandidate] {
+        try await streamCandidates(for: [StreamCursor(agency: agency, after: sequence)], limit: limit, now: now,
+                                   maxAttempts: maxAttempts)[0]
     }
 
     /// Acknowledges one delivery; nil when no such delivery is addressed to `agency`.

@@ -67,6 +67,18 @@ public struct NewDelivery: Sendable {
     }
 }
 
+/// Where a delivery stream of an agency stands: it reads the agency's deliveries after `after`,
+/// the sequence of the last it sent (or the one it resumes after).
+public struct StreamCursor: Sendable, Hashable {
+    public let agency: AgencyID
+    public let after: Int
+
+    public init(agency: AgencyID, after: Int) {
+        self.agency = agency
+        self.after = after
+    }
+}
+
 /// A delivery a stream may send, read without changing anything.
 public struct StreamCandidate: Sendable, Equatable {
     public let delivery: InboxDelivery

@@ -17,6 +17,8 @@ enum StreamChecks {
                    candidatesChangeNothing),
         StoreCheck("streamCandidates marks a hand-out made at publish while it is the latest and still hides the delivery",
                    candidatesMarkHandOutAtPublish),
+        StoreCheck("streamCandidates reads several streams in one call, each as it reads alone, in the order given",
+                   candidatesForSeveralStreams),
         StoreCheck("publish places each hand-out at publish it reports after the recipient's latest unacknowledged delivery",
                    placesHandOutsInSequence),
     ]
@@ -103,6 +105,26 @@ enum StreamChecks {
         _ = try await store.fetch(.csc, at: t0 + 30)
         #expect(try await candidates(at: t0 + 31).map(\.handedOutAtPublish) == [false, false],
                 "handed out again since: no longer the latest hand-out")
+    }
+
+    static func candidatesForSeveralStreams(_ store: any Store) async throws {
+        let messages = (0..<3).map { newMessage(recipients: [.csc, .police], receivedAt: t0 + Double($0),
+                                                handedOutUntil: $0 == 0 ? [.police: t0 + 30] : [:]) }
+        for message in messages { try await publishStored(message, to: store) }
+        let first = try await store.streamCandidates(for: .csc, after: 0, limit: 1, now: t0 + 4, maxAttempts: 10)[0].delivery.sequence
+        let streams = [StreamCursor(agency: .police, after: 0), StreamCursor(agency: .csc, after: first),
+                       StreamCursor(agency: .hospitals, after: 0), StreamCursor(agency: .csc, after: 0)]
+        let together = try await store.streamCandidates(for: streams, limit: 2, now: t0 + 4, maxAttempts: 10)
+        var alone: [[StreamCandidate]] = []
+        for stream in streams {
+            alone.append(try await store.streamCandidates(for: stream.agency, after: stream.after, limit: 2, now: t0 + 4, maxAttempts: 10))
+        }
+        #expect(together == alone, "the same candidates as each stream's own read")
+        #expect(together.map { $0.map(\.delivery.messageID) }
+                    == [[messages[0].id, messages[1].id], [messages[1].id, messages[2].id], [], [messages[0].id, messages[1].id]],
+                "each stream's own, after its own sequence, at most the limit, in the order the streams were given")
+        #expect(together[0].map(\.handedOutAtPublish) == [true, false], "marked per recipient")
+        #expect(try await store.streamCandidates(for: [], limit: 2, now: t0 + 4, maxAttempts: 10).isEmpty)
     }
 
     /// A store reports each hand-out at publish placed exactly in its recipient's sequence, or

@@ -23,20 +23,23 @@ extension PostgresStore {
         }
     }
 
-    public func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
-                                 maxAttempts: Int) async throws -> [StreamCandidate] {
-        try await select { [self] connection in
-            let rows = try await connection.rows(StreamCandidates(now: now, maxAttempts: maxAttempts, after: sequence, agency: agency,
+    public func streamCandidates(for streams: [StreamCursor], limit: Int, now: Date,
+                                 maxAttempts: Int) async throws -> [[StreamCandidate]] {
+        guard !streams.isEmpty else { return [] }
+        return try await select { [self] connection in
+            let rows = try await connection.rows(StreamCandidates(now: now, maxAttempts: maxAttempts, streams: streams,
                                                                  limit: limit).query, logger: logger)
-            var candidates: [StreamCandidate] = []
+            var candidates = [[StreamCandidate]](repeating: [], count: streams.count)
             for row in rows {
                 let cells = row.makeRandomAccess()
                 let current = try cells[Self.deliveryColumnCount].decode(Bool.self)
                 let lastDelivered = try cells[Self.deliveryColumnCount + 1].decode(Int?.self)
+                let stream = try cells[Self.deliveryColumnCount + 2].decode(Int.self)
                 let deliveredAt = current ? lastDelivered.map(Date.init(millis:)) ?? now : now
-                guard let delivery = try Self.delivery(cells, attempt: try cells[6].decode(Int.self), deliveredAt: deliveredAt)
+                guard candidates.indices.contains(stream),
+                      let delivery = try Self.delivery(cells, attempt: try cells[6].decode(Int.self), deliveredAt: deliveredAt)
                 else { continue }
-                candidates.append(StreamCandidate(delivery: delivery, handedOutAtPublish: current))
+                candidates[stream].append(StreamCandidate(delivery: delivery, handedOutAtPublish: current))
             }
             return candidates
         }
@@ -168,14 +171,20 @@ extension DeliveriesQuery {
     /// The statement that reads `extra` after `deliveryColumns` for the deliveries that meet
     /// `condition`, locked as `locking` says.
     static func selecting(_ extra: String, matching condition: String, locking: String) -> String {
-        """
-        SELECT \(deliveryColumns), \(extra)
-        FROM deliveries d JOIN messages m ON m.id = d.message_id
-        WHERE d.recipient = $4::text AND d.acknowledged_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > $1::bigint)
-          AND d.dead_lettered_at IS NULL AND \(condition)
-        ORDER BY d.seq LIMIT $5::bigint \(locking)
-        """
+        openDeliveries(extra, of: "$4::text", matching: condition) + " " + locking
     }
+}
+
+/// The open deliveries (see `DeliveriesQuery`) of `recipient` that meet `condition`, with `extra`
+/// after `deliveryColumns`, in sequence order, at most `$5`.
+private func openDeliveries(_ extra: String, of recipient: String, matching condition: String) -> String {
+    """
+    SELECT \(deliveryColumns), \(extra)
+    FROM deliveries d JOIN messages m ON m.id = d.message_id
+    WHERE d.recipient = \(recipient) AND d.acknowledged_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > $1::bigint)
+      AND d.dead_lettered_at IS NULL AND \(condition)
+    ORDER BY d.seq LIMIT $5::bigint
+    """
 }
 
 /// An inbox fetch: visible deliveries with attempts left, skipping those another transaction
@@ -191,19 +200,41 @@ private struct InboxHandOut: DeliveriesQuery {
 /// reads them as it left them (a stream resuming after a sequence must not pass over one).
 private struct StreamHandOut: DeliveriesQuery {
     let bindings: PostgresBindings
-    static let sql = selecting("d.visible_at", matching: streamCondition, locking: "FOR UPDATE OF d")
+    static let sql = selecting("d.visible_at", matching: streamCondition(after: "$3::bigint"), locking: "FOR UPDATE OF d")
 }
 
-/// What a stream may send after a sequence, without handing anything out; then whether the
-/// publish handed the delivery out to this stream already, and when it was last handed out.
-private struct StreamCandidates: DeliveriesQuery {
-    let bindings: PostgresBindings
-    static let sql = selecting("d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > $1::bigint, d.last_delivered_at",
-                               matching: streamCondition, locking: "")
+/// What streams may send after their sequences, without handing anything out, for each stream
+/// of the arrays `$4` (agencies) and `$3` (sequences), side by side, in one statement: the
+/// stream's deliveries (`deliveryColumns`), then whether the publish handed the delivery out to
+/// its streams already, when it was last handed out, and the stream's place in the arrays
+/// (from 0). Sent unnamed, as `DeliveriesQuery` is.
+private struct StreamCandidates {
+    let query: PostgresQuery
+
+    init(now: Date, maxAttempts: Int, streams: [StreamCursor], limit: Int) {
+        var binds = PostgresBindings(capacity: 5)
+        binds.append(now.millis)
+        binds.append(maxAttempts)
+        binds.append(streams.map(\.after))
+        binds.append(streams.map(\.agency.rawValue))
+        binds.append(limit)
+        query = PostgresQuery(unsafeSQL: Self.sql, binds: binds)
+    }
+
+    static let sql = """
+        SELECT c.*, s.place - 1
+        FROM unnest($4::text[], $3::bigint[]) WITH ORDINALITY AS s(agency, after, place)
+        CROSS JOIN LATERAL (\(openDeliveries(
+            "d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > $1::bigint AS current, d.last_delivered_at",
+            of: "s.agency", matching: streamCondition(after: "s.after")))) c
+        ORDER BY s.place, c.seq
+        """
 }
 
-/// The deliveries a stream sends: after its sequence, with attempts left or handed out and still hidden.
-private let streamCondition = "d.seq > $3::bigint AND (d.attempts < $2::bigint OR d.visible_at > $1::bigint)"
+/// The deliveries a stream sends: after its sequence `after`, with attempts left or handed out and still hidden.
+private func streamCondition(after: String) -> String {
+    "d.seq > \(after) AND (d.attempts < $2::bigint OR d.visible_at > $1::bigint)"
+}
 
 /// Counts a hand-out of the deliveries `$3`: hidden until `$1`, handed out at `$2`.
 private struct CountedHandOut: PreparedQuery {

@@ -223,8 +223,8 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
-                                 maxAttempts: Int) async throws -> [StreamCandidate] {
+    public func streamCandidates(for streams: [StreamCursor], limit: Int, now: Date,
+                                 maxAttempts: Int) async throws -> [[StreamCandidate]] {
         try await reader.run { connection in
             let current = "d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > ?1"
             let select = try connection.statement("""
@@ -232,15 +232,20 @@ public final class SQLiteStore: Store {
                 \(Self.openDeliveries) AND d.seq > ?3 AND (d.attempts < ?2 OR d.visible_at > ?1)
                 ORDER BY d.seq LIMIT ?5
                 """)
-                .bind(now.millis, maxAttempts, sequence, agency.rawValue, limit)
-            var candidates: [StreamCandidate] = []
-            while try select.step() {
-                let current = select.int(11) == 1
-                guard let delivery = Self.delivery(select, attempt: select.int(6),
-                                                   deliveredAt: current ? Date(millis: select.int(12)) : now) else { continue }
-                candidates.append(StreamCandidate(delivery: delivery, handedOutAtPublish: current))
+            try connection.execute("BEGIN")
+            defer { try? connection.execute("COMMIT") }
+            return try streams.map { stream in
+                select.reset()
+                try select.bind(now.millis, maxAttempts, stream.after, stream.agency.rawValue, limit)
+                var candidates: [StreamCandidate] = []
+                while try select.step() {
+                    let current = select.int(11) == 1
+                    guard let delivery = Self.delivery(select, attempt: select.int(6),
+                                                       deliveredAt: current ? Date(millis: select.int(12)) : now) else { continue }
+                    candidates.append(StreamCandidate(delivery: delivery, handedOutAtPublish: current))
+                }
+                return candidates
             }
-            return candidates
         }
     }
 

@@ -41,11 +41,15 @@ public final class SealingStore: Store {
                                              visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts))
     }
 
-    public func streamCandidates(for agency: AgencyID, after sequence: Int, limit: Int, now: Date,
-                                 maxAttempts: Int) async throws -> [StreamCandidate] {
-        var opened: [StreamCandidate] = []
-        for candidate in try await base.streamCandidates(for: agency, after: sequence, limit: limit, now: now, maxAttempts: maxAttempts) {
-            opened.append(StreamCandidate(delivery: try await open(candidate.delivery), handedOutAtPublish: candidate.handedOutAtPublish))
+    public func streamCandidates(for streams: [StreamCursor], limit: Int, now: Date,
+                                 maxAttempts: Int) async throws -> [[StreamCandidate]] {
+        var opened: [[StreamCandidate]] = []
+        for candidates in try await base.streamCandidates(for: streams, limit: limit, now: now, maxAttempts: maxAttempts) {
+            var stream: [StreamCandidate] = []
+            for candidate in candidates {
+                stream.append(StreamCandidate(delivery: try await open(candidate.delivery), handedOutAtPublish: candidate.handedOutAtPublish))
+            }
+            opened.append(stream)
         }
         return opened
     }
