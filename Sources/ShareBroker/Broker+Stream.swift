@@ -28,25 +28,27 @@ extension Broker {
     /// `DeliveryStream.batchSize`: those already handed out to its streams as they were
     /// published are read (with other streams' reads, `StreamReads`); from the first that was
     /// not, the stream hands them out itself, each recorded as delivered.
-    func nextForStream(_ agency: AgencyID, after sequence: Int) async throws -> [InboxDelivery] {
-        let deliveries: [InboxDelivery]
+    func nextForStream(_ agency: AgencyID, after sequence: Int) async throws -> StreamBatch {
+        let batch: StreamBatch
         do {
             let candidates = try await streamReads.candidates(for: StreamCursor(agency: agency, after: sequence))
             let handedOut = candidates.prefix(while: \.handedOutAtPublish).map(\.delivery)
             if !handedOut.isEmpty || candidates.isEmpty {
                 metrics.countHandedOut(handedOut.count, by: .stream)
-                deliveries = handedOut
+                batch = StreamBatch(deliveries: handedOut,
+                                    isAll: handedOut.count == candidates.count && candidates.count < DeliveryStream.batchSize)
             } else {
-                deliveries = try await store.streamDeliveries(
+                let deliveries = try await store.streamDeliveries(
                     for: agency, after: sequence, limit: DeliveryStream.batchSize, now: clock.now(), visibilityTimeout: configuration.visibilityTimeout,
                     maxAttempts: configuration.maxAttempts)
                 metrics.countHandedOut(deliveries.count, by: .stream)
                 logHandedOut(deliveries, to: agency, by: "stream")
+                batch = StreamBatch(deliveries: deliveries, isAll: deliveries.count < DeliveryStream.batchSize)
             }
         } catch {
             throw storeFailure(error)
         }
-        return try await recipientCopies(deliveries, for: agency)
+        return StreamBatch(deliveries: try await recipientCopies(batch.deliveries, for: agency), isAll: batch.isAll)
     }
 
     /// Deliveries handed out at publish and pushed to a stream of the agency, as it sends them.
@@ -62,6 +64,13 @@ extension Broker {
             ShareLogKey.agency: "\(agency)", ShareLogKey.count: "\(deliveries.count)", ShareLogKey.outcome: "\(route)",
         ])
     }
+}
+
+/// A stream's read of the store: the deliveries to send, and whether they were all the store
+/// had for the stream when it read (then a stream need not read again until woken).
+struct StreamBatch {
+    let deliveries: [InboxDelivery]
+    let isAll: Bool
 }
 
 extension Character {

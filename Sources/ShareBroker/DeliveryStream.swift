@@ -76,12 +76,15 @@ public struct DeliveryStream: AsyncSequence, Sendable {
                     continue
                 }
                 if !caughtUp {
-                    pending = try await broker.nextForStream(agency, after: after)[...]
+                    let batch = try await broker.nextForStream(agency, after: after)
+                    pending = batch.deliveries[...]
                     if let last = pending.last {
                         after = last.sequence
-                    } else {
-                        // The store, read after every held delivery was committed, has nothing
-                        // more to send: what it did not send of them is not to be sent.
+                    }
+                    if batch.isAll {
+                        // The store, read after every held delivery was committed, had nothing
+                        // more to send: what it did not send of them is not to be sent, and
+                        // anything committed since comes with a signal after `generation`.
                         held = []
                         caughtUp = true
                     }
