@@ -48,19 +48,16 @@ public actor AuditLog {
         // The actor is re-entered while this awaits the store: another call may have caught up
         // meanwhile, so the range kept is the larger; both stored the same subtrees.
         var range = head
-        if range.size == 0 {
-            range = try await storedRange(size: store.storedTreeSize())
-            if range.size > head.size { head = range }
-        }
-        var batch = try await store.entryBytes(from: range.size, limit: Self.batch)
-        // Nothing new: the stored tree, never longer than the record, ends here too. Otherwise
-        // another process may have stored the new entries' subtrees already.
-        guard !batch.isEmpty else { return head.size }
+        // Another process sharing the store (or this one, before it restarted) may have stored
+        // the tree further: start from its end, so as not to read again the entries it added.
         let storedSize = try await store.storedTreeSize()
         if storedSize > range.size {
             range = try await storedRange(size: storedSize)
-            batch = try await store.entryBytes(from: range.size, limit: Self.batch)
+            if range.size > head.size { head = range }
         }
+        var batch = try await store.entryBytes(from: range.size, limit: Self.batch)
+        // Nothing new: the stored tree, never longer than the record, ends here too.
+        guard !batch.isEmpty else { return head.size }
         while true {
             var finished: [(id: SubtreeID, hash: Hash)] = []
             for event in batch {
