@@ -14,6 +14,7 @@
 # Prints each run's report and, at the end, the median of each figure per build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/demo-node.sh
 rounds="$1"
 messages="$2"
 shift 2
@@ -55,15 +56,9 @@ for round in $(seq "$rounds"); do
         folder="$(mktemp -d)"
         database="compare_$run"
         psql -q -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE $database" -c "CHECKPOINT" postgres >/dev/null
-        "$binary" demo --data-dir "$folder" --port 0 --bench-agencies 10 --postgres "postgres://postgres@127.0.0.1:$port/$database" \
-            > "$folder/node.out" 2>&1 &
-        broker=$!
-        for _ in $(seq 300); do
-            grep -q "Stop with Ctrl-C" "$folder/node.out" 2>/dev/null && break
-            sleep 0.1
-        done
-        grep -q "Stop with Ctrl-C" "$folder/node.out" || { cat "$folder/node.out" >&2; exit 1; }
-        url="https://127.0.0.1:$(grep -o 'https://127.0.0.1:[0-9]*' "$folder/node.out" | head -1 | cut -d: -f3)"
+        start_demo "$folder/node.out" "$binary" --data-dir "$folder" --port 0 --bench-agencies 10 \
+            --postgres "postgres://postgres@127.0.0.1:$port/$database"
+        broker=$demo_pid
         echo "== $name, round $round (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
         output="$("$sharectl" bench-flow --demo-dir "$folder" --url "$url" --http1 --messages "$messages" \
             --broker-pid "$broker" --database-pid "$postmaster" 2>&1)"

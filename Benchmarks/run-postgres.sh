@@ -24,6 +24,7 @@
 # Stops everything it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/demo-node.sh
 rounds="${1:-3}"
 messages="${2:-10000}"
 paced=$((messages / 2))
@@ -62,15 +63,9 @@ postmaster="$(head -1 "$postgres_folder/data/postmaster.pid")"
 
 # Starts a demo node on the current folder (and database, if any); sets `url` to its address.
 start_node() {
-    local log="$folder/node-${#brokers[@]}.out"
-    "$bin/sharebroker" demo --data-dir "$folder" --port 0 --bench-agencies 10 ${database:+--postgres "$postgres_url_base/$database"} > "$log" 2>&1 &
-    brokers+=($!)
-    for _ in $(seq 300); do
-        grep -q "Stop with Ctrl-C" "$log" 2>/dev/null && break
-        sleep 0.1
-    done
-    grep -q "Stop with Ctrl-C" "$log" || { cat "$log" >&2; exit 1; }
-    url="https://127.0.0.1:$(grep -o 'https://127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f3)"
+    start_demo "$folder/node-${#brokers[@]}.out" "$bin/sharebroker" --data-dir "$folder" --port 0 --bench-agencies 10 \
+        ${database:+--postgres "$postgres_url_base/$database"}
+    brokers+=("$demo_pid")
 }
 
 # Fresh brokers for one run: `start sqlite` or `start postgres NODES`; sets `urls` and `cpu`

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Counts what PostgreSQL runs for the two-node fan-out: two `sharebroker demo --postgres` nodes
-# on one durable server (scripts/test-postgres --durable, with pg_stat_statements loaded),
+# on one durable server (scripts/test-postgres --durable --statements),
 # `sharectl bench-stream` publishing on node A to agencies streaming on node B, then every
 # statement's calls, execution time and rows over the load alone (statistics reset just
 # before it). Counts of statements barely move with the machine's load, unlike timings.
@@ -9,6 +9,7 @@
 #   publishes/s, MESSAGES to 2000. Stops everything it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. Benchmarks/demo-node.sh
 swift build -c release --product sharectl >&2
 bin="$(swift build -c release --show-bin-path)"
 if [ -z "${1:-}" ]; then swift build -c release --product sharebroker >&2; fi
@@ -26,17 +27,10 @@ stop_all() {
 }
 trap stop_all EXIT
 
-started="$(scripts/test-postgres --durable)"
+started="$(scripts/test-postgres --durable --statements)"
 postgres_folder="$(echo "$started" | sed -n 's/^SHAREBROKER_TEST_POSTGRES_FOLDER=//p')"
 base="$(echo "$started" | sed -n 's/^SHAREBROKER_TEST_POSTGRES=//p' | sed 's|/postgres$||')"
 port="${base##*:}"
-echo "shared_preload_libraries = 'pg_stat_statements'" >> "$postgres_folder/data/postgresql.auto.conf"
-pg_ctl="$(ls /usr/lib/postgresql/*/bin/pg_ctl | sort -V | tail -1)"
-if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$pg_ctl" -D "$postgres_folder/data" -w restart -l "$postgres_folder/restart.log" >/dev/null
-else
-    "$pg_ctl" -D "$postgres_folder/data" -w restart -l "$postgres_folder/restart.log" >/dev/null
-fi
 postmaster="$(head -1 "$postgres_folder/data/postmaster.pid")"
 sql() { psql -q -At -h 127.0.0.1 -p "$port" -U postgres "$@"; }
 sql -c "CREATE DATABASE statements" postgres
@@ -44,14 +38,9 @@ sql -c "CREATE EXTENSION pg_stat_statements" statements
 
 urls=()
 for node in a b; do
-    "$broker_binary" demo --data-dir "$folder" --port 0 --bench-agencies 10 --postgres "$base/statements" > "$folder/$node.out" 2>&1 &
-    brokers+=($!)
-    for _ in $(seq 300); do
-        grep -q "Stop with Ctrl-C" "$folder/$node.out" 2>/dev/null && break
-        sleep 0.1
-    done
-    grep -q "Stop with Ctrl-C" "$folder/$node.out" || { cat "$folder/$node.out" >&2; exit 1; }
-    urls+=("https://127.0.0.1:$(grep -o 'https://127.0.0.1:[0-9]*' "$folder/$node.out" | head -1 | cut -d: -f3)")
+    start_demo "$folder/$node.out" "$broker_binary" --data-dir "$folder" --port 0 --bench-agencies 10 --postgres "$base/statements"
+    brokers+=("$demo_pid")
+    urls+=("$url")
 done
 
 echo "== two nodes, $messages messages at $rate/s from node A to 10 agencies streaming on node B ($(date -u +%Y-%m-%dT%H:%MZ), load average before: $(cut -d' ' -f1-3 /proc/loadavg))"

@@ -7,26 +7,26 @@ import ShareStoreConformance
 import Testing
 
 /// Streams woken together read the store together: while one read is in flight, those that
-/// ask meanwhile go in the next round trip, and each gets its own answer.
+/// ask meanwhile go in the next round trip, and each gets its own answer from the store.
 @Suite("Streams' reads of the store, gathered")
 struct StreamReadsTests {
-    /// A read that answers each cursor with one candidate numbered after it, records the batches
-    /// it was given, holds its first read until `release` is called, and fails any batch with
-    /// `.police` in it.
+    /// Reads a real store, recording the streams of each read; holds its first read until the
+    /// test lets it go, and fails that first read instead (as a database outage would) when
+    /// told to.
     final class Reader: Sendable {
+        let store: any Store
+        let failsFirst: Bool
         let batches = Locked<[[StreamCursor]]>([])
-        let started: AsyncStream<Void>
+        private let started: AsyncStream<Void>
         private let startedNow: AsyncStream<Void>.Continuation
         private let gate: AsyncStream<Void>
         private let opened: AsyncStream<Void>.Continuation
 
-        init() {
+        init(_ store: any Store, failsFirst: Bool = false) {
+            self.store = store
+            self.failsFirst = failsFirst
             (started, startedNow) = AsyncStream.makeStream()
             (gate, opened) = AsyncStream.makeStream()
-        }
-
-        func release() {
-            opened.yield()
         }
 
         func read(_ cursors: [StreamCursor]) async throws -> [[StreamCandidate]] {
@@ -37,11 +37,9 @@ struct StreamReadsTests {
             if isFirst {
                 startedNow.yield()
                 for await _ in gate { break }
+                if failsFirst { throw StoreError(.unavailable, "The database is unreachable.") }
             }
-            if cursors.contains(where: { $0.agency == .police }) {
-                throw StoreError(.unavailable, "The database is unreachable.")
-            }
-            return cursors.map { [Self.candidate(after: $0.after)] }
+            return try await store.streamCandidates(for: cursors, limit: 10, now: t0 + 1, maxAttempts: 10)
         }
 
         /// Asks `reads` for `first`, then, while that read is held, for each of `meanwhile`; then
@@ -52,47 +50,54 @@ struct StreamReadsTests {
             for await _ in started { break }
             let others = meanwhile.map { cursor in Task { try await reads.candidates(for: cursor) } }
             try await Task.sleep(for: .milliseconds(300))
-            release()
+            opened.yield()
             return [firstTask] + others
         }
-
-        static func candidate(after sequence: Int) -> StreamCandidate {
-            StreamCandidate(delivery: InboxDelivery(
-                id: UUID(), sequence: sequence + 1, messageID: UUID(), type: "relevant-history/1", sender: .hospitals,
-                jws: Data(), attempt: 1, createdAt: t0, deliveredAt: t0, expiresAt: nil, respondBy: nil), handedOutAtPublish: true)
-        }
     }
 
-    @Test("streams that ask while a read is in flight share the next read, and each gets the candidates after its own sequence")
+    /// Three deliveries to children's social care and one to the police; the sequences of the first.
+    static func publishFour(to store: any Store) async throws -> [Int] {
+        for _ in 0..<3 { try await publishStored(newMessage(recipients: [.csc]), to: store) }
+        try await publishStored(newMessage(recipients: [.police]), to: store)
+        return try await store.streamCandidates(for: .csc, after: 0, limit: 10, now: t0 + 1, maxAttempts: 10).map(\.delivery.sequence)
+    }
+
+    @Test("streams that ask while a read is in flight share the next read, and each gets the deliveries after its own sequence")
     func askersMeanwhileShareOneRead() async throws {
-        let reader = Reader()
-        let reads = StreamReads(read: reader.read)
-        let tasks = try await reader.ask(reads, first: StreamCursor(agency: .csc, after: 100),
-                                         meanwhile: (0..<9).map { StreamCursor(agency: .csc, after: $0) })
+        try await withStore { store, _ in
+            let csc = try await Self.publishFour(to: store)
+            let reader = Reader(store)
+            let reads = StreamReads(read: reader.read)
+            let meanwhile = [StreamCursor(agency: .csc, after: 0), StreamCursor(agency: .csc, after: csc[0]),
+                             StreamCursor(agency: .csc, after: csc[2]), StreamCursor(agency: .police, after: 0)]
+            let tasks = try await reader.ask(reads, first: StreamCursor(agency: .csc, after: csc[1]), meanwhile: meanwhile)
 
-        #expect(try await tasks[0].value.map(\.delivery.sequence) == [101])
-        for (index, task) in tasks.dropFirst().enumerated() {
-            #expect(try await task.value.map(\.delivery.sequence) == [index + 1], "its own answer, not another stream's")
+            var answers: [[Int]] = []
+            for task in tasks { answers.append(try await task.value.map(\.delivery.sequence)) }
+            #expect(answers[0] == [csc[2]])
+            #expect(Array(answers[1...3]) == [csc, [csc[1], csc[2]], []], "each its own, after its own sequence")
+            #expect(answers[4].count == 1 && !csc.contains(answers[4][0]), "the police's own delivery")
+            for (cursor, answer) in zip(meanwhile, answers.dropFirst()) {
+                let alone = try await store.streamCandidates(for: cursor.agency, after: cursor.after, limit: 10, now: t0 + 1, maxAttempts: 10)
+                #expect(answer == alone.map(\.delivery.sequence), "what the stream reads alone")
+            }
+            #expect(reader.batches.withLock { $0 }.map(\.count) == [1, 4], "the four that asked meanwhile went in one read")
         }
-        let batches = reader.batches.withLock { $0 }
-        #expect(batches.map(\.count) == [1, 9], "the nine that asked meanwhile went in one read")
-        #expect(Set(batches[1].map(\.after)) == Set(0..<9))
-        #expect(try await reads.candidates(for: StreamCursor(agency: .csc, after: 7)).map(\.delivery.sequence) == [8],
-                "a later read goes on its own")
     }
 
-    @Test("a read that fails fails each stream it was for, and the streams asking after it read again")
+    @Test("a read that fails fails the streams it was for, and the streams that asked meanwhile are read for next")
     func failureReachesItsBatchOnly() async throws {
-        let reader = Reader()
-        let reads = StreamReads(read: reader.read)
-        let tasks = try await reader.ask(reads, first: StreamCursor(agency: .police, after: 0),
-                                         meanwhile: [StreamCursor(agency: .police, after: 1), StreamCursor(agency: .csc, after: 2)])
+        try await withStore { store, _ in
+            let csc = try await Self.publishFour(to: store)
+            let reader = Reader(store, failsFirst: true)
+            let reads = StreamReads(read: reader.read)
+            let tasks = try await reader.ask(reads, first: StreamCursor(agency: .csc, after: 0),
+                                             meanwhile: [StreamCursor(agency: .csc, after: csc[0])])
 
-        await #expect(throws: StoreError.self) { try await tasks[0].value }
-        for task in tasks.dropFirst() {
-            await #expect(throws: StoreError.self, "read with a stream whose read failed") { try await task.value }
+            await #expect(throws: StoreError.self, "the read it was in failed") { try await tasks[0].value }
+            #expect(try await tasks[1].value.map(\.delivery.sequence) == [csc[1], csc[2]], "read next, and answered")
+            #expect(try await reads.candidates(for: StreamCursor(agency: .csc, after: csc[1])).map(\.delivery.sequence) == [csc[2]],
+                    "a later read goes on its own")
         }
-        #expect(try await reads.candidates(for: StreamCursor(agency: .csc, after: 3)).map(\.delivery.sequence) == [4],
-                "the next read is made")
     }
 }
