@@ -5,7 +5,7 @@
 //       `published` and a `routed` entry), then measures filling the stored Merkle tree from
 //       them (once, as after an upgrade), a new process's start check, the full check, and
 //       inclusion proofs and subject reports, with the resident memory each adds;
-//   audit-bench tree LEAVES [FOLDER]   stores the subtrees of a tree of LEAVES synthetic leaves
+//   audit-bench tree LEAVES [FOLDER]   stores the subtree blocks of a tree of LEAVES synthetic leaves
 //       directly (no entries, so that 10^7 and more fit in minutes), then measures inclusion
 //       and consistency proofs through the audit log at that size. With FOLDER (which must not
 //       exist yet) the store is kept there instead of in a temporary folder removed at the end;
@@ -118,14 +118,14 @@ if proofsOnly {
     try await proofs(broker, size: size)
 } else if treeOnly {
     line("== audit log benchmark (stored tree only): \(entries) leaves, \(ProcessInfo.processInfo.activeProcessorCount) cores, \(Timestamp.format(Date()))")
-    try await measure("store the subtrees") {
-        var range = CompactRange()
+    try await measure("store the subtree blocks") {
+        var range = TreeEdge()
         while range.size < entries {
-            var finished: [(id: SubtreeID, hash: Hash)] = []
+            var finished: [SubtreeBlock] = []
             for _ in 0..<min(65_536, entries - range.size) {
                 finished += range.append(leafHash: MerkleHasher.leafHash(Array("leaf \(range.size)".utf8)))
             }
-            try await store.saveSubtrees(finished)
+            try await store.saveSubtreeBlocks(finished + range.openBlocks)
         }
     }
     let broker = try makeBroker()

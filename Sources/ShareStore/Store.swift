@@ -35,9 +35,10 @@ public import ShareModel
 ///   conflict); a call that would store a delivery id, a notice's message id or a
 ///   subscription id that is already stored throws, having stored nothing.
 /// - **The stored tree follows the record.** The hashes of the Merkle tree's complete subtrees
-///   (`SubtreeID`) are kept beside the record, written by the broker (`saveSubtrees`) from the
-///   entries it read. They cover entries `[0, storedTreeSize())` with no gap, and are never
-///   changed once stored, so any process reads the same tree (see `AuditLog`).
+///   are kept beside the record in blocks of eight (`SubtreeBlock`), written by the broker
+///   (`saveSubtreeBlocks`) from the entries it read. They cover entries `[0, storedTreeSize())`
+///   with no gap, and a stored hash is never changed (a block is only extended), so any
+///   process reads the same tree (see `AuditLog`).
 /// - **Stream presence is a lease on the store's clock.** Which agencies stream on the other
 ///   broker processes is what the store records of them (`holdStreamPresence`); the broker
 ///   decides who is streaming in one place (`StreamRegistry`: its own open streams, and the
@@ -320,18 +321,20 @@ public protocol Store: Service {
     /// most `limit`.
     func events(matching filter: EventFilter, limit: Int) async throws -> [StoredEvent]
 
-    /// How many leaves the stored Merkle tree holds: the stored subtree hashes cover entries
-    /// `[0, storedTreeSize())`, never more than the record.
+    /// How many leaves the stored Merkle tree holds: the stored blocks cover entries
+    /// `[0, storedTreeSize())`, never more than the record. It is the leaves the last block of
+    /// band 0 ends with.
     func storedTreeSize() async throws -> Int
 
-    /// The stored hashes of these complete subtrees; one not stored is left out.
-    func subtrees(_ ids: [SubtreeID]) async throws -> [SubtreeID: Hash]
+    /// These stored blocks, as stored now; one not stored is left out.
+    func subtreeBlocks(_ ids: [SubtreeBlockID]) async throws -> [SubtreeBlockID: SubtreeBlock]
 
-    /// Stores complete-subtree hashes in one transaction, so that a process that dies leaves no
-    /// gap. The caller extends the stored tree from its end (every leaf below the first leaf
-    /// given is stored already); a subtree already stored keeps its first hash, so processes
-    /// storing the same subtrees at once are harmless to each other.
-    func saveSubtrees(_ subtrees: [(id: SubtreeID, hash: Hash)]) async throws
+    /// Stores blocks (each at most once) in one transaction, so that a process that dies
+    /// leaves no gap. The caller extends the stored tree from its end (every leaf below those
+    /// the blocks add is stored already). A block stored already is only extended: a copy
+    /// that holds more hashes and begins with the stored ones replaces it, any other copy
+    /// leaves it as it is, so processes storing the same blocks at once are harmless to each other.
+    func saveSubtreeBlocks(_ blocks: [SubtreeBlock]) async throws
 
     /// Keeps a signed tree head (the broker's commitment to the log at that size).
     /// Saving a head for a size already kept is harmless; the first one stays.

@@ -5,11 +5,11 @@ import ShareStore
 /// The tables of the PostgreSQL store and the migrations that make them. Times are BIGINT
 /// milliseconds since 1970 (UTC), ids UUIDs, agencies TEXT, bytes BYTEA.
 enum PostgresSchema {
-    static let version = 6
+    static let version = 7
 
     /// The statements that bring a database from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is an empty database).
-    static let migrations: [[String]] = [initial, deliveryDeadlines, subtrees, retention, attachments, streamPresence]
+    static let migrations: [[String]] = [initial, deliveryDeadlines, subtrees, retention, attachments, streamPresence, subtreeBlocks]
 
     /// Version 2: when each delivery must be acknowledged (its type's delivery deadline), and
     /// when the timers settled a delivery not acknowledged by then.
@@ -84,6 +84,49 @@ enum PostgresSchema {
             expires_at BIGINT NOT NULL,
             PRIMARY KEY (node, agency)
         )
+        """,
+    ]
+
+    /// Version 7: the Merkle tree stored as blocks of eight subtree hashes (`SubtreeBlock`), a
+    /// row per eight subtrees of every third level instead of a row per subtree; the subtrees
+    /// of version 3 are packed into blocks. A block is only ever extended, and never deleted.
+    static let subtreeBlocks = [
+        """
+        CREATE TABLE subtree_blocks (
+            band BIGINT NOT NULL,
+            idx BIGINT NOT NULL,
+            hashes BYTEA NOT NULL,
+            PRIMARY KEY (band, idx)
+        )
+        """,
+        """
+        INSERT INTO subtree_blocks (band, idx, hashes)
+        SELECT level / 3, idx / 8, string_agg(hash, ''::bytea ORDER BY idx) FROM subtrees
+        WHERE level % 3 = 0 GROUP BY level / 3, idx / 8
+        """,
+        "DROP TABLE subtrees",
+        "DROP FUNCTION subtrees_never_change",
+        """
+        CREATE FUNCTION subtree_blocks_only_extended() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF NEW.band <> OLD.band OR NEW.idx <> OLD.idx OR length(NEW.hashes) <= length(OLD.hashes)
+                OR substring(NEW.hashes FROM 1 FOR length(OLD.hashes)) <> OLD.hashes THEN
+                RAISE EXCEPTION 'a stored subtree block is only ever extended';
+            END IF;
+            RETURN NEW;
+        END $$
+        """,
+        """
+        CREATE TRIGGER subtree_blocks_extended BEFORE UPDATE ON subtree_blocks
+            FOR EACH ROW EXECUTE FUNCTION subtree_blocks_only_extended()
+        """,
+        """
+        CREATE FUNCTION subtree_blocks_never_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'stored subtree blocks are never deleted'; END $$
+        """,
+        """
+        CREATE TRIGGER subtree_blocks_no_delete BEFORE DELETE OR TRUNCATE ON subtree_blocks
+            FOR EACH STATEMENT EXECUTE FUNCTION subtree_blocks_never_deleted()
         """,
     ]
 

@@ -1,10 +1,10 @@
 /// The tables of the SQLite store. Times are milliseconds since 1970 (UTC).
 enum SQLiteSchema {
-    static let version = 15
+    static let version = 16
 
     /// The statements that bring a store from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is a new file).
-    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish, oneRecipientIndex, byAuditIndex, deliveryDeadlines, subtrees, retention, attachments]
+    static let migrations: [[String]] = [initial, searchable, treeHeads, subscriptions, requests, timers, webhooks, streamIndex, streamedAtPublish, oneRecipientIndex, byAuditIndex, deliveryDeadlines, subtrees, retention, attachments, subtreeBlocks]
 
     /// Version 12: when each delivery must be acknowledged (its type's delivery deadline), and
     /// when the timers settled a delivery not acknowledged by then.
@@ -49,6 +49,33 @@ enum SQLiteSchema {
             token TEXT PRIMARY KEY,
             placed_at INTEGER NOT NULL
         ) STRICT, WITHOUT ROWID
+        """,
+    ]
+
+    /// Version 16: the Merkle tree stored as blocks of eight subtree hashes (`SubtreeBlock`), a
+    /// row per eight subtrees of every third level instead of a row per subtree. The subtrees
+    /// of version 13 are dropped; the broker stores the blocks from the entries, in chunks that
+    /// each commit, the first time it starts on the new version (`AuditLog.catchUp`). A block is
+    /// only ever extended, and never deleted.
+    static let subtreeBlocks = [
+        "DROP TABLE subtrees",
+        """
+        CREATE TABLE subtree_blocks (
+            band INTEGER NOT NULL,
+            idx INTEGER NOT NULL,
+            hashes BLOB NOT NULL,
+            PRIMARY KEY (band, idx)
+        ) STRICT, WITHOUT ROWID
+        """,
+        """
+        CREATE TRIGGER subtree_blocks_only_extended BEFORE UPDATE ON subtree_blocks
+        WHEN NEW.band IS NOT OLD.band OR NEW.idx IS NOT OLD.idx OR length(NEW.hashes) <= length(OLD.hashes)
+            OR substr(NEW.hashes, 1, length(OLD.hashes)) IS NOT OLD.hashes
+        BEGIN SELECT RAISE(ABORT, 'a stored subtree block is only ever extended'); END
+        """,
+        """
+        CREATE TRIGGER subtree_blocks_no_delete BEFORE DELETE ON subtree_blocks
+        BEGIN SELECT RAISE(ABORT, 'stored subtree blocks are never deleted'); END
         """,
     ]
 

@@ -228,12 +228,12 @@ public final class SealingStore: Store {
         try await base.storedTreeSize()
     }
 
-    public func subtrees(_ ids: [SubtreeID]) async throws -> [SubtreeID: Hash] {
-        try await base.subtrees(ids)
+    public func subtreeBlocks(_ ids: [SubtreeBlockID]) async throws -> [SubtreeBlockID: SubtreeBlock] {
+        try await base.subtreeBlocks(ids)
     }
 
-    public func saveSubtrees(_ subtrees: [(id: SubtreeID, hash: Hash)]) async throws {
-        try await base.saveSubtrees(subtrees)
+    public func saveSubtreeBlocks(_ blocks: [SubtreeBlock]) async throws {
+        try await base.saveSubtreeBlocks(blocks)
     }
 
     public func saveTreeHead(_ head: SignedTreeHeadRecord) async throws {

@@ -2,7 +2,7 @@ import ShareAudit
 import Testing
 
 /// The arithmetic of a tree kept as stored complete subtrees (`CompactRange`, `SubtreeID`,
-/// `SubtreeReads`, `StoredSubtrees`), checked against the tree in memory and the reference.
+/// `SubtreeReads`, `StoredSubtrees` over blocks), checked against the tree in memory and the reference.
 @Suite("Stored subtrees")
 struct StoredSubtreeTests {
     @Test("a compact range appended leaf by leaf has the reference root at every size up to 300")
@@ -64,30 +64,49 @@ struct StoredSubtreeTests {
         }
     }
 
-    @Test("a query reads O(log n) subtrees, and at most 2 log2(n) + 2 even at 10^8 leaves")
+    @Test("a query reads O(log n) subtrees, at most 2 log2(n) + 2, from at most 2 log8(n) + 4 blocks, even at 10^8 leaves")
     func readCounts() throws {
         let count = 100_000_000
-        let inclusion = try SubtreeReads.of(count: count) { _ = try $0.inclusionProof(index: 12_345_678, size: count) }
-        let consistency = try SubtreeReads.of(count: count) { _ = try $0.consistencyProof(from: 98_765_431, to: count) }
-        let root = try SubtreeReads.of(count: count) { _ = try $0.rootHash(size: 99_999_999) }
         let bound = 2 * (Int.bitWidth - count.leadingZeroBitCount) + 2
-        #expect(inclusion.count <= bound && consistency.count <= bound && root.count <= bound)
+        let blockBound = 2 * ((Int.bitWidth - count.leadingZeroBitCount + 2) / 3) + 4
+        for index in [0, 12_345_678, 67_108_863, 67_108_864, count - 1] {
+            let query: (SubtreeReads) throws -> Void = { _ = try $0.inclusionProof(index: index, size: count) }
+            #expect(try SubtreeReads.of(count: count, query).count <= bound)
+            #expect(try SubtreeReads.blocks(count: count, query).count <= blockBound, "inclusion of \(index)")
+        }
+        for first in [1, 7, 98_765_431, count - 1] {
+            let query: (SubtreeReads) throws -> Void = { _ = try $0.consistencyProof(from: first, to: count) }
+            #expect(try SubtreeReads.of(count: count, query).count <= bound)
+            #expect(try SubtreeReads.blocks(count: count, query).count <= blockBound, "consistency from \(first)")
+        }
+        let root = try SubtreeReads.of(count: count) { _ = try $0.rootHash(size: 99_999_999) }
+        #expect(root.count <= bound)
         #expect(root == Set(SubtreeID.compactRange(size: 99_999_999)))
+        #expect(try SubtreeReads.blocks(count: count) { _ = try $0.rootHash(size: 99_999_999) } == Set(TreeEdge.openBlockIDs(size: 99_999_999)))
     }
 
     @Test("a subtree the store lacks is an error, never a made-up hash")
-    func missingSubtree() {
+    func missingSubtree() throws {
         let tree = sampleTree(8)
+        let partial = SubtreeBlock(id: SubtreeBlockID(band: 0, index: 0), hashes: [try tree.leafHash(at: 0)])
         expectMerkleError(.subtreeMissing) {
-            _ = try StoredSubtrees(count: 8, hashes: [.leaf(0): try tree.leafHash(at: 0)]).inclusionProof(index: 0, size: 8)
+            _ = try StoredSubtrees(count: 8, blocks: [partial.id: partial]).inclusionProof(index: 0, size: 8)
         }
+        expectMerkleError(.subtreeMissing) { _ = try StoredSubtrees(count: 8, blocks: [:]).rootHash(size: 8) }
         expectMerkleError(.sizeOutOfRange) { _ = try SubtreeReads.of(count: 8) { _ = try $0.rootHash(size: 9) } }
     }
 
-    /// `query` answered from only the subtrees `SubtreeReads` says it reads, taken from `tree`.
+    /// `query` answered from only the blocks holding the subtrees `SubtreeReads` says it reads,
+    /// taken from `tree` as a store holds them.
     private func answer<T>(_ tree: MerkleTree, _ size: Int, _ query: (any SubtreeHashes) throws -> T) throws -> T {
-        let ids = try SubtreeReads.of(count: tree.count) { _ = try query($0) }
-        let stored = StoredSubtrees(count: tree.count, hashes: Dictionary(uniqueKeysWithValues: ids.map { ($0, tree.hash(of: $0)) }))
+        let ids = try SubtreeReads.blocks(count: tree.count) { _ = try query($0) }
+        let stored = StoredSubtrees(count: tree.count, blocks: Dictionary(uniqueKeysWithValues: ids.map { ($0, storedBlock($0, of: tree)) }))
         return try query(stored)
     }
+}
+
+/// Block `id` as a store holds it for `tree`: the hashes of its subtrees complete in the tree.
+func storedBlock(_ id: SubtreeBlockID, of tree: MerkleTree) -> SubtreeBlock {
+    let first = id.firstSubtree.index
+    return SubtreeBlock(id: id, hashes: (0..<id.completeSubtrees(size: tree.count)).map { tree.hash(of: SubtreeID(level: id.level, index: first + $0)) })
 }

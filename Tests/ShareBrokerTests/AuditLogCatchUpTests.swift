@@ -6,6 +6,7 @@ import ShareBroker
 import ShareModel
 import ShareStore
 import ShareStoreConformance
+import ShareStorePostgres
 import ShareStoreSQLite
 import ShareTesting
 import Testing
@@ -96,6 +97,44 @@ struct AuditLogCatchUpTests {
             let entries = try await allEvents(store)
             let reference = MerkleTree(leafHashes: entries.map { MerkleHasher.leafHash($0.entry) })
             #expect(try await log.signedTreeHead(at: t0).head.rootHash == reference.rootHash.base64)
+        }
+    }
+
+    // A database of schema 6 kept the tree as one row per subtree; the upgrade packs them into
+    // blocks, so the first node on the new version serves the same tree without reading entries.
+    @Test("a PostgreSQL tree stored as subtrees (schema 6) is packed into blocks on upgrade, with the same roots and proofs")
+    func packsSubtreesOnUpgrade() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            let key = try BrokerSigningKey(pem: P256.Signing.PrivateKey().pemRepresentation)
+            let (head, proofs, leaves) = try await TestPostgres.withStore(on: configuration) { store in
+                for _ in 0..<35 { try await publishStored(newMessage(), to: store) }
+                let log = try Self.auditLog(store, key: key)
+                let head = try await log.signAndKeep(at: t0).head
+                var proofs: [[Hash]] = []
+                for index in 0..<head.treeSize { proofs.append(try await log.inclusionProof(index: index, treeSize: head.treeSize).path) }
+                return (head, proofs, try await allEvents(store).map { MerkleHasher.leafHash($0.entry) })
+            }
+            #expect(head.treeSize == 70)
+            let tree = MerkleTree(leafHashes: leaves)
+            let rows = (0..<7).flatMap { level in
+                (0..<(tree.count >> level)).map { "(\(level), \($0), '\\x\(tree.hash(of: SubtreeID(level: level, index: $0)).hex)')" }
+            }
+            for statement in ["DROP TABLE subtree_blocks", "DROP FUNCTION subtree_blocks_only_extended", "DROP FUNCTION subtree_blocks_never_deleted",
+                              "CREATE TABLE subtrees (level BIGINT NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (level, idx))",
+                              "CREATE FUNCTION subtrees_never_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'never'; END $$",
+                              "INSERT INTO subtrees (level, idx, hash) VALUES " + rows.joined(separator: ", "),
+                              "UPDATE schema_version SET version = 6"] {
+                try await TestPostgres.run(statement, on: configuration)
+            }
+            try await TestPostgres.withStore(on: configuration) { store in
+                #expect(try await store.storedTreeSize() == 70, "the upgrade packed the stored tree")
+                let log = try Self.auditLog(store, key: key)
+                #expect(try await log.checkLatestHead() == .provisional(treeSize: 70))
+                for index in 0..<head.treeSize {
+                    #expect(try await log.inclusionProof(index: index, treeSize: head.treeSize).path == proofs[index])
+                }
+                #expect(try await log.verify() == .consistent(treeSize: 70, treeHeads: 1))
+            }
         }
     }
 

@@ -22,7 +22,7 @@ struct PostgresStoreTests {
                 try await group.waitForAll()
             }
             let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
-            #expect(try versions.map { try $0.decode(Int.self) } == [6])
+            #expect(try versions.map { try $0.decode(Int.self) } == [7])
         }
     }
 
@@ -36,7 +36,7 @@ struct PostgresStoreTests {
             for statement in ["DROP TABLE stream_presence", "DROP TABLE attachment_chunks", "DROP TABLE attachments", "DROP TABLE message_attachments",
                               "DROP INDEX messages_retention", "ALTER TABLE messages DROP COLUMN purged_at", "DROP TABLE legal_holds",
                               "DROP INDEX deliveries_past_due", "ALTER TABLE deliveries DROP COLUMN due_by",
-                              "ALTER TABLE deliveries DROP COLUMN due_handled_at", "DROP TABLE subtrees", "DROP FUNCTION subtrees_never_change",
+                              "ALTER TABLE deliveries DROP COLUMN due_handled_at", "DROP TABLE subtree_blocks", "DROP FUNCTION subtree_blocks_only_extended", "DROP FUNCTION subtree_blocks_never_deleted",
                               "UPDATE schema_version SET version = 1"] {
                 _ = try await TestPostgres.run(statement, on: configuration)
             }
@@ -48,7 +48,7 @@ struct PostgresStoreTests {
                     == [t0.addingTimeInterval(3600)])
             }
             let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
-            #expect(try versions.map { try $0.decode(Int.self) } == [6])
+            #expect(try versions.map { try $0.decode(Int.self) } == [7])
         }
     }
 

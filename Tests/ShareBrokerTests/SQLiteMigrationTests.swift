@@ -8,9 +8,10 @@ import Testing
 @Suite("SQLite store: upgrading")
 struct SQLiteMigrationTests {
     /// Turns a current store file back into the version-10 layout: entries and deliveries
-    /// found by message id only, no delivery deadlines (version 12), no retention (version 14)
-    /// and no attachments (version 15).
+    /// found by message id only, no delivery deadlines (version 12), no retention (version 14),
+    /// no attachments (version 15) and no subtree blocks (version 16).
     private static let downgradeToVersion10 = """
+        DROP TABLE subtree_blocks;
         DROP TABLE attachment_chunks;
         DROP TABLE attachments;
         DROP TABLE message_attachments;
@@ -28,7 +29,6 @@ struct SQLiteMigrationTests {
         ALTER TABLE events DROP COLUMN message_index;
         CREATE INDEX events_message ON events (message_id) WHERE message_id IS NOT NULL;
         ALTER TABLE messages DROP COLUMN audit_index;
-        DROP TABLE subtrees;
         PRAGMA user_version = 10;
         """
 
@@ -67,7 +67,7 @@ struct SQLiteMigrationTests {
         #expect(try await store.messageStatus(id: after.id, sender: .hospitals, now: t0)?.deliveries.map(\.id) == after.deliveries.map(\.id))
         #expect(try await store.isParty(to: before.id, agency: .csc))
         #expect(try await store.isParty(to: after.id, agency: .csc))
-        #expect(try await sqlite3(path, "PRAGMA user_version").output.trimmingCharacters(in: .whitespacesAndNewlines) == "15")
+        #expect(try await sqlite3(path, "PRAGMA user_version").output.trimmingCharacters(in: .whitespacesAndNewlines) == "16")
         await store.close()
     }
 }

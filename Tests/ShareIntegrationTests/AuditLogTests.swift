@@ -193,17 +193,22 @@ struct AuditLogTests {
     @Test("a stored subtree hash changed while the broker was stopped is found at its first leaf, and publishes refuse")
     func changedSubtreeFound() async throws {
         try await withBroker { broker in
-            for _ in 0..<3 { _ = try await publish(broker) }
-            _ = try await broker.auditGet("/v1/audit/tree-head") as Head
+            for _ in 0..<33 { _ = try await publish(broker) }
+            let head = try await broker.auditGet("/v1/audit/tree-head") as Head
+            #expect(head.treeHead.treeSize >= 64)
             try await broker.stop()
+            // Band 1 holds the subtrees of eight leaves; its first block is complete (the tree's
+            // end, which the start check reads, is in the blocks after it), and its second
+            // hash covers entries 8 to 15.
             let tampered = try await tamper(broker, """
-                DROP TRIGGER subtrees_no_update; UPDATE subtrees SET hash = zeroblob(32) WHERE level = 1 AND idx = 1;
+                DROP TRIGGER subtree_blocks_only_extended;
+                UPDATE subtree_blocks SET hashes = CAST(substr(hashes, 1, 32) || zeroblob(32) || substr(hashes, 65) AS BLOB) WHERE band = 1 AND idx = 0;
                 """)
             #expect(tampered.status == 0, "\(tampered.stderr)")
             try await broker.start()
             let refused = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
             #expect(refused.problem?.type == "urn:sharebroker:problem:audit-log-inconsistent")
-            #expect(try await firstSuspectIndex(broker) == 2, "the subtree (level 1, index 1) covers entries 2 and 3")
+            #expect(try await firstSuspectIndex(broker) == 8, "the subtree (level 3, index 1) covers entries 8 to 15")
         }
     }
 

@@ -31,7 +31,7 @@ struct AuditVerifyCommandTests {
     func tamper(_ broker: TestBroker, _ sql: String) async throws {
         try await broker.stop()
         let result = try await Subprocess.run("sqlite3", [broker.folder.appendingPathComponent("broker.sqlite").path,
-                                                          sql + "; DELETE FROM tree_heads; DROP TRIGGER subtrees_no_delete; DELETE FROM subtrees;"])
+                                                          sql + "; DELETE FROM tree_heads; DROP TRIGGER subtree_blocks_no_delete; DELETE FROM subtree_blocks;"])
         #expect(result.status == 0, "\(result.stderr)")
         try await broker.start()
     }

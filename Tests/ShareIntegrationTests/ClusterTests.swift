@@ -159,7 +159,7 @@ struct ClusterTests {
         }
     }
 
-    // The tree is in the database: a node restarted over it reads its subtrees and serves
+    // The tree is in the database: a node restarted over it reads its subtree blocks and serves
     // what the other node served; an entry changed behind both nodes' backs is found, at its
     // own index, by the full check of the node that starts next.
     @Test("a restarted node serves the proofs the other node served; an entry changed in the database is found at its index")

@@ -1,16 +1,16 @@
-/// The subtree hashes one query read from a store, as a tree of `count` leaves: answer the
-/// query through `SubtreeHashes` after fetching what `SubtreeReads` named.
+/// The subtree blocks one query read from a store, as a tree of `count` leaves: answer the
+/// query through `SubtreeHashes` after fetching the blocks holding what `SubtreeReads` named.
 public struct StoredSubtrees: SubtreeHashes, Sendable {
     public let count: Int
-    public let hashes: [SubtreeID: Hash]
+    public let blocks: [SubtreeBlockID: SubtreeBlock]
 
-    public init(count: Int, hashes: [SubtreeID: Hash]) {
+    public init(count: Int, blocks: [SubtreeBlockID: SubtreeBlock]) {
         self.count = count
-        self.hashes = hashes
+        self.blocks = blocks
     }
 
     public func hash(of subtree: SubtreeID) throws(MerkleError) -> Hash {
-        guard let hash = hashes[subtree] else {
+        guard let hash = blocks[SubtreeBlockID(holding: subtree)]?.hash(of: subtree) else {
             throw MerkleError(.subtreeMissing, "The store holds no hash of the complete subtree \(subtree) of a tree of \(count) leaves.")
         }
         return hash
@@ -42,5 +42,10 @@ public struct SubtreeReads: SubtreeHashes {
         let reads = SubtreeReads(count: count)
         try query(reads)
         return reads.read.ids
+    }
+
+    /// The blocks holding the subtrees `query` reads (`SubtreeBlockID(holding:)`).
+    public static func blocks(count: Int, _ query: (SubtreeReads) throws -> Void) rethrows -> Set<SubtreeBlockID> {
+        Set(try of(count: count, query).map(SubtreeBlockID.init(holding:)))
     }
 }

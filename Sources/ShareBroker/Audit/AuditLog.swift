@@ -10,11 +10,12 @@ import ShareLocking
 /// The event record as an RFC 9162 Merkle tree: tree heads signed with the broker's audit
 /// key, inclusion and consistency proofs, and the exact entry bytes behind each leaf.
 ///
-/// The tree lives in the store as the hashes of its complete subtrees (`Store.subtrees`),
-/// which every process sharing the store reads. `catchUp()` extends it from the entries
-/// appended since (in chunks that each commit, so a process that dies leaves no gap); this
-/// process keeps only the compact range of its end (at most 64 hashes). A proof or an earlier
-/// root reads the O(log n) subtrees it needs from the store in one call.
+/// The tree lives in the store as the hashes of its complete subtrees, in blocks of eight
+/// (`Store.subtreeBlocks`), which every process sharing the store reads. `catchUp()` extends
+/// it from the entries appended since (in chunks that each commit, so a process that dies
+/// leaves no gap); this process keeps only the end of the tree (`TreeEdge`: its compact range
+/// and unfinished blocks). A proof or an earlier root reads the O(log n) blocks it needs from
+/// the store in one call.
 ///
 /// `verify()` re-hashes every stored entry (`EntryRecheck`) and checks the stored tree and
 /// every kept tree head against it; once the log disagrees, no tree head is signed over it again.
@@ -22,8 +23,8 @@ public actor AuditLog {
     private let store: any Store
     private let signingKey: BrokerSigningKey
     private let logger: Logger
-    /// The compact range of the stored tree's end, as far as this process has caught up.
-    private var head = CompactRange()
+    /// The stored tree's end, as far as this process has caught up.
+    private var head = TreeEdge()
     private var lastSignedSize = -1
     private var running: Task<LogIntegrity, any Error>?
     private let state = Locked(LogIntegrity.unchecked)
@@ -59,14 +60,14 @@ public actor AuditLog {
         // Nothing new: the stored tree, never longer than the record, ends here too.
         guard !batch.isEmpty else { return head.size }
         while true {
-            var finished: [(id: SubtreeID, hash: Hash)] = []
+            var finished: [SubtreeBlock] = []
             for event in batch {
                 guard event.index == range.size else {
                     throw BrokerError(.auditUnavailable, "The event record has a gap at index \(range.size); it cannot be turned into a verifiable log.")
                 }
                 finished += range.append(leafHash: MerkleHasher.leafHash(event.entry))
             }
-            if !finished.isEmpty { try await store.saveSubtrees(finished) }
+            try await store.saveSubtreeBlocks(finished + range.openBlocks)
             if range.size > head.size { head = range }
             guard batch.count == Self.batch else { return head.size }
             if range.size % (1 << 20) == 0 {
@@ -78,30 +79,28 @@ public actor AuditLog {
 
     private static let batch = 16_384
 
-    /// The compact range of the stored tree of `size` leaves, read from the store.
-    private func storedRange(size: Int) async throws -> CompactRange {
-        guard size > 0 else { return CompactRange() }
-        let ids = SubtreeID.compactRange(size: size)
-        let stored = try await store.subtrees(ids)
-        let hashes = ids.compactMap { stored[$0] }
-        guard hashes.count == ids.count else {
-            throw BrokerError(.auditUnavailable, "The stored Merkle tree lacks a subtree of its compact range at size \(size).")
+    /// The end of the stored tree of `size` leaves, read from the store.
+    private func storedRange(size: Int) async throws -> TreeEdge {
+        let stored = try await store.subtreeBlocks(TreeEdge.openBlockIDs(size: size))
+        do {
+            return try TreeEdge(size: size, blocks: stored)
+        } catch {
+            throw BrokerError(.auditUnavailable, "The stored Merkle tree lacks the end of a tree of \(size) leaves: \(error.reason)")
         }
-        return try CompactRange(size: size, hashes: hashes)
     }
 
-    /// Answers `query` over the stored tree of `size` leaves, reading the subtrees it needs in
+    /// Answers `query` over the stored tree of `size` leaves, reading the blocks it needs in
     /// one store call. A query out of range is a 400 naming `what`.
     private func answer<T>(size: Int, _ what: String, _ query: (any SubtreeHashes) throws -> T) async throws -> T {
-        let ids: Set<SubtreeID>
+        let ids: Set<SubtreeBlockID>
         do {
-            ids = try SubtreeReads.of(count: size) { _ = try query($0) }
+            ids = try SubtreeReads.blocks(count: size) { _ = try query($0) }
         } catch let error as MerkleError {
             throw BrokerError(.badRequest, "No \(what): \(error.reason) The log now holds \(size) entries.")
         }
-        let stored = try await store.subtrees(Array(ids))
+        let stored = try await store.subtreeBlocks(Array(ids))
         do {
-            return try query(StoredSubtrees(count: size, hashes: stored))
+            return try query(StoredSubtrees(count: size, blocks: stored))
         } catch let error as MerkleError {
             throw BrokerError(.auditUnavailable, "The stored Merkle tree cannot answer: \(error.reason)")
         }
@@ -109,7 +108,7 @@ public actor AuditLog {
 
     /// The quick check made at start, before anything is served: the stored tree (caught up)
     /// must give the latest kept tree head's root at its size, and that head's signature must
-    /// verify. It reads O(log n) subtrees; `verify()` then re-hashes every entry.
+    /// verify. It reads O(log n) blocks; `verify()` then re-hashes every entry.
     @discardableResult
     public func checkLatestHead() async throws -> LogIntegrity {
         // The head first: a head another node signs meanwhile is of entries it stored first,

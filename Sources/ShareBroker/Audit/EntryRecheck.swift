@@ -5,8 +5,8 @@ import ShareStore
 import ShareModel
 
 /// The full check of the stored log: every entry read again in chunks, re-hashed, and compared
-/// with the stored tree (`Store.subtrees`) and with every kept tree head (`TreeHeadCheck`).
-/// It holds one chunk and a compact range in memory whatever the log's size, and takes time
+/// with the stored tree (`Store.subtreeBlocks`) and with every kept tree head (`TreeHeadCheck`).
+/// It holds one chunk and the tree's end in memory whatever the log's size, and takes time
 /// in proportion to it; `AuditLog.verify()` runs it.
 ///
 /// A changed entry is found at its index: its leaf hash differs from the one stored when it
@@ -27,11 +27,11 @@ struct EntryRecheck {
         let storedSize = try await store.storedTreeSize()
         var heads = KeptHeads(store: store, upTo: latestHead)
         var check = TreeHeadCheck(key: key)
-        var rebuilt = CompactRange()
+        var rebuilt = TreeEdge()
         var gap: Int?
         while true {
             let batch = try await store.entryBytes(from: rebuilt.size, limit: Self.chunk)
-            var finished: [(id: SubtreeID, hash: Hash)] = []
+            var finished: [SubtreeBlock] = []
             var roots: [(head: SignedTreeHeadRecord, root: Hash)] = []
             for head in try await heads.reached(rebuilt.size) { roots.append((head, rebuilt.rootHash)) }
             for event in batch {
@@ -39,10 +39,12 @@ struct EntryRecheck {
                     gap = rebuilt.size
                     break
                 }
-                finished += rebuilt.append(leafHash: MerkleHasher.leafHash(event.entry)).filter { $0.id.leaves.upperBound <= storedSize }
+                finished += rebuilt.append(leafHash: MerkleHasher.leafHash(event.entry))
                 for head in try await heads.reached(rebuilt.size) { roots.append((head, rebuilt.rootHash)) }
             }
-            if let changed = try await changedSubtree(finished) {
+            let last = gap != nil || batch.count < Self.chunk
+            // The last chunk also checks the unfinished blocks (the earlier ones finish later).
+            if let changed = try await changedSubtree(finished + (last ? rebuilt.openBlocks : []), storedSize: storedSize) {
                 let covering = roots.first { $0.head.treeSize > changed.firstSuspectIndex }?.head ?? heads.next
                 return .inconsistent(LogDisagreement(firstSuspectIndex: changed.firstSuspectIndex,
                                                      signedTreeSize: covering?.treeSize ?? check.latestTreeSize, reason: changed.reason))
@@ -51,7 +53,7 @@ struct EntryRecheck {
                 if let disagreement = check.check(head, root: root, logSize: rebuilt.size) { return .inconsistent(disagreement) }
             }
             await progress(rebuilt.size)
-            if gap != nil || batch.count < Self.chunk { break }
+            if last { break }
         }
         if let head = heads.next, let removed = check.check(head, root: nil, logSize: rebuilt.size) {
             return .inconsistent(removed)
@@ -68,17 +70,26 @@ struct EntryRecheck {
         return .consistent(treeSize: rebuilt.size, treeHeads: check.checkedHeads)
     }
 
-    /// The first subtree whose stored hash differs from the one rebuilt from the entries: a leaf
-    /// names the changed entry; a larger subtree, with every leaf matching, a changed tree row.
-    private func changedSubtree(_ rebuilt: [(id: SubtreeID, hash: Hash)]) async throws -> (firstSuspectIndex: Int, reason: String)? {
-        guard !rebuilt.isEmpty else { return nil }
-        let stored = try await store.subtrees(rebuilt.map(\.id))
-        let changed = rebuilt.filter { stored[$0.id] != $0.hash }
-        if let leaf = changed.filter({ $0.id.level == 0 }).min(by: { $0.id.index < $1.id.index }) {
-            return (leaf.id.index, "the entry at index \(leaf.id.index) no longer hashes to the leaf hash stored when it was appended: the entry was changed.")
+    /// The first subtree whose stored hash differs from the one rebuilt from the entries, among
+    /// those the stored tree of `storedSize` leaves holds: a leaf names the changed entry; a
+    /// larger subtree, with every leaf matching, a changed tree row.
+    private func changedSubtree(_ rebuilt: [SubtreeBlock], storedSize: Int) async throws -> (firstSuspectIndex: Int, reason: String)? {
+        let held = rebuilt.filter { $0.id.completeSubtrees(size: storedSize) > 0 }
+        guard !held.isEmpty else { return nil }
+        let stored = try await store.subtreeBlocks(held.map(\.id))
+        var changed: [SubtreeID] = []
+        for block in held {
+            let hashes = stored[block.id]?.hashes ?? []
+            for offset in 0..<block.id.completeSubtrees(size: storedSize)
+            where offset >= hashes.count || hashes[offset] != block.hashes[offset] {
+                changed.append(SubtreeID(level: block.id.level, index: block.id.firstSubtree.index + offset))
+            }
         }
-        if let node = changed.min(by: { $0.id.leaves.lowerBound < $1.id.leaves.lowerBound }) {
-            return (node.id.leaves.lowerBound, "the stored hash of the subtree \(node.id) differs from its entries' hashes: the stored tree was changed.")
+        if let leaf = changed.filter({ $0.level == 0 }).min(by: { $0.index < $1.index }) {
+            return (leaf.index, "the entry at index \(leaf.index) no longer hashes to the leaf hash stored when it was appended: the entry was changed.")
+        }
+        if let node = changed.min(by: { $0.leaves.lowerBound < $1.leaves.lowerBound }) {
+            return (node.leaves.lowerBound, "the stored hash of the subtree \(node) differs from its entries' hashes: the stored tree was changed.")
         }
         return nil
     }
