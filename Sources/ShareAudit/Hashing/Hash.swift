@@ -21,11 +21,15 @@ public struct Hash: Hashable, Sendable, CustomStringConvertible {
         guard bytes.count == Hash.byteCount else {
             throw MerkleError(.malformedHash, "A hash is \(Hash.byteCount) bytes; this has \(bytes.count).")
         }
-        var words: [UInt64] = [0, 0, 0, 0]
-        for (offset, byte) in bytes.enumerated() {
-            words[offset / 8] = words[offset / 8] << 8 | UInt64(byte)
-        }
-        self.init(words[0], words[1], words[2], words[3])
+        self = Array(bytes).withUnsafeBytes { Hash(loading: $0, at: 0) }
+    }
+
+    /// The hash in the 32 bytes of `raw` from `offset`, which the caller has checked are there.
+    init(loading raw: UnsafeRawBufferPointer, at offset: Int) {
+        self.init(UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)),
+                  UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self)),
+                  UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self)),
+                  UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self)))
     }
 
     /// Decodes 64 hexadecimal digits (either case); `nil` for any other text.
@@ -42,12 +46,7 @@ public struct Hash: Hashable, Sendable, CustomStringConvertible {
     }
 
     init(digest: SHA256.Digest) {
-        self = digest.withUnsafeBytes { raw in
-            Hash(UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)),
-                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self)),
-                 UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)))
-        }
+        self = digest.withUnsafeBytes { Hash(loading: $0, at: 0) }
     }
 
     private init(_ word0: UInt64, _ word1: UInt64, _ word2: UInt64, _ word3: UInt64) {

@@ -59,13 +59,8 @@ public struct SubtreeBlock: Sendable, Equatable {
         guard !bytes.isEmpty, bytes.count % Hash.byteCount == 0, bytes.count / Hash.byteCount <= SubtreeBlockID.width else {
             throw MerkleError(.malformedHash, "The stored subtree block \(id) holds \(bytes.count) bytes, not one to \(SubtreeBlockID.width) hashes of \(Hash.byteCount).")
         }
-        var hashes: [Hash] = []
-        hashes.reserveCapacity(bytes.count / Hash.byteCount)
-        var start = bytes.startIndex
-        while start != bytes.endIndex {
-            let end = bytes.index(start, offsetBy: Hash.byteCount)
-            hashes.append(try Hash(bytes: bytes[start..<end]))
-            start = end
+        let hashes = Array(bytes).withUnsafeBytes { raw in
+            stride(from: 0, to: raw.count, by: Hash.byteCount).map { Hash(loading: raw, at: $0) }
         }
         self.init(id: id, hashes: hashes)
     }
