@@ -21,7 +21,8 @@
 # Usage: Benchmarks/run-postgres.sh [ROUNDS] [MESSAGES] [ONLY]   (defaults 3, 10000 and every run;
 # the runs at 500/s publish half as many, the run at 200/s a fifth; ONLY, a bash regular
 # expression, runs only the configurations whose name matches it, such as 'by stream').
-# Stops everything it starts.
+# SHAREBROKER_BINARY names another sharebroker to measure (an earlier build kept aside), in place
+# of this checkout's. Stops everything it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . Benchmarks/demo-node.sh
@@ -32,6 +33,7 @@ only="${3:-}"
 swift build -c release --product sharebroker >&2
 swift build -c release --product sharectl >&2
 bin="$(swift build -c release --show-bin-path)"
+broker_binary="${SHAREBROKER_BINARY:-$bin/sharebroker}"
 
 postgres_folder=""
 folder=""
@@ -63,7 +65,7 @@ postmaster="$(head -1 "$postgres_folder/data/postmaster.pid")"
 
 # Starts a demo node on the current folder (and database, if any); sets `url` to its address.
 start_node() {
-    start_demo "$folder/node-${#brokers[@]}.out" "$bin/sharebroker" --data-dir "$folder" --port 0 --bench-agencies 10 \
+    start_demo "$folder/node-${#brokers[@]}.out" "$broker_binary" --data-dir "$folder" --port 0 --bench-agencies 10 \
         ${database:+--postgres "$postgres_url_base/$database"}
     brokers+=("$demo_pid")
 }

@@ -90,6 +90,7 @@ public final class BrokerServer: Sendable {
             store,
             StoreChangesService(server: self, logger: logger),
             StreamPresenceService(broker: broker),
+            TreeFollowerService(broker: broker, interval: settings.treeCatchUpInterval, logger: logger),
             TreeHeadSignerService(broker: broker, interval: settings.treeHeadInterval, logger: logger),
             AuditLogCheckService(broker: broker, interval: settings.auditCheckInterval),
             TimerService(broker: broker, interval: settings.timerInterval, rounds: timerRounds, logger: logger),

@@ -67,6 +67,8 @@ struct ConfigFile: Decodable {
         var subjectKey: String?
         /// How often a tree head is signed and kept while the log grows (default 5 seconds).
         var treeHeadIntervalSeconds: Double?
+        /// How often the stored Merkle tree is extended with new entries (default 0.25 seconds).
+        var catchUpIntervalSeconds: Double?
         /// How often the stored log is checked against the signed tree heads (default 3600 seconds).
         var verifyIntervalSeconds: Double?
     }

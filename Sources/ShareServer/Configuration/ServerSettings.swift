@@ -67,6 +67,8 @@ public struct ServerSettings: Sendable {
     public var subjectTokens: SubjectTokens
     /// How often a tree head is signed and kept while the log grows.
     public var treeHeadInterval: Duration = .seconds(5)
+    /// How often the stored Merkle tree is extended with the entries appended since.
+    public var treeCatchUpInterval: Duration = .milliseconds(250)
     /// How often the stored audit log is checked against the signed tree heads (also at start).
     public var auditCheckInterval: Duration = .seconds(3600)
     public var agencies: [Agency]
@@ -209,6 +211,10 @@ public struct ServerSettings: Sendable {
         if let seconds = audit.treeHeadIntervalSeconds {
             guard seconds > 0 else { throw ConfigurationError("/audit/treeHeadIntervalSeconds must be more than 0.") }
             settings.treeHeadInterval = .milliseconds(Int(seconds * 1000))
+        }
+        if let seconds = audit.catchUpIntervalSeconds {
+            guard seconds > 0 else { throw ConfigurationError("/audit/catchUpIntervalSeconds must be more than 0.") }
+            settings.treeCatchUpInterval = .milliseconds(max(1, Int(seconds * 1000)))
         }
         if let seconds = audit.verifyIntervalSeconds {
             guard seconds > 0 else { throw ConfigurationError("/audit/verifyIntervalSeconds must be more than 0.") }
