@@ -29,7 +29,7 @@ results="$(mktemp)"
 stop_run() {
     if [ -n "$broker" ]; then kill "$broker" 2>/dev/null || true; wait "$broker" 2>/dev/null || true; fi
     broker=""
-    if [ -n "$database" ]; then psql -q -h 127.0.0.1 -p "$port" -U postgres -c "DROP DATABASE $database" postgres >/dev/null; fi
+    if [ -n "$database" ]; then psql -q -h 127.0.0.1 -p "$postgres_port" -U postgres -c "DROP DATABASE $database" postgres >/dev/null; fi
     database=""
     if [ -n "$folder" ]; then rm -rf "$folder"; fi
     folder=""
@@ -41,10 +41,7 @@ stop_all() {
 }
 trap stop_all EXIT
 
-started="$(scripts/test-postgres --durable)"
-postgres_folder="$(echo "$started" | sed -n 's/^SHAREBROKER_TEST_POSTGRES_FOLDER=//p')"
-port="$(echo "$started" | sed -n 's/^SHAREBROKER_TEST_POSTGRES=//p' | sed 's|/postgres$||; s|.*:||')"
-postmaster="$(head -1 "$postgres_folder/data/postmaster.pid")"
+start_test_postgres --durable
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%dT%H:%MZ)"
 run=0
@@ -55,9 +52,9 @@ for round in $(seq "$rounds"); do
         run=$((run + 1))
         folder="$(mktemp -d)"
         database="compare_$run"
-        psql -q -h 127.0.0.1 -p "$port" -U postgres -c "CREATE DATABASE $database" -c "CHECKPOINT" postgres >/dev/null
+        psql -q -h 127.0.0.1 -p "$postgres_port" -U postgres -c "CREATE DATABASE $database" -c "CHECKPOINT" postgres >/dev/null
         start_demo "$folder/node.out" "$binary" --data-dir "$folder" --port 0 --bench-agencies 10 \
-            --postgres "postgres://postgres@127.0.0.1:$port/$database"
+            --postgres "$postgres_url_base/$database"
         broker=$demo_pid
         echo "== $name, round $round (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
         output="$("$sharectl" bench-flow --demo-dir "$folder" --url "$url" --http1 --messages "$messages" \

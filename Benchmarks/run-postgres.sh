@@ -57,11 +57,7 @@ stop_all() {
 }
 trap stop_all EXIT
 
-started="$(scripts/test-postgres --durable)"
-postgres_url_base="$(echo "$started" | sed -n 's/^SHAREBROKER_TEST_POSTGRES=//p' | sed 's|/postgres$||')"
-postgres_folder="$(echo "$started" | sed -n 's/^SHAREBROKER_TEST_POSTGRES_FOLDER=//p')"
-postgres_port="${postgres_url_base##*:}"
-postmaster="$(head -1 "$postgres_folder/data/postmaster.pid")"
+start_test_postgres --durable
 
 # Starts a demo node on the current folder (and database, if any); sets `url` to its address.
 start_node() {

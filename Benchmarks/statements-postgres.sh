@@ -7,6 +7,9 @@
 # Usage: Benchmarks/statements-postgres.sh [BINARY] [RATE] [MESSAGES]
 #   BINARY defaults to this checkout's release sharebroker (built first), RATE to 200
 #   publishes/s, MESSAGES to 2000. Stops everything it starts.
+# TREE_HEAD_INTERVAL and CATCH_UP_INTERVAL, in seconds, set the nodes' `audit.treeHeadIntervalSeconds`
+# and `audit.catchUpIntervalSeconds` (a first node is started and stopped to make the demo folder,
+# whose configuration is then changed): 3600 for both keeps the audit tree's catch-up out of the load.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . Benchmarks/demo-node.sh
@@ -27,23 +30,32 @@ stop_all() {
 }
 trap stop_all EXIT
 
-started="$(scripts/test-postgres --durable --statements)"
-postgres_folder="$(echo "$started" | sed -n 's/^SHAREBROKER_TEST_POSTGRES_FOLDER=//p')"
-base="$(echo "$started" | sed -n 's/^SHAREBROKER_TEST_POSTGRES=//p' | sed 's|/postgres$||')"
-port="${base##*:}"
-postmaster="$(head -1 "$postgres_folder/data/postmaster.pid")"
-sql() { psql -q -At -h 127.0.0.1 -p "$port" -U postgres "$@"; }
+start_test_postgres --durable --statements
+sql() { psql -q -At -h 127.0.0.1 -p "$postgres_port" -U postgres "$@"; }
 sql -c "CREATE DATABASE statements" postgres
 sql -c "CREATE EXTENSION pg_stat_statements" statements
 
+if [ -n "${TREE_HEAD_INTERVAL:-}${CATCH_UP_INTERVAL:-}" ]; then
+    start_demo "$folder/first.out" "$broker_binary" --data-dir "$folder" --port 0 --bench-agencies 10 --postgres "$postgres_url_base/statements"
+    kill "$demo_pid"; wait "$demo_pid" || true
+    python3 - "$folder/sharebroker.json" "${TREE_HEAD_INTERVAL:-}" "${CATCH_UP_INTERVAL:-}" <<'PY'
+import json, sys
+path, heads, steps = sys.argv[1:]
+configuration = json.load(open(path))
+if heads: configuration["audit"]["treeHeadIntervalSeconds"] = float(heads)
+if steps: configuration["audit"]["catchUpIntervalSeconds"] = float(steps)
+json.dump(configuration, open(path, "w"), indent=2)
+PY
+fi
+
 urls=()
 for node in a b; do
-    start_demo "$folder/$node.out" "$broker_binary" --data-dir "$folder" --port 0 --bench-agencies 10 --postgres "$base/statements"
+    start_demo "$folder/$node.out" "$broker_binary" --data-dir "$folder" --port 0 --bench-agencies 10 --postgres "$postgres_url_base/statements"
     brokers+=("$demo_pid")
     urls+=("$url")
 done
 
-echo "== two nodes, $messages messages at $rate/s from node A to 10 agencies streaming on node B ($(date -u +%Y-%m-%dT%H:%MZ), load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+echo "== two nodes, $messages messages at $rate/s from node A to 10 agencies streaming on node B ($(date -u +%Y-%m-%dT%H:%MZ), load average before: $(cut -d' ' -f1-3 /proc/loadavg)); tree heads every ${TREE_HEAD_INTERVAL:-5} s, catch-up every ${CATCH_UP_INTERVAL:-0.25} s"
 sql -c "SELECT pg_stat_statements_reset()" statements > /dev/null
 "$bin/sharectl" bench-stream --demo-dir "$folder" --url "${urls[0]}" --consumer-url "${urls[1]}" --agencies 10 \
     --messages "$messages" --rate "$rate" --broker-pid "${brokers[0]}" --broker-pid "${brokers[1]}" --database-pid "$postmaster"

@@ -231,12 +231,7 @@ struct AuditLogTests {
 
     @Test("an entry changed while the broker runs is found by the periodic check")
     func tamperingFoundWhileRunning() async throws {
-        try await withBroker(configure: { document in
-            var audit = document["audit"] as! [String: Any]
-            audit["verifyIntervalSeconds"] = 0.2
-            audit["treeHeadIntervalSeconds"] = 0.2
-            document["audit"] = audit
-        }) { broker in
+        try await withBroker(configure: { setAudit(["verifyIntervalSeconds": 0.2, "treeHeadIntervalSeconds": 0.2], in: &$0) }) { broker in
             _ = try await publish(broker)
             #expect(try await eventually { try await broker.curl("/health", as: "northshire-csc").status == 200 })
             _ = try await broker.auditGet("/v1/audit/tree-head") as Head
@@ -252,12 +247,7 @@ struct AuditLogTests {
     // (BENCHMARKS.md): it is done in small steps, whether or not anyone asks for a tree head.
     @Test("the stored tree follows the record in small steps, with no tree head signed and no audit request")
     func storedTreeFollowsTheRecord() async throws {
-        try await withBroker(configure: { document in
-            var audit = document["audit"] as! [String: Any]
-            audit["treeHeadIntervalSeconds"] = 3600
-            audit["catchUpIntervalSeconds"] = 0.1
-            document["audit"] = audit
-        }) { broker in
+        try await withBroker(configure: { setAudit(["treeHeadIntervalSeconds": 3600, "catchUpIntervalSeconds": 0.1], in: &$0) }) { broker in
             for _ in 0..<6 { _ = try await publish(broker) }
             let path = broker.folder.appendingPathComponent("broker.sqlite").path
             let sizes = """
@@ -322,11 +312,7 @@ struct AuditLogTests {
 
     @Test("the broker signs and keeps tree heads by itself while the log grows, each extending the last")
     func keepsTreeHeadsByItself() async throws {
-        try await withBroker(configure: { document in
-            var audit = document["audit"] as! [String: Any]
-            audit["treeHeadIntervalSeconds"] = 0.1
-            document["audit"] = audit
-        }) { broker in
+        try await withBroker(configure: { setAudit(["treeHeadIntervalSeconds": 0.1], in: &$0) }) { broker in
             _ = try await publish(broker)
             var kept: [Head] = []
             #expect(try await eventually {

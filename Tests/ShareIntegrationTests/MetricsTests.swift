@@ -163,10 +163,7 @@ struct MetricsTests {
     func readyzWhenAuditLogInconsistent() async throws {
         try await withBroker(configure: { document in
             Self.withMetrics(&document)
-            var audit = document["audit"] as! [String: Any]
-            audit["verifyIntervalSeconds"] = 0.2
-            audit["treeHeadIntervalSeconds"] = 0.2
-            document["audit"] = audit
+            setAudit(["verifyIntervalSeconds": 0.2, "treeHeadIntervalSeconds": 0.2], in: &document)
         }) { broker in
             try await broker.publish(EnvelopeBuilder())
             _ = try await broker.auditGet("/v1/audit/tree-head") as AuditLogTests.Head

@@ -3,6 +3,13 @@ import ShareClient
 import ShareTesting
 import Testing
 
+/// Sets `settings` in the `audit` object of a broker's configuration file (`withBroker(configure:)`).
+func setAudit(_ settings: [String: Any], in document: inout [String: Any]) {
+    var audit = document["audit"] as! [String: Any]
+    audit.merge(settings) { _, new in new }
+    document["audit"] = audit
+}
+
 /// Runs `body` against a fresh broker and always stops it and removes its folder.
 func withBroker(clock: TestClock = TestClock(), configure: (inout [String: Any]) -> Void = { _ in },
                 _ body: (TestBroker) async throws -> Void) async throws {
