@@ -2,8 +2,9 @@
 # Counts what PostgreSQL runs for the two-node fan-out: two `sharebroker demo --postgres` nodes
 # on one durable server (scripts/test-postgres --durable --statements),
 # `sharectl bench-stream` publishing on node A to agencies streaming on node B, then every
-# statement's calls, execution time and rows over the load alone (statistics reset just
-# before it). Counts of statements barely move with the machine's load, unlike timings.
+# statement's calls, plans, planning and execution time and rows, the write-ahead log written,
+# and each table's rows written and read by sequential scans, over the load alone (statistics
+# reset just before it). Counts barely move with the machine's load, unlike timings.
 # Usage: Benchmarks/statements-postgres.sh [BINARY] [RATE] [MESSAGES]
 #   BINARY defaults to this checkout's release sharebroker (built first), RATE to 200
 #   publishes/s, MESSAGES to 2000. Stops everything it starts.
@@ -34,6 +35,7 @@ start_test_postgres --durable --statements
 sql() { psql -q -At -h 127.0.0.1 -p "$postgres_port" -U postgres "$@"; }
 sql -c "CREATE DATABASE statements" postgres
 sql -c "CREATE EXTENSION pg_stat_statements" statements
+sql -c "ALTER DATABASE statements SET pg_stat_statements.track_planning = on" statements
 
 if [ -n "${TREE_HEAD_INTERVAL:-}${CATCH_UP_INTERVAL:-}" ]; then
     start_demo "$folder/first.out" "$broker_binary" --data-dir "$folder" --port 0 --bench-agencies 10 --postgres "$postgres_url_base/statements"
@@ -56,10 +58,16 @@ for node in a b; do
 done
 
 echo "== two nodes, $messages messages at $rate/s from node A to 10 agencies streaming on node B ($(date -u +%Y-%m-%dT%H:%MZ), load average before: $(cut -d' ' -f1-3 /proc/loadavg)); tree heads every ${TREE_HEAD_INTERVAL:-5} s, catch-up every ${CATCH_UP_INTERVAL:-0.25} s"
-sql -c "SELECT pg_stat_statements_reset()" statements > /dev/null
+sql -c "SELECT pg_stat_statements_reset(), pg_stat_reset(), pg_stat_reset_shared('wal')" statements > /dev/null
 "$bin/sharectl" bench-stream --demo-dir "$folder" --url "${urls[0]}" --consumer-url "${urls[1]}" --agencies 10 \
     --messages "$messages" --rate "$rate" --broker-pid "${brokers[0]}" --broker-pid "${brokers[1]}" --database-pid "$postmaster"
-echo "== statements by execution time (calls | execution ms | rows | statement)"
-sql -F ' | ' -c "SELECT calls, round(total_exec_time::numeric, 1), rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110)
+echo "== statements by execution time (calls | plans | planning ms | execution ms | rows | statement)"
+sql -F ' | ' -c "SELECT calls, plans, round(total_plan_time::numeric, 1), round(total_exec_time::numeric, 1), rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110)
     FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'statements')
     ORDER BY total_exec_time DESC LIMIT 20" statements
+echo "== write-ahead log over the load (records | full-page images | bytes)"
+sql -F ' | ' -c "SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal" statements
+echo "== rows by table (table | inserted | updated | of them HOT | deleted | sequential scans | rows they read)"
+sleep 1
+sql -F ' | ' -c "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del, seq_scan, seq_tup_read FROM pg_stat_user_tables
+    WHERE n_tup_ins + n_tup_upd + n_tup_del + seq_tup_read > 0 ORDER BY n_tup_ins + n_tup_upd + n_tup_del DESC" statements

@@ -9,6 +9,7 @@ enum AcknowledgementChecks {
         StoreCheck("acknowledge accepts only the recipient; a repeat reports the first time and records nothing", byRecipientOnly),
         StoreCheck("acknowledge answers several ids in the order given, leaving out and alone other agencies' and unknown ids",
                    several),
+        StoreCheck("an id given twice in one acknowledge is acknowledged once, then reported as a repeat", twiceInOneCall),
     ]
 
     static func byRecipientOnly(_ store: any Store) async throws {
@@ -44,5 +45,17 @@ enum AcknowledgementChecks {
         #expect(try await store.recorded(.acknowledged).map(\.deliveryID) == [cscLater, cscShared])
         #expect(try await store.fetch(.police, at: t0 + 11).map(\.id) == [policeShared], "the other agency's delivery is left alone")
         #expect(try await store.fetch(.csc, at: t0 + 11).isEmpty)
+    }
+
+    static func twiceInOneCall(_ store: any Store) async throws {
+        let message = newMessage()
+        try await publishStored(message, to: store)
+        let delivery = message.deliveries[0].id
+        let acknowledgements = try await store.acknowledge(deliveries: [delivery, delivery], by: .csc, at: t0 + 10)
+        #expect(acknowledgements == [
+            Acknowledgement(deliveryID: delivery, acknowledgedAt: t0 + 10, isFirst: true),
+            Acknowledgement(deliveryID: delivery, acknowledgedAt: t0 + 10, isFirst: false),
+        ])
+        #expect(try await store.recorded(.acknowledged).map(\.deliveryID) == [delivery])
     }
 }

@@ -48,7 +48,8 @@ extension PostgresStore {
     public func acknowledge(deliveries ids: [UUID], by agency: AgencyID, at time: Date) async throws -> [Acknowledgement] {
         try await write(patience: acknowledgementPatience) { [self] connection, append in
             var binds = PostgresBindings(capacity: 3)
-            binds.append(ids)
+            // One order for every acknowledgement, so that two taking the same rows lock them alike.
+            binds.append(Array(Set(ids)).sorted())
             binds.append(agency.rawValue)
             binds.append(time.millis)
             let rows = try await connection.rows(Acknowledging(bindings: binds), logger: logger)
@@ -251,12 +252,19 @@ private struct CountedHandOut: PreparedQuery {
 /// as it was before (null: acknowledged now). Its caller appends an `acknowledged` entry for
 /// each delivery it acknowledges, in the same transaction: `LogAppend` relies on every change
 /// of `acknowledged_at` moving `log_head`.
+///
+/// Each delivery is found by its own lookup of `deliveries_id_key` (the locking subquery is
+/// never merged into a join), locked in the order of `$1`: a plan that PostgreSQL keeps
+/// whatever the table's size when it made it. Written as `id = ANY($1)`, the plan it kept
+/// on a new database read the whole table for every acknowledgement.
 private struct Acknowledging: PreparedQuery {
     let bindings: PostgresBindings
     static let sql = """
         WITH taken AS (
-            SELECT id, message_id, acknowledged_at FROM deliveries
-            WHERE id = ANY($1::uuid[]) AND recipient = $2::text ORDER BY seq FOR UPDATE
+            SELECT d.id, d.message_id, d.acknowledged_at
+            FROM unnest($1::uuid[]) AS a(id)
+            CROSS JOIN LATERAL (SELECT id, message_id, acknowledged_at FROM deliveries
+                                WHERE id = a.id AND recipient = $2::text FOR UPDATE) d
         ), acknowledging AS (
             UPDATE deliveries d SET acknowledged_at = $3::bigint FROM taken WHERE d.id = taken.id AND taken.acknowledged_at IS NULL
         )

@@ -17,7 +17,11 @@ public import ShareStore
 /// server cannot be reached waits for a connection (at most `Configuration.connectionWait`)
 /// and then throws `StoreError.unavailable`.
 public final class PostgresStore: Store {
+    /// The pool for every call but the write groups.
     let client: PostgresClient
+    /// The one connection the write groups run on (a node runs one group at a time), with its
+    /// prepared statements always planned generically (see `writerParameters`).
+    private let writer: PostgresClient
     let logger: Logger
     /// How long a call waits for a pooled connection before it fails as unavailable, if limited.
     private let connectionWait: Duration?
@@ -63,17 +67,33 @@ public final class PostgresStore: Store {
             throw StoreError(.cannotOpen, "Cannot open \(configuration): \(reason)")
         }
         return PostgresStore(client: PostgresClient(configuration: tls.clientConfiguration(configuration), backgroundLogger: logger),
+                             writer: PostgresClient(configuration: tls.writerConfiguration(configuration, parameters: writerParameters),
+                                                     backgroundLogger: logger),
                              connectionWait: configuration.connectionWait,
                              acknowledgementPatience: configuration.acknowledgementPatience, logger: logger)
     }
 
-    private init(client: PostgresClient, connectionWait: Duration?, acknowledgementPatience: Duration, logger: Logger) {
+    private init(client: PostgresClient, writer: PostgresClient, connectionWait: Duration?, acknowledgementPatience: Duration,
+                 logger: Logger) {
         self.client = client
+        self.writer = writer
         self.connectionWait = connectionWait
         self.acknowledgementPatience = acknowledgementPatience
         self.logger = logger
-        running = Task { await client.run() }
+        running = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await client.run() }
+                group.addTask { await writer.run() }
+            }
+        }
     }
+
+    /// The write groups' session settings. PostgreSQL plans a prepared statement afresh for
+    /// every execution while it guesses that a plan made for the values at hand is cheaper
+    /// than a generic one, as it does for the append (`LogAppend`): planning it took longer than
+    /// running it. Every statement of a write group is a lookup or change by key, whose plan
+    /// does not depend on the values, so the write groups' connection plans each once.
+    private static let writerParameters = [("plan_cache_mode", "force_generic_plan")]
 
     /// Waits for the calls under way, then closes the pool's connections. Later calls throw
     /// `StoreError.closed`.
@@ -138,7 +158,7 @@ public final class PostgresStore: Store {
     /// Runs `members` in one transaction; answers the calls to run again in a new one.
     private func run(_ members: [WriteGroups.Member]) async -> [WriteGroups.Member] {
         do {
-            let (results, appended) = try await transaction("BEGIN") { [self] connection in
+            let (results, appended) = try await transaction("BEGIN", on: writer) { [self] connection in
                 var append = LogAppend()
                 var results: [@Sendable (Appended) -> Void] = []
                 for (position, member) in members.enumerated() {
@@ -207,10 +227,11 @@ public final class PostgresStore: Store {
     /// Runs `body` as one transaction (or, without `begin`, one statement), inside a call that
     /// `gate` admitted. It runs to its end even when its caller's task is cancelled, as the
     /// SQLite store's calls do: it commits or rolls back whole, and its caller learns which.
-    private func transaction<T: Sendable>(_ begin: PostgresQuery?, _ body: @escaping Body<T>) async throws -> T {
+    private func transaction<T: Sendable>(_ begin: PostgresQuery?, on pool: PostgresClient? = nil,
+                                          _ body: @escaping Body<T>) async throws -> T {
         let wait = ConnectionWait()
-        let work = Task {
-            try await attempts(begin, wait: wait, body)
+        let work = Task { [client] in
+            try await attempts(begin, on: pool ?? client, wait: wait, body)
         }
         let watchdog = connectionWait.map { limit in
             Task {
@@ -228,12 +249,13 @@ public final class PostgresStore: Store {
 
     /// Runs `body` on a pooled connection, inside `begin` and a commit unless `begin` is nil,
     /// trying again as `write(indexed:)` says.
-    private func attempts<T: Sendable>(_ begin: PostgresQuery?, wait: ConnectionWait, _ body: Body<T>) async throws -> T {
+    private func attempts<T: Sendable>(_ begin: PostgresQuery?, on pool: PostgresClient, wait: ConnectionWait,
+                                       _ body: Body<T>) async throws -> T {
         var tries = 0
         while true {
             tries += 1
             do {
-                return try await client.withConnection { connection in
+                return try await pool.withConnection { connection in
                     // The pool may lease a connection the server has just closed: nothing was
                     // done on it, so the call is tried again on another.
                     guard !connection.isClosed else { throw StaleConnection() }
@@ -311,6 +333,15 @@ private struct PostgresTLS {
             database: configuration.database, tls: settings.map { .require($0) } ?? .disable)
         client.options.maximumConnections = configuration.poolSize
         return client
+    }
+
+    /// The configuration of the write groups' pool: one connection, with `parameters` set.
+    func writerConfiguration(_ configuration: PostgresStore.Configuration, parameters: [(String, String)]) -> PostgresClient.Configuration {
+        var writer = clientConfiguration(configuration)
+        writer.options.minimumConnections = 1
+        writer.options.maximumConnections = 1
+        writer.options.additionalStartupParameters = parameters
+        return writer
     }
 
     func connectionConfiguration(_ configuration: PostgresStore.Configuration) throws -> PostgresConnection.Configuration {
