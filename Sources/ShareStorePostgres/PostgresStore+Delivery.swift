@@ -92,6 +92,7 @@ extension PostgresStore {
                                                  decide: @escaping @Sendable (DeliveryLifecycle) -> DeliveryLifecycle.HandOut)
         async throws -> [InboxDelivery] {
         try await write { [self] connection, append in
+            try await connection.rows(planWithValues, logger: logger)
             let rows = try await connection.rows(Query(now: now, maxAttempts: maxAttempts, after: sequence, agency: agency,
                                                        limit: limit).query, logger: logger)
             var deliveries: [InboxDelivery] = []
@@ -139,6 +140,10 @@ extension PostgresStore {
     }
 }
 
+/// Plans the rest of the transaction's statements with their values, as PostgreSQL does
+/// unless told otherwise.
+private let planWithValues: PostgresQuery = "SET LOCAL plan_cache_mode = force_custom_plan"
+
 /// The columns `PostgresStore.delivery(_:attempt:deliveredAt:)` reads, from `d` (deliveries) and `m` (messages).
 private let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at, m.respond_by, d.due_by"
 
@@ -146,10 +151,12 @@ private let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jw
 /// dead-lettered) and meet a condition, in sequence order: `deliveryColumns` and then more.
 /// Parameters: `$1` now, `$2` the most attempts, `$3` the sequence, `$4` the agency, `$5` the limit.
 ///
-/// Sent unnamed, not prepared (`PreparedQuery`): its best plan depends on the values. Planned
-/// with them, it reads the agency's deliveries by `deliveries_stream (recipient, seq)`; a
-/// generic plan, which PostgreSQL adopts for a prepared statement when it looks no dearer,
-/// scans every agency's deliveries in sequence order from `$3` and filters them.
+/// Sent unnamed, not prepared (`PreparedQuery`), and planned with its values: its best plan
+/// depends on them. Planned with them, it reads the agency's deliveries by
+/// `deliveries_stream (recipient, seq)`; a generic plan scans every agency's deliveries in
+/// sequence order from `$3` and filters them. A hand-out runs in a write group, whose
+/// connection plans generically (`PostgresStore.writerParameters`), so it first sets
+/// `planWithValues` for the rest of its transaction.
 private protocol DeliveriesQuery: Sendable {
     static var sql: String { get }
     var bindings: PostgresBindings { get }

@@ -91,9 +91,10 @@ public final class PostgresStore: Store {
     /// The write groups' session settings. PostgreSQL plans a prepared statement afresh for
     /// every execution while it guesses that a plan made for the values at hand is cheaper
     /// than a generic one, as it does for the append (`LogAppend`): planning it took longer than
-    /// running it. Every statement of a write group is a lookup or change by key, whose plan
-    /// does not depend on the values, so the write groups' connection plans each once.
-    private static let writerParameters = [("plan_cache_mode", "force_generic_plan")]
+    /// running it. The statements of a write group look rows up or change them by key, whose
+    /// plans do not depend on the values, so the write groups' connection plans each once. A
+    /// hand-out, whose plan does depend on them, asks for its own (`DeliveriesQuery`).
+    static let writerParameters = [("plan_cache_mode", "force_generic_plan")]
 
     /// Waits for the calls under way, then closes the pool's connections. Later calls throw
     /// `StoreError.closed`.
