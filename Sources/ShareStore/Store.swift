@@ -352,8 +352,9 @@ public protocol Store: Service {
     /// which knows of it already. A store several processes share announces this process's
     /// own changes too (they are harmless to apply twice), except its new deliveries: the
     /// broker signals those as it stores them, and a signal with nothing pushed would make
-    /// each stream read again what it was just given. After an interruption in which changes
-    /// may have been missed, or a commit of this process's whose outcome it could not learn,
+    /// each stream read again what it was just given. When it starts hearing the others (changes
+    /// committed before then are not announced), after an interruption in which changes may
+    /// have been missed, and after a commit of this process's whose outcome it could not learn,
     /// it announces `.unknown`.
     func changes() -> AsyncStream<StoreChange>
 

@@ -6,21 +6,21 @@ public import ShareStore
 extension PostgresStore {
     /// The changes every node of the cluster commits (this one's too, except its new
     /// deliveries, which the broker signalled as it stored them), from PostgreSQL notifications
-    /// (`ChangeNotice`) on a connection of the pool kept for listening. When that connection is
-    /// lost, it listens again on another, a second later, and then yields `.unknown`: notices
-    /// sent meanwhile are lost. So does a commit of this store's whose outcome it could not
-    /// learn. Finishes when the store closes.
+    /// (`ChangeNotice`) on a connection of the pool kept for listening. It yields `.unknown` each
+    /// time it starts listening: the first time, because what was committed while the
+    /// connection was being opened was announced to no one here (a node reading the cluster's
+    /// state as it starts may have read before such a change); again after a lost connection,
+    /// listening on another a second later, because notices sent meanwhile are lost. So does a
+    /// commit of this store's whose outcome it could not learn. Finishes when the store closes.
     public func changes() -> AsyncStream<StoreChange> {
         let (stream, continuation) = AsyncStream<StoreChange>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
         ownFeeds.withLock { $0.append(continuation) }
         let listening = Task { [client, gate, logger, noticeSource] in
-            var interrupted = false
             while !Task.isCancelled && !gate.isClosed {
                 do {
                     try await client.withConnection { connection in
                         try await connection.listen(on: ChangeNotice.channel) { notices in
-                            if interrupted { continuation.yield(.unknown) }
-                            interrupted = true
+                            continuation.yield(.unknown)
                             for try await notice in notices {
                                 guard let change = ChangeNotice.change(from: notice.payload, skipping: noticeSource) else { continue }
                                 continuation.yield(change)
