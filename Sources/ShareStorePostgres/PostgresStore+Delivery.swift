@@ -26,9 +26,9 @@ extension PostgresStore {
     public func streamCandidates(for streams: [StreamCursor], limit: Int, now: Date,
                                  maxAttempts: Int) async throws -> [[StreamCandidate]] {
         guard !streams.isEmpty else { return [] }
-        return try await select { [self] connection in
+        return try await select(on: streamReader) { [self] connection in
             let rows = try await connection.rows(StreamCandidates(now: now, maxAttempts: maxAttempts, streams: streams,
-                                                                 limit: limit).query, logger: logger)
+                                                                 limit: limit), logger: logger)
             var candidates = [[StreamCandidate]](repeating: [], count: streams.count)
             for row in rows {
                 let cells = row.makeRandomAccess()
@@ -215,9 +215,12 @@ private struct StreamHandOut: DeliveriesQuery {
 /// of the arrays `$4` (agencies) and `$3` (sequences), side by side, in one statement: the
 /// stream's deliveries (`deliveryColumns`), then whether the publish handed the delivery out to
 /// its streams already, when it was last handed out, and the stream's place in the arrays
-/// (from 0). Sent unnamed, as `DeliveriesQuery` is.
-private struct StreamCandidates {
-    let query: PostgresQuery
+/// (from 0). Prepared, and run on the stream readers' connection, which plans it once: a
+/// plan made for the values at hand cannot know each agency's share of the deliveries any
+/// better than a generic one (both read by the same index), and planning it cost as much as
+/// running it.
+private struct StreamCandidates: PreparedQuery {
+    let bindings: PostgresBindings
 
     init(now: Date, maxAttempts: Int, streams: [StreamCursor], limit: Int) {
         var binds = PostgresBindings(capacity: 5)
@@ -226,7 +229,7 @@ private struct StreamCandidates {
         binds.append(streams.map(\.after))
         binds.append(streams.map(\.agency.rawValue))
         binds.append(limit)
-        query = PostgresQuery(unsafeSQL: Self.sql, binds: binds)
+        bindings = binds
     }
 
     static let sql = """

@@ -22,6 +22,9 @@ public final class PostgresStore: Store {
     /// The one connection the write groups run on (a node runs one group at a time), with its
     /// prepared statements always planned generically (see `writerParameters`).
     private let writer: PostgresClient
+    /// The one connection the streams' reads run on (`streamCandidates`: the broker's
+    /// `StreamReads` keeps one in flight), planned as the writer's is.
+    let streamReader: PostgresClient
     let logger: Logger
     /// How long a call waits for a pooled connection before it fails as unavailable, if limited.
     private let connectionWait: Duration?
@@ -67,16 +70,19 @@ public final class PostgresStore: Store {
             throw StoreError(.cannotOpen, "Cannot open \(configuration): \(reason)")
         }
         return PostgresStore(client: PostgresClient(configuration: tls.clientConfiguration(configuration), backgroundLogger: logger),
-                             writer: PostgresClient(configuration: tls.writerConfiguration(configuration, parameters: writerParameters),
+                             writer: PostgresClient(configuration: tls.singleConnection(configuration, parameters: writerParameters),
                                                      backgroundLogger: logger),
+                             streamReader: PostgresClient(configuration: tls.singleConnection(configuration, parameters: writerParameters),
+                                                           backgroundLogger: logger),
                              connectionWait: configuration.connectionWait,
                              acknowledgementPatience: configuration.acknowledgementPatience, logger: logger)
     }
 
-    private init(client: PostgresClient, writer: PostgresClient, connectionWait: Duration?, acknowledgementPatience: Duration,
-                 logger: Logger) {
+    private init(client: PostgresClient, writer: PostgresClient, streamReader: PostgresClient, connectionWait: Duration?,
+                 acknowledgementPatience: Duration, logger: Logger) {
         self.client = client
         self.writer = writer
+        self.streamReader = streamReader
         self.connectionWait = connectionWait
         self.acknowledgementPatience = acknowledgementPatience
         self.logger = logger
@@ -84,16 +90,18 @@ public final class PostgresStore: Store {
             await withDiscardingTaskGroup { group in
                 group.addTask { await client.run() }
                 group.addTask { await writer.run() }
+                group.addTask { await streamReader.run() }
             }
         }
     }
 
-    /// The write groups' session settings. PostgreSQL plans a prepared statement afresh for
-    /// every execution while it guesses that a plan made for the values at hand is cheaper
-    /// than a generic one, as it does for the append (`LogAppend`): planning it took longer than
-    /// running it. The statements of a write group look rows up or change them by key, whose
-    /// plans do not depend on the values, so the write groups' connection plans each once. A
-    /// hand-out, whose plan does depend on them, asks for its own (`DeliveriesQuery`).
+    /// The session settings of the write groups' and the stream readers' connections.
+    /// PostgreSQL plans a prepared statement afresh for every execution while it guesses that
+    /// a plan made for the values at hand is cheaper than a generic one, as it does for the
+    /// append (`LogAppend`) and the streams' read: planning took longer than running them.
+    /// Their statements look rows up or change them by key, whose plans do not depend on the
+    /// values, so these connections plan each once. A hand-out, whose plan does depend on
+    /// them, asks for its own (`DeliveriesQuery`).
     static let writerParameters = [("plan_cache_mode", "force_generic_plan")]
 
     /// Waits for the calls under way, then closes the pool's connections. Later calls throw
@@ -214,11 +222,12 @@ public final class PostgresStore: Store {
         }
     }
 
-    /// Runs `body`, one statement that commits on its own, on a pooled connection.
+    /// Runs `body`, one statement that commits on its own, on a connection of `pool` (by
+    /// default the store's main pool).
     @discardableResult
-    func select<T: Sendable>(_ body: @escaping Body<T>) async throws -> T {
+    func select<T: Sendable>(on pool: PostgresClient? = nil, _ body: @escaping Body<T>) async throws -> T {
         try await gate.run {
-            try await transaction(nil, body)
+            try await transaction(nil, on: pool, body)
         }
     }
 
@@ -336,13 +345,12 @@ private struct PostgresTLS {
         return client
     }
 
-    /// The configuration of the write groups' pool: one connection, with `parameters` set.
-    func writerConfiguration(_ configuration: PostgresStore.Configuration, parameters: [(String, String)]) -> PostgresClient.Configuration {
-        var writer = clientConfiguration(configuration)
-        writer.options.minimumConnections = 1
-        writer.options.maximumConnections = 1
-        writer.options.additionalStartupParameters = parameters
-        return writer
+    /// The configuration of a pool of one connection, with `parameters` set.
+    func singleConnection(_ configuration: PostgresStore.Configuration, parameters: [(String, String)]) -> PostgresClient.Configuration {
+        var single = clientConfiguration(configuration)
+        single.options.maximumConnections = 1
+        single.options.additionalStartupParameters = parameters
+        return single
     }
 
     func connectionConfiguration(_ configuration: PostgresStore.Configuration) throws -> PostgresConnection.Configuration {
