@@ -155,7 +155,7 @@ private let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jw
 /// depends on them. Planned with them, it reads the agency's deliveries by
 /// `deliveries_stream (recipient, seq)`; a generic plan scans every agency's deliveries in
 /// sequence order from `$3` and filters them. A hand-out runs in a write group, whose
-/// connection plans generically (`PostgresStore.writerParameters`), so it first sets
+/// connection plans generically (`PostgresStore.plannedOnce`), so it first sets
 /// `planWithValues` for the rest of its transaction.
 private protocol DeliveriesQuery: Sendable {
     static var sql: String { get }

@@ -17,10 +17,10 @@ public import ShareStore
 /// server cannot be reached waits for a connection (at most `Configuration.connectionWait`)
 /// and then throws `StoreError.unavailable`.
 public final class PostgresStore: Store {
-    /// The pool for every call but the write groups.
+    /// The pool for every call but the write groups and the streams' reads.
     let client: PostgresClient
     /// The one connection the write groups run on (a node runs one group at a time), with its
-    /// prepared statements always planned generically (see `writerParameters`).
+    /// prepared statements always planned generically (see `plannedOnce`).
     private let writer: PostgresClient
     /// The one connection the streams' reads run on (`streamCandidates`: the broker's
     /// `StreamReads` keeps one in flight), planned as the writer's is.
@@ -70,9 +70,9 @@ public final class PostgresStore: Store {
             throw StoreError(.cannotOpen, "Cannot open \(configuration): \(reason)")
         }
         return PostgresStore(client: PostgresClient(configuration: tls.clientConfiguration(configuration), backgroundLogger: logger),
-                             writer: PostgresClient(configuration: tls.singleConnection(configuration, parameters: writerParameters),
+                             writer: PostgresClient(configuration: tls.singleConnection(configuration, parameters: plannedOnce),
                                                      backgroundLogger: logger),
-                             streamReader: PostgresClient(configuration: tls.singleConnection(configuration, parameters: writerParameters),
+                             streamReader: PostgresClient(configuration: tls.singleConnection(configuration, parameters: plannedOnce),
                                                            backgroundLogger: logger),
                              connectionWait: configuration.connectionWait,
                              acknowledgementPatience: configuration.acknowledgementPatience, logger: logger)
@@ -102,7 +102,7 @@ public final class PostgresStore: Store {
     /// Their statements look rows up or change them by key, whose plans do not depend on the
     /// values, so these connections plan each once. A hand-out, whose plan does depend on
     /// them, asks for its own (`DeliveriesQuery`).
-    static let writerParameters = [("plan_cache_mode", "force_generic_plan")]
+    static let plannedOnce = [("plan_cache_mode", "force_generic_plan")]
 
     /// Waits for the calls under way, then closes the pool's connections. Later calls throw
     /// `StoreError.closed`.

@@ -258,6 +258,30 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("a node's feed of changes begins with .unknown once it listens, so that it rereads what another node changed before")
+    func feedBeginsUnknown() async throws {
+        try await TestPostgres.withTwoNodes { first, second in
+            // A change committed before the first node listens is announced to no one there.
+            try await second.announce(.subscriptions)
+            var feed = first.changes().makeAsyncIterator()
+            let announcing = Task {
+                while !Task.isCancelled {
+                    try await second.announce(.webhooks)
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            var heard: [StoreChange] = []
+            while let change = await feed.next() {
+                heard.append(change)
+                if change == .webhooks { break }
+            }
+            announcing.cancel()
+            _ = await announcing.result
+            #expect(heard.first == .unknown, "heard \(heard) before the first announcement made while listening")
+            #expect(!heard.contains(.subscriptions))
+        }
+    }
+
     @Test("two nodes settling one expiry and dead-lettering one delivery at once do each once")
     func twoNodesSettleOnce() async throws {
         try await TestPostgres.withTwoNodes { first, second in
