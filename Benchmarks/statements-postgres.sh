@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Counts what PostgreSQL runs for the two-node fan-out: two `sharebroker demo --postgres` nodes
-# on one durable server (scripts/test-postgres --durable --statements),
+# on one durable server (scripts/test-postgres --durable),
 # `sharectl bench-stream` publishing on node A to agencies streaming on node B, then every
 # statement's calls, plans, planning and execution time and rows, the write-ahead log written,
 # and each table's rows written and read by sequential scans, over the load alone (statistics
@@ -31,7 +31,7 @@ stop_all() {
 }
 trap stop_all EXIT
 
-start_test_postgres --durable --statements
+start_test_postgres --durable
 sql() { psql -q -At -h 127.0.0.1 -p "$postgres_port" -U postgres "$@"; }
 sql -c "CREATE DATABASE statements" postgres
 sql -c "CREATE EXTENSION pg_stat_statements" statements

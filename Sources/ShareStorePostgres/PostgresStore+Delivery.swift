@@ -92,9 +92,8 @@ extension PostgresStore {
                                                  decide: @escaping @Sendable (DeliveryLifecycle) -> DeliveryLifecycle.HandOut)
         async throws -> [InboxDelivery] {
         try await write { [self] connection, append in
-            try await connection.rows(planWithValues, logger: logger)
             let rows = try await connection.rows(Query(now: now, maxAttempts: maxAttempts, after: sequence, agency: agency,
-                                                       limit: limit).query, logger: logger)
+                                                       limit: limit), logger: logger)
             var deliveries: [InboxDelivery] = []
             var counted: [Int: [Int]] = [:]
             for row in rows {
@@ -140,26 +139,14 @@ extension PostgresStore {
     }
 }
 
-/// Plans the rest of the transaction's statements with their values, as PostgreSQL does
-/// unless told otherwise.
-private let planWithValues: PostgresQuery = "SET LOCAL plan_cache_mode = force_custom_plan"
-
 /// The columns `PostgresStore.delivery(_:attempt:deliveredAt:)` reads, from `d` (deliveries) and `m` (messages).
 private let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at, m.respond_by, d.due_by"
 
 /// A recipient's deliveries that may still be handed out (not acknowledged, not expired, not
-/// dead-lettered) and meet a condition, in sequence order: `deliveryColumns` and then more.
-/// Parameters: `$1` now, `$2` the most attempts, `$3` the sequence, `$4` the agency, `$5` the limit.
-///
-/// Sent unnamed, not prepared (`PreparedQuery`), and planned with its values: its best plan
-/// depends on them. Planned with them, it reads the agency's deliveries by
-/// `deliveries_stream (recipient, seq)`; a generic plan scans every agency's deliveries in
-/// sequence order from `$3` and filters them. A hand-out runs in a write group, whose
-/// connection plans generically (`PostgresStore.plannedOnce`), so it first sets
-/// `planWithValues` for the rest of its transaction.
-private protocol DeliveriesQuery: Sendable {
-    static var sql: String { get }
-    var bindings: PostgresBindings { get }
+/// dead-lettered) after a sequence and meet a condition, in sequence order:
+/// `deliveryColumns` and then more. Parameters: `$1` now, `$2` the most attempts, `$3` the
+/// sequence, `$4` the agency, `$5` the limit. Prepared, and planned once (`openDeliveries`).
+private protocol DeliveriesQuery: PreparedQuery {
     init(bindings: PostgresBindings)
 }
 
@@ -174,24 +161,32 @@ extension DeliveriesQuery {
         self.init(bindings: binds)
     }
 
-    var query: PostgresQuery { PostgresQuery(unsafeSQL: Self.sql, binds: bindings) }
-
     /// The statement that reads `extra` after `deliveryColumns` for the deliveries that meet
     /// `condition`, locked as `locking` says.
     static func selecting(_ extra: String, matching condition: String, locking: String) -> String {
-        openDeliveries(extra, of: "$4::text", matching: condition) + " " + locking
+        openDeliveries(extra, of: "$4::text", after: "$3::bigint", matching: condition) + " " + locking
     }
 }
 
-/// The open deliveries (see `DeliveriesQuery`) of `recipient` that meet `condition`, with `extra`
-/// after `deliveryColumns`, in sequence order, at most `$5`.
-private func openDeliveries(_ extra: String, of recipient: String, matching condition: String) -> String {
+/// The open deliveries of `recipient` after the sequence `after` that meet `condition`, with
+/// `extra` after `deliveryColumns`, in sequence order, at most `$5`.
+///
+/// Written so that the only way to read them in order is `deliveries_stream (recipient, seq)`,
+/// from the recipient's place after `after` to its last open delivery, whatever PostgreSQL
+/// guesses of the recipient's share of the table: the row comparison bounds that index alone,
+/// and an order by recipient first is one no other index gives. Written as `recipient = R AND
+/// seq > A ORDER BY seq`, PostgreSQL read `deliveries_pkey` from `A` on and filtered on the
+/// recipient whenever it guessed the recipient's share large (always, in a generic plan of a
+/// partnership of few agencies): a quiet agency's read went through every agency's deliveries
+/// since its last one, acknowledged or not.
+private func openDeliveries(_ extra: String, of recipient: String, after sequence: String, matching condition: String) -> String {
     """
     SELECT \(deliveryColumns), \(extra)
     FROM deliveries d JOIN messages m ON m.id = d.message_id
-    WHERE d.recipient = \(recipient) AND d.acknowledged_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > $1::bigint)
+    WHERE (d.recipient, d.seq) > (\(recipient), \(sequence)) AND d.recipient <= \(recipient)
+      AND d.acknowledged_at IS NULL AND (d.expires_at IS NULL OR d.expires_at > $1::bigint)
       AND d.dead_lettered_at IS NULL AND \(condition)
-    ORDER BY d.seq LIMIT $5::bigint
+    ORDER BY d.recipient, d.seq LIMIT $5::bigint
     """
 }
 
@@ -208,17 +203,15 @@ private struct InboxHandOut: DeliveriesQuery {
 /// reads them as it left them (a stream resuming after a sequence must not pass over one).
 private struct StreamHandOut: DeliveriesQuery {
     let bindings: PostgresBindings
-    static let sql = selecting("d.visible_at", matching: streamCondition(after: "$3::bigint"), locking: "FOR UPDATE OF d")
+    static let sql = selecting("d.visible_at", matching: streamCondition, locking: "FOR UPDATE OF d")
 }
 
 /// What streams may send after their sequences, without handing anything out, for each stream
 /// of the arrays `$4` (agencies) and `$3` (sequences), side by side, in one statement: the
 /// stream's deliveries (`deliveryColumns`), then whether the publish handed the delivery out to
 /// its streams already, when it was last handed out, and the stream's place in the arrays
-/// (from 0). Prepared, and run on the stream readers' connection, which plans it once: a
-/// plan made for the values at hand cannot know each agency's share of the deliveries any
-/// better than a generic one (both read by the same index), and planning it cost as much as
-/// running it.
+/// (from 0). Prepared, and run on the stream readers' connection, which plans it once
+/// (`openDeliveries` leaves one plan to make, and planning it cost as much as running it).
 private struct StreamCandidates: PreparedQuery {
     let bindings: PostgresBindings
 
@@ -237,15 +230,13 @@ private struct StreamCandidates: PreparedQuery {
         FROM unnest($4::text[], $3::bigint[]) WITH ORDINALITY AS s(agency, after, place)
         CROSS JOIN LATERAL (\(openDeliveries(
             "d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > $1::bigint AS current, d.last_delivered_at",
-            of: "s.agency", matching: streamCondition(after: "s.after")))) c
+            of: "s.agency", after: "s.after", matching: streamCondition))) c
         ORDER BY s.place, c.seq
         """
 }
 
-/// The deliveries a stream sends: after its sequence `after`, with attempts left or handed out and still hidden.
-private func streamCondition(after: String) -> String {
-    "d.seq > \(after) AND (d.attempts < $2::bigint OR d.visible_at > $1::bigint)"
-}
+/// The deliveries a stream sends (after its sequence): with attempts left, or handed out and still hidden.
+private let streamCondition = "(d.attempts < $2::bigint OR d.visible_at > $1::bigint)"
 
 /// Counts a hand-out of the deliveries `$3`: hidden until `$1`, handed out at `$2`.
 private struct CountedHandOut: PreparedQuery {

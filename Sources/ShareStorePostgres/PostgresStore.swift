@@ -99,9 +99,9 @@ public final class PostgresStore: Store {
     /// PostgreSQL plans a prepared statement afresh for every execution while it guesses that
     /// a plan made for the values at hand is cheaper than a generic one, as it does for the
     /// append (`LogAppend`) and the streams' read: planning took longer than running them.
-    /// Their statements look rows up or change them by key, whose plans do not depend on the
-    /// values, so these connections plan each once. A hand-out, whose plan does depend on
-    /// them, asks for its own (`DeliveriesQuery`).
+    /// Their statements look rows up or change them by key or by an index they alone can use
+    /// (`openDeliveries`), so their plans do not depend on the values: these connections plan
+    /// each once.
     static let plannedOnce = [("plan_cache_mode", "force_generic_plan")]
 
     /// Waits for the calls under way, then closes the pool's connections. Later calls throw

@@ -172,6 +172,57 @@ struct PostgresStoreTests {
         }
     }
 
+    // PostgreSQL chooses how to read by its statistics of the table; a plan that reads by
+    // sequence and filters on the agency makes a quiet agency's every read go through all the
+    // deliveries of the others since its last one. pg_stat_statements counts the pages each
+    // statement touched.
+    @Test("a quiet agency's reads touch a few pages, however many deliveries a busy one has, in a database analysed")
+    func quietAgencyReadsOnlyItsOwn() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            try await TestPostgres.withStore(on: configuration) { store in
+                let first = try await publishStored(newMessage(recipients: [.police]), to: store)
+                for _ in 0..<10 {
+                    _ = try await store.publish((0..<1000).map { _ in newMessage(recipients: [.csc]) })
+                }
+                let last = try await publishStored(newMessage(recipients: [.police]), to: store)
+                try await TestPostgres.run("ANALYZE", on: configuration)
+                let pages = try await TestPostgres.run("SELECT pg_relation_size('deliveries') / 8192", on: configuration)[0]
+                    .decode(Int.self)
+                try await TestPostgres.run("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", on: configuration)
+                try await TestPostgres.run("""
+                    SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)
+                    """, on: configuration)
+
+                let quietFirst = try await store.streamDeliveries(for: .police, after: 0, limit: 1, now: t0 + 1,
+                                                                  visibilityTimeout: 30, maxAttempts: 10)
+                let candidates = try await store.streamCandidates(for: .police, after: quietFirst[0].sequence, limit: 10,
+                                                                  now: t0 + 1, maxAttempts: 10)
+                let streamed = try await store.streamDeliveries(for: .police, after: quietFirst[0].sequence, limit: 10,
+                                                                now: t0 + 1, visibilityTimeout: 30, maxAttempts: 10)
+                let fetched = try await store.fetchInbox(for: .police, limit: 10, now: t0 + 60, visibilityTimeout: 30, maxAttempts: 10)
+                #expect(quietFirst.map(\.messageID) == [first.id])
+                #expect(candidates.map(\.delivery.messageID) == [last.id])
+                #expect(streamed.map(\.messageID) == [last.id])
+                #expect(Set(fetched.map(\.messageID)) == [first.id, last.id])
+
+                let reads = try await TestPostgres.run("""
+                    SELECT query, calls, shared_blks_hit + shared_blks_read FROM pg_stat_statements
+                    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+                      AND query LIKE '%FROM deliveries d JOIN messages m%'
+                    """, on: configuration)
+                let perCall = try reads.map { row in
+                    let (query, calls, blocks) = try row.decode((String, Int, Int).self)
+                    return (query.prefix(60), blocks / calls)
+                }
+                #expect(perCall.count == 3, "the inbox's, the stream's and the streams' reads: \(perCall)")
+                #expect(pages > 100, "the busy agency's deliveries fill \(pages) pages")
+                for (query, blocks) in perCall {
+                    #expect(blocks < 30, "\(blocks) pages a call, of \(pages): \(query)")
+                }
+            }
+        }
+    }
+
     // An acknowledgement waits, up to its patience, for a publish to share its transaction
     // and commit; with nothing else to write it is committed when its patience ends, not held.
     @Test("an acknowledgement shares the commit of a publish that comes within its patience, and alone is committed after it")
