@@ -69,17 +69,23 @@ public final class PostgresStore: Store {
             let reason = PostgresFailure.storeError(error).reason
             throw StoreError(.cannotOpen, "Cannot open \(configuration): \(reason)")
         }
-        return PostgresStore(client: PostgresClient(configuration: tls.clientConfiguration(configuration), backgroundLogger: logger),
-                             writer: PostgresClient(configuration: tls.singleConnection(configuration, parameters: plannedOnce),
-                                                     backgroundLogger: logger),
-                             streamReader: PostgresClient(configuration: tls.singleConnection(configuration, parameters: plannedOnce),
-                                                           backgroundLogger: logger),
-                             connectionWait: configuration.connectionWait,
-                             acknowledgementPatience: configuration.acknowledgementPatience, logger: logger)
+        let (started, starting) = AsyncStream<Void>.makeStream()
+        let store = PostgresStore(
+            client: PostgresClient(configuration: tls.clientConfiguration(configuration), backgroundLogger: logger),
+            writer: PostgresClient(configuration: tls.singleConnection(configuration, parameters: plannedOnce), backgroundLogger: logger),
+            streamReader: PostgresClient(configuration: tls.singleConnection(configuration, parameters: plannedOnce),
+                                         backgroundLogger: logger),
+            connectionWait: configuration.connectionWait, acknowledgementPatience: configuration.acknowledgementPatience,
+            logger: logger, starting: starting)
+        // A pool leased from before its run() has begun works, but warns in the log.
+        for await _ in started.prefix(3) {}
+        await Task.yield()
+        return store
     }
 
+    /// Runs the three pools, yielding to `starting` as each is about to run.
     private init(client: PostgresClient, writer: PostgresClient, streamReader: PostgresClient, connectionWait: Duration?,
-                 acknowledgementPatience: Duration, logger: Logger) {
+                 acknowledgementPatience: Duration, logger: Logger, starting: AsyncStream<Void>.Continuation) {
         self.client = client
         self.writer = writer
         self.streamReader = streamReader
@@ -88,9 +94,12 @@ public final class PostgresStore: Store {
         self.logger = logger
         running = Task {
             await withDiscardingTaskGroup { group in
-                group.addTask { await client.run() }
-                group.addTask { await writer.run() }
-                group.addTask { await streamReader.run() }
+                for pool in [client, writer, streamReader] {
+                    group.addTask {
+                        starting.yield()
+                        await pool.run()
+                    }
+                }
             }
         }
     }

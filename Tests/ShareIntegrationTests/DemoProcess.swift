@@ -8,6 +8,8 @@ struct DemoProcess {
     let process: ChildProcess
     /// What it printed on standard output: the banner.
     let banner: CapturedOutput
+    /// What it printed on standard error: its log.
+    let log: CapturedOutput
     /// The port its banner says it listens on.
     let port: Int
 
@@ -24,7 +26,7 @@ struct DemoProcess {
         let started = try await eventually(within: 60) { banner.text.contains("Stop with Ctrl-C") }
         if !started { process.stopFromTest() }
         try #require(started, "no banner from sharebroker demo: \(banner.text)\(log.text)")
-        return DemoProcess(process: process, banner: banner, port: try #require(banner.demoPort))
+        return DemoProcess(process: process, banner: banner, log: log, port: try #require(banner.demoPort))
     }
 
     /// Stops it as Ctrl-C does; true if it then exited within 10 s.

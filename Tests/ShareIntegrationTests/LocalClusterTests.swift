@@ -147,6 +147,10 @@ struct LocalClusterTests {
                 try await socialCare.inbox().map { $0.messageId.uuidString.lowercased() }
             }
             #expect(delivered == [envelope.id], "published on one demo, delivered by the other")
+            for node in [first, second] {
+                let warnings = node.log.text.split(separator: "\n").filter { $0.contains(" warning ") }
+                #expect(warnings.isEmpty, "a node starts and serves without a warning: \(warnings)")
+            }
             #expect(try await first.stop())
             #expect(try await second.stop())
         } catch {
