@@ -43,11 +43,13 @@ public final class SealingStore: Store {
 
     public func streamCandidates(for streams: [StreamCursor], limit: Int, now: Date,
                                  maxAttempts: Int) async throws -> [[StreamCandidate]] {
+        var bodies = OpenedBodies()
         var opened: [[StreamCandidate]] = []
         for candidates in try await base.streamCandidates(for: streams, limit: limit, now: now, maxAttempts: maxAttempts) {
             var stream: [StreamCandidate] = []
             for candidate in candidates {
-                stream.append(StreamCandidate(delivery: try await open(candidate.delivery), handedOutAtPublish: candidate.handedOutAtPublish))
+                stream.append(StreamCandidate(delivery: try await open(candidate.delivery, among: &bodies),
+                                              handedOutAtPublish: candidate.handedOutAtPublish))
             }
             opened.append(stream)
         }
@@ -284,14 +286,20 @@ public final class SealingStore: Store {
     }
 
     private func open(_ deliveries: [InboxDelivery]) async throws -> [InboxDelivery] {
+        var bodies = OpenedBodies()
         var opened: [InboxDelivery] = []
         opened.reserveCapacity(deliveries.count)
-        for delivery in deliveries { opened.append(try await open(delivery)) }
+        for delivery in deliveries { opened.append(try await open(delivery, among: &bodies)) }
         return opened
     }
 
-    private func open(_ delivery: InboxDelivery) async throws -> InboxDelivery {
-        delivery.replacingJWS(try await vault { try await keys.open(delivery.jws, messageID: delivery.messageID) })
+    /// The delivery with its message opened, once per message among the deliveries of one
+    /// call (`bodies`): a message to several agencies' streams is read once for all of them.
+    private func open(_ delivery: InboxDelivery, among bodies: inout OpenedBodies) async throws -> InboxDelivery {
+        if let jws = bodies[delivery.messageID] { return delivery.replacingJWS(jws) }
+        let jws = try await vault { try await keys.open(delivery.jws, messageID: delivery.messageID) }
+        bodies[delivery.messageID] = jws
+        return delivery.replacingJWS(jws)
     }
 
     private func open(_ message: RetrievedMessage) async throws -> RetrievedMessage {
@@ -313,3 +321,7 @@ public final class SealingStore: Store {
         }
     }
 }
+
+/// The messages one call has opened, by id. Kept for that call only: nothing opened outlives
+/// the answer that carries it.
+private typealias OpenedBodies = [UUID: Data]

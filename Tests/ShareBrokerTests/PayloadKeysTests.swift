@@ -1,5 +1,8 @@
 import Crypto
 import Foundation
+import ShareModel
+import ShareStore
+import ShareStoreConformance
 import ShareVault
 import Testing
 
@@ -29,6 +32,30 @@ struct PayloadKeysTests {
         changed[changed.count - 20] ^= 1
         await #expect(throws: VaultError.self, "a changed body does not open") { try await keys.open(changed, messageID: id) }
         #expect(try await keys.seal(jws, messageID: id) != body, "every body has a fresh data key and nonce")
+    }
+
+    // A read opens each message once for all the deliveries of it that it answers.
+    @Test("deliveries of several messages to several agencies, read together, each carry their own message")
+    func deliveriesReadTogether() async throws {
+        try await withStore { sqlite, path in
+            let store = SealingStore(sqlite, keys: try PayloadKeys(current: try Self.fileKey()))
+            let messages = (0..<3).map { index in
+                newMessage(recipients: [.csc, .police], jws: Data("eyJhbGciOiJFUzI1NiJ9.\(index).c2ln".utf8))
+            }
+            _ = try await store.publish(messages)
+            let stored = try await sqlite3(path, "SELECT count(*) FROM messages WHERE instr(jws, 'eyJhbGciOiJFUzI1NiJ9') > 0")
+            #expect(stored.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "sealed at rest")
+            let jws = Dictionary(uniqueKeysWithValues: messages.map { ($0.id, $0.jws) })
+            let streams = try await store.streamCandidates(for: [StreamCursor(agency: .csc, after: 0), StreamCursor(agency: .police, after: 0)],
+                                                           limit: 10, now: t0 + 1, maxAttempts: 10)
+            #expect(streams.map(\.count) == [3, 3])
+            for candidate in streams.joined() {
+                #expect(candidate.delivery.jws == jws[candidate.delivery.messageID])
+            }
+            let fetched = try await store.fetchInbox(for: .police, limit: 10, now: t0 + 1, visibilityTimeout: 30, maxAttempts: 10)
+            #expect(fetched.map(\.messageID) == messages.map(\.id))
+            #expect(fetched.map(\.jws) == messages.map(\.jws))
+        }
     }
 
     @Test("bodies stored in clear before encryption, and bodies destroyed by retention, pass through")
