@@ -108,8 +108,8 @@ enum StreamChecks {
     }
 
     static func candidatesForSeveralStreams(_ store: any Store) async throws {
-        let messages = (0..<3).map { newMessage(recipients: [.csc, .police], receivedAt: t0 + Double($0),
-                                                handedOutUntil: $0 == 0 ? [.police: t0 + 30] : [:]) }
+        let messages = (0..<3).map { newMessage(recipients: [.csc, .police], jws: Data("eyJhbGciOiJFUzI1NiJ9.\($0).c2ln".utf8),
+                                                receivedAt: t0 + Double($0), handedOutUntil: $0 == 0 ? [.police: t0 + 30] : [:]) }
         for message in messages { try await publishStored(message, to: store) }
         let first = try await store.streamCandidates(for: .csc, after: 0, limit: 1, now: t0 + 4, maxAttempts: 10)[0].delivery.sequence
         let streams = [StreamCursor(agency: .police, after: 0), StreamCursor(agency: .csc, after: first),
@@ -124,6 +124,9 @@ enum StreamChecks {
                     == [[messages[0].id, messages[1].id], [messages[1].id, messages[2].id], [], [messages[0].id, messages[1].id]],
                 "each stream's own, after its own sequence, at most the limit, in the order the streams were given")
         #expect(together[0].map(\.handedOutAtPublish) == [true, false], "marked per recipient")
+        let jws = Dictionary(uniqueKeysWithValues: messages.map { ($0.id, $0.jws) })
+        #expect(together.joined().allSatisfy { jws[$0.delivery.messageID] == $0.delivery.jws },
+                "each with its own message, a message read for several streams at once as for one")
         #expect(try await store.streamCandidates(for: [], limit: 2, now: t0 + 4, maxAttempts: 10).isEmpty)
     }
 

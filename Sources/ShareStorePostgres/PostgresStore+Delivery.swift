@@ -30,14 +30,17 @@ extension PostgresStore {
             let rows = try await connection.rows(StreamCandidates(now: now, maxAttempts: maxAttempts, streams: streams,
                                                                  limit: limit), logger: logger)
             var candidates = [[StreamCandidate]](repeating: [], count: streams.count)
+            var bodies: [UUID: Data] = [:]
             for row in rows {
                 let cells = row.makeRandomAccess()
                 let current = try cells[Self.deliveryColumnCount].decode(Bool.self)
                 let lastDelivered = try cells[Self.deliveryColumnCount + 1].decode(Int?.self)
                 let stream = try cells[Self.deliveryColumnCount + 2].decode(Int.self)
                 let deliveredAt = current ? lastDelivered.map(Date.init(millis:)) ?? now : now
-                guard candidates.indices.contains(stream),
-                      let delivery = try Self.delivery(cells, attempt: try cells[6].decode(Int.self), deliveredAt: deliveredAt)
+                let messageID = try cells[2].decode(UUID.self)
+                if let jws = try cells[5].decode(Data?.self) { bodies[messageID] = jws }
+                guard candidates.indices.contains(stream), let jws = bodies[messageID],
+                      let delivery = try Self.delivery(cells, jws: jws, attempt: try cells[6].decode(Int.self), deliveredAt: deliveredAt)
                 else { continue }
                 candidates[stream].append(StreamCandidate(delivery: delivery, handedOutAtPublish: current))
             }
@@ -106,7 +109,8 @@ extension PostgresStore {
                 if let hiddenUntil = handOut.hiddenUntil {
                     counted[hiddenUntil.millis, default: []].append(try cells[0].decode(Int.self))
                 }
-                guard let delivery = try Self.delivery(cells, attempt: attempt, deliveredAt: now) else { continue }
+                guard let delivery = try Self.delivery(cells, jws: try cells[5].decode(Data.self), attempt: attempt, deliveredAt: now)
+                else { continue }
                 deliveries.append(delivery)
             }
             for (hiddenUntil, sequences) in counted {
@@ -123,23 +127,23 @@ extension PostgresStore {
         }
     }
 
-    /// How many columns `delivery(_:attempt:deliveredAt:)` reads (`deliveryColumns`).
+    /// How many columns `delivery(_:jws:attempt:deliveredAt:)` reads (`deliveryColumns`).
     private static let deliveryColumnCount = 11
 
-    /// The delivery in the first `deliveryColumns` of `row`, handed out as `attempt`; nil for a
-    /// row that does not read back.
-    private static func delivery(_ row: PostgresRandomAccessRow, attempt: Int, deliveredAt: Date) throws -> InboxDelivery? {
+    /// The delivery in the first `deliveryColumns` of `row`, of the message `jws` (the sixth
+    /// column's, read by the caller), handed out as `attempt`; nil for a row that does not read back.
+    private static func delivery(_ row: PostgresRandomAccessRow, jws: Data, attempt: Int, deliveredAt: Date) throws -> InboxDelivery? {
         guard let sender = AgencyID(try row[4].decode(String.self)) else { return nil }
         return InboxDelivery(
             id: try row[1].decode(UUID.self), sequence: try row[0].decode(Int.self), messageID: try row[2].decode(UUID.self),
-            type: try row[3].decode(String.self), sender: sender, jws: try row[5].decode(Data.self),
+            type: try row[3].decode(String.self), sender: sender, jws: jws,
             attempt: attempt, createdAt: Date(millis: try row[7].decode(Int.self)),
             deliveredAt: deliveredAt, expiresAt: try row[8].decode(Int?.self).map(Date.init(millis:)),
             respondBy: try row[9].decode(Int?.self).map(Date.init(millis:)), dueBy: try row[10].decode(Int?.self).map(Date.init(millis:)))
     }
 }
 
-/// The columns `PostgresStore.delivery(_:attempt:deliveredAt:)` reads, from `d` (deliveries) and `m` (messages).
+/// The columns `PostgresStore.delivery(_:jws:attempt:deliveredAt:)` reads, from `d` (deliveries) and `m` (messages).
 private let deliveryColumns = "d.seq, d.id, d.message_id, m.type, m.sender, m.jws, d.attempts, d.created_at, d.expires_at, m.respond_by, d.due_by"
 
 /// A recipient's deliveries that may still be handed out (not acknowledged, not expired, not
@@ -208,9 +212,10 @@ private struct StreamHandOut: DeliveriesQuery {
 
 /// What streams may send after their sequences, without handing anything out, for each stream
 /// of the arrays `$4` (agencies) and `$3` (sequences), side by side, in one statement: the
-/// stream's deliveries (`deliveryColumns`), then whether the publish handed the delivery out to
-/// its streams already, when it was last handed out, and the stream's place in the arrays
-/// (from 0). Prepared, and run on the stream readers' connection, which plans it once
+/// stream's deliveries (`deliveryColumns`, the message's JWS only in the first row of each
+/// message: a message to ten streaming agencies is read and sent once, not ten times), then
+/// whether the publish handed the delivery out to its streams already, when it was last handed
+/// out, and the stream's place in the arrays (from 0). Prepared, and run on the stream readers' connection, which plans it once
 /// (`openDeliveries` leaves one plan to make, and planning it cost as much as running it).
 private struct StreamCandidates: PreparedQuery {
     let bindings: PostgresBindings
@@ -226,7 +231,9 @@ private struct StreamCandidates: PreparedQuery {
     }
 
     static let sql = """
-        SELECT c.*, s.place - 1
+        SELECT c.seq, c.id, c.message_id, c.type, c.sender,
+            CASE WHEN row_number() OVER (PARTITION BY c.message_id ORDER BY s.place, c.seq) = 1 THEN c.jws END,
+            c.attempts, c.created_at, c.expires_at, c.respond_by, c.due_by, c.current, c.last_delivered_at, s.place - 1
         FROM unnest($4::text[], $3::bigint[]) WITH ORDINALITY AS s(agency, after, place)
         CROSS JOIN LATERAL (\(openDeliveries(
             "d.streamed_at IS NOT NULL AND d.last_delivered_at = d.streamed_at AND d.visible_at > $1::bigint AS current, d.last_delivered_at",
