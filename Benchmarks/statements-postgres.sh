@@ -35,6 +35,7 @@ start_test_postgres --durable
 sql() { psql -q -At -h 127.0.0.1 -p "$postgres_port" -U postgres "$@"; }
 sql -c "CREATE DATABASE statements" postgres
 sql -c "CREATE EXTENSION pg_stat_statements" statements
+sql -c "ALTER DATABASE statements SET pg_stat_statements.track = top" statements
 sql -c "ALTER DATABASE statements SET pg_stat_statements.track_planning = on" statements
 
 if [ -n "${TREE_HEAD_INTERVAL:-}${CATCH_UP_INTERVAL:-}" ]; then

@@ -179,6 +179,7 @@ struct PostgresStoreTests {
     @Test("a quiet agency's reads touch a few pages, however many deliveries a busy one has, in a database analysed")
     func quietAgencyReadsOnlyItsOwn() async throws {
         try await TestPostgres.withDatabase { configuration in
+            try await QuietAgency.countStatements(configuration)
             try await TestPostgres.withStore(on: configuration) { store in
                 let first = try await publishStored(newMessage(recipients: [.police]), to: store)
                 let last = try await QuietAgency.beside(busyDeliveries: 10_000, on: store, configuration) {
@@ -214,6 +215,7 @@ struct PostgresStoreTests {
     @Test("a hand-out at publish placed after another node's append finds a quiet agency's latest delivery by its index")
     func placementAfterAnotherAppendReadsByIndex() async throws {
         try await TestPostgres.withDatabase { configuration in
+            try await QuietAgency.countStatements(configuration)
             try await TestPostgres.withStore(on: configuration) { first in
                 try await TestPostgres.withStore(on: configuration) { second in
                     let earlier = try await publishStored(newMessage(recipients: [.police]), to: first)
@@ -564,8 +566,17 @@ struct PostgresConfigurationTests {
 /// a database analysed, as autovacuum would: a plan that reads by sequence and filters on the
 /// agency goes through all the busy agency's deliveries.
 private enum QuietAgency {
+    /// Makes PostgreSQL count the statements of connections opened to the database from now
+    /// on (the test server loads pg_stat_statements but counts nothing unless told).
+    static func countStatements(_ configuration: PostgresStore.Configuration) async throws {
+        try await TestPostgres.run("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", on: configuration)
+        try await TestPostgres.run("""
+            DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET pg_stat_statements.track = top', current_database()); END $$
+            """, on: configuration)
+    }
+
     /// Publishes `busyDeliveries` messages to the busy agency, then analyses the database,
-    /// starts counting each statement's pages and runs `body`.
+    /// starts counting each statement's pages afresh (`countStatements` first) and runs `body`.
     static func beside<T>(busyDeliveries: Int, on store: PostgresStore, _ configuration: PostgresStore.Configuration,
                           _ body: () async throws -> T) async throws -> T {
         for _ in 0..<(busyDeliveries / 1000) {
@@ -574,7 +585,6 @@ private enum QuietAgency {
         try await TestPostgres.run("ANALYZE", on: configuration)
         let pages = try await TestPostgres.run("SELECT pg_relation_size('deliveries') / 8192", on: configuration)[0].decode(Int.self)
         #expect(pages > 100, "the busy agency's deliveries fill \(pages) pages")
-        try await TestPostgres.run("CREATE EXTENSION IF NOT EXISTS pg_stat_statements", on: configuration)
         try await TestPostgres.run("""
             SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)
             """, on: configuration)
