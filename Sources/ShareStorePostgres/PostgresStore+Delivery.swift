@@ -39,7 +39,10 @@ extension PostgresStore {
                 let deliveredAt = current ? lastDelivered.map(Date.init(millis:)) ?? now : now
                 let messageID = try cells[2].decode(UUID.self)
                 if let jws = try cells[5].decode(Data?.self) { bodies[messageID] = jws }
-                guard candidates.indices.contains(stream), let jws = bodies[messageID],
+                guard let jws = bodies[messageID] else {
+                    throw StoreError(.unavailable, "The streams' read answered a delivery before its message's JWS; nothing was handed out.")
+                }
+                guard candidates.indices.contains(stream),
                       let delivery = try Self.delivery(cells, jws: jws, attempt: try cells[6].decode(Int.self), deliveredAt: deliveredAt)
                 else { continue }
                 candidates[stream].append(StreamCandidate(delivery: delivery, handedOutAtPublish: current))
@@ -182,7 +185,9 @@ extension DeliveriesQuery {
 /// seq > A ORDER BY seq`, PostgreSQL read `deliveries_pkey` from `A` on and filtered on the
 /// recipient whenever it guessed the recipient's share large (always, in a generic plan of a
 /// partnership of few agencies): a quiet agency's read went through every agency's deliveries
-/// since its last one, acknowledged or not.
+/// since its last one, acknowledged or not. The recipient is bounded by comparisons, not `=`:
+/// with `recipient = R`, PostgreSQL drops the recipient from the order as a constant (a
+/// lateral `s.agency` too), and the key's order serves again.
 private func openDeliveries(_ extra: String, of recipient: String, after sequence: String, matching condition: String) -> String {
     """
     SELECT \(deliveryColumns), \(extra)
@@ -215,8 +220,9 @@ private struct StreamHandOut: DeliveriesQuery {
 /// stream's deliveries (`deliveryColumns`, the message's JWS only in the first row of each
 /// message: a message to ten streaming agencies is read and sent once, not ten times), then
 /// whether the publish handed the delivery out to its streams already, when it was last handed
-/// out, and the stream's place in the arrays (from 0). Prepared, and run on the stream readers' connection, which plans it once
-/// (`openDeliveries` leaves one plan to make, and planning it cost as much as running it).
+/// out, and the stream's place in the arrays (from 0). Prepared, and run on the stream
+/// readers' connection, which plans it once (`openDeliveries` leaves one plan to make, and
+/// planning it cost as much as running it).
 private struct StreamCandidates: PreparedQuery {
     let bindings: PostgresBindings
 

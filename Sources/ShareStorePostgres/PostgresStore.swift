@@ -77,13 +77,15 @@ public final class PostgresStore: Store {
                                          backgroundLogger: logger),
             connectionWait: configuration.connectionWait, acknowledgementPatience: configuration.acknowledgementPatience,
             logger: logger, starting: starting)
-        // A pool leased from before its run() has begun works, but warns in the log.
+        // A pool leased before its run() has begun works, but PostgresNIO warns in the log.
+        // run() marks the pool running first thing; each task announces itself just before
+        // calling it, and the yield gives the tasks that moment.
         for await _ in started.prefix(3) {}
         await Task.yield()
         return store
     }
 
-    /// Runs the three pools, yielding to `starting` as each is about to run.
+    /// Runs the three pools, telling `starting` as each is about to run.
     private init(client: PostgresClient, writer: PostgresClient, streamReader: PostgresClient, connectionWait: Duration?,
                  acknowledgementPatience: Duration, logger: Logger, starting: AsyncStream<Void>.Continuation) {
         self.client = client
