@@ -69,6 +69,11 @@ public final class RawConnection: Sendable {
         try await waitFor(within: limit) { received.contains(text) }
     }
 
+    /// Waits up to `limit` for `text` to have arrived `count` times in all; whether it did.
+    public func receives(count: Int, of text: String, within limit: Duration) async throws -> Bool {
+        try await waitFor(within: limit) { received.components(separatedBy: text).count - 1 >= count }
+    }
+
     /// Closes the connection from this side (a no-op once closed).
     public func close() async {
         try? await channel.close()

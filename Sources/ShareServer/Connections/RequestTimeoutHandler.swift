@@ -5,6 +5,10 @@ import NIOHTTPTypes
 /// Closes an HTTP/1.1 connection, or an HTTP/2 stream, whose client does not send what it must
 /// in time (`RequestDeadlines`): a slow or missing first request head, a slow body, or a
 /// kept-alive connection left unused. An answer being written is never cut short.
+///
+/// One timer at a time, moved only when the deadline comes earlier than it: each request moves
+/// the deadline three times (its head, its body's end, its answer's end), mostly later, so a
+/// timer that fires before the deadline now in force is simply set again for it.
 final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -13,7 +17,7 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
 
     private var deadlines: RequestDeadlines
     private let logger: Logger
-    private var timer: Scheduled<Void>?
+    private var timer: (task: Scheduled<Void>, at: NIODeadline)?
 
     init(settings: ConnectionSettings, logger: Logger) {
         deadlines = RequestDeadlines(settings: settings, start: .now())
@@ -25,7 +29,7 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
+        timer?.task.cancel()
         timer = nil
     }
 
@@ -51,14 +55,24 @@ final class RequestTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.write(data, promise: promise)
     }
 
-    /// Replaces the timer with one for the deadline now in force, if any.
+    /// Makes sure a timer fires by the deadline now in force, if any: a timer already set for
+    /// that time or earlier is kept.
     private func schedule(_ context: ChannelHandlerContext) {
-        timer?.cancel()
+        guard let (deadline, _) = deadlines.deadline else { return }
+        if let timer {
+            if timer.at <= deadline { return }
+            timer.task.cancel()
+        }
+        timer = (context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in expire(context) }, deadline)
+    }
+
+    /// The timer fired: closes the connection if the deadline now in force has passed,
+    /// otherwise sets the timer again for it.
+    private func expire(_ context: ChannelHandlerContext) {
         timer = nil
         guard let (deadline, wait) = deadlines.deadline else { return }
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [logger] in
-            logger.debug("Client too slow; connection closed", metadata: ["share.wait": "\(wait.rawValue)"])
-            context.close(promise: nil)
-        }
+        guard deadline <= .now() else { return schedule(context) }
+        logger.debug("Client too slow; connection closed", metadata: ["share.wait": "\(wait.rawValue)"])
+        context.close(promise: nil)
     }
 }
