@@ -41,16 +41,47 @@ final class DeliveryNotifier: Sendable {
     /// the store (a stream whose client does not keep up holds no more memory than this).
     static let mailboxLimit = 64
 
+    /// A waiter with a timeout, as `WaitDeadlines` keeps it.
+    private struct Waiting: Hashable {
+        let id: Int
+        let topic: Topic
+    }
+
     private struct State {
         var generations: [AgencyID: UInt64] = [:]
         var mailboxes: [AgencyID: [Int: Mail]] = [:]
         var waiters: [Topic: [Int: CheckedContinuation<Void, Never>]] = [:]
+        var deadlines = WaitDeadlines<Waiting>()
         var cancelled: Set<Int> = []
         var nextWaiter = 0
         var closed = false
+        /// Set for the earliest bucket of `deadlines`; ends the waits due when it fires.
+        var timer: (any DispatchSourceTimer)?
+
+        /// Sets the timer to fire at `uptime` (nanoseconds).
+        func setTimer(_ uptime: UInt64) {
+            timer?.schedule(deadline: DispatchTime(uptimeNanoseconds: uptime))
+        }
     }
 
-    private let state = Locked(State())
+    private let state: Locked<State>
+
+    init() {
+        let state = Locked(State())
+        self.state = state
+        state.withLock { locked in
+            let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "sharebroker.wait-timeouts"))
+            timer.setEventHandler { [weak state] in
+                if let state { Self.endDueWaits(in: state) }
+            }
+            timer.resume()
+            locked.timer = timer
+        }
+    }
+
+    deinit {
+        state.withLock { $0.timer?.cancel() }
+    }
 
     func generation(of agency: AgencyID) -> UInt64 {
         state.withLock { $0.generations[agency, default: 0] }
@@ -70,9 +101,13 @@ final class DeliveryNotifier: Sendable {
             }
             for agency in agencies {
                 state.generations[agency, default: 0] &+= 1
-                woken += state.waiters.removeValue(forKey: .stream(agency))?.values.map { $0 } ?? []
+                for (id, stream) in state.waiters.removeValue(forKey: .stream(agency)) ?? [:] {
+                    state.deadlines.remove(Waiting(id: id, topic: .stream(agency)))
+                    woken.append(stream)
+                }
                 if let first = state.waiters[.inbox(agency)]?.keys.min(),
                    let poller = state.waiters[.inbox(agency)]?.removeValue(forKey: first) {
+                    state.deadlines.remove(Waiting(id: first, topic: .inbox(agency)))
                     woken.append(poller)
                 }
             }
@@ -131,6 +166,7 @@ final class DeliveryNotifier: Sendable {
     func close() {
         let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
             state.closed = true
+            state.deadlines = WaitDeadlines()
             defer { state.waiters = [:] }
             return state.waiters.values.flatMap(\.values)
         }
@@ -139,8 +175,8 @@ final class DeliveryNotifier: Sendable {
 
     /// Returns when the agency's generation has moved past `generation` (at once if it already
     /// has) and this waiter is woken, after `timeout`, on cancellation, or when the notifier
-    /// closes, whichever is first. One continuation and one timer per wait, no child tasks:
-    /// streams wait after nearly every delivery.
+    /// closes, whichever is first. One continuation per wait, no child tasks, and one timer
+    /// for all the waits' timeouts (`WaitDeadlines`): streams wait after nearly every delivery.
     func wait(_ waiter: Waiter, for agency: AgencyID, after generation: UInt64, timeout: Duration) async {
         await waitForSignal(waiter == .stream ? .stream(agency) : .inbox(agency), after: generation, timeout: timeout)
     }
@@ -168,21 +204,26 @@ final class DeliveryNotifier: Sendable {
                         break
                     }
                     state.waiters[topic, default: [:]][id] = continuation
+                    if let timeout {
+                        let (seconds, attoseconds) = timeout.components
+                        let nanoseconds = min(max(0, seconds), 1 << 30) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
+                        let due = DispatchTime.now().uptimeNanoseconds + UInt64(nanoseconds)
+                        if let timerAt = state.deadlines.add(Waiting(id: id, topic: topic), dueAt: due) {
+                            state.setTimer(timerAt)
+                        }
+                    }
                     return false
                 }
                 if resumeNow {
                     continuation.resume()
-                } else if let timeout {
-                    let (seconds, attoseconds) = timeout.components
-                    let nanoseconds = min(max(0, seconds), 1 << 30) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
-                    DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) {
-                        self.endWait(id, topic)
-                    }
                 }
             }
         } onCancel: {
             let continuation = state.withLock { state -> CheckedContinuation<Void, Never>? in
-                if let waiting = state.waiters[topic]?.removeValue(forKey: id) { return waiting }
+                if let waiting = state.waiters[topic]?.removeValue(forKey: id) {
+                    state.deadlines.remove(Waiting(id: id, topic: topic))
+                    return waiting
+                }
                 state.cancelled.insert(id)
                 return nil
             }
@@ -191,8 +232,13 @@ final class DeliveryNotifier: Sendable {
         state.withLock { _ = $0.cancelled.remove(id) }
     }
 
-    /// Resumes waiter `id` if it is still waiting (its timeout has come).
-    private func endWait(_ id: Int, _ topic: Topic) {
-        state.withLock { $0.waiters[topic]?.removeValue(forKey: id) }?.resume()
+    /// The timer fired: resumes the waiters whose timeout has come, and sets the timer for the next.
+    private static func endDueWaits(in state: Locked<State>) {
+        let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+            let (due, next) = state.deadlines.takeDue(at: DispatchTime.now().uptimeNanoseconds)
+            if let next { state.setTimer(next) }
+            return due.compactMap { state.waiters[$0.topic]?.removeValue(forKey: $0.id) }
+        }
+        woken.forEach { $0.resume() }
     }
 }
