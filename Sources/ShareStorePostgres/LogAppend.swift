@@ -83,39 +83,13 @@ struct LogAppend {
         return offset
     }
 
-    /// Ends the transaction: sends the append (with its subject index and the notice of its
-    /// deliveries to the other nodes, `ChangeNotice`, in one prepared statement), then, when it
-    /// hands deliveries out at publish, the read of each recipient's latest open delivery
-    /// before them (`LatestUnacknowledged`), then `COMMIT`, all three before waiting for any
-    /// answer. postgres-nio sends each as soon as PostgreSQL has answered the one before, so the
-    /// lock on `log_head`, taken by the append, is held for PostgreSQL's own work and the flush,
-    /// never while this process gets round to sending the next statement (on a busy node that
-    /// wait was most of the lock's time, and every write transaction of the cluster queued
-    /// behind it). Answers where the append went, or nil when it had nothing (then it takes no
-    /// lock). A failed append or read rolls the transaction back (PostgreSQL answers the
-    /// `COMMIT` of a failed transaction so); a failed `COMMIT` throws `CommitFailed`.
+    /// Writes the append, its subject index, and the notice of its deliveries to the other
+    /// nodes (`ChangeNotice`) in one prepared statement, and places each delivery handed out
+    /// at publish in its recipient's sequence; answers where the append went, or nil (and takes
+    /// no lock) when it has nothing. Must be the transaction's last work.
     func commit(on connection: PostgresConnection, source: String, logger: Logger) async throws -> Appended? {
-        let appending = isEmpty ? nil : connection.send(try statement(source: source), logger: logger)
+        guard !isEmpty else { return nil }
         let recipients = Array(Set(handOutOffsets.map { deliveries.recipient[$0] }))
-        let reading = recipients.isEmpty ? nil : connection.send(latestUnacknowledged(of: recipients), logger: logger)
-        let committing = connection.send("COMMIT", logger: logger)
-        let appended: Appended?
-        do {
-            appended = try await placed(appending?.value, latest: reading?.value, recipients: recipients)
-        } catch {
-            _ = await committing.result
-            throw error
-        }
-        do {
-            _ = try await committing.value
-        } catch {
-            throw CommitFailed(error: error)
-        }
-        return appended
-    }
-
-    /// The append as bound for this transaction.
-    private func statement(source: String) throws -> Statement {
         var binds = PostgresBindings(capacity: 32)
         try events.bind(to: &binds)
         try messages.bind(to: &binds)
@@ -125,32 +99,34 @@ struct LogAppend {
         binds.append(notice)
         binds.append(subjects.token)
         binds.append(subjects.messageID)
-        return Statement(bindings: binds)
-    }
-
-    /// The read of each of `recipients`' latest open delivery before this append's.
-    private func latestUnacknowledged(of recipients: [String]) -> LatestUnacknowledged {
-        var binds = PostgresBindings(capacity: 2)
         binds.append(recipients)
-        binds.append(deliveries.id.count)
-        return LatestUnacknowledged(bindings: binds)
-    }
-
-    /// Where the append answered by `rows` went, with each delivery handed out at publish placed
-    /// after the latest open delivery of its recipient that `latest` (the rows of
-    /// `LatestUnacknowledged`) found.
-    private func placed(_ rows: [PostgresRow]?, latest: [PostgresRow]?, recipients: [String]) throws -> Appended? {
-        guard let rows else { return nil }
-        guard let (firstIndex, firstSeq, _) = try rows.first?.decode((Int, Int, String?).self) else {
+        let rows = try await connection.rows(Statement(bindings: binds), logger: logger)
+        guard let (firstIndex, firstSeq, _, snapshotIsCurrent, seen) = try rows.first?.decode((Int, Int, String?, Bool, [Int]).self) else {
             throw StoreError(.unavailable, "The event record has no head row; nothing was stored.")
         }
-        guard let latest else { return Appended(firstIndex: firstIndex) }
-        var found: [String: Int] = [:]
-        for row in latest {
+        guard !handOutOffsets.isEmpty else { return Appended(firstIndex: firstIndex) }
+        let latest = snapshotIsCurrent
+            ? Dictionary(zip(recipients, seen), uniquingKeysWith: { $1 })
+            : try await latestUnacknowledged(of: recipients, before: firstSeq, on: connection, logger: logger)
+        return Appended(firstIndex: firstIndex, handedOut: placeHandOuts(firstSeq: firstSeq, after: latest))
+    }
+
+    /// Each recipient's latest delivery before the sequence `firstSeq` that is not acknowledged
+    /// (0 for none), read by a statement sent after the append: the append holds the lock on
+    /// `log_head` until the commit, so every append before it has committed and this
+    /// statement's snapshot (READ COMMITTED) sees all of them and their acknowledgements, and
+    /// none can come between.
+    private func latestUnacknowledged(of recipients: [String], before firstSeq: Int, on connection: PostgresConnection,
+                                      logger: Logger) async throws -> [String: Int] {
+        var binds = PostgresBindings(capacity: 2)
+        binds.append(recipients)
+        binds.append(firstSeq)
+        var latest: [String: Int] = [:]
+        for row in try await connection.rows(LatestUnacknowledged(bindings: binds), logger: logger) {
             let (recipient, sequence) = try row.decode((String, Int?).self)
-            found[recipient] = sequence ?? 0
+            latest[recipient] = sequence ?? 0
         }
-        return Appended(firstIndex: firstIndex, handedOut: placeHandOuts(firstSeq: firstSeq, after: found))
+        return latest
     }
 
     /// Each delivery handed out at publish, keyed by its id, placed after its recipient's
@@ -185,11 +161,22 @@ struct LogAppend {
 
     /// The append as a prepared statement. Its notice (`$29`, null for none) is queued by the
     /// statement and sent by PostgreSQL at the commit, and only if the transaction commits.
+    ///
+    /// It also reads, for each recipient among `$32` (those handed a delivery at publish), the
+    /// latest delivery not acknowledged before the append (0 for none), from the statement's
+    /// snapshot, and says whether that snapshot is the state the lock was taken on: whether
+    /// the `log_head` the snapshot shows (`seen`) is the one the lock found. Under READ
+    /// COMMITTED the snapshot is taken when the statement starts, before it waits for the
+    /// lock, so it misses whatever an append committed meanwhile (on another node); every
+    /// transaction that adds a delivery or acknowledges one appends, and so moves `log_head`.
+    /// When it moved, the caller reads again after the lock (`LatestUnacknowledged`).
     private struct Statement: PreparedQuery {
         let bindings: PostgresBindings
 
         static let sql = """
-        WITH head AS (
+        WITH seen AS (
+            SELECT next_index FROM log_head WHERE id = 1
+        ), head AS (
             UPDATE log_head SET next_index = next_index + cardinality($1::text[]), next_seq = next_seq + cardinality($19::uuid[])
             WHERE id = 1
             RETURNING next_index - cardinality($1::text[]) AS first_index, next_seq - cardinality($19::uuid[]) AS first_seq
@@ -222,34 +209,31 @@ struct LogAppend {
             ON CONFLICT DO NOTHING
         )
         SELECT first_index, first_seq,
-            CASE WHEN $29::text IS NULL THEN NULL ELSE pg_notify('\(ChangeNotice.channel)', $29::text)::text END
-        FROM head
+            CASE WHEN $29::text IS NULL THEN NULL ELSE pg_notify('\(ChangeNotice.channel)', $29::text)::text END,
+            seen.next_index = first_index,
+            ARRAY(SELECT coalesce((SELECT d.seq FROM deliveries d
+                                   WHERE d.recipient >= r.recipient AND d.recipient <= r.recipient AND d.acknowledged_at IS NULL
+                                   ORDER BY d.recipient DESC, d.seq DESC LIMIT 1), 0)
+                  FROM unnest($32::text[]) WITH ORDINALITY AS r(recipient, n) ORDER BY r.n)
+        FROM head, seen
         """
     }
 
-    /// Each recipient among `$1` with its latest delivery not acknowledged (null for none)
-    /// before the `$2` deliveries the transaction's append has just added (whose first sequence
-    /// is the advanced `log_head`'s less `$2`), from the end of `deliveries_stream`.
+    /// Each recipient among `$1` with its latest delivery before the sequence `$2` that is not
+    /// acknowledged (null for none), from the end of `deliveries_stream`.
     ///
-    /// It runs after the append, in the same transaction: the append holds the lock on
-    /// `log_head` until the commit, so every append before it has committed, and this
-    /// statement's snapshot (READ COMMITTED: taken when the statement starts, after the lock)
-    /// sees all of them and their acknowledgements (every transaction that adds a delivery or
-    /// acknowledges one appends), and none can come between. The append's own snapshot, taken
-    /// before it waited for the lock, could miss what another node appended meanwhile.
-    ///
-    /// Written so that only `deliveries_stream (recipient, seq)` answers it in order (see
-    /// `openDeliveries`): as `recipient = R AND seq < S ORDER BY seq DESC`, PostgreSQL read
-    /// `deliveries_pkey` backwards from `S`, filtering on the recipient, through every delivery
-    /// of the others since the recipient's last open one (469 ms for three recipients, one of
-    /// them quiet, among 200,000 deliveries).
+    /// Like the statement's own read of the same (its last column), written so that only
+    /// `deliveries_stream (recipient, seq)` answers it in order (see `openDeliveries`): as
+    /// `recipient = R AND seq < S ORDER BY seq DESC`, PostgreSQL read `deliveries_pkey`
+    /// backwards from `S`, filtering on the recipient, through every delivery of the others
+    /// since the recipient's last open one (469 ms for three recipients, one of them quiet,
+    /// among 200,000 deliveries).
     private struct LatestUnacknowledged: PreparedQuery {
         let bindings: PostgresBindings
 
         static let sql = """
         SELECT r.recipient, (SELECT d.seq FROM deliveries d
-                             WHERE (d.recipient, d.seq) < (r.recipient, (SELECT next_seq - $2::bigint FROM log_head WHERE id = 1))
-                               AND d.recipient >= r.recipient
+                             WHERE (d.recipient, d.seq) < (r.recipient, $2::bigint) AND d.recipient >= r.recipient
                                AND d.acknowledged_at IS NULL
                              ORDER BY d.recipient DESC, d.seq DESC LIMIT 1)
         FROM unnest($1::text[]) AS r(recipient)

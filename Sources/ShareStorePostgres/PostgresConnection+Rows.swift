@@ -13,20 +13,6 @@ extension PostgresConnection {
         return try await self.query(query, logger: logger).collect()
     }
 
-    /// Sends `query` before returning and answers the task that reads its rows: statements sent
-    /// one after another so go out in that order, each as soon as PostgreSQL has answered the one
-    /// before (postgres-nio queues them on the connection), without waiting for this process.
-    /// The task starts at once on this thread and sends before its first suspension
-    /// (`Task.immediate`, and postgres-nio writes the query before it first awaits).
-    func send(_ query: PostgresQuery, logger: Logger) -> Task<[PostgresRow], any Error> {
-        Task.immediate { try await self.rows(query, logger: logger) }
-    }
-
-    /// Sends the prepared `query` as `send(_:logger:)` does an unnamed one.
-    func send<Query: PreparedQuery>(_ query: Query, logger: Logger) -> Task<[PostgresRow], any Error> {
-        Task.immediate { try await self.rows(query, logger: logger) }
-    }
-
     /// Rolls back the transaction a statement failed in, unless `error` ended the connection
     /// (then the server has rolled it back already, and nothing must be sent).
     func rollBack(after error: any Error, logger: Logger) async {
@@ -37,8 +23,3 @@ extension PostgresConnection {
 
 /// The connection closed before a statement could be sent on it.
 struct ConnectionClosed: Error {}
-
-/// A transaction's `COMMIT` failed: it may or may not have committed.
-struct CommitFailed: Error {
-    let error: any Error
-}

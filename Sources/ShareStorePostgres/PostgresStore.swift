@@ -178,7 +178,7 @@ public final class PostgresStore: Store {
     /// Runs `members` in one transaction; answers the calls to run again in a new one.
     private func run(_ members: [WriteGroups.Member]) async -> [WriteGroups.Member] {
         do {
-            let (results, appended) = try await transaction("BEGIN", on: writer, endedByBody: true) { [self] connection in
+            let (results, appended) = try await transaction("BEGIN", on: writer) { [self] connection in
                 var append = LogAppend()
                 var results: [@Sendable (Appended) -> Void] = []
                 for (position, member) in members.enumerated() {
@@ -191,9 +191,7 @@ public final class PostgresStore: Store {
                 do {
                     let appended = try await append.commit(on: connection, source: noticeSource, logger: logger)
                     return (results, appended ?? Appended(firstIndex: 0))
-                } catch where !(error is CommitFailed) && !GroupFailure.isTransient(error) {
-                    // A failed COMMIT is not the calls' doing, and may have committed: it is
-                    // never run again.
+                } catch where !GroupFailure.isTransient(error) {
                     throw GroupFailure(position: nil, error: error)
                 }
             }
@@ -250,12 +248,11 @@ public final class PostgresStore: Store {
     /// Runs `body` as one transaction (or, without `begin`, one statement), inside a call that
     /// `gate` admitted. It runs to its end even when its caller's task is cancelled, as the
     /// SQLite store's calls do: it commits or rolls back whole, and its caller learns which.
-    /// With `endedByBody`, `body` sends the `COMMIT` itself (throwing `CommitFailed` if it fails).
-    private func transaction<T: Sendable>(_ begin: PostgresQuery?, on pool: PostgresClient? = nil, endedByBody: Bool = false,
+    private func transaction<T: Sendable>(_ begin: PostgresQuery?, on pool: PostgresClient? = nil,
                                           _ body: @escaping Body<T>) async throws -> T {
         let wait = ConnectionWait()
         let work = Task { [client] in
-            try await attempts(begin, on: pool ?? client, wait: wait, endedByBody: endedByBody, body)
+            try await attempts(begin, on: pool ?? client, wait: wait, body)
         }
         let watchdog = connectionWait.map { limit in
             Task {
@@ -273,7 +270,7 @@ public final class PostgresStore: Store {
 
     /// Runs `body` on a pooled connection, inside `begin` and a commit unless `begin` is nil,
     /// trying again as `write(indexed:)` says.
-    private func attempts<T: Sendable>(_ begin: PostgresQuery?, on pool: PostgresClient, wait: ConnectionWait, endedByBody: Bool,
+    private func attempts<T: Sendable>(_ begin: PostgresQuery?, on pool: PostgresClient, wait: ConnectionWait,
                                        _ body: Body<T>) async throws -> T {
         var tries = 0
         while true {
@@ -285,30 +282,23 @@ public final class PostgresStore: Store {
                     guard !connection.isClosed else { throw StaleConnection() }
                     try wait.leased()
                     guard let begin else { return try await body(connection) }
-                    // The transaction's start goes out with its first statement, not a round
-                    // trip before it: on a connection that works it cannot fail, and on one that
-                    // has closed nothing sent after it runs either.
-                    let beginning = connection.send(begin, logger: logger)
+                    do {
+                        try await connection.rows(begin, logger: logger)
+                    } catch let error where PostgresFailure.isConnectionLost(error) {
+                        throw StaleConnection()
+                    }
                     do {
                         let result = try await body(connection)
-                        _ = try await beginning.value
-                        if !endedByBody {
-                            do {
-                                try await connection.rows("COMMIT", logger: logger)
-                            } catch {
-                                throw CommitFailed(error: error)
-                            }
+                        do {
+                            try await connection.rows("COMMIT", logger: logger)
+                        } catch {
+                            // It may have committed: whatever it announced may never reach
+                            // this process, which skips its own notices of new deliveries.
+                            ownFeeds.withLock { $0.forEach { $0.yield(.unknown) } }
+                            throw error
                         }
                         return result
-                    } catch let failure as CommitFailed {
-                        // It may have committed: whatever it announced may never reach this
-                        // process, which skips its own notices of new deliveries.
-                        ownFeeds.withLock { $0.forEach { $0.yield(.unknown) } }
-                        throw failure.error
                     } catch {
-                        if case .failure(let failed) = await beginning.result, PostgresFailure.isConnectionLost(failed) {
-                            throw StaleConnection()
-                        }
                         await connection.rollBack(after: error, logger: logger)
                         throw error
                     }
