@@ -41,7 +41,7 @@ package struct WaitDeadlines<Waiter: Hashable> {
     /// timer for next (nil: no waiter left, the timer stays unset).
     package mutating func takeDue(at now: UInt64) -> (due: [Waiter], next: UInt64?) {
         var due: [Waiter] = []
-        for bucket in buckets.keys where bucket * Self.resolution <= now {
+        for bucket in buckets.keys.filter({ $0 * Self.resolution <= now }) {
             for waiter in buckets.removeValue(forKey: bucket) ?? [] {
                 bucketOf.removeValue(forKey: waiter)
                 due.append(waiter)

@@ -223,6 +223,24 @@ struct PublishDeliverTests {
         }
     }
 
+    // The broker ends every wait's timeout with one timer, set for the earliest: a shorter wait
+    // that starts after a longer one must still end on time, and neither before its time.
+    @Test("waiting inbox calls with nothing for them answer empty when their own wait ends, a shorter one started later first")
+    func longPollsEndWhenTheirWaitEnds() async throws {
+        try await withBroker { broker in
+            let started = ContinuousClock.now
+            async let longer = broker.client(as: "northshire-csc").inbox(limit: 5, wait: 6)
+            #expect(try await eventually { broker.server.requestsInFlight.current == 1 }, "the longer wait is in the broker")
+            let shorterStarted = ContinuousClock.now
+            let shorter = try await broker.client(as: "northshire-police").inbox(limit: 5, wait: 1)
+            let shorterTook = ContinuousClock.now - shorterStarted
+            #expect(shorter.isEmpty)
+            #expect(shorterTook >= .milliseconds(950) && shorterTook < .seconds(4), "the 1 s wait ended after \(shorterTook), not with the 6 s one")
+            #expect(try await longer.isEmpty)
+            #expect(ContinuousClock.now - started >= .milliseconds(5_950), "the 6 s wait did not end with the shorter one")
+        }
+    }
+
     @Test("two waiting inbox calls of one agency: each new delivery promptly answers one of them, and none is answered twice")
     func longPollsShareDeliveries() async throws {
         try await withBroker { broker in
