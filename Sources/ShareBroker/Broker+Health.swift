@@ -9,7 +9,8 @@ public enum Readiness: Sendable, Equatable {
 
 extension Broker {
     /// Ready when the broker is not stopping, its audit log has been checked at start and found
-    /// consistent, and its store answers a read within two seconds. The catalogue and the sharing policy are
+    /// consistent, and its store answers a read within two seconds and can still be written by
+    /// this version (`StoreError.outdated`). The catalogue and the sharing policy are
     /// loaded before a broker exists, so a broker that answers has them.
     public func readiness() async -> Readiness {
         if isStopping { return .notReady("The broker is shutting down.") }
@@ -21,17 +22,27 @@ extension Broker {
         case .consistent, .provisional:
             break
         }
-        let answered = await withTaskGroup(of: Bool.self) { race in
-            race.addTask { (try? await self.store.unsettledDeliveryCount()) != nil }
+        let unanswered = "The store does not answer."
+        let refusal = await withTaskGroup(of: String?.self) { race in
+            race.addTask {
+                do {
+                    _ = try await self.store.unsettledDeliveryCount()
+                    return nil
+                } catch let error as StoreError where error.code == .outdated {
+                    return error.reason
+                } catch {
+                    return unanswered
+                }
+            }
             race.addTask {
                 try? await Task.sleep(for: Self.storeProbeLimit)
-                return false
+                return unanswered
             }
-            let first = await race.next() ?? false
+            let first = await race.next() ?? unanswered
             race.cancelAll()
             return first
         }
-        return answered ? .ready : .notReady("The store does not answer.")
+        return refusal.map(Readiness.notReady) ?? .ready
     }
 
     /// How long readiness waits for the store's answer: a load balancer's probe must learn

@@ -227,7 +227,8 @@ public protocol Store: Service {
 
     /// How many deliveries are neither acknowledged nor dead-lettered (settling an expired
     /// message dead-letters its unacknowledged deliveries). Cheap enough to ask on every
-    /// metrics scrape and readiness check.
+    /// metrics scrape and readiness check. Throws `StoreError.outdated` when this process can
+    /// no longer write to the store, so that its readiness check fails.
     func unsettledDeliveryCount() async throws -> Int
 
     /// Up to `limit` messages whose retention may have ended, oldest audit index first: of a
@@ -405,6 +406,10 @@ public struct StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let cannotOpen = Code("store-cannot-open")
         /// The store is shutting down.
         public static let closed = Code("store-closed")
+        /// Another process of a newer version upgraded the store while this one ran: this one
+        /// writes nothing more to it (each write fails so, with nothing changed) until it is
+        /// upgraded too.
+        public static let outdated = Code("store-outdated")
 
         public var description: String { rawValue }
     }

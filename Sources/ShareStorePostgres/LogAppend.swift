@@ -102,13 +102,24 @@ struct LogAppend {
         binds.append(recipients)
         let rows = try await connection.rows(Statement(bindings: binds), logger: logger)
         guard let (firstIndex, firstSeq, _, snapshotIsCurrent, seen) = try rows.first?.decode((Int, Int, String?, Bool, [Int]).self) else {
-            throw StoreError(.unavailable, "The event record has no head row; nothing was stored.")
+            throw try await Self.refusal(on: connection, logger: logger)
         }
         guard !handOutOffsets.isEmpty else { return Appended(firstIndex: firstIndex) }
         let latest = snapshotIsCurrent
             ? Dictionary(zip(recipients, seen), uniquingKeysWith: { $1 })
             : try await latestUnacknowledged(of: recipients, before: firstSeq, on: connection, logger: logger)
         return Appended(firstIndex: firstIndex, handedOut: placeHandOuts(firstSeq: firstSeq, after: latest))
+    }
+
+    /// Why the append found no head of this node's schema version to lock: a newer node
+    /// upgraded the database (the transaction is then rolled back whole, and the caller answered
+    /// 503, so that its client moves to an upgraded node), or the head row is missing.
+    private static func refusal(on connection: PostgresConnection, logger: Logger) async throws -> StoreError {
+        let found = try await connection.rows("SELECT schema_version FROM log_head WHERE id = 1", logger: logger)
+        guard let version = try found.first?.decode(Int.self) else {
+            return StoreError(.unavailable, "The event record has no head row; nothing was stored.")
+        }
+        return PostgresSchema.leftBehind(by: version)
     }
 
     /// Each recipient's latest delivery before the sequence `firstSeq` that is not acknowledged
@@ -178,7 +189,7 @@ struct LogAppend {
             SELECT next_index FROM log_head WHERE id = 1
         ), head AS (
             UPDATE log_head SET next_index = next_index + cardinality($1::text[]), next_seq = next_seq + cardinality($19::uuid[])
-            WHERE id = 1
+            WHERE id = 1 AND schema_version = \(PostgresSchema.version)
             RETURNING next_index - cardinality($1::text[]) AS first_index, next_seq - cardinality($19::uuid[]) AS first_seq
         ), new_events AS (
             INSERT INTO events (idx, kind, at, agency, message_id, message_index, recipient, entry)

@@ -5,11 +5,12 @@ import ShareStore
 /// The tables of the PostgreSQL store and the migrations that make them. Times are BIGINT
 /// milliseconds since 1970 (UTC), ids UUIDs, agencies TEXT, bytes BYTEA.
 enum PostgresSchema {
-    static let version = 7
+    static let version = 8
 
     /// The statements that bring a database from each version to the next; `migrations[v]`
     /// upgrades version `v` to `v + 1` (version 0 is an empty database).
-    static let migrations: [[String]] = [initial, deliveryDeadlines, subtrees, retention, attachments, streamPresence, subtreeBlocks]
+    static let migrations: [[String]] = [initial, deliveryDeadlines, subtrees, retention, attachments, streamPresence, subtreeBlocks,
+                                         writersVersion]
 
     /// Version 2: when each delivery must be acknowledged (its type's delivery deadline), and
     /// when the timers settled a delivery not acknowledged by then.
@@ -130,6 +131,23 @@ enum PostgresSchema {
         """,
     ]
 
+    /// Version 8: the schema version that nodes must be built for to write, kept in the row
+    /// every write transaction locks (`log_head`), so that a node of an earlier version, still
+    /// running when a newer one upgrades the database, writes nothing from then on (its append
+    /// finds no head of its version: `LogAppend`) and its clients move to an upgraded node.
+    /// `migrate` sets it to the version it brings the database to.
+    static let writersVersion = [
+        "ALTER TABLE log_head ADD COLUMN schema_version INTEGER NOT NULL DEFAULT 0",
+    ]
+
+    /// The error of every write of a node whose database a newer node upgraded to `version`.
+    static func leftBehind(by version: Int) -> StoreError {
+        StoreError(.outdated, """
+            The database was upgraded to schema \(version) by a newer sharebroker; this node is of schema \(self.version) \
+            and writes nothing to it, so nothing was stored. Upgrade this node; meanwhile send writes to an upgraded node.
+            """)
+    }
+
     /// Any constant: the key of the advisory lock that makes two nodes migrating one database
     /// at once take turns (the second finds the schema made and does nothing).
     static let migrationLockKey = 0x5348_4152_4542_524B
@@ -153,6 +171,7 @@ enum PostgresSchema {
             if current < version {
                 try await connection.rows("DELETE FROM schema_version", logger: logger)
                 try await connection.rows("INSERT INTO schema_version (version) VALUES (\(version))", logger: logger)
+                try await connection.rows("UPDATE log_head SET schema_version = \(version) WHERE id = 1", logger: logger)
             }
             try await connection.rows("COMMIT", logger: logger)
         } catch {

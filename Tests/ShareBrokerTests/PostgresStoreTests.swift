@@ -22,7 +22,7 @@ struct PostgresStoreTests {
                 try await group.waitForAll()
             }
             let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
-            #expect(try versions.map { try $0.decode(Int.self) } == [7])
+            #expect(try versions.map { try $0.decode(Int.self) } == [8])
         }
     }
 
@@ -37,7 +37,7 @@ struct PostgresStoreTests {
                               "DROP INDEX messages_retention", "ALTER TABLE messages DROP COLUMN purged_at", "DROP TABLE legal_holds",
                               "DROP INDEX deliveries_past_due", "ALTER TABLE deliveries DROP COLUMN due_by",
                               "ALTER TABLE deliveries DROP COLUMN due_handled_at", "DROP TABLE subtree_blocks", "DROP FUNCTION subtree_blocks_only_extended", "DROP FUNCTION subtree_blocks_never_deleted",
-                              "UPDATE schema_version SET version = 1"] {
+                              "ALTER TABLE log_head DROP COLUMN schema_version", "UPDATE schema_version SET version = 1"] {
                 _ = try await TestPostgres.run(statement, on: configuration)
             }
             try await TestPostgres.withStore(on: configuration) { store in
@@ -48,7 +48,7 @@ struct PostgresStoreTests {
                     == [t0.addingTimeInterval(3600)])
             }
             let versions = try await TestPostgres.run("SELECT version FROM schema_version", on: configuration)
-            #expect(try versions.map { try $0.decode(Int.self) } == [7])
+            #expect(try versions.map { try $0.decode(Int.self) } == [8])
         }
     }
 
@@ -62,6 +62,42 @@ struct PostgresStoreTests {
             }
             #expect(error?.code == .cannotOpen)
             #expect(error?.reason.contains("newer version (schema 99)") == true)
+        }
+    }
+
+    // A newer node upgrades the database while this one runs: from then on this node stores
+    // nothing (each write is refused as outdated, which the broker answers 503, so clients
+    // move on), and still reads. The upgrade is played by the statements `migrate` ends with.
+    @Test("a node whose database a newer node upgraded stores nothing more, saying to upgrade it, and still reads")
+    func writesNothingAfterANewerNodeUpgrades() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            try await TestPostgres.withStore(on: configuration) { store in
+                let before = newMessage(handedOutUntil: [.csc: t0 + 30])
+                try await publishStored(before, to: store)
+                let heads = try await TestPostgres.run("SELECT schema_version FROM log_head", on: configuration)
+                #expect(try heads.map { try $0.decode(Int.self) } == [8], "migrate sets the writers' version")
+                _ = try await TestPostgres.run("UPDATE schema_version SET version = 9", on: configuration)
+                _ = try await TestPostgres.run("UPDATE log_head SET schema_version = 9", on: configuration)
+
+                let after = newMessage(subjects: ["token-after"])
+                let refused = await #expect(throws: StoreError.self) { try await store.publish(after) }
+                #expect(refused?.code == .outdated)
+                #expect(refused?.reason.contains("upgraded to schema 9 by a newer sharebroker; this node is of schema 8") == true)
+                #expect(refused?.reason.contains("Upgrade this node") == true)
+                await #expect(throws: StoreError(.outdated, "")) {
+                    _ = try await store.acknowledge(deliveries: [before.deliveries[0].id], by: .csc, at: t0 + 1)
+                }
+                await #expect(throws: StoreError(.outdated, ""), "the readiness check's read says so too") {
+                    _ = try await store.unsettledDeliveryCount()
+                }
+
+                #expect(try await store.messageStatus(id: after.id, sender: .hospitals, now: t0) == nil)
+                #expect(try await store.events(matching: EventFilter(subjectToken: "token-after"), limit: 10).isEmpty)
+                let record = try await TestPostgres.run("SELECT count(*) FROM events", on: configuration)
+                #expect(try record.map { try $0.decode(Int.self) } == [before.events.count], "nothing appended")
+                #expect(try await store.messageStatus(id: before.id, sender: .hospitals, now: t0)?.deliveries.count == 1,
+                        "reads go on")
+            }
         }
     }
 

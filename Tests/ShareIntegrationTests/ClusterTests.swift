@@ -227,6 +227,45 @@ struct ClusterTests {
         }
     }
 
+    // A newer node upgrades the database while these two run: from then on they write nothing.
+    // The upgrade is played by the statements a newer node's migration ends with.
+    @Test("nodes of a version the database was upgraded past answer writes 503 and store nothing, fail readiness, tell their operator to upgrade them, and still answer reads")
+    func nodesLeftBehindByAnUpgradeWriteNothing() async throws {
+        let cluster = try await TestCluster.start(nodes: 2, configure: MetricsTests.withMetrics)
+        do {
+            let (a, b) = (cluster.nodes[0], cluster.nodes[1])
+            let before = EnvelopeBuilder()
+            try await a.publish(before)
+            #expect(try await a.plainGet("/readyz").status == 200)
+            try await TestPostgres.run("UPDATE schema_version SET version = version + 1", on: cluster.database.configuration)
+            try await TestPostgres.run("UPDATE log_head SET schema_version = schema_version + 1", on: cluster.database.configuration)
+
+            let after = EnvelopeBuilder()
+            let jws = try a.signer(for: "northshire-hospitals").sign(envelope: after.data)
+            for node in [a, b] {
+                let refused = try await node.postJWS(jws, as: "northshire-hospitals")
+                #expect(refused.status == 503)
+                #expect(refused.problem?.code == "store-unavailable")
+                #expect(refused.header("Retry-After") != nil)
+                #expect(node.logs.text.contains("this node is of schema 8 and writes nothing to it"))
+                #expect(node.logs.text.contains("Upgrade this node"))
+                let ready = try await node.plainGet("/readyz")
+                #expect(ready.status == 503 && ready.body.contains("Upgrade this node"), "a load balancer takes it out: \(ready.body)")
+            }
+            let status = try await b.client(as: "northshire-hospitals").status(message: try #require(UUID(uuidString: before.id)))
+            #expect(status.recipients.map(\.state) == ["pending"], "reads go on")
+            let audit = try await b.client(as: "northshire-audit").send("GET", "/v1/audit/entries?kind=published")
+            #expect(audit.status == 503, "an auditor's read is itself recorded, so it waits for an upgraded node too")
+            let published = try await TestPostgres.run("SELECT 1 FROM events WHERE kind = 'published'", on: cluster.database.configuration)
+            let earlier = try await TestPostgres.run("SELECT 1 FROM events WHERE message_id = '\(before.id)'", on: cluster.database.configuration)
+            #expect(published.count == 1 && !earlier.isEmpty, "nothing of the refused publishes was recorded")
+        } catch {
+            try? await cluster.stop()
+            throw error
+        }
+        try await cluster.stop()
+    }
+
     @Test("while the database refuses connections a publish is answered 503 at once, stores nothing, and service comes back with the database")
     func databaseOutage() async throws {
         let quickToGiveUp = { (document: inout [String: Any]) in
