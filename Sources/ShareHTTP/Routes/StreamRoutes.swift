@@ -8,10 +8,16 @@ import ShareBroker
 /// `GET /v1/stream`: the caller's deliveries as Server-Sent Events.
 struct StreamRoutes {
     let broker: Broker
+    private let closer: StalledStreamCloser
 
     /// How long a stream whose client stopped reading may keep its connection once the broker
     /// is stopping, before the connection is closed under it.
     static let stalledWriteGrace: Duration = .seconds(1)
+
+    init(broker: Broker) {
+        self.broker = broker
+        closer = StalledStreamCloser(broker: broker, grace: Self.stalledWriteGrace)
+    }
 
     func register(on group: RouterGroup<BrokerRequestContext>) {
         group.get("stream", use: stream)
@@ -23,11 +29,11 @@ struct StreamRoutes {
         let events = try broker.stream(for: agency, lastEventID: lastEventID)
         let channel = context.channel
         let logger = context.logger
-        let broker = self.broker
+        let closer = self.closer
         let body = ResponseBody { writer in
             var sent = 0
             defer { logger.info("Delivery stream ended", metadata: [ShareLogKey.count: "\(sent)"]) }
-            try await Self.closingWhenStalled(channel, broker: broker) {
+            try await closer.watching(channel) {
                 for try await event in events {
                     try await writer.write(ServerSentEvents.frame(event))
                     if case .delivery = event { sent += 1 }
@@ -36,21 +42,5 @@ struct StreamRoutes {
             }
         }
         return Response(status: .ok, headers: [.contentType: "text/event-stream", .cacheControl: "no-store"], body: body)
-    }
-
-    /// Runs `body`. The stream ends by itself when the broker stops, unless its client stopped
-    /// reading and a write is waiting: then the connection is closed, so the write fails and the
-    /// shutdown is not held.
-    private static func closingWhenStalled(_ channel: any Channel, broker: Broker,
-                                           _ body: () async throws -> Void) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                await broker.untilStopping()
-                try await Task.sleep(for: stalledWriteGrace)
-                channel.closeBeneathTLS()
-            }
-            defer { group.cancelAll() }
-            try await body()
-        }
     }
 }
