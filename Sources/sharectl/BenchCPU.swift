@@ -15,6 +15,8 @@ struct BenchCPUOptions: ParsableArguments {
 
     func read() -> CPUReading {
         var reading = CPUReading(nodes: brokerPids.count)
+        reading.generator = ProcessCPU.seconds(getpid()) ?? 0
+        reading.machine = ProcessCPU.machine()
         for pid in brokerPids {
             reading.broker += ProcessCPU.seconds(pid) ?? 0
             reading.brokerThreads.merge(ProcessCPU.byThreadName(pid), uniquingKeysWith: +)
@@ -39,6 +41,10 @@ struct CPUReading {
     var database: Double?
     /// The same by kind of process (`ProcessCPU.tree`).
     var databaseProcesses: [String: Double] = [:]
+    /// This process's: the load generator's, which shares the machine with what it measures.
+    var generator: Double = 0
+    /// The whole machine's busy and total CPU time (every core; `ProcessCPU.machine`).
+    var machine: (busy: Double, total: Double)?
 
     /// What the processes used between `before` and this reading, for `messages` messages:
     /// CPU seconds and messages per CPU-second (the broker's, then with the database's), then
@@ -65,6 +71,11 @@ struct CPUReading {
         }
         if database != nil {
             lines.append("database CPU by process \(ProcessCPU.perMessage(before: before.databaseProcesses, after: databaseProcesses, messages: messages)) per \(unit)")
+        }
+        lines.append("load generator CPU  \(String(format: "%.2f", generator - before.generator)) s (this sharectl, on the same machine)")
+        if let machine, let machineBefore = before.machine, machine.total > machineBefore.total {
+            let busy = (machine.busy - machineBefore.busy) / (machine.total - machineBefore.total) * 100
+            lines.append("machine busy        \(String(format: "%.0f", busy)) % of \(ProcessInfo.processInfo.activeProcessorCount) cores (every process)")
         }
         return lines
     }
@@ -111,6 +122,19 @@ enum ProcessCPU {
             pending += children[pid] ?? []
         }
         return totals
+    }
+
+    /// The machine's CPU time since it started, over every core, from the first line of
+    /// /proc/stat: busy (user, nice, system, interrupts, stolen) and in all (busy, idle and
+    /// waiting for I/O), in clock ticks.
+    static func machine() -> (busy: Double, total: Double)? {
+        guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+              let line = text.split(separator: "\n").first, line.hasPrefix("cpu ") else { return nil }
+        let ticks = line.split(separator: " ").dropFirst().prefix(8).compactMap { Double($0) }
+        guard ticks.count == 8 else { return nil }
+        let idle = ticks[3] + ticks[4]
+        let busy = ticks.reduce(0, +) - idle
+        return (busy, busy + idle)
     }
 
     /// Each group's share of the CPU used between two readings, per message, busiest
