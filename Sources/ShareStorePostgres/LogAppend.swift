@@ -25,6 +25,10 @@ struct LogAppend {
     private var addedMessages: [UUID: (message: NewMessage, offset: Int)] = [:]
     /// The offsets in this append's deliveries of those handed out at publish.
     private var handOutOffsets: [Int] = []
+    /// The position in its group of the call adding to the append now (`WriteGroups`).
+    var member = 0
+    /// The new messages added so far, with the position of the call that added each.
+    private(set) var messageAdders: [UUID: Int] = [:]
 
     var isEmpty: Bool { events.kind.isEmpty }
 
@@ -65,6 +69,7 @@ struct LogAppend {
         messages.inReplyTo.append(message.inReplyTo)
         messages.offset.append(offset)
         addedMessages[message.id] = (message, offset)
+        messageAdders[message.id] = member
         let received = message.receivedAt.millis
         for delivery in message.deliveries {
             let streamed = delivery.handedOutUntil == nil ? nil : received

@@ -131,10 +131,11 @@ public final class PostgresStore: Store {
     /// has committed. The group is tried again, from the start, when PostgreSQL rolled it back
     /// for a deadlock or when its connection had closed before it began (up to 4 tries in all).
     /// A call that throws is answered with its error, and the others of its group run again
-    /// without it; when the group's append fails, each call runs again alone. A call that stored
-    /// a key already taken (committed by another transaction, meanwhile or before) is tried once
-    /// more, told so (it then looks for the key first: a replayed message is answered as such, a
-    /// taken id throws).
+    /// without it. When the group's append fails on a message id already stored (committed by
+    /// another transaction, meanwhile or before), the calls that added such ids run again in
+    /// the group, told so (they then look for their ids first: a replayed message is answered
+    /// as such, a taken id throws); when it fails otherwise, each call runs again alone, and a
+    /// call that stored a key already taken is tried once more, told so.
     func write<T: Sendable>(patience: Duration? = nil, indexed body: @escaping GroupedWrite<T>) async throws -> T {
         try await gate.run {
             try await withCheckedThrowingContinuation { continuation in
@@ -182,6 +183,7 @@ public final class PostgresStore: Store {
                 var append = LogAppend()
                 var results: [@Sendable (Appended) -> Void] = []
                 for (position, member) in members.enumerated() {
+                    append.member = position
                     do {
                         results.append(try await member.run(connection, &append, member.triedAgain))
                     } catch where !GroupFailure.isTransient(error) {
@@ -192,12 +194,16 @@ public final class PostgresStore: Store {
                     let appended = try await append.commit(on: connection, source: noticeSource, logger: logger)
                     return (results, appended ?? Appended(firstIndex: 0))
                 } catch where !GroupFailure.isTransient(error) {
-                    throw GroupFailure(position: nil, error: error)
+                    throw GroupFailure(position: nil, error: error, messageAdders: append.messageAdders)
                 }
             }
             results.forEach { $0(appended) }
             return []
         } catch let failure as GroupFailure {
+            if failure.position == nil, members.count > 1, PostgresFailure.isUniqueViolation(failure.error),
+               let members = await resent(members, adding: failure.messageAdders) {
+                return members
+            }
             guard let position = failure.position ?? (members.count == 1 ? 0 : nil) else {
                 for member in members {
                     var alone = [member]
@@ -216,6 +222,28 @@ public final class PostgresStore: Store {
             members.forEach { $0.fail(error) }
             return []
         }
+    }
+
+    /// `members`, whose group's append failed on a key, with the calls that added a message
+    /// stored meanwhile (a resend, or the same message committed by another node) told to look
+    /// for their ids first, to run again together; nil when none is found that was not told
+    /// already, and the calls are to run alone instead. One statement, so that a burst of
+    /// resends costs each group a transaction more, not a transaction per call.
+    private func resent(_ members: [WriteGroups.Member], adding messageAdders: [UUID: Int]) async -> [WriteGroups.Member]? {
+        guard !messageAdders.isEmpty else { return nil }
+        var binds = PostgresBindings(capacity: 1)
+        binds.append(Array(messageAdders.keys))
+        let query = PostgresQuery(unsafeSQL: "SELECT id FROM messages WHERE id = ANY($1::uuid[])", binds: binds)
+        guard let stored = try? await select({ [self] connection in
+            try await connection.rows(query, logger: logger).map { try $0.decode(UUID.self) }
+        }) else { return nil }
+        var members = members
+        var told = false
+        for position in stored.compactMap({ messageAdders[$0] }) where !members[position].triedAgain {
+            members[position].triedAgain = true
+            told = true
+        }
+        return told ? members : nil
     }
 
     /// Runs `body` in one read-write transaction of its own, outside the write groups: for a

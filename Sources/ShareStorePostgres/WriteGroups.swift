@@ -1,3 +1,4 @@
+import Foundation
 import PostgresNIO
 import ShareLocking
 
@@ -124,6 +125,10 @@ final class WriteGroups: Sendable {
 struct GroupFailure: Error {
     let position: Int?
     let error: any Error
+    /// The new messages the group's append held, with the position of the call that added
+    /// each: when the append fails on a key, those already stored show which calls to run
+    /// again looking for their ids first.
+    var messageAdders: [UUID: Int] = [:]
 
     /// Whether PostgreSQL's rolling back for this error says nothing about the calls themselves.
     static func isTransient(_ error: any Error) -> Bool {

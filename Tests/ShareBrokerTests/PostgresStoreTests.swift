@@ -101,6 +101,49 @@ struct PostgresStoreTests {
         }
     }
 
+    // A publish stores its message without looking for its id first; a resend makes the
+    // group's append fail on the key. Resends of many stored messages at once (clients trying
+    // again after a node failed over) must not make every call of the group run alone, each in
+    // a transaction and a flush of its own. pg_stat_statements counts the transactions.
+    @Test("resends of many stored messages, among new ones, all at once, are answered in a few transactions, not one or two each")
+    func resendsAmongNewMessagesShareTransactions() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            try await QuietAgency.countStatements(configuration)
+            try await TestPostgres.withStore(on: configuration) { store in
+                let stored = (0..<32).map { _ in newMessage() }
+                var receipts: [UUID: PublishReceipt] = [:]
+                for outcome in try await store.publish(stored) {
+                    let receipt = try #require(outcome.storedReceipt)
+                    receipts[receipt.id] = receipt
+                }
+                let fresh = (0..<32).map { _ in newMessage() }
+                try await TestPostgres.run("""
+                    SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)
+                    """, on: configuration)
+                let outcomes = try await withThrowingTaskGroup(of: (UUID, PublishOutcome).self) { group in
+                    for message in zip(stored, fresh).flatMap({ [$0, $1] }) {
+                        group.addTask { (message.id, try await store.publish(message)) }
+                    }
+                    return try await group.reduce(into: [UUID: PublishOutcome]()) { $0[$1.0] = $1.1 }
+                }
+                for message in stored {
+                    #expect(outcomes[message.id] == .replayed(try #require(receipts[message.id])))
+                }
+                for message in fresh {
+                    #expect(outcomes[message.id]?.storedReceipt != nil)
+                }
+                let ends = try await TestPostgres.run("""
+                    SELECT query, calls FROM pg_stat_statements
+                    WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database()) AND query IN ('COMMIT', 'ROLLBACK')
+                    """, on: configuration).map { try $0.decode((String, Int).self) }
+                let count = Dictionary(uniqueKeysWithValues: ends)
+                #expect(count["ROLLBACK", default: 0] < 16, "\(count)")
+                #expect(count["COMMIT", default: 0] < 16, "\(count)")
+                #expect(try await store.events(from: 0, limit: 1000).count == (stored + fresh).map(\.events.count).reduce(0, +))
+            }
+        }
+    }
+
     @Test("two nodes see each other's messages and never hand out one delivery twice under concurrent fetches")
     func twoNodesShareDeliveries() async throws {
         try await TestPostgres.withTwoNodes { first, second in
