@@ -123,7 +123,7 @@ struct AuditLogCatchUpTests {
                               "CREATE TABLE subtrees (level BIGINT NOT NULL, idx BIGINT NOT NULL, hash BYTEA NOT NULL, PRIMARY KEY (level, idx))",
                               "CREATE FUNCTION subtrees_never_change() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'never'; END $$",
                               "INSERT INTO subtrees (level, idx, hash) VALUES " + rows.joined(separator: ", "),
-                              "UPDATE schema_version SET version = 6"] {
+                              "ALTER TABLE log_head DROP COLUMN schema_version", "UPDATE schema_version SET version = 6"] {
                 try await TestPostgres.run(statement, on: configuration)
             }
             try await TestPostgres.withStore(on: configuration) { store in
