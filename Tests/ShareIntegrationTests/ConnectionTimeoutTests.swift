@@ -47,14 +47,24 @@ struct ConnectionTimeoutTests {
             let started = ContinuousClock.now
             var answers = 0
             var lastAnswer = started
-            while ContinuousClock.now - started < .seconds(5) {
+            // The longest this side left the connection unused after an answer: on a loaded
+            // machine a sleep of 300 ms can last past the idle timeout, and then the broker is
+            // right to close (when it did, the checks below still find the close after the
+            // idle timeout). Only pauses well inside the timeout make this a test of a
+            // connection in use.
+            var longestPause = Duration.zero
+            while ContinuousClock.now - started < .seconds(5), connection.closedAt == nil {
+                longestPause = max(longestPause, ContinuousClock.now - lastAnswer)
                 try await connection.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
                 answers += 1
                 #expect(try await connection.receives(count: answers, of: "\"status\"", within: .seconds(10)), "answer \(answers)")
                 lastAnswer = ContinuousClock.now
                 try await Task.sleep(for: .milliseconds(300))
             }
-            #expect(connection.closedAt == nil, "open while in use: \(answers) answers over 5 s")
+            longestPause = max(longestPause, ContinuousClock.now - lastAnswer)
+            if longestPause < .seconds(1) {
+                #expect(connection.closedAt == nil, "open while in use: \(answers) answers over 5 s, pauses up to \(longestPause)")
+            }
             #expect(try await connection.closedByBroker(within: .seconds(10)))
             let closedAt = try #require(connection.closedAt)
             // The idle timeout runs from the broker's end of the last answer, which this side
