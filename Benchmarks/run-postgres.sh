@@ -11,9 +11,10 @@
 #                      one message per request delivered by stream and acknowledged in batches
 #   postgres, 1 node   the same four, and one message per request by stream as fast as it goes
 #                      (`sharectl bench-flow`, HTTP/1.1: issue 16's workload)
-#   postgres, 2 nodes  inbox latency and fan-out at 500 publishes/s, and fan-out at 200 publishes/s
-#                      (issue 14's cross-node target), publishing on node A while the consumers
-#                      (inbox long polls, streams) are on node B
+#   postgres, 2 nodes  inbox latency and fan-out at 500 publishes/s (the fan-out also with every
+#                      connection over HTTP/1.1), and fan-out at 200 publishes/s (issue 14's
+#                      cross-node target), publishing on node A while the consumers (inbox long
+#                      polls, streams) are on node B
 # CPU is read from /proc before and after each run: the broker nodes', and PostgreSQL's (its
 # postmaster, every process it started that is running and every one that ended).
 # Prints each run's report, the load average before it, and at the end the median of each
@@ -153,6 +154,12 @@ for round in $(seq "$rounds"); do
         start postgres 2
         measure "$name, round $round" \
             "$bin/sharectl" bench-stream --demo-dir "$folder" --url "${urls[0]}" --consumer-url "${urls[1]}" --agencies 10 --messages "$paced" --rate 500 "${cpu[@]}"
+    fi
+    name="postgres 2 nodes (publish on A, streams on B), HTTP/1.1: fan-out to 10 streams at 500/s"
+    if wanted "$name"; then
+        start postgres 2
+        measure "$name, round $round" \
+            "$bin/sharectl" bench-stream --demo-dir "$folder" --url "${urls[0]}" --consumer-url "${urls[1]}" --http1 --agencies 10 --messages "$paced" --rate 500 "${cpu[@]}"
     fi
     name="postgres 2 nodes (publish on A, streams on B): fan-out to 10 streams at 200/s"
     if wanted "$name"; then

@@ -84,6 +84,37 @@ struct AuditLogCatchUpTests {
         }
     }
 
+    // Two processes following one record: the second finds what the first stored and hashes
+    // none of it again, which is how a cluster's node learns to leave the following to another.
+    @Test("a process catching up after another stored the tree hashes nothing again, and hashes what no one stored")
+    func followersSeeWhoHashed() async throws {
+        try await withStore { store, _ in
+            for _ in 0..<10 { try await publishStored(newMessage(), to: store) }
+            let first = try Self.auditLog(store)
+            let second = try Self.auditLog(store)
+            let stored = try await allEvents(store).count
+            let leading = try await first.follow()
+            #expect(Self.counts(leading) == [stored, stored, stored])
+            #expect(!leading.storedMostlyElsewhere)
+            let following = try await second.follow()
+            #expect(Self.counts(following) == [stored, stored, 0])
+            #expect(following.storedMostlyElsewhere)
+
+            for _ in 0..<5 { try await publishStored(newMessage(), to: store) }
+            let added = try await allEvents(store).count - stored
+            let alone = try await second.follow()
+            #expect(Self.counts(alone) == [stored + added, added, added], "the other stopped following")
+            #expect(!alone.storedMostlyElsewhere)
+            #expect(Self.counts(try await first.follow()) == [stored + added, added, 0])
+            #expect(Self.counts(try await first.follow()) == [stored + added, 0, 0], "nothing new")
+        }
+    }
+
+    /// A step's size, growth and entries hashed here.
+    static func counts(_ step: AuditLog.FollowStep) -> [Int] {
+        [step.size, step.grown, step.hashedHere]
+    }
+
     // Entries stored and no subtree yet, as in a store upgraded from before the tree was
     // stored: the first catch-up fills the stored tree from every entry.
     @Test("the first catch-up on a log without a stored tree fills it from every entry")

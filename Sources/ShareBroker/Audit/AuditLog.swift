@@ -46,6 +46,25 @@ public actor AuditLog {
     /// every 2^20 entries).
     @discardableResult
     public func catchUp() async throws -> Int {
+        try await follow().size
+    }
+
+    /// What one catch-up did: the tree's size after it, how far this process's end of the tree
+    /// moved, and how many of those entries this process hashed itself (the rest another
+    /// process had stored already).
+    public struct FollowStep: Sendable, Equatable {
+        public let size: Int
+        public let grown: Int
+        public let hashedHere: Int
+
+        /// True when another process had stored most of what this process's end of the tree
+        /// moved by: that process is following the record too.
+        public var storedMostlyElsewhere: Bool { grown > 0 && hashedHere * 2 < grown }
+    }
+
+    /// Catches up as `catchUp()` does, saying who did the work (`FollowStep`).
+    public func follow() async throws -> FollowStep {
+        let start = head.size
         // The actor is re-entered while this awaits the store: another call may have caught up
         // meanwhile, so the range kept is the larger; both stored the same subtrees.
         var range = head
@@ -56,10 +75,9 @@ public actor AuditLog {
             range = try await storedRange(size: storedSize)
             if range.size > head.size { head = range }
         }
+        var hashed = 0
         var batch = try await store.entryBytes(from: range.size, limit: Self.batch)
-        // Nothing new: the stored tree, never longer than the record, ends here too.
-        guard !batch.isEmpty else { return head.size }
-        while true {
+        while !batch.isEmpty {
             var finished: [SubtreeBlock] = []
             for event in batch {
                 guard event.index == range.size else {
@@ -68,13 +86,16 @@ public actor AuditLog {
                 finished += range.append(leafHash: MerkleHasher.leafHash(event.entry))
             }
             try await store.saveSubtreeBlocks(finished + range.openBlocks)
+            hashed += batch.count
             if range.size > head.size { head = range }
-            guard batch.count == Self.batch else { return head.size }
+            // Nothing more: the stored tree, never longer than the record, ends here too.
+            guard batch.count == Self.batch else { break }
             if range.size % (1 << 20) == 0 {
                 logger.info("Audit log: entries added to the stored Merkle tree", metadata: [ShareLogKey.count: "\(range.size)"])
             }
             batch = try await store.entryBytes(from: range.size, limit: Self.batch)
         }
+        return FollowStep(size: head.size, grown: max(0, head.size - start), hashedHere: hashed)
     }
 
     private static let batch = 16_384

@@ -152,17 +152,27 @@ struct AuditLogCheckService: Service {
 /// the work of hashing and storing it comes in small steps beside the traffic rather than in
 /// one burst per tree head (which, at 200 messages/s, held up deliveries by tens of
 /// milliseconds every five seconds). A failure is retried at the next step; the signer reports it.
+///
+/// In a cluster every node follows, and two that catch up at once hash the same entries. A
+/// node that finds most of what was new stored by another (`FollowStep.storedMostlyElsewhere`)
+/// looks four times less often, so one node does most of the hashing; it takes the work back
+/// as soon as it finds the tree not extended by anyone else (that node stopped, say). The wait
+/// varies by a fifth either way, so that two nodes do not keep catching up in step.
 struct TreeFollowerService: Service {
     let broker: Broker
     let interval: Duration
     let logger: Logger
 
     func run() async throws {
-        await repeatUntilShutdown(every: interval) {
-            do {
-                try await broker.auditLog.catchUp()
-            } catch {
-                logger.debug("Audit tree catch-up failed; it is retried", metadata: ["share.reason": "\(error)"])
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                var wait = interval
+                do {
+                    if try await broker.auditLog.follow().storedMostlyElsewhere { wait = interval * 4 }
+                } catch {
+                    logger.debug("Audit tree catch-up failed; it is retried", metadata: ["share.reason": "\(error)"])
+                }
+                try? await Task.sleep(for: wait * Double.random(in: 0.8...1.2))
             }
         }
     }
