@@ -19,9 +19,10 @@ extension Broker {
         return DeliveryStream(broker: self, agency: agency.id, after: after, lease: streams.lease(for: agency.id))
     }
 
-    /// Returns once the broker begins to stop, or on cancellation.
-    public func untilStopping() async {
-        await notifier.waitUntilClosed()
+    /// Runs `action` when shutdown begins (at once if it has begun), with no task waiting
+    /// for it meanwhile. The broker keeps `action` until then: it must not hold the broker.
+    public func whenStopping(_ action: @escaping @Sendable () -> Void) {
+        notifier.whenClosed(action)
     }
 
     /// The agency's next deliveries after `sequence` for a stream, at most

@@ -13,11 +13,10 @@ import ShareModel
 /// Inbox long polls share the deliveries: one signal (one new delivery) wakes the one that
 /// has waited longest, so the others do not all look in the store for a single delivery.
 final class DeliveryNotifier: Sendable {
-    /// What a waiter waits for: deliveries for an agency's streams or for its inbox, or only the close.
+    /// What a waiter waits for: deliveries for an agency's streams or for its inbox.
     private enum Topic: Hashable {
         case stream(AgencyID)
         case inbox(AgencyID)
-        case closing
     }
 
     /// How a waiter takes its share of new deliveries.
@@ -55,6 +54,8 @@ final class DeliveryNotifier: Sendable {
         var cancelled: Set<Int> = []
         var nextWaiter = 0
         var closed = false
+        /// Run once, when the notifier closes (`whenClosed`).
+        var onClose: [@Sendable () -> Void] = []
         /// Set for the earliest bucket of `deadlines`; ends the waits due when it fires.
         var timer: (any DispatchSourceTimer)?
 
@@ -164,13 +165,27 @@ final class DeliveryNotifier: Sendable {
 
     /// Ends every wait now and every later wait at once: the broker is stopping.
     func close() {
-        let woken = state.withLock { state -> [CheckedContinuation<Void, Never>] in
+        let (woken, actions) = state.withLock { state -> ([CheckedContinuation<Void, Never>], [@Sendable () -> Void]) in
             state.closed = true
             state.deadlines = WaitDeadlines()
-            defer { state.waiters = [:] }
-            return state.waiters.values.flatMap(\.values)
+            defer {
+                state.waiters = [:]
+                state.onClose = []
+            }
+            return (state.waiters.values.flatMap(\.values), state.onClose)
         }
         woken.forEach { $0.resume() }
+        actions.forEach { $0() }
+    }
+
+    /// Runs `action` when the notifier closes (at once if it has): no task waits for it.
+    func whenClosed(_ action: @escaping @Sendable () -> Void) {
+        let now = state.withLock { state -> Bool in
+            if state.closed { return true }
+            state.onClose.append(action)
+            return false
+        }
+        if now { action() }
     }
 
     /// Returns when the agency's generation has moved past `generation` (at once if it already
@@ -181,12 +196,7 @@ final class DeliveryNotifier: Sendable {
         await waitForSignal(waiter == .stream ? .stream(agency) : .inbox(agency), after: generation, timeout: timeout)
     }
 
-    /// Returns when the notifier closes, or on cancellation.
-    func waitUntilClosed() async {
-        await waitForSignal(.closing, after: 0, timeout: nil)
-    }
-
-    private func waitForSignal(_ topic: Topic, after generation: UInt64, timeout: Duration?) async {
+    private func waitForSignal(_ topic: Topic, after generation: UInt64, timeout: Duration) async {
         let id = state.withLock { state in
             state.nextWaiter += 1
             return state.nextWaiter
@@ -200,17 +210,13 @@ final class DeliveryNotifier: Sendable {
                     switch topic {
                     case .stream(let agency), .inbox(let agency):
                         if state.generations[agency, default: 0] != generation { return true }
-                    case .closing:
-                        break
                     }
                     state.waiters[topic, default: [:]][id] = continuation
-                    if let timeout {
-                        let (seconds, attoseconds) = timeout.components
-                        let nanoseconds = min(max(0, seconds), 1 << 30) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
-                        let due = DispatchTime.now().uptimeNanoseconds + UInt64(nanoseconds)
-                        if let timerAt = state.deadlines.add(Waiting(id: id, topic: topic), dueAt: due) {
-                            state.setTimer(timerAt)
-                        }
+                    let (seconds, attoseconds) = timeout.components
+                    let nanoseconds = min(max(0, seconds), 1 << 30) * 1_000_000_000 + max(0, attoseconds) / 1_000_000_000
+                    let due = DispatchTime.now().uptimeNanoseconds + UInt64(nanoseconds)
+                    if let timerAt = state.deadlines.add(Waiting(id: id, topic: topic), dueAt: due) {
+                        state.setTimer(timerAt)
                     }
                     return false
                 }

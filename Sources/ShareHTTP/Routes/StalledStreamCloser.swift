@@ -5,46 +5,51 @@ import ShareLocking
 /// Closes the connections of the streams still open a grace period after the broker begins to
 /// stop. A stream ends by itself when the broker stops, unless its client stopped reading and a
 /// write is waiting: closing the connection makes that write fail, so the shutdown is not
-/// held. One task watches for the stop on behalf of every stream, rather than a task per
-/// stream waiting all its life for a stop that comes once.
+/// held. Nothing waits for the stop meanwhile: the broker runs `closeStalled` when it begins
+/// to stop, which sets a timer on each open stream's event loop.
 final class StalledStreamCloser: Sendable {
     private struct State {
         var open: [Int: any Channel] = [:]
         var nextID = 0
-        /// Set once the grace period has passed: a stream that opens later is closed at once.
-        var closing = false
+        /// Set once the broker began to stop: a stream that opens later is closed after the grace period too.
+        var stopping = false
     }
 
     private let state = Locked(State())
+    private let grace: Duration
 
-    /// Starts the watch: `grace` after `broker` begins to stop, every stream still open is closed.
+    /// Watches the streams written through this closer: from `broker`'s stop, `grace` is left
+    /// them before their connections are closed.
     init(broker: Broker, grace: Duration) {
+        self.grace = grace
         let state = self.state
-        Task {
-            await broker.untilStopping()
-            try? await Task.sleep(for: grace)
-            let stalled = state.withLock { state in
-                state.closing = true
-                return Array(state.open.values)
+        broker.whenStopping {
+            let open = state.withLock { state in
+                state.stopping = true
+                return state.open
             }
-            stalled.forEach { $0.closeBeneathTLS() }
+            for (id, channel) in open { Self.close(channel, id: id, after: grace, unless: state) }
         }
     }
 
     /// Runs `body`, the stream written on `channel`, closing the channel if `body` is still
     /// running when the grace period after the stop has passed.
     func watching(_ channel: any Channel, _ body: () async throws -> Void) async throws {
-        let id = state.withLock { state -> Int? in
-            guard !state.closing else { return nil }
+        let (id, stopping) = state.withLock { state in
             state.nextID += 1
             state.open[state.nextID] = channel
-            return state.nextID
+            return (state.nextID, state.stopping)
         }
-        guard let id else {
-            channel.closeBeneathTLS()
-            return
-        }
+        if stopping { Self.close(channel, id: id, after: grace, unless: state) }
         defer { _ = state.withLock { $0.open.removeValue(forKey: id) } }
         try await body()
+    }
+
+    /// Closes `channel` after `grace`, on its event loop, if its stream `id` is still open then.
+    private static func close(_ channel: any Channel, id: Int, after grace: Duration, unless state: Locked<State>) {
+        let (seconds, attoseconds) = grace.components
+        channel.eventLoop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+            if state.withLock({ $0.open[id] != nil }) { channel.closeBeneathTLS() }
+        }
     }
 }
