@@ -5,8 +5,8 @@ import ShareLocking
 /// Closes the connections of the streams still open a grace period after the broker begins to
 /// stop. A stream ends by itself when the broker stops, unless its client stopped reading and a
 /// write is waiting: closing the connection makes that write fail, so the shutdown is not
-/// held. Nothing waits for the stop meanwhile: the broker runs `closeStalled` when it begins
-/// to stop, which sets a timer on each open stream's event loop.
+/// held. Nothing waits for the stop meanwhile: the broker runs this closer's action when it
+/// begins to stop (`Broker.whenStopping`), which sets a timer on each open stream's event loop.
 final class StalledStreamCloser: Sendable {
     private struct State {
         var open: [Int: any Channel] = [:]
@@ -47,8 +47,7 @@ final class StalledStreamCloser: Sendable {
 
     /// Closes `channel` after `grace`, on its event loop, if its stream `id` is still open then.
     private static func close(_ channel: any Channel, id: Int, after grace: Duration, unless state: Locked<State>) {
-        let (seconds, attoseconds) = grace.components
-        channel.eventLoop.scheduleTask(in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)) {
+        channel.eventLoop.scheduleTask(in: TimeAmount(grace)) {
             if state.withLock({ $0.open[id] != nil }) { channel.closeBeneathTLS() }
         }
     }
