@@ -91,8 +91,10 @@ struct LogAppend {
     /// Writes the append, its subject index, and the notice of its deliveries to the other
     /// nodes (`ChangeNotice`) in one prepared statement, and places each delivery handed out
     /// at publish in its recipient's sequence; answers where the append went, or nil (and takes
-    /// no lock) when it has nothing. Must be the transaction's last work.
-    func commit(on connection: PostgresConnection, source: String, logger: Logger) async throws -> Appended? {
+    /// no lock) when it has nothing. Must be the transaction's last work; outside a transaction
+    /// (`inTransaction` false) the statement commits on its own, and writes nothing when it
+    /// fails or finds no head to lock.
+    func commit(on connection: PostgresConnection, source: String, inTransaction: Bool, logger: Logger) async throws -> Appended? {
         guard !isEmpty else { return nil }
         let recipients = Array(Set(handOutOffsets.map { deliveries.recipient[$0] }))
         var binds = PostgresBindings(capacity: 32)
@@ -110,9 +112,18 @@ struct LogAppend {
             throw try await Self.refusal(on: connection, logger: logger)
         }
         guard !handOutOffsets.isEmpty else { return Appended(firstIndex: firstIndex) }
-        let latest = snapshotIsCurrent
-            ? Dictionary(zip(recipients, seen), uniquingKeysWith: { $1 })
-            : try await latestUnacknowledged(of: recipients, before: firstSeq, on: connection, logger: logger)
+        let latest: [String: Int]
+        if snapshotIsCurrent {
+            latest = Dictionary(zip(recipients, seen), uniquingKeysWith: { $1 })
+        } else if inTransaction {
+            latest = try await latestUnacknowledged(of: recipients, before: firstSeq, on: connection, logger: logger)
+        } else {
+            // Committed already: a failed read leaves the hand-outs to be read from the store.
+            guard let read = try? await latestUnacknowledged(of: recipients, before: firstSeq, on: connection, logger: logger) else {
+                return Appended(firstIndex: firstIndex, unplaced: true)
+            }
+            latest = read
+        }
         return Appended(firstIndex: firstIndex, handedOut: placeHandOuts(firstSeq: firstSeq, after: latest))
     }
 
@@ -128,10 +139,14 @@ struct LogAppend {
     }
 
     /// Each recipient's latest delivery before the sequence `firstSeq` that is not acknowledged
-    /// (0 for none), read by a statement sent after the append: the append holds the lock on
-    /// `log_head` until the commit, so every append before it has committed and this
-    /// statement's snapshot (READ COMMITTED) sees all of them and their acknowledgements, and
-    /// none can come between.
+    /// (0 for none), read by a statement sent after the append. In the append's transaction,
+    /// the append holds the lock on `log_head` until the commit, so every append
+    /// before it has committed and this statement's snapshot (READ COMMITTED) sees all of them
+    /// and their acknowledgements, and none can come between. After an append that committed
+    /// on its own, no delivery before `firstSeq` can be added any more (sequences are
+    /// given under the lock in commit order) and none is ever unacknowledged again, so the read
+    /// can differ only by deliveries acknowledged since; `previous` then skips only those,
+    /// which no stream has to send (`PushedDelivery.previous`).
     private func latestUnacknowledged(of recipients: [String], before firstSeq: Int, on connection: PostgresConnection,
                                       logger: Logger) async throws -> [String: Int] {
         var binds = PostgresBindings(capacity: 2)
@@ -221,7 +236,7 @@ struct LogAppend {
                                      streamed_at, due_by, n)
         ), new_subjects AS (
             INSERT INTO event_subjects (token, message_id)
-            SELECT * FROM unnest($30::text[], $31::uuid[])
+            SELECT s.token, s.message_id FROM head, unnest($30::text[], $31::uuid[]) AS s(token, message_id)
             ON CONFLICT DO NOTHING
         )
         SELECT first_index, first_seq,
@@ -262,6 +277,9 @@ struct LogAppend {
 struct Appended: Sendable {
     let firstIndex: Int
     var handedOut: [UUID: StreamHandOut] = [:]
+    /// True when deliveries were handed out at publish but could not be placed: this process's
+    /// streams must read the store for them.
+    var unplaced = false
 }
 
 /// The columns of an append, one array parameter each.

@@ -6,7 +6,7 @@ import ShareStore
 /// The event record: appending, reading, searching, and the signed tree heads.
 extension PostgresStore {
     public func record(_ events: [EventRecord]) async throws {
-        try await write { _, append in
+        try await write(runsStatements: false) { _, append in
             append.add(events)
         }
     }

@@ -8,10 +8,12 @@ extension PostgresStore {
     /// Stores each message as new without first looking for its id: resends are rare, and the
     /// `messages` key refuses a stored id, which runs the call again (`write(indexed:)`), this
     /// time looking for its ids first to answer a replay or a conflict. That saves a statement
-    /// per message on the way every new message takes.
+    /// per message on the way every new message takes. Messages without attachments run no
+    /// statement before the group's append (unless tried again).
     public func publish(_ messages: [NewMessage]) async throws -> [PublishOutcome] {
         let entries = messages.map { $0.events.map { $0.entryBytes() } }
-        return try await write(indexed: { [self] connection, append, keyTaken in
+        let referencesAttachments = messages.contains { !$0.attachments.isEmpty }
+        return try await write(runsStatements: referencesAttachments, indexed: { [self] connection, append, keyTaken in
             let stored = keyTaken ? try await storedReceipts(messages.map(\.id), on: connection) : [:]
             var outcomes: [@Sendable (Appended) -> PublishOutcome] = []
             var references: [(messageID: UUID, digest: AttachmentDigest)] = []

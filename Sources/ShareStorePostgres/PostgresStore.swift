@@ -135,14 +135,19 @@ public final class PostgresStore: Store {
     /// another transaction, meanwhile or before), the calls that added such ids run again in
     /// the group, told so (they then look for their ids first: a replayed message is answered
     /// as such, a taken id throws); when it fails otherwise, each call runs again alone, and a
-    /// call that stored a key already taken is tried once more, told so.
-    func write<T: Sendable>(patience: Duration? = nil, indexed body: @escaping GroupedWrite<T>) async throws -> T {
+    /// call that stored a key already taken is tried once more, told so. A call that runs no
+    /// statement of its own (it only adds to the append) passes `runsStatements: false` and
+    /// must then not use the connection (unless it is tried again): a group of such calls sends
+    /// its append alone, outside a transaction (`WriteGroups.needTransaction`).
+    func write<T: Sendable>(patience: Duration? = nil, runsStatements: Bool = true,
+                            indexed body: @escaping GroupedWrite<T>) async throws -> T {
         try await gate.run {
             try await withCheckedThrowingContinuation { continuation in
                 let member = WriteGroups.Member(run: { connection, append, triedAgain in
                     let result = try await body(connection, &append, triedAgain)
                     return { appended in continuation.resume(returning: result(appended)) }
-                }, fail: { continuation.resume(throwing: $0) }, patientUntil: patience.map { .now + $0 })
+                }, fail: { continuation.resume(throwing: $0) }, patientUntil: patience.map { .now + $0 },
+                   runsStatements: runsStatements)
                 if groups.add(member) {
                     Task { await runGroups() }
                 }
@@ -153,9 +158,9 @@ public final class PostgresStore: Store {
     /// Runs `body` as one write call whose result does not depend on where its events are
     /// appended; see `write(indexed:)`.
     @discardableResult
-    func write<T: Sendable>(patience: Duration? = nil,
+    func write<T: Sendable>(patience: Duration? = nil, runsStatements: Bool = true,
                             _ body: @escaping @Sendable (PostgresConnection, inout LogAppend) async throws -> T) async throws -> T {
-        try await write(patience: patience, indexed: { connection, append, _ in
+        try await write(patience: patience, runsStatements: runsStatements, indexed: { connection, append, _ in
             let result = try await body(connection, &append)
             return { _ in result }
         })
@@ -176,10 +181,12 @@ public final class PostgresStore: Store {
         }
     }
 
-    /// Runs `members` in one transaction; answers the calls to run again in a new one.
+    /// Runs `members` in one transaction (or, when none of them runs a statement of its own,
+    /// their append alone); answers the calls to run again in a new one.
     private func run(_ members: [WriteGroups.Member]) async -> [WriteGroups.Member] {
+        let inTransaction = WriteGroups.needTransaction(members)
         do {
-            let (results, appended) = try await transaction("BEGIN", on: writer) { [self] connection in
+            let (results, appended) = try await transaction(inTransaction ? "BEGIN" : nil, on: writer) { [self] connection in
                 var append = LogAppend()
                 var results: [@Sendable (Appended) -> Void] = []
                 for (position, member) in members.enumerated() {
@@ -191,12 +198,18 @@ public final class PostgresStore: Store {
                     }
                 }
                 do {
-                    let appended = try await append.commit(on: connection, source: noticeSource, logger: logger)
+                    let appended = try await append.commit(on: connection, source: noticeSource, inTransaction: inTransaction,
+                                                           logger: logger)
                     return (results, appended ?? Appended(firstIndex: 0))
                 } catch where !GroupFailure.isTransient(error) {
                     throw GroupFailure(position: nil, error: error, messageAdders: append.messageAdders)
+                } catch {
+                    // Alone, the append may have committed though its answer was lost.
+                    if !inTransaction { announceUnknownCommit() }
+                    throw error
                 }
             }
+            if appended.unplaced { announceUnknownCommit() }
             results.forEach { $0(appended) }
             return []
         } catch let failure as GroupFailure {
@@ -320,9 +333,7 @@ public final class PostgresStore: Store {
                         do {
                             try await connection.rows("COMMIT", logger: logger)
                         } catch {
-                            // It may have committed: whatever it announced may never reach
-                            // this process, which skips its own notices of new deliveries.
-                            ownFeeds.withLock { $0.forEach { $0.yield(.unknown) } }
+                            announceUnknownCommit()
                             throw error
                         }
                         return result
@@ -346,6 +357,15 @@ public final class PostgresStore: Store {
                 throw PostgresFailure.storeError(error)
             }
         }
+    }
+}
+
+extension PostgresStore {
+    /// Tells this process's feeds that a transaction may have committed though its answer was
+    /// lost: whatever it announced may never reach this process, which skips its own notices of
+    /// new deliveries, so its streams read the store instead.
+    private func announceUnknownCommit() {
+        ownFeeds.withLock { $0.forEach { $0.yield(.unknown) } }
     }
 }
 

@@ -27,6 +27,10 @@ final class WriteGroups: Sendable {
         /// Until when the call may wait for a call without patience to share its group, while
         /// only calls with patience wait (`CommitSharing`); nil: it waits for none.
         let patientUntil: ContinuousClock.Instant?
+        /// Whether the call may run statements of its own before the group's append. A group
+        /// whose calls run none (and none of which is tried again) needs no transaction around
+        /// its append: the append is then one statement that commits on its own.
+        let runsStatements: Bool
         /// Whether the call has been tried again already after storing a key that was taken
         /// (committed by another transaction meanwhile, or before it when the call stored it
         /// without looking).
@@ -38,6 +42,15 @@ final class WriteGroups: Sendable {
         var running = false
         /// The runner, while it waits for company for patient calls (`pause(until:)`).
         var paused: CheckedContinuation<Void, Never>?
+    }
+
+    /// Whether `members` run in a transaction (`BEGIN`, their statements, the append, `COMMIT`),
+    /// or only the append is sent, committing on its own: a round trip to PostgreSQL and back
+    /// through the node's tasks for each of `BEGIN` and `COMMIT` saved, and the lock on
+    /// `log_head` released by PostgreSQL as it commits rather than when the commit's answer
+    /// has come back.
+    static func needTransaction(_ members: [Member]) -> Bool {
+        members.contains { $0.runsStatements || $0.triedAgain }
     }
 
     /// What the runner does next.

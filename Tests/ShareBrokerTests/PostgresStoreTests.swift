@@ -93,6 +93,8 @@ struct PostgresStoreTests {
 
                 #expect(try await store.messageStatus(id: after.id, sender: .hospitals, now: t0) == nil)
                 #expect(try await store.events(matching: EventFilter(subjectToken: "token-after"), limit: 10).isEmpty)
+                let subjects = try await TestPostgres.run("SELECT count(*) FROM event_subjects WHERE token = 'token-after'", on: configuration)
+                #expect(try subjects.map { try $0.decode(Int.self) } == [0], "no subject indexed")
                 let record = try await TestPostgres.run("SELECT count(*) FROM events", on: configuration)
                 #expect(try record.map { try $0.decode(Int.self) } == [before.events.count], "nothing appended")
                 #expect(try await store.messageStatus(id: before.id, sender: .hospitals, now: t0)?.deliveries.count == 1,
@@ -142,6 +144,46 @@ struct PostgresStoreTests {
                 #expect(try await store.events(from: 0, limit: 1000).count == (stored + fresh).map(\.events.count).reduce(0, +))
             }
         }
+    }
+
+    // A write group whose calls run no statement of their own (publishes without attachments,
+    // events recorded) sends its append alone, committing on its own: no `BEGIN` and no
+    // `COMMIT`, two round trips fewer for each. A group with statements of its own (an
+    // acknowledgement) still runs in a transaction.
+    @Test("publishes without attachments are each stored by one statement that commits on its own; an acknowledgement keeps its transaction")
+    func appendsAloneCommitOnTheirOwn() async throws {
+        try await TestPostgres.withDatabase { configuration in
+            try await QuietAgency.countStatements(configuration)
+            try await TestPostgres.withStore(on: configuration) { store in
+                try await TestPostgres.run("""
+                    SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)
+                    """, on: configuration)
+                let messages = (0..<5).map { _ in newMessage(recipients: [.csc, .police], subjects: ["token-alone"]) }
+                var receipts: [PublishReceipt] = []
+                for message in messages {
+                    receipts.append(try await publishStored(message, to: store))
+                }
+                #expect(receipts.map(\.auditIndex) == messages.indices.map { $0 * messages[0].events.count },
+                        "each message's entries follow the one before")
+                #expect(try await store.events(matching: EventFilter(subjectToken: "token-alone"), limit: 100).count
+                        == messages.map(\.events.count).reduce(0, +))
+                #expect(try await Self.calls(of: ["BEGIN", "COMMIT"], on: configuration) == ["BEGIN": 0, "COMMIT": 0])
+
+                let acknowledged = try await store.acknowledge(deliveries: [messages[0].deliveries[0].id], by: .csc, at: t0 + 1)
+                #expect(acknowledged.map(\.isFirst) == [true])
+                #expect(try await Self.calls(of: ["BEGIN", "COMMIT"], on: configuration) == ["BEGIN": 1, "COMMIT": 1])
+            }
+        }
+    }
+
+    /// How often each of `statements` ran in the test's database since its counts were reset.
+    private static func calls(of statements: [String], on configuration: PostgresStore.Configuration) async throws -> [String: Int] {
+        let rows = try await TestPostgres.run("""
+            SELECT query, calls FROM pg_stat_statements
+            WHERE dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+            """, on: configuration).map { try $0.decode((String, Int).self) }
+        let counted = Dictionary(rows, uniquingKeysWith: +)
+        return Dictionary(uniqueKeysWithValues: statements.map { ($0, counted[$0, default: 0]) })
     }
 
     @Test("two nodes see each other's messages and never hand out one delivery twice under concurrent fetches")
