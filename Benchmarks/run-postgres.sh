@@ -17,8 +17,9 @@
 #                      polls, streams) are on node B
 # CPU is read from /proc before and after each run: the broker nodes', and PostgreSQL's (its
 # postmaster, every process it started that is running and every one that ended).
-# Prints each run's report, the load average before it, and at the end the median of each
-# figure over the rounds.
+# Prints each run's report, the load average before it, what PostgreSQL ran in the background
+# during it (autovacuums, autoanalyzes, checkpoints, from its log), and at the end the median of
+# each figure over the rounds.
 # Usage: Benchmarks/run-postgres.sh [ROUNDS] [MESSAGES] [ONLY]   (defaults 3, 10000 and every run;
 # the runs at 500/s publish half as many, the run at 200/s a fifth; ONLY, a bash regular
 # expression, runs only the configurations whose name matches it, such as 'by stream').
@@ -59,6 +60,9 @@ stop_all() {
 trap stop_all EXIT
 
 start_test_postgres --durable
+# Log what PostgreSQL does in the background, so each run can say what of it fell in its window.
+psql -q -h 127.0.0.1 -p "$postgres_port" -U postgres -c "ALTER SYSTEM SET log_autovacuum_min_duration = 0" \
+    -c "ALTER SYSTEM SET log_checkpoints = on" -c "SELECT pg_reload_conf()" postgres >/dev/null
 
 # Starts a demo node on the current folder (and database, if any); sets `url` to its address.
 start_node() {
@@ -99,9 +103,12 @@ measure() {
     local load output
     load="$(cut -d' ' -f1 /proc/loadavg)"
     echo "== $configuration (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+    local logged
+    logged="$(wc -l < "$postgres_folder/server.log")"
     output="$("$@" 2>&1)" || output="$output
 (failed: exit $?)"
     echo "$output"
+    echo "PostgreSQL meanwhile: $(tail -n +"$((logged + 1))" "$postgres_folder/server.log" | grep -c 'automatic vacuum') autovacuums, $(tail -n +"$((logged + 1))" "$postgres_folder/server.log" | grep -c 'automatic analyze') autoanalyzes, $(tail -n +"$((logged + 1))" "$postgres_folder/server.log" | grep -c 'checkpoint starting') checkpoints started"
     {
         echo "$configuration	load average before	$load"
         echo "$output" | awk -v name="$configuration" -f Benchmarks/figures.awk

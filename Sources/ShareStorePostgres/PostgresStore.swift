@@ -203,6 +203,10 @@ public final class PostgresStore: Store {
                     return (results, appended ?? Appended(firstIndex: 0))
                 } catch where !GroupFailure.isTransient(error) {
                     throw GroupFailure(position: nil, error: error, messageAdders: append.messageAdders)
+                } catch is ConnectionClosed where !inTransaction {
+                    // Sent alone on a connection found closed before it was sent: nothing was
+                    // done on it (as with a `BEGIN` that fails so), so the group is tried again.
+                    throw StaleConnection()
                 } catch {
                     // Alone, the append may have committed though its answer was lost.
                     if !inTransaction { announceUnknownCommit() }
