@@ -108,7 +108,10 @@ measure() {
     output="$("$@" 2>&1)" || output="$output
 (failed: exit $?)"
     echo "$output"
-    echo "PostgreSQL meanwhile: $(tail -n +"$((logged + 1))" "$postgres_folder/server.log" | grep -c 'automatic vacuum') autovacuums, $(tail -n +"$((logged + 1))" "$postgres_folder/server.log" | grep -c 'automatic analyze') autoanalyzes, $(tail -n +"$((logged + 1))" "$postgres_folder/server.log" | grep -c 'checkpoint starting') checkpoints started"
+    local meanwhile
+    meanwhile="$(tail -n +"$((logged + 1))" "$postgres_folder/server.log")"
+    echo "PostgreSQL meanwhile: $(grep -c 'automatic vacuum' <<< "$meanwhile") autovacuums," \
+        "$(grep -c 'automatic analyze' <<< "$meanwhile") autoanalyzes, $(grep -c 'checkpoint starting' <<< "$meanwhile") checkpoints started"
     {
         echo "$configuration	load average before	$load"
         echo "$output" | awk -v name="$configuration" -f Benchmarks/figures.awk

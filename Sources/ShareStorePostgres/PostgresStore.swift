@@ -208,8 +208,9 @@ public final class PostgresStore: Store {
                     // done on it (as with a `BEGIN` that fails so), so the group is tried again.
                     throw StaleConnection()
                 } catch {
-                    // Alone, the append may have committed though its answer was lost.
-                    if !inTransaction { announceUnknownCommit() }
+                    // Alone, an append whose connection was lost may have committed though its
+                    // answer was lost (one that met contention was rolled back).
+                    if !inTransaction, PostgresFailure.isConnectionLost(error) { announceUnknownCommit() }
                     throw error
                 }
             }
