@@ -54,7 +54,8 @@ run() {
     sed -n -e "s/^publishes\/s *\([0-9.]*\).*/$name publishes\/s \1/p" \
                -e "s/^publish→stream p50 *\([0-9.]*\).*/$name p50-ms \1/p" \
                -e "s/^publish→stream p99 *\([0-9.]*\).*/$name p99-ms \1/p" \
-               -e "s/^messages\/broker-CPU-s *\([0-9.]*\).*/$name messages-per-cpu-second \1/p" "$folder/report.txt" >> "$results"
+               -e "s/^messages\/broker-CPU-s *\([0-9.]*\).*/$name messages-per-cpu-second \1/p" \
+               -e "s/^broker CPU per load-generator CPU *\([0-9.]*\).*/$name broker-per-generator-cpu \1/p" "$folder/report.txt" >> "$results"
 }
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%d)"
 for round in $(seq "$rounds"); do

@@ -72,7 +72,13 @@ struct CPUReading {
         if database != nil {
             lines.append("database CPU by process \(ProcessCPU.perMessage(before: before.databaseProcesses, after: databaseProcesses, messages: messages)) per \(unit)")
         }
-        lines.append("load generator CPU  \(String(format: "%.2f", generator - before.generator)) s (this sharectl, on the same machine)")
+        let generatorSeconds = generator - before.generator
+        lines.append("load generator CPU  \(String(format: "%.2f", generatorSeconds)) s (this sharectl, on the same machine)")
+        if nodes > 0, generatorSeconds > 0 {
+            // Both slow down together when other work takes the machine's caches and cores, so
+            // their ratio moves far less from run to run than either's CPU time.
+            lines.append("broker CPU per load-generator CPU \(String(format: "%.3f", brokerSeconds / generatorSeconds))")
+        }
         if let machine, let machineBefore = before.machine, machine.total > machineBefore.total {
             let busy = (machine.busy - machineBefore.busy) / (machine.total - machineBefore.total) * 100
             lines.append("machine busy        \(String(format: "%.0f", busy)) % of \(ProcessInfo.processInfo.activeProcessorCount) cores (every process)")

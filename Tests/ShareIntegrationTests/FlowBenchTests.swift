@@ -22,6 +22,9 @@ struct FlowBenchTests {
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.text.contains("203 published, 203 streamed, 203 acknowledged"), "\(run.text)")
         #expect(run.text.contains("per message"), "the broker's CPU per message: \(run.text)")
+        let ratio = run.text.split(separator: "\n").first { $0.hasPrefix("broker CPU per load-generator CPU ") }
+            .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+        #expect((ratio ?? 0) > 0, "the broker's CPU against the load generator's, the steadier figure: \(run.text)")
 
         // The broker's own record: one acknowledgement entry per message, each by a benchmark recipient.
         let pki = folder.appendingPathComponent("pki")

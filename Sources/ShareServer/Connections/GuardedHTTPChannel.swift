@@ -64,7 +64,8 @@ struct GuardedHTTPChannel: ServerChildChannel {
     }
 
     func handle(value: Value, logger: Logger) async {
-        if case .admitted(let admitted) = value {
+        guard case .admitted(let admitted) = value else { return }
+        await withTaskExecutorPreference(EventLoopTaskExecutor(admitted.channel.eventLoop)) {
             await http.handle(value: admitted, logger: logger)
         }
     }
