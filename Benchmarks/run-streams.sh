@@ -9,12 +9,15 @@
 # The demo folder is made once (issuing STREAMS certificates takes a while) and its
 # configuration given connections.maxOpen and connections.maxPerAddress above STREAMS (every
 # connection comes from 127.0.0.1); each of the ROUNDS runs starts on a fresh store.
-# Usage: Benchmarks/run-streams.sh [STREAMS] [ROUNDS]   (defaults 10000 and 1). Stops everything it starts.
+# Usage: Benchmarks/run-streams.sh [STREAMS] [ROUNDS]   (defaults 10000 and 1). SHAREBROKER_BINARY
+# names another sharebroker to measure (an earlier build kept aside), in place of this checkout's.
+# Stops everything it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product sharebroker >&2
 swift build -c release --product sharectl >&2
 bin="$(swift build -c release --show-bin-path)"
+broker_binary="${SHAREBROKER_BINARY:-$bin/sharebroker}"
 streams="${1:-10000}"
 rounds="${2:-1}"
 ulimit -n "$(ulimit -Hn)"
@@ -31,7 +34,7 @@ stop_broker() {
 trap 'stop_broker; rm -rf "$folder"' EXIT
 start_broker() {
     rm -f "$folder/broker.out"
-    "$bin/sharebroker" demo --data-dir "$folder" --port 0 --bench-agencies "$streams" > "$folder/broker.out" 2>&1 &
+    "$broker_binary" demo --data-dir "$folder" --port 0 --bench-agencies "$streams" > "$folder/broker.out" 2>&1 &
     broker=$!
     for _ in $(seq 6000); do
         grep -q "Stop with Ctrl-C" "$folder/broker.out" 2>/dev/null && break
@@ -40,7 +43,7 @@ start_broker() {
     done
     url="$(grep -o 'https://127.0.0.1:[0-9]*' "$folder/broker.out" | head -1)"
 }
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
+echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)${SHAREBROKER_BINARY:+, broker $SHAREBROKER_BINARY}"
 echo "== making a demo with $streams benchmark agencies"
 start_broker
 stop_broker

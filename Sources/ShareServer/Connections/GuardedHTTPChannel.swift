@@ -10,14 +10,13 @@ import ShareHTTP
 /// deadlines (`RequestTimeoutHandler`) are in each HTTP/1.1 connection and HTTP/2 stream.
 struct GuardedHTTPChannel: ServerChildChannel {
     enum Value: ServerChildChannelValue {
-        /// With the protocol the client chose by ALPN, once its handshake is done.
-        case admitted(HTTP2UpgradeChannel.Value, negotiated: EventLoopFuture<String?>)
+        case admitted(HTTP2UpgradeChannel.Value)
         /// Over a limit: closed as soon as it is registered, without reading from it.
         case refused(any Channel)
 
         var channel: any Channel {
             switch self {
-            case .admitted(let value, _): value.channel
+            case .admitted(let value): value.channel
             case .refused(let channel): channel
             }
         }
@@ -54,32 +53,19 @@ struct GuardedHTTPChannel: ServerChildChannel {
             }
         }
         let admitted = http.setup(channel: channel, logger: logger)
-        let protocolHandler = NegotiatedProtocolHandler(eventLoop: channel.eventLoop)
         do {
             let tlsHandler = try channel.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self)
             try channel.pipeline.syncOperations.addHandlers(
-                [HandshakeTimeoutHandler(timeout: settings.handshakeTimeout, logger: logger), certificates.recorder(), protocolHandler],
-                position: .after(tlsHandler))
+                [HandshakeTimeoutHandler(timeout: settings.handshakeTimeout, logger: logger), certificates.recorder()], position: .after(tlsHandler))
         } catch {
             return channel.eventLoop.makeFailedFuture(error)
         }
-        let negotiated = protocolHandler.negotiated
-        return admitted.map { .admitted($0, negotiated: negotiated) }
+        return admitted.map { .admitted($0) }
     }
 
-    /// An HTTP/1.1 connection's task runs on the connection's event loop (`EventLoopTaskExecutor`):
-    /// it carries one request at a time, so nothing is lost by keeping its work on the thread that
-    /// reads and writes it, and two thread hand-overs per request are saved. An HTTP/2
-    /// connection's streams stay on Swift's task pool, so that one client's many requests at once
-    /// (a gateway's, for several agencies) can use every core.
     func handle(value: Value, logger: Logger) async {
-        guard case .admitted(let admitted, let negotiated) = value else { return }
-        if (try? await negotiated.get()) == "h2" {
+        if case .admitted(let admitted) = value {
             await http.handle(value: admitted, logger: logger)
-        } else {
-            await withTaskExecutorPreference(EventLoopTaskExecutor(admitted.channel.eventLoop)) {
-                await http.handle(value: admitted, logger: logger)
-            }
         }
     }
 }
