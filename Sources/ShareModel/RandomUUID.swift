@@ -1,14 +1,14 @@
 public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension UUID {
     /// A random (version 4) UUID from the system's random source. Foundation's `UUID()` on
     /// Linux opens and reads /dev/urandom for each one; this costs one `getrandom` call.
     public static func random() -> UUID {
-        var generator = SystemRandomNumberGenerator()
-        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var value = randomBytes()
         withUnsafeMutableBytes(of: &value) { bytes in
-            bytes.storeBytes(of: generator.next() as UInt64, toByteOffset: 0, as: UInt64.self)
-            bytes.storeBytes(of: generator.next() as UInt64, toByteOffset: 8, as: UInt64.self)
             bytes[6] = bytes[6] & 0x0F | 0x40
             bytes[8] = bytes[8] & 0x3F | 0x80
         }
@@ -19,15 +19,24 @@ extension UUID {
     /// 74 random bits. Ids made in order sort in order, so a store's index on them grows at
     /// its end instead of touching a random page for each new id.
     public static func timeOrdered(at time: Date) -> UUID {
-        var generator = SystemRandomNumberGenerator()
         let millis = UInt64(max(0, time.timeIntervalSince1970 * 1000))
-        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var value = randomBytes()
         withUnsafeMutableBytes(of: &value) { bytes in
-            bytes.storeBytes(of: generator.next() as UInt64, toByteOffset: 8, as: UInt64.self)
-            bytes.storeBytes(of: (millis << 16 | (generator.next() as UInt64) & 0xFFFF).bigEndian, toByteOffset: 0, as: UInt64.self)
+            for index in 0..<6 {
+                bytes[index] = UInt8(truncatingIfNeeded: millis >> (40 - 8 * UInt64(index)))
+            }
             bytes[6] = bytes[6] & 0x0F | 0x70
             bytes[8] = bytes[8] & 0x3F | 0x80
         }
         return UUID(uuid: value)
+    }
+
+    /// Sixteen bytes from the system's random source in one `getentropy` call (glibc makes it
+    /// one `getrandom`; `SystemRandomNumberGenerator` makes one per eight bytes).
+    private static func randomBytes() -> uuid_t {
+        var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let result = withUnsafeMutableBytes(of: &value) { getentropy($0.baseAddress, $0.count) }
+        precondition(result == 0, "The system's random source failed (getentropy: errno \(errno)).")
+        return value
     }
 }

@@ -8,6 +8,10 @@ struct RandomUUIDTests {
     @Test func areVersionFourAndDistinct() {
         let ids = (0..<10_000).map { _ in UUID.random() }
         #expect(Set(ids).count == ids.count)
+        let bytes = ids.map { id in withUnsafeBytes(of: id.uuid) { Array($0) } }
+        for index in 0..<16 {
+            #expect(Set(bytes.map { $0[index] }).count > 3, "byte \(index) of a random UUID does not vary")
+        }
         for id in ids.prefix(100) {
             let text = id.lowercasedString
             #expect(Array(text)[14] == "4")
@@ -31,6 +35,11 @@ struct TimeOrderedUUIDTests {
         #expect("89ab".contains(Array(text)[19]))
         let later = UUID.timeOrdered(at: time.addingTimeInterval(0.001))
         #expect(ids.allSatisfy { $0.lowercasedString < later.lowercasedString })
+        // Every byte after the millisecond is random (but for the version's and variant's bits).
+        let bytes = ids.map { id in withUnsafeBytes(of: id.uuid) { Array($0) } }
+        for index in 6..<16 {
+            #expect(Set(bytes.map { $0[index] }).count > 3, "byte \(index) of a time-ordered UUID does not vary")
+        }
     }
 }
 
