@@ -1,11 +1,8 @@
 public import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 
 extension UUID {
     /// A random (version 4) UUID from the system's random source. Foundation's `UUID()` on
-    /// Linux opens and reads /dev/urandom for each one; this costs one `getrandom` call.
+    /// Linux opens and reads /dev/urandom for each one; this costs one `read` of it, kept open.
     public static func random() -> UUID {
         var value = randomBytes()
         withUnsafeMutableBytes(of: &value) { bytes in
@@ -31,12 +28,10 @@ extension UUID {
         return UUID(uuid: value)
     }
 
-    /// Sixteen bytes from the system's random source in one `getentropy` call (glibc makes it
-    /// one `getrandom`; `SystemRandomNumberGenerator` makes one per eight bytes).
+    /// Sixteen random bytes in one system call (`SecureRandom`).
     private static func randomBytes() -> uuid_t {
         var value: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        let result = withUnsafeMutableBytes(of: &value) { getentropy($0.baseAddress, $0.count) }
-        precondition(result == 0, "The system's random source failed (getentropy: errno \(errno)).")
+        precondition(withUnsafeMutableBytes(of: &value, SecureRandom.fill), "The operating system gave no random bytes.")
         return value
     }
 }

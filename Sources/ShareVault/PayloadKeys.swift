@@ -1,6 +1,7 @@
 import Crypto
 public import Foundation
 public import ShareStore
+import ShareModel
 
 /// The key-encryption keys the broker holds: the current one, which wraps the data key of every
 /// new body, and earlier ones still named in the configuration, which only unwrap (a rotation:
@@ -65,7 +66,10 @@ public struct PayloadKeys: Sendable {
     }
 
     private func seal(_ plaintext: Data, authenticating context: Data) async throws -> Data {
-        let dataKey = try SecureRandom.bytes(32)
+        var dataKey = Data(count: 32)
+        guard dataKey.withUnsafeMutableBytes(SecureRandom.fill) else {
+            throw VaultError("The operating system gave no random bytes (/dev/urandom could not be read).")
+        }
         let wrapped = try await current.wrap(dataKey)
         let sealed = try AES.GCM.seal(plaintext, using: SymmetricKey(data: dataKey), nonce: try AES.GCM.Nonce(data: Self.zeroNonce),
                                     authenticating: context)
