@@ -17,18 +17,11 @@ cd "$(dirname "$0")/.."
 rounds="$1"
 messages="$2"
 shift 2
-swift build -c release --product sharectl >&2
-sharectl="$(swift build -c release --show-bin-path)/sharectl"
+build_sharectl
 folder=""
 broker=""
 results="$(mktemp)"
-stop_run() {
-    if [ -n "$broker" ]; then kill "$broker" 2>/dev/null || true; wait "$broker" 2>/dev/null || true; fi
-    broker=""
-    if [ -n "$folder" ]; then rm -rf "$folder"; fi
-    folder=""
-}
-trap 'stop_run; rm -f "$results"' EXIT
+trap 'stop_demo; rm -f "$results"' EXIT
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%dT%H:%MZ)"
 for round in $(seq "$rounds"); do
@@ -55,7 +48,7 @@ $(awk -F, -v n="$messages" '$3 == "context-switches" { printf "context switches/
         fi
         echo "$output"
         echo "$output" | awk -v name="$name" -f Benchmarks/figures.awk >> "$results"
-        stop_run
+        stop_demo
     done
 done
 

@@ -23,8 +23,7 @@ cd "$(dirname "$0")/.."
 rounds="$1"
 messages="$2"
 shift 2
-swift build -c release --product sharectl >&2
-sharectl="$(swift build -c release --show-bin-path)/sharectl"
+build_sharectl
 
 postgres_folder=""
 folder=""
@@ -33,12 +32,9 @@ database=""
 proxy=""
 results="$(mktemp)"
 stop_run() {
-    if [ -n "$broker" ]; then kill "$broker" 2>/dev/null || true; wait "$broker" 2>/dev/null || true; fi
-    broker=""
+    stop_demo
     if [ -n "$database" ]; then psql -q -h 127.0.0.1 -p "$postgres_port" -U postgres -c "DROP DATABASE $database" postgres >/dev/null; fi
     database=""
-    if [ -n "$folder" ]; then rm -rf "$folder"; fi
-    folder=""
 }
 stop_all() {
     stop_run

@@ -3,17 +3,36 @@
 # start_demo LOG BINARY ARGUMENTS... starts `BINARY demo
 # ARGUMENTS...` in the background with its output in LOG, waits (up to 30 s) until it serves,
 # and sets `demo_pid` and `url` (its https://127.0.0.1:PORT); shows LOG and exits if it does not.
+# A caller may set the array `demo_launcher` to a command that runs the binary (such as valgrind
+# and its options) and `demo_wait_seconds` to wait longer.
+demo_launcher=()
+demo_wait_seconds=30
 start_demo() {
     local log="$1" binary="$2"
     shift 2
-    "$binary" demo "$@" > "$log" 2>&1 &
+    "${demo_launcher[@]}" "$binary" demo "$@" > "$log" 2>&1 &
     demo_pid=$!
-    for _ in $(seq 300); do
+    for _ in $(seq $((demo_wait_seconds * 10))); do
         grep -q "Stop with Ctrl-C" "$log" 2>/dev/null && break
         sleep 0.1
     done
     grep -q "Stop with Ctrl-C" "$log" || { cat "$log" >&2; exit 1; }
     url="https://127.0.0.1:$(grep -o 'https://127.0.0.1:[0-9]*' "$log" | head -1 | cut -d: -f3)"
+}
+
+# stop_demo stops the broker `broker` (a start_demo's `demo_pid`), if any, and removes the folder
+# `folder`, if any, then empties both.
+stop_demo() {
+    if [ -n "$broker" ]; then kill "$broker" 2>/dev/null || true; wait "$broker" 2>/dev/null || true; fi
+    broker=""
+    if [ -n "$folder" ]; then rm -rf "$folder"; fi
+    folder=""
+}
+
+# build_sharectl builds the release `sharectl` (the load generator) and sets `sharectl` to it.
+build_sharectl() {
+    swift build -c release --product sharectl >&2
+    sharectl="$(swift build -c release --show-bin-path)/sharectl"
 }
 
 # start_test_postgres [OPTIONS...] starts a throwaway server with `scripts/test-postgres OPTIONS...`

@@ -48,37 +48,42 @@ public enum Base64URL {
 
     private static func decode(contiguous bytes: UnsafeBufferPointer<UInt8>) -> Data? {
         guard bytes.count % 4 != 1 else { return nil }
-        var output = [UInt8]()
-        output.reserveCapacity(bytes.count * 3 / 4)
-        // The table is read once here: read inside the loop, every character would pay the
+        var output = Data(count: bytes.count / 4 * 3 + max(bytes.count % 4 - 1, 0))
+        // Written in place through one pointer, and the table read once: appended byte by byte,
+        // or with the static read inside the loop, each byte would pay a capacity check or the
         // check that the static is initialised.
-        let decoded: Bool = values.withUnsafeBufferPointer { table in
-            var index = 0
-            while index + 4 <= bytes.count {
-                let a = table[Int(bytes[index])], b = table[Int(bytes[index + 1])]
-                let c = table[Int(bytes[index + 2])], d = table[Int(bytes[index + 3])]
-                guard (a | b | c | d) & 0xC0 == 0 else { return false }
-                let chunk = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                output.append(UInt8(truncatingIfNeeded: chunk >> 16))
-                output.append(UInt8(truncatingIfNeeded: chunk >> 8))
-                output.append(UInt8(truncatingIfNeeded: chunk))
-                index += 4
-            }
-            var accumulator: UInt32 = 0
-            var bits: UInt32 = 0
-            for character in bytes[index...] {
-                let value = table[Int(character)]
-                guard value != 0xFF else { return false }
-                accumulator = accumulator << 6 | UInt32(value)
-                bits += 6
-                if bits >= 8 {
-                    bits -= 8
-                    output.append(UInt8(truncatingIfNeeded: accumulator >> bits))
-                    accumulator &= (1 << bits) - 1
+        let decoded = output.withUnsafeMutableBytes { (buffer: UnsafeMutableRawBufferPointer) -> Bool in
+            values.withUnsafeBufferPointer { table in
+                var index = 0
+                var written = 0
+                while index + 4 <= bytes.count {
+                    let a = table[Int(bytes[index])], b = table[Int(bytes[index + 1])]
+                    let c = table[Int(bytes[index + 2])], d = table[Int(bytes[index + 3])]
+                    guard (a | b | c | d) & 0xC0 == 0 else { return false }
+                    let chunk = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    buffer[written] = UInt8(truncatingIfNeeded: chunk >> 16)
+                    buffer[written + 1] = UInt8(truncatingIfNeeded: chunk >> 8)
+                    buffer[written + 2] = UInt8(truncatingIfNeeded: chunk)
+                    index += 4
+                    written += 3
                 }
+                var accumulator: UInt32 = 0
+                var bits: UInt32 = 0
+                for character in bytes[index...] {
+                    let value = table[Int(character)]
+                    guard value != 0xFF else { return false }
+                    accumulator = accumulator << 6 | UInt32(value)
+                    bits += 6
+                    if bits >= 8 {
+                        bits -= 8
+                        buffer[written] = UInt8(truncatingIfNeeded: accumulator >> bits)
+                        written += 1
+                        accumulator &= (1 << bits) - 1
+                    }
+                }
+                return accumulator == 0
             }
-            return accumulator == 0
         }
-        return decoded ? Data(output) : nil
+        return decoded ? output : nil
     }
 }

@@ -20,13 +20,16 @@ public struct CompactJWS: Sendable {
     public init(compact data: Data) throws {
         let bytes = [UInt8](data)
         let dot = UInt8(ascii: ".")
-        guard let first = bytes.firstIndex(of: dot), let second = bytes[(first + 1)...].firstIndex(of: dot),
-              !bytes[(second + 1)...].contains(dot) else {
+        let found = bytes.withUnsafeBytes { raw -> (Int, Int)? in
+            guard let first = raw.firstOffset(of: dot), let second = raw.firstOffset(of: dot, from: first + 1),
+                  raw.firstOffset(of: dot, from: second + 1) == nil else { return nil }
+            return (first, second)
+        }
+        guard let dots = found else {
             throw JWSError(.malformed, "A compact JWS has three base64url parts separated by dots; this has \(bytes.count { $0 == dot } + 1).")
         }
-        let dots = [first, second]
-        let encodedHeader = bytes[..<dots[0]]
-        let encodedPayload = bytes[(dots[0] + 1)..<dots[1]]
+        let encodedHeader = bytes[..<dots.0]
+        let encodedPayload = bytes[(dots.0 + 1)..<dots.1]
         guard let headerBytes = Base64URL.decode(bytes: encodedHeader),
               let header = (try? JSONValue(parsing: headerBytes))?.objectValue else {
             throw JWSError(.malformed, "The protected header is not base64url-encoded JSON object.")
@@ -34,7 +37,7 @@ public struct CompactJWS: Sendable {
         guard let payload = Base64URL.decode(bytes: encodedPayload) else {
             throw JWSError(.malformed, "The payload is not valid base64url.")
         }
-        guard let signature = Base64URL.decode(bytes: bytes[(dots[1] + 1)...]) else {
+        guard let signature = Base64URL.decode(bytes: bytes[(dots.1 + 1)...]) else {
             throw JWSError(.malformed, "The signature is not valid base64url.")
         }
         self.algorithm = header["alg"]?.stringValue
@@ -42,7 +45,7 @@ public struct CompactJWS: Sendable {
         self.hasCriticalExtensions = header["crit"] != nil
         self.payload = payload
         self.signature = signature
-        self.signingInput = Data(bytes[..<dots[1]])
+        self.signingInput = Data(bytes[..<dots.1])
     }
 
     /// `data` without the whitespace (SP, HT, CR, LF) that may follow a compact JWS, such as the

@@ -25,11 +25,8 @@ public struct SDJWT: Sendable {
 
     /// Whether `data` is in the SD-JWT form rather than a plain compact JWS: only SD-JWT has `~`.
     public static func isSDJWT(_ data: Data) -> Bool {
-        data.withUnsafeBytes { bytes in
-            // memchr: every streamed delivery asks this of its whole JWS, and `contains` steps byte by byte.
-            guard let start = bytes.baseAddress else { return false }
-            return memchr(start, Int32(UInt8(ascii: "~")), bytes.count) != nil
-        }
+        // Every streamed delivery asks this of its whole JWS.
+        data.withUnsafeBytes { $0.firstOffset(of: UInt8(ascii: "~")) != nil }
     }
 
     /// Splits an SD-JWT and decodes its disclosures. Throws `SDJWTError` saying what is wrong.
