@@ -44,6 +44,14 @@ final class SQLiteConnection {
         guard status == SQLITE_OK else { throw error(status) }
     }
 
+    /// Runs transaction control (BEGIN, COMMIT, SAVEPOINT, RELEASE) prepared once and kept:
+    /// `execute` would parse the text again each time, and a message takes several.
+    func control(_ sql: String) throws {
+        let control = try statement(sql)
+        defer { control.reset() }
+        try control.run()
+    }
+
     /// A prepared statement, reset and ready to bind.
     func statement(_ sql: String) throws -> Statement {
         if let cached = statements[sql] {

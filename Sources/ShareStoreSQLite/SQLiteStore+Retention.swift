@@ -19,8 +19,8 @@ extension SQLiteStore {
 
     public func retentionDue(cutoffs: [String: Date], limit: Int) async throws -> [RetentionCandidate] {
         try await reader.run { connection in
-            try connection.execute("BEGIN")
-            defer { try? connection.execute("COMMIT") }
+            try connection.control("BEGIN")
+            defer { try? connection.control("COMMIT") }
             var found: [(index: Int, candidate: RetentionCandidate)] = []
             let select = try connection.statement("""
                 SELECT m.id, m.audit_index, max(m.received_at, coalesce((SELECT max(max(coalesce(d.acknowledged_at, 0),

@@ -7,8 +7,8 @@ import ShareStore
 extension SQLiteStore {
     public func storedMessages(_ ids: [UUID]) async throws -> [RetrievedMessage] {
         try await reader.run { connection in
-            try connection.execute("BEGIN")
-            defer { try? connection.execute("COMMIT") }
+            try connection.control("BEGIN")
+            defer { try? connection.control("COMMIT") }
             var messages: [RetrievedMessage] = []
             for id in ids {
                 let select = try connection.statement(

@@ -16,8 +16,8 @@ extension SQLiteStore {
 
     public func dueWork(now: Date, maxAttempts: Int, limit: Int) async throws -> DueWork {
         try await reader.run { connection in
-            try connection.execute("BEGIN")
-            defer { try? connection.execute("COMMIT") }
+            try connection.control("BEGIN")
+            defer { try? connection.control("COMMIT") }
             return DueWork(
                 expired: try Self.expired(now: now, limit: limit, on: connection),
                 overdue: try Self.overdue(now: now, limit: limit, on: connection),

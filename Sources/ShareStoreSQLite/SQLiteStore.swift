@@ -232,8 +232,8 @@ public final class SQLiteStore: Store {
                 \(Self.openDeliveries) AND d.seq > ?3 AND (d.attempts < ?2 OR d.visible_at > ?1)
                 ORDER BY d.seq LIMIT ?5
                 """)
-            try connection.execute("BEGIN")
-            defer { try? connection.execute("COMMIT") }
+            try connection.control("BEGIN")
+            defer { try? connection.control("COMMIT") }
             return try streams.map { stream in
                 select.reset()
                 try select.bind(now.millis, maxAttempts, stream.after, stream.agency.rawValue, limit)
@@ -360,8 +360,8 @@ public final class SQLiteStore: Store {
 
     public func messageStatus(id: UUID, sender: AgencyID, now: Date) async throws -> MessageStatus? {
         try await reader.run { connection in
-            try connection.execute("BEGIN")
-            defer { try? connection.execute("COMMIT") }
+            try connection.control("BEGIN")
+            defer { try? connection.control("COMMIT") }
             let message = try connection.statement(
                 "SELECT type, received_at, expires_at, respond_by, purged_at FROM messages WHERE id = ? AND sender = ?")
                 .bind(id, sender.rawValue)

@@ -139,7 +139,7 @@ final class SQLiteWorker: Sendable {
         var remaining = jobs[...]
         while !remaining.isEmpty {
             do {
-                try connection.execute("BEGIN IMMEDIATE")
+                try connection.control("BEGIN IMMEDIATE")
             } catch {
                 let failure = Self.storeError(error)
                 remaining.forEach { $0.complete(.failure(failure)) }
@@ -163,7 +163,7 @@ final class SQLiteWorker: Sendable {
             }
             if aborted { continue }
             do {
-                try connection.execute("COMMIT")
+                try connection.control("COMMIT")
                 done.forEach { $0.0.complete($0.1) }
             } catch {
                 try? connection.execute("ROLLBACK")
@@ -202,7 +202,7 @@ private struct Job: Sendable {
 
     func executeInSavepoint(_ connection: SQLiteConnection) -> Result<any Sendable, any Error> {
         do {
-            try connection.execute("SAVEPOINT job")
+            try connection.control("SAVEPOINT job")
         } catch {
             return .failure(error)
         }
@@ -210,7 +210,7 @@ private struct Job: Sendable {
         connection.resetStatements()
         switch result {
         case .success:
-            if (try? connection.execute("RELEASE job")) == nil { return .failure(StoreError(.unavailable, "savepoint release failed")) }
+            if (try? connection.control("RELEASE job")) == nil { return .failure(StoreError(.unavailable, "savepoint release failed")) }
         case .failure:
             if !connection.isAutocommit {
                 try? connection.execute("ROLLBACK TO job")
