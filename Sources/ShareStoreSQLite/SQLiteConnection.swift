@@ -10,6 +10,9 @@ final class SQLiteConnection {
     /// The store file, named in errors that the operator must act on.
     private let path: String
     private var statements: [String: Statement] = [:]
+    /// The statements handed out since the last `resetStatements`, each once: only these can
+    /// have been stepped, so only these need resetting.
+    private var handedOut: [Statement] = []
 
     /// SQLite's settings for the whole process, applied once before the first connection:
     /// no memory statistics (the store never reads them, and they serialise every allocation
@@ -54,21 +57,33 @@ final class SQLiteConnection {
 
     /// A prepared statement, reset and ready to bind.
     func statement(_ sql: String) throws -> Statement {
+        let statement: Statement
         if let cached = statements[sql] {
             cached.reset()
-            return cached
+            statement = cached
+        } else {
+            var raw: OpaquePointer?
+            let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
+            guard status == SQLITE_OK, let raw else { throw error(status) }
+            statement = Statement(raw: raw, connection: self)
+            statements[sql] = statement
         }
-        var raw: OpaquePointer?
-        let status = sqlite3_prepare_v3(handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &raw, nil)
-        guard status == SQLITE_OK, let raw else { throw error(status) }
-        let statement = Statement(raw: raw, connection: self)
-        statements[sql] = statement
+        if !statement.isHandedOut {
+            statement.isHandedOut = true
+            handedOut.append(statement)
+        }
         return statement
     }
 
-    /// Resets every cached statement, ending any read a half-stepped statement holds open.
+    /// Resets every statement handed out since the last call, ending any read a half-stepped
+    /// statement holds open. The others were reset when last handed out, or never stepped: a
+    /// job uses a few of the store's many statements.
     func resetStatements() {
-        statements.values.forEach { $0.reset() }
+        for statement in handedOut {
+            statement.reset()
+            statement.isHandedOut = false
+        }
+        handedOut.removeAll(keepingCapacity: true)
     }
 
     /// Whether no transaction is open (SQLite rolls a transaction back on some errors).
@@ -115,6 +130,8 @@ struct SQLiteError: Error, CustomStringConvertible {
 final class Statement {
     private let raw: OpaquePointer
     private unowned let connection: SQLiteConnection
+    /// Whether its connection has it among the statements to reset (`resetStatements`).
+    fileprivate var isHandedOut = false
 
     init(raw: OpaquePointer, connection: SQLiteConnection) {
         self.raw = raw
