@@ -23,34 +23,26 @@ broker=""
 results="$(mktemp)"
 trap 'stop_demo; rm -f "$results"' EXIT
 
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%dT%H:%MZ)"
-for round in $(seq "$rounds"); do
-    for build in "$@"; do
-        name="${build%%=*}"
-        binary="${build#*=}"
-        folder="$(mktemp -d)"
-        start_demo "$folder/broker.out" "$binary" --data-dir "$folder" --port 0 --bench-agencies 4
-        broker=$demo_pid
-        echo "== $name, round $round (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
-        counter=""
-        if command -v perf > /dev/null; then
-            perf stat -x, -e context-switches,raw_syscalls:sys_enter -p "$broker" -o "$folder/counts.csv" &
-            counter=$!
-            sleep 0.3
-        fi
-        output="$("$sharectl" bench-flow --demo-dir "$folder" --url "$url" --broker-pid "$broker" --http1 \
-            --messages "$messages" ${RATE:+--rate "$RATE"} 2>&1)"
-        if [ -n "$counter" ]; then
-            kill -INT "$counter"; wait "$counter" || true
-            output="$output
+run_flow() {
+    local name="$1" binary="$2" counter="" output
+    folder="$(mktemp -d)"
+    start_demo "$folder/broker.out" "$binary" --data-dir "$folder" --port 0 --bench-agencies 4
+    broker=$demo_pid
+    if command -v perf > /dev/null; then
+        perf stat -x, -e context-switches,raw_syscalls:sys_enter -p "$broker" -o "$folder/counts.csv" &
+        counter=$!
+        sleep 0.3
+    fi
+    output="$("$sharectl" bench-flow --demo-dir "$folder" --url "$url" --broker-pid "$broker" --http1 \
+        --messages "$messages" ${RATE:+--rate "$RATE"} 2>&1)"
+    if [ -n "$counter" ]; then
+        kill -INT "$counter"; wait "$counter" || true
+        output="$output
 $(awk -F, -v n="$messages" '$3 == "context-switches" { printf "context switches/message %.2f\n", $1 / n }
     $3 == "raw_syscalls:sys_enter" { printf "system calls/message %.1f\n", $1 / n }' "$folder/counts.csv")"
-        fi
-        echo "$output"
-        echo "$output" | awk -v name="$name" -f Benchmarks/figures.awk >> "$results"
-        stop_demo
-    done
-done
-
-echo "== medians over $rounds rounds (build, figure, median, every round's value)"
-sort -t$'\t' -k1,1 -k2,2 -s "$results" | awk -f Benchmarks/medians.awk
+    fi
+    echo "$output"
+    echo "$output" | awk -v name="$name" -f Benchmarks/figures.awk >> "$results"
+    stop_demo
+}
+in_turns "$rounds" run_flow "$@"

@@ -54,32 +54,25 @@ if [ -n "${DELAY_MS:-}" ]; then
     echo "== the nodes reach PostgreSQL through delay-proxy.py, $DELAY_MS ms each way"
 fi
 
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%dT%H:%MZ)"
 run=0
-for round in $(seq "$rounds"); do
-    for build in "$@"; do
-        name="${build%%=*}"
-        binary="${build#*=}"
-        run=$((run + 1))
-        folder="$(mktemp -d)"
-        database="compare_$run"
-        psql -q -h 127.0.0.1 -p "$postgres_port" -U postgres -c "CREATE DATABASE $database" -c "CHECKPOINT" postgres >/dev/null
-        start_demo "$folder/node.out" "$binary" --data-dir "$folder" --port 0 --bench-agencies 10 \
-            --postgres "$node_url_base/$database"
-        broker=$demo_pid
-        echo "== $name, round $round (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
-        if [ -n "${STREAM_RATE:-}" ]; then
-            output="$("$sharectl" bench-stream --demo-dir "$folder" --url "$url" --agencies 1 --rate "$STREAM_RATE" \
-                --messages "$messages" --broker-pid "$broker" --database-pid "$postmaster" 2>&1)"
-        else
-            output="$("$sharectl" bench-flow --demo-dir "$folder" --url "$url" --http1 --messages "$messages" \
-                --broker-pid "$broker" --database-pid "$postmaster" 2>&1)"
-        fi
-        echo "$output"
-        echo "$output" | awk -v name="$name" -f Benchmarks/figures.awk >> "$results"
-        stop_run
-    done
-done
-
-echo "== medians over $rounds rounds (build, figure, median, every round's value)"
-sort -t$'\t' -k1,1 -k2,2 -s "$results" | awk -f Benchmarks/medians.awk
+run_postgres() {
+    local name="$1" binary="$2" output
+    run=$((run + 1))
+    folder="$(mktemp -d)"
+    database="compare_$run"
+    psql -q -h 127.0.0.1 -p "$postgres_port" -U postgres -c "CREATE DATABASE $database" -c "CHECKPOINT" postgres >/dev/null
+    start_demo "$folder/node.out" "$binary" --data-dir "$folder" --port 0 --bench-agencies 10 \
+        --postgres "$node_url_base/$database"
+    broker=$demo_pid
+    if [ -n "${STREAM_RATE:-}" ]; then
+        output="$("$sharectl" bench-stream --demo-dir "$folder" --url "$url" --agencies 1 --rate "$STREAM_RATE" \
+            --messages "$messages" --broker-pid "$broker" --database-pid "$postmaster" 2>&1)"
+    else
+        output="$("$sharectl" bench-flow --demo-dir "$folder" --url "$url" --http1 --messages "$messages" \
+            --broker-pid "$broker" --database-pid "$postmaster" 2>&1)"
+    fi
+    echo "$output"
+    echo "$output" | awk -v name="$name" -f Benchmarks/figures.awk >> "$results"
+    stop_run
+}
+in_turns "$rounds" run_postgres "$@"

@@ -63,36 +63,31 @@ broker=""
 results="$(mktemp)"
 trap 'stop_demo; rm -f "$results"' EXIT
 
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $valgrind_version, $(date -u +%Y-%m-%dT%H:%MZ)"
-for round in $(seq "$rounds"); do
-    for build in "$@"; do
-        name="${build%%=*}"
-        binary="${build#*=}"
-        folder="$(mktemp -d)"
-        profile="$out/$name-$round.callgrind"
-        rm -f "$profile"*
-        demo_launcher=(env LD_PRELOAD="$PWD/$out/sigsuspend-shim.so" "$valgrind_home/bin/valgrind" --tool=callgrind
-            --instr-atstart=no --callgrind-out-file="$profile")
-        demo_wait_seconds=300
-        start_demo "$folder/broker.out" "$binary" --data-dir "$folder" --port 0 --bench-agencies 4
-        broker=$demo_pid
-        flow=("$sharectl" bench-flow --demo-dir "$folder" --url "$url" --broker-pid "$broker" --http1)
-        "${flow[@]}" --messages "$warmup" > "$out/warmup.log" 2>&1 || { cat "$out/warmup.log" >&2; exit 1; }
-        callgrind_control --instr=on "$broker" > /dev/null 2>&1
-        callgrind_control --zero "$broker" > /dev/null 2>&1
-        report="$("${flow[@]}" --messages "$messages" 2>&1)"
-        callgrind_control --dump "$broker" > /dev/null 2>&1
-        stop_demo
-        total="$(sed -n 's/^totals: //p' "$profile".1)"
-        echo "== $name, round $round: $((total / messages)) instructions per message ($total for $messages messages)"
-        echo "$report" | grep -E '^messages  |^publish→stream p50'
-        printf '%s\tinstructions/message\t%s\n' "$name" "$((total / messages))" >> "$results"
-        mv "$profile".1 "$profile"
-    done
-done
-
-echo "== medians over $rounds rounds (build, figure, median, every round's value)"
-sort -t$'\t' -k1,1 -k2,2 -s "$results" | awk -f Benchmarks/medians.awk
+echo "== $valgrind_version"
+count_flow() {
+    local name="$1" binary="$2" round="$3" profile report total
+    folder="$(mktemp -d)"
+    profile="$out/$name-$round.callgrind"
+    rm -f "$profile"*
+    demo_launcher=(env LD_PRELOAD="$PWD/$out/sigsuspend-shim.so" "$valgrind_home/bin/valgrind" --tool=callgrind
+        --instr-atstart=no --callgrind-out-file="$profile")
+    demo_wait_seconds=300
+    start_demo "$folder/broker.out" "$binary" --data-dir "$folder" --port 0 --bench-agencies 4
+    broker=$demo_pid
+    local flow=("$sharectl" bench-flow --demo-dir "$folder" --url "$url" --broker-pid "$broker" --http1)
+    "${flow[@]}" --messages "$warmup" > "$out/warmup.log" 2>&1 || { cat "$out/warmup.log" >&2; exit 1; }
+    callgrind_control --instr=on "$broker" > /dev/null 2>&1
+    callgrind_control --zero "$broker" > /dev/null 2>&1
+    report="$("${flow[@]}" --messages "$messages" 2>&1)"
+    callgrind_control --dump "$broker" > /dev/null 2>&1
+    stop_demo
+    total="$(sed -n 's/^totals: //p' "$profile".1)"
+    mv "$profile".1 "$profile"
+    echo "instructions/message $((total / messages)) ($total for $messages messages)"
+    echo "$report" | grep -E '^messages  |^publish→stream p50'
+    printf '%s\tinstructions/message\t%s\n' "$name" "$((total / messages))" >> "$results"
+}
+in_turns "$rounds" count_flow "$@"
 for build in "$@"; do
     name="${build%%=*}"
     echo "== $name: instructions per message by module (round 1; callgrind_annotate $out/$name-1.callgrind for functions)"

@@ -35,6 +35,25 @@ build_sharectl() {
     sharectl="$(swift build -c release --show-bin-path)/sharectl"
 }
 
+# in_turns ROUNDS RUN NAME=BINARY... calls `RUN NAME BINARY ROUND` for every build in the order
+# given, once per round, so that the machine's changing load falls on every build alike, with the
+# load average before each run. RUN adds its figures to the file `results` (NAME <tab> FIGURE
+# <tab> VALUE lines, as Benchmarks/figures.awk writes them); then the median of each is printed.
+# (Its own variables are named `turns_*`: bash's locals are seen by the functions it calls.)
+in_turns() {
+    local turns_rounds="$1" turns_run="$2" turns_round turns_build
+    shift 2
+    echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%dT%H:%MZ)"
+    for turns_round in $(seq "$turns_rounds"); do
+        for turns_build in "$@"; do
+            echo "== ${turns_build%%=*}, round $turns_round (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"
+            "$turns_run" "${turns_build%%=*}" "${turns_build#*=}" "$turns_round"
+        done
+    done
+    echo "== medians over $turns_rounds rounds (build, figure, median, every round's value)"
+    sort -t$'\t' -k1,1 -k2,2 -s "$results" | awk -f Benchmarks/medians.awk
+}
+
 # start_test_postgres [OPTIONS...] starts a throwaway server with `scripts/test-postgres OPTIONS...`
 # and sets `postgres_folder` (to stop it with `scripts/test-postgres stop`), `postgres_url_base`
 # (postgres://postgres@127.0.0.1:PORT, to add a database name to), `postgres_port` and `postmaster`
