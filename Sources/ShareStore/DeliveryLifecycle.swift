@@ -9,8 +9,9 @@ public import ShareModel
 /// needs the delivery visible (never handed out, or its visibility period or deferral over)
 /// and attempts left: it counts an attempt and hides the delivery for the visibility
 /// timeout. A stream also gets a delivery still hidden from its last hand-out (it
-/// reconnected), under the same attempt and without extending its visibility, so an attempt
-/// is counted at most once per visibility period. Stores select candidates with these rules
+/// reconnected), as that hand-out (its attempt and time) and without extending its
+/// visibility, so an attempt is counted at most once per visibility period, and an attempt
+/// reads the same whichever stream or node sends it. Stores select candidates with these rules
 /// in their queries (for their indexes) and apply each decision made here.
 public struct DeliveryLifecycle: Sendable, Equatable {
     /// Hand-outs so far.
@@ -22,15 +23,18 @@ public struct DeliveryLifecycle: Sendable, Equatable {
     public var acknowledgedAt: Date?
     public var deadLetteredAt: Date?
     public var firstDeliveredAt: Date?
+    /// When its last counted hand-out happened.
+    public var lastDeliveredAt: Date?
 
     public init(attempts: Int, visibleAt: Date, expiresAt: Date? = nil, acknowledgedAt: Date? = nil,
-                deadLetteredAt: Date? = nil, firstDeliveredAt: Date? = nil) {
+                deadLetteredAt: Date? = nil, firstDeliveredAt: Date? = nil, lastDeliveredAt: Date? = nil) {
         self.attempts = attempts
         self.visibleAt = visibleAt
         self.expiresAt = expiresAt
         self.acknowledgedAt = acknowledgedAt
         self.deadLetteredAt = deadLetteredAt
         self.firstDeliveredAt = firstDeliveredAt
+        self.lastDeliveredAt = lastDeliveredAt
     }
 
     /// What a hand-out does to a delivery.
@@ -39,14 +43,27 @@ public struct DeliveryLifecycle: Sendable, Equatable {
         case withheld
         /// Handed out as attempt `attempt` (counted), hidden until `hiddenUntil`.
         case counted(attempt: Int, hiddenUntil: Date)
-        /// Handed out again under attempt `attempt`, its visibility unchanged.
-        case repeated(attempt: Int)
+        /// Handed out again as the hand-out of attempt `attempt` made at `deliveredAt`, its
+        /// visibility unchanged.
+        case repeated(attempt: Int, deliveredAt: Date)
 
         /// The attempt the delivery is handed out under; nil when withheld.
         public var attempt: Int? {
             switch self {
             case .withheld: nil
-            case .counted(let attempt, _), .repeated(let attempt): attempt
+            case .counted(let attempt, _), .repeated(let attempt, _): attempt
+            }
+        }
+
+        /// The delivery time the recipient is shown, for a hand-out decided at `now`: `now` as
+        /// the store keeps it (to the millisecond) for a counted one, so that the hand-out reads
+        /// the same when sent again; the repeated hand-out's own for a repeated one; nil when
+        /// withheld.
+        public func deliveredAt(now: Date) -> Date? {
+            switch self {
+            case .withheld: nil
+            case .counted: now.asStored
+            case .repeated(_, let deliveredAt): deliveredAt
             }
         }
 
@@ -82,11 +99,11 @@ public struct DeliveryLifecycle: Sendable, Equatable {
         return .counted(attempt: attempts + 1, hiddenUntil: now.addingTimeInterval(visibilityTimeout))
     }
 
-    /// A hand-out to a stream at `now`: as to the inbox, or again under the same attempt
-    /// while still hidden from the last hand-out.
+    /// A hand-out to a stream at `now`: as to the inbox, or again as the last hand-out (its
+    /// attempt and time) while still hidden from it.
     public func streamHandOut(at now: Date, visibilityTimeout: TimeInterval, maxAttempts: Int) -> HandOut {
         guard isOpen(at: now) else { return .withheld }
-        if !isVisible(at: now) { return .repeated(attempt: attempts) }
+        if !isVisible(at: now) { return .repeated(attempt: attempts, deliveredAt: lastDeliveredAt ?? now) }
         return inboxHandOut(at: now, visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts)
     }
 

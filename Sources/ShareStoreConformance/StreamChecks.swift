@@ -9,7 +9,7 @@ enum StreamChecks {
     static let all = [
         StoreCheck("streamDeliveries hands out after a sequence, in sequence order, skipping acknowledged and expired deliveries",
                    handsOutAfterSequence),
-        StoreCheck("streamDeliveries re-sends a delivery still hidden under the same attempt, without extending its visibility",
+        StoreCheck("streamDeliveries re-sends a delivery still hidden as its last hand-out (attempt and time), without extending its visibility",
                    resendsUnderSameAttempt),
         StoreCheck("streamDeliveries re-sends a hidden delivery at maxAttempts, and once visible hands it out no more",
                    resendsAtMaxAttempts),
@@ -35,6 +35,7 @@ enum StreamChecks {
         #expect(all.map(\.messageID) == [messages[0].id, messages[2].id, messages[3].id, expiring.id],
                 "a delivery out on an inbox fetch is streamed too; an acknowledged one is not")
         #expect(all.map(\.attempt) == [1, 1, 1, 1], "the one out on an inbox fetch is still hidden: no new attempt")
+        #expect(all.map(\.deliveredAt) == [t0 + 10, t0 + 11, t0 + 11, t0 + 11], "the one out on an inbox fetch as the fetch handed it out")
         #expect(all.map(\.sequence) == all.map(\.sequence).sorted() && Set(all.map(\.sequence)).count == all.count)
         #expect(try await store.fetch(.csc, at: t0 + 12).isEmpty, "streamed deliveries are hidden from the inbox")
 
@@ -52,7 +53,7 @@ enum StreamChecks {
         let resent = try await store.stream(.csc, at: t0 + 5)
         #expect(resent.map(\.id) == first.map(\.id))
         #expect(resent.map(\.attempt) == [1], "an attempt is counted at most once per visibility period")
-        #expect(resent.map(\.deliveredAt) == [t0 + 5])
+        #expect(resent.map(\.deliveredAt) == [t0 + 1], "shown as delivered when the attempt was handed out")
         #expect(try await store.fetch(.csc, at: t0 + 30.999).isEmpty)
         #expect(try await store.fetch(.csc, at: t0 + 31).map(\.attempt) == [2], "the re-send did not extend the visibility")
         #expect(try await store.recorded(.delivered).map(\.attempt) == [1, 1, 2])

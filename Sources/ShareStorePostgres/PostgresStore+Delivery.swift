@@ -106,13 +106,14 @@ extension PostgresStore {
                 let cells = row.makeRandomAccess()
                 let lifecycle = DeliveryLifecycle(
                     attempts: try cells[6].decode(Int.self), visibleAt: Date(millis: try cells[Self.deliveryColumnCount].decode(Int.self)),
-                    expiresAt: try cells[8].decode(Int?.self).map(Date.init(millis:)))
+                    expiresAt: try cells[8].decode(Int?.self).map(Date.init(millis:)),
+                    lastDeliveredAt: try cells[Self.deliveryColumnCount + 1].decode(Int?.self).map(Date.init(millis:)))
                 let handOut = decide(lifecycle)
-                guard let attempt = handOut.attempt else { continue }
+                guard let attempt = handOut.attempt, let deliveredAt = handOut.deliveredAt(now: now) else { continue }
                 if let hiddenUntil = handOut.hiddenUntil {
                     counted[hiddenUntil.millis, default: []].append(try cells[0].decode(Int.self))
                 }
-                guard let delivery = try Self.delivery(cells, jws: try cells[5].decode(Data.self), attempt: attempt, deliveredAt: now)
+                guard let delivery = try Self.delivery(cells, jws: try cells[5].decode(Data.self), attempt: attempt, deliveredAt: deliveredAt)
                 else { continue }
                 deliveries.append(delivery)
             }
@@ -201,18 +202,19 @@ private func openDeliveries(_ extra: String, of recipient: String, after sequenc
 
 /// An inbox fetch: visible deliveries with attempts left, skipping those another transaction
 /// is handing out or acknowledging right now (two fetches never wait for each other and never
-/// take the same delivery); then when each becomes visible.
+/// take the same delivery); then when each becomes visible and when it was last handed out.
 private struct InboxHandOut: DeliveriesQuery {
     let bindings: PostgresBindings
-    static let sql = selecting("d.visible_at", matching: "d.visible_at <= $1::bigint AND d.attempts < $2::bigint",
+    static let sql = selecting("d.visible_at, d.last_delivered_at", matching: "d.visible_at <= $1::bigint AND d.attempts < $2::bigint",
                                locking: "FOR UPDATE OF d SKIP LOCKED")
 }
 
 /// A stream's hand-out after a sequence: waits for deliveries another transaction holds, then
-/// reads them as it left them (a stream resuming after a sequence must not pass over one).
+/// reads them as it left them (a stream resuming after a sequence must not pass over one),
+/// with when each becomes visible and when it was last handed out.
 private struct StreamHandOut: DeliveriesQuery {
     let bindings: PostgresBindings
-    static let sql = selecting("d.visible_at", matching: streamCondition, locking: "FOR UPDATE OF d")
+    static let sql = selecting("d.visible_at, d.last_delivered_at", matching: streamCondition, locking: "FOR UPDATE OF d")
 }
 
 /// What streams may send after their sequences, without handing anything out, for each stream

@@ -286,7 +286,7 @@ public final class SQLiteStore: Store {
                          decide: @escaping @Sendable (DeliveryLifecycle) -> DeliveryLifecycle.HandOut) async throws -> [InboxDelivery] {
         try await writer.run { connection in
             let select = try connection.statement("""
-                SELECT \(Self.deliveryColumns), d.message_index, d.visible_at
+                SELECT \(Self.deliveryColumns), d.message_index, d.visible_at, d.last_delivered_at
                 \(Self.openDeliveries) AND \(condition)
                 ORDER BY d.seq LIMIT ?5
                 """)
@@ -296,11 +296,12 @@ public final class SQLiteStore: Store {
             var auditIndexes: [UUID: Int] = [:]
             while try select.step() {
                 let lifecycle = DeliveryLifecycle(attempts: select.int(6), visibleAt: Date(millis: select.int(12)),
-                                                  expiresAt: select.optionalInt(8).map(Date.init(millis:)))
+                                                  expiresAt: select.optionalInt(8).map(Date.init(millis:)),
+                                                  lastDeliveredAt: select.optionalInt(13).map(Date.init(millis:)))
                 let handOut = decide(lifecycle)
-                guard let attempt = handOut.attempt else { continue }
+                guard let attempt = handOut.attempt, let deliveredAt = handOut.deliveredAt(now: date) else { continue }
                 if let hiddenUntil = handOut.hiddenUntil { counted.append((select.int(0), hiddenUntil.millis)) }
-                guard let delivery = Self.delivery(select, attempt: attempt, deliveredAt: date) else { continue }
+                guard let delivery = Self.delivery(select, attempt: attempt, deliveredAt: deliveredAt) else { continue }
                 deliveries.append(delivery)
                 auditIndexes[delivery.messageID] = select.optionalInt(11)
             }

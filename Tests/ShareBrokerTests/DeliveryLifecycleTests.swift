@@ -22,15 +22,20 @@ struct DeliveryLifecycleTests {
         #expect(used.inboxHandOut(at: at(100), visibilityTimeout: 30, maxAttempts: 3) == .withheld, "no attempts left")
     }
 
-    @Test("a stream gets a delivery still hidden from its last hand-out again, under the same attempt, without extending it")
+    @Test("a stream gets a delivery still hidden from its last hand-out again, as that hand-out (its attempt and time), without extending it")
     func streamHandOut() {
-        let hidden = DeliveryLifecycle(attempts: 1, visibleAt: at(30))
-        #expect(hidden.streamHandOut(at: at(10), visibilityTimeout: 30, maxAttempts: 3) == .repeated(attempt: 1))
-        #expect(hidden.streamHandOut(at: at(30), visibilityTimeout: 30, maxAttempts: 3) == .counted(attempt: 2, hiddenUntil: at(60)))
-        let used = DeliveryLifecycle(attempts: 3, visibleAt: at(90))
-        #expect(used.streamHandOut(at: at(60), visibilityTimeout: 30, maxAttempts: 3) == .repeated(attempt: 3),
+        let hidden = DeliveryLifecycle(attempts: 1, visibleAt: at(30), lastDeliveredAt: start)
+        let again = hidden.streamHandOut(at: at(10), visibilityTimeout: 30, maxAttempts: 3)
+        #expect(again == .repeated(attempt: 1, deliveredAt: start))
+        #expect(again.deliveredAt(now: at(10)) == start, "shown as delivered when the attempt was handed out")
+        let next = hidden.streamHandOut(at: at(30), visibilityTimeout: 30, maxAttempts: 3)
+        #expect(next == .counted(attempt: 2, hiddenUntil: at(60)))
+        #expect(next.deliveredAt(now: at(30.0004)) == at(30), "to the millisecond, as the store keeps it")
+        let used = DeliveryLifecycle(attempts: 3, visibleAt: at(90), lastDeliveredAt: at(60))
+        #expect(used.streamHandOut(at: at(70), visibilityTimeout: 30, maxAttempts: 3) == .repeated(attempt: 3, deliveredAt: at(60)),
                 "its last attempt's period is not over")
-        #expect(used.streamHandOut(at: at(90), visibilityTimeout: 30, maxAttempts: 3) == .withheld)
+        let none = used.streamHandOut(at: at(90), visibilityTimeout: 30, maxAttempts: 3)
+        #expect(none == .withheld && none.deliveredAt(now: at(90)) == nil)
     }
 
     @Test("nothing acknowledged, expired or dead-lettered is handed out, to the inbox or a stream")

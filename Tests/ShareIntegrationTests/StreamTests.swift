@@ -213,13 +213,16 @@ struct StreamTests {
             try await broker.publish(envelope)
             let socialCare = try broker.client(as: "northshire-csc")
             var attempts: [Int] = []
+            var deliveredAt: [String] = []
             for _ in 0..<10 {
                 var iterator = try await socialCare.stream().makeAsyncIterator()
                 let next: StreamedDelivery? = try await iterator.next()
                 attempts.append(try #require(next).delivery.attempt)
+                deliveredAt.append(try #require(next).delivery.deliveredAt)
                 broker.clock.advance(by: 1)
             }
             #expect(attempts == Array(repeating: 1, count: 10))
+            #expect(Set(deliveredAt).count == 1, "each reconnect is sent the first hand-out as it was: its attempt and its time")
             try await broker.afterTimerRound()
             let id = try #require(UUID(uuidString: envelope.id))
             #expect(try await broker.client(as: "northshire-hospitals").status(message: id).recipients.map(\.state) == ["delivered"])
@@ -228,7 +231,25 @@ struct StreamTests {
             var iterator = try await socialCare.stream().makeAsyncIterator()
             let afterVisibility: StreamedDelivery? = try await iterator.next()
             #expect(afterVisibility?.delivery.attempt == 2, "a new visibility period counts a new attempt")
+            let handedOutNow = afterVisibility.flatMap { Timestamp.parse($0.delivery.deliveredAt) }
+            #expect(handedOutNow.map { abs($0.timeIntervalSince(broker.clock.now())) < 0.001 } == true, "handed out now, to the millisecond")
             #expect(try await broker.eventCount("dead-lettered") == 0)
+        }
+    }
+
+    @Test("a delivery fetched from the inbox and streamed while still hidden is sent as the fetch handed it out: its attempt and its time")
+    func streamResendsAnInboxHandOut() async throws {
+        // A clock between two milliseconds: the fetch must show the time as the store keeps it.
+        let betweenMilliseconds = TestClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down) + 0.0007))
+        try await withBroker(clock: betweenMilliseconds) { broker in
+            try await broker.publish(EnvelopeBuilder())
+            let socialCare = try broker.client(as: "northshire-csc")
+            let fetched = try #require(try await socialCare.inbox().first)
+            broker.clock.advance(by: 5)
+            var iterator = try await socialCare.stream().makeAsyncIterator()
+            let streamed = try #require(try await iterator.next() as StreamedDelivery?)
+            #expect(streamed.delivery == fetched, "the same delivery, attempt and delivery time, field for field")
+            #expect(try await broker.eventCount("delivered") == 2, "the re-send is recorded all the same")
         }
     }
 
