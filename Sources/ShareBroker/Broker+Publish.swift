@@ -126,7 +126,7 @@ extension Broker {
         guard body.count <= configuration.maxMessageBytes else {
             throw BrokerError(.tooLarge, "The message is \(body.count) bytes; the limit is \(configuration.maxMessageBytes). Share large documents by reference.")
         }
-        let (envelope, document, signer, opened) = try verifiedEnvelope(body, from: agency)
+        let (envelope, document, signer, opened, digest) = try verifiedEnvelope(body, from: agency)
         let now = clock.now()
         do {
             if let retiredAt = signer.retiredAt, retiredAt <= now {
@@ -144,21 +144,22 @@ extension Broker {
             try await refuseUnknownReconsidered(envelope, at: now)
             try await refuseUnknownFlagEnd(envelope)
             try await refuseUnuploadedAttachments(envelope)
-            return .new(newMessage(envelope, jws: body, decision: decision, receivedAt: now, opened: opened))
+            return .new(newMessage(envelope, jws: body, digest: digest, decision: decision, receivedAt: now, opened: opened))
         } catch let refusal as PolicyRefusal {
-            if let receipt = try await replayedReceipt(of: envelope.id, jws: body) { return .replay(receipt) }
+            if let receipt = try await replayedReceipt(of: envelope.id, digest: digest) { return .replay(receipt) }
             try await recordRefusal(refusal, by: agency, at: now, of: envelope)
             throw refusal.error
         } catch let refusal as BrokerError {
-            if let receipt = try await replayedReceipt(of: envelope.id, jws: body) { return .replay(receipt) }
+            if let receipt = try await replayedReceipt(of: envelope.id, digest: digest) { return .replay(receipt) }
             throw refusal
         }
     }
 
-    /// The first receipt if `jws` is an identical resend of the stored message `id`.
-    private func replayedReceipt(of id: UUID, jws: Data) async throws -> PublishReceipt? {
+    /// The first receipt if the message whose JWS has SHA-256 `digest` is an identical resend
+    /// of the stored message `id`.
+    private func replayedReceipt(of id: UUID, digest: Data) async throws -> PublishReceipt? {
         do {
-            return try await store.replayedReceipt(of: id, digest: Data(SHA256.hash(data: jws)))
+            return try await store.replayedReceipt(of: id, digest: digest)
         } catch {
             throw storeFailure(error)
         }
@@ -195,8 +196,9 @@ extension Broker {
     }
 
     /// Checks the JWS (or the SD-JWT: its JWS and its disclosures, see `SignedBody`) and its
-    /// signer, and reads the envelope (for an SD-JWT, the envelope with every disclosure put back).
-    private func verifiedEnvelope(_ body: Data, from agency: Agency) throws -> (Envelope, JSONValue, Directory.Signer, OpenedBody) {
+    /// signer, and reads the envelope (for an SD-JWT, the envelope with every disclosure put
+    /// back); with the SHA-256 of `body`, hashed with the signature check.
+    private func verifiedEnvelope(_ body: Data, from agency: Agency) throws -> (Envelope, JSONValue, Directory.Signer, OpenedBody, Data) {
         let signed = try SignedBody(body)
         let jws = signed.jws
         let kid: String
@@ -208,8 +210,9 @@ extension Broker {
         guard let signer = directory.signingKey(kid: kid) else {
             throw BrokerError(.unknownKey, "No agency in the directory has a signing key with kid '\(kid)'. Register the key, or sign with a key listed in /v1/directory.")
         }
+        let digest: Data
         do {
-            try ES256.verify(jws, with: signer.key.key)
+            digest = Data(try ES256.verify(jws, with: signer.key.key, digesting: body))
         } catch {
             throw BrokerError(.badSignature, "The signature does not verify with key '\(kid)': the message was changed after signing, or signed with another key.")
         }
@@ -242,7 +245,7 @@ extension Broker {
             throw BrokerError(.keyNotSenders, "Key '\(kid)' belongs to agency '\(signer.agency)', not to the sender '\(envelope.sender)'. Sign with one of your own agency's keys.")
         }
         try refuseUnruledDisclosures(opened, type: envelope.type)
-        return (envelope, document, signer, opened)
+        return (envelope, document, signer, opened, digest)
     }
 
     /// Refuses disclosures in a message whose type's policy names no `selectiveDisclosure`:
@@ -285,8 +288,10 @@ extension Broker {
     /// stream open has its delivery handed out here, once, for all its streams (see `StreamRegistry`).
     /// For an SD-JWT (`opened`), each `routed` entry names the disclosures its recipient
     /// receives and those withheld from it (`RecipientCopy`), by pointer, never by value.
-    func newMessage(_ envelope: Envelope, jws: Data, decision: RoutingDecision, receivedAt: Date, opened: OpenedBody? = nil) -> NewMessage {
-        let digest = Data(SHA256.hash(data: jws))
+    /// `digest` is the SHA-256 of `jws` when the caller has it already.
+    func newMessage(_ envelope: Envelope, jws: Data, digest: Data? = nil, decision: RoutingDecision, receivedAt: Date,
+                    opened: OpenedBody? = nil) -> NewMessage {
+        let digest = digest ?? Data(SHA256.hash(data: jws))
         let streaming = streams.streaming(among: decision.recipients)
         let hiddenUntil = receivedAt.addingTimeInterval(configuration.visibilityTimeout)
         let deliveries = decision.recipients.map {

@@ -5,9 +5,30 @@ public import Foundation
 public enum ES256 {
     /// Verifies the signature of `jws` with `key`. Throws `JWSError.Code.badSignature`.
     public static func verify(_ jws: CompactJWS, with key: P256.Signing.PublicKey) throws {
+        var signingInput = SHA256()
+        signingInput.update(data: jws.signingInput)
+        try verify(jws, with: key, signingInputHashed: signingInput)
+    }
+
+    /// Verifies `jws` as `verify(_:with:)` does and answers SHA-256 of `serialization`, the
+    /// bytes `jws` was read from (a compact JWS, or an SD-JWT, which begins with its
+    /// issuer-signed JWS): the signing input, which begins both, is hashed once for the two.
+    /// A `serialization` that does not begin with the signing input is hashed whole.
+    public static func verify(_ jws: CompactJWS, with key: P256.Signing.PublicKey,
+                              digesting serialization: Data) throws -> SHA256.Digest {
+        var hash = SHA256()
+        hash.update(data: jws.signingInput)
+        try verify(jws, with: key, signingInputHashed: hash)
+        guard serialization.prefix(jws.signingInput.count) == jws.signingInput else { return SHA256.hash(data: serialization) }
+        hash.update(data: serialization.dropFirst(jws.signingInput.count))
+        return hash.finalize()
+    }
+
+    /// Checks the signature over the signing input whose hashing so far is `signingInput`.
+    private static func verify(_ jws: CompactJWS, with key: P256.Signing.PublicKey, signingInputHashed signingInput: SHA256) throws {
         guard jws.signature.count == 64,
               let signature = try? P256.Signing.ECDSASignature(rawRepresentation: jws.signature),
-              key.isValidSignature(signature, for: jws.signingInput) else {
+              key.isValidSignature(signature, for: signingInput.finalize()) else {
             throw JWSError(.badSignature, "The signature does not verify with the key named by 'kid': the message was altered or signed with another key.")
         }
     }

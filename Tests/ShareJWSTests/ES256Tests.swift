@@ -26,6 +26,20 @@ struct ES256Tests {
         #expect(privateKey.publicKey.rawRepresentation == (try rfcKey()).rawRepresentation)
     }
 
+    // Verifying while digesting answers SHA-256 of the whole serialization, whether it is the
+    // JWS, an SD-JWT that begins with it, or (hashed whole) bytes that do not begin with it.
+    @Test func verifyDigestingHashesTheWholeSerialization() throws {
+        let compact = Data(RFC7515.compact.utf8)
+        let jws = try CompactJWS(compact: compact)
+        #expect(try ES256.verify(jws, with: try rfcKey(), digesting: compact) == SHA256.hash(data: compact))
+        let sdjwt = Data((RFC7515.compact + "~WyJzYWx0IiwibmFtZSIsIkphbmUiXQ~").utf8)
+        #expect(try ES256.verify(jws, with: try rfcKey(), digesting: sdjwt) == SHA256.hash(data: sdjwt))
+        let other = Data("not the JWS at all".utf8)
+        #expect(try ES256.verify(jws, with: try rfcKey(), digesting: other) == SHA256.hash(data: other))
+        let altered = try CompactJWS(compact: replacingPart(0, of: RFC7515.compact, with: independentBase64URL(Data(#"{"alg": "ES256"}"#.utf8))))
+        expectJWSError(.badSignature) { _ = try ES256.verify(altered, with: try rfcKey(), digesting: compact) }
+    }
+
     // The RFC example has no kid, so the broker's header policy refuses it even though it verifies.
     @Test func rfc7515ExampleLacksKid() throws {
         let jws = try CompactJWS(compact: Data(RFC7515.compact.utf8))
