@@ -14,11 +14,7 @@ struct SharebrokerCommand: AsyncParsableCommand {
 /// Sends logs to standard error at the level in SHAREBROKER_LOG_LEVEL (default info).
 func bootstrapLogging() -> Logger {
     let level = ProcessInfo.processInfo.environment["SHAREBROKER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-    LoggingSystem.bootstrap { label in
-        var handler = StreamLogHandler.standardError(label: label)
-        handler.logLevel = level
-        return handler
-    }
+    LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level) }
     return Logger(label: "sharebroker")
 }
 
