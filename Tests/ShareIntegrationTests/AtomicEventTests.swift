@@ -11,10 +11,10 @@ import Testing
 struct AtomicEventTests {
     /// Makes every later insert of an entry of `kind` fail, as a disk error would.
     func failEntries(of kind: String, in broker: TestBroker) async throws {
-        let result = try await Subprocess.run("sqlite3", [broker.folder.appendingPathComponent("broker.sqlite").path, """
+        let result = try await sqlite3(broker.folder.appendingPathComponent("broker.sqlite").path, """
             CREATE TRIGGER inject_failure BEFORE INSERT ON events WHEN NEW.kind = '\(kind)'
             BEGIN SELECT RAISE(ABORT, 'injected failure'); END;
-            """])
+            """)
         try #require(result.status == 0, "\(result.stderr)")
     }
 
@@ -54,9 +54,7 @@ struct AtomicEventTests {
             _ = try await broker.publishRaw(EnvelopeBuilder(), as: "northshire-hospitals")
             try await failEntries(of: "delivered", in: broker)
             #expect(try await broker.client(as: "northshire-csc").send("GET", "/v1/inbox").status == 500)
-            let result = try await Subprocess.run("sqlite3", [
-                broker.folder.appendingPathComponent("broker.sqlite").path, "SELECT attempts FROM deliveries",
-            ])
+            let result = try await sqlite3(broker.folder.appendingPathComponent("broker.sqlite").path, "SELECT attempts FROM deliveries")
             #expect(result.text.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         }
     }

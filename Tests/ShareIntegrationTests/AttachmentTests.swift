@@ -135,8 +135,8 @@ struct AttachmentTests {
             let malformed = try await hospitals.send("PUT", "/v1/attachments/sha256:abc", body: Data("x".utf8), contentType: "application/pdf")
             #expect(malformed.status == 400)
 
-            let stored = try await Subprocess.run("sqlite3", [broker.folder.appendingPathComponent("broker.sqlite").path,
-                                                              "SELECT count(*) FROM attachment_chunks; SELECT count(*) FROM attachments;"])
+            let stored = try await sqlite3(broker.folder.appendingPathComponent("broker.sqlite").path,
+                                           "SELECT count(*) FROM attachment_chunks; SELECT count(*) FROM attachments;")
             #expect(stored.text.split(separator: "\n") == ["0", "0"], "no chunk of any refused upload is kept")
             let publish = try await broker.publishRaw(Self.envelope([reference]), as: "northshire-hospitals")
             #expect(publish.problem?.errors?.map(\.pointer) == ["/attachments/0/digest"])
@@ -169,10 +169,10 @@ struct AttachmentTests {
     /// Replaces the stored bytes of chunk `index` of `reference`, from byte `keeping` on, with random ones.
     static func tamper(_ broker: TestBroker, _ reference: AttachmentAnswer, chunk index: Int, keeping: Int) async throws {
         let hex = reference.digest.dropFirst("sha-256:".count).uppercased()
-        let result = try await Subprocess.run("sqlite3", [broker.folder.appendingPathComponent("broker.sqlite").path, """
+        let result = try await sqlite3(broker.folder.appendingPathComponent("broker.sqlite").path, """
             UPDATE attachment_chunks SET bytes = CAST(substr(bytes, 1, \(keeping)) || randomblob(length(bytes) - \(keeping)) AS BLOB)
             WHERE idx = \(index) AND upload = (SELECT upload FROM attachments WHERE hex(digest) = '\(hex)')
-            """])
+            """)
         try #require(result.status == 0, "\(result.stderr)")
     }
 
@@ -262,7 +262,7 @@ struct AttachmentTests {
 
             clock.advance(by: 4 * RetentionTests.day)
             try await broker.afterTimerRound()
-            #expect(try await Subprocess.run("sqlite3", [database, counts]).text.split(separator: "\n") == ["1", "1"],
+            #expect(try await sqlite3(database, counts).text.split(separator: "\n") == ["1", "1"],
                     "the upload no message references is gone; the referenced one stays")
             #expect(try await csc.send("GET", path).status == 200)
 
@@ -274,7 +274,7 @@ struct AttachmentTests {
             #expect(try await auditor.send("DELETE", "/v1/audit/legal-holds?nhsNumber=9990001235").status == 200)
             try await broker.afterTimerRound()
             #expect(try await csc.send("GET", path).status == 404, "destroyed with the message's content")
-            #expect(try await Subprocess.run("sqlite3", [database, counts]).text.split(separator: "\n") == ["0", "0"])
+            #expect(try await sqlite3(database, counts).text.split(separator: "\n") == ["0", "0"])
         } catch {
             try? await broker.stopAndRemove()
             throw error
@@ -322,8 +322,8 @@ struct AttachmentTests {
                 try #require(Subprocess.productPath("sharebroker")), ["rewrap", "--config", broker.configurationFile.path])
             #expect(rewrap.status == 0, "\(rewrap.stderr)")
             #expect(rewrap.text.contains("and every document chunk (3 re-wrapped)"), "\(rewrap.text)")
-            let inClear = try await Subprocess.run("sqlite3", [broker.folder.appendingPathComponent("broker.sqlite").path,
-                                                               "SELECT count(*) FROM attachment_chunks WHERE sealed = 0"])
+            let inClear = try await sqlite3(broker.folder.appendingPathComponent("broker.sqlite").path,
+                                            "SELECT count(*) FROM attachment_chunks WHERE sealed = 0")
             #expect(inClear.text.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "every chunk is sealed now")
             try FileManager.default.removeItem(at: target)
             try await broker.client(as: "northshire-csc").downloadAttachment(shared.reference.digest, message: shared.id, to: target)

@@ -255,7 +255,7 @@ struct AuditLogTests {
                        (SELECT coalesce(max(idx * 8 + length(hashes) / 32), 0) FROM subtree_blocks WHERE band = 0);
                 """
             #expect(try await eventually {
-                let counted = try await Subprocess.run("sqlite3", [path, sizes]).text.trimmingCharacters(in: .whitespacesAndNewlines)
+                let counted = try await sqlite3(path, sizes).text.trimmingCharacters(in: .whitespacesAndNewlines)
                 let parts = counted.split(separator: "|")
                 return parts.count == 2 && parts[0] == parts[1] && parts[0] != "0"
             })
@@ -284,8 +284,8 @@ struct AuditLogTests {
     /// Runs SQL on the broker's store file with the sqlite3 tool, as someone with access to
     /// the disk could, after dropping the triggers that stop ordinary updates of the log.
     func tamper(_ broker: TestBroker, _ sql: String) async throws -> Subprocess.Result {
-        try await Subprocess.run("sqlite3", [broker.folder.appendingPathComponent("broker.sqlite").path,
-                                             "DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS tree_heads_no_update; " + sql])
+        try await sqlite3(broker.folder.appendingPathComponent("broker.sqlite").path,
+                          "DROP TRIGGER IF EXISTS events_no_update; DROP TRIGGER IF EXISTS tree_heads_no_update; " + sql)
     }
 
     // Issue 13: kind=refusd answered an empty list, which reads as "nothing was refused".

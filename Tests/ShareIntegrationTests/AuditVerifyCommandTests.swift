@@ -30,8 +30,8 @@ struct AuditVerifyCommandTests {
     /// are there): the auditor's pinned tree head is then the only witness left.
     func tamper(_ broker: TestBroker, _ sql: String) async throws {
         try await broker.stop()
-        let result = try await Subprocess.run("sqlite3", [broker.folder.appendingPathComponent("broker.sqlite").path,
-                                                          sql + "; DELETE FROM tree_heads; DROP TRIGGER subtree_blocks_no_delete; DELETE FROM subtree_blocks;"])
+        let result = try await sqlite3(broker.folder.appendingPathComponent("broker.sqlite").path,
+                                       sql + "; DELETE FROM tree_heads; DROP TRIGGER subtree_blocks_no_delete; DELETE FROM subtree_blocks;")
         #expect(result.status == 0, "\(result.stderr)")
         try await broker.start()
     }

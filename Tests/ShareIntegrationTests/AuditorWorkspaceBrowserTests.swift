@@ -39,11 +39,9 @@ struct AuditorWorkspaceBrowserTests {
 
             let entries = try await broker.auditGet("/v1/audit/entries?messageId=\(shared.id)") as AuditEntries
             let routed = try #require(entries.entries.first { $0.event.kind == "routed" })
-            let tampered = try await Subprocess.run("sqlite3", [
-                broker.folder.appendingPathComponent("broker.sqlite").path,
+            let tampered = try await sqlite3(broker.folder.appendingPathComponent("broker.sqlite").path,
                 "DROP TRIGGER IF EXISTS events_no_update; UPDATE events SET entry = CAST(replace(CAST(entry AS TEXT), "
-                    + "'northshire-csc', 'northshire-mash') AS BLOB) WHERE idx = \(routed.index);",
-            ])
+                    + "'northshire-csc', 'northshire-mash') AS BLOB) WHERE idx = \(routed.index);")
             #expect(tampered.status == 0, "\(tampered.stderr)")
             let second = try await Subprocess.run("python3", [Self.script, "tampered"] + common + [subject, String(routed.index)])
             #expect(second.status == 0, "\(second.text) \(second.stderr)")

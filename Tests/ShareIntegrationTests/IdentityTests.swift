@@ -167,9 +167,7 @@ struct IdentityTests {
 extension TestBroker {
     /// The kinds of every event recorded so far, in order, read from the store file with the sqlite3 tool.
     func eventKinds() async throws -> [String] {
-        let result = try await Subprocess.run("sqlite3", [
-            "-readonly", folder.appendingPathComponent("broker.sqlite").path, "SELECT kind FROM events ORDER BY idx",
-        ])
+        let result = try await sqlite3(folder.appendingPathComponent("broker.sqlite").path, "SELECT kind FROM events ORDER BY idx", readOnly: true)
         return result.text.split(separator: "\n").map(String.init)
     }
 }

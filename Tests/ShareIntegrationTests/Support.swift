@@ -110,3 +110,10 @@ extension LogCapture {
         text.split(separator: "\n").filter { $0.hasPrefix("error ") || $0.hasPrefix("critical ") }
     }
 }
+
+/// Runs `sql` with the sqlite3 shell on the store file at `path` (read-only with `readOnly`),
+/// waiting up to ten seconds for a lock the running broker holds: by default the shell gives up
+/// at once ("database is locked") if the broker is writing just then.
+func sqlite3(_ path: String, _ sql: String, readOnly: Bool = false) async throws -> Subprocess.Result {
+    try await Subprocess.run("sqlite3", (readOnly ? ["-readonly"] : []) + ["-cmd", ".timeout 10000", path, sql])
+}
