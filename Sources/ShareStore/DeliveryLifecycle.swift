@@ -103,7 +103,7 @@ public struct DeliveryLifecycle: Sendable, Equatable {
     /// attempt and time) while still hidden from it.
     public func streamHandOut(at now: Date, visibilityTimeout: TimeInterval, maxAttempts: Int) -> HandOut {
         guard isOpen(at: now) else { return .withheld }
-        if !isVisible(at: now) { return .repeated(attempt: attempts, deliveredAt: lastDeliveredAt ?? now) }
+        if !isVisible(at: now) { return .repeated(attempt: attempts, deliveredAt: lastDeliveredAt ?? now.asStored) }
         return inboxHandOut(at: now, visibilityTimeout: visibilityTimeout, maxAttempts: maxAttempts)
     }
 
