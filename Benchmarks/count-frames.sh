@@ -8,6 +8,7 @@
 # pwrite64 calls), so this is the "pages written per commit" of BENCHMARKS.md. How many
 # messages share a commit depends on timing; the frames a message do not move much with it.
 # Needs a C compiler and the sqlite3 shell (apt: gcc sqlite3).
+# RATE=N offers N publishes/s (open loop) to the counted messages instead of as fast as they go.
 # Usage: Benchmarks/count-frames.sh MESSAGES NAME=BINARY...
 #   Benchmarks/count-frames.sh 2000 main=.build/release/sharebroker
 set -euo pipefail
@@ -36,7 +37,7 @@ for build in "$@"; do
     flow=("$sharectl" bench-flow --demo-dir "$folder" --url "$url" --broker-pid "$broker" --http1)
     "${flow[@]}" --messages "$warmup" > "$folder/warmup.log" 2>&1 || { cat "$folder/warmup.log" >&2; exit 1; }
     touch "$folder/mark"
-    "${flow[@]}" --messages "$messages" > "$folder/flow.log" 2>&1 || { cat "$folder/flow.log" >&2; exit 1; }
+    "${flow[@]}" --messages "$messages" ${RATE:+--rate "$RATE"} > "$folder/flow.log" 2>&1 || { cat "$folder/flow.log" >&2; exit 1; }
     kill "$broker"
     wait "$broker" || true
     broker=""

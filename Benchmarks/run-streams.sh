@@ -10,7 +10,8 @@
 # configuration given connections.maxOpen and connections.maxPerAddress above STREAMS (every
 # connection comes from 127.0.0.1); each of the ROUNDS runs starts on a fresh store.
 # Usage: Benchmarks/run-streams.sh [STREAMS] [ROUNDS]   (defaults 10000 and 1). SHAREBROKER_BINARY
-# names another sharebroker to measure (an earlier build kept aside), in place of this checkout's.
+# names another sharebroker to measure (an earlier build kept aside), in place of this checkout's;
+# STREAMS_OPTIONS adds options of Benchmarks/streams_bench.py (such as --subscribe-apart).
 # Stops everything it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,7 +63,7 @@ for round in $(seq "$rounds"); do
     sleep 5
     echo "== round $round: load average $(cut -d' ' -f1-3 /proc/loadavg)"
     python3 Benchmarks/streams_bench.py --demo-dir "$folder" --url "$url" --broker-pid "$broker" \
-        --sharectl "$bin/sharectl" --streams "$streams" || echo "== round $round: not every stream received the broadcast"
+        --sharectl "$bin/sharectl" --streams "$streams" ${STREAMS_OPTIONS:-} || echo "== round $round: not every stream received the broadcast"
     echo "== round $round ended: load average $(cut -d' ' -f1-3 /proc/loadavg)"
     stop_broker
 done

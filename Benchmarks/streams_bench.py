@@ -78,7 +78,9 @@ class Stream:
         self.arrived = None
         self.reading = None
 
-    async def open(self, host, port, tls):
+    async def open(self, host, port, tls, subscribe_apart=False):
+        """Subscribes, then opens the stream: on one connection, or with `subscribe_apart`
+        on a connection of its own that is closed before the stream's opens."""
         reader, self.writer = await asyncio.open_connection(host, port, ssl=tls, limit=1 << 16)
         subscription = json.dumps({"types": [TYPE], "areas": [AREA], "filters": []}).encode()
         self.writer.write(request("POST", "/v1/subscriptions", host, subscription))
@@ -86,6 +88,10 @@ class Stream:
         await reader.readexactly(int(headers.get("content-length", "0")))
         if status != 201:
             raise RuntimeError(f"{self.agency}: subscribing answered {status}")
+        if subscribe_apart:
+            self.writer.close()
+            await self.writer.wait_closed()
+            reader, self.writer = await asyncio.open_connection(host, port, ssl=tls, limit=1 << 16)
         self.writer.write(request("GET", "/v1/stream", host))
         status, _ = await read_head(reader)
         if status != 200:
@@ -151,6 +157,8 @@ async def main():
     parser.add_argument("--concurrency", type=int, default=100, help="connections being opened at once")
     parser.add_argument("--settle", type=float, default=10, help="seconds to wait before each idle memory reading")
     parser.add_argument("--after-close", type=float, default=45, help="seconds to follow memory after the connections close")
+    parser.add_argument("--subscribe-apart", action="store_true",
+                        help="subscribe each agency on a connection of its own, closed before its stream opens")
     arguments = parser.parse_args()
     host, port = arguments.url.removeprefix("https://").rsplit(":", 1)
     pki = os.path.join(arguments.demo_dir, "pki")
@@ -179,7 +187,7 @@ async def main():
 
     async def open_one(stream):
         async with gate:
-            await stream.open(host, int(port), context(pki, stream.agency))
+            await stream.open(host, int(port), context(pki, stream.agency), arguments.subscribe_apart)
 
     await asyncio.gather(*(open_one(stream) for stream in streams))
     report("subscribed and streaming", f"{arguments.streams} in {time.monotonic() - started:.1f} s")
