@@ -43,6 +43,7 @@ extension Broker {
                     for: agency, after: sequence, limit: DeliveryStream.batchSize, now: clock.now(), visibilityTimeout: configuration.visibilityTimeout,
                     maxAttempts: configuration.maxAttempts)
                 metrics.countHandedOut(deliveries.count, by: .stream)
+                metrics.countStreamOwnHandOuts(deliveries.count)
                 logHandedOut(deliveries, to: agency, by: "stream")
                 batch = StreamBatch(deliveries: deliveries, isAll: deliveries.count < DeliveryStream.batchSize)
             }

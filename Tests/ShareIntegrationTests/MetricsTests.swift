@@ -68,9 +68,30 @@ struct MetricsTests {
             #expect(try await Scrape(broker)["sharebroker_open_streams"] == 1)
             try await broker.publish(EnvelopeBuilder())
             #expect(try await eventually { reader.deliveries.count == 1 })
-            #expect(try await Scrape(broker)["sharebroker_deliveries_total{route=\"stream\"}"] == 1)
+            let scrape = try await Scrape(broker)
+            #expect(scrape["sharebroker_deliveries_total{route=\"stream\"}"] == 1)
+            #expect(scrape["sharebroker_stream_own_handouts_total"] == 0, "handed out at publish, then pushed to the stream")
             reader.stop()
             #expect(try await eventually { try await Scrape(broker)["sharebroker_open_streams"] == 0 })
+        }
+    }
+
+    @Test("a stream that hands out a backlog itself is counted apart; a delivery handed out at publish is not")
+    func streamOwnHandOuts() async throws {
+        try await withBroker(configure: Self.withMetrics) { broker in
+            try await broker.publish(EnvelopeBuilder())
+            let reader = StreamReader(try await broker.client(as: "northshire-csc").stream())
+            defer { reader.stop() }
+            #expect(try await eventually { reader.deliveries.count == 1 })
+            let backlog = try await Scrape(broker)
+            #expect(backlog["sharebroker_stream_own_handouts_total"] == 1, "published before the stream opened")
+            #expect(backlog["sharebroker_deliveries_total{route=\"stream\"}"] == 1)
+
+            try await broker.publish(EnvelopeBuilder())
+            #expect(try await eventually { reader.deliveries.count == 2 })
+            let live = try await Scrape(broker)
+            #expect(live["sharebroker_stream_own_handouts_total"] == 1, "published while the agency streamed: handed out at publish")
+            #expect(live["sharebroker_deliveries_total{route=\"stream\"}"] == 2)
         }
     }
 

@@ -21,6 +21,8 @@ public struct BrokerMetrics: Sendable {
     private let inboxDeliveries: Counter
     private let streamDeliveries: Counter
     private let webhookDeliveries: Counter
+    /// Deliveries a stream handed out itself, because they were not handed out as they were published.
+    private let streamOwnHandOuts: Counter
     /// Deliveries acknowledged for the first time.
     private let acknowledgements: Counter
     /// Deliveries dead-lettered after their last attempt.
@@ -53,6 +55,7 @@ public struct BrokerMetrics: Sendable {
         inboxDeliveries = counter("sharebroker_deliveries_total", [("route", "inbox")])
         streamDeliveries = counter("sharebroker_deliveries_total", [("route", "stream")])
         webhookDeliveries = counter("sharebroker_deliveries_total", [("route", "webhook")])
+        streamOwnHandOuts = counter("sharebroker_stream_own_handouts_total")
         acknowledgements = counter("sharebroker_acknowledgements_total")
         deadLetters = counter("sharebroker_dead_letters_total")
         expiries = counter("sharebroker_expiries_total")
@@ -79,6 +82,12 @@ public struct BrokerMetrics: Sendable {
         case .stream: streamDeliveries.increment(by: count)
         case .webhook: webhookDeliveries.increment(by: count)
         }
+    }
+
+    /// Counts deliveries a stream handed out itself (also counted by `countHandedOut`): a
+    /// backlog, a redelivery, or a publish that did not know the agency was streaming.
+    func countStreamOwnHandOuts(_ count: Int) {
+        streamOwnHandOuts.increment(by: count)
     }
 
     /// Counts deliveries acknowledged for the first time.
@@ -110,11 +119,12 @@ public struct BrokerMetrics: Sendable {
         }
     }
 
-    /// Records how long a store commit took.
+    /// Records how many entries the running (or last) full check of the audit log has re-hashed.
     func recordAuditEntriesChecked(_ count: Int) {
         auditEntriesChecked.record(count)
     }
 
+    /// Records how long a store commit of a publish took.
     func recordStorePublish(since start: ContinuousClock.Instant) {
         let (seconds, attoseconds) = (ContinuousClock.now - start).components
         storePublish.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
