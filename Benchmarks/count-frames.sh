@@ -41,6 +41,7 @@ for build in "$@"; do
     kill "$broker"
     wait "$broker" || true
     broker=""
+    [ -s "$folder/frames" ] || { echo "$name wrote no frame counts: the shim writes them as the broker exits" >&2; exit 1; }
     sqlite3 -readonly "$folder/broker.sqlite" "SELECT pageno, name FROM dbstat" > "$folder/pages"
     python3 Benchmarks/frames-by-tree.py "$folder/frames" "$folder/pages" "$messages"
     stop_demo
