@@ -6,7 +6,8 @@
 # broker's context switches and system calls (`perf stat -p`), which move far less from run to
 # run than CPU time; so does the report's "broker CPU per load-generator CPU".
 # Usage: Benchmarks/compare-flow.sh ROUNDS MESSAGES NAME=BINARY...
-# RATE=N offers N publishes/s (open loop) instead of as fast as it goes. For example:
+# RATE=N offers N publishes/s (open loop) instead of as fast as it goes; FLOW_OPTIONS adds options
+# of `sharectl bench-flow` (such as --no-ack). For example:
 #   git worktree add /tmp/before COMMIT && (cd /tmp/before && swift build -c release --product sharebroker)
 #   swift build -c release --product sharebroker
 #   Benchmarks/compare-flow.sh 4 10000 before=/tmp/before/.build/release/sharebroker after=.build/release/sharebroker
@@ -34,7 +35,7 @@ run_flow() {
         sleep 0.3
     fi
     output="$("$sharectl" bench-flow --demo-dir "$folder" --url "$url" --broker-pid "$broker" --http1 \
-        --messages "$messages" ${RATE:+--rate "$RATE"} 2>&1)"
+        --messages "$messages" ${RATE:+--rate "$RATE"} ${FLOW_OPTIONS:-} 2>&1)"
     if [ -n "$counter" ]; then
         kill -INT "$counter"; wait "$counter" || true
         output="$output

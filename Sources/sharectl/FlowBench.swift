@@ -22,6 +22,8 @@ struct FlowBench: AsyncParsableCommand {
     @Option(help: "Payload size in bytes (2,000 makes a JWS of about 3.7 KB).") var payloadBytes = 2000
     @Option(help: "Publishes per second in total, open loop; 0 publishes as fast as possible.") var rate = 0
     @Option(help: "The most deliveries acknowledged in one request.") var ackBatch = 100
+    @Flag(help: "Acknowledge nothing: what the broker spends on acknowledgements, by difference. Deliveries are handed out again after the visibility timeout, so keep such a run shorter than it.")
+    var noAck = false
     @OptionGroup var cpu: BenchCPUOptions
 
     func validate() throws {
@@ -48,11 +50,12 @@ struct FlowBench: AsyncParsableCommand {
                 let stream = try await recipient.stream()
                 let pending = AckQueue()
                 let expected = messages / recipients + (number < messages % recipients ? 1 : 0)
+                let acknowledging = !noAck
                 group.addTask {
                     var seen = 0
                     for try await streamed in stream {
                         state.received(streamed.delivery.messageId.lowercasedString)
-                        pending.add(streamed.delivery.id)
+                        if acknowledging { pending.add(streamed.delivery.id) }
                         seen += 1
                         if seen == expected { break }
                     }
@@ -84,7 +87,7 @@ struct FlowBench: AsyncParsableCommand {
         let cpuAfter = cpu.read()
         for each in publishClients + recipientClients { try? await each.shutdown() }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(state.report(seconds: seconds, setup: "\(publishers) publishing connections, \(recipients) recipients streaming, acknowledgements in batches of up to \(ackBatch), \(payloadBytes)-byte payloads (JWS \(prepared[0].jws.utf8.count) bytes), rate \(rate == 0 ? "unlimited" : "\(rate)/s")"))
+        print(state.report(seconds: seconds, setup: "\(publishers) publishing connections, \(recipients) recipients streaming, \(noAck ? "no acknowledgements" : "acknowledgements in batches of up to \(ackBatch)"), \(payloadBytes)-byte payloads (JWS \(prepared[0].jws.utf8.count) bytes), rate \(rate == 0 ? "unlimited" : "\(rate)/s")"))
         for line in cpuAfter.lines(since: cpuBefore, messages: messages, unit: "message", rate: true) { print(line) }
     }
 }

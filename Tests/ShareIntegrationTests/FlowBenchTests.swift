@@ -27,17 +27,42 @@ struct FlowBenchTests {
         #expect((ratio ?? 0) > 0, "the broker's CPU against the load generator's, the steadier figure: \(run.text)")
 
         // The broker's own record: one acknowledgement entry per message, each by a benchmark recipient.
+        let acknowledgers = try await Self.agencies(recorded: "acknowledged", in: folder, port: demo.port)
+        #expect(acknowledgers.count == 203)
+        #expect(Set(acknowledgers) == Set((1...4).map { String(format: "bench-social-care-%02d", $0) }))
+        #expect(try await demo.stop())
+    }
+
+    @Test("--no-ack streams every message and acknowledges none, so what acknowledgements cost can be measured by difference")
+    func withoutAcknowledgements() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flow-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--bench-agencies", "4",
+                                                "--schemas", RepositoryPaths.schemas.path])
+        defer { demo.process.stopFromTest() }
+        let sharectl = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
+        let run = try await Subprocess.run(sharectl, [
+            "bench-flow", "--demo-dir", folder.path, "--url", "https://127.0.0.1:\(demo.port)", "--broker-pid", "\(demo.process.pid)",
+            "--http1", "--messages", "41", "--no-ack",
+        ])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.text.contains("41 published, 41 streamed, 0 acknowledged"), "\(run.text)")
+        #expect(run.text.contains("no acknowledgements"), "the report says how it ran: \(run.text)")
+        #expect(try await Self.agencies(recorded: "delivered", in: folder, port: demo.port).count == 41)
+        #expect(try await Self.agencies(recorded: "acknowledged", in: folder, port: demo.port).isEmpty)
+        #expect(try await demo.stop())
+    }
+
+    /// The agency of each audit entry of `kind`, as the demo's auditor reads them with curl.
+    static func agencies(recorded kind: String, in folder: URL, port: Int) async throws -> [String] {
         let pki = folder.appendingPathComponent("pki")
         let entries = try await Subprocess.run("curl", [
             "-sS", "--fail-with-body", "--cacert", pki.appendingPathComponent("ca.crt").path,
             "--cert", pki.appendingPathComponent("northshire-audit.crt").path, "--key", pki.appendingPathComponent("northshire-audit.key").path,
-            "https://127.0.0.1:\(demo.port)/v1/audit/entries?kind=acknowledged&limit=1000",
+            "https://127.0.0.1:\(port)/v1/audit/entries?kind=\(kind)&limit=1000",
         ])
         #expect(entries.status == 0, "\(entries.text)\(entries.stderr)")
         let answer = try JSONSerialization.jsonObject(with: entries.stdout) as? [String: Any]
-        let acknowledgers = (answer?["entries"] as? [[String: Any]] ?? []).compactMap { ($0["event"] as? [String: Any])?["agency"] as? String }
-        #expect(acknowledgers.count == 203)
-        #expect(Set(acknowledgers) == Set((1...4).map { String(format: "bench-social-care-%02d", $0) }))
-        #expect(try await demo.stop())
+        return (answer?["entries"] as? [[String: Any]] ?? []).compactMap { ($0["event"] as? [String: Any])?["agency"] as? String }
     }
 }
