@@ -9,32 +9,36 @@ import Testing
 struct FlowBenchTests {
     @Test("a short run publishes every message once, each recipient streams and acknowledges its share, and the broker's CPU is reported")
     func shortRun() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flow-bench-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--bench-agencies", "4",
-                                                "--schemas", RepositoryPaths.schemas.path])
-        defer { demo.process.stopFromTest() }
-        let sharectl = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
-        let run = try await Subprocess.run(sharectl, [
-            "bench-flow", "--demo-dir", folder.path, "--url", "https://127.0.0.1:\(demo.port)", "--broker-pid", "\(demo.process.pid)",
-            "--http1", "--messages", "203", "--ack-batch", "10",
-        ])
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.text.contains("203 published, 203 streamed, 203 acknowledged"), "\(run.text)")
-        #expect(run.text.contains("per message"), "the broker's CPU per message: \(run.text)")
-        let ratio = run.text.split(separator: "\n").first { $0.hasPrefix("broker CPU per load-generator CPU ") }
-            .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
-        #expect((ratio ?? 0) > 0, "the broker's CPU against the load generator's, the steadier figure: \(run.text)")
+        try await Self.withFlow(["--messages", "203", "--ack-batch", "10"]) { run, agencies in
+            #expect(run.text.contains("203 published, 203 streamed, 203 acknowledged"), "\(run.text)")
+            #expect(run.text.contains("per message"), "the broker's CPU per message: \(run.text)")
+            let ratio = run.text.split(separator: "\n").first { $0.hasPrefix("broker CPU per load-generator CPU ") }
+                .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+            #expect((ratio ?? 0) > 0, "the broker's CPU against the load generator's, the steadier figure: \(run.text)")
 
-        // The broker's own record: one acknowledgement entry per message, each by a benchmark recipient.
-        let acknowledgers = try await Self.agencies(recorded: "acknowledged", in: folder, port: demo.port)
-        #expect(acknowledgers.count == 203)
-        #expect(Set(acknowledgers) == Set((1...4).map { String(format: "bench-social-care-%02d", $0) }))
-        #expect(try await demo.stop())
+            // The broker's own record: one acknowledgement entry per message, each by a benchmark recipient.
+            let acknowledgers = try await agencies("acknowledged")
+            #expect(acknowledgers.count == 203)
+            #expect(Set(acknowledgers) == Set((1...4).map { String(format: "bench-social-care-%02d", $0) }))
+        }
     }
 
     @Test("--no-ack streams every message and acknowledges none, so what acknowledgements cost can be measured by difference")
     func withoutAcknowledgements() async throws {
+        try await Self.withFlow(["--messages", "41", "--no-ack"]) { run, agencies in
+            #expect(run.text.contains("41 published, 41 streamed, 0 acknowledged"), "\(run.text)")
+            #expect(run.text.contains("no acknowledgements"), "the report says how it ran: \(run.text)")
+            let (delivered, acknowledged) = (try await agencies("delivered"), try await agencies("acknowledged"))
+            #expect(delivered.count == 41, "every delivery handed out to a stream is recorded")
+            #expect(acknowledged.isEmpty)
+        }
+    }
+
+    /// Runs `sharectl bench-flow --http1 OPTIONS` against a fresh demo with four benchmark
+    /// agencies, then `body` with its output and a reader of the demo's audit entries (the
+    /// agency of each entry of a kind), and stops the demo.
+    static func withFlow(_ options: [String],
+                         _ body: (Subprocess.Result, (String) async throws -> [String]) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("flow-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
         let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--bench-agencies", "4",
@@ -43,13 +47,10 @@ struct FlowBenchTests {
         let sharectl = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
         let run = try await Subprocess.run(sharectl, [
             "bench-flow", "--demo-dir", folder.path, "--url", "https://127.0.0.1:\(demo.port)", "--broker-pid", "\(demo.process.pid)",
-            "--http1", "--messages", "41", "--no-ack",
-        ])
+            "--http1",
+        ] + options)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.text.contains("41 published, 41 streamed, 0 acknowledged"), "\(run.text)")
-        #expect(run.text.contains("no acknowledgements"), "the report says how it ran: \(run.text)")
-        #expect(try await Self.agencies(recorded: "delivered", in: folder, port: demo.port).count == 41)
-        #expect(try await Self.agencies(recorded: "acknowledged", in: folder, port: demo.port).isEmpty)
+        try await body(run) { try await agencies(recorded: $0, in: folder, port: demo.port) }
         #expect(try await demo.stop())
     }
 
