@@ -26,7 +26,7 @@ cc -shared -fPIC -O2 -o "$shim/frames-shim.so" Benchmarks/frames-shim.c -ldl
 folder=""
 broker=""
 trap 'stop_demo; rm -rf "$shim"' EXIT
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%dT%H:%MZ)"
+print_machine
 for build in "$@"; do
     name="${build%%=*}"
     folder="$(mktemp -d)"

@@ -35,6 +35,11 @@ build_sharectl() {
     sharectl="$(swift build -c release --show-bin-path)/sharectl"
 }
 
+# print_machine prints the machine's cores and processor, and the time (UTC), for a report's head.
+print_machine() {
+    echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%dT%H:%MZ)"
+}
+
 # in_turns ROUNDS RUN NAME=BINARY... calls `RUN NAME BINARY ROUND` for every build in the order
 # given, once per round, so that the machine's changing load falls on every build alike, with the
 # load average before each run. RUN adds its figures to the file `results` (NAME <tab> FIGURE
@@ -43,7 +48,7 @@ build_sharectl() {
 in_turns() {
     local turns_rounds="$1" turns_run="$2" turns_round turns_build
     shift 2
-    echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%dT%H:%MZ)"
+    print_machine
     for turns_round in $(seq "$turns_rounds"); do
         for turns_build in "$@"; do
             echo "== ${turns_build%%=*}, round $turns_round (load average before: $(cut -d' ' -f1-3 /proc/loadavg))"

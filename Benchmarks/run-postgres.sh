@@ -118,7 +118,7 @@ measure() {
     } >> "$results"
 }
 
-echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%dT%H:%MZ)"
+print_machine
 echo "== PostgreSQL $(psql -At -h 127.0.0.1 -p "$postgres_port" -U postgres -c 'SHOW server_version' postgres), fsync $(psql -At -h 127.0.0.1 -p "$postgres_port" -U postgres -c 'SHOW fsync' postgres), synchronous_commit $(psql -At -h 127.0.0.1 -p "$postgres_port" -U postgres -c 'SHOW synchronous_commit' postgres)"
 for round in $(seq "$rounds"); do
     for store in sqlite postgres; do

@@ -50,12 +50,11 @@ struct FlowBench: AsyncParsableCommand {
                 let stream = try await recipient.stream()
                 let pending = AckQueue()
                 let expected = messages / recipients + (number < messages % recipients ? 1 : 0)
-                let acknowledging = !noAck
                 group.addTask {
                     var seen = 0
                     for try await streamed in stream {
                         state.received(streamed.delivery.messageId.lowercasedString)
-                        if acknowledging { pending.add(streamed.delivery.id) }
+                        if !noAck { pending.add(streamed.delivery.id) }
                         seen += 1
                         if seen == expected { break }
                     }
