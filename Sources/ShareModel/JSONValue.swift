@@ -18,6 +18,11 @@ public enum JSONValue: Sendable, Equatable {
         self = try data.withUnsafeBytes { try JSONParser.parse($0) }
     }
 
+    /// Parses UTF-8 JSON text in `bytes` strictly, as `init(parsing:)` does.
+    public init(parsing bytes: UnsafeRawBufferPointer) throws {
+        self = try JSONParser.parse(bytes)
+    }
+
     public subscript(key: JSONKey) -> JSONValue? {
         if case .object(let members) = self { return members[key] }
         return nil

@@ -315,7 +315,7 @@ struct PublishDeliverTests {
 
 @Suite("Batch acknowledgement")
 struct BatchAcknowledgementTests {
-    @Test("several deliveries are acknowledged in one request; ids that are not the caller's are listed as not found")
+    @Test("several deliveries are acknowledged in one request; ids that are not the caller's are listed as not found; a body of the wrong shape is a 400 pointing at the member")
     func acknowledgeMany() async throws {
         try await withBroker { broker in
             let first = EnvelopeBuilder()
@@ -342,6 +342,22 @@ struct BatchAcknowledgementTests {
                                                       contentType: "application/json")
             #expect(malformed.status == 400)
             #expect(malformed.problem?.errors?.first?.pointer == "/ids/0")
+
+            let notStrings = try await socialCare.send("POST", "/v1/deliveries/ack",
+                                                       body: Data(#"{"ids": ["\#(deliveries[0].id)", 7, null]}"#.utf8),
+                                                       contentType: "application/json")
+            #expect(notStrings.status == 400)
+            #expect(notStrings.problem?.errors?.map(\.pointer) == ["/ids/1", "/ids/2"])
+            #expect(notStrings.problem?.errors?.first?.message.contains("not a number") == true)
+            for (body, pointer) in [(#"{"id": []}"#, "/ids"), (#"{"ids": "one"}"#, "/ids"), (#"["ids"]"#, "")] {
+                let wrongShape = try await socialCare.send("POST", "/v1/deliveries/ack", body: Data(body.utf8), contentType: "application/json")
+                #expect(wrongShape.status == 400, "\(body)")
+                #expect(wrongShape.problem?.errors?.map(\.pointer) == [pointer], "\(body)")
+            }
+            let notJSON = try await socialCare.send("POST", "/v1/deliveries/ack", body: Data(#"{"ids": [}"#.utf8),
+                                                    contentType: "application/json")
+            #expect(notJSON.status == 400)
+            #expect(notJSON.problem?.detail.contains("not JSON") == true)
         }
     }
 }

@@ -17,7 +17,7 @@ struct InboxRoutes {
 
     @Sendable func acknowledgeMany(_ request: Request, context: BrokerRequestContext) async throws -> Response {
         let agency = try context.caller()
-        let ids = try await request.decodeJSON(AcknowledgeManyRequest.self, shape: "{\"ids\": [\"<delivery id>\", ...]}").ids
+        let ids = try AcknowledgeManyRequest.ids(in: try await request.jsonBody(shape: AcknowledgeManyRequest.shape))
         let result = try await broker.acknowledge(deliveries: ids, by: agency)
         return jsonResponse(.object([
             "acknowledged": .array(result.acknowledged.map { acknowledgementAnswer(id: $0.deliveryID, at: $0.acknowledgedAt) }),
@@ -47,8 +47,37 @@ struct InboxRoutes {
     }
 }
 
-struct AcknowledgeManyRequest: Decodable {
-    let ids: [String]
+/// The body of `POST /v1/deliveries/ack`, read with the broker's own JSON parser: cheaper than
+/// Foundation's decoder for a body sent for nearly every delivery, and it can say which member
+/// is wrong.
+enum AcknowledgeManyRequest {
+    static let shape = "{\"ids\": [\"<delivery id>\", ...]}"
+
+    /// The texts of `ids` (other members are ignored); 400 with a JSON Pointer to each member
+    /// that is not a string, or to `/ids` when it is missing or not an array. Whether each text
+    /// is a delivery id is the broker's to say.
+    static func ids(in body: JSONValue) throws -> [String] {
+        guard let items = body["ids"]?.arrayValue else {
+            let problem = body.objectValue == nil
+                ? ValidationProblem(pointer: "", message: "Send a JSON object, not a \(body.typeName).")
+                : ValidationProblem(pointer: "/ids", message: "List the delivery ids to acknowledge in an array.")
+            throw BrokerError(.badRequest, "The body must be a JSON object \(shape).", problems: [problem])
+        }
+        var ids: [String] = []
+        var problems: [ValidationProblem] = []
+        for (index, item) in items.enumerated() {
+            if let id = item.stringValue {
+                ids.append(id)
+            } else {
+                problems.append(ValidationProblem(pointer: JSONPointer("/ids").appending(index),
+                                                  message: "A delivery id is a string (a UUID), not a \(item.typeName)."))
+            }
+        }
+        guard problems.isEmpty else {
+            throw BrokerError(.badRequest, "Some ids are not strings; nothing was acknowledged.", problems: problems)
+        }
+        return ids
+    }
 }
 
 

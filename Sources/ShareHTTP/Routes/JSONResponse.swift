@@ -28,14 +28,30 @@ extension Request {
     /// The JSON body decoded as `T`: 415 unless `Content-Type: application/json`, 400 (saying
     /// `shape`) if it is not that shape, 413 over 1 MiB.
     func decodeJSON<T: Decodable>(_ type: T.Type, shape: String) async throws -> T {
-        guard mediaType == "application/json" else {
-            throw BrokerError(.unsupportedMediaType, "Send \(shape) with 'Content-Type: application/json'.")
-        }
-        let body = try await readBody(upTo: 1_048_576, what: "body")
+        let body = try await jsonBodyBytes(shape: shape)
         guard let value = try? JSONCoding.decoder.decode(T.self, from: Data(buffer: body)) else {
             throw BrokerError(.badRequest, "The body must be a JSON object \(shape).")
         }
         return value
+    }
+
+    /// The JSON body as parsed by the broker's own parser (`JSONValue`), for a route that reads
+    /// it member by member and says which member is wrong: 415 unless `Content-Type:
+    /// application/json`, 400 (saying `shape`) if it is not JSON, 413 over 1 MiB.
+    func jsonBody(shape: String) async throws -> JSONValue {
+        let body = try await jsonBodyBytes(shape: shape)
+        do {
+            return try body.withUnsafeReadableBytes { try JSONValue(parsing: $0) }
+        } catch {
+            throw BrokerError(.badRequest, "The body must be a JSON object \(shape); it is not JSON: \(error).")
+        }
+    }
+
+    private func jsonBodyBytes(shape: String) async throws -> ByteBuffer {
+        guard mediaType == "application/json" else {
+            throw BrokerError(.unsupportedMediaType, "Send \(shape) with 'Content-Type: application/json'.")
+        }
+        return try await readBody(upTo: 1_048_576, what: "body")
     }
 
     /// The media type of the body, lowercased and without parameters ("application/jose").
