@@ -1,3 +1,4 @@
+import ShareLocking
 import ShareStore
 
 /// Whether a broker can do its work now.
@@ -22,27 +23,37 @@ extension Broker {
         case .consistent, .provisional:
             break
         }
+        return await storeRefusal().map(Readiness.notReady) ?? .ready
+    }
+
+    /// Why the store cannot serve, from its probe (`Store.probe()`), or nil when it answered in
+    /// time. Gives up after `storeProbeLimit` without waiting for the probe to end: a store call
+    /// blocked in the database (on a lock, or a connection that never answers) need not end
+    /// when cancelled, and the readiness check must answer a load balancer all the same.
+    private func storeRefusal() async -> String? {
         let unanswered = "The store does not answer."
-        let refusal = await withTaskGroup(of: String?.self) { race in
-            race.addTask {
-                do {
-                    _ = try await self.store.unsettledDeliveryCount()
-                    return nil
-                } catch let error as StoreError where error.code == .outdated {
-                    return error.reason
-                } catch {
-                    return unanswered
-                }
-            }
-            race.addTask {
-                try? await Task.sleep(for: Self.storeProbeLimit)
-                return unanswered
-            }
-            let first = await race.next() ?? unanswered
-            race.cancelAll()
-            return first
+        let waiting = Locked<CheckedContinuation<String?, Never>?>(nil)
+        let answer: @Sendable (String?) -> Void = { refusal in
+            waiting.withLock { $0.take() }?.resume(returning: refusal)
         }
-        return refusal.map(Readiness.notReady) ?? .ready
+        return await withCheckedContinuation { continuation in
+            waiting.withLock { $0 = continuation }
+            let timer = Task {
+                try await Task.sleep(for: Self.storeProbeLimit)
+                answer(unanswered)
+            }
+            Task {
+                do {
+                    try await self.store.probe()
+                    answer(nil)
+                } catch let error as StoreError where error.code == .outdated {
+                    answer(error.reason)
+                } catch {
+                    answer(unanswered)
+                }
+                timer.cancel()
+            }
+        }
     }
 
     /// How long readiness waits for the store's answer: a load balancer's probe must learn

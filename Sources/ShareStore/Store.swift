@@ -226,10 +226,14 @@ public protocol Store: Service {
     func settlePastDue(deliveries ids: [UUID], at time: Date, notice: NewMessage) async throws -> Bool
 
     /// How many deliveries are neither acknowledged nor dead-lettered (settling an expired
-    /// message dead-letters its unacknowledged deliveries). Cheap enough to ask on every
-    /// metrics scrape and readiness check. Throws `StoreError.outdated` when this process can
-    /// no longer write to the store, so that its readiness check fails.
+    /// message dead-letters its unacknowledged deliveries), for the metrics. Its cost grows
+    /// with that backlog, so the readiness check does not ask it (`probe()`).
     func unsettledDeliveryCount() async throws -> Int
+
+    /// The readiness check's read: one row, at a cost that does not grow with what the store
+    /// holds, so that a large backlog never makes a broker look unready. Throws
+    /// `StoreError.outdated` when this process can no longer write to the store.
+    func probe() async throws
 
     /// Up to `limit` messages whose retention may have ended, oldest audit index first: of a
     /// type in `cutoffs`, with content not yet destroyed, settled at or before the type's cutoff

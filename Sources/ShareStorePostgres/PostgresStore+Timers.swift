@@ -7,18 +7,22 @@ public import ShareStore
 /// settlement checks and sets under row locks, so two nodes settling one item at once change
 /// it once: the second waits for the first, then finds it settled.
 extension PostgresStore {
-    /// Also reads the schema version the database's writers must be of (`log_head`), and throws
-    /// `StoreError.outdated` when it is not this node's.
     public func unsettledDeliveryCount() async throws -> Int {
-        let (writers, count) = try await select { [self] connection in
-            try await connection.rows("""
-                SELECT (SELECT schema_version FROM log_head WHERE id = 1),
-                    (SELECT count(*) FROM deliveries WHERE acknowledged_at IS NULL AND dead_lettered_at IS NULL)
-                """, logger: logger)
-                .first?.decode((Int?, Int).self) ?? (nil, 0)
+        try await select { [self] connection in
+            try await connection.rows(
+                "SELECT count(*) FROM deliveries WHERE acknowledged_at IS NULL AND dead_lettered_at IS NULL", logger: logger)
+                .first?.decode(Int.self) ?? 0
+        }
+    }
+
+    /// Reads the schema version the database's writers must be of, from the one row of
+    /// `log_head`, and throws `StoreError.outdated` when it is not this node's.
+    public func probe() async throws {
+        let writers = try await select { [self] connection in
+            try await connection.rows("SELECT schema_version FROM log_head WHERE id = 1", logger: logger)
+                .first?.decode(Int?.self) ?? nil
         }
         if let writers, writers != PostgresSchema.version { throw PostgresSchema.leftBehind(by: writers) }
-        return count
     }
 
     public func dueWork(now: Date, maxAttempts: Int, limit: Int) async throws -> DueWork {

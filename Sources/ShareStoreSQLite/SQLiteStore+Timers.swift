@@ -14,6 +14,13 @@ extension SQLiteStore {
         }
     }
 
+    /// Reads the schema version from the database's header page through the reader connection.
+    public func probe() async throws {
+        try await reader.run { connection in
+            _ = try connection.statement("PRAGMA user_version").step()
+        }
+    }
+
     public func dueWork(now: Date, maxAttempts: Int, limit: Int) async throws -> DueWork {
         try await reader.run { connection in
             try connection.control("BEGIN")

@@ -126,9 +126,16 @@ public enum TestPostgres {
     /// Runs `body` while a transaction of its own holds the lock on the end of the event record
     /// (the `log_head` row), so that every append waits; rolls it back afterwards.
     public static func holdingTheRecord<T>(on configuration: PostgresStore.Configuration, _ body: () async throws -> T) async throws -> T {
+        try await holding("SELECT * FROM log_head FOR UPDATE", on: configuration, body)
+    }
+
+    /// Runs `body` while a transaction of its own holds the lock the statement `lock` takes
+    /// (such as `LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE`); rolls it back afterwards.
+    public static func holding<T>(_ lock: String, on configuration: PostgresStore.Configuration,
+                                  _ body: () async throws -> T) async throws -> T {
         try await withConnection(to: configuration) { connection in
             try await connection.query("BEGIN", logger: quiet)
-            try await connection.query("SELECT * FROM log_head FOR UPDATE", logger: quiet)
+            try await connection.query(PostgresQuery(unsafeSQL: lock), logger: quiet)
             let result = try await body()
             try await connection.query("ROLLBACK", logger: quiet)
             return result

@@ -150,6 +150,10 @@ public final class SealingStore: Store {
         try await base.unsettledDeliveryCount()
     }
 
+    public func probe() async throws {
+        try await base.probe()
+    }
+
     public func storedBodies(fromAuditIndex index: Int, limit: Int) async throws -> [StoredBody] {
         try await base.storedBodies(fromAuditIndex: index, limit: limit)
     }

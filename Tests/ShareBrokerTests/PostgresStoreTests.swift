@@ -88,7 +88,7 @@ struct PostgresStoreTests {
                     _ = try await store.acknowledge(deliveries: [before.deliveries[0].id], by: .csc, at: t0 + 1)
                 }
                 await #expect(throws: StoreError(.outdated, ""), "the readiness check's read says so too") {
-                    _ = try await store.unsettledDeliveryCount()
+                    try await store.probe()
                 }
 
                 #expect(try await store.messageStatus(id: after.id, sender: .hospitals, now: t0) == nil)

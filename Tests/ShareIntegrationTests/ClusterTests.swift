@@ -266,6 +266,37 @@ struct ClusterTests {
         try await cluster.stop()
     }
 
+    // The readiness probe reads one row; counting the unacknowledged deliveries (the metric)
+    // takes longer as the backlog grows. A table locked by another session stands in for a
+    // count too slow for the probe: with the count in the probe, this node would say the store
+    // does not answer. When the probe's own row is locked, the answer comes at the probe's
+    // limit, although the store's query goes on waiting.
+    @Test("readiness does not wait on the deliveries: a node stays ready while their table is locked, and says the store does not answer, in time, while the probe's row is")
+    func readinessIndependentOfDeliveries() async throws {
+        let cluster = try await TestCluster.start(nodes: 1, configure: MetricsTests.withMetrics)
+        do {
+            let node = cluster.nodes[0]
+            try await node.publish(EnvelopeBuilder())
+            try await TestPostgres.holding("LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE", on: cluster.database.configuration) {
+                let probing = ContinuousClock.now
+                let ready = try await node.plainGet("/readyz")
+                #expect(ready.status == 200, "\(ready.body)")
+                #expect(ContinuousClock.now - probing < .seconds(2), "answered without waiting for the lock")
+            }
+            try await TestPostgres.holding("LOCK TABLE log_head IN ACCESS EXCLUSIVE MODE", on: cluster.database.configuration) {
+                let probing = ContinuousClock.now
+                let ready = try await node.plainGet("/readyz")
+                #expect(ready.status == 503 && ready.body.contains("store does not answer"), "\(ready.body)")
+                #expect(ContinuousClock.now - probing < .seconds(5), "answered at the probe's limit, not when the lock went")
+            }
+            #expect(try await eventually { try await node.plainGet("/readyz").status == 200 }, "ready again once the lock is gone")
+        } catch {
+            try? await cluster.stop()
+            throw error
+        }
+        try await cluster.stop()
+    }
+
     @Test("while the database refuses connections a publish is answered 503 at once, stores nothing, and service comes back with the database")
     func databaseOutage() async throws {
         let quickToGiveUp = { (document: inout [String: Any]) in
