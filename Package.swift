@@ -313,7 +313,7 @@ let package = Package(
             name: "ShareIntegrationTests",
             dependencies: [
                 "ShareTesting", "ShareLocking", "ShareServer", "ShareHTTP", "ShareClient", "ShareJWS", "ShareModel", "ShareAudit",
-                "ShareCatalogue", "ShareStorePostgres", "ShareVault", "ShareStore", "ShareStoreSQLite",
+                "ShareCatalogue", "ShareStorePostgres", "ShareVault", "ShareStore", "ShareStoreSQLite", "CMalloc",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -79,6 +79,7 @@ public final class BrokerServer: Sendable {
     public func serviceGroup(handleSignals: Bool, onReady: @escaping @Sendable (Int) async -> Void = { _ in },
                              onMetricsReady: @escaping @Sendable (Int) async -> Void = { _ in }) throws -> ServiceGroup {
         let gate = ConnectionGate(settings.connections, logger: logger)
+        LargeAllocations.mapApart()
         let app = Application(
             router: BrokerRouter.make(broker: broker, inFlight: requestsInFlight, certificates: connectionCertificates, apiDocument: apiDocument),
             server: GuardedHTTPChannel.server(

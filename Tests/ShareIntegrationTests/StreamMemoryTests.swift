@@ -1,4 +1,6 @@
+import CMalloc
 import Foundation
+import ShareServer
 import ShareTesting
 import Testing
 
@@ -43,5 +45,18 @@ struct StreamMemoryTests {
             #expect(givenBack > open * 0.4, "\(givenBack) KiB per stream given back after they closed, of \(open) while open:\n\(run.text)")
         }
         #expect(try await demo.stop())
+    }
+
+    @Test("blocks of 12 KiB and more get pages of their own, so an idle connection's large buffers hold only the pages it writes")
+    func largeBlocksAreMappedApart() {
+        LargeAllocations.mapApart()
+        // Under a sanitizer its own allocator serves every block, and glibc's setting has nothing to act on.
+        guard !TestLimits.sanitized else { return }
+        let before = mallinfo2().hblks
+        let blocks = (0..<64).map { _ in malloc(LargeAllocations.threshold + 4096) }
+        defer { blocks.forEach { free($0) } }
+        // glibc's own threshold (128 KiB at least) would put all 64 in its heap; other tests
+        // freeing their own mapped blocks meanwhile could lower the count by a few.
+        #expect(mallinfo2().hblks >= before + 48, "\(mallinfo2().hblks - before) of 64 blocks of 16 KiB mapped apart")
     }
 }

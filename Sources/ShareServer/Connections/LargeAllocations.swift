@@ -1,0 +1,27 @@
+#if canImport(Glibc)
+import CMalloc
+import Glibc
+#endif
+
+/// Blocks of `threshold` bytes or more are given pages of their own (glibc's mmap threshold),
+/// instead of glibc's default of 128 KiB, which it raises as such blocks are freed. Each
+/// connection holds several such blocks for as long as it is open (NIOSSL's 32 KiB plaintext
+/// and 16 KiB outbound buffers, and the 16 KiB slab its task's stack grows into), of which an
+/// idle connection writes only the first pages: in a heap, the rest of each block and the space
+/// around it became resident anyway; on pages of their own, only the pages written are, and
+/// each block's pages go back to the system the moment it is freed. With 10,000 idle streams
+/// this took an open stream from 65.5 to 53.5 KiB (BENCHMARKS.md, "10,000 streams").
+public enum LargeAllocations {
+    /// 12 KiB: below the 16 KiB blocks above, far above the blocks a message's work allocates
+    /// by the thousand (a 3.8 KB message's buffers are smaller).
+    public static let threshold = 12 * 1024
+
+    /// Sets glibc's mmap threshold for this process, unless its operator set one
+    /// (`MALLOC_MMAP_THRESHOLD_`); elsewhere, and under a sanitizer's allocator, nothing.
+    public static func mapApart() {
+        #if canImport(Glibc)
+        guard getenv("MALLOC_MMAP_THRESHOLD_") == nil else { return }
+        _ = mallopt(M_MMAP_THRESHOLD, Int32(threshold))
+        #endif
+    }
+}
