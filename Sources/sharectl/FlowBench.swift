@@ -148,6 +148,7 @@ final class FlowBenchState: Sendable {
         var sentAt: [String: ContinuousClock.Instant] = [:]
         var latencies: [Duration] = []
         var acknowledged = 0
+        var acknowledgementRequests = 0
     }
 
     private let total: Int
@@ -163,7 +164,13 @@ final class FlowBenchState: Sendable {
         }
     }
 
-    func acknowledged(_ count: Int) { counters.withLock { $0.acknowledged += count } }
+    /// One acknowledgement request of `count` deliveries answered.
+    func acknowledged(_ count: Int) {
+        counters.withLock { counters in
+            counters.acknowledged += count
+            counters.acknowledgementRequests += 1
+        }
+    }
 
     func report(seconds: Double, setup: String) -> String {
         counters.withLock { counters in
@@ -171,6 +178,7 @@ final class FlowBenchState: Sendable {
             return [
                 "messages            \(total) published, \(counters.latencies.count) streamed, \(counters.acknowledged) acknowledged",
                 "setup               \(setup)",
+                "acknowledgement requests \(counters.acknowledgementRequests)\(counters.acknowledgementRequests > 0 ? String(format: " (%.1f deliveries each)", Double(counters.acknowledged) / Double(counters.acknowledgementRequests)) : "")",
                 "elapsed             \(String(format: "%.2f", seconds)) s",
                 "publishes/s         \(String(format: "%.0f", Double(total) / seconds))",
                 "publish→stream p50  \(String(format: "%.2f", percentile(0.50))) ms",

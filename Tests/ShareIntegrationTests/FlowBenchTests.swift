@@ -15,6 +15,9 @@ struct FlowBenchTests {
             let ratio = run.text.split(separator: "\n").first { $0.hasPrefix("broker CPU per load-generator CPU ") }
                 .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
             #expect((ratio ?? 0) > 0, "the broker's CPU against the load generator's, the steadier figure: \(run.text)")
+            let requests = run.text.split(separator: "\n").first { $0.hasPrefix("acknowledgement requests ") }
+                .flatMap { $0.split(separator: " ").dropFirst(2).first }.flatMap { Int($0) }
+            #expect((21...203).contains(requests ?? 0), "203 acknowledged in requests of at most 10: \(run.text)")
 
             // The broker's own record: one acknowledgement entry per message, each by a benchmark recipient.
             let acknowledgers = try await agencies("acknowledged")
@@ -28,6 +31,7 @@ struct FlowBenchTests {
         try await Self.withFlow(["--messages", "41", "--no-ack"]) { run, agencies in
             #expect(run.text.contains("41 published, 41 streamed, 0 acknowledged"), "\(run.text)")
             #expect(run.text.contains("no acknowledgements"), "the report says how it ran: \(run.text)")
+            #expect(run.text.contains("acknowledgement requests 0\n"), "\(run.text)")
             let (delivered, acknowledged) = (try await agencies("delivered"), try await agencies("acknowledged"))
             #expect(delivered.count == 41, "every delivery handed out to a stream is recorded")
             #expect(acknowledged.isEmpty)

@@ -3,8 +3,9 @@ import CMalloc
 import Glibc
 #endif
 
-/// Blocks of `threshold` bytes or more are given pages of their own (glibc's mmap threshold),
-/// instead of glibc's default of 128 KiB, which it raises as such blocks are freed. Each
+/// Blocks of `threshold` bytes or more that glibc's heap has no free space for are given pages
+/// of their own (glibc's mmap threshold) instead of growing the heap, where glibc's default
+/// threshold is 128 KiB and rises as such blocks are freed. Each
 /// connection holds several such blocks for as long as it is open (NIOSSL's 32 KiB plaintext
 /// and 16 KiB outbound buffers, and the 16 KiB slab its task's stack grows into), of which an
 /// idle connection writes only the first pages: in a heap, the rest of each block and the space
