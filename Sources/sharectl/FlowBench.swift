@@ -22,13 +22,15 @@ struct FlowBench: AsyncParsableCommand {
     @Option(help: "Payload size in bytes (2,000 makes a JWS of about 3.7 KB).") var payloadBytes = 2000
     @Option(help: "Publishes per second in total, open loop; 0 publishes as fast as possible.") var rate = 0
     @Option(help: "The most deliveries acknowledged in one request.") var ackBatch = 100
+    @Option(help: "Milliseconds each recipient leaves between the starts of its acknowledgement requests; 0 acknowledges whatever has arrived as soon as the last request is answered.")
+    var ackEvery = 0
     @Flag(help: "Acknowledge nothing: what the broker spends on acknowledgements, by difference. Deliveries are handed out again after the visibility timeout, so keep such a run shorter than it.")
     var noAck = false
     @OptionGroup var cpu: BenchCPUOptions
 
     func validate() throws {
-        guard publishers >= 1, recipients >= 1, messages >= 1, ackBatch >= 1, rate >= 0 else {
-            throw ValidationError("--publishers, --recipients, --messages and --ack-batch must be at least 1, and --rate at least 0.")
+        guard publishers >= 1, recipients >= 1, messages >= 1, ackBatch >= 1, rate >= 0, ackEvery >= 0 else {
+            throw ValidationError("--publishers, --recipients, --messages and --ack-batch must be at least 1, and --rate and --ack-every at least 0.")
         }
     }
 
@@ -62,8 +64,10 @@ struct FlowBench: AsyncParsableCommand {
                 }
                 group.addTask {
                     while let ids = await pending.next(upTo: ackBatch) {
+                        let asked = ContinuousClock.now
                         _ = try await recipient.acknowledge(deliveries: ids)
                         state.acknowledged(ids.count)
+                        if ackEvery > 0 { try await Task.sleep(until: asked + .milliseconds(ackEvery)) }
                     }
                 }
             }
@@ -86,7 +90,7 @@ struct FlowBench: AsyncParsableCommand {
         let cpuAfter = cpu.read()
         for each in publishClients + recipientClients { try? await each.shutdown() }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print(state.report(seconds: seconds, setup: "\(publishers) publishing connections, \(recipients) recipients streaming, \(noAck ? "no acknowledgements" : "acknowledgements in batches of up to \(ackBatch)"), \(payloadBytes)-byte payloads (JWS \(prepared[0].jws.utf8.count) bytes), rate \(rate == 0 ? "unlimited" : "\(rate)/s")"))
+        print(state.report(seconds: seconds, setup: "\(publishers) publishing connections, \(recipients) recipients streaming, \(noAck ? "no acknowledgements" : "acknowledgements in batches of up to \(ackBatch)\(ackEvery > 0 ? ", at most one request per \(ackEvery) ms" : "")"), \(payloadBytes)-byte payloads (JWS \(prepared[0].jws.utf8.count) bytes), rate \(rate == 0 ? "unlimited" : "\(rate)/s")"))
         for line in cpuAfter.lines(since: cpuBefore, messages: messages, unit: "message", rate: true) { print(line) }
     }
 }
