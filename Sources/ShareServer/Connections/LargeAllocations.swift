@@ -8,9 +8,10 @@ import Glibc
 /// threshold is 128 KiB and rises as such blocks are freed. Each
 /// connection holds several such blocks for as long as it is open (NIOSSL's 32 KiB plaintext
 /// and 16 KiB outbound buffers, and the 16 KiB slab its task's stack grows into), of which an
-/// idle connection writes only the first pages: in a heap, the rest of each block and the space
-/// around it became resident anyway; on pages of their own, only the pages written are, and
-/// each block's pages go back to the system the moment it is freed. With 10,000 idle streams
+/// idle connection writes only the first pages. In the heap, a block made of memory that
+/// earlier blocks used is resident whether written or not, and freed memory goes back to the
+/// system only when the heap can give up whole pages; on pages of their own, only the pages
+/// written are resident, and all of them go back the moment the block is freed. With 10,000 idle streams
 /// this took an open stream from 65.5 to 53.5 KiB (BENCHMARKS.md, "10,000 streams").
 public enum LargeAllocations {
     /// 12 KiB: below the 16 KiB blocks above, far above the blocks a message's work allocates
