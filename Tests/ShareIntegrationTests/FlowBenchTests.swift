@@ -12,10 +12,9 @@ struct FlowBenchTests {
         try await Self.withFlow(["--messages", "203", "--ack-batch", "10"]) { run, agencies in
             #expect(run.text.contains("203 published, 203 streamed, 203 acknowledged"), "\(run.text)")
             #expect(run.text.contains("per message"), "the broker's CPU per message: \(run.text)")
-            let ratio = run.text.split(separator: "\n").first { $0.hasPrefix("broker CPU per load-generator CPU ") }
-                .flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }
+            let ratio = reportFigure("broker CPU per load-generator CPU", in: run.text)
             #expect((ratio ?? 0) > 0, "the broker's CPU against the load generator's, the steadier figure: \(run.text)")
-            let requests = StreamMemoryTests.figure("acknowledgement requests", in: run.text).map { Int($0) }
+            let requests = reportFigure("acknowledgement requests", in: run.text).map { Int($0) }
             #expect((21...203).contains(requests ?? 0), "203 acknowledged in requests of at most 10: \(run.text)")
 
             // The broker's own record: one acknowledgement entry per message, each by a benchmark recipient.
@@ -42,7 +41,7 @@ struct FlowBenchTests {
         try await Self.withFlow(["--messages", "203", "--ack-every", "1000"]) { run, agencies in
             #expect(run.text.contains("203 published, 203 streamed, 203 acknowledged"), "\(run.text)")
             #expect(run.text.contains("at most one request per 1000 ms"), "the report says how it ran: \(run.text)")
-            let requests = StreamMemoryTests.figure("acknowledgement requests", in: run.text).map { Int($0) }
+            let requests = reportFigure("acknowledgement requests", in: run.text).map { Int($0) }
             // Unpaced, nearly every delivery is acknowledged in a request of its own.
             #expect((4...100).contains(requests ?? 0), "203 acknowledged in a few requests a second per recipient: \(run.text)")
             let acknowledgers = try await agencies("acknowledged")

@@ -12,12 +12,6 @@ import Testing
 struct StreamMemoryTests {
     static let streams = 200
 
-    /// A figure of the benchmark's report: the number that follows `label`.
-    static func figure(_ label: String, in report: String) -> Double? {
-        guard let line = report.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else { return nil }
-        return line.dropFirst(label.count).split(separator: " ").first.flatMap { Double($0) }
-    }
-
     @Test("200 agencies each hold a stream: a broadcast reaches all, and once they close the broker gives their memory back")
     func memoryOfClosedStreamsIsGivenBack() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("streams-\(UUID().uuidString)")
@@ -33,8 +27,8 @@ struct StreamMemoryTests {
         ])
         #expect(run.status == 0, "\(run.text)\(run.stderr)")
         #expect(run.text.contains("streams that received it           \(Self.streams) of \(Self.streams)"), "\(run.text)")
-        let open = try #require(Self.figure("per open idle stream", in: run.text), "\(run.text)")
-        let givenBack = try #require(Self.figure("given back after closing, per stream", in: run.text), "\(run.text)")
+        let open = try #require(reportFigure("per open idle stream", in: run.text), "\(run.text)")
+        let givenBack = try #require(reportFigure("given back after closing, per stream", in: run.text), "\(run.text)")
         // Before, nothing came back (RSS the same 35 s after they closed). What the store
         // added for the 200 subscriptions and deliveries stays, so the whole cannot come back.
         #expect(open > 20, "the streams were open and cost memory:\n\(run.text)")
@@ -47,20 +41,23 @@ struct StreamMemoryTests {
         #expect(try await demo.stop())
     }
 
-    @Test("blocks of 12 KiB and more get pages of their own rather than grow the heap, so an idle connection's large buffers hold only the pages it writes")
-    func largeBlocksAreMappedApart() {
-        LargeAllocations.mapApart()
+    @Test("a running broker gives blocks of 12 KiB and more pages of their own rather than grow the heap, so an idle connection's large buffers hold only the pages it writes")
+    func largeBlocksAreMappedApart() async throws {
         // Under a sanitizer its own allocator serves every block, and glibc's setting has nothing to act on.
         guard !TestLimits.sanitized else { return }
-        // glibc serves such a block from free space already in its heap when it has some, and
-        // otherwise maps it at the start of pages of its own, the block's 16-byte header first
-        // (in its heap a block lands there about once in 256). 1,024 blocks (16 MiB) are more
-        // than this process's heap holds free. Counted by address, not by `mallinfo2`, whose
-        // totals other tests running at once change.
-        let blocks = (0..<1024).map { _ in malloc(LargeAllocations.threshold + 4096) }
-        defer { blocks.forEach { free($0) } }
-        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let apart = blocks.filter { Int(bitPattern: $0) % pageSize == 16 }.count
-        #expect(apart >= 512, "\(apart) of 1,024 blocks of 16 KiB on pages of their own")
+        // The setting is the process's, made as the broker starts (other tests' brokers in this
+        // process may have made it already; run alone, this test sees only its own broker's).
+        try await withBroker { _ in
+            // glibc serves such a block from free space already in its heap when it has some,
+            // and otherwise maps it at the start of pages of its own, the block's 16-byte header
+            // first (in its heap a block lands there about once in 256). 1,024 blocks (16 MiB)
+            // are more than this process's heap holds free. Counted by address, not by
+            // `mallinfo2`, whose totals other tests running at once change.
+            let blocks = (0..<1024).map { _ in malloc(LargeAllocations.threshold + 4096) }
+            defer { blocks.forEach { free($0) } }
+            let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+            let apart = blocks.filter { Int(bitPattern: $0) % pageSize == 16 }.count
+            #expect(apart >= 512, "\(apart) of 1,024 blocks of 16 KiB on pages of their own")
+        }
     }
 }

@@ -53,6 +53,13 @@ extension ShareClient.RawResponse {
     var json: [String: Any]? { try? JSONSerialization.jsonObject(with: body) as? [String: Any] }
 }
 
+/// A figure of a benchmark's report (`sharectl bench-flow`, Benchmarks/streams_bench.py): the
+/// number that follows `label` at the start of a line.
+func reportFigure(_ label: String, in report: String) -> Double? {
+    guard let line = report.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else { return nil }
+    return line.dropFirst(label.count).split(separator: " ").first.flatMap { Double($0) }
+}
+
 /// Polls `condition` until it holds or `seconds` (stretched under a sanitizer) pass.
 func eventually(within seconds: Double = 10, _ condition: () async throws -> Bool) async throws -> Bool {
     let deadline = ContinuousClock.now + TestLimits.scaled(.seconds(seconds))

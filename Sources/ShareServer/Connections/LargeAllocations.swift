@@ -20,7 +20,7 @@ public enum LargeAllocations {
 
     /// Sets glibc's mmap threshold for this process, unless its operator set one
     /// (`MALLOC_MMAP_THRESHOLD_`); elsewhere, and under a sanitizer's allocator, nothing.
-    public static func mapApart() {
+    static func mapApart() {
         #if canImport(Glibc)
         guard getenv("MALLOC_MMAP_THRESHOLD_") == nil else { return }
         _ = mallopt(M_MMAP_THRESHOLD, Int32(threshold))
