@@ -29,30 +29,13 @@ extension Broker {
     /// Why the store cannot serve, from its probe (`Store.probe()`), or nil when it answered in
     /// time. Gives up after `storeProbeLimit` without waiting for the probe to end: a store call
     /// blocked in the database (on a lock, or a connection that never answers) need not end
-    /// when cancelled, and the readiness check must answer a load balancer all the same.
+    /// when cancelled, and the readiness check must answer a load balancer all the same. A probe
+    /// still waiting is shared by the checks that come meanwhile rather than repeated.
     private func storeRefusal() async -> String? {
-        let unanswered = "The store does not answer."
-        let waiting = Locked<CheckedContinuation<String?, Never>?>(nil)
-        let answer: @Sendable (String?) -> Void = { refusal in
-            waiting.withLock { $0.take() }?.resume(returning: refusal)
-        }
-        return await withCheckedContinuation { continuation in
-            waiting.withLock { $0 = continuation }
-            let timer = Task {
-                try await Task.sleep(for: Self.storeProbeLimit)
-                answer(unanswered)
-            }
-            Task {
-                do {
-                    try await self.store.probe()
-                    answer(nil)
-                } catch let error as StoreError where error.code == .outdated {
-                    answer(error.reason)
-                } catch {
-                    answer(unanswered)
-                }
-                timer.cancel()
-            }
+        switch await storeProbes.result(within: Self.storeProbeLimit, of: { [store] in try await store.probe() }) {
+        case .success: nil
+        case .failure(let error as StoreError) where error.code == .outdated: error.reason
+        case .failure, nil: "The store does not answer."
         }
     }
 

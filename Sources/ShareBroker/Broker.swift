@@ -66,6 +66,8 @@ public final class Broker: Sendable {
     let subscriptionCache = StoreBackedCache<[Subscription]>()
     /// Every webhook endpoint, likewise.
     let webhookCache = StoreBackedCache<[AgencyID: String]>()
+    /// The store's readiness probe, one at a time however often readiness is asked.
+    let storeProbes = SharedRead<Void>()
 
     public init(configuration: Configuration, catalogue: MessageCatalogue, policy: SharingPolicy, directory: Directory,
                 store: any Store, clock: any BrokerClock, logger: Logger, noticeKey: BrokerSigningKey,

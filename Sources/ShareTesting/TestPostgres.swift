@@ -123,6 +123,16 @@ public enum TestPostgres {
         }
     }
 
+    /// How many other sessions on the database `configuration` names are running a statement
+    /// that starts with `statement` now (from `pg_stat_activity`).
+    public static func running(_ statement: String, on configuration: PostgresStore.Configuration) async throws -> Int {
+        let quoted = statement.replacingOccurrences(of: "'", with: "''")
+        return try await run("""
+            SELECT count(*)::int FROM pg_stat_activity
+            WHERE state = 'active' AND starts_with(query, '\(quoted)') AND pid <> pg_backend_pid()
+            """, on: configuration).first?.decode(Int.self) ?? 0
+    }
+
     /// Runs `body` while a transaction of its own holds the lock on the end of the event record
     /// (the `log_head` row), so that every append waits; rolls it back afterwards.
     public static func holdingTheRecord<T>(on configuration: PostgresStore.Configuration, _ body: () async throws -> T) async throws -> T {

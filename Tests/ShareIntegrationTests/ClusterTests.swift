@@ -297,6 +297,42 @@ struct ClusterTests {
         try await cluster.stop()
     }
 
+    @Test("while the store waits on a lock a scrape answers in time with the last count, and repeated scrapes and readiness checks share one read instead of piling up")
+    func storeReadsShared() async throws {
+        let cluster = try await TestCluster.start(nodes: 1, configure: MetricsTests.withMetrics)
+        do {
+            let node = cluster.nodes[0]
+            try await node.publish(EnvelopeBuilder())
+            let counted = try #require(try await Scrape(node)["sharebroker_unacknowledged_deliveries"])
+            #expect(counted >= 1)
+            let database = cluster.database.configuration
+            try await TestPostgres.holding("LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE", on: database) {
+                for _ in 0..<3 {
+                    let scraping = ContinuousClock.now
+                    let scrape = try await Scrape(node)
+                    #expect(ContinuousClock.now - scraping < .seconds(5), "answered at the read's limit, not when the lock went")
+                    #expect(scrape["sharebroker_unacknowledged_deliveries"] == counted, "the last count the store gave")
+                }
+                #expect(try await TestPostgres.running("SELECT count(*) FROM deliveries", on: database) == 1, "three scrapes, one count waiting on the lock")
+            }
+            try await TestPostgres.holding("LOCK TABLE log_head IN ACCESS EXCLUSIVE MODE", on: database) {
+                for _ in 0..<3 {
+                    let ready = try await node.plainGet("/readyz")
+                    #expect(ready.status == 503 && ready.body.contains("store does not answer"), "\(ready.body)")
+                }
+                #expect(try await TestPostgres.running("SELECT schema_version FROM log_head", on: database) == 1, "three checks, one probe waiting on the lock")
+            }
+            #expect(try await eventually { try await node.plainGet("/readyz").status == 200 }, "ready again once the lock is gone")
+            try await node.publish(EnvelopeBuilder())
+            #expect(try await eventually { try await Scrape(node)["sharebroker_unacknowledged_deliveries"] == counted * 2 },
+                    "counted again once the lock is gone")
+        } catch {
+            try? await cluster.stop()
+            throw error
+        }
+        try await cluster.stop()
+    }
+
     @Test("while the database refuses connections a publish is answered 503 at once, stores nothing, and service comes back with the database")
     func databaseOutage() async throws {
         let quickToGiveUp = { (document: inout [String: Any]) in

@@ -268,7 +268,8 @@ extension TestBroker {
     /// A plain-HTTP GET to the metrics listener with curl; status 0 when nothing answers.
     func plainGet(_ path: String) async throws -> (status: Int, body: String) {
         let url = try #require(metricsURL, "the broker has no metrics listener")
-        let result = try await Subprocess.run("curl", ["-sS", "-w", "\n%{http_code}", url.absoluteString + path])
+        // A bounded wait, so that a listener that never answers fails the test instead of holding it.
+        let result = try await Subprocess.run("curl", ["-sS", "--max-time", "30", "-w", "\n%{http_code}", url.absoluteString + path])
         let lines = result.text.split(separator: "\n", omittingEmptySubsequences: false)
         return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
     }

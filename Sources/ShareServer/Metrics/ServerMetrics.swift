@@ -1,6 +1,7 @@
 import Foundation
 import Prometheus
 import ShareBroker
+import ShareLocking
 
 /// One broker's Prometheus registry: the counters the broker records as it works (made through
 /// swift-metrics from a factory bound to this registry, so brokers in one process never share
@@ -14,6 +15,9 @@ final class ServerMetrics: Sendable {
     private let openStreams: Gauge
     private let auditConsistent: Gauge
     private let auditEntries: Gauge
+    /// The store's reads behind the two gauges, one of each at a time however often scraped.
+    private let unacknowledgedCount = SharedRead<Int>()
+    private let auditCatchUp = SharedRead<Int>()
 
     init() {
         let registry = PrometheusCollectorRegistry()
@@ -54,11 +58,17 @@ final class ServerMetrics: Sendable {
         }
     }
 
+    /// How long a scrape waits for the store's reads: a scrape answers in time, with the last
+    /// value a read gave, while the store is slow or holds the counted table locked.
+    static let storeReadLimit: Duration = .seconds(2)
+
     /// The Prometheus text exposition, after reading the gauges from `broker` (a gauge whose
-    /// read fails keeps its last value).
+    /// read fails or outlasts `storeReadLimit` keeps its last value).
     func scrape(_ broker: Broker) async -> [UInt8] {
-        if let count = try? await broker.unacknowledgedDeliveries() { unacknowledged.set(to: Double(count)) }
-        if let count = try? await broker.auditLog.catchUp() { auditEntries.set(to: Double(count)) }
+        async let count = unacknowledgedCount.result(within: Self.storeReadLimit) { try await broker.unacknowledgedDeliveries() }
+        async let entries = auditCatchUp.result(within: Self.storeReadLimit) { try await broker.auditLog.catchUp() }
+        if case .success(let count) = await count { unacknowledged.set(to: Double(count)) }
+        if case .success(let entries) = await entries { auditEntries.set(to: Double(entries)) }
         openStreams.set(to: Double(broker.openStreams))
         switch broker.auditLog.integrity {
         case .consistent, .provisional: auditConsistent.set(to: 1)
