@@ -14,7 +14,9 @@ import ShareBroker
 /// have closed since the last release and fewer than that closed in the last interval, this
 /// asks glibc (`malloc_trim`) to return every free page of every heap, and asks again `settle`
 /// later: a delivery stream whose client went away learns of it only at its next write (the
-/// next heartbeat at the latest), and frees its task then.
+/// next heartbeat at the latest), and frees its task then. It also releases once, `interval`
+/// after it starts: a start with a large agency directory leaves freed memory behind too
+/// (with 10,000 agencies, about 100 MiB of the 169 MiB the broker held once started).
 struct MemoryReleaseService: Service {
     let gate: ConnectionGate
     /// At least the stream heartbeat interval.
@@ -26,7 +28,7 @@ struct MemoryReleaseService: Service {
     func run() async throws {
         await cancelWhenGracefulShutdown {
             var closed = 0
-            var again: ContinuousClock.Instant?
+            var again: ContinuousClock.Instant? = .now
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 let lately = gate.takeClosed()
