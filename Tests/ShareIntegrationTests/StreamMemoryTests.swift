@@ -77,12 +77,17 @@ struct StreamMemoryTests {
         // The setting is the process's, made as the broker starts (other tests' brokers in this
         // process may have made it already; run alone, this test sees only its own broker's).
         try await withBroker { _ in
-            // glibc serves such a block from free space already in its heap when it has some,
-            // and otherwise maps it at the start of pages of its own, the block's 16-byte header
-            // first (in its heap a block lands there about once in 256). 1,024 blocks (16 MiB)
-            // are more than this process's heap holds free. Counted by address, not by
-            // `mallinfo2`, whose totals other tests running at once change.
-            let blocks = (0..<1024).map { _ in malloc(LargeAllocations.threshold + 4096) }
+            // glibc serves such a block from free space already in its heaps when they have
+            // some, and otherwise maps it at the start of pages of its own, the block's 16-byte
+            // header first (in a heap a block lands there about once in 256). The heaps of a
+            // process that ran brokers can hold tens of MiB free in pieces this large (each
+            // broker's release at start, `malloc_trim`, merges freed pieces first), so blocks
+            // enough to take up all the free space they hold now (`mallinfo2`), and 16 MiB more
+            // for what other tests free meanwhile, go first; the 1,024 after them are counted.
+            let size = LargeAllocations.threshold + 4096
+            let filling = (0..<(Int(mallinfo2().fordblks) / size + 1024)).map { _ in malloc(size) }
+            defer { filling.forEach { free($0) } }
+            let blocks = (0..<1024).map { _ in malloc(size) }
             defer { blocks.forEach { free($0) } }
             let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
             let apart = blocks.filter { Int(bitPattern: $0) % pageSize == 16 }.count
