@@ -271,34 +271,8 @@ struct ClusterTests {
     // count too slow for the probe: with the count in the probe, this node would say the store
     // does not answer. When the probe's own row is locked, the answer comes at the probe's
     // limit, although the store's query goes on waiting.
-    @Test("readiness does not wait on the deliveries: a node stays ready while their table is locked, and says the store does not answer, in time, while the probe's row is")
-    func readinessIndependentOfDeliveries() async throws {
-        let cluster = try await TestCluster.start(nodes: 1, configure: MetricsTests.withMetrics)
-        do {
-            let node = cluster.nodes[0]
-            try await node.publish(EnvelopeBuilder())
-            try await TestPostgres.holding("LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE", on: cluster.database.configuration) {
-                let probing = ContinuousClock.now
-                let ready = try await node.plainGet("/readyz")
-                #expect(ready.status == 200, "\(ready.body)")
-                #expect(ContinuousClock.now - probing < .seconds(2), "answered without waiting for the lock")
-            }
-            try await TestPostgres.holding("LOCK TABLE log_head IN ACCESS EXCLUSIVE MODE", on: cluster.database.configuration) {
-                let probing = ContinuousClock.now
-                let ready = try await node.plainGet("/readyz")
-                #expect(ready.status == 503 && ready.body.contains("store does not answer"), "\(ready.body)")
-                #expect(ContinuousClock.now - probing < .seconds(5), "answered at the probe's limit, not when the lock went")
-            }
-            #expect(try await eventually { try await node.plainGet("/readyz").status == 200 }, "ready again once the lock is gone")
-        } catch {
-            try? await cluster.stop()
-            throw error
-        }
-        try await cluster.stop()
-    }
-
-    @Test("while the store waits on a lock a scrape answers in time with the last count, and repeated scrapes and readiness checks share one read instead of piling up")
-    func storeReadsShared() async throws {
+    @Test("while the store waits on a lock, readiness and scrapes answer in time and share one read: ready with the last count while the deliveries are locked, \"the store does not answer\" while the probe's row is")
+    func storeReadsUnderLocks() async throws {
         let cluster = try await TestCluster.start(nodes: 1, configure: MetricsTests.withMetrics)
         do {
             let node = cluster.nodes[0]
@@ -307,20 +281,28 @@ struct ClusterTests {
             #expect(counted >= 1)
             let database = cluster.database.configuration
             try await TestPostgres.holding("LOCK TABLE deliveries IN ACCESS EXCLUSIVE MODE", on: database) {
+                let probing = ContinuousClock.now
+                let ready = try await node.plainGet("/readyz")
+                #expect(ready.status == 200, "\(ready.body)")
+                #expect(ContinuousClock.now - probing < .seconds(2), "answered without waiting for the lock")
                 for _ in 0..<3 {
                     let scraping = ContinuousClock.now
                     let scrape = try await Scrape(node)
                     #expect(ContinuousClock.now - scraping < .seconds(5), "answered at the read's limit, not when the lock went")
                     #expect(scrape["sharebroker_unacknowledged_deliveries"] == counted, "the last count the store gave")
                 }
-                #expect(try await TestPostgres.running("SELECT count(*) FROM deliveries", on: database) == 1, "three scrapes, one count waiting on the lock")
+                #expect(try await TestPostgres.running("SELECT count(*) FROM deliveries", on: database) == 1,
+                        "three scrapes, one count waiting on the lock")
             }
             try await TestPostgres.holding("LOCK TABLE log_head IN ACCESS EXCLUSIVE MODE", on: database) {
                 for _ in 0..<3 {
+                    let probing = ContinuousClock.now
                     let ready = try await node.plainGet("/readyz")
                     #expect(ready.status == 503 && ready.body.contains("store does not answer"), "\(ready.body)")
+                    #expect(ContinuousClock.now - probing < .seconds(5), "answered at the probe's limit, not when the lock went")
                 }
-                #expect(try await TestPostgres.running("SELECT schema_version FROM log_head", on: database) == 1, "three checks, one probe waiting on the lock")
+                #expect(try await TestPostgres.running("SELECT schema_version FROM log_head", on: database) == 1,
+                        "three checks, one probe waiting on the lock")
             }
             #expect(try await eventually { try await node.plainGet("/readyz").status == 200 }, "ready again once the lock is gone")
             try await node.publish(EnvelopeBuilder())

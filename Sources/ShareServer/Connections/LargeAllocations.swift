@@ -7,7 +7,8 @@ import Glibc
 /// of their own (glibc's mmap threshold) instead of growing the heap, where glibc's default
 /// threshold is 128 KiB and rises as such blocks are freed. Each
 /// connection holds several such blocks for as long as it is open (NIOSSL's 32 KiB plaintext
-/// and 16 KiB outbound buffers, and the 16 KiB slab its task's stack grows into), of which an
+/// and 16 KiB outbound buffers, and the slab of about 16 KiB into which Swift's task allocator
+/// merges its task's stack), of which an
 /// idle connection writes only the first pages. In the heap, a block made of memory that
 /// earlier blocks used is resident whether written or not, and freed memory goes back to the
 /// system only when the heap can give up whole pages; on pages of their own, only the pages

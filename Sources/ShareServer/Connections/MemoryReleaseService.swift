@@ -16,7 +16,7 @@ import ShareBroker
 /// later: a delivery stream whose client went away learns of it only at its next write (the
 /// next heartbeat at the latest), and frees its task then. It also releases once, `interval`
 /// after it starts: a start with a large agency directory leaves freed memory behind too
-/// (with 10,000 agencies, about 100 MiB of the 169 MiB the broker held once started).
+/// (with 10,000 agencies, about 100 MiB of the 165 MiB the broker held once started).
 struct MemoryReleaseService: Service {
     let gate: ConnectionGate
     /// At least the stream heartbeat interval.
