@@ -8,10 +8,12 @@
 # with every stream open, after the broadcast, and after every connection closed.
 # The demo folder is made once (issuing STREAMS certificates takes a while) and its
 # configuration given connections.maxOpen and connections.maxPerAddress above STREAMS (every
-# connection comes from 127.0.0.1); each of the ROUNDS runs starts on a fresh store.
+# connection comes from 127.0.0.1) and an hour for a request's head; each of the ROUNDS runs
+# starts on a fresh store.
 # Usage: Benchmarks/run-streams.sh [STREAMS] [ROUNDS]   (defaults 10000 and 1). SHAREBROKER_BINARY
 # names another sharebroker to measure (an earlier build kept aside), in place of this checkout's;
-# STREAMS_OPTIONS adds options of Benchmarks/streams_bench.py (such as --subscribe-apart).
+# STREAMS_OPTIONS adds options of Benchmarks/streams_bench.py (such as --subscribe-apart, or
+# --hold request / --hold handshake: connections that hold no stream, for what each costs without one).
 # Stops everything it starts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -53,7 +55,8 @@ import json, sys
 path, limit = sys.argv[1], int(sys.argv[2])
 with open(path) as file:
     configuration = json.load(file)
-configuration["connections"] = {"maxOpen": limit, "maxPerAddress": limit}
+# A connection that sends no request (STREAMS_OPTIONS="--hold handshake") stays open for the measurement.
+configuration["connections"] = {"maxOpen": limit, "maxPerAddress": limit, "headerTimeoutSeconds": 3600}
 with open(path, "w") as file:
     json.dump(configuration, file, indent=2)
 EOF

@@ -77,11 +77,16 @@ class Stream:
         self.writer = None
         self.arrived = None
         self.reading = None
+        self.reader = None
 
-    async def open(self, host, port, tls, subscribe_apart=False):
+    async def open(self, host, port, tls, subscribe_apart=False, stream=True):
         """Subscribes, then opens the stream: on one connection, or with `subscribe_apart`
-        on a connection of its own that is closed before the stream's opens."""
+        on a connection of its own that is closed before the stream's opens. Without `stream`
+        it only makes the connection (its TLS handshake), for `ask` later."""
         reader, self.writer = await asyncio.open_connection(host, port, ssl=tls, limit=1 << 16)
+        if not stream:
+            self.reader = reader
+            return
         subscription = json.dumps({"types": [TYPE], "areas": [AREA], "filters": []}).encode()
         self.writer.write(request("POST", "/v1/subscriptions", host, subscription))
         status, headers = await read_head(reader)
@@ -107,6 +112,14 @@ class Stream:
             if self.arrived is None and b"event: delivery" in tail + data:
                 self.arrived = time.monotonic()
             tail = data[-32:]
+
+    async def ask(self, host):
+        """`GET /health` once on a connection `open` made without a stream."""
+        self.writer.write(request("GET", "/health", host))
+        status, headers = await read_head(self.reader)
+        await self.reader.readexactly(int(headers.get("content-length", "0")))
+        if status != 200:
+            raise RuntimeError(f"{self.agency}: /health answered {status}")
 
     def close(self):
         if self.reading:
@@ -159,6 +172,10 @@ async def main():
     parser.add_argument("--after-close", type=float, default=45, help="seconds to follow memory after the connections close")
     parser.add_argument("--subscribe-apart", action="store_true",
                         help="subscribe each agency on a connection of its own, closed before its stream opens")
+    parser.add_argument("--hold", choices=["stream", "handshake", "request"], default="stream",
+                        help="what each connection holds: a stream (the benchmark); nothing after its TLS handshake "
+                             "(what a connection costs before any request); or that, then nothing after one "
+                             "GET /health on each (what a request leaves on an idle connection)")
     arguments = parser.parse_args()
     host, port = arguments.url.removeprefix("https://").rsplit(":", 1)
     pki = os.path.join(arguments.demo_dir, "pki")
@@ -187,9 +204,11 @@ async def main():
 
     async def open_one(stream):
         async with gate:
-            await stream.open(host, int(port), context(pki, stream.agency), arguments.subscribe_apart)
+            await stream.open(host, int(port), context(pki, stream.agency), arguments.subscribe_apart, arguments.hold == "stream")
 
     await asyncio.gather(*(open_one(stream) for stream in streams))
+    if arguments.hold != "stream":
+        return await hold_connections(arguments, streams, host, before, report, report_memory, started)
     report("subscribed and streaming", f"{arguments.streams} in {time.monotonic() - started:.1f} s")
     await asyncio.sleep(arguments.settle)
     opened = report_memory("with every stream open, idle")
@@ -228,6 +247,29 @@ async def main():
     report("kept after closing, per stream", f"{per(after):.1f} KiB")
     report("given back after closing, per stream", f"{(broadcast - after) * 1024 / arguments.streams:.1f} KiB")
     return 0 if len(latencies) == arguments.streams else 1
+
+
+async def hold_connections(arguments, connections, host, before, report, report_memory, started):
+    """The connections of `--hold handshake` or `--hold request`: memory with every connection
+    open after its handshake alone, then (`request`) after one GET /health on each."""
+    report("connections made, idle", f"{arguments.streams} in {time.monotonic() - started:.1f} s")
+    await asyncio.sleep(arguments.settle)
+    opened = report_memory("with every connection open, idle")
+    report("per open idle connection", f"{(opened - before) * 1024 / arguments.streams:.1f} KiB")
+    if arguments.hold == "request":
+        gate = asyncio.Semaphore(arguments.concurrency)
+
+        async def ask_one(connection):
+            async with gate:
+                await connection.ask(host)
+
+        await asyncio.gather(*(ask_one(connection) for connection in connections))
+        await asyncio.sleep(arguments.settle)
+        asked = report_memory("after one request on each, idle")
+        report("left by one request, per connection", f"{(asked - opened) * 1024 / arguments.streams:.1f} KiB")
+    for connection in connections:
+        connection.close()
+    return 0
 
 
 if __name__ == "__main__":

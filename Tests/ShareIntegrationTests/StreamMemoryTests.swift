@@ -41,6 +41,29 @@ struct StreamMemoryTests {
         #expect(try await demo.stop())
     }
 
+    @Test("the benchmark's connections that hold no stream: 200 agencies' connections cost memory after their handshakes alone, and one request on each is measured apart")
+    func connectionsWithoutStreamsAreMeasured() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("connections-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path,
+                                                "--bench-agencies", "\(Self.streams)"])
+        defer { demo.process.stopFromTest() }
+        let sharectl = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
+        let run = try await Subprocess.run("python3", [
+            RepositoryPaths.root.appendingPathComponent("Benchmarks/streams_bench.py").path,
+            "--demo-dir", folder.path, "--url", "https://127.0.0.1:\(demo.port)", "--broker-pid", "\(demo.process.pid)",
+            "--sharectl", sharectl, "--streams", "\(Self.streams)", "--settle", "2", "--hold", "request",
+        ])
+        #expect(run.status == 0, "\(run.text)\(run.stderr)")
+        // Measured: about 50 KiB a connection after its handshake (NIOSSL, BoringSSL, NIO,
+        // Hummingbird's connection task), and a few KiB more after one request.
+        let open = try #require(reportFigure("per open idle connection", in: run.text), "\(run.text)")
+        #expect(open > 20, "the connections were open and cost memory:\n\(run.text)")
+        #expect(reportFigure("left by one request, per connection", in: run.text) != nil, "\(run.text)")
+        #expect(!run.text.contains("streams that received it"), "no message is published in this mode:\n\(run.text)")
+        #expect(try await demo.stop())
+    }
+
     @Test("a broker that read a directory of 3,000 agencies at start gives back what its start-up freed: within seconds it holds at least 25 MiB less than at its peak")
     func startUpMemoryIsGivenBack() async throws {
         // What comes back is glibc's (malloc_trim); a sanitizer's allocator keeps freed memory.

@@ -56,12 +56,16 @@ public final class ConnectionCertificates: Sendable {
         return Entry(fingerprint: Hex.encode(SHA256.hash(data: der)), serialNumber: certificate.serialNumber, issuer: issuer(der))
     }
 
-    /// The DER of the certificate's issuer name.
+    /// The DER of the certificate's issuer name, in an array of its own size: it is kept for
+    /// the connection's life, and the serializer's array has room for 1 KiB.
     private static func issuer(_ der: [UInt8]) -> [UInt8]? {
         guard let certificate = try? Certificate(derEncoded: der) else { return nil }
         var serializer = DER.Serializer()
         guard (try? serializer.serialize(certificate.issuer)) != nil else { return nil }
-        return serializer.serializedBytes
+        var issuer: [UInt8] = []
+        issuer.reserveCapacity(serializer.serializedBytes.count)
+        issuer.append(contentsOf: serializer.serializedBytes)
+        return issuer
     }
 
     fileprivate func record(_ entry: Entry, for connection: any Channel) {
