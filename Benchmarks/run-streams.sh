@@ -63,7 +63,7 @@ EOF
 for round in $(seq "$rounds"); do
     rm -f "$folder"/broker.sqlite*
     start_broker
-    sleep 5
+    sleep 8  # the broker gives back what its start-up freed 5 s after it starts (MemoryReleaseService)
     echo "== round $round: load average $(cut -d' ' -f1-3 /proc/loadavg)"
     python3 Benchmarks/streams_bench.py --demo-dir "$folder" --url "$url" --broker-pid "$broker" \
         --sharectl "$bin/sharectl" --streams "$streams" ${STREAMS_OPTIONS:-} || echo "== round $round: not every stream received the broadcast"

@@ -14,17 +14,7 @@ struct StreamMemoryTests {
 
     @Test("200 agencies each hold a stream: a broadcast reaches all, and once they close the broker gives their memory back")
     func memoryOfClosedStreamsIsGivenBack() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("streams-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path,
-                                                "--bench-agencies", "\(Self.streams)"])
-        defer { demo.process.stopFromTest() }
-        let sharectl = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
-        let run = try await Subprocess.run("python3", [
-            RepositoryPaths.root.appendingPathComponent("Benchmarks/streams_bench.py").path,
-            "--demo-dir", folder.path, "--url", "https://127.0.0.1:\(demo.port)", "--broker-pid", "\(demo.process.pid)",
-            "--sharectl", sharectl, "--streams", "\(Self.streams)", "--settle", "2", "--after-close", "60",
-        ])
+        let run = try await Self.generator(["--after-close", "60"])
         #expect(run.status == 0, "\(run.text)\(run.stderr)")
         #expect(run.text.contains("streams that received it           \(Self.streams) of \(Self.streams)"), "\(run.text)")
         let open = try #require(reportFigure("per open idle stream", in: run.text), "\(run.text)")
@@ -38,22 +28,11 @@ struct StreamMemoryTests {
         if !TestLimits.sanitized {
             #expect(givenBack > open * 0.4, "\(givenBack) KiB per stream given back after they closed, of \(open) while open:\n\(run.text)")
         }
-        #expect(try await demo.stop())
     }
 
     @Test("the benchmark's connections that hold no stream: 200 agencies' connections cost memory after their handshakes alone, and one request on each is measured apart")
     func connectionsWithoutStreamsAreMeasured() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("connections-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path,
-                                                "--bench-agencies", "\(Self.streams)"])
-        defer { demo.process.stopFromTest() }
-        let sharectl = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
-        let run = try await Subprocess.run("python3", [
-            RepositoryPaths.root.appendingPathComponent("Benchmarks/streams_bench.py").path,
-            "--demo-dir", folder.path, "--url", "https://127.0.0.1:\(demo.port)", "--broker-pid", "\(demo.process.pid)",
-            "--sharectl", sharectl, "--streams", "\(Self.streams)", "--settle", "2", "--hold", "request",
-        ])
+        let run = try await Self.generator(["--hold", "request"])
         #expect(run.status == 0, "\(run.text)\(run.stderr)")
         // Measured: about 50 KiB a connection after its handshake (NIOSSL, BoringSSL, NIO,
         // Hummingbird's connection task), and a few KiB more after one request.
@@ -61,7 +40,24 @@ struct StreamMemoryTests {
         #expect(open > 20, "the connections were open and cost memory:\n\(run.text)")
         #expect(reportFigure("left by one request, per connection", in: run.text) != nil, "\(run.text)")
         #expect(!run.text.contains("streams that received it"), "no message is published in this mode:\n\(run.text)")
+    }
+
+    /// Benchmarks/streams_bench.py with `options`, for 200 agencies against a demo of its own,
+    /// which it expects to stop cleanly.
+    private static func generator(_ options: [String]) async throws -> Subprocess.Result {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("streams-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path,
+                                                "--bench-agencies", "\(streams)"])
+        defer { demo.process.stopFromTest() }
+        let sharectl = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
+        let run = try await Subprocess.run("python3", [
+            RepositoryPaths.root.appendingPathComponent("Benchmarks/streams_bench.py").path,
+            "--demo-dir", folder.path, "--url", "https://127.0.0.1:\(demo.port)", "--broker-pid", "\(demo.process.pid)",
+            "--sharectl", sharectl, "--streams", "\(streams)", "--settle", "2",
+        ] + options)
         #expect(try await demo.stop())
+        return run
     }
 
     @Test("a broker that read a directory of 3,000 agencies at start gives back what its start-up freed: within seconds it holds at least 25 MiB less than at its peak")
