@@ -8,8 +8,11 @@ then holds `GET /v1/stream` open on it. It records the broker's memory (VmRSS an
 /proc/PID/status) before, with all N streams open and idle, after one message published by
 northshire-hospitals reached every stream through those subscriptions (with the time from the
 publish request to each stream's `event: delivery`), and at intervals after every connection
-closed. Runs in one asyncio event loop; needs nothing beyond Python's standard library and the
-`sharectl` binary, which signs the message before the clock starts. See BENCHMARKS.md.
+closed. With `--hold handshake` or `--hold request` the connections hold no stream: it records
+the memory with each connection open after its TLS handshake alone, and (`request`) after one
+`GET /health` on each. Runs in one asyncio event loop; needs nothing beyond Python's standard
+library and the `sharectl` binary, which signs the message before the clock starts. See
+BENCHMARKS.md.
 """
 import argparse
 import asyncio
@@ -195,7 +198,8 @@ async def main():
 
     message_id, jws = sign(arguments.sharectl, arguments.demo_dir, arguments.url)
     publisher_tls = context(pki, "northshire-hospitals")
-    report("streams", f"{arguments.streams} agencies, one mutual-TLS HTTP/1.1 stream each")
+    held = {"stream": "stream", "handshake": "connection, nothing sent", "request": "connection, one request"}[arguments.hold]
+    report("streams", f"{arguments.streams} agencies, one mutual-TLS HTTP/1.1 {held} each")
     before = report_memory("before")
 
     streams = [Stream(f"bench-social-care-{index:02d}") for index in range(1, arguments.streams + 1)]
