@@ -65,6 +65,24 @@ async def read_head(reader):
     return status, headers
 
 
+async def answered(reader):
+    """The status of an HTTP/1.1 answer, its body read and dropped."""
+    status, headers = await read_head(reader)
+    await reader.readexactly(int(headers.get("content-length", "0")))
+    return status
+
+
+def report(name, value):
+    print(f"{name:<34} {value}", flush=True)
+
+
+def report_memory(pid, stage):
+    """Reports the broker's VmRSS and VmHWM at `stage`; returns the VmRSS in MiB."""
+    rss, hwm = memory(pid)
+    report(f"broker RSS {stage}", f"{rss:.1f} MiB (VmHWM {hwm:.1f} MiB)")
+    return rss
+
+
 def request(method, path, host, body=b"", content_type="application/json"):
     lines = [f"{method} {path} HTTP/1.1", f"Host: {host}", "Accept: application/json, text/event-stream"]
     if body:
@@ -92,8 +110,7 @@ class Stream:
             return
         subscription = json.dumps({"types": [TYPE], "areas": [AREA], "filters": []}).encode()
         self.writer.write(request("POST", "/v1/subscriptions", host, subscription))
-        status, headers = await read_head(reader)
-        await reader.readexactly(int(headers.get("content-length", "0")))
+        status = await answered(reader)
         if status != 201:
             raise RuntimeError(f"{self.agency}: subscribing answered {status}")
         if subscribe_apart:
@@ -119,8 +136,7 @@ class Stream:
     async def ask(self, host):
         """`GET /health` once on a connection `open` made without a stream."""
         self.writer.write(request("GET", "/health", host))
-        status, headers = await read_head(self.reader)
-        await self.reader.readexactly(int(headers.get("content-length", "0")))
+        status = await answered(self.reader)
         if status != 200:
             raise RuntimeError(f"{self.agency}: /health answered {status}")
 
@@ -188,19 +204,11 @@ async def main():
     if hard < arguments.streams + 64:
         sys.exit(f"the open-file limit ({hard}) cannot hold {arguments.streams} connections")
 
-    def report(name, value):
-        print(f"{name:<34} {value}", flush=True)
-
-    def report_memory(stage):
-        rss, hwm = memory(pid)
-        report(f"broker RSS {stage}", f"{rss:.1f} MiB (VmHWM {hwm:.1f} MiB)")
-        return rss
-
     message_id, jws = sign(arguments.sharectl, arguments.demo_dir, arguments.url)
     publisher_tls = context(pki, "northshire-hospitals")
     held = {"stream": "stream", "handshake": "connection, nothing sent", "request": "connection, one request"}[arguments.hold]
     report("streams", f"{arguments.streams} agencies, one mutual-TLS HTTP/1.1 {held} each")
-    before = report_memory("before")
+    before = report_memory(pid, "before")
 
     streams = [Stream(f"bench-social-care-{index:02d}") for index in range(1, arguments.streams + 1)]
     gate = asyncio.Semaphore(arguments.concurrency)
@@ -212,10 +220,10 @@ async def main():
 
     await asyncio.gather(*(open_one(stream) for stream in streams))
     if arguments.hold != "stream":
-        return await hold_connections(arguments, streams, host, before, report, report_memory, started)
+        return await hold_connections(arguments, streams, host, before, started)
     report("subscribed and streaming", f"{arguments.streams} in {time.monotonic() - started:.1f} s")
     await asyncio.sleep(arguments.settle)
-    opened = report_memory("with every stream open, idle")
+    opened = report_memory(pid, "with every stream open, idle")
 
     reader, writer = await asyncio.open_connection(host, int(port), ssl=publisher_tls)
     body = jws.encode()
@@ -236,7 +244,7 @@ async def main():
     if latencies:
         report("publish→stream p50 / p99 / max", " / ".join(f"{percentile(latencies, q):.0f}" for q in (0.5, 0.99, 1.0)) + " ms")
     await asyncio.sleep(arguments.settle)
-    broadcast = report_memory("after the broadcast")
+    broadcast = report_memory(pid, "after the broadcast")
 
     for stream in streams:
         stream.close()
@@ -245,7 +253,7 @@ async def main():
     after = broadcast
     while time.monotonic() - closed_at < arguments.after_close:
         await asyncio.sleep(min(5, arguments.after_close))
-        after = report_memory(f"{time.monotonic() - closed_at:.0f} s after closing")
+        after = report_memory(pid, f"{time.monotonic() - closed_at:.0f} s after closing")
     per = lambda total: (total - before) * 1024 / arguments.streams
     report("per open idle stream", f"{per(opened):.1f} KiB")
     report("kept after closing, per stream", f"{per(after):.1f} KiB")
@@ -253,12 +261,12 @@ async def main():
     return 0 if len(latencies) == arguments.streams else 1
 
 
-async def hold_connections(arguments, connections, host, before, report, report_memory, started):
+async def hold_connections(arguments, connections, host, before, started):
     """The connections of `--hold handshake` or `--hold request`: memory with every connection
     open after its handshake alone, then (`request`) after one GET /health on each."""
     report("connections made, idle", f"{arguments.streams} in {time.monotonic() - started:.1f} s")
     await asyncio.sleep(arguments.settle)
-    opened = report_memory("with every connection open, idle")
+    opened = report_memory(arguments.broker_pid, "with every connection open, idle")
     report("per open idle connection", f"{(opened - before) * 1024 / arguments.streams:.1f} KiB")
     if arguments.hold == "request":
         gate = asyncio.Semaphore(arguments.concurrency)
@@ -269,7 +277,7 @@ async def hold_connections(arguments, connections, host, before, report, report_
 
         await asyncio.gather(*(ask_one(connection) for connection in connections))
         await asyncio.sleep(arguments.settle)
-        asked = report_memory("after one request on each, idle")
+        asked = report_memory(arguments.broker_pid, "after one request on each, idle")
         report("left by one request, per connection", f"{(asked - opened) * 1024 / arguments.streams:.1f} KiB")
     for connection in connections:
         connection.close()

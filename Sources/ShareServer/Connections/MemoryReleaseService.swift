@@ -12,11 +12,14 @@ import ShareBroker
 /// 10,000 streams closed, 560 MiB of the 690 MiB they took stayed with the broker
 /// (BENCHMARKS.md, "10,000 streams"). Every `interval`, once at least `threshold` connections
 /// have closed since the last release and fewer than that closed in the last interval, this
-/// asks glibc (`malloc_trim`) to return every free page of every heap, and asks again `settle`
+/// asks glibc (`malloc_trim`) to return the free pages of its heaps, and asks again `settle`
 /// later: a delivery stream whose client went away learns of it only at its next write (the
 /// next heartbeat at the latest), and frees its task then. It also releases once, `interval`
-/// after it starts: a start with a large agency directory leaves freed memory behind too
-/// (with 10,000 agencies, about 100 MiB of the 165 MiB the broker held once started).
+/// after it starts: a start with a large agency directory leaves freed memory behind too (a
+/// demo of 10,000 agencies about 100 MiB of the 165 MiB it held once started, most of it the
+/// demo's rewriting of its configuration). glibc 2.36's `malloc_trim` does not shrink the top
+/// of an arena other than the main one, so some of that can stay (BENCHMARKS.md, "What a
+/// connection costs before any stream").
 struct MemoryReleaseService: Service {
     let gate: ConnectionGate
     /// At least the stream heartbeat interval.
