@@ -69,8 +69,9 @@ extension UUID {
     }
 
     /// Calls `body` with the upper-case text form (as `uppercasedString` has it) in a
-    /// temporary buffer, for callers that copy it at once.
-    public func withUppercasedText<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    /// temporary buffer, for callers that copy it at once. Inlinable, so that it is specialised
+    /// for the caller's result instead of building `Result`'s metadata on every call.
+    @inlinable public func withUppercasedText<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { buffer in
             buffer.initialize(repeating: UInt8(ascii: "-"))
             write(into: buffer, uppercase: true)
@@ -87,18 +88,37 @@ extension UUID {
     }
 
     /// Writes the 32 hexadecimal digits into the first 36 bytes of `text`, around the dashes
-    /// already there.
-    private func write(into text: UnsafeMutableBufferPointer<UInt8>, uppercase: Bool) {
-        let letterBase = uppercase ? UInt8(ascii: "A") - 10 : UInt8(ascii: "a") - 10
-        func digit(_ value: UInt8) -> UInt8 { value < 10 ? UInt8(ascii: "0") + value : letterBase + value }
-        withUnsafeBytes(of: uuid) { bytes in
-            var position = 0
-            for index in 0..<16 {
-                if index == 4 || index == 6 || index == 8 || index == 10 { position += 1 }
-                text[position] = digit(bytes[index] >> 4)
-                text[position + 1] = digit(bytes[index] & 0x0F)
-                position += 2
+    /// already there: each byte's two digits stored at once from a table (the store formats
+    /// about eleven ids a message).
+    @usableFromInline func write(into text: UnsafeMutableBufferPointer<UInt8>, uppercase: Bool) {
+        precondition(text.count >= 36, "A UUID's text form takes 36 bytes.")
+        let output = UnsafeMutableRawPointer(text.baseAddress!)
+        (uppercase ? Self.upperDigitPairs : Self.lowerDigitPairs).withUnsafeBufferPointer { pairs in
+            withUnsafeBytes(of: uuid) { bytes in
+                func put(_ range: Range<Int>, at start: Int) {
+                    var offset = start
+                    for index in range {
+                        output.storeBytes(of: pairs[Int(bytes[index])], toByteOffset: offset, as: UInt16.self)
+                        offset += 2
+                    }
+                }
+                put(0..<4, at: 0)
+                put(4..<6, at: 9)
+                put(6..<8, at: 14)
+                put(8..<10, at: 19)
+                put(10..<16, at: 24)
             }
         }
+    }
+
+    /// Each byte's two hexadecimal digits as they lie in memory (the first digit in the low byte).
+    private static let lowerDigitPairs = digitPairs(letters: UInt8(ascii: "a"))
+    private static let upperDigitPairs = digitPairs(letters: UInt8(ascii: "A"))
+
+    private static func digitPairs(letters: UInt8) -> [UInt16] {
+        func digit(_ value: Int) -> UInt16 {
+            UInt16(value < 10 ? UInt8(ascii: "0") + UInt8(value) : letters + UInt8(value - 10))
+        }
+        return (0..<256).map { byte in (digit(byte >> 4) | digit(byte & 0x0F) << 8).littleEndian }
     }
 }

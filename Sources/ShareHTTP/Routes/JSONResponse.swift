@@ -54,13 +54,15 @@ extension Request {
         return try await readBody(upTo: 1_048_576, what: "body")
     }
 
-    /// The media type of the body, lowercased and without parameters ("application/jose").
+    /// The media type of the body, without parameters and the spaces around it, its ASCII
+    /// letters lowercased ("application/jose"). Read from the bytes: every publish and
+    /// acknowledgement asks.
     var mediaType: String? {
-        guard let value = headers[.contentType] else { return nil }
-        let isSpace = { (character: Character) in character == " " || character == "\t" }
-        var type = value.prefix { $0 != ";" }.drop(while: isSpace)
+        guard let value = headers.value(of: .contentType) else { return nil }
+        let isSpace = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var type = value.utf8.prefix { $0 != UInt8(ascii: ";") }.drop(while: isSpace)
         while let last = type.last, isSpace(last) { type = type.dropLast() }
-        return type.lowercased()
+        return String(decoding: type.map { UInt8(ascii: "A")...UInt8(ascii: "Z") ~= $0 ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// An optional integer query parameter; a value that is not an integer is a 400.

@@ -8,7 +8,7 @@ extension Request {
     /// large, before reading when the length is announced, as soon as it is passed otherwise.
     /// A body the client stops sending part-way throws `IncompleteRequestBody`.
     func readBody(upTo limit: Int, what: String) async throws -> ByteBuffer {
-        if let length = headers[.contentLength].flatMap(Int.init), length > limit {
+        if let length = headers.value(of: .contentLength).flatMap(Int.init), length > limit {
             throw BrokerError(.tooLarge, "The \(what) is \(length) bytes; the limit is \(limit).")
         }
         do {
