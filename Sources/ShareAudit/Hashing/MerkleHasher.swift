@@ -17,7 +17,11 @@ public enum MerkleHasher {
     public static func leafHash(_ entry: some DataProtocol) -> Hash {
         var sha = SHA256()
         Swift.withUnsafeBytes(of: leafPrefix) { sha.update(bufferPointer: $0) }
-        sha.update(data: entry)
+        // Hashed from its bytes when they lie together (a `Data`, an array), without
+        // `update(data:)`'s unspecialised walk over the regions of a `DataProtocol`.
+        if entry.withContiguousStorageIfAvailable({ sha.update(bufferPointer: UnsafeRawBufferPointer($0)) }) == nil {
+            sha.update(data: entry)
+        }
         return Hash(digest: sha.finalize())
     }
 

@@ -15,14 +15,14 @@ import ShareJWS
 /// so that it is told apart from the mother's other pregnancies and from the mother herself.
 /// The key is the broker's secret.
 public struct SubjectTokens: Sendable {
-    private let key: SymmetricKeyBytes
+    private let key: KeyedHMAC
 
     /// `secret` must hold at least 32 bytes.
     public init(secret: Data) throws {
         guard secret.count >= 32 else {
             throw BrokerError(.badRequest, "The subject key must hold at least 32 random bytes.")
         }
-        key = SymmetricKeyBytes(bytes: secret)
+        key = KeyedHMAC(key: SymmetricKey(data: secret))
     }
 
     /// The tokens a message is found by: its subject's, and for a birth link also those of the
@@ -110,11 +110,26 @@ public struct SubjectTokens: Sendable {
     }
 
     private func hash(_ text: String) -> String {
-        Base64URL.encode(Data(HMAC<SHA256>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: key.bytes))))
+        Base64URL.encode(Data(key.authenticationCode(for: Data(text.utf8))))
     }
 }
 
-/// The secret's bytes (a `Sendable` copy; `SymmetricKey` is made per use).
-private struct SymmetricKeyBytes: Sendable {
-    let bytes: Data
+/// HMAC-SHA256 keyed once with the secret (its two padded key blocks already hashed), so that
+/// each token hashes only its text, from a copy.
+private final class KeyedHMAC: @unchecked Sendable {
+    // @unchecked Sendable: `keyed` is never changed after `init`. A token's copy shares
+    // swift-crypto's hash states until its first update, which copies them first (they are
+    // copied on write, checked with `isKnownUniquelyReferenced`), so copies made on several
+    // threads at once change nothing they share.
+    private let keyed: HMAC<SHA256>
+
+    init(key: SymmetricKey) {
+        keyed = HMAC(key: key)
+    }
+
+    func authenticationCode(for data: Data) -> HashedAuthenticationCode<SHA256> {
+        var copy = keyed
+        copy.update(data: data)
+        return copy.finalize()
+    }
 }
