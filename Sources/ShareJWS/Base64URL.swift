@@ -5,12 +5,21 @@ public import Foundation
 public enum Base64URL {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// Each byte's 6-bit value, or 0xFF for bytes outside the alphabet.
-    private static let values: [UInt8] = {
-        var table = [UInt8](repeating: 0xFF, count: 256)
-        for (value, character) in alphabet.enumerated() { table[Int(character)] = UInt8(value) }
+    /// Four tables of 256 entries, one per place in a group of four characters: each byte's
+    /// 6-bit value already shifted to its place in the group's 24 bits, or `invalid` for a
+    /// byte outside the alphabet, so that a group is four lookups ORed and one test.
+    private static let placed: [UInt32] = {
+        var table = [UInt32](repeating: invalid, count: 4 * 256)
+        for place in 0..<4 {
+            for (value, character) in alphabet.enumerated() {
+                table[place * 256 + Int(character)] = UInt32(value) << (18 - 6 * place)
+            }
+        }
         return table
     }()
+
+    /// A `placed` entry's mark for a byte outside the alphabet, above the group's 24 bits.
+    private static let invalid: UInt32 = 0x8000_0000
 
     public static func encode(_ data: some DataProtocol) -> String {
         let bytes = Array(data)
@@ -53,35 +62,30 @@ public enum Base64URL {
         // or with the static read inside the loop, each byte would pay a capacity check or the
         // check that the static is initialised.
         let decoded = output.withUnsafeMutableBytes { (buffer: UnsafeMutableRawBufferPointer) -> Bool in
-            values.withUnsafeBufferPointer { table in
+            placed.withUnsafeBufferPointer { placed in
+                let invalid = Self.invalid
                 var index = 0
                 var written = 0
                 while index + 4 <= bytes.count {
-                    let a = table[Int(bytes[index])], b = table[Int(bytes[index + 1])]
-                    let c = table[Int(bytes[index + 2])], d = table[Int(bytes[index + 3])]
-                    guard (a | b | c | d) & 0xC0 == 0 else { return false }
-                    let chunk = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    let chunk = placed[Int(bytes[index])] | placed[256 + Int(bytes[index + 1])]
+                        | placed[512 + Int(bytes[index + 2])] | placed[768 + Int(bytes[index + 3])]
+                    guard chunk & invalid == 0 else { return false }
                     buffer[written] = UInt8(truncatingIfNeeded: chunk >> 16)
                     buffer[written + 1] = UInt8(truncatingIfNeeded: chunk >> 8)
                     buffer[written + 2] = UInt8(truncatingIfNeeded: chunk)
                     index += 4
                     written += 3
                 }
-                var accumulator: UInt32 = 0
-                var bits: UInt32 = 0
-                for character in bytes[index...] {
-                    let value = table[Int(character)]
-                    guard value != 0xFF else { return false }
-                    accumulator = accumulator << 6 | UInt32(value)
-                    bits += 6
-                    if bits >= 8 {
-                        bits -= 8
-                        buffer[written] = UInt8(truncatingIfNeeded: accumulator >> bits)
-                        written += 1
-                        accumulator &= (1 << bits) - 1
-                    }
-                }
-                return accumulator == 0
+                // The last two or three characters hold one or two bytes; the bits after them
+                // (the low 16 or 8 of the group) must be zero.
+                let rest = bytes.count - index
+                guard rest > 0 else { return true }
+                var chunk: UInt32 = 0
+                for place in 0..<rest { chunk |= placed[place * 256 + Int(bytes[index + place])] }
+                guard chunk & invalid == 0, chunk & (rest == 2 ? 0xFFFF : 0xFF) == 0 else { return false }
+                buffer[written] = UInt8(truncatingIfNeeded: chunk >> 16)
+                if rest == 3 { buffer[written + 1] = UInt8(truncatingIfNeeded: chunk >> 8) }
+                return true
             }
         }
         return decoded ? output : nil
