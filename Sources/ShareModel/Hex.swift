@@ -1,15 +1,24 @@
 public import Foundation
 
-/// Lowercase hexadecimal, as certificate fingerprints are written in the configuration.
+/// Hexadecimal digits: lowercase, as certificate fingerprints are written in the configuration,
+/// ids in the API and JSON's `\u` escapes; uppercase for ids as the store keeps them.
 public enum Hex {
+    static let lowercaseDigits = Array("0123456789abcdef".utf8)
+    static let uppercaseDigits = Array("0123456789ABCDEF".utf8)
+
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
+            text.append(lowercaseDigits[Int(byte >> 4)])
+            text.append(lowercaseDigits[Int(byte & 0x0f)])
         }
         return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Each byte's two digits as they lie in memory when stored as one `UInt16` (the first
+    /// digit in the low byte), for writers that store two digits at once.
+    static func digitPairs(_ digits: [UInt8]) -> [UInt16] {
+        (0..<256).map { byte in (UInt16(digits[byte >> 4]) | UInt16(digits[byte & 0x0F]) << 8).littleEndian }
     }
 }
 
@@ -111,14 +120,6 @@ extension UUID {
         }
     }
 
-    /// Each byte's two hexadecimal digits as they lie in memory (the first digit in the low byte).
-    private static let lowerDigitPairs = digitPairs(letters: UInt8(ascii: "a"))
-    private static let upperDigitPairs = digitPairs(letters: UInt8(ascii: "A"))
-
-    private static func digitPairs(letters: UInt8) -> [UInt16] {
-        func digit(_ value: Int) -> UInt16 {
-            UInt16(value < 10 ? UInt8(ascii: "0") + UInt8(value) : letters + UInt8(value - 10))
-        }
-        return (0..<256).map { byte in (digit(byte >> 4) | digit(byte & 0x0F) << 8).littleEndian }
-    }
+    private static let lowerDigitPairs = Hex.digitPairs(Hex.lowercaseDigits)
+    private static let upperDigitPairs = Hex.digitPairs(Hex.uppercaseDigits)
 }

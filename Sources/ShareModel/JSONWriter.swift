@@ -44,8 +44,6 @@ public enum JSONWriter {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     static func writeString(_ text: String, to output: inout [UInt8]) {
         var text = text
         text.withUTF8 { writeString(utf8: UnsafeRawBufferPointer($0), to: &output) }
@@ -82,8 +80,8 @@ public enum JSONWriter {
         case 0x0D: output.append(UInt8(ascii: "r"))
         case ..<0x20:
             output.append(contentsOf: "u00".utf8)
-            output.append(hexDigits[Int(byte >> 4)])
-            output.append(hexDigits[Int(byte & 0x0F)])
+            output.append(Hex.lowercaseDigits[Int(byte >> 4)])
+            output.append(Hex.lowercaseDigits[Int(byte & 0x0F)])
         default: output.append(byte)
         }
     }

@@ -97,22 +97,17 @@ final class SQLiteConnection {
 
 /// A statement's SQL text as the key of a connection's cache, hashed by its length and its
 /// last 32 bytes only: `String` hashes every byte, and the store looks up about 18 statements
-/// of a few hundred bytes for each message. Texts that agree there are told apart by `==`.
+/// of a few hundred bytes for each message. Texts that agree there are told apart by the
+/// synthesised `==`, which compares the whole text.
 private struct StatementKey: Hashable {
     let sql: String
-
-    static func == (lhs: StatementKey, rhs: StatementKey) -> Bool {
-        lhs.sql == rhs.sql
-    }
 
     func hash(into hasher: inout Hasher) {
         let utf8 = sql.utf8
         hasher.combine(utf8.count)
-        let hashed = utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes.suffix(32))))
-            return true
-        }
-        if hashed == nil {
+        if utf8.withContiguousStorageIfAvailable({
+            hasher.combine(bytes: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0.suffix(32))))
+        }) == nil {
             for byte in utf8.suffix(32) { hasher.combine(byte) }
         }
     }

@@ -107,7 +107,7 @@ struct PublishRefusalTests {
         }
     }
 
-    @Test("a JWS sent with another content type is refused with 415; case, parameters and spaces do not matter")
+    @Test("a JWS sent with another content type, or with Content-Type twice, is refused with 415; case, parameters and spaces do not matter")
     func wrongContentType() async throws {
         try await withBroker { broker in
             let signer = try broker.signer(for: "northshire-hospitals")
@@ -116,6 +116,13 @@ struct PublishRefusalTests {
                 let response = try await broker.postJWS(token, as: "northshire-hospitals", contentType: refused)
                 expectRefusal(response, 415, "unsupported-media-type")
             }
+            // Content-Type sent twice is ambiguous (HTTP allows one): refused, however alike the two.
+            let twice = try await broker.curl("/v1/messages", as: "northshire-hospitals", [
+                "-X", "POST", "--data-binary", try signer.sign(envelope: EnvelopeBuilder().data),
+                "-H", "Content-Type: application/jose", "-H", "Content-Type: application/jose",
+            ])
+            #expect(twice.status == 415, "\(twice.body)")
+            #expect(twice.body.contains("unsupported-media-type"), "\(twice.body)")
             for accepted in ["Application/JOSE", "application/jose; charset=utf-8", " application/jose ;q=1"] {
                 let token = try signer.sign(envelope: EnvelopeBuilder().data)
                 let response = try await broker.postJWS(token, as: "northshire-hospitals", contentType: accepted)
