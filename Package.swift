@@ -52,6 +52,8 @@ let package = Package(
         .target(name: "CSpawn"),
         // glibc's malloc.h (malloc_trim), which Swift's Glibc module does not import.
         .systemLibrary(name: "CMalloc"),
+        // An SQLite VFS that writes each commit's write-ahead-log frames in one write.
+        .target(name: "CGatheredWAL", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "ShareModel",
             swiftSettings: strictSettings
@@ -103,7 +105,7 @@ let package = Package(
         ),
         .target(
             name: "ShareStoreSQLite",
-            dependencies: ["CSQLite", "ShareLocking", "ShareStore", "ShareModel", "ShareAudit"],
+            dependencies: ["CSQLite", "CGatheredWAL", "ShareLocking", "ShareStore", "ShareModel", "ShareAudit"],
             swiftSettings: strictSettings
         ),
         // The Store on PostgreSQL, for several broker processes sharing one database.
@@ -301,7 +303,7 @@ let package = Package(
             name: "ShareBrokerTests",
             dependencies: [
                 "ShareBroker", "ShareModel", "ShareJWS", "ShareStore", "ShareStoreSQLite", "ShareStoreConformance", "ShareAudit", "ShareTesting",
-                "ShareLocking",
+                "ShareLocking", "CSQLite", "CGatheredWAL",
                 "ShareStorePostgres", "ShareVault",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -4,8 +4,9 @@
 # or index each page belongs to. For each NAME=BINARY: a fresh `BINARY demo` with
 # Benchmarks/frames-shim.c preloaded, WARMUP messages (default 300), then MESSAGES messages
 # counted, then the broker stopped and each frame's page looked up in SQLite's `dbstat` table.
-# Every page a commit changes is one write-ahead-log frame (its header and the page: two
-# pwrite64 calls), so this is the "pages written per commit" of BENCHMARKS.md. How many
+# Every page a commit changes is one write-ahead-log frame (its header and the page, which
+# SQLite writes by two calls; since the store's VFS gathers them, a commit's frames reach the
+# file in one pwrite64), so this is the "pages written per commit" of BENCHMARKS.md. How many
 # messages share a commit depends on timing; the frames a message do not move much with it.
 # Needs a C compiler and the sqlite3 shell (apt: gcc sqlite3).
 # RATE=N offers N publishes/s (open loop) to the counted messages instead of as fast as they go.

@@ -1,3 +1,4 @@
+import CGatheredWAL
 import CSQLite
 import Foundation
 import ShareModel
@@ -16,16 +17,20 @@ final class SQLiteConnection {
 
     /// SQLite's settings for the whole process, applied once before the first connection:
     /// no memory statistics (the store never reads them, and they serialise every allocation
-    /// of every connection on one mutex).
-    private static let processSettings: Void = {
+    /// of every connection on one mutex), and the VFS that gathers a commit's write-ahead-log
+    /// frames into one write (Sources/CGatheredWAL; its registration's result code).
+    private static let processSettings: Int32 = {
         _ = sharebroker_sqlite3_disable_memory_statistics()
+        return sharebroker_gathered_wal_register()
     }()
 
     init(path: String, readOnly: Bool) throws {
-        Self.processSettings
+        guard Self.processSettings == SQLITE_OK else {
+            throw StoreError(.cannotOpen, "SQLite's file layer could not be set up (\(String(cString: sqlite3_errstr(Self.processSettings)))).")
+        }
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
-        let status = sqlite3_open_v2(path, &db, flags, nil)
+        let status = sqlite3_open_v2(path, &db, flags, SHAREBROKER_GATHERED_WAL_VFS)
         guard status == SQLITE_OK, let db else {
             if let db { sqlite3_close_v2(db) }
             throw StoreError(.cannotOpen, "SQLite could not open the store file (\(String(cString: sqlite3_errstr(status)))).")
