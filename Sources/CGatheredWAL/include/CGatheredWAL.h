@@ -8,9 +8,10 @@
 /// one that gathers the frames SQLite writes to a write-ahead log into one write: SQLite writes
 /// each frame as two writes (a 24-byte header, then the page), about 35 system calls for a
 /// commit of 17 pages. Consecutive writes are kept in a buffer and written together before
-/// anything that could need them in the file: a sync of the log, any read or size query of it,
-/// closing it, any file control, and every barrier or lock on the database's shared memory
-/// (where SQLite publishes a commit to other connections). Nothing else changes: a commit still
+/// anything that could need them in the file: a sync of the log, any read, size query or
+/// truncation of it, closing it, any file control, a write that does not continue them, and
+/// every barrier on the database's shared memory (where SQLite publishes a commit to other
+/// connections). Nothing else changes: a commit still
 /// returns only after the log's fdatasync, which comes after the gathered write. Returns an
 /// SQLite result code.
 int sharebroker_gathered_wal_register(void);
