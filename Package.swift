@@ -53,7 +53,7 @@ let package = Package(
         // glibc's malloc.h (malloc_trim), which Swift's Glibc module does not import.
         .systemLibrary(name: "CMalloc"),
         // An SQLite VFS that writes each commit's write-ahead-log frames in one write.
-        .target(name: "CGatheredWAL", linkerSettings: [.linkedLibrary("sqlite3")]),
+        .target(name: "CGatheredWAL", dependencies: ["CSQLite"]),
         .target(
             name: "ShareModel",
             swiftSettings: strictSettings

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The kernel's share of a profile by system call, from `perf script -F comm,ip,sym,dso` (stacks
 recorded with -g) on standard input. A sample is charged to the system call whose kernel entry
-(`__x64_sys_NAME`) is on its stack; socket reads and writes reach the kernel through
-`ksys_read` and `ksys_write` without such a frame and are named so; a sample in the kernel
-outside any system call (interrupts, page faults, a switch back to a thread) is "other".
+(`__x64_sys_NAME`) is on its stack; `read` and `write` (sockets, log lines, eventfd wake-ups)
+reach the kernel through `ksys_read` and `ksys_write` without such a frame and are named so; a
+sample in the kernel outside any system call (interrupts, page faults, a switch back to a thread) is "other".
 Prints each as a percentage of all the samples, largest first, with the thread names most of
 it came from.
 Usage: perf script -i FILE -F comm,ip,sym,dso | Benchmarks/perf-syscalls.py

@@ -26,7 +26,9 @@ final class SQLiteConnection {
 
     init(path: String, readOnly: Bool) throws {
         guard Self.processSettings == SQLITE_OK else {
-            throw StoreError(.cannotOpen, "SQLite's file layer could not be set up (\(String(cString: sqlite3_errstr(Self.processSettings)))).")
+            throw StoreError(.cannotOpen, "The SQLite library's default file layer (VFS) could not be wrapped to gather its "
+                + "write-ahead log's writes (\(String(cString: sqlite3_errstr(Self.processSettings)))): sharebroker needs SQLite's "
+                + "Unix VFS, as Debian 12's libsqlite3 (3.40) has; install that library.")
         }
         var db: OpaquePointer?
         let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX

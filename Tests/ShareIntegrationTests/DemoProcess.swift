@@ -1,4 +1,5 @@
 import Foundation
+import ShareClient
 import ShareTesting
 import Testing
 
@@ -15,10 +16,12 @@ struct DemoProcess {
 
     /// Starts `sharebroker demo ARGUMENTS` in `folder` (default: this process's folder) and
     /// waits up to 60 s for its banner. With `yielding`, at the lowest CPU priority (`nice`), so
-    /// that a long run beside them does not slow the other tests.
-    static func start(_ arguments: [String], in folder: URL? = nil, yielding: Bool = false) async throws -> DemoProcess {
+    /// that a long run beside them does not slow the other tests. With a `launcher` (a command
+    /// and its options, such as `strace`), run by it.
+    static func start(_ arguments: [String], in folder: URL? = nil, yielding: Bool = false,
+                      launcher: [String] = []) async throws -> DemoProcess {
         let executable = try #require(Subprocess.productPath("sharebroker"), "build the sharebroker product first")
-        let command = (yielding ? ["nice", "-n", "19"] : []) + [executable, "demo"] + arguments
+        let command = launcher + (yielding ? ["nice", "-n", "19"] : []) + [executable, "demo"] + arguments
         let process = try ChildProcess(command[0], Array(command.dropFirst()), directory: folder?.path,
                                        standardOutput: .capture, standardError: .capture)
         let banner = try #require(process.standardOutput)
@@ -27,6 +30,20 @@ struct DemoProcess {
         if !started { process.stopFromTest() }
         try #require(started, "no banner from sharebroker demo: \(banner.text)\(log.text)")
         return DemoProcess(process: process, banner: banner, log: log, port: try #require(banner.demoPort))
+    }
+
+    /// A client's configuration as `agency` of the demo folder `dataDirectory` (its `pki`
+    /// folder), for the demo listening on `port`.
+    static func clientConfiguration(as agency: String, dataDirectory: URL, port: Int) -> ShareClientConfiguration {
+        let pki = dataDirectory.appendingPathComponent("pki")
+        return ShareClientConfiguration(urls: [URL(string: "https://127.0.0.1:\(port)")!], caFile: pki.appendingPathComponent("ca.crt").path,
+                                        certificateFile: pki.appendingPathComponent("\(agency).crt").path,
+                                        keyFile: pki.appendingPathComponent("\(agency).key").path)
+    }
+
+    /// What signs `agency`'s messages in the demo folder `dataDirectory`.
+    static func signer(for agency: String, dataDirectory: URL) throws -> MessageSigner {
+        try MessageSigner(keyFile: dataDirectory.appendingPathComponent("pki/\(agency).signing.key").path)
     }
 
     /// Stops it as Ctrl-C does; true if it then exited within 10 s.

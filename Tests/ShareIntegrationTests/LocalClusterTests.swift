@@ -132,18 +132,12 @@ struct LocalClusterTests {
             defer { second.process.stopFromTest() }
             #expect(first.banner.text.contains("(created now)"))
             #expect(second.banner.text.contains("(reused)"), "the second reuses the folder")
-            let pki = folder.appendingPathComponent("pki")
-            let configuration = { (agency: String, port: Int) in
-                ShareClientConfiguration(urls: [URL(string: "https://127.0.0.1:\(port)")!], caFile: pki.appendingPathComponent("ca.crt").path,
-                                         certificateFile: pki.appendingPathComponent("\(agency).crt").path,
-                                         keyFile: pki.appendingPathComponent("\(agency).key").path)
-            }
             let envelope = EnvelopeBuilder()
-            let signer = try MessageSigner(keyFile: pki.appendingPathComponent("northshire-hospitals.signing.key").path)
-            try await ShareClient.with(configuration("northshire-hospitals", first.port)) { hospital in
+            let signer = try DemoProcess.signer(for: "northshire-hospitals", dataDirectory: folder)
+            try await ShareClient.with(DemoProcess.clientConfiguration(as: "northshire-hospitals", dataDirectory: folder, port: first.port)) { hospital in
                 _ = try await hospital.publish(jws: try signer.sign(envelope: envelope.data))
             }
-            let delivered = try await ShareClient.with(configuration("northshire-csc", second.port)) { socialCare in
+            let delivered = try await ShareClient.with(DemoProcess.clientConfiguration(as: "northshire-csc", dataDirectory: folder, port: second.port)) { socialCare in
                 try await socialCare.inbox().map { $0.messageId.uuidString.lowercased() }
             }
             #expect(delivered == [envelope.id], "published on one demo, delivered by the other")
