@@ -16,7 +16,7 @@ struct Rewrap: AsyncParsableCommand {
     var batch: Int = 500
 
     func run() async throws {
-        let logger = bootstrapLogging()
+        let logger = bootstrap()
         let settings: ServerSettings
         do {
             settings = try ServerSettings.load(from: URL(fileURLWithPath: config))

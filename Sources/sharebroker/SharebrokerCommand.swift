@@ -11,8 +11,10 @@ struct SharebrokerCommand: AsyncParsableCommand {
         subcommands: [Serve.self, Demo.self, Rewrap.self])
 }
 
-/// Sends logs to standard error at the level in SHAREBROKER_LOG_LEVEL (default info).
-func bootstrapLogging() -> Logger {
+/// Sets the process up before anything runs: the count of event loops (`EventLoopCount`), and
+/// logs to standard error at the level in SHAREBROKER_LOG_LEVEL (default info).
+func bootstrap() -> Logger {
+    EventLoopCount.apply(environment: ProcessInfo.processInfo.environment)
     let level = ProcessInfo.processInfo.environment["SHAREBROKER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
     LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level) }
     return Logger(label: "sharebroker")
@@ -32,7 +34,7 @@ struct Serve: AsyncParsableCommand {
     var config: String
 
     func run() async throws {
-        let logger = bootstrapLogging()
+        let logger = bootstrap()
         let server: BrokerServer
         do {
             let settings = try ServerSettings.load(from: URL(fileURLWithPath: config))
@@ -73,7 +75,7 @@ struct Demo: AsyncParsableCommand {
     var postgres: String?
 
     func run() async throws {
-        let logger = bootstrapLogging()
+        let logger = bootstrap()
         let folder = URL(fileURLWithPath: dataDir).standardizedFileURL
         let server: BrokerServer
         let created: Bool
