@@ -7,6 +7,7 @@
 # broker by about a fifth; compare shares, not the run's own figures, with other benchmarks.
 # (The lists are cut short with head, so their pipelines may end by SIGPIPE: `|| true`.)
 # Usage: Benchmarks/profile-flow.sh MESSAGES NAME=BINARY...   (the data are kept in .build/profile-flow)
+# RATE=N offers N publishes/s (open loop) instead of as fast as it goes.
 #   Benchmarks/profile-flow.sh 10000 main=.build/release/sharebroker
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,7 +31,7 @@ for build in "$@"; do
     perf record -q -F 1999 -g -p "$broker" -o "$out/$name.data" 2> /dev/null &
     recorder=$!
     sleep 0.5
-    "$sharectl" bench-flow --demo-dir "$folder" --url "$url" --broker-pid "$broker" --http1 --messages "$messages" 2>&1 \
+    "$sharectl" bench-flow --demo-dir "$folder" --url "$url" --broker-pid "$broker" --http1 --messages "$messages" ${RATE:+--rate "$RATE"} 2>&1 \
         | grep -E "^(publishes/s|broker CPU|messages/broker)"
     kill -INT "$recorder"
     wait "$recorder" || true
