@@ -9,10 +9,10 @@ import NIOCore
 /// loops could not keep up with (BENCHMARKS.md, "Half as many event loops").
 public enum EventLoopCount {
     /// NIO's own variable, which names the count of its shared event loops; given, it wins.
-    public static let environmentVariable = "NIO_SINGLETON_GROUP_LOOP_COUNT"
+    static let environmentVariable = "NIO_SINGLETON_GROUP_LOOP_COUNT"
 
     /// The count for a machine of `coreCount` cores, or nil if `environment` names one (NIO reads it).
-    public static func suggestion(coreCount: Int, environment: [String: String]) -> Int? {
+    static func suggestion(coreCount: Int, environment: [String: String]) -> Int? {
         guard environment[environmentVariable] == nil else { return nil }
         return max(1, coreCount / 2)
     }
