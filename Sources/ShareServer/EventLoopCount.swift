@@ -1,4 +1,6 @@
+public import Logging
 import NIOCore
+import ShareBroker
 
 /// How many event loops (the threads that read and write the connections: TLS and HTTP framing)
 /// the broker runs: one for every two cores, at least one, unless the operator names a count.
@@ -11,18 +13,23 @@ public enum EventLoopCount {
     /// NIO's own variable, which names the count of its shared event loops; given, it wins.
     static let environmentVariable = "NIO_SINGLETON_GROUP_LOOP_COUNT"
 
-    /// The count for a machine of `coreCount` cores, or nil if `environment` names one (NIO reads it).
+    /// The count for a machine of `coreCount` cores, or nil if `environment` names one as a whole
+    /// number (NIO reads it then; a value that is not one would make NIO run one loop a core).
     static func suggestion(coreCount: Int, environment: [String: String]) -> Int? {
-        guard environment[environmentVariable] == nil else { return nil }
+        guard environment[environmentVariable].flatMap(Int.init) == nil else { return nil }
         return max(1, coreCount / 2)
     }
 
     /// Sets the count of the process's shared event loops (which the HTTP server, the webhook
-    /// client and the PostgreSQL connections use). Call once, first thing, before anything uses
-    /// them: NIO stops the process if the count changes after they exist.
-    public static func apply(environment: [String: String]) {
-        if let count = suggestion(coreCount: System.coreCount, environment: environment) {
-            NIOSingletons.groupLoopCountSuggestion = count
+    /// client and the PostgreSQL connections use), warning through `logger` if the variable is
+    /// set but not a whole number. Call once, before anything uses them: NIO stops the process
+    /// if the count changes after they exist.
+    public static func apply(environment: [String: String], logger: Logger) {
+        guard let count = suggestion(coreCount: System.coreCount, environment: environment) else { return }
+        if let given = environment[environmentVariable] {
+            logger.warning("\(environmentVariable) is not a whole number; running the default count of event loops",
+                           metadata: ["share.value": "\(given)", ShareLogKey.count: "\(count)"])
         }
+        NIOSingletons.groupLoopCountSuggestion = count
     }
 }

@@ -14,10 +14,12 @@ struct SharebrokerCommand: AsyncParsableCommand {
 /// Sets the process up before anything runs: the count of event loops (`EventLoopCount`), and
 /// logs to standard error at the level in SHAREBROKER_LOG_LEVEL (default info).
 func bootstrap() -> Logger {
-    EventLoopCount.apply(environment: ProcessInfo.processInfo.environment)
-    let level = ProcessInfo.processInfo.environment["SHAREBROKER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    let environment = ProcessInfo.processInfo.environment
+    let level = environment["SHAREBROKER_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
     LoggingSystem.bootstrap { label in LineLogHandler(label: label, level: level) }
-    return Logger(label: "sharebroker")
+    let logger = Logger(label: "sharebroker")
+    EventLoopCount.apply(environment: environment, logger: logger)
+    return logger
 }
 
 /// Prints a failure to start as one line a person can act on, and exits 1.

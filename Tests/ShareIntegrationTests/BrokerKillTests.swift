@@ -11,7 +11,7 @@ struct BrokerKillTests {
     func killedWhilePublishing() async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("demo-kill-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let arguments = ["--data-dir", folder.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path]
+        let arguments = DemoProcess.arguments(dataDirectory: folder)
 
         let first = try await DemoProcess.start(arguments)
         defer { first.process.stopFromTest() }

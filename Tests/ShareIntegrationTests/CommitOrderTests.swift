@@ -14,7 +14,7 @@ struct CommitOrderTests {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let trace = folder.appendingPathComponent("trace.txt")
         let demo = try await DemoProcess.start(
-            ["--data-dir", folder.appendingPathComponent("demo").path, "--port", "0", "--schemas", RepositoryPaths.schemas.path],
+            DemoProcess.arguments(dataDirectory: folder.appendingPathComponent("demo")),
             launcher: ["strace", "-f", "-qq", "-y", "-s", "0", "-e", "trace=pwrite64,fdatasync", "-o", trace.path])
         // strace runs the broker as its child: the broker is killed below, strace then ends.
         let children = try String(contentsOfFile: "/proc/\(demo.process.pid)/task/\(demo.process.pid)/children", encoding: .utf8)

@@ -23,7 +23,7 @@ struct DemoFolderTests {
     func sharectlFollowsTheDemoPort() async throws {
         // Made for port 1, where nothing listens; the demo then runs on a free port.
         try await withDemoFolder(port: 1) { folder in
-            let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path])
+            let demo = try await DemoProcess.start(DemoProcess.arguments(dataDirectory: folder))
             defer { demo.process.stopFromTest() }
             let directory = try await sharectl(["directory", "--as", "northshire-csc", "--demo-dir", folder.path])
             #expect(directory.status == 0, "\(directory.stderr)")
@@ -35,7 +35,7 @@ struct DemoFolderTests {
     @Test("sharebroker demo writes the auditor's PKCS#12 file for a browser, and its banner names it, its password and the workspace")
     func auditorCertificateForTheBrowser() async throws {
         try await withDemoFolder(port: 1) { folder in
-            let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path])
+            let demo = try await DemoProcess.start(DemoProcess.arguments(dataDirectory: folder))
             defer { demo.process.stopFromTest() }
             let file = folder.appendingPathComponent("pki/northshire-audit.p12").path
             #expect(demo.banner.text.contains("https://127.0.0.1:\(demo.port)/workspace"))

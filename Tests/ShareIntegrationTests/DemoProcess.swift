@@ -32,6 +32,11 @@ struct DemoProcess {
         return DemoProcess(process: process, banner: banner, log: log, port: try #require(banner.demoPort))
     }
 
+    /// The arguments of a demo in `dataDirectory` on a free port with the repository's catalogue.
+    static func arguments(dataDirectory: URL) -> [String] {
+        ["--data-dir", dataDirectory.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path]
+    }
+
     /// A client's configuration as `agency` of the demo folder `dataDirectory` (its `pki`
     /// folder), for the demo listening on `port`.
     static func clientConfiguration(as agency: String, dataDirectory: URL, port: Int) -> ShareClientConfiguration {

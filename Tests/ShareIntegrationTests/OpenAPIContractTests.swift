@@ -56,7 +56,7 @@ struct OpenAPIContractTests {
     func schemathesis() async throws {
         let folder = try TestBroker(configure: Self.quickInbox).folder
         defer { try? FileManager.default.removeItem(at: folder) }
-        let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path],
+        let demo = try await DemoProcess.start(DemoProcess.arguments(dataDirectory: folder),
                                                yielding: true)
         defer { demo.process.stopFromTest() }
         let run = SchemathesisRun(folder: folder, url: "https://127.0.0.1:\(demo.port)")

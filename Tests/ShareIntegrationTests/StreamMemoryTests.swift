@@ -48,7 +48,7 @@ struct StreamMemoryTests {
     private static func generator(_ options: [String]) async throws -> Subprocess.Result {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("streams-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path,
+        let demo = try await DemoProcess.start(DemoProcess.arguments(dataDirectory: folder) + [
                                                 "--bench-agencies", "\(streams)"])
         defer { demo.process.stopFromTest() }
         let sharectl = try #require(Subprocess.productPath("sharectl"), "build the sharectl product first")
@@ -67,7 +67,7 @@ struct StreamMemoryTests {
         guard !TestLimits.sanitized else { return }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("startup-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
-        let demo = try await DemoProcess.start(["--data-dir", folder.path, "--port", "0", "--schemas", RepositoryPaths.schemas.path,
+        let demo = try await DemoProcess.start(DemoProcess.arguments(dataDirectory: folder) + [
                                                 "--bench-agencies", "3000"])
         defer { demo.process.stopFromTest() }
         // Measured: 35 to 47 MiB below the peak 8 s after start; 3.6 to 16 MiB before the
